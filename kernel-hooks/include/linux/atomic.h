@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shim: atomic_t, atomic_long_t and the cmpxchg family on __atomic builtins.
+ *
+ * Ordering follows the kernel: the plain forms of value-returning RMW
+ * operations are fully ordered, _relaxed/_acquire/_release are what they say,
+ * and non-value-returning operations (atomic_inc()) are relaxed.
+ */
+#pragma once
+#include <asm/barrier.h>
+#include <linux/compiler.h>
+#include <linux/types.h>
+
+typedef struct {
+	int counter;
+} atomic_t;
+
+typedef struct {
+	long counter;
+} atomic_long_t;
+
+#define ATOMIC_INIT(i) { (i) }
+
+#define __A_RELAXED __ATOMIC_RELAXED
+#define __A_SC __ATOMIC_SEQ_CST
+
+#define atomic_read(v) __atomic_load_n(&(v)->counter, __A_RELAXED)
+#define atomic_read_acquire(v) __atomic_load_n(&(v)->counter, __ATOMIC_ACQUIRE)
+#define atomic_set(v, i) __atomic_store_n(&(v)->counter, (i), __A_RELAXED)
+#define atomic_set_release(v, i) \
+	__atomic_store_n(&(v)->counter, (i), __ATOMIC_RELEASE)
+#define atomic_inc(v) ((void)__atomic_fetch_add(&(v)->counter, 1, __A_RELAXED))
+#define atomic_dec(v) ((void)__atomic_fetch_sub(&(v)->counter, 1, __A_RELAXED))
+#define atomic_add(i, v) ((void)__atomic_fetch_add(&(v)->counter, (i), __A_RELAXED))
+#define atomic_sub(i, v) ((void)__atomic_fetch_sub(&(v)->counter, (i), __A_RELAXED))
+#define atomic_inc_return(v) __atomic_add_fetch(&(v)->counter, 1, __A_SC)
+#define atomic_dec_return(v) __atomic_sub_fetch(&(v)->counter, 1, __A_SC)
+#define atomic_dec_return_release(v) \
+	__atomic_sub_fetch(&(v)->counter, 1, __ATOMIC_RELEASE)
+#define atomic_fetch_inc_relaxed(v) \
+	__atomic_fetch_add(&(v)->counter, 1, __A_RELAXED)
+#define atomic_fetch_andnot_relaxed(i, v) \
+	__atomic_fetch_and(&(v)->counter, ~(i), __A_RELAXED)
+#define atomic_fetch_andnot_release(i, v) \
+	__atomic_fetch_and(&(v)->counter, ~(i), __ATOMIC_RELEASE)
+#define atomic_fetch_or(i, v) __atomic_fetch_or(&(v)->counter, (i), __A_SC)
+#define atomic_dec_and_test(v) (atomic_dec_return(v) == 0)
+
+#define atomic_long_read(v) __atomic_load_n(&(v)->counter, __A_RELAXED)
+#define atomic_long_set(v, i) __atomic_store_n(&(v)->counter, (i), __A_RELAXED)
+#define atomic_long_xor(i, v) \
+	((void)__atomic_fetch_xor(&(v)->counter, (i), __A_RELAXED))
+#define atomic_long_inc(v) \
+	((void)__atomic_fetch_add(&(v)->counter, 1, __A_RELAXED))
+#define atomic_long_add_return(i, v) \
+	__atomic_add_fetch(&(v)->counter, (i), __A_SC)
+
+#define __cmpxchg_order(ptr, old, new, order)                               \
+	({                                                                  \
+		typeof(*(ptr)) __old = (old);                               \
+		__atomic_compare_exchange_n(ptr, &__old, (new), false,     \
+					    order, __A_RELAXED);            \
+		__old;                                                      \
+	})
+#define cmpxchg(ptr, old, new) __cmpxchg_order(ptr, old, new, __A_SC)
+#define cmpxchg_relaxed(ptr, old, new) \
+	__cmpxchg_order(ptr, old, new, __A_RELAXED)
+#define xchg(ptr, v) __atomic_exchange_n(ptr, v, __A_SC)
+#define atomic_cmpxchg(v, old, new) cmpxchg(&(v)->counter, old, new)
+#define atomic_cmpxchg_relaxed(v, old, new) \
+	cmpxchg_relaxed(&(v)->counter, old, new)
+
+/*
+ * smp_cond_load_*() spin until COND (which names the loaded value VAL) holds
+ * and return the last value.  Waiting spins with cpu_relax() and, since a
+ * userspace thread can be preempted while the one it waits for runs, yields
+ * the CPU after a while.
+ */
+void khooks_spin_backoff(unsigned int *spins);
+
+#define __smp_cond_load(ptr, cond_expr, order)                              \
+	({                                                                  \
+		typeof(*(ptr)) VAL;                                         \
+		unsigned int __spins = 0;                                   \
+		for (;;) {                                                  \
+			VAL = __atomic_load_n(ptr, order);                  \
+			if (cond_expr)                                      \
+				break;                                      \
+			khooks_spin_backoff(&__spins);                      \
+		}                                                           \
+		VAL;                                                        \
+	})
+#define smp_cond_load_relaxed(ptr, cond_expr) \
+	__smp_cond_load(ptr, cond_expr, __A_RELAXED)
+#define smp_cond_load_acquire(ptr, cond_expr) \
+	__smp_cond_load(ptr, cond_expr, __ATOMIC_ACQUIRE)
+#define atomic_cond_read_relaxed(v, c) smp_cond_load_relaxed(&(v)->counter, (c))
+#define atomic_cond_read_acquire(v, c) smp_cond_load_acquire(&(v)->counter, (c))
+#define atomic_long_cond_read_relaxed(v, c) \
+	smp_cond_load_relaxed(&(v)->counter, (c))

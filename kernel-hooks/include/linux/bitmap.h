@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shim: bitmap allocation and whole-map helpers */
+#pragma once
+#include <linux/bitops.h>
+#include <linux/slab.h>
+#include <string.h>
+
+static inline unsigned long *bitmap_zalloc(unsigned int nbits, gfp_t gfp)
+{
+	return kcalloc(BITS_TO_LONGS(nbits), sizeof(unsigned long), gfp);
+}
+
+static inline void bitmap_free(const unsigned long *bitmap)
+{
+	kfree(bitmap);
+}
+
+static inline bool bitmap_empty(const unsigned long *src, unsigned int nbits)
+{
+	return find_first_bit(src, nbits) >= nbits;
+}
+
+static inline unsigned int bitmap_weight(const unsigned long *src,
+					 unsigned int nbits)
+{
+	unsigned int i, w = 0;
+
+	for (i = 0; i < BITS_TO_LONGS(nbits); i++) {
+		unsigned long word = READ_ONCE(src[i]);
+
+		if ((i + 1) * BITS_PER_LONG > nbits)
+			word &= ~0UL >> ((i + 1) * BITS_PER_LONG - nbits);
+		w += __builtin_popcountl(word);
+	}
+	return w;
+}

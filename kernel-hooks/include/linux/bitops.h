@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shim: atomic bit operations on unsigned long words.
+ *
+ * set_bit()/clear_bit() are atomic and unordered; test_and_set_bit() and
+ * test_and_clear_bit() are atomic and fully ordered, as in the kernel;
+ * the __ forms are plain (caller serialises).
+ */
+#pragma once
+#include <linux/bits.h>
+#include <linux/compiler.h>
+#include <linux/log2.h>
+#include <linux/types.h>
+
+static inline void set_bit(unsigned long nr, unsigned long *addr)
+{
+	__atomic_fetch_or(addr + BIT_WORD(nr), BIT_MASK(nr), __ATOMIC_RELAXED);
+}
+
+static inline void clear_bit(unsigned long nr, unsigned long *addr)
+{
+	__atomic_fetch_and(addr + BIT_WORD(nr), ~BIT_MASK(nr),
+			   __ATOMIC_RELAXED);
+}
+
+static inline bool test_bit(unsigned long nr, const unsigned long *addr)
+{
+	return __atomic_load_n(addr + BIT_WORD(nr), __ATOMIC_RELAXED) &
+	       BIT_MASK(nr);
+}
+
+static inline bool test_and_set_bit(unsigned long nr, unsigned long *addr)
+{
+	return __atomic_fetch_or(addr + BIT_WORD(nr), BIT_MASK(nr),
+				 __ATOMIC_SEQ_CST) & BIT_MASK(nr);
+}
+
+static inline bool test_and_clear_bit(unsigned long nr, unsigned long *addr)
+{
+	return __atomic_fetch_and(addr + BIT_WORD(nr), ~BIT_MASK(nr),
+				  __ATOMIC_SEQ_CST) & BIT_MASK(nr);
+}
+
+static inline void __set_bit(unsigned long nr, unsigned long *addr)
+{
+	addr[BIT_WORD(nr)] |= BIT_MASK(nr);
+}
+
+static inline void __clear_bit(unsigned long nr, unsigned long *addr)
+{
+	addr[BIT_WORD(nr)] &= ~BIT_MASK(nr);
+}
+
+/* Index of the next set bit at or after @offset, or @size if none */
+static inline unsigned long find_next_bit(const unsigned long *addr,
+					  unsigned long size,
+					  unsigned long offset)
+{
+	unsigned long word;
+
+	if (offset >= size)
+		return size;
+	word = READ_ONCE(addr[BIT_WORD(offset)]) &
+	       (~0UL << (offset % BITS_PER_LONG));
+	for (;;) {
+		if (word) {
+			offset = (offset & ~(BITS_PER_LONG - 1UL)) + __ffs(word);
+			return offset < size ? offset : size;
+		}
+		offset = (offset | (BITS_PER_LONG - 1UL)) + 1;
+		if (offset >= size)
+			return size;
+		word = READ_ONCE(addr[BIT_WORD(offset)]);
+	}
+}
+
+#define find_first_bit(addr, size) find_next_bit(addr, size, 0)
+#define for_each_set_bit(bit, addr, size)                        \
+	for ((bit) = find_first_bit(addr, size); (bit) < (size); \
+	     (bit) = find_next_bit(addr, size, (bit) + 1))

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shim: compiler helpers and READ_ONCE()/WRITE_ONCE().
+ *
+ * READ_ONCE()/WRITE_ONCE() are relaxed __atomic accesses, not volatile ones:
+ * they compile to the same single loads and stores, and ThreadSanitizer
+ * understands them.  Only scalar objects of 1, 2, 4 or 8 bytes may be used.
+ */
+#pragma once
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#define __always_inline inline __attribute__((__always_inline__))
+#define noinline __attribute__((__noinline__))
+#define __must_check __attribute__((__warn_unused_result__))
+#define __maybe_unused __attribute__((__unused__))
+#define __aligned(x) __attribute__((__aligned__(x)))
+#define __packed __attribute__((__packed__))
+#define __counted_by(member)
+#define fallthrough __attribute__((__fallthrough__))
+#define barrier() __asm__ __volatile__("" ::: "memory")
+
+#define SMP_CACHE_BYTES 64
+#define ____cacheline_aligned __aligned(SMP_CACHE_BYTES)
+#define ____cacheline_aligned_in_smp ____cacheline_aligned
+
+#define READ_ONCE(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, val) __atomic_store_n(&(x), (val), __ATOMIC_RELAXED)
+
+#define __same_type(a, b) __builtin_types_compatible_p(typeof(a), typeof(b))
+#define BUILD_BUG_ON(cond) _Static_assert(!(cond), "BUILD_BUG_ON: " #cond)

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shim: spinlock_t and rwlock_t as spinning locks on __atomic operations.
+ *
+ * Userspace cannot disable preemption, so a waiter yields the CPU after a
+ * bounded number of spins (khooks_spin_backoff()): on an oversubscribed
+ * machine a preempted holder then costs a time slice, not a livelock.
+ *
+ * rwlock_t: bit 31 = writer holds, bit 30 = writer waiting (stops new
+ * readers, as the kernel's queued rwlock does), bits 29..0 = readers.
+ * Acquisitions are acquire operations, releases are release operations.
+ */
+#pragma once
+#include <linux/atomic.h>
+#include <linux/irqflags.h>
+
+typedef struct {
+	u32 locked;
+} spinlock_t;
+
+typedef struct {
+	u32 cnts;
+} rwlock_t;
+
+#define __SPIN_LOCK_UNLOCKED(name) { 0 }
+#define DEFINE_SPINLOCK(x) spinlock_t x = __SPIN_LOCK_UNLOCKED(x)
+#define _QW_LOCKED (1U << 31)
+#define _QW_WAITING (1U << 30)
+
+static inline void spin_lock_init(spinlock_t *lock)
+{
+	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELAXED);
+}
+
+static inline bool spin_trylock(spinlock_t *lock)
+{
+	return !__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE);
+}
+
+static inline void spin_lock(spinlock_t *lock)
+{
+	unsigned int spins = 0;
+
+	while (!spin_trylock(lock))
+		while (__atomic_load_n(&lock->locked, __ATOMIC_RELAXED))
+			khooks_spin_backoff(&spins);
+}
+
+static inline void spin_unlock(spinlock_t *lock)
+{
+	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
+}
+
+#define spin_lock_irqsave(l, flags) \
+	do { local_irq_save(flags); spin_lock(l); } while (0)
+#define spin_unlock_irqrestore(l, flags) \
+	do { spin_unlock(l); local_irq_restore(flags); } while (0)
+
+static inline void rwlock_init(rwlock_t *lock)
+{
+	__atomic_store_n(&lock->cnts, 0, __ATOMIC_RELAXED);
+}
+
+static inline void read_lock(rwlock_t *lock)
+{
+	unsigned int spins = 0;
+	u32 v = __atomic_load_n(&lock->cnts, __ATOMIC_RELAXED);
+
+	for (;;) {
+		if (!(v & (_QW_LOCKED | _QW_WAITING))) {
+			if (__atomic_compare_exchange_n(&lock->cnts, &v, v + 1,
+							true, __ATOMIC_ACQUIRE,
+							__ATOMIC_RELAXED))
+				return;
+			continue;
+		}
+		khooks_spin_backoff(&spins);
+		v = __atomic_load_n(&lock->cnts, __ATOMIC_RELAXED);
+	}
+}
+
+static inline void read_unlock(rwlock_t *lock)
+{
+	__atomic_fetch_sub(&lock->cnts, 1, __ATOMIC_RELEASE);
+}
+
+static inline void write_lock(rwlock_t *lock)
+{
+	unsigned int spins = 0;
+	u32 v = __atomic_load_n(&lock->cnts, __ATOMIC_RELAXED);
+
+	for (;;) {
+		if ((v & ~_QW_WAITING) == 0) {
+			if (__atomic_compare_exchange_n(&lock->cnts, &v,
+							_QW_LOCKED, true,
+							__ATOMIC_ACQUIRE,
+							__ATOMIC_RELAXED))
+				return;
+			continue;
+		}
+		if (!(v & _QW_WAITING))
+			__atomic_fetch_or(&lock->cnts, _QW_WAITING,
+					  __ATOMIC_RELAXED);
+		khooks_spin_backoff(&spins);
+		v = __atomic_load_n(&lock->cnts, __ATOMIC_RELAXED);
+	}
+}
+
+static inline void write_unlock(rwlock_t *lock)
+{
+	__atomic_store_n(&lock->cnts, 0, __ATOMIC_RELEASE);
+}
+
+#define read_lock_irqsave(l, flags) \
+	do { local_irq_save(flags); read_lock(l); } while (0)
+#define read_unlock_irqrestore(l, flags) \
+	do { read_unlock(l); local_irq_restore(flags); } while (0)
+#define write_lock_irqsave(l, flags) \
+	do { local_irq_save(flags); write_lock(l); } while (0)
+#define write_unlock_irqrestore(l, flags) \
+	do { write_unlock(l); local_irq_restore(flags); } while (0)

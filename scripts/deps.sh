@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# deps.sh - install the Debian packages atcbench needs (idempotent).
+#
+# Installs only what is missing; uses sudo only when not root; on a system
+# without apt-get/dpkg it prints the package list and exits 1.
+set -euo pipefail
+
+PACKAGES=(
+	build-essential cmake ninja-build pkg-config g++
+	libbenchmark-dev libbenchmark-tools python3 python3-scipy
+	libhwloc-dev hwloc-nox libnuma-dev liburcu-dev libcmocka-dev
+	gnuplot-nox jq valgrind git clang-format
+)
+
+if [[ ${1:-} == --list ]]; then
+	printf '%s\n' "${PACKAGES[@]}"
+	exit 0
+fi
+
+if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
+	echo "deps.sh: not a Debian system; install these packages (Debian names):" >&2
+	printf '  %s\n' "${PACKAGES[@]}" >&2
+	exit 1
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	[[ $st == "install ok installed" ]] || missing+=("$p")
+done
+((${#missing[@]})) || exit 0
+
+SUDO=()
+if ((EUID != 0)); then
+	command -v sudo >/dev/null || {
+		echo "deps.sh: not root and no sudo; install: ${missing[*]}" >&2
+		exit 1
+	}
+	SUDO=(sudo)
+fi
+
+echo "deps.sh: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update -q
+"${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

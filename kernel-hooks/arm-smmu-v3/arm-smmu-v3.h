@@ -3,8 +3,8 @@
  * IOMMU API for ARM architected SMMUv3 implementations: the subset of
  * drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h that the ATC invalidation hot
  * path needs, with the kernel's names and layouts.  Written for atcbench from
- * the public semantics of the driver; see ../UPSTREAM for what each part
- * models.
+ * the public semantics of the driver; UPSTREAM.md in this folder
+ * maps each part to the upstream code it models.
  */
 #ifndef _ARM_SMMU_V3_H
 #define _ARM_SMMU_V3_H
@@ -12,6 +12,7 @@
 #include <linux/atomic.h>
 #include <linux/bitfield.h>
 #include <linux/kernel.h>
+#include <linux/ktime.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
@@ -78,6 +79,9 @@
 
 #define CMDQ_0_OP			GENMASK_ULL(7, 0)
 #define CMDQ_0_SSV			(1UL << 11)
+
+#define CMDQ_CFGI_0_SID			GENMASK_ULL(63, 32)
+#define CMDQ_CFGI_1_LEAF		(1UL << 0)
 
 #define CMDQ_TLBI_0_NUM			GENMASK_ULL(16, 12)
 #define CMDQ_TLBI_RANGE_NUM_MAX		31
@@ -365,7 +369,7 @@ struct arm_smmu_invs *arm_smmu_invs_purge(struct arm_smmu_invs *invs);
  * lockless readers: the bound is read once and trash is skipped.
  */
 #define arm_smmu_invs_for_each_entry(invs, idx, cur)			\
-	for (size_t __end = READ_ONCE((invs)->num_invs), idx = 0;	\
+	for (size_t __end = ((idx) = 0, READ_ONCE((invs)->num_invs));	\
 	     idx < __end && ((cur) = &(invs)->inv[idx], true); idx++)	\
 		if (!READ_ONCE((cur)->users))				\
 			continue;					\
@@ -437,6 +441,7 @@ struct arm_smmu_attach_state {
 	struct arm_smmu_master		*master;
 	struct arm_smmu_domain		*old_domain;
 	struct arm_smmu_domain		*new_domain;
+	ioasid_t			ssid;
 	bool				ats_enabled;
 	struct arm_smmu_inv_state	old_domain_invst;
 	struct arm_smmu_inv_state	new_domain_invst;

@@ -10,7 +10,9 @@
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
+#ifndef __always_inline /* glibc's <sys/cdefs.h> defines it too */
 #define __always_inline inline __attribute__((__always_inline__))
+#endif
 #define noinline __attribute__((__noinline__))
 #define __must_check __attribute__((__warn_unused_result__))
 #define __maybe_unused __attribute__((__unused__))

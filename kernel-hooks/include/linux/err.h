@@ -3,6 +3,7 @@
 #pragma once
 #include <errno.h>
 #include <linux/compiler.h>
+#include <linux/types.h>
 
 #define MAX_ERRNO 4095
 #define IS_ERR_VALUE(x) unlikely((unsigned long)(void *)(x) >= (unsigned long)-MAX_ERRNO)

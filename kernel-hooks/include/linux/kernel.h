@@ -31,3 +31,10 @@
 #define PAGE_SIZE (1UL << PAGE_SHIFT)
 #define might_sleep() do { } while (0)
 #define cond_resched() do { } while (0)
+
+/* Byte order: the hosts atcbench runs on are little-endian, as arm64 is */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "little-endian only");
+#define cpu_to_le64(x) ((__force __le64)(u64)(x))
+#define le64_to_cpu(x) ((__force u64)(__le64)(x))
+#define cpu_to_le32(x) ((__force __le32)(u32)(x))
+#define le32_to_cpu(x) ((__force u32)(__le32)(x))

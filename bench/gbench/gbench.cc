@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+// gbench: the C binding of Google Benchmark (see gbench.h).  This is the
+// only C++ file of atcbench.
+#include <benchmark/benchmark.h>
+
+#include <cerrno>
+#include <new>
+
+#include "gbench.h"
+
+struct gbench_state {
+	benchmark::State *st;
+};
+
+static benchmark::State &S(struct gbench_state *st)
+{
+	return *st->st;
+}
+
+static benchmark::internal::Benchmark *B(struct gbench *b)
+{
+	return reinterpret_cast<benchmark::internal::Benchmark *>(b);
+}
+
+extern "C" struct gbench *gbench_register(const char *name, gbench_fn fn,
+					  void *arg)
+{
+	try {
+		auto *b = benchmark::RegisterBenchmark(
+			name, [fn, arg](benchmark::State &state) {
+				struct gbench_state st = { &state };
+
+				fn(&st, arg);
+			});
+		return reinterpret_cast<struct gbench *>(b);
+	} catch (const std::bad_alloc &) {
+		return nullptr;
+	}
+}
+
+extern "C" void gbench_threads(struct gbench *b, int threads)
+{
+	B(b)->Threads(threads);
+}
+
+extern "C" void gbench_use_real_time(struct gbench *b)
+{
+	B(b)->UseRealTime();
+}
+
+extern "C" void gbench_use_manual_time(struct gbench *b)
+{
+	B(b)->UseManualTime();
+}
+
+extern "C" void gbench_min_time(struct gbench *b, double seconds)
+{
+	B(b)->MinTime(seconds);
+}
+
+extern "C" void gbench_iterations(struct gbench *b, int64_t iterations)
+{
+	B(b)->Iterations(iterations);
+}
+
+extern "C" bool gbench_keep_running(struct gbench_state *st)
+{
+	return S(st).KeepRunning();
+}
+
+extern "C" int gbench_thread_index(const struct gbench_state *st)
+{
+	return st->st->thread_index();
+}
+
+extern "C" int gbench_thread_count(const struct gbench_state *st)
+{
+	return st->st->threads();
+}
+
+extern "C" int64_t gbench_iterations_done(const struct gbench_state *st)
+{
+	return st->st->iterations();
+}
+
+extern "C" void gbench_pause_timing(struct gbench_state *st)
+{
+	S(st).PauseTiming();
+}
+
+extern "C" void gbench_resume_timing(struct gbench_state *st)
+{
+	S(st).ResumeTiming();
+}
+
+extern "C" void gbench_set_iteration_time(struct gbench_state *st,
+					  double seconds)
+{
+	S(st).SetIterationTime(seconds);
+}
+
+extern "C" void gbench_counter(struct gbench_state *st, const char *name,
+			       double value, unsigned int flags)
+{
+	int f = benchmark::Counter::kDefaults;
+
+	if (flags & GBENCH_COUNTER_RATE)
+		f |= benchmark::Counter::kIsRate;
+	if (flags & GBENCH_COUNTER_AVG_THREADS)
+		f |= benchmark::Counter::kAvgThreads;
+	if (flags & GBENCH_COUNTER_ITERATION_INVARIANT)
+		f |= benchmark::Counter::kIsIterationInvariant;
+	if (flags & GBENCH_COUNTER_AVG_ITERATIONS)
+		f |= benchmark::Counter::kAvgIterations;
+	if (flags & GBENCH_COUNTER_INVERT)
+		f |= benchmark::Counter::kInvert;
+	S(st).counters[name] = benchmark::Counter(
+		value, static_cast<benchmark::Counter::Flags>(f));
+}
+
+extern "C" void gbench_set_items_processed(struct gbench_state *st,
+					   int64_t items)
+{
+	S(st).SetItemsProcessed(items);
+}
+
+extern "C" void gbench_set_label(struct gbench_state *st, const char *label)
+{
+	S(st).SetLabel(label);
+}
+
+extern "C" void gbench_skip_with_error(struct gbench_state *st,
+				       const char *msg)
+{
+	S(st).SkipWithError(msg);
+}
+
+extern "C" void gbench_add_context(const char *key, const char *value)
+{
+	benchmark::AddCustomContext(key, value);
+}
+
+extern "C" int gbench_init(int *argc, char **argv)
+{
+	benchmark::Initialize(argc, argv);
+	if (benchmark::ReportUnrecognizedArguments(*argc, argv))
+		return -EINVAL;
+	return 0;
+}
+
+extern "C" size_t gbench_run(void)
+{
+	return benchmark::RunSpecifiedBenchmarks();
+}
+
+extern "C" void gbench_shutdown(void)
+{
+	benchmark::Shutdown();
+}

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * atcbench: the command.  Exit status: 0 success, 1 failure at run time,
+ * 2 bad usage or bad input.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/rcupdate.h>
+
+#include "gbench/gbench.h"
+#include "gitinfo.h"
+#include "micro/micro.h"
+#include "replay.h"
+#include "results.h"
+
+#define EXIT_USAGE 2
+#define MICRO_OUT_FLAG "--benchmark_out="
+
+static void usage(FILE *f)
+{
+	fputs("usage: atcbench COMMAND [OPTIONS]\n"
+	      "\n"
+	      "commands:\n"
+	      "  micro [--benchmark_*...]   run the micro benchmarks (Google Benchmark\n"
+	      "                             flags pass through; see micro --help)\n"
+	      "  replay [--range-inv] [FILE|-]\n"
+	      "                             apply invalidation-array operations and\n"
+	      "                             print the array after each (README.md)\n"
+	      "  help                       this text\n"
+	      "\n"
+	      "exit status: 0 success, 1 run-time failure, 2 bad usage or input\n",
+	      f);
+}
+
+static void micro_context(void)
+{
+	gbench_add_context("atcbench_git_sha", ATCBENCH_GIT_SHA);
+	gbench_add_context("atcbench_git_branch", ATCBENCH_GIT_BRANCH);
+	gbench_add_context("atcbench_git_dirty", ATCBENCH_GIT_DIRTY ? "1" : "0");
+	gbench_add_context("atcbench_compiler", "gcc " __VERSION__);
+#ifdef KHOOKS_RCU_ATOMIC
+	gbench_add_context("atcbench_rcu", "atomic-shim");
+#else
+	gbench_add_context("atcbench_rcu", "liburcu-memb");
+#endif
+#ifdef NDEBUG
+	gbench_add_context("atcbench_build", "release");
+#else
+	gbench_add_context("atcbench_build", "debug");
+#endif
+}
+
+/*
+ * Google Benchmark writes --benchmark_out in place; point it at a temporary
+ * name and rename it when the run is complete.
+ */
+static int cmd_micro(int argc, char **argv)
+{
+	char tmp[RESULTS_PATH_MAX], flag[RESULTS_PATH_MAX + 32];
+	const char *out = NULL;
+	int i, ret;
+
+	for (i = 1; i < argc; i++) {
+		if (strncmp(argv[i], MICRO_OUT_FLAG, strlen(MICRO_OUT_FLAG)))
+			continue;
+		out = argv[i] + strlen(MICRO_OUT_FLAG);
+		if (!*out || results_tmp_path(out, tmp, sizeof(tmp))) {
+			fprintf(stderr, "atcbench micro: bad %s path\n",
+				MICRO_OUT_FLAG);
+			return EXIT_USAGE;
+		}
+		snprintf(flag, sizeof(flag), "%s%s", MICRO_OUT_FLAG, tmp);
+		argv[i] = flag;
+	}
+
+	micro_context();
+	ret = micro_register();
+	if (ret) {
+		fprintf(stderr, "atcbench micro: cannot set up: %s\n",
+			strerror(-ret));
+		micro_unregister();
+		return EXIT_FAILURE;
+	}
+	if (gbench_init(&argc, argv)) {
+		micro_unregister();
+		return EXIT_USAGE;
+	}
+	gbench_run();
+	gbench_shutdown();
+	micro_unregister();
+
+	if (out) {
+		ret = results_commit(tmp, out);
+		if (ret) {
+			fprintf(stderr, "atcbench micro: cannot write %s: %s\n",
+				out, strerror(-ret));
+			return EXIT_FAILURE;
+		}
+	}
+	return 0;
+}
+
+static int cmd_replay(int argc, char **argv)
+{
+	struct replay_opts opts = {};
+	const char *path = NULL;
+	FILE *in = stdin;
+	int i, ret;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--range-inv")) {
+			opts.range_inv = true;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return 0;
+		} else if (argv[i][0] == '-' && strcmp(argv[i], "-")) {
+			fprintf(stderr, "atcbench replay: unknown option '%s'\n",
+				argv[i]);
+			return EXIT_USAGE;
+		} else if (path) {
+			fprintf(stderr, "atcbench replay: one input file only\n");
+			return EXIT_USAGE;
+		} else {
+			path = argv[i];
+		}
+	}
+
+	if (path && strcmp(path, "-")) {
+		in = fopen(path, "r");
+		if (!in) {
+			fprintf(stderr, "atcbench replay: %s: %s\n", path,
+				strerror(errno));
+			return EXIT_USAGE;
+		}
+	}
+	ret = replay_run(in, stdout, stderr, &opts);
+	if (in != stdin)
+		fclose(in);
+	if (ret == -EINVAL)
+		return EXIT_USAGE;
+	if (ret) {
+		fprintf(stderr, "atcbench replay: %s\n", strerror(-ret));
+		return EXIT_FAILURE;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int ret;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+
+	/* Every thread that runs kernel-form code is an RCU reader */
+	rcu_register_thread();
+	if (!strcmp(argv[1], "micro")) {
+		ret = cmd_micro(argc - 1, argv + 1);
+	} else if (!strcmp(argv[1], "replay")) {
+		ret = cmd_replay(argc - 1, argv + 1);
+	} else if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+		   !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		ret = 0;
+	} else {
+		fprintf(stderr, "atcbench: unknown command '%s'\n", argv[1]);
+		usage(stderr);
+		ret = EXIT_USAGE;
+	}
+	rcu_barrier();
+	rcu_unregister_thread();
+	return ret;
+}

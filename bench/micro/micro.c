@@ -1,0 +1,492 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * micro: benchmarks of the invalidation array and its walker.
+ *
+ * walker/<design>/entries:N   one arm_smmu_domain_inv_range() of a 4 KiB
+ *                             page over a stage-1 domain with N live
+ *                             entries (one ASID, N-1 ATS stream IDs), the
+ *                             TLBI and ATC_INV commands consumed by the
+ *                             simulated SMMU; per_entry = time / N
+ * walker/<design>/entries:64/churn:C/real_time/threads:T
+ *                             the same with T walking threads, while (C=1)
+ *                             a writer thread attaches and detaches one more
+ *                             ATS master in a loop
+ * invs/{merge,unref,purge}/entries:N
+ *                             one array operation on an array of N entries
+ *
+ * <design> is "rcu" (the invalidation array) or "devlist" (the pre-series
+ * device list under a spinlock, kernel-hooks/variants/devlist.c).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <linux/err.h>
+#include <linux/slab.h>
+#include <arm-smmu-v3/arm-smmu-v3.h>
+#include <variants/devlist.h>
+#include <sim/smmu.h>
+
+#include "gbench/gbench.h"
+#include "micro.h"
+
+#define MICRO_IOVA 0x100000UL
+#define MICRO_MAX_WORLDS 8
+
+static const unsigned int micro_entries[] = { 8, 64, 512, 4096 };
+
+enum micro_design {
+	MICRO_RCU,
+	MICRO_DEVLIST,
+};
+
+static const char *const micro_design_names[] = {
+	[MICRO_RCU] = "rcu",
+	[MICRO_DEVLIST] = "devlist",
+};
+
+/* One SMMU with a domain of @entries live entries in one design */
+struct micro_world {
+	enum micro_design design;
+	unsigned int entries;
+	struct arm_smmu_device smmu;
+	struct sim_smmu *hw;
+	struct arm_smmu_domain *domain;
+	struct arm_smmu_devlist_domain *dl_domain;
+	struct arm_smmu_master **masters;
+	unsigned int num_masters;
+	struct arm_smmu_master *churn_master;
+	/* the churn writer */
+	pthread_t churn_thread;
+	bool churn_stop;
+	unsigned long churn_rounds;
+};
+
+/* A benchmark's argument: a world, and whether a writer churns */
+struct micro_walk_arg {
+	struct micro_world *world;
+	bool churn;
+};
+
+/* An array operation's argument */
+struct micro_invs_arg {
+	struct arm_smmu_device *smmu;
+	unsigned int entries;
+};
+
+static struct micro_world *micro_worlds[MICRO_MAX_WORLDS];
+static unsigned int micro_num_worlds;
+static struct micro_walk_arg micro_walk_args[2 * MICRO_MAX_WORLDS];
+static unsigned int micro_num_walk_args;
+static struct micro_invs_arg micro_invs_args[ARRAY_SIZE(micro_entries)];
+
+static void micro_world_free(struct micro_world *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->num_masters; i++) {
+		if (!w->masters[i])
+			continue;
+		if (w->design == MICRO_DEVLIST)
+			arm_smmu_devlist_detach(w->dl_domain, w->masters[i],
+						IOMMU_NO_PASID);
+		arm_smmu_release_master(w->masters[i]);
+	}
+	if (w->churn_master)
+		arm_smmu_release_master(w->churn_master);
+	if (!IS_ERR_OR_NULL(w->domain))
+		arm_smmu_domain_free(w->domain);
+	if (!IS_ERR_OR_NULL(w->dl_domain))
+		arm_smmu_devlist_domain_free(w->dl_domain);
+	kfree(w->masters);
+	if (w->hw)
+		sim_smmu_remove(&w->smmu, w->hw);
+	kfree(w);
+}
+
+static int micro_attach(struct micro_world *w, struct arm_smmu_master *master)
+{
+	if (w->design == MICRO_RCU)
+		return arm_smmu_attach_dev(master, w->domain, IOMMU_NO_PASID);
+	return arm_smmu_devlist_attach(w->dl_domain, master, IOMMU_NO_PASID);
+}
+
+static void micro_detach(struct micro_world *w, struct arm_smmu_master *master)
+{
+	if (w->design == MICRO_RCU)
+		arm_smmu_attach_dev_blocked(master);
+	else
+		arm_smmu_devlist_detach(w->dl_domain, master, IOMMU_NO_PASID);
+}
+
+static struct arm_smmu_master *micro_master(struct micro_world *w, u32 sid)
+{
+	struct arm_smmu_master *master;
+
+	master = arm_smmu_probe_master(&w->smmu, &sid, 1, true);
+	if (IS_ERR(master))
+		return NULL;
+	return master;
+}
+
+static int micro_world_alloc(enum micro_design design, unsigned int entries,
+			     struct micro_world **out)
+{
+	const struct sim_smmu_config cfg = {
+		.ats = true,
+		.cmdq_shift = 8,
+	};
+	struct micro_world *w;
+	unsigned int i;
+	int ret;
+
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	w->design = design;
+	w->entries = entries;
+
+	/* SIDs 0..entries-2 for the domain's masters, entries-1 for churn */
+	ret = sim_smmu_probe(&cfg, entries, &w->smmu, &w->hw);
+	if (ret)
+		goto err;
+
+	ret = -ENOMEM;
+	if (design == MICRO_RCU) {
+		w->domain = arm_smmu_domain_alloc(&w->smmu, ARM_SMMU_DOMAIN_S1,
+						  1, false);
+		if (IS_ERR(w->domain))
+			goto err;
+	} else {
+		w->dl_domain = arm_smmu_devlist_domain_alloc(
+			&w->smmu, ARM_SMMU_DOMAIN_S1, 1);
+		if (IS_ERR(w->dl_domain))
+			goto err;
+	}
+
+	w->masters = kcalloc(entries - 1, sizeof(*w->masters), GFP_KERNEL);
+	if (!w->masters)
+		goto err;
+	for (i = 0; i < entries - 1; i++) {
+		w->masters[i] = micro_master(w, i);
+		if (!w->masters[i])
+			goto err;
+		w->num_masters++;
+		ret = micro_attach(w, w->masters[i]);
+		if (ret)
+			goto err;
+		ret = -ENOMEM;
+	}
+	w->churn_master = micro_master(w, entries - 1);
+	if (!w->churn_master)
+		goto err;
+
+	*out = w;
+	return 0;
+err:
+	micro_world_free(w);
+	return ret;
+}
+
+static void micro_walk_once(struct micro_world *w)
+{
+	if (w->design == MICRO_RCU)
+		arm_smmu_domain_inv_range(w->domain, MICRO_IOVA, SZ_4K, SZ_4K,
+					  true);
+	else
+		arm_smmu_devlist_domain_inv_range(w->dl_domain, MICRO_IOVA,
+						  SZ_4K, SZ_4K, true);
+}
+
+static void *micro_churn_fn(void *arg)
+{
+	struct micro_world *w = arg;
+
+	rcu_register_thread();
+	while (!__atomic_load_n(&w->churn_stop, __ATOMIC_ACQUIRE)) {
+		if (micro_attach(w, w->churn_master))
+			break;
+		micro_detach(w, w->churn_master);
+		w->churn_rounds++;
+	}
+	rcu_unregister_thread();
+	return NULL;
+}
+
+static void micro_walk(struct gbench_state *st, void *arg)
+{
+	struct micro_walk_arg *a = arg;
+	struct micro_world *w = a->world;
+	bool leader = gbench_thread_index(st) == 0;
+	bool churn = a->churn;
+	int64_t iters = 0;
+
+	/* The main thread (index 0) is registered by main() */
+	if (!leader)
+		rcu_register_thread();
+
+	if (leader && churn) {
+		w->churn_rounds = 0;
+		__atomic_store_n(&w->churn_stop, false, __ATOMIC_RELEASE);
+		if (pthread_create(&w->churn_thread, NULL, micro_churn_fn, w)) {
+			gbench_skip_with_error(st, "cannot start the writer");
+			churn = false;
+		}
+	}
+
+	while (gbench_keep_running(st)) {
+		micro_walk_once(w);
+		iters++;
+	}
+
+	if (leader && churn) {
+		__atomic_store_n(&w->churn_stop, true, __ATOMIC_RELEASE);
+		pthread_join(w->churn_thread, NULL);
+		gbench_counter(st, "churn_rounds", w->churn_rounds,
+			       GBENCH_COUNTER_RATE);
+	}
+
+	gbench_counter(st, "per_entry", (double)iters * w->entries,
+		       GBENCH_COUNTER_RATE | GBENCH_COUNTER_INVERT);
+	gbench_counter(st, "entries", w->entries,
+		       GBENCH_COUNTER_AVG_THREADS);
+	if (!leader)
+		rcu_unregister_thread();
+}
+
+/* An array of @n live entries: one ASID, then ATS stream IDs 0..n-2 */
+static struct arm_smmu_invs *micro_invs(struct arm_smmu_device *smmu,
+					unsigned int n)
+{
+	struct arm_smmu_invs *invs = arm_smmu_invs_alloc(n);
+	unsigned int i;
+
+	if (!invs)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		struct arm_smmu_inv *inv = &invs->inv[i];
+
+		inv->smmu = smmu;
+		inv->type = i ? INV_TYPE_ATS : INV_TYPE_S1_ASID;
+		inv->id = i ? 2 * (i - 1) : 1;
+		inv->size_opcode = i ? CMDQ_OP_ATC_INV : CMDQ_OP_TLBI_NH_VA;
+		inv->nsize_opcode = i ? CMDQ_OP_ATC_INV : CMDQ_OP_TLBI_NH_ASID;
+		inv->pgsize = SZ_4K;
+		inv->users = 1;
+	}
+	invs->has_ats = n > 1;
+	return invs;
+}
+
+static void micro_invs_done(struct gbench_state *st, int64_t iters,
+			    unsigned int entries)
+{
+	gbench_counter(st, "per_entry", (double)iters * entries,
+		       GBENCH_COUNTER_RATE | GBENCH_COUNTER_INVERT);
+}
+
+static void micro_merge(struct gbench_state *st, void *arg)
+{
+	struct micro_invs_arg *a = arg;
+	struct arm_smmu_invs *invs = micro_invs(a->smmu, a->entries);
+	struct arm_smmu_invs *to_merge = micro_invs(a->smmu, 2);
+	int64_t iters = 0;
+
+	if (!invs || !to_merge) {
+		gbench_skip_with_error(st, "out of memory");
+		goto out;
+	}
+	/* A new ATS entry in the middle: an odd SID */
+	to_merge->inv[1].id = a->entries - 1;
+
+	while (gbench_keep_running(st)) {
+		struct arm_smmu_invs *new_invs = arm_smmu_invs_merge(invs,
+								     to_merge);
+
+		if (IS_ERR(new_invs)) {
+			gbench_skip_with_error(st, "merge failed");
+			break;
+		}
+		kfree(new_invs);
+		iters++;
+	}
+	micro_invs_done(st, iters, a->entries);
+out:
+	kfree(to_merge);
+	kfree(invs);
+}
+
+static void micro_unref(struct gbench_state *st, void *arg)
+{
+	struct micro_invs_arg *a = arg;
+	struct arm_smmu_invs *invs = micro_invs(a->smmu, a->entries);
+	struct arm_smmu_invs *to_unref = micro_invs(a->smmu, 2);
+	int64_t iters = 0;
+
+	if (!invs || !to_unref) {
+		gbench_skip_with_error(st, "out of memory");
+		goto out;
+	}
+	/*
+	 * Drop one user of the ASID and of the middle ATS entry per
+	 * iteration; enough users that neither becomes trash.
+	 */
+	to_unref->inv[1] = invs->inv[a->entries / 2];
+	invs->inv[0].users = INT_MAX;
+	invs->inv[a->entries / 2].users = INT_MAX;
+
+	while (gbench_keep_running(st)) {
+		arm_smmu_invs_unref(invs, to_unref);
+		iters++;
+	}
+	micro_invs_done(st, iters, a->entries);
+out:
+	kfree(to_unref);
+	kfree(invs);
+}
+
+static void micro_purge(struct gbench_state *st, void *arg)
+{
+	struct micro_invs_arg *a = arg;
+	struct arm_smmu_invs *invs = micro_invs(a->smmu, a->entries);
+	int64_t iters = 0;
+
+	if (!invs) {
+		gbench_skip_with_error(st, "out of memory");
+		return;
+	}
+	/* One trash entry in the middle */
+	invs->inv[a->entries / 2].users = 0;
+	invs->num_trashes = 1;
+
+	while (gbench_keep_running(st)) {
+		struct arm_smmu_invs *new_invs = arm_smmu_invs_purge(invs);
+
+		if (!new_invs) {
+			gbench_skip_with_error(st, "purge failed");
+			break;
+		}
+		kfree(new_invs);
+		iters++;
+	}
+	micro_invs_done(st, iters, a->entries);
+	kfree(invs);
+}
+
+static int micro_add_world(enum micro_design design, unsigned int entries,
+			   struct micro_world **out)
+{
+	int ret;
+
+	if (micro_num_worlds == MICRO_MAX_WORLDS)
+		return -ENOSPC;
+	ret = micro_world_alloc(design, entries, out);
+	if (ret)
+		return ret;
+	micro_worlds[micro_num_worlds++] = *out;
+	return 0;
+}
+
+static struct micro_walk_arg *micro_walk_arg_new(struct micro_world *w,
+						 bool churn)
+{
+	struct micro_walk_arg *a;
+
+	if (micro_num_walk_args == ARRAY_SIZE(micro_walk_args))
+		return NULL;
+	a = &micro_walk_args[micro_num_walk_args++];
+	a->world = w;
+	a->churn = churn;
+	return a;
+}
+
+static int micro_register_walk(const char *name, struct micro_walk_arg *a,
+			       int threads)
+{
+	struct gbench *b;
+
+	if (!a)
+		return -ENOSPC;
+	b = gbench_register(name, micro_walk, a);
+	if (!b)
+		return -ENOMEM;
+	gbench_use_real_time(b);
+	gbench_threads(b, threads);
+	return 0;
+}
+
+int micro_register(void)
+{
+	char name[128];
+	unsigned int d, i, c, t;
+	int ret;
+
+	/* The walker against the number of entries, per design */
+	for (d = 0; d < ARRAY_SIZE(micro_design_names); d++) {
+		for (i = 0; i < ARRAY_SIZE(micro_entries); i++) {
+			struct micro_world *w;
+
+			ret = micro_add_world(d, micro_entries[i], &w);
+			if (ret)
+				return ret;
+			snprintf(name, sizeof(name), "walker/%s/entries:%u",
+				 micro_design_names[d], micro_entries[i]);
+			ret = micro_register_walk(
+				name, micro_walk_arg_new(w, false), 1);
+			if (ret)
+				return ret;
+		}
+	}
+
+	/* Both designs at 64 entries, 1 and 2 walkers, with a churning writer */
+	for (d = 0; d < ARRAY_SIZE(micro_design_names); d++) {
+		struct micro_world *w = NULL;
+
+		for (i = 0; i < micro_num_worlds; i++)
+			if (micro_worlds[i]->design == d &&
+			    micro_worlds[i]->entries == 64)
+				w = micro_worlds[i];
+		for (c = 0; c < 2; c++) {
+			struct micro_walk_arg *a = micro_walk_arg_new(w, c);
+
+			snprintf(name, sizeof(name),
+				 "walker/%s/entries:64/churn:%u",
+				 micro_design_names[d], c);
+			for (t = 1; t <= 2; t++) {
+				ret = micro_register_walk(name, a, t);
+				if (ret)
+					return ret;
+			}
+		}
+	}
+
+	/* The array operations against the array size */
+	for (i = 0; i < ARRAY_SIZE(micro_entries); i++) {
+		static const struct {
+			const char *name;
+			gbench_fn fn;
+		} ops[] = {
+			{ "merge", micro_merge },
+			{ "unref", micro_unref },
+			{ "purge", micro_purge },
+		};
+		unsigned int o;
+
+		micro_invs_args[i].smmu = &micro_worlds[0]->smmu;
+		micro_invs_args[i].entries = micro_entries[i];
+		for (o = 0; o < ARRAY_SIZE(ops); o++) {
+			snprintf(name, sizeof(name), "invs/%s/entries:%u",
+				 ops[o].name, micro_entries[i]);
+			if (!gbench_register(name, ops[o].fn,
+					     &micro_invs_args[i]))
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+void micro_unregister(void)
+{
+	while (micro_num_worlds)
+		micro_world_free(micro_worlds[--micro_num_worlds]);
+}

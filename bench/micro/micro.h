@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * micro: the Google Benchmark suites of the hot path, run by
+ * `atcbench micro`.
+ */
+#ifndef MICRO_H
+#define MICRO_H
+
+/* Build the simulated worlds and register every benchmark */
+int micro_register(void);
+/* Tear down what micro_register() built, after gbench_run() */
+void micro_unregister(void);
+
+#endif /* MICRO_H */

@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The SMMUv3 device, masters, domains and the attach path: the part of the
+ * driver around the invalidation hot path that the hot path needs.
+ *
+ * Written for atcbench from the semantics of the upstream driver
+ * (drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c); the names are the kernel's.
+ */
+#include <linux/err.h>
+#include <linux/io.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+#include <asm/barrier.h>
+
+#include "arm-smmu-v3.h"
+
+/* Serialises every change of an invalidation array, as in the driver */
+DEFINE_MUTEX(arm_smmu_asid_lock);
+
+/**
+ * arm_smmu_device_hw_probe() - read the SMMU's ID registers
+ * @smmu: the SMMU, with @smmu->base mapped
+ *
+ * Return: 0, or -ENXIO when the command queue is too small to hold one batch
+ * and its CMD_SYNC.
+ */
+int arm_smmu_device_hw_probe(struct arm_smmu_device *smmu)
+{
+	u32 reg;
+
+	reg = readl_relaxed(smmu->base + ARM_SMMU_IDR0);
+	if (reg & IDR0_ATS)
+		smmu->features |= ARM_SMMU_FEAT_ATS;
+	if (reg & IDR0_SEV)
+		smmu->features |= ARM_SMMU_FEAT_SEV;
+	if (reg & IDR0_MSI)
+		smmu->features |= ARM_SMMU_FEAT_MSI;
+	if (reg & IDR0_COHACC)
+		smmu->features |= ARM_SMMU_FEAT_COHERENCY;
+	if ((smmu->features & ARM_SMMU_FEAT_MSI) &&
+	    (smmu->features & ARM_SMMU_FEAT_COHERENCY))
+		smmu->options |= ARM_SMMU_OPT_MSIPOLL;
+
+	reg = readl_relaxed(smmu->base + ARM_SMMU_IDR1);
+	smmu->cmdq.q.llq.max_n_shift = min_t(u32, CMDQ_MAX_SZ_SHIFT,
+					     FIELD_GET(IDR1_CMDQS, reg));
+	if (smmu->cmdq.q.llq.max_n_shift <= ilog2(CMDQ_BATCH_ENTRIES)) {
+		/*
+		 * One batch plus its CMD_SYNC must fit in the queue, and the
+		 * queue must be a multiple of BITS_PER_LONG entries.
+		 */
+		dev_err(smmu->dev, "command queue size <= %d entries not supported\n",
+			CMDQ_BATCH_ENTRIES);
+		return -ENXIO;
+	}
+
+	reg = readl_relaxed(smmu->base + ARM_SMMU_IDR3);
+	if (reg & IDR3_RIL)
+		smmu->features |= ARM_SMMU_FEAT_RANGE_INV;
+
+	return 0;
+}
+
+static int arm_smmu_device_reset(struct arm_smmu_device *smmu)
+{
+	struct arm_smmu_cmdq_ent cmd = {};
+	int ret;
+
+	writeq_relaxed(smmu->cmdq.q.q_base, smmu->base + ARM_SMMU_CMDQ_BASE);
+	writel_relaxed(smmu->cmdq.q.llq.prod, smmu->base + ARM_SMMU_CMDQ_PROD);
+	writel_relaxed(smmu->cmdq.q.llq.cons, smmu->base + ARM_SMMU_CMDQ_CONS);
+	writel(CR0_CMDQEN, smmu->base + ARM_SMMU_CR0);
+
+	/* Invalidate any cached configuration and the whole TLB */
+	cmd.opcode = CMDQ_OP_CFGI_ALL;
+	ret = arm_smmu_cmdq_issue_cmd_with_sync(smmu, &cmd);
+	if (ret)
+		return ret;
+	cmd.opcode = CMDQ_OP_TLBI_NSNH_ALL;
+	return arm_smmu_cmdq_issue_cmd_with_sync(smmu, &cmd);
+}
+
+/**
+ * arm_smmu_device_init() - probe and bring up an SMMU
+ * @smmu: the SMMU, zeroed except for @smmu->dev and @smmu->base
+ * @num_sids: size of the (linear) stream table
+ *
+ * Return: 0 or a negative errno.
+ */
+int arm_smmu_device_init(struct arm_smmu_device *smmu, unsigned int num_sids)
+{
+	unsigned int sid;
+	int ret;
+
+	ret = arm_smmu_device_hw_probe(smmu);
+	if (ret)
+		return ret;
+
+	ret = arm_smmu_cmdq_init(smmu, &smmu->cmdq);
+	if (ret)
+		return ret;
+
+	smmu->strtab = kcalloc(num_sids, sizeof(*smmu->strtab), GFP_KERNEL);
+	if (!smmu->strtab) {
+		arm_smmu_cmdq_free(smmu, &smmu->cmdq);
+		return -ENOMEM;
+	}
+	smmu->num_sids = num_sids;
+	for (sid = 0; sid < num_sids; sid++)
+		smmu->strtab[sid].data[0] = cpu_to_le64(
+			STRTAB_STE_0_V |
+			FIELD_PREP(STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_ABORT));
+
+	ret = arm_smmu_device_reset(smmu);
+	if (ret)
+		arm_smmu_device_free(smmu);
+	return ret;
+}
+
+/**
+ * arm_smmu_device_free() - release what arm_smmu_device_init() allocated
+ * @smmu: the SMMU; no master may be left
+ */
+void arm_smmu_device_free(struct arm_smmu_device *smmu)
+{
+	writel(0, smmu->base + ARM_SMMU_CR0);
+	arm_smmu_cmdq_free(smmu, &smmu->cmdq);
+	kfree(smmu->strtab);
+	smmu->strtab = NULL;
+}
+
+static int arm_smmu_stream_id_cmp(const void *l, const void *r)
+{
+	const struct arm_smmu_stream *stream_l = l, *stream_r = r;
+
+	return cmp_int(stream_l->id, stream_r->id);
+}
+
+/**
+ * arm_smmu_probe_master() - add an endpoint behind an SMMU
+ * @smmu: the SMMU
+ * @sids: the endpoint's stream IDs, below the SMMU's num_sids
+ * @num_sids: number of @sids
+ * @ats_supported: the endpoint has an ATS capability
+ *
+ * The endpoint starts blocked (its STEs abort).
+ *
+ * Return: the master, or an ERR_PTR().
+ */
+struct arm_smmu_master *arm_smmu_probe_master(struct arm_smmu_device *smmu,
+					      const u32 *sids,
+					      unsigned int num_sids,
+					      bool ats_supported)
+{
+	struct arm_smmu_master *master;
+	unsigned int i;
+
+	if (!num_sids)
+		return ERR_PTR(-EINVAL);
+	for (i = 0; i < num_sids; i++)
+		if (sids[i] >= smmu->num_sids)
+			return ERR_PTR(-ERANGE);
+
+	master = kzalloc(sizeof(*master), GFP_KERNEL);
+	if (!master)
+		return ERR_PTR(-ENOMEM);
+
+	master->smmu = smmu;
+	master->ssid = IOMMU_NO_PASID;
+	master->ats_supported = ats_supported &&
+				(smmu->features & ARM_SMMU_FEAT_ATS);
+	master->streams = kcalloc(num_sids, sizeof(*master->streams),
+				  GFP_KERNEL);
+	if (!master->streams)
+		goto err_free_master;
+	master->num_streams = num_sids;
+	for (i = 0; i < num_sids; i++) {
+		master->streams[i].id = sids[i];
+		master->streams[i].master = master;
+	}
+	/* Sorted, so that the build_invs arrays come out sorted */
+	sort(master->streams, num_sids, sizeof(*master->streams),
+	     arm_smmu_stream_id_cmp, NULL);
+
+	/*
+	 * Base case has 1 ASID entry or at most 2 VMID entries; ATS adds one
+	 * entry per stream ID.  Allocated here, so that detach cannot fail.
+	 */
+	master->build_invs = arm_smmu_invs_alloc(
+		2 + (master->ats_supported ? num_sids : 0));
+	if (!master->build_invs)
+		goto err_free_streams;
+	return master;
+
+err_free_streams:
+	kfree(master->streams);
+err_free_master:
+	kfree(master);
+	return ERR_PTR(-ENOMEM);
+}
+
+/**
+ * arm_smmu_release_master() - detach and free an endpoint
+ * @master: the master
+ */
+void arm_smmu_release_master(struct arm_smmu_master *master)
+{
+	arm_smmu_attach_dev_blocked(master);
+	kfree(master->build_invs);
+	kfree(master->streams);
+	kfree(master);
+}
+
+/**
+ * arm_smmu_domain_alloc() - allocate a paging domain
+ * @smmu: the SMMU it is finalised on
+ * @stage: stage 1 (@id is an ASID) or stage 2 (@id is a VMID)
+ * @id: the ASID or VMID
+ * @nest_parent: a stage-2 domain that stage-1 domains nest on
+ *
+ * Return: the domain, or an ERR_PTR().
+ */
+struct arm_smmu_domain *arm_smmu_domain_alloc(struct arm_smmu_device *smmu,
+					      enum arm_smmu_domain_stage stage,
+					      u16 id, bool nest_parent)
+{
+	struct arm_smmu_domain *smmu_domain;
+	struct arm_smmu_invs *invs;
+
+	if (nest_parent && stage != ARM_SMMU_DOMAIN_S2)
+		return ERR_PTR(-EINVAL);
+
+	smmu_domain = kzalloc(sizeof(*smmu_domain), GFP_KERNEL);
+	if (!smmu_domain)
+		return ERR_PTR(-ENOMEM);
+
+	invs = arm_smmu_invs_alloc(0);
+	if (!invs) {
+		kfree(smmu_domain);
+		return ERR_PTR(-ENOMEM);
+	}
+
+	smmu_domain->smmu = smmu;
+	smmu_domain->stage = stage;
+	if (stage == ARM_SMMU_DOMAIN_S1)
+		smmu_domain->asid = id;
+	else
+		smmu_domain->vmid = id;
+	smmu_domain->nest_parent = nest_parent;
+	smmu_domain->pgsize = SZ_4K;
+	rcu_assign_pointer(smmu_domain->invs, invs);
+	return smmu_domain;
+}
+
+/**
+ * arm_smmu_domain_free() - free a domain no master is attached to
+ * @smmu_domain: the domain
+ */
+void arm_smmu_domain_free(struct arm_smmu_domain *smmu_domain)
+{
+	/* No concurrency with invalidation is possible at this point */
+	kfree(rcu_dereference_protected(smmu_domain->invs, true));
+	kfree(smmu_domain);
+}
+
+static void arm_smmu_make_ste(struct arm_smmu_ste *target,
+			      struct arm_smmu_domain *smmu_domain,
+			      bool ats_enabled)
+{
+	memset(target, 0, sizeof(*target));
+	target->data[0] = cpu_to_le64(STRTAB_STE_0_V);
+
+	if (!smmu_domain) {
+		target->data[0] |= cpu_to_le64(
+			FIELD_PREP(STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_ABORT));
+		return;
+	}
+
+	if (smmu_domain->stage == ARM_SMMU_DOMAIN_S1) {
+		target->data[0] |= cpu_to_le64(
+			FIELD_PREP(STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_S1_TRANS) |
+			FIELD_PREP(STRTAB_STE_0_S1CTXPTR_ASID,
+				   smmu_domain->asid));
+	} else {
+		target->data[0] |= cpu_to_le64(
+			FIELD_PREP(STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_S2_TRANS));
+		target->data[2] = cpu_to_le64(
+			FIELD_PREP(STRTAB_STE_2_S2VMID, smmu_domain->vmid));
+	}
+	if (ats_enabled)
+		target->data[1] = cpu_to_le64(
+			FIELD_PREP(STRTAB_STE_1_EATS, STRTAB_STE_1_EATS_TRANS));
+}
+
+/*
+ * Write the STE of every stream of @master.  The words other than the first
+ * go in first, then the first (which holds V and CFG), each step followed by
+ * a CFGI_STE and a sync, so the SMMU never sees a torn configuration.
+ */
+static void arm_smmu_install_ste_for_dev(struct arm_smmu_master *master,
+					 const struct arm_smmu_ste *target)
+{
+	struct arm_smmu_device *smmu = master->smmu;
+	unsigned int i, w;
+
+	for (i = 0; i < master->num_streams; i++) {
+		u32 sid = master->streams[i].id;
+		struct arm_smmu_ste *ste = &smmu->strtab[sid];
+		struct arm_smmu_cmdq_ent cmd = {
+			.opcode = CMDQ_OP_CFGI_STE,
+			.atc.sid = sid,
+		};
+
+		/*
+		 * Order the IOPTEs and the invalidation array published before
+		 * this against the SMMU's walk through the new STE.
+		 */
+		dma_wmb();
+		for (w = 1; w < STRTAB_STE_DWORDS; w++)
+			WRITE_ONCE(ste->data[w], target->data[w]);
+		arm_smmu_cmdq_issue_cmd_with_sync(smmu, &cmd);
+		WRITE_ONCE(ste->data[0], target->data[0]);
+		arm_smmu_cmdq_issue_cmd_with_sync(smmu, &cmd);
+	}
+}
+
+/**
+ * arm_smmu_atc_inv_master() - invalidate the whole ATC of a master
+ * @master: the master
+ * @ssid: the PASID to invalidate, or IOMMU_NO_PASID for all of them
+ *
+ * Return: 0 or as arm_smmu_cmdq_batch_submit().
+ */
+int arm_smmu_atc_inv_master(struct arm_smmu_master *master, ioasid_t ssid)
+{
+	struct arm_smmu_cmdq_ent cmd;
+	struct arm_smmu_cmdq_batch cmds;
+	unsigned int i;
+
+	arm_smmu_atc_inv_to_cmd(ssid, 0, 0, &cmd);
+	arm_smmu_cmdq_batch_init(master->smmu, &cmds, &cmd);
+	for (i = 0; i < master->num_streams; i++) {
+		cmd.atc.sid = master->streams[i].id;
+		arm_smmu_cmdq_batch_add(master->smmu, &cmds, &cmd);
+	}
+
+	return arm_smmu_cmdq_batch_submit(master->smmu, &cmds);
+}
+
+/*
+ * After the STE switch: bring the ATC in line with the new translation, then
+ * let the old domain forget the master.
+ */
+static void arm_smmu_attach_commit(struct arm_smmu_attach_state *state)
+{
+	struct arm_smmu_master *master = state->master;
+
+	if (state->ats_enabled && master->ats_enabled) {
+		/* The translation has changed: flush the ATC */
+		arm_smmu_atc_inv_master(master, state->ssid);
+	} else if (!state->ats_enabled && master->ats_enabled) {
+		/* ATS is being switched off: invalidate the entire ATC */
+		arm_smmu_atc_inv_master(master, IOMMU_NO_PASID);
+	}
+
+	arm_smmu_install_old_domain_invs(state);
+	master->ats_enabled = state->ats_enabled;
+	master->domain = state->new_domain;
+	master->ssid = state->ssid;
+}
+
+/**
+ * arm_smmu_attach_dev() - attach a master to a paging domain
+ * @master: the master
+ * @smmu_domain: the domain
+ * @ssid: the PASID of the attachment (IOMMU_NO_PASID for the RID)
+ *
+ * The five steps of the driver: the new domain's array gains the master,
+ * then the STE switches, then the old domain's array loses it.
+ *
+ * Return: 0, -EINVAL for a domain of another SMMU, or -ENOMEM.
+ */
+int arm_smmu_attach_dev(struct arm_smmu_master *master,
+			struct arm_smmu_domain *smmu_domain, ioasid_t ssid)
+{
+	struct arm_smmu_attach_state state = {
+		.master = master,
+		.old_domain = master->domain,
+		.new_domain = smmu_domain,
+		.ssid = ssid,
+		.ats_enabled = master->ats_supported,
+	};
+	struct arm_smmu_ste target;
+	int ret;
+
+	if (smmu_domain->smmu != master->smmu)
+		return -EINVAL;
+
+	mutex_lock(&arm_smmu_asid_lock);
+	ret = arm_smmu_attach_prepare_invs(&state, smmu_domain);
+	if (ret) {
+		mutex_unlock(&arm_smmu_asid_lock);
+		return ret;
+	}
+
+	arm_smmu_install_new_domain_invs(&state);
+	arm_smmu_make_ste(&target, smmu_domain, state.ats_enabled);
+	arm_smmu_install_ste_for_dev(master, &target);
+	arm_smmu_attach_commit(&state);
+	mutex_unlock(&arm_smmu_asid_lock);
+	return 0;
+}
+
+/**
+ * arm_smmu_attach_dev_blocked() - block all DMA of a master
+ * @master: the master
+ *
+ * Cannot fail: the old domain only unrefs the master's build array, which
+ * was allocated at probe.
+ */
+void arm_smmu_attach_dev_blocked(struct arm_smmu_master *master)
+{
+	struct arm_smmu_attach_state state = {
+		.master = master,
+		.old_domain = master->domain,
+		.ssid = IOMMU_NO_PASID,
+	};
+	struct arm_smmu_ste target;
+
+	mutex_lock(&arm_smmu_asid_lock);
+	WARN_ON(arm_smmu_attach_prepare_invs(&state, NULL));
+	arm_smmu_make_ste(&target, NULL, false);
+	arm_smmu_install_ste_for_dev(master, &target);
+	arm_smmu_attach_commit(&state);
+	mutex_unlock(&arm_smmu_asid_lock);
+}

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/* sim_mmio: readl()/writel() dispatch to simulated devices (see mmio.h) */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <linux/io.h>
+#include <linux/kernel.h>
+#include <linux/slab.h>
+
+#include "mmio.h"
+
+struct sim_mmio_region {
+	uintptr_t base;
+	size_t size;
+	const struct sim_mmio_ops *ops;
+	void *opaque;
+};
+
+static struct sim_mmio_region *sim_mmio_regions[SIM_MMIO_MAX_REGIONS];
+
+int sim_mmio_register(void *base, size_t size, const struct sim_mmio_ops *ops,
+		      void *opaque)
+{
+	struct sim_mmio_region *r;
+	unsigned int i;
+
+	for (i = 0; i < SIM_MMIO_MAX_REGIONS; i++)
+		if (!READ_ONCE(sim_mmio_regions[i]))
+			break;
+	if (i == SIM_MMIO_MAX_REGIONS)
+		return -ENOSPC;
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	r->base = (uintptr_t)base;
+	r->size = size;
+	r->ops = ops;
+	r->opaque = opaque;
+	__atomic_store_n(&sim_mmio_regions[i], r, __ATOMIC_RELEASE);
+	return 0;
+}
+
+void sim_mmio_unregister(void *base)
+{
+	unsigned int i;
+
+	for (i = 0; i < SIM_MMIO_MAX_REGIONS; i++) {
+		struct sim_mmio_region *r = READ_ONCE(sim_mmio_regions[i]);
+
+		if (r && r->base == (uintptr_t)base) {
+			WRITE_ONCE(sim_mmio_regions[i], NULL);
+			kfree(r);
+			return;
+		}
+	}
+}
+
+static struct sim_mmio_region *sim_mmio_find(const volatile void *addr,
+					     size_t *offset)
+{
+	uintptr_t a = (uintptr_t)addr;
+	unsigned int i;
+
+	for (i = 0; i < SIM_MMIO_MAX_REGIONS; i++) {
+		struct sim_mmio_region *r = __atomic_load_n(
+			&sim_mmio_regions[i], __ATOMIC_ACQUIRE);
+
+		if (r && a >= r->base && a - r->base < r->size) {
+			*offset = a - r->base;
+			return r;
+		}
+	}
+	/* An access to no device is a bug in the caller: stop here */
+	fprintf(stderr, "sim_mmio: access to unmapped address %p\n",
+		(const void *)addr);
+	abort();
+}
+
+static u64 sim_mmio_read(const volatile void *addr, unsigned int width)
+{
+	size_t off;
+	struct sim_mmio_region *r = sim_mmio_find(addr, &off);
+
+	return r->ops->read(r->opaque, off, width);
+}
+
+static void sim_mmio_write(volatile void *addr, u64 val, unsigned int width)
+{
+	size_t off;
+	struct sim_mmio_region *r = sim_mmio_find(addr, &off);
+
+	r->ops->write(r->opaque, off, val, width);
+}
+
+u32 readl_relaxed(const volatile void __iomem *addr)
+{
+	return sim_mmio_read(addr, 4);
+}
+
+void writel_relaxed(u32 val, volatile void __iomem *addr)
+{
+	sim_mmio_write(addr, val, 4);
+}
+
+u64 readq_relaxed(const volatile void __iomem *addr)
+{
+	return sim_mmio_read(addr, 8);
+}
+
+void writeq_relaxed(u64 val, volatile void __iomem *addr)
+{
+	sim_mmio_write(addr, val, 8);
+}
+
+/* The non-relaxed forms: full ordering against normal memory */
+u32 readl(const volatile void __iomem *addr)
+{
+	u32 val = sim_mmio_read(addr, 4);
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return val;
+}
+
+void writel(u32 val, volatile void __iomem *addr)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	sim_mmio_write(addr, val, 4);
+}

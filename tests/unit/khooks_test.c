@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Helpers shared by the tests (see khooks_test.h) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sim/cmd.h>
+
+#include "unit/khooks_test.h"
+
+unsigned long test_seed(const char *test)
+{
+	const char *env = getenv("ATCBENCH_SEED");
+	unsigned long seed;
+
+	seed = env ? strtoul(env, NULL, 0) : (unsigned long)time(NULL);
+	printf("%s: seed=%lu (ATCBENCH_SEED=%lu to reproduce)\n", test, seed,
+	       seed);
+	return seed;
+}
+
+u64 test_rand(u64 *state)
+{
+	u64 x = *state ? *state : 0x9e3779b97f4a7c15ULL;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*state = x;
+	return x * 0x2545f4914f6cdd1dULL;
+}
+
+static void test_world_trace(void *arg, const u64 *cmd)
+{
+	struct test_trace *t = arg;
+	struct test_world *w = t->w;
+	char line[256];
+	int n;
+
+	n = snprintf(line, sizeof(line), "%u ", t->idx);
+	n += sim_cmd_format(cmd, line + n, sizeof(line) - n);
+	if (w->len + n + 2 > w->cap) {
+		w->cap = (w->cap + n + 2) * 2;
+		w->log = realloc(w->log, w->cap);
+		assert_non_null(w->log);
+	}
+	memcpy(w->log + w->len, line, n);
+	w->len += n;
+	w->log[w->len++] = '\n';
+	w->log[w->len] = '\0';
+}
+
+void test_world_init(struct test_world *w, unsigned int num_smmus,
+		     unsigned int num_sids, bool range_inv)
+{
+	const struct sim_smmu_config cfg = {
+		.ats = true,
+		.range_inv = range_inv,
+		.cmdq_shift = 8,
+	};
+	unsigned int i;
+
+	memset(w, 0, sizeof(*w));
+	assert_true(num_smmus <= TEST_MAX_SMMUS);
+	w->num_smmus = num_smmus;
+	for (i = 0; i < num_smmus; i++) {
+		assert_int_equal(sim_smmu_probe(&cfg, num_sids, &w->smmu[i],
+						&w->hw[i]),
+				 0);
+		w->trace[i] = (struct test_trace){ .w = w, .idx = i };
+		sim_smmu_set_trace(w->hw[i], test_world_trace, &w->trace[i]);
+	}
+	test_world_clear(w);
+}
+
+void test_world_fini(struct test_world *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->num_smmus; i++)
+		sim_smmu_remove(&w->smmu[i], w->hw[i]);
+	free(w->log);
+	memset(w, 0, sizeof(*w));
+}
+
+const char *test_world_log(struct test_world *w)
+{
+	return w->log ? w->log : "";
+}
+
+void test_world_clear(struct test_world *w)
+{
+	w->len = 0;
+	if (w->log)
+		w->log[0] = '\0';
+}
+
+unsigned int test_world_count(struct test_world *w, const char *prefix)
+{
+	const char *p = test_world_log(w);
+	size_t plen = strlen(prefix);
+	unsigned int n = 0;
+
+	while (*p) {
+		const char *sp = strchr(p, ' ');
+		const char *nl = strchr(p, '\n');
+
+		if (sp && sp < nl && !strncmp(sp + 1, prefix, plen))
+			n++;
+		p = nl + 1;
+	}
+	return n;
+}

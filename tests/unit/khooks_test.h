@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the tests: the seed, and a small simulated world whose
+ * SMMUs record every command they execute as text.
+ */
+#ifndef KHOOKS_TEST_H
+#define KHOOKS_TEST_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <arm-smmu-v3/arm-smmu-v3.h>
+#include <sim/smmu.h>
+
+#define TEST_MAX_SMMUS 2
+
+/*
+ * The seed of a randomised test: $ATCBENCH_SEED if set, else the time.
+ * Printed as "seed=N (ATCBENCH_SEED=N to reproduce)".
+ */
+unsigned long test_seed(const char *test);
+/* xorshift64*: a small deterministic generator */
+u64 test_rand(u64 *state);
+
+struct test_world;
+
+/* The argument of one SMMU's trace hook */
+struct test_trace {
+	struct test_world *w;
+	unsigned int idx;
+};
+
+struct test_world {
+	struct arm_smmu_device smmu[TEST_MAX_SMMUS];
+	struct test_trace trace[TEST_MAX_SMMUS];
+	struct sim_smmu *hw[TEST_MAX_SMMUS];
+	unsigned int num_smmus;
+	char *log;
+	size_t len;
+	size_t cap;
+};
+
+/* @num_smmus SMMUs of @num_sids stream IDs each; asserts on failure */
+void test_world_init(struct test_world *w, unsigned int num_smmus,
+		     unsigned int num_sids, bool range_inv);
+void test_world_fini(struct test_world *w);
+/* The commands executed since the last clear: "SMMU CMD_... fields\n" */
+const char *test_world_log(struct test_world *w);
+void test_world_clear(struct test_world *w);
+/* Number of lines of the log that start with @prefix (after the SMMU) */
+unsigned int test_world_count(struct test_world *w, const char *prefix);
+
+#endif /* KHOOKS_TEST_H */

@@ -10,7 +10,8 @@
  * walker/<design>/entries:64/churn:C/real_time/threads:T
  *                             the same with T walking threads, while (C=1)
  *                             a writer thread attaches and detaches one more
- *                             ATS master in a loop
+ *                             ATS master, pausing MICRO_CHURN_PERIOD_US
+ *                             between rounds
  * invs/{merge,unref,purge}/entries:N
  *                             one array operation on an array of N entries
  *
@@ -21,6 +22,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <linux/err.h>
 #include <linux/slab.h>
 #include <arm-smmu-v3/arm-smmu-v3.h>
@@ -31,6 +33,12 @@
 #include "micro.h"
 
 #define MICRO_IOVA 0x100000UL
+/*
+ * The churning writer attaches and detaches, then sleeps this long: the same
+ * attach rate for both designs (whose attach paths differ in cost), so the
+ * readers of both see the same interference.
+ */
+#define MICRO_CHURN_PERIOD_US 20
 #define MICRO_MAX_WORLDS 8
 
 static const unsigned int micro_entries[] = { 8, 64, 512, 4096 };
@@ -208,6 +216,7 @@ static void *micro_churn_fn(void *arg)
 			break;
 		micro_detach(w, w->churn_master);
 		w->churn_rounds++;
+		usleep(MICRO_CHURN_PERIOD_US);
 	}
 	rcu_unregister_thread();
 	return NULL;

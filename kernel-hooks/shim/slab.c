@@ -20,7 +20,7 @@ struct khooks_obj {
 	size_t size;
 	u32 magic;
 	u32 pad;
-} __aligned(16);
+} ____cacheline_aligned; /* objects are cache-line aligned, as kmalloc's */
 
 static struct khooks_slab_stats khooks_stats;
 static unsigned long khooks_fail_countdown;
@@ -62,8 +62,7 @@ void *kmalloc(size_t size, gfp_t gfp)
 	}
 	if (size > SIZE_MAX - sizeof(*obj))
 		return NULL;
-	obj = malloc(sizeof(*obj) + size);
-	if (!obj)
+	if (posix_memalign((void **)&obj, SMP_CACHE_BYTES, sizeof(*obj) + size))
 		return NULL;
 	if (gfp & __GFP_ZERO)
 		memset(obj + 1, 0, size);

@@ -17,7 +17,7 @@
 
 #define CHURN_READERS 2
 #define CHURN_MASTERS 6
-#define CHURN_ROUNDS_DEFAULT 3000
+#define CHURN_ROUNDS_DEFAULT 10000
 
 struct churn {
 	struct test_world w;

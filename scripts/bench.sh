@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench.sh - install what is missing, build the release preset, run the
+# benchmarks, write results/<run-id>/ and print where it is.
+#
+# usage: scripts/bench.sh [--benchmark_* flags for the micro suite]
+#   run-id = <UTC date>-<host>-<short sha>; RESULTS_DIR overrides results/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/deps.sh
+cmake --preset release >/dev/null
+cmake --build --preset release -j "$(nproc)"
+
+sha=$(git rev-parse --short HEAD 2>/dev/null || echo nogit)
+run_id="$(date -u +%Y%m%dT%H%M%SZ)-$(hostname -s)-$sha"
+out="${RESULTS_DIR:-results}/$run_id"
+mkdir -p "$out"
+
+build/release/atcbench micro \
+	--benchmark_out="$out/micro.json" --benchmark_out_format=json "$@"
+
+# The design comparisons, as ratios of one run (RCU array / device list)
+echo
+echo "RCU array vs locked device list (time ratio, < 1 = array faster):"
+jq -r '
+  [.benchmarks[] | select(.run_type == "iteration"
+                          and (.name | startswith("walker/")))
+   | {key: .name, value: .real_time}] | from_entries as $t
+  | $t | keys[] | select(startswith("walker/rcu/"))
+  | . as $k | ($k | sub("^walker/rcu/"; "walker/devlist/")) as $d
+  | select($t[$d] != null)
+  | "  \($k | sub("^walker/rcu/"; "") | sub("/real_time"; ""))"
+    + "  \($t[$k] / $t[$d] * 1000 | round / 1000)"' "$out/micro.json"
+echo
+echo "results: $out"

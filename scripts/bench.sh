@@ -6,6 +6,8 @@
 #
 # usage: scripts/bench.sh [--benchmark_* flags for the micro suite]
 #   run-id = <UTC date>-<host>-<short sha>; RESULTS_DIR overrides results/.
+#   By default every benchmark runs 5 times, randomly interleaved, for at
+#   least 0.2 s each; flags given here come later and win.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,15 +21,20 @@ out="${RESULTS_DIR:-results}/$run_id"
 mkdir -p "$out"
 
 build/release/atcbench micro \
+	--benchmark_repetitions=5 --benchmark_enable_random_interleaving=true \
+	--benchmark_min_time=0.2 \
 	--benchmark_out="$out/micro.json" --benchmark_out_format=json "$@"
 
 # The design comparisons, as ratios of one run (RCU array / device list)
 echo
-echo "RCU array vs locked device list (time ratio, < 1 = array faster):"
+echo "RCU array vs locked device list (time ratio of medians, < 1 = array faster):"
 jq -r '
-  [.benchmarks[] | select(.run_type == "iteration"
-                          and (.name | startswith("walker/")))
-   | {key: .name, value: .real_time}] | from_entries as $t
+  # the median of repetitions when there are some, else the single run
+  ([.benchmarks[] | select(.aggregate_name == "median")] | length > 0) as $rep
+  | [.benchmarks[] | select(.name | startswith("walker/"))
+     | select(if $rep then .aggregate_name == "median"
+              else .run_type == "iteration" end)
+     | {key: .run_name, value: .real_time}] | from_entries as $t
   | $t | keys[] | select(startswith("walker/rcu/"))
   | . as $k | ($k | sub("^walker/rcu/"; "walker/devlist/")) as $d
   | select($t[$d] != null)

@@ -108,9 +108,7 @@ int arm_smmu_device_init(struct arm_smmu_device *smmu, unsigned int num_sids)
 	}
 	smmu->num_sids = num_sids;
 	for (sid = 0; sid < num_sids; sid++)
-		smmu->strtab[sid].data[0] = cpu_to_le64(
-			STRTAB_STE_0_V |
-			FIELD_PREP(STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_ABORT));
+		arm_smmu_make_abort_ste(&smmu->strtab[sid]);
 
 	ret = arm_smmu_device_reset(smmu);
 	if (ret)
@@ -264,42 +262,60 @@ void arm_smmu_domain_free(struct arm_smmu_domain *smmu_domain)
 	kfree(smmu_domain);
 }
 
-static void arm_smmu_make_ste(struct arm_smmu_ste *target,
-			      struct arm_smmu_domain *smmu_domain,
-			      bool ats_enabled)
+/**
+ * arm_smmu_make_ste() - build the STE of an attachment
+ * @target: the STE to fill
+ * @stage: the domain's stage
+ * @id: the domain's ASID (stage 1) or VMID (stage 2)
+ * @ats_enabled: set EATS
+ *
+ * The simulation has no CD tables: a stage-1 STE carries the ASID.
+ */
+void arm_smmu_make_ste(struct arm_smmu_ste *target,
+		       enum arm_smmu_domain_stage stage, u16 id,
+		       bool ats_enabled)
 {
 	memset(target, 0, sizeof(*target));
 	target->data[0] = cpu_to_le64(STRTAB_STE_0_V);
 
-	if (!smmu_domain) {
-		target->data[0] |= cpu_to_le64(
-			FIELD_PREP(STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_ABORT));
-		return;
-	}
-
-	if (smmu_domain->stage == ARM_SMMU_DOMAIN_S1) {
+	if (stage == ARM_SMMU_DOMAIN_S1) {
 		target->data[0] |= cpu_to_le64(
 			FIELD_PREP(STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_S1_TRANS) |
-			FIELD_PREP(STRTAB_STE_0_S1CTXPTR_ASID,
-				   smmu_domain->asid));
+			FIELD_PREP(STRTAB_STE_0_S1CTXPTR_ASID, id));
 	} else {
 		target->data[0] |= cpu_to_le64(
 			FIELD_PREP(STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_S2_TRANS));
 		target->data[2] = cpu_to_le64(
-			FIELD_PREP(STRTAB_STE_2_S2VMID, smmu_domain->vmid));
+			FIELD_PREP(STRTAB_STE_2_S2VMID, id));
 	}
 	if (ats_enabled)
 		target->data[1] = cpu_to_le64(
 			FIELD_PREP(STRTAB_STE_1_EATS, STRTAB_STE_1_EATS_TRANS));
 }
 
-/*
- * Write the STE of every stream of @master.  The words other than the first
- * go in first, then the first (which holds V and CFG), each step followed by
- * a CFGI_STE and a sync, so the SMMU never sees a torn configuration.
+/**
+ * arm_smmu_make_abort_ste() - build an STE that blocks all traffic
+ * @target: the STE to fill
  */
-static void arm_smmu_install_ste_for_dev(struct arm_smmu_master *master,
-					 const struct arm_smmu_ste *target)
+void arm_smmu_make_abort_ste(struct arm_smmu_ste *target)
+{
+	memset(target, 0, sizeof(*target));
+	target->data[0] = cpu_to_le64(
+		STRTAB_STE_0_V |
+		FIELD_PREP(STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_ABORT));
+}
+
+/**
+ * arm_smmu_install_ste_for_dev() - write the STE of every stream of a master
+ * @master: the master
+ * @target: the STE to install
+ *
+ * The words other than the first go in first, then the first (which holds V
+ * and CFG), each step followed by a CFGI_STE and a sync, so the SMMU never
+ * sees a torn configuration.
+ */
+void arm_smmu_install_ste_for_dev(struct arm_smmu_master *master,
+				  const struct arm_smmu_ste *target)
 {
 	struct arm_smmu_device *smmu = master->smmu;
 	unsigned int i, w;
@@ -405,7 +421,11 @@ int arm_smmu_attach_dev(struct arm_smmu_master *master,
 	}
 
 	arm_smmu_install_new_domain_invs(&state);
-	arm_smmu_make_ste(&target, smmu_domain, state.ats_enabled);
+	arm_smmu_make_ste(&target, smmu_domain->stage,
+			  smmu_domain->stage == ARM_SMMU_DOMAIN_S1 ?
+				  smmu_domain->asid :
+				  smmu_domain->vmid,
+			  state.ats_enabled);
 	arm_smmu_install_ste_for_dev(master, &target);
 	arm_smmu_attach_commit(&state);
 	mutex_unlock(&arm_smmu_asid_lock);
@@ -430,7 +450,7 @@ void arm_smmu_attach_dev_blocked(struct arm_smmu_master *master)
 
 	mutex_lock(&arm_smmu_asid_lock);
 	WARN_ON(arm_smmu_attach_prepare_invs(&state, NULL));
-	arm_smmu_make_ste(&target, NULL, false);
+	arm_smmu_make_abort_ste(&target);
 	arm_smmu_install_ste_for_dev(master, &target);
 	arm_smmu_attach_commit(&state);
 	mutex_unlock(&arm_smmu_asid_lock);

@@ -465,6 +465,12 @@ void arm_smmu_domain_free(struct arm_smmu_domain *smmu_domain);
 int arm_smmu_attach_dev(struct arm_smmu_master *master,
 			struct arm_smmu_domain *smmu_domain, ioasid_t ssid);
 void arm_smmu_attach_dev_blocked(struct arm_smmu_master *master);
+void arm_smmu_make_ste(struct arm_smmu_ste *target,
+		       enum arm_smmu_domain_stage stage, u16 id,
+		       bool ats_enabled);
+void arm_smmu_make_abort_ste(struct arm_smmu_ste *target);
+void arm_smmu_install_ste_for_dev(struct arm_smmu_master *master,
+				  const struct arm_smmu_ste *target);
 int arm_smmu_atc_inv_master(struct arm_smmu_master *master, ioasid_t ssid);
 
 /* invs.c: attach-time array updates and the invalidation walker */

@@ -41,10 +41,13 @@ void arm_smmu_devlist_domain_free(struct arm_smmu_devlist_domain *smmu_domain)
 }
 
 /**
- * arm_smmu_devlist_attach() - add a master to the domain's device list
+ * arm_smmu_devlist_attach() - attach a master: list, STE, then ATS
  * @smmu_domain: the domain
- * @master: the master; ATS is enabled for it if it supports ATS
+ * @master: the master, blocked; ATS is enabled for it if it supports ATS
  * @ssid: the PASID of the attachment
+ *
+ * As the pre-series driver: the master joins the list, its STE switches to
+ * the domain, and before ATS is enabled its ATC is flushed.
  *
  * Return: 0 or -ENOMEM.
  */
@@ -52,6 +55,7 @@ int arm_smmu_devlist_attach(struct arm_smmu_devlist_domain *smmu_domain,
 			    struct arm_smmu_master *master, ioasid_t ssid)
 {
 	struct arm_smmu_master_domain *master_domain;
+	struct arm_smmu_ste target;
 	unsigned long flags;
 
 	master_domain = kzalloc(sizeof(*master_domain), GFP_KERNEL);
@@ -68,11 +72,20 @@ int arm_smmu_devlist_attach(struct arm_smmu_devlist_domain *smmu_domain,
 	master->ats_enabled = master->ats_supported;
 	list_add(&master_domain->devices_elm, &smmu_domain->devices);
 	spin_unlock_irqrestore(&smmu_domain->devices_lock, flags);
+
+	arm_smmu_make_ste(&target, smmu_domain->stage,
+			  smmu_domain->stage == ARM_SMMU_DOMAIN_S1 ?
+				  smmu_domain->asid :
+				  smmu_domain->vmid,
+			  master->ats_supported);
+	arm_smmu_install_ste_for_dev(master, &target);
+	if (master->ats_supported)
+		arm_smmu_atc_inv_master(master, IOMMU_NO_PASID);
 	return 0;
 }
 
 /**
- * arm_smmu_devlist_detach() - remove a master from the domain's device list
+ * arm_smmu_devlist_detach() - detach a master: ATS off, list, then STE
  * @smmu_domain: the domain
  * @master: the master
  * @ssid: the PASID of the attachment
@@ -81,7 +94,12 @@ void arm_smmu_devlist_detach(struct arm_smmu_devlist_domain *smmu_domain,
 			     struct arm_smmu_master *master, ioasid_t ssid)
 {
 	struct arm_smmu_master_domain *master_domain, *found = NULL;
+	struct arm_smmu_ste target;
 	unsigned long flags;
+
+	/* ATS is being switched off: invalidate the entire ATC */
+	if (master->ats_supported)
+		arm_smmu_atc_inv_master(master, IOMMU_NO_PASID);
 
 	spin_lock_irqsave(&smmu_domain->devices_lock, flags);
 	list_for_each_entry(master_domain, &smmu_domain->devices, devices_elm) {
@@ -100,6 +118,9 @@ void arm_smmu_devlist_detach(struct arm_smmu_devlist_domain *smmu_domain,
 	if (master->ats_supported)
 		atomic_dec(&smmu_domain->nr_ats_masters);
 	kfree(found);
+
+	arm_smmu_make_abort_ste(&target);
+	arm_smmu_install_ste_for_dev(master, &target);
 }
 
 static void arm_smmu_devlist_tlb_inv_range(struct arm_smmu_devlist_domain *smmu_domain,

@@ -38,7 +38,8 @@ static void micro_context(void)
 {
 	gbench_add_context("atcbench_git_sha", ATCBENCH_GIT_SHA);
 	gbench_add_context("atcbench_git_branch", ATCBENCH_GIT_BRANCH);
-	gbench_add_context("atcbench_git_dirty", ATCBENCH_GIT_DIRTY ? "1" : "0");
+	gbench_add_context("atcbench_git_dirty",
+			   ATCBENCH_GIT_DIRTY ? "1" : "0");
 	gbench_add_context("atcbench_compiler", "gcc " __VERSION__);
 #ifdef KHOOKS_RCU_ATOMIC
 	gbench_add_context("atcbench_rcu", "atomic-shim");
@@ -112,15 +113,18 @@ static int cmd_replay(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--range-inv")) {
 			opts.range_inv = true;
-		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+		} else if (!strcmp(argv[i], "--help") ||
+			   !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return 0;
 		} else if (argv[i][0] == '-' && strcmp(argv[i], "-")) {
-			fprintf(stderr, "atcbench replay: unknown option '%s'\n",
+			fprintf(stderr,
+				"atcbench replay: unknown option '%s'\n",
 				argv[i]);
 			return EXIT_USAGE;
 		} else if (path) {
-			fprintf(stderr, "atcbench replay: one input file only\n");
+			fprintf(stderr,
+				"atcbench replay: one input file only\n");
 			return EXIT_USAGE;
 		} else {
 			path = argv[i];

@@ -29,7 +29,8 @@ static const struct {
 	u8 size_opcode;
 	u8 nsize_opcode;
 } replay_types[] = {
-	{ "s1_asid", INV_TYPE_S1_ASID, CMDQ_OP_TLBI_NH_VA, CMDQ_OP_TLBI_NH_ASID },
+	{ "s1_asid", INV_TYPE_S1_ASID, CMDQ_OP_TLBI_NH_VA,
+	  CMDQ_OP_TLBI_NH_ASID },
 	{ "s2_vmid", INV_TYPE_S2_VMID, CMDQ_OP_TLBI_S2_IPA,
 	  CMDQ_OP_TLBI_S12_VMALL },
 	{ "s2_vmid_s1_clear", INV_TYPE_S2_VMID_S1_CLEAR, CMDQ_OP_TLBI_NH_ALL,
@@ -38,8 +39,8 @@ static const struct {
 	{ "ats_full", INV_TYPE_ATS_FULL, CMDQ_OP_ATC_INV, CMDQ_OP_ATC_INV },
 };
 
-__attribute__((format(printf, 2, 3)))
-static int replay_error(struct replay *r, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static int
+replay_error(struct replay *r, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -110,25 +111,27 @@ static int replay_parse_entry(struct replay *r, char *tok,
 		if (!strcmp(tok, replay_types[t].name))
 			break;
 	if (t == ARRAY_SIZE(replay_types))
-		return replay_error(r,
-				    "unknown type '%s' (s1_asid s2_vmid s2_vmid_s1_clear ats ats_full)",
-				    tok);
+		return replay_error(
+			r,
+			"unknown type '%s' (s1_asid s2_vmid s2_vmid_s1_clear ats ats_full)",
+			tok);
 
 	if (replay_parse_u64(id_s, false,
-			     replay_types[t].type >= INV_TYPE_ATS ? U32_MAX :
-								     REPLAY_MAX_TAG,
+			     replay_types[t].type >= INV_TYPE_ATS ?
+				     U32_MAX :
+				     REPLAY_MAX_TAG,
 			     &id))
 		return replay_error(r, "%s: bad ID '%s'", tok, id_s);
 	if (ssid_s) {
 		if (replay_types[t].type != INV_TYPE_ATS)
-			return replay_error(r, "%s: only ats entries take an SSID",
-					    tok);
+			return replay_error(
+				r, "%s: only ats entries take an SSID", tok);
 		if (replay_parse_u64(ssid_s, false, REPLAY_MAX_SSID, &ssid))
 			return replay_error(r, "%s: bad SSID '%s' (0..%u)", tok,
 					    ssid_s, REPLAY_MAX_SSID);
 	}
-	if (smmu_s && replay_parse_u64(smmu_s, false, REPLAY_MAX_SMMUS - 1,
-				       &smmu))
+	if (smmu_s &&
+	    replay_parse_u64(smmu_s, false, REPLAY_MAX_SMMUS - 1, &smmu))
 		return replay_error(r, "%s: bad SMMU '%s' (0..%d)", tok, smmu_s,
 				    REPLAY_MAX_SMMUS - 1);
 
@@ -180,10 +183,12 @@ static int replay_parse_list(struct replay *r, const char *op, char **toks,
 		ret = replay_parse_entry(r, toks[i], &list->inv[i]);
 		if (ret)
 			goto err;
-		if (i && arm_smmu_inv_cmp(&list->inv[i - 1], &list->inv[i]) >= 0) {
-			ret = replay_error(r,
-					   "%s list is not sorted: entry %d does not sort after entry %d",
-					   op, i + 1, i);
+		if (i &&
+		    arm_smmu_inv_cmp(&list->inv[i - 1], &list->inv[i]) >= 0) {
+			ret = replay_error(
+				r,
+				"%s list is not sorted: entry %d does not sort after entry %d",
+				op, i + 1, i);
 			goto err;
 		}
 	}
@@ -264,15 +269,15 @@ static int replay_walk(struct replay *r, char **toks, int ntoks)
 		return replay_error(r, "walk: bad GRANULE '%s'", toks[2]);
 	if (size) {
 		if (granule < SZ_4K || !is_power_of_2(granule))
-			return replay_error(r,
-					    "walk: GRANULE must be a power of two from 0x1000 to 0x40000000");
+			return replay_error(
+				r,
+				"walk: GRANULE must be a power of two from 0x1000 to 0x40000000");
 		if (iova + size - 1 < iova)
 			return replay_error(r, "walk: IOVA + SIZE overflows");
 	}
 
-	arm_smmu_domain_inv_range(
-		&(struct arm_smmu_domain){ .invs = r->invs }, iova, size,
-		granule, true);
+	arm_smmu_domain_inv_range(&(struct arm_smmu_domain){ .invs = r->invs },
+				  iova, size, granule, true);
 	return 0;
 }
 
@@ -312,8 +317,8 @@ static int replay_line(struct replay *r, char *line, char **toks, int max)
 		return replay_purge(r, ntoks - 1);
 	if (!strcmp(toks[0], "walk"))
 		return replay_walk(r, toks + 1, ntoks - 1);
-	return replay_error(r, "unknown operation '%s' (merge unref purge walk)",
-			    toks[0]);
+	return replay_error(
+		r, "unknown operation '%s' (merge unref purge walk)", toks[0]);
 }
 
 static void replay_free(struct replay *r)

@@ -10,10 +10,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#define REPLAY_MAX_SMMUS 8		/* @SMMU indices 0..7 */
-#define REPLAY_LINE_MAX 65536		/* bytes per input line */
+#define REPLAY_MAX_SMMUS 8 /* @SMMU indices 0..7 */
+#define REPLAY_LINE_MAX 65536 /* bytes per input line */
 #define REPLAY_MAX_SSID ((1u << 20) - 1) /* 20-bit PASID */
-#define REPLAY_MAX_TAG 0xffffu		/* 16-bit ASID and VMID */
+#define REPLAY_MAX_TAG 0xffffu /* 16-bit ASID and VMID */
 
 struct replay_opts {
 	/* The SMMUs advertise range invalidation (IDR3.RIL) */

@@ -56,15 +56,16 @@ static int sim_cmd_format_tlbi_range(const u64 *cmd, char *buf, size_t len,
 		n += snprintf(buf + n, len > n ? len - n : 0, " asid=%llu",
 			      (unsigned long long)FIELD_GET(CMDQ_TLBI_0_ASID,
 							    cmd[0]));
-	n += snprintf(buf + n, len > n ? len - n : 0,
-		      " vmid=%llu addr=0x%llx num=%llu scale=%llu leaf=%llu ttl=%llu tg=%llu",
-		      (unsigned long long)FIELD_GET(CMDQ_TLBI_0_VMID, cmd[0]),
-		      (unsigned long long)(cmd[1] & addr_mask),
-		      (unsigned long long)FIELD_GET(CMDQ_TLBI_0_NUM, cmd[0]),
-		      (unsigned long long)FIELD_GET(CMDQ_TLBI_0_SCALE, cmd[0]),
-		      (unsigned long long)FIELD_GET(CMDQ_TLBI_1_LEAF, cmd[1]),
-		      (unsigned long long)FIELD_GET(CMDQ_TLBI_1_TTL, cmd[1]),
-		      (unsigned long long)FIELD_GET(CMDQ_TLBI_1_TG, cmd[1]));
+	n += snprintf(
+		buf + n, len > n ? len - n : 0,
+		" vmid=%llu addr=0x%llx num=%llu scale=%llu leaf=%llu ttl=%llu tg=%llu",
+		(unsigned long long)FIELD_GET(CMDQ_TLBI_0_VMID, cmd[0]),
+		(unsigned long long)(cmd[1] & addr_mask),
+		(unsigned long long)FIELD_GET(CMDQ_TLBI_0_NUM, cmd[0]),
+		(unsigned long long)FIELD_GET(CMDQ_TLBI_0_SCALE, cmd[0]),
+		(unsigned long long)FIELD_GET(CMDQ_TLBI_1_LEAF, cmd[1]),
+		(unsigned long long)FIELD_GET(CMDQ_TLBI_1_TTL, cmd[1]),
+		(unsigned long long)FIELD_GET(CMDQ_TLBI_1_TG, cmd[1]));
 	return n;
 }
 
@@ -76,14 +77,15 @@ int sim_cmd_format(const u64 *cmd, char *buf, size_t len)
 
 	switch (opcode) {
 	case CMDQ_OP_ATC_INV:
-		return snprintf(buf, len,
-				"%s sid=%llu ssid=%llu ssv=%llu addr=0x%llx size=%llu",
-				name,
-				(unsigned long long)FIELD_GET(CMDQ_ATC_0_SID, cmd[0]),
-				(unsigned long long)FIELD_GET(CMDQ_ATC_0_SSID, cmd[0]),
-				(unsigned long long)FIELD_GET(CMDQ_0_SSV, cmd[0]),
-				(unsigned long long)(cmd[1] & CMDQ_ATC_1_ADDR_MASK),
-				(unsigned long long)FIELD_GET(CMDQ_ATC_1_SIZE, cmd[1]));
+		return snprintf(
+			buf, len,
+			"%s sid=%llu ssid=%llu ssv=%llu addr=0x%llx size=%llu",
+			name,
+			(unsigned long long)FIELD_GET(CMDQ_ATC_0_SID, cmd[0]),
+			(unsigned long long)FIELD_GET(CMDQ_ATC_0_SSID, cmd[0]),
+			(unsigned long long)FIELD_GET(CMDQ_0_SSV, cmd[0]),
+			(unsigned long long)(cmd[1] & CMDQ_ATC_1_ADDR_MASK),
+			(unsigned long long)FIELD_GET(CMDQ_ATC_1_SIZE, cmd[1]));
 	case CMDQ_OP_TLBI_NH_VA:
 		return sim_cmd_format_tlbi_range(cmd, buf, len, name, true,
 						 CMDQ_TLBI_1_VA_MASK);
@@ -92,16 +94,21 @@ int sim_cmd_format(const u64 *cmd, char *buf, size_t len)
 						 CMDQ_TLBI_1_IPA_MASK);
 	case CMDQ_OP_TLBI_NH_ASID:
 		return snprintf(buf, len, "%s asid=%llu vmid=%llu", name,
-				(unsigned long long)FIELD_GET(CMDQ_TLBI_0_ASID, cmd[0]),
-				(unsigned long long)FIELD_GET(CMDQ_TLBI_0_VMID, cmd[0]));
+				(unsigned long long)FIELD_GET(CMDQ_TLBI_0_ASID,
+							      cmd[0]),
+				(unsigned long long)FIELD_GET(CMDQ_TLBI_0_VMID,
+							      cmd[0]));
 	case CMDQ_OP_TLBI_NH_ALL:
 	case CMDQ_OP_TLBI_S12_VMALL:
 		return snprintf(buf, len, "%s vmid=%llu", name,
-				(unsigned long long)FIELD_GET(CMDQ_TLBI_0_VMID, cmd[0]));
+				(unsigned long long)FIELD_GET(CMDQ_TLBI_0_VMID,
+							      cmd[0]));
 	case CMDQ_OP_CFGI_STE:
 		return snprintf(buf, len, "%s sid=%llu leaf=%llu", name,
-				(unsigned long long)FIELD_GET(CMDQ_CFGI_0_SID, cmd[0]),
-				(unsigned long long)FIELD_GET(CMDQ_CFGI_1_LEAF, cmd[1]));
+				(unsigned long long)FIELD_GET(CMDQ_CFGI_0_SID,
+							      cmd[0]),
+				(unsigned long long)FIELD_GET(CMDQ_CFGI_1_LEAF,
+							      cmd[1]));
 	case CMDQ_OP_CMD_SYNC:
 		return snprintf(buf, len, "%s cs=%s", name,
 				cs_names[FIELD_GET(CMDQ_SYNC_0_CS, cmd[0])]);

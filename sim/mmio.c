@@ -63,8 +63,8 @@ static struct sim_mmio_region *sim_mmio_find(const volatile void *addr,
 	unsigned int i;
 
 	for (i = 0; i < SIM_MMIO_MAX_REGIONS; i++) {
-		struct sim_mmio_region *r = __atomic_load_n(
-			&sim_mmio_regions[i], __ATOMIC_ACQUIRE);
+		struct sim_mmio_region *r =
+			__atomic_load_n(&sim_mmio_regions[i], __ATOMIC_ACQUIRE);
 
 		if (r && a >= r->base && a - r->base < r->size) {
 			*offset = a - r->base;

@@ -17,8 +17,7 @@
 
 struct sim_mmio_ops {
 	u64 (*read)(void *opaque, size_t offset, unsigned int width);
-	void (*write)(void *opaque, size_t offset, u64 val,
-		      unsigned int width);
+	void (*write)(void *opaque, size_t offset, u64 val, unsigned int width);
 };
 
 int sim_mmio_register(void *base, size_t size, const struct sim_mmio_ops *ops,

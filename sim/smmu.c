@@ -156,8 +156,7 @@ void __iomem *sim_smmu_base(struct sim_smmu *smmu)
 	return smmu->window;
 }
 
-void sim_smmu_set_trace(struct sim_smmu *smmu, sim_smmu_trace_fn fn,
-			void *arg)
+void sim_smmu_set_trace(struct sim_smmu *smmu, sim_smmu_trace_fn fn, void *arg)
 {
 	unsigned long flags;
 

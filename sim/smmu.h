@@ -18,8 +18,8 @@
 
 #include <linux/types.h>
 
-#define SIM_SMMU_CMDQ_SHIFT_MIN 7	/* above ilog2(CMDQ_BATCH_ENTRIES) */
-#define SIM_SMMU_CMDQ_SHIFT_MAX 16	/* CMDQ_MAX_SZ_SHIFT */
+#define SIM_SMMU_CMDQ_SHIFT_MIN 7 /* above ilog2(CMDQ_BATCH_ENTRIES) */
+#define SIM_SMMU_CMDQ_SHIFT_MAX 16 /* CMDQ_MAX_SZ_SHIFT */
 
 struct sim_smmu;
 
@@ -45,11 +45,9 @@ typedef void (*sim_smmu_trace_fn)(void *arg, const u64 *cmd);
 int sim_smmu_create(const struct sim_smmu_config *cfg, struct sim_smmu **out);
 void sim_smmu_destroy(struct sim_smmu *smmu);
 void __iomem *sim_smmu_base(struct sim_smmu *smmu);
-void sim_smmu_set_trace(struct sim_smmu *smmu, sim_smmu_trace_fn fn,
-			void *arg);
+void sim_smmu_set_trace(struct sim_smmu *smmu, sim_smmu_trace_fn fn, void *arg);
 /* Commands executed so far with @opcode (0x00..0xff) */
 u64 sim_smmu_cmd_count(struct sim_smmu *smmu, u8 opcode);
-
 
 struct arm_smmu_device;
 

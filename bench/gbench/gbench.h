@@ -22,19 +22,19 @@
 extern "C" {
 #endif
 
-struct gbench;		/* a registered benchmark */
-struct gbench_state;	/* the running state of one thread */
+struct gbench; /* a registered benchmark */
+struct gbench_state; /* the running state of one thread */
 
 typedef void (*gbench_fn)(struct gbench_state *st, void *arg);
 
 /* Counter flags, as benchmark::Counter::Flags */
 enum gbench_counter_flags {
 	GBENCH_COUNTER_DEFAULT = 0,
-	GBENCH_COUNTER_RATE = 1 << 0,		/* divided by the duration */
-	GBENCH_COUNTER_AVG_THREADS = 1 << 1,	/* divided by the threads */
+	GBENCH_COUNTER_RATE = 1 << 0, /* divided by the duration */
+	GBENCH_COUNTER_AVG_THREADS = 1 << 1, /* divided by the threads */
 	GBENCH_COUNTER_ITERATION_INVARIANT = 1 << 2, /* times iterations */
-	GBENCH_COUNTER_AVG_ITERATIONS = 1 << 3,	/* divided by iterations */
-	GBENCH_COUNTER_INVERT = 1 << 4,		/* 1/x, applied last */
+	GBENCH_COUNTER_AVG_ITERATIONS = 1 << 3, /* divided by iterations */
+	GBENCH_COUNTER_INVERT = 1 << 4, /* 1/x, applied last */
 };
 
 /* Registration (before gbench_run()); NULL when out of memory */

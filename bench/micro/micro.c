@@ -257,8 +257,7 @@ static void micro_walk(struct gbench_state *st, void *arg)
 
 	gbench_counter(st, "per_entry", (double)iters * w->entries,
 		       GBENCH_COUNTER_RATE | GBENCH_COUNTER_INVERT);
-	gbench_counter(st, "entries", w->entries,
-		       GBENCH_COUNTER_AVG_THREADS);
+	gbench_counter(st, "entries", w->entries, GBENCH_COUNTER_AVG_THREADS);
 	if (!leader)
 		rcu_unregister_thread();
 }
@@ -309,8 +308,8 @@ static void micro_merge(struct gbench_state *st, void *arg)
 	to_merge->inv[1].id = a->entries - 1;
 
 	while (gbench_keep_running(st)) {
-		struct arm_smmu_invs *new_invs = arm_smmu_invs_merge(invs,
-								     to_merge);
+		struct arm_smmu_invs *new_invs =
+			arm_smmu_invs_merge(invs, to_merge);
 
 		if (IS_ERR(new_invs)) {
 			gbench_skip_with_error(st, "merge failed");

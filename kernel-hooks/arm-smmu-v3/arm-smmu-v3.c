@@ -43,14 +43,15 @@ int arm_smmu_device_hw_probe(struct arm_smmu_device *smmu)
 		smmu->options |= ARM_SMMU_OPT_MSIPOLL;
 
 	reg = readl_relaxed(smmu->base + ARM_SMMU_IDR1);
-	smmu->cmdq.q.llq.max_n_shift = min_t(u32, CMDQ_MAX_SZ_SHIFT,
-					     FIELD_GET(IDR1_CMDQS, reg));
+	smmu->cmdq.q.llq.max_n_shift =
+		min_t(u32, CMDQ_MAX_SZ_SHIFT, FIELD_GET(IDR1_CMDQS, reg));
 	if (smmu->cmdq.q.llq.max_n_shift <= ilog2(CMDQ_BATCH_ENTRIES)) {
 		/*
 		 * One batch plus its CMD_SYNC must fit in the queue, and the
 		 * queue must be a multiple of BITS_PER_LONG entries.
 		 */
-		dev_err(smmu->dev, "command queue size <= %d entries not supported\n",
+		dev_err(smmu->dev,
+			"command queue size <= %d entries not supported\n",
 			CMDQ_BATCH_ENTRIES);
 		return -ENXIO;
 	}
@@ -168,8 +169,8 @@ struct arm_smmu_master *arm_smmu_probe_master(struct arm_smmu_device *smmu,
 	master->ssid = IOMMU_NO_PASID;
 	master->ats_supported = ats_supported &&
 				(smmu->features & ARM_SMMU_FEAT_ATS);
-	master->streams = kcalloc(num_sids, sizeof(*master->streams),
-				  GFP_KERNEL);
+	master->streams =
+		kcalloc(num_sids, sizeof(*master->streams), GFP_KERNEL);
 	if (!master->streams)
 		goto err_free_master;
 	master->num_streams = num_sids;
@@ -185,8 +186,8 @@ struct arm_smmu_master *arm_smmu_probe_master(struct arm_smmu_device *smmu,
 	 * Base case has 1 ASID entry or at most 2 VMID entries; ATS adds one
 	 * entry per stream ID.  Allocated here, so that detach cannot fail.
 	 */
-	master->build_invs = arm_smmu_invs_alloc(
-		2 + (master->ats_supported ? num_sids : 0));
+	master->build_invs =
+		arm_smmu_invs_alloc(2 + (master->ats_supported ? num_sids : 0));
 	if (!master->build_invs)
 		goto err_free_streams;
 	return master;
@@ -279,14 +280,15 @@ void arm_smmu_make_ste(struct arm_smmu_ste *target,
 	target->data[0] = cpu_to_le64(STRTAB_STE_0_V);
 
 	if (stage == ARM_SMMU_DOMAIN_S1) {
-		target->data[0] |= cpu_to_le64(
-			FIELD_PREP(STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_S1_TRANS) |
-			FIELD_PREP(STRTAB_STE_0_S1CTXPTR_ASID, id));
+		target->data[0] |=
+			cpu_to_le64(FIELD_PREP(STRTAB_STE_0_CFG,
+					       STRTAB_STE_0_CFG_S1_TRANS) |
+				    FIELD_PREP(STRTAB_STE_0_S1CTXPTR_ASID, id));
 	} else {
-		target->data[0] |= cpu_to_le64(
-			FIELD_PREP(STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_S2_TRANS));
-		target->data[2] = cpu_to_le64(
-			FIELD_PREP(STRTAB_STE_2_S2VMID, id));
+		target->data[0] |= cpu_to_le64(FIELD_PREP(
+			STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_S2_TRANS));
+		target->data[2] =
+			cpu_to_le64(FIELD_PREP(STRTAB_STE_2_S2VMID, id));
 	}
 	if (ats_enabled)
 		target->data[1] = cpu_to_le64(

@@ -149,13 +149,16 @@ int arm_smmu_cmdq_build_cmd(u64 *cmd, struct arm_smmu_cmdq_ent *ent)
 		break;
 	case CMDQ_OP_CMD_SYNC:
 		if (ent->sync.msiaddr) {
-			cmd[0] |= FIELD_PREP(CMDQ_SYNC_0_CS, CMDQ_SYNC_0_CS_IRQ);
+			cmd[0] |=
+				FIELD_PREP(CMDQ_SYNC_0_CS, CMDQ_SYNC_0_CS_IRQ);
 			cmd[1] |= ent->sync.msiaddr & CMDQ_SYNC_1_MSIADDR_MASK;
 		} else {
-			cmd[0] |= FIELD_PREP(CMDQ_SYNC_0_CS, CMDQ_SYNC_0_CS_SEV);
+			cmd[0] |=
+				FIELD_PREP(CMDQ_SYNC_0_CS, CMDQ_SYNC_0_CS_SEV);
 		}
 		cmd[0] |= FIELD_PREP(CMDQ_SYNC_0_MSH, ARM_SMMU_SH_ISH);
-		cmd[0] |= FIELD_PREP(CMDQ_SYNC_0_MSIATTR, ARM_SMMU_MEMATTR_OIWB);
+		cmd[0] |=
+			FIELD_PREP(CMDQ_SYNC_0_MSIATTR, ARM_SMMU_MEMATTR_OIWB);
 		break;
 	default:
 		return -ENOENT;
@@ -164,8 +167,7 @@ int arm_smmu_cmdq_build_cmd(u64 *cmd, struct arm_smmu_cmdq_ent *ent)
 	return 0;
 }
 
-static void arm_smmu_cmdq_build_sync_cmd(u64 *cmd,
-					 struct arm_smmu_device *smmu,
+static void arm_smmu_cmdq_build_sync_cmd(u64 *cmd, struct arm_smmu_device *smmu,
 					 struct arm_smmu_queue *q, u32 prod)
 {
 	struct arm_smmu_cmdq_ent ent = {
@@ -182,16 +184,14 @@ static void arm_smmu_cmdq_build_sync_cmd(u64 *cmd,
  *
  * Return: 0 or -ENOMEM.
  */
-int arm_smmu_cmdq_init(struct arm_smmu_device *smmu,
-		       struct arm_smmu_cmdq *cmdq)
+int arm_smmu_cmdq_init(struct arm_smmu_device *smmu, struct arm_smmu_cmdq *cmdq)
 {
 	struct arm_smmu_queue *q = &cmdq->q;
 	size_t qsz;
 
 	q->ent_dwords = CMDQ_ENT_DWORDS;
 	qsz = ((1 << q->llq.max_n_shift) * q->ent_dwords) << 3;
-	q->base = dma_alloc_coherent(smmu->dev, qsz, &q->base_dma,
-				     GFP_KERNEL);
+	q->base = dma_alloc_coherent(smmu->dev, qsz, &q->base_dma, GFP_KERNEL);
 	if (!q->base)
 		return -ENOMEM;
 
@@ -318,11 +318,11 @@ int arm_smmu_cmdq_issue_cmdlist(struct arm_smmu_device *smmu,
 		llq.prod = sync_prod;
 		ret = arm_smmu_cmdq_poll_until_consumed(smmu, cmdq, &llq);
 		if (ret)
-			dev_err_ratelimited(smmu->dev,
-					    "CMD_SYNC timeout at 0x%08x [hwprod 0x%08x, hwcons 0x%08x]\n",
-					    llq.prod,
-					    readl_relaxed(cmdq->q.prod_reg),
-					    readl_relaxed(cmdq->q.cons_reg));
+			dev_err_ratelimited(
+				smmu->dev,
+				"CMD_SYNC timeout at 0x%08x [hwprod 0x%08x, hwcons 0x%08x]\n",
+				llq.prod, readl_relaxed(cmdq->q.prod_reg),
+				readl_relaxed(cmdq->q.cons_reg));
 		WRITE_ONCE(cmdq->q.llq.cons, llq.cons);
 	}
 

@@ -87,12 +87,12 @@ static int arm_smmu_invs_iter_next_cmp(struct arm_smmu_invs *invs_l,
  * Merge-walk two sorted arrays.  @cmp < 0: only the left entry @idx_l is
  * taken; @cmp > 0: only the right one @idx_r; @cmp == 0: both are equal.
  */
-#define arm_smmu_invs_for_each_cmp(invs_l, idx_l, invs_r, idx_r, cmp)	\
-	for (idx_l = idx_r = 0,						\
-	     cmp = arm_smmu_invs_iter_next_cmp(invs_l, &idx_l, invs_r, idx_r); \
-	     idx_l < (invs_l)->num_invs || idx_r < (invs_r)->num_invs;	\
-	     idx_l += (cmp <= 0), idx_r += (cmp >= 0),			\
-	     cmp = arm_smmu_invs_iter_next_cmp(invs_l, &idx_l, invs_r, idx_r))
+#define arm_smmu_invs_for_each_cmp(invs_l, idx_l, invs_r, idx_r, cmp)         \
+	for (idx_l = idx_r = 0,                                               \
+	    cmp = arm_smmu_invs_iter_next_cmp(invs_l, &idx_l, invs_r, idx_r); \
+	     idx_l < (invs_l)->num_invs || idx_r < (invs_r)->num_invs;        \
+	     idx_l += (cmp <= 0), idx_r += (cmp >= 0),                        \
+	    cmp = arm_smmu_invs_iter_next_cmp(invs_l, &idx_l, invs_r, idx_r))
 
 static void arm_smmu_invs_update_caps(struct arm_smmu_invs *invs)
 {
@@ -123,7 +123,7 @@ struct arm_smmu_invs *arm_smmu_invs_merge(struct arm_smmu_invs *invs,
 					  struct arm_smmu_invs *to_merge)
 {
 	struct arm_smmu_invs *new_invs;
-	struct arm_smmu_inv *new;
+	struct arm_smmu_inv *out;
 	size_t num_invs = 0;
 	size_t i, j;
 	int cmp;
@@ -135,25 +135,25 @@ struct arm_smmu_invs *arm_smmu_invs_merge(struct arm_smmu_invs *invs,
 	if (!new_invs)
 		return ERR_PTR(-ENOMEM);
 
-	new = new_invs->inv;
+	out = new_invs->inv;
 	arm_smmu_invs_for_each_cmp(invs, i, to_merge, j, cmp) {
 		if (cmp < 0) {
-			*new = invs->inv[i];
+			*out = invs->inv[i];
 		} else if (cmp == 0) {
-			*new = invs->inv[i];
-			WRITE_ONCE(new->users, READ_ONCE(new->users) + 1);
+			*out = invs->inv[i];
+			WRITE_ONCE(out->users, READ_ONCE(out->users) + 1);
 		} else {
-			*new = to_merge->inv[j];
-			WRITE_ONCE(new->users, 1);
+			*out = to_merge->inv[j];
+			WRITE_ONCE(out->users, 1);
 		}
 
 		/* Also catches an unsorted @to_merge */
-		if (new != new_invs->inv)
-			WARN_ON_ONCE(arm_smmu_inv_cmp(new - 1, new) == 1);
-		new++;
+		if (out != new_invs->inv)
+			WARN_ON_ONCE(arm_smmu_inv_cmp(out - 1, out) == 1);
+		out++;
 	}
 
-	WARN_ON(new != new_invs->inv + new_invs->num_invs);
+	WARN_ON(out != new_invs->inv + new_invs->num_invs);
 	arm_smmu_invs_update_caps(new_invs);
 	return new_invs;
 }
@@ -439,8 +439,8 @@ void arm_smmu_install_old_domain_invs(struct arm_smmu_attach_state *state)
  * A range of more than 512 TLBI operations (MAX_DVM_OPS of arm64) is cheaper
  * as one whole-tag invalidation, unless the SMMU has range invalidation.
  */
-static bool arm_smmu_inv_size_too_big(struct arm_smmu_device *smmu,
-				      size_t size, size_t granule)
+static bool arm_smmu_inv_size_too_big(struct arm_smmu_device *smmu, size_t size,
+				      size_t granule)
 {
 	size_t max_tlbi_ops;
 
@@ -468,8 +468,8 @@ static void arm_smmu_inv_to_cmdq_batch(struct arm_smmu_inv *inv,
 	}
 
 	cmd->opcode = inv->size_opcode;
-	arm_smmu_cmdq_batch_add_range(inv->smmu, cmds, cmd, iova, size,
-				      granule, inv->pgsize);
+	arm_smmu_cmdq_batch_add_range(inv->smmu, cmds, cmd, iova, size, granule,
+				      inv->pgsize);
 }
 
 static inline bool arm_smmu_invs_end_batch(struct arm_smmu_inv *cur,

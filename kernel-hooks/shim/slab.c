@@ -40,8 +40,8 @@ void khooks_slab_fail_nth(unsigned long nth)
 
 static bool khooks_should_fail(void)
 {
-	unsigned long c = __atomic_load_n(&khooks_fail_countdown,
-					  __ATOMIC_RELAXED);
+	unsigned long c =
+		__atomic_load_n(&khooks_fail_countdown, __ATOMIC_RELAXED);
 
 	while (c) {
 		if (__atomic_compare_exchange_n(&khooks_fail_countdown, &c,

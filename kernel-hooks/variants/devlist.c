@@ -123,9 +123,10 @@ void arm_smmu_devlist_detach(struct arm_smmu_devlist_domain *smmu_domain,
 	arm_smmu_install_ste_for_dev(master, &target);
 }
 
-static void arm_smmu_devlist_tlb_inv_range(struct arm_smmu_devlist_domain *smmu_domain,
-					   unsigned long iova, size_t size,
-					   unsigned int granule, bool leaf)
+static void
+arm_smmu_devlist_tlb_inv_range(struct arm_smmu_devlist_domain *smmu_domain,
+			       unsigned long iova, size_t size,
+			       unsigned int granule, bool leaf)
 {
 	struct arm_smmu_device *smmu = smmu_domain->smmu;
 	struct arm_smmu_cmdq_ent cmd = {};
@@ -157,8 +158,9 @@ static void arm_smmu_devlist_tlb_inv_range(struct arm_smmu_devlist_domain *smmu_
 	arm_smmu_cmdq_batch_submit(smmu, &cmds);
 }
 
-static void arm_smmu_devlist_atc_inv_domain(struct arm_smmu_devlist_domain *smmu_domain,
-					    unsigned long iova, size_t size)
+static void
+arm_smmu_devlist_atc_inv_domain(struct arm_smmu_devlist_domain *smmu_domain,
+				unsigned long iova, size_t size)
 {
 	struct arm_smmu_device *smmu = smmu_domain->smmu;
 	struct arm_smmu_master_domain *master_domain;
@@ -208,9 +210,9 @@ static void arm_smmu_devlist_atc_inv_domain(struct arm_smmu_devlist_domain *smmu
  * The TLBIs of the domain's tag and a CMD_SYNC, then the ATC invalidations
  * of every ATS-enabled master and a CMD_SYNC.
  */
-void arm_smmu_devlist_domain_inv_range(struct arm_smmu_devlist_domain *smmu_domain,
-				       unsigned long iova, size_t size,
-				       unsigned int granule, bool leaf)
+void arm_smmu_devlist_domain_inv_range(
+	struct arm_smmu_devlist_domain *smmu_domain, unsigned long iova,
+	size_t size, unsigned int granule, bool leaf)
 {
 	arm_smmu_devlist_tlb_inv_range(smmu_domain, iova, size, granule, leaf);
 	arm_smmu_devlist_atc_inv_domain(smmu_domain, iova, size);

@@ -45,8 +45,8 @@ static void *churn_reader_fn(void *arg)
 		if (r->walks & 2)
 			arm_smmu_domain_inv(c->domains[d]);
 		else
-			arm_smmu_domain_inv_range(c->domains[d], 0x4000,
-						  SZ_4K, SZ_4K, true);
+			arm_smmu_domain_inv_range(c->domains[d], 0x4000, SZ_4K,
+						  SZ_4K, true);
 		r->walks++;
 	}
 	rcu_unregister_thread();
@@ -101,9 +101,10 @@ static void test_rcu_readers_vs_attach_churn(void **state)
 		if (what == 2)
 			arm_smmu_attach_dev_blocked(m);
 		else
-			assert_int_equal(arm_smmu_attach_dev(m, c.domains[what],
-							     test_rand(&rng) % 2),
-					 0);
+			assert_int_equal(
+				arm_smmu_attach_dev(m, c.domains[what],
+						    test_rand(&rng) % 2),
+				0);
 	}
 
 	__atomic_store_n(&c.stop, true, __ATOMIC_RELEASE);
@@ -117,7 +118,8 @@ static void test_rcu_readers_vs_attach_churn(void **state)
 		arm_smmu_release_master(c.masters[i]);
 	for (i = 0; i < 2; i++)
 		assert_int_equal(rcu_dereference_protected(c.domains[i]->invs,
-							   true)->num_invs,
+							   true)
+					 ->num_invs,
 				 0);
 
 	/* Every retired array goes through kfree_rcu() and is freed by now */
@@ -138,7 +140,7 @@ static void test_rcu_readers_vs_attach_churn(void **state)
 struct gp_test {
 	struct arm_smmu_domain *domain;
 	struct arm_smmu_master *master;
-	int phase;	/* 1: reader holds the array; 2: reader may go */
+	int phase; /* 1: reader holds the array; 2: reader may go */
 	size_t seen_num_invs;
 };
 
@@ -171,9 +173,8 @@ static void *gp_writer_fn(void *arg)
 
 	rcu_register_thread();
 	/* Retires the domain's array with kfree_rcu() */
-	assert_int_equal(arm_smmu_attach_dev(t->master, t->domain,
-					     IOMMU_NO_PASID),
-			 0);
+	assert_int_equal(
+		arm_smmu_attach_dev(t->master, t->domain, IOMMU_NO_PASID), 0);
 	rcu_unregister_thread();
 	return NULL;
 }
@@ -188,8 +189,8 @@ static void test_retired_array_outlives_reader(void **state)
 	const u32 sid = 1;
 
 	test_world_init(&w, 1, 4, false);
-	t.domain = arm_smmu_domain_alloc(&w.smmu[0], ARM_SMMU_DOMAIN_S1, 1,
-					 false);
+	t.domain =
+		arm_smmu_domain_alloc(&w.smmu[0], ARM_SMMU_DOMAIN_S1, 1, false);
 	t.master = arm_smmu_probe_master(&w.smmu[0], &sid, 1, true);
 	assert_false(IS_ERR(t.domain));
 	assert_false(IS_ERR(t.master));

@@ -23,8 +23,7 @@ struct fixture_ent {
 	u32 ssid;
 };
 
-static struct arm_smmu_invs *fixture(const struct fixture_ent *ents,
-				     size_t n)
+static struct arm_smmu_invs *fixture(const struct fixture_ent *ents, size_t n)
 {
 	struct arm_smmu_invs *invs = arm_smmu_invs_alloc(n);
 	size_t i;
@@ -76,10 +75,10 @@ static struct arm_smmu_invs *purge(struct arm_smmu_invs *invs)
 }
 
 #define N(a) ARRAY_SIZE(a)
-#define VERIFY(invs, trashes, ids, users, ssids)                           \
-	do {                                                               \
-		BUILD_BUG_ON(N(ids) != N(users) || N(ids) != N(ssids));    \
-		verify(invs, N(ids), trashes, ids, users, ssids);          \
+#define VERIFY(invs, trashes, ids, users, ssids)                        \
+	do {                                                            \
+		BUILD_BUG_ON(N(ids) != N(users) || N(ids) != N(ssids)); \
+		verify(invs, N(ids), trashes, ids, users, ssids);       \
 	} while (0)
 
 /* The 11 steps of arm_smmu_v3_invs_test (kernel-semantics.md §1.10) */
@@ -242,8 +241,9 @@ static void test_golden_kunit_table(void **state)
 static void test_sort_order(void **state)
 {
 	struct arm_smmu_device smmus[2];
-	struct arm_smmu_inv a = { .smmu = &smmus[0], .type = INV_TYPE_ATS,
-				  .id = 9, .ssid = 1 };
+	struct arm_smmu_inv a = {
+		.smmu = &smmus[0], .type = INV_TYPE_ATS, .id = 9, .ssid = 1
+	};
 	struct arm_smmu_inv b = a;
 
 	assert_int_equal(arm_smmu_inv_cmp(&a, &b), 0);
@@ -480,7 +480,8 @@ static void test_random_vs_model(void **state)
 			list = model_list(in);
 			if (test_rand(&rng) % 64 == 0) {
 				khooks_slab_fail_nth(1);
-				assert_ptr_equal(arm_smmu_invs_merge(invs, list),
+				assert_ptr_equal(arm_smmu_invs_merge(invs,
+								     list),
 						 ERR_PTR(-ENOMEM));
 				failed_allocs++;
 			} else {

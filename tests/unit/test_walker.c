@@ -87,11 +87,10 @@ static void test_batch_ats_after_tlbi(void **state)
 	};
 
 	WALK(e, 0x8000, 0x1000, 0x1000, false,
-	     "0 CMD_TLBI_NH_VA asid=1 vmid=0 addr=0x8000 num=0 scale=0 leaf=1 ttl=0 tg=0\n"
-	     SYNC("0")
-	     "0 CMD_ATC_INV sid=3 ssid=0 ssv=0 addr=0x8000 size=0\n"
-	     "0 CMD_ATC_INV sid=5 ssid=7 ssv=1 addr=0x8000 size=0\n"
-	     SYNC("0"));
+	     "0 CMD_TLBI_NH_VA asid=1 vmid=0 addr=0x8000 num=0 scale=0 leaf=1 ttl=0 tg=0\n" SYNC(
+		     "0") "0 CMD_ATC_INV sid=3 ssid=0 ssv=0 addr=0x8000 size=0\n"
+			  "0 CMD_ATC_INV sid=5 ssid=7 ssv=1 addr=0x8000 size=0\n" SYNC(
+				  "0"));
 }
 
 /* Rule: the first S2_VMID_S1_CLEAR starts a batch; ATS_FULL has no PASID */
@@ -105,12 +104,8 @@ static void test_batch_s1_clear(void **state)
 
 	WALK(e, 0x10000, 0x2000, 0x1000, false,
 	     "0 CMD_TLBI_S2_IPA vmid=2 addr=0x10000 num=0 scale=0 leaf=1 ttl=0 tg=0\n"
-	     "0 CMD_TLBI_S2_IPA vmid=2 addr=0x11000 num=0 scale=0 leaf=1 ttl=0 tg=0\n"
-	     SYNC("0")
-	     "0 CMD_TLBI_NH_ALL vmid=2\n"
-	     SYNC("0")
-	     "0 CMD_ATC_INV sid=4 ssid=0 ssv=0 addr=0x0 size=52\n"
-	     SYNC("0"));
+	     "0 CMD_TLBI_S2_IPA vmid=2 addr=0x11000 num=0 scale=0 leaf=1 ttl=0 tg=0\n" SYNC("0") "0 CMD_TLBI_NH_ALL vmid=2\n" SYNC(
+		     "0") "0 CMD_ATC_INV sid=4 ssid=0 ssv=0 addr=0x0 size=52\n" SYNC("0"));
 }
 
 /* Rule: a change of SMMU ends the batch (a different command queue) */
@@ -125,15 +120,10 @@ static void test_batch_smmu_change(void **state)
 	};
 
 	WALK(e, 0, 0, 0, false,
-	     "0 CMD_TLBI_NH_ASID asid=1 vmid=0\n"
-	     SYNC("0")
-	     "0 CMD_ATC_INV sid=3 ssid=0 ssv=0 addr=0x0 size=52\n"
-	     SYNC("0")
-	     "1 CMD_TLBI_NH_ASID asid=1 vmid=0\n"
-	     "1 CMD_TLBI_NH_ASID asid=2 vmid=0\n"
-	     SYNC("1")
-	     "1 CMD_ATC_INV sid=3 ssid=0 ssv=0 addr=0x0 size=52\n"
-	     SYNC("1"));
+	     "0 CMD_TLBI_NH_ASID asid=1 vmid=0\n" SYNC("0") "0 CMD_ATC_INV sid=3 ssid=0 ssv=0 addr=0x0 size=52\n" SYNC(
+		     "0") "1 CMD_TLBI_NH_ASID asid=1 vmid=0\n"
+			  "1 CMD_TLBI_NH_ASID asid=2 vmid=0\n" SYNC(
+				  "1") "1 CMD_ATC_INV sid=3 ssid=0 ssv=0 addr=0x0 size=52\n" SYNC("1"));
 }
 
 /* A range too big for 512 TLBIs: one S12_VMALL, and the S1_CLEAR skipped */
@@ -146,16 +136,12 @@ static void test_full_fallback_and_s1_clear_skip(void **state)
 	};
 
 	WALK(e, 0x200000, SZ_2M, SZ_4K, false,
-	     "0 CMD_TLBI_S12_VMALL vmid=2\n"
-	     SYNC("0")
-	     "0 CMD_ATC_INV sid=4 ssid=0 ssv=0 addr=0x200000 size=9\n"
-	     SYNC("0"));
+	     "0 CMD_TLBI_S12_VMALL vmid=2\n" SYNC(
+		     "0") "0 CMD_ATC_INV sid=4 ssid=0 ssv=0 addr=0x200000 size=9\n" SYNC("0"));
 	/* size 0 is "everything": the same fall-back, ATC size 52 */
 	WALK(e, 0, 0, 0, false,
-	     "0 CMD_TLBI_S12_VMALL vmid=2\n"
-	     SYNC("0")
-	     "0 CMD_ATC_INV sid=4 ssid=0 ssv=0 addr=0x0 size=52\n"
-	     SYNC("0"));
+	     "0 CMD_TLBI_S12_VMALL vmid=2\n" SYNC(
+		     "0") "0 CMD_ATC_INV sid=4 ssid=0 ssv=0 addr=0x0 size=52\n" SYNC("0"));
 }
 
 /* A skipped S1_CLEAR alone makes no batch and no bare CMD_SYNC */
@@ -180,10 +166,8 @@ static void test_trash_skipped(void **state)
 	};
 
 	WALK(e, 0x3000, 0x1000, 0x1000, false,
-	     "0 CMD_TLBI_NH_VA asid=2 vmid=0 addr=0x3000 num=0 scale=0 leaf=1 ttl=0 tg=0\n"
-	     SYNC("0")
-	     "0 CMD_ATC_INV sid=4 ssid=0 ssv=0 addr=0x3000 size=0\n"
-	     SYNC("0"));
+	     "0 CMD_TLBI_NH_VA asid=2 vmid=0 addr=0x3000 num=0 scale=0 leaf=1 ttl=0 tg=0\n" SYNC(
+		     "0") "0 CMD_ATC_INV sid=4 ssid=0 ssv=0 addr=0x3000 size=0\n" SYNC("0"));
 }
 
 /* With range invalidation, one command covers NUM+1 blocks of 2^SCALE */
@@ -196,12 +180,12 @@ static void test_range_inv(void **state)
 	/* 35 pages = 32 + 3: scale 0 num 3-1, then scale 5 num 1-1 */
 	WALK(e, 0x100000, 35 * SZ_4K, SZ_4K, true,
 	     "0 CMD_TLBI_NH_VA asid=1 vmid=0 addr=0x100000 num=2 scale=0 leaf=1 ttl=3 tg=1\n"
-	     "0 CMD_TLBI_NH_VA asid=1 vmid=0 addr=0x103000 num=0 scale=5 leaf=1 ttl=3 tg=1\n"
-	     SYNC("0"));
+	     "0 CMD_TLBI_NH_VA asid=1 vmid=0 addr=0x103000 num=0 scale=5 leaf=1 ttl=3 tg=1\n" SYNC(
+		     "0"));
 	/* No "too big" with range invalidation: 2 MiB is one command */
 	WALK(e, 0x200000, SZ_2M, SZ_4K, true,
-	     "0 CMD_TLBI_NH_VA asid=1 vmid=0 addr=0x200000 num=0 scale=9 leaf=1 ttl=3 tg=1\n"
-	     SYNC("0"));
+	     "0 CMD_TLBI_NH_VA asid=1 vmid=0 addr=0x200000 num=0 scale=9 leaf=1 ttl=3 tg=1\n" SYNC(
+		     "0"));
 }
 
 /* 511 TLBIs: batches of 64 go without a sync, one sync at the end */
@@ -218,9 +202,9 @@ static void test_batches_of_64(void **state)
 	arm_smmu_domain_inv_range(&d, 0, SZ_2M - SZ_4K, SZ_4K, true);
 	assert_int_equal(test_world_count(&w, "CMD_TLBI_NH_VA"), 511);
 	assert_int_equal(test_world_count(&w, "CMD_SYNC"), 1);
-	assert_non_null(strstr(test_world_log(&w),
-			       "addr=0x1fe000 num=0 scale=0 leaf=1 ttl=0 tg=0\n"
-			       SYNC("0")));
+	assert_non_null(strstr(
+		test_world_log(&w),
+		"addr=0x1fe000 num=0 scale=0 leaf=1 ttl=0 tg=0\n" SYNC("0")));
 	kfree(d.invs);
 	test_world_fini(&w);
 }

@@ -19,7 +19,10 @@ typedef struct {
 	long counter;
 } atomic_long_t;
 
-#define ATOMIC_INIT(i) { (i) }
+#define ATOMIC_INIT(i) \
+	{              \
+		(i)    \
+	}
 
 #define __A_RELAXED __ATOMIC_RELAXED
 #define __A_SC __ATOMIC_SEQ_CST
@@ -31,8 +34,10 @@ typedef struct {
 	__atomic_store_n(&(v)->counter, (i), __ATOMIC_RELEASE)
 #define atomic_inc(v) ((void)__atomic_fetch_add(&(v)->counter, 1, __A_RELAXED))
 #define atomic_dec(v) ((void)__atomic_fetch_sub(&(v)->counter, 1, __A_RELAXED))
-#define atomic_add(i, v) ((void)__atomic_fetch_add(&(v)->counter, (i), __A_RELAXED))
-#define atomic_sub(i, v) ((void)__atomic_fetch_sub(&(v)->counter, (i), __A_RELAXED))
+#define atomic_add(i, v) \
+	((void)__atomic_fetch_add(&(v)->counter, (i), __A_RELAXED))
+#define atomic_sub(i, v) \
+	((void)__atomic_fetch_sub(&(v)->counter, (i), __A_RELAXED))
 #define atomic_inc_return(v) __atomic_add_fetch(&(v)->counter, 1, __A_SC)
 #define atomic_dec_return(v) __atomic_sub_fetch(&(v)->counter, 1, __A_SC)
 #define atomic_dec_return_release(v) \
@@ -55,12 +60,12 @@ typedef struct {
 #define atomic_long_add_return(i, v) \
 	__atomic_add_fetch(&(v)->counter, (i), __A_SC)
 
-#define __cmpxchg_order(ptr, old, new, order)                               \
-	({                                                                  \
-		typeof(*(ptr)) __old = (old);                               \
-		__atomic_compare_exchange_n(ptr, &__old, (new), false,     \
-					    order, __A_RELAXED);            \
-		__old;                                                      \
+#define __cmpxchg_order(ptr, old, new, order)                                 \
+	({                                                                    \
+		typeof(*(ptr)) __old = (old);                                 \
+		__atomic_compare_exchange_n(ptr, &__old, (new), false, order, \
+					    __A_RELAXED);                     \
+		__old;                                                        \
 	})
 #define cmpxchg(ptr, old, new) __cmpxchg_order(ptr, old, new, __A_SC)
 #define cmpxchg_relaxed(ptr, old, new) \
@@ -78,17 +83,17 @@ typedef struct {
  */
 void khooks_spin_backoff(unsigned int *spins);
 
-#define __smp_cond_load(ptr, cond_expr, order)                              \
-	({                                                                  \
-		typeof(*(ptr)) VAL;                                         \
-		unsigned int __spins = 0;                                   \
-		for (;;) {                                                  \
-			VAL = __atomic_load_n(ptr, order);                  \
-			if (cond_expr)                                      \
-				break;                                      \
-			khooks_spin_backoff(&__spins);                      \
-		}                                                           \
-		VAL;                                                        \
+#define __smp_cond_load(ptr, cond_expr, order)             \
+	({                                                 \
+		typeof(*(ptr)) VAL;                        \
+		unsigned int __spins = 0;                  \
+		for (;;) {                                 \
+			VAL = __atomic_load_n(ptr, order); \
+			if (cond_expr)                     \
+				break;                     \
+			khooks_spin_backoff(&__spins);     \
+		}                                          \
+		VAL;                                       \
 	})
 #define smp_cond_load_relaxed(ptr, cond_expr) \
 	__smp_cond_load(ptr, cond_expr, __A_RELAXED)

@@ -32,13 +32,15 @@ static inline bool test_bit(unsigned long nr, const unsigned long *addr)
 static inline bool test_and_set_bit(unsigned long nr, unsigned long *addr)
 {
 	return __atomic_fetch_or(addr + BIT_WORD(nr), BIT_MASK(nr),
-				 __ATOMIC_SEQ_CST) & BIT_MASK(nr);
+				 __ATOMIC_SEQ_CST) &
+	       BIT_MASK(nr);
 }
 
 static inline bool test_and_clear_bit(unsigned long nr, unsigned long *addr)
 {
 	return __atomic_fetch_and(addr + BIT_WORD(nr), ~BIT_MASK(nr),
-				  __ATOMIC_SEQ_CST) & BIT_MASK(nr);
+				  __ATOMIC_SEQ_CST) &
+	       BIT_MASK(nr);
 }
 
 static inline void __set_bit(unsigned long nr, unsigned long *addr)
@@ -64,7 +66,8 @@ static inline unsigned long find_next_bit(const unsigned long *addr,
 	       (~0UL << (offset % BITS_PER_LONG));
 	for (;;) {
 		if (word) {
-			offset = (offset & ~(BITS_PER_LONG - 1UL)) + __ffs(word);
+			offset =
+				(offset & ~(BITS_PER_LONG - 1UL)) + __ffs(word);
 			return offset < size ? offset : size;
 		}
 		offset = (offset | (BITS_PER_LONG - 1UL)) + 1;

@@ -25,18 +25,18 @@ void __khooks_bug(const char *file, int line, const char *cond)
 unsigned long khooks_warn_count(void);
 void khooks_warn_reset(void);
 
-#define __WARN_SITE(condition, text)                                        \
-	({                                                                  \
-		bool __ret_warn = !!(condition);                            \
-		if (unlikely(__ret_warn)) {                                 \
-			static struct khooks_warn_site __site = {           \
-				.file = __FILE__,                           \
-				.cond = text,                               \
-				.line = __LINE__,                           \
-			};                                                  \
-			__khooks_warn(&__site);                             \
-		}                                                           \
-		unlikely(__ret_warn);                                       \
+#define __WARN_SITE(condition, text)                              \
+	({                                                        \
+		bool __ret_warn = !!(condition);                  \
+		if (unlikely(__ret_warn)) {                       \
+			static struct khooks_warn_site __site = { \
+				.file = __FILE__,                 \
+				.cond = text,                     \
+				.line = __LINE__,                 \
+			};                                        \
+			__khooks_warn(&__site);                   \
+		}                                                 \
+		unlikely(__ret_warn);                             \
 	})
 
 #define WARN_ON(condition) __WARN_SITE(condition, "WARN_ON(" #condition ")")
@@ -46,8 +46,8 @@ void khooks_warn_reset(void);
 #define WARN_ONCE(condition, fmt, ...) __WARN_SITE(condition, fmt)
 
 #define BUG() __khooks_bug(__FILE__, __LINE__, "BUG()")
-#define BUG_ON(condition)                                                   \
-	do {                                                                \
-		if (unlikely(condition))                                    \
-			__khooks_bug(__FILE__, __LINE__, #condition);       \
+#define BUG_ON(condition)                                             \
+	do {                                                          \
+		if (unlikely(condition))                              \
+			__khooks_bug(__FILE__, __LINE__, #condition); \
 	} while (0)

@@ -14,10 +14,10 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define container_of(ptr, type, member) \
-	((type *)((char *)(ptr) - offsetof(type, member)))
-#define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
-#define ALIGN(x, a) (((x) + ((a) - 1)) & ~((typeof(x))(a) - 1))
-#define lower_32_bits(n) ((u32)((n) & 0xffffffff))
+	((type *)((char *)(ptr)-offsetof(type, member)))
+#define DIV_ROUND_UP(n, d) (((n) + (d)-1) / (d))
+#define ALIGN(x, a) (((x) + ((a)-1)) & ~((typeof(x))(a)-1))
+#define lower_32_bits(n) ((u32)((n)&0xffffffff))
 #define upper_32_bits(n) ((u32)((u64)(n) >> 32))
 #define U8_MAX ((u8)~0U)
 #define U16_MAX ((u16)~0U)
@@ -29,8 +29,12 @@
 #define SZ_1G 0x40000000UL
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1UL << PAGE_SHIFT)
-#define might_sleep() do { } while (0)
-#define cond_resched() do { } while (0)
+#define might_sleep() \
+	do {          \
+	} while (0)
+#define cond_resched() \
+	do {           \
+	} while (0)
 
 /* Byte order: the hosts atcbench runs on are little-endian, as arm64 is */
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "little-endian only");

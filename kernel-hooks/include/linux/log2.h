@@ -30,6 +30,6 @@ static inline unsigned long __fls(unsigned long x)
 }
 
 #define ilog2(n) ((int)__fls((unsigned long)(n)))
-#define is_power_of_2(n) ((n) != 0 && (((n) & ((n) - 1)) == 0))
+#define is_power_of_2(n) ((n) != 0 && (((n) & ((n)-1)) == 0))
 #define roundup_pow_of_two(n) \
-	((n) <= 1 ? 1UL : 1UL << fls_long((unsigned long)(n) - 1))
+	((n) <= 1 ? 1UL : 1UL << fls_long((unsigned long)(n)-1))

@@ -21,7 +21,6 @@ static inline size_t size_add(size_t a, size_t b)
 	return __builtin_add_overflow(a, b, &r) ? SIZE_MAX : r;
 }
 
-#define flex_array_size(p, member, count) \
-	size_mul(count, sizeof(*(p)->member))
+#define flex_array_size(p, member, count) size_mul(count, sizeof(*(p)->member))
 #define struct_size(p, member, count) \
 	size_add(sizeof(*(p)), flex_array_size(p, member, count))

@@ -22,11 +22,11 @@ void khooks_printk_level(int max_level);
 #define pr_warn(fmt, ...) khooks_printk(LOGLEVEL_WARNING, fmt, ##__VA_ARGS__)
 #define pr_info(fmt, ...) khooks_printk(LOGLEVEL_INFO, fmt, ##__VA_ARGS__)
 #define pr_debug(fmt, ...) khooks_printk(LOGLEVEL_DEBUG, fmt, ##__VA_ARGS__)
-#define __pr_ratelimited(lvl, fmt, ...)                                     \
-	do {                                                                \
-		static long long __last_ns;                                 \
-		if (__khooks_ratelimit(&__last_ns))                         \
-			khooks_printk(lvl, fmt, ##__VA_ARGS__);             \
+#define __pr_ratelimited(lvl, fmt, ...)                         \
+	do {                                                    \
+		static long long __last_ns;                     \
+		if (__khooks_ratelimit(&__last_ns))             \
+			khooks_printk(lvl, fmt, ##__VA_ARGS__); \
 	} while (0)
 #define pr_err_ratelimited(fmt, ...) \
 	__pr_ratelimited(LOGLEVEL_ERR, fmt, ##__VA_ARGS__)

@@ -33,11 +33,11 @@ static inline void *kcalloc(size_t n, size_t size, gfp_t gfp)
 }
 
 #define kmalloc_array(n, size, gfp) kmalloc(size_mul(n, size), gfp)
-#define kfree_rcu(ptr, rhf)                                                  \
-	do {                                                                 \
-		typeof(ptr) __p = (ptr);                                     \
-		(void)&__p->rhf;                                             \
-		__kfree_rcu(__p);                                            \
+#define kfree_rcu(ptr, rhf)              \
+	do {                             \
+		typeof(ptr) __p = (ptr); \
+		(void)&__p->rhf;         \
+		__kfree_rcu(__p);        \
 	} while (0)
 
 /**

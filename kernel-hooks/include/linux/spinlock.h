@@ -22,7 +22,10 @@ typedef struct {
 	u32 cnts;
 } rwlock_t;
 
-#define __SPIN_LOCK_UNLOCKED(name) { 0 }
+#define __SPIN_LOCK_UNLOCKED(name) \
+	{                          \
+		0                  \
+	}
 #define DEFINE_SPINLOCK(x) spinlock_t x = __SPIN_LOCK_UNLOCKED(x)
 #define _QW_LOCKED (1U << 31)
 #define _QW_WAITING (1U << 30)
@@ -51,10 +54,16 @@ static inline void spin_unlock(spinlock_t *lock)
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
 }
 
-#define spin_lock_irqsave(l, flags) \
-	do { local_irq_save(flags); spin_lock(l); } while (0)
-#define spin_unlock_irqrestore(l, flags) \
-	do { spin_unlock(l); local_irq_restore(flags); } while (0)
+#define spin_lock_irqsave(l, flags)    \
+	do {                           \
+		local_irq_save(flags); \
+		spin_lock(l);          \
+	} while (0)
+#define spin_unlock_irqrestore(l, flags)  \
+	do {                              \
+		spin_unlock(l);           \
+		local_irq_restore(flags); \
+	} while (0)
 
 static inline void rwlock_init(rwlock_t *lock)
 {
@@ -91,10 +100,9 @@ static inline void write_lock(rwlock_t *lock)
 
 	for (;;) {
 		if ((v & ~_QW_WAITING) == 0) {
-			if (__atomic_compare_exchange_n(&lock->cnts, &v,
-							_QW_LOCKED, true,
-							__ATOMIC_ACQUIRE,
-							__ATOMIC_RELAXED))
+			if (__atomic_compare_exchange_n(
+				    &lock->cnts, &v, _QW_LOCKED, true,
+				    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 				return;
 			continue;
 		}
@@ -111,11 +119,23 @@ static inline void write_unlock(rwlock_t *lock)
 	__atomic_store_n(&lock->cnts, 0, __ATOMIC_RELEASE);
 }
 
-#define read_lock_irqsave(l, flags) \
-	do { local_irq_save(flags); read_lock(l); } while (0)
-#define read_unlock_irqrestore(l, flags) \
-	do { read_unlock(l); local_irq_restore(flags); } while (0)
-#define write_lock_irqsave(l, flags) \
-	do { local_irq_save(flags); write_lock(l); } while (0)
+#define read_lock_irqsave(l, flags)    \
+	do {                           \
+		local_irq_save(flags); \
+		read_lock(l);          \
+	} while (0)
+#define read_unlock_irqrestore(l, flags)  \
+	do {                              \
+		read_unlock(l);           \
+		local_irq_restore(flags); \
+	} while (0)
+#define write_lock_irqsave(l, flags)   \
+	do {                           \
+		local_irq_save(flags); \
+		write_lock(l);         \
+	} while (0)
 #define write_unlock_irqrestore(l, flags) \
-	do { write_unlock(l); local_irq_restore(flags); } while (0)
+	do {                              \
+		write_unlock(l);          \
+		local_irq_restore(flags); \
+	} while (0)

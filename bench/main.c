@@ -76,6 +76,18 @@ static int cmd_micro(int argc, char **argv)
 		argv[i] = flag;
 	}
 
+	/* Fail before a long run, not after it, on a folder we cannot write */
+	if (out) {
+		FILE *f = fopen(tmp, "w");
+
+		if (!f) {
+			fprintf(stderr, "atcbench micro: cannot write %s: %s\n",
+				tmp, strerror(errno));
+			return EXIT_USAGE;
+		}
+		fclose(f);
+	}
+
 	micro_context();
 	ret = micro_register();
 	if (ret) {

@@ -18,218 +18,221 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
-/* clang-format off: the kernel's column-aligned defines and members */
+/* The kernel's column-aligned defines and members: */
+/* clang-format off */
 
 /* MMIO registers */
-#define ARM_SMMU_IDR0 0x0
-#define IDR0_ATS (1 << 10)
-#define IDR0_MSI (1 << 13)
-#define IDR0_SEV (1 << 14)
-#define IDR0_COHACC (1 << 4)
+#define ARM_SMMU_IDR0			0x0
+#define IDR0_ATS			(1 << 10)
+#define IDR0_MSI			(1 << 13)
+#define IDR0_SEV			(1 << 14)
+#define IDR0_COHACC			(1 << 4)
 
-#define ARM_SMMU_IDR1 0x4
-#define IDR1_CMDQS GENMASK(25, 21)
+#define ARM_SMMU_IDR1			0x4
+#define IDR1_CMDQS			GENMASK(25, 21)
 
-#define ARM_SMMU_IDR3 0xc
-#define IDR3_RIL (1 << 10)
+#define ARM_SMMU_IDR3			0xc
+#define IDR3_RIL			(1 << 10)
 
-#define ARM_SMMU_CR0 0x20
-#define CR0_CMDQEN (1 << 3)
+#define ARM_SMMU_CR0			0x20
+#define CR0_CMDQEN			(1 << 3)
 
-#define ARM_SMMU_GERROR 0x60
-#define GERROR_CMDQ_ERR (1 << 0)
-#define ARM_SMMU_GERRORN 0x64
+#define ARM_SMMU_GERROR			0x60
+#define GERROR_CMDQ_ERR			(1 << 0)
+#define ARM_SMMU_GERRORN		0x64
 
-#define ARM_SMMU_CMDQ_BASE 0x90
-#define ARM_SMMU_CMDQ_PROD 0x98
-#define ARM_SMMU_CMDQ_CONS 0x9c
+#define ARM_SMMU_CMDQ_BASE		0x90
+#define ARM_SMMU_CMDQ_PROD		0x98
+#define ARM_SMMU_CMDQ_CONS		0x9c
 
-#define ARM_SMMU_REG_SZ 0x100
+#define ARM_SMMU_REG_SZ			0x100
 
-#define Q_BASE_RWA (1UL << 62)
-#define Q_BASE_ADDR_MASK GENMASK_ULL(51, 5)
-#define Q_BASE_LOG2SIZE GENMASK(4, 0)
+#define Q_BASE_RWA			(1UL << 62)
+#define Q_BASE_ADDR_MASK		GENMASK_ULL(51, 5)
+#define Q_BASE_LOG2SIZE			GENMASK(4, 0)
 
 /* Queue pointers: index, wrap bit above it, overflow/owned flag on top */
-#define Q_IDX(llq, p) ((p) & ((1 << (llq)->max_n_shift) - 1))
-#define Q_WRP(llq, p) ((p) & (1 << (llq)->max_n_shift))
-#define Q_OVERFLOW_FLAG (1U << 31)
-#define Q_OVF(p) ((p)&Q_OVERFLOW_FLAG)
-#define Q_ENT(q, p) ((q)->base + Q_IDX(&((q)->llq), p) * (q)->ent_dwords)
+#define Q_IDX(llq, p)			((p) & ((1 << (llq)->max_n_shift) - 1))
+#define Q_WRP(llq, p)			((p) & (1 << (llq)->max_n_shift))
+#define Q_OVERFLOW_FLAG			(1U << 31)
+#define Q_OVF(p)			((p) & Q_OVERFLOW_FLAG)
+#define Q_ENT(q, p)			((q)->base +			\
+					 Q_IDX(&((q)->llq), p) *	\
+					 (q)->ent_dwords)
 
 /* Command queue */
-#define CMDQ_ENT_SZ_SHIFT 4
-#define CMDQ_ENT_DWORDS ((1 << CMDQ_ENT_SZ_SHIFT) >> 3)
-#define CMDQ_MAX_SZ_SHIFT (20 - CMDQ_ENT_SZ_SHIFT)
+#define CMDQ_ENT_SZ_SHIFT		4
+#define CMDQ_ENT_DWORDS			((1 << CMDQ_ENT_SZ_SHIFT) >> 3)
+#define CMDQ_MAX_SZ_SHIFT		(20 - CMDQ_ENT_SZ_SHIFT)
 
-#define CMDQ_CONS_ERR GENMASK(30, 24)
-#define CMDQ_ERR_CERROR_NONE_IDX 0
-#define CMDQ_ERR_CERROR_ILL_IDX 1
-#define CMDQ_ERR_CERROR_ABT_IDX 2
-#define CMDQ_ERR_CERROR_ATC_INV_IDX 3
+#define CMDQ_CONS_ERR			GENMASK(30, 24)
+#define CMDQ_ERR_CERROR_NONE_IDX	0
+#define CMDQ_ERR_CERROR_ILL_IDX		1
+#define CMDQ_ERR_CERROR_ABT_IDX		2
+#define CMDQ_ERR_CERROR_ATC_INV_IDX	3
 
-#define CMDQ_PROD_OWNED_FLAG Q_OVERFLOW_FLAG
+#define CMDQ_PROD_OWNED_FLAG		Q_OVERFLOW_FLAG
 
 /*
  * This is used to size the command queue and therefore must be at least
  * BITS_PER_LONG so that the valid_map works correctly (it relies on the
  * total number of queue entries being a multiple of BITS_PER_LONG).
  */
-#define CMDQ_BATCH_ENTRIES BITS_PER_LONG
+#define CMDQ_BATCH_ENTRIES		BITS_PER_LONG
 
-#define CMDQ_0_OP GENMASK_ULL(7, 0)
-#define CMDQ_0_SSV (1UL << 11)
+#define CMDQ_0_OP			GENMASK_ULL(7, 0)
+#define CMDQ_0_SSV			(1UL << 11)
 
-#define CMDQ_CFGI_0_SID GENMASK_ULL(63, 32)
-#define CMDQ_CFGI_1_LEAF (1UL << 0)
+#define CMDQ_CFGI_0_SID			GENMASK_ULL(63, 32)
+#define CMDQ_CFGI_1_LEAF		(1UL << 0)
 
-#define CMDQ_TLBI_0_NUM GENMASK_ULL(16, 12)
-#define CMDQ_TLBI_RANGE_NUM_MAX 31
-#define CMDQ_TLBI_0_SCALE GENMASK_ULL(24, 20)
-#define CMDQ_TLBI_0_VMID GENMASK_ULL(47, 32)
-#define CMDQ_TLBI_0_ASID GENMASK_ULL(63, 48)
-#define CMDQ_TLBI_1_LEAF (1UL << 0)
-#define CMDQ_TLBI_1_TTL GENMASK_ULL(9, 8)
-#define CMDQ_TLBI_1_TG GENMASK_ULL(11, 10)
-#define CMDQ_TLBI_1_VA_MASK GENMASK_ULL(63, 12)
-#define CMDQ_TLBI_1_IPA_MASK GENMASK_ULL(51, 12)
+#define CMDQ_TLBI_0_NUM			GENMASK_ULL(16, 12)
+#define CMDQ_TLBI_RANGE_NUM_MAX		31
+#define CMDQ_TLBI_0_SCALE		GENMASK_ULL(24, 20)
+#define CMDQ_TLBI_0_VMID		GENMASK_ULL(47, 32)
+#define CMDQ_TLBI_0_ASID		GENMASK_ULL(63, 48)
+#define CMDQ_TLBI_1_LEAF		(1UL << 0)
+#define CMDQ_TLBI_1_TTL			GENMASK_ULL(9, 8)
+#define CMDQ_TLBI_1_TG			GENMASK_ULL(11, 10)
+#define CMDQ_TLBI_1_VA_MASK		GENMASK_ULL(63, 12)
+#define CMDQ_TLBI_1_IPA_MASK		GENMASK_ULL(51, 12)
 
-#define CMDQ_ATC_0_SSID GENMASK_ULL(31, 12)
-#define CMDQ_ATC_0_SID GENMASK_ULL(63, 32)
-#define CMDQ_ATC_0_GLOBAL (1UL << 9)
-#define CMDQ_ATC_1_SIZE GENMASK_ULL(5, 0)
-#define CMDQ_ATC_1_ADDR_MASK GENMASK_ULL(63, 12)
+#define CMDQ_ATC_0_SSID			GENMASK_ULL(31, 12)
+#define CMDQ_ATC_0_SID			GENMASK_ULL(63, 32)
+#define CMDQ_ATC_0_GLOBAL		(1UL << 9)
+#define CMDQ_ATC_1_SIZE			GENMASK_ULL(5, 0)
+#define CMDQ_ATC_1_ADDR_MASK		GENMASK_ULL(63, 12)
 
-#define CMDQ_SYNC_0_CS GENMASK_ULL(13, 12)
-#define CMDQ_SYNC_0_CS_NONE 0
-#define CMDQ_SYNC_0_CS_IRQ 1
-#define CMDQ_SYNC_0_CS_SEV 2
-#define CMDQ_SYNC_0_MSH GENMASK_ULL(23, 22)
-#define CMDQ_SYNC_0_MSIATTR GENMASK_ULL(27, 24)
-#define CMDQ_SYNC_0_MSIDATA GENMASK_ULL(63, 32)
-#define CMDQ_SYNC_1_MSIADDR_MASK GENMASK_ULL(51, 2)
+#define CMDQ_SYNC_0_CS			GENMASK_ULL(13, 12)
+#define CMDQ_SYNC_0_CS_NONE		0
+#define CMDQ_SYNC_0_CS_IRQ		1
+#define CMDQ_SYNC_0_CS_SEV		2
+#define CMDQ_SYNC_0_MSH			GENMASK_ULL(23, 22)
+#define CMDQ_SYNC_0_MSIATTR		GENMASK_ULL(27, 24)
+#define CMDQ_SYNC_0_MSIDATA		GENMASK_ULL(63, 32)
+#define CMDQ_SYNC_1_MSIADDR_MASK	GENMASK_ULL(51, 2)
 
-#define ARM_SMMU_SH_ISH 3
-#define ARM_SMMU_MEMATTR_OIWB 0xf
+#define ARM_SMMU_SH_ISH			3
+#define ARM_SMMU_MEMATTR_OIWB		0xf
 
 /* High-level queue structures */
-#define ARM_SMMU_POLL_TIMEOUT_US 1000000 /* 1s! */
-#define ARM_SMMU_POLL_SPIN_COUNT 10
+#define ARM_SMMU_POLL_TIMEOUT_US	1000000 /* 1s! */
+#define ARM_SMMU_POLL_SPIN_COUNT	10
 
 /* ATC invalidates are always on 4096-bytes pages */
-#define ATC_INV_SIZE_ALL 52
+#define ATC_INV_SIZE_ALL		52
 
-#define IOMMU_NO_PASID 0
+#define IOMMU_NO_PASID			0
 
 /* Stream table entry: the fields the hot path touches */
-#define STRTAB_STE_DWORDS 8
-#define STRTAB_STE_0_V (1UL << 0)
-#define STRTAB_STE_0_CFG GENMASK_ULL(3, 1)
-#define STRTAB_STE_0_CFG_ABORT 0
-#define STRTAB_STE_0_CFG_BYPASS 4
-#define STRTAB_STE_0_CFG_S1_TRANS 5
-#define STRTAB_STE_0_CFG_S2_TRANS 6
+#define STRTAB_STE_DWORDS		8
+#define STRTAB_STE_0_V			(1UL << 0)
+#define STRTAB_STE_0_CFG		GENMASK_ULL(3, 1)
+#define STRTAB_STE_0_CFG_ABORT		0
+#define STRTAB_STE_0_CFG_BYPASS		4
+#define STRTAB_STE_0_CFG_S1_TRANS	5
+#define STRTAB_STE_0_CFG_S2_TRANS	6
 /*
  * The simulation has no context descriptor tables: a stage-1 STE carries its
  * ASID where the S1ContextPtr would point to the CD holding it.
  */
-#define STRTAB_STE_0_S1CTXPTR_ASID GENMASK_ULL(63, 48)
-#define STRTAB_STE_1_EATS GENMASK_ULL(29, 28)
-#define STRTAB_STE_1_EATS_ABT 0UL
-#define STRTAB_STE_1_EATS_TRANS 1UL
-#define STRTAB_STE_2_S2VMID GENMASK_ULL(15, 0)
+#define STRTAB_STE_0_S1CTXPTR_ASID	GENMASK_ULL(63, 48)
+#define STRTAB_STE_1_EATS		GENMASK_ULL(29, 28)
+#define STRTAB_STE_1_EATS_ABT		0UL
+#define STRTAB_STE_1_EATS_TRANS		1UL
+#define STRTAB_STE_2_S2VMID		GENMASK_ULL(15, 0)
 
 struct arm_smmu_ste {
 	__le64 data[STRTAB_STE_DWORDS];
 };
 
 enum arm_smmu_cmdq_opcode {
-	CMDQ_OP_PREFETCH_CFG = 0x1,
-	CMDQ_OP_CFGI_STE = 0x3,
-	CMDQ_OP_CFGI_ALL = 0x4,
-	CMDQ_OP_CFGI_CD = 0x5,
-	CMDQ_OP_TLBI_NH_ALL = 0x10,
-	CMDQ_OP_TLBI_NH_ASID = 0x11,
-	CMDQ_OP_TLBI_NH_VA = 0x12,
-	CMDQ_OP_TLBI_EL2_ALL = 0x20,
-	CMDQ_OP_TLBI_EL2_ASID = 0x21,
-	CMDQ_OP_TLBI_EL2_VA = 0x22,
-	CMDQ_OP_TLBI_S12_VMALL = 0x28,
-	CMDQ_OP_TLBI_S2_IPA = 0x2a,
-	CMDQ_OP_TLBI_NSNH_ALL = 0x30,
-	CMDQ_OP_ATC_INV = 0x40,
-	CMDQ_OP_PRI_RESP = 0x41,
-	CMDQ_OP_RESUME = 0x44,
-	CMDQ_OP_CMD_SYNC = 0x46,
+	CMDQ_OP_PREFETCH_CFG		= 0x1,
+	CMDQ_OP_CFGI_STE		= 0x3,
+	CMDQ_OP_CFGI_ALL		= 0x4,
+	CMDQ_OP_CFGI_CD			= 0x5,
+	CMDQ_OP_TLBI_NH_ALL		= 0x10,
+	CMDQ_OP_TLBI_NH_ASID		= 0x11,
+	CMDQ_OP_TLBI_NH_VA		= 0x12,
+	CMDQ_OP_TLBI_EL2_ALL		= 0x20,
+	CMDQ_OP_TLBI_EL2_ASID		= 0x21,
+	CMDQ_OP_TLBI_EL2_VA		= 0x22,
+	CMDQ_OP_TLBI_S12_VMALL		= 0x28,
+	CMDQ_OP_TLBI_S2_IPA		= 0x2a,
+	CMDQ_OP_TLBI_NSNH_ALL		= 0x30,
+	CMDQ_OP_ATC_INV			= 0x40,
+	CMDQ_OP_PRI_RESP		= 0x41,
+	CMDQ_OP_RESUME			= 0x44,
+	CMDQ_OP_CMD_SYNC		= 0x46,
 };
 
 struct arm_smmu_cmdq_ent {
 	/* Common fields */
-	u8 opcode;
-	bool substream_valid;
+	u8				opcode;
+	bool				substream_valid;
 
 	/* Command-specific fields */
 	union {
 		struct {
-			u8 num;
-			u8 scale;
-			u16 asid;
-			u16 vmid;
-			bool leaf;
-			u8 ttl;
-			u8 tg;
-			u64 addr;
+			u8			num;
+			u8			scale;
+			u16			asid;
+			u16			vmid;
+			bool			leaf;
+			u8			ttl;
+			u8			tg;
+			u64			addr;
 		} tlbi;
 
 		struct {
-			u32 sid;
-			u32 ssid;
-			u64 addr;
-			u8 size;
-			bool global;
+			u32			sid;
+			u32			ssid;
+			u64			addr;
+			u8			size;
+			bool			global;
 		} atc;
 
 		struct {
-			u64 msiaddr;
+			u64			msiaddr;
 		} sync;
 	};
 };
 
 struct arm_smmu_ll_queue {
 	union {
-		u64 val;
+		u64			val;
 		struct {
-			u32 prod;
-			u32 cons;
+			u32		prod;
+			u32		cons;
 		};
 		struct {
-			atomic_t prod;
-			atomic_t cons;
+			atomic_t	prod;
+			atomic_t	cons;
 		} atomic;
-		u8 __pad[SMP_CACHE_BYTES];
+		u8			__pad[SMP_CACHE_BYTES];
 	} ____cacheline_aligned_in_smp;
-	u32 max_n_shift;
+	u32				max_n_shift;
 };
 
 struct arm_smmu_queue {
-	struct arm_smmu_ll_queue llq;
-	int irq; /* Wired interrupt */
+	struct arm_smmu_ll_queue	llq;
+	int				irq; /* Wired interrupt */
 
-	__le64 *base;
-	dma_addr_t base_dma;
-	u64 q_base;
+	__le64				*base;
+	dma_addr_t			base_dma;
+	u64				q_base;
 
-	size_t ent_dwords;
+	size_t				ent_dwords;
 
-	u32 __iomem *prod_reg;
-	u32 __iomem *cons_reg;
+	u32 __iomem			*prod_reg;
+	u32 __iomem			*cons_reg;
 };
 
 struct arm_smmu_queue_poll {
-	ktime_t timeout;
-	unsigned int delay;
-	unsigned int spin_cnt;
-	bool wfe;
+	ktime_t				timeout;
+	unsigned int			delay;
+	unsigned int			spin_cnt;
+	bool				wfe;
 };
 
 /**
@@ -239,41 +242,41 @@ struct arm_smmu_queue_poll {
  *        the lock-free shared-ownership insertion replaces it)
  */
 struct arm_smmu_cmdq {
-	struct arm_smmu_queue q;
-	spinlock_t lock;
+	struct arm_smmu_queue		q;
+	spinlock_t			lock;
 };
 
 struct arm_smmu_cmdq_batch {
-	u64 cmds[CMDQ_BATCH_ENTRIES * CMDQ_ENT_DWORDS];
-	struct arm_smmu_cmdq *cmdq;
-	int num;
+	u64				cmds[CMDQ_BATCH_ENTRIES * CMDQ_ENT_DWORDS];
+	struct arm_smmu_cmdq		*cmdq;
+	int				num;
 };
 
 /* An SMMUv3 instance */
 struct arm_smmu_device {
-	struct device *dev;
-	void __iomem *base;
+	struct device			*dev;
+	void __iomem			*base;
 
-#define ARM_SMMU_FEAT_ATS (1 << 4)
-#define ARM_SMMU_FEAT_SEV (1 << 5)
-#define ARM_SMMU_FEAT_MSI (1 << 6)
-#define ARM_SMMU_FEAT_COHERENCY (1 << 7)
-#define ARM_SMMU_FEAT_RANGE_INV (1 << 15)
-	u32 features;
+#define ARM_SMMU_FEAT_ATS		(1 << 4)
+#define ARM_SMMU_FEAT_SEV		(1 << 5)
+#define ARM_SMMU_FEAT_MSI		(1 << 6)
+#define ARM_SMMU_FEAT_COHERENCY		(1 << 7)
+#define ARM_SMMU_FEAT_RANGE_INV		(1 << 15)
+	u32				features;
 
-#define ARM_SMMU_OPT_MSIPOLL (1 << 2)
-	u32 options;
+#define ARM_SMMU_OPT_MSIPOLL		(1 << 2)
+	u32				options;
 
-	struct arm_smmu_cmdq cmdq;
+	struct arm_smmu_cmdq		cmdq;
 
 	/* The stream table, linear, indexed by SID */
-	struct arm_smmu_ste *strtab;
-	unsigned int num_sids;
+	struct arm_smmu_ste		*strtab;
+	unsigned int			num_sids;
 };
 
 struct arm_smmu_stream {
-	u32 id;
-	struct arm_smmu_master *master;
+	u32				id;
+	struct arm_smmu_master		*master;
 };
 
 /* The invalidation array (see invs.c) */
@@ -300,14 +303,14 @@ enum arm_smmu_inv_type {
  *         read with READ_ONCE() by lockless readers.
  */
 struct arm_smmu_inv {
-	struct arm_smmu_device *smmu;
-	u8 type;
-	u8 size_opcode;
-	u8 nsize_opcode;
-	u32 pgsize;
-	u32 id;
-	u32 ssid;
-	int users;
+	struct arm_smmu_device		*smmu;
+	u8				type;
+	u8				size_opcode;
+	u8				nsize_opcode;
+	u32				pgsize;
+	u32				id;
+	u32				ssid;
+	int				users;
 };
 
 static inline bool arm_smmu_inv_is_ats(const struct arm_smmu_inv *inv)
@@ -346,13 +349,13 @@ static inline bool arm_smmu_inv_is_ats(const struct arm_smmu_inv *inv)
  *   domain_inv_range                              -
  */
 struct arm_smmu_invs {
-	size_t max_invs;
-	size_t num_invs;
-	size_t num_trashes;
-	rwlock_t rwlock;
-	bool has_ats;
-	struct rcu_head rcu;
-	struct arm_smmu_inv inv[] __counted_by(max_invs);
+	size_t				max_invs;
+	size_t				num_invs;
+	size_t				num_trashes;
+	rwlock_t			rwlock;
+	bool				has_ats;
+	struct rcu_head			rcu;
+	struct arm_smmu_inv		inv[] __counted_by(max_invs);
 };
 
 struct arm_smmu_invs *arm_smmu_invs_alloc(size_t num_invs);
@@ -368,11 +371,11 @@ struct arm_smmu_invs *arm_smmu_invs_purge(struct arm_smmu_invs *invs);
  * Visit the live entries (users != 0) below the current num_invs.  Safe for
  * lockless readers: the bound is read once and trash is skipped.
  */
-#define arm_smmu_invs_for_each_entry(invs, idx, cur)                  \
-	for (size_t __end = ((idx) = 0, READ_ONCE((invs)->num_invs)); \
-	     idx < __end && ((cur) = &(invs)->inv[idx], true); idx++) \
-		if (!READ_ONCE((cur)->users))                         \
-			continue;                                     \
+#define arm_smmu_invs_for_each_entry(invs, idx, cur)			\
+	for (size_t __end = ((idx) = 0, READ_ONCE((invs)->num_invs));	\
+	     idx < __end && ((cur) = &(invs)->inv[idx], true); idx++)	\
+		if (!READ_ONCE((cur)->users))				\
+			continue;					\
 		else
 
 enum arm_smmu_domain_stage {
@@ -392,13 +395,13 @@ enum arm_smmu_domain_stage {
  * @invs: the RCU-protected invalidation array
  */
 struct arm_smmu_domain {
-	struct arm_smmu_device *smmu;
-	enum arm_smmu_domain_stage stage;
-	u16 asid;
-	u16 vmid;
-	bool nest_parent;
-	u32 pgsize;
-	struct arm_smmu_invs __rcu *invs;
+	struct arm_smmu_device		*smmu;
+	enum arm_smmu_domain_stage	stage;
+	u16				asid;
+	u16				vmid;
+	bool				nest_parent;
+	u32				pgsize;
+	struct arm_smmu_invs __rcu	*invs;
 };
 
 /**
@@ -414,14 +417,14 @@ struct arm_smmu_domain {
  *              a domain's array; pre-allocated so that detach cannot fail
  */
 struct arm_smmu_master {
-	struct arm_smmu_device *smmu;
-	struct arm_smmu_stream *streams;
-	unsigned int num_streams;
-	bool ats_supported;
-	bool ats_enabled;
-	struct arm_smmu_domain *domain;
-	ioasid_t ssid;
-	struct arm_smmu_invs *build_invs;
+	struct arm_smmu_device		*smmu;
+	struct arm_smmu_stream		*streams;
+	unsigned int			num_streams;
+	bool				ats_supported;
+	bool				ats_enabled;
+	struct arm_smmu_domain		*domain;
+	ioasid_t			ssid;
+	struct arm_smmu_invs		*build_invs;
 };
 
 /**
@@ -432,19 +435,19 @@ struct arm_smmu_master {
  *            old domain: the master's build_invs, to unref
  */
 struct arm_smmu_inv_state {
-	struct arm_smmu_invs __rcu **invs_ptr;
-	struct arm_smmu_invs *old_invs;
-	struct arm_smmu_invs *new_invs;
+	struct arm_smmu_invs __rcu	**invs_ptr;
+	struct arm_smmu_invs		*old_invs;
+	struct arm_smmu_invs		*new_invs;
 };
 
 struct arm_smmu_attach_state {
-	struct arm_smmu_master *master;
-	struct arm_smmu_domain *old_domain;
-	struct arm_smmu_domain *new_domain;
-	ioasid_t ssid;
-	bool ats_enabled;
-	struct arm_smmu_inv_state old_domain_invst;
-	struct arm_smmu_inv_state new_domain_invst;
+	struct arm_smmu_master		*master;
+	struct arm_smmu_domain		*old_domain;
+	struct arm_smmu_domain		*new_domain;
+	ioasid_t			ssid;
+	bool				ats_enabled;
+	struct arm_smmu_inv_state	old_domain_invst;
+	struct arm_smmu_inv_state	new_domain_invst;
 };
 
 extern struct mutex arm_smmu_asid_lock;

@@ -18,7 +18,8 @@
 
 #include "../arm-smmu-v3/arm-smmu-v3.h"
 
-/* clang-format off: the kernel's column-aligned defines and members */
+/* The kernel's column-aligned defines and members: */
+/* clang-format off */
 
 /**
  * struct arm_smmu_devlist_domain - a paging domain with a device list
@@ -32,14 +33,14 @@
  * @nr_ats_masters: attached masters with ATS enabled
  */
 struct arm_smmu_devlist_domain {
-	struct arm_smmu_device *smmu;
-	enum arm_smmu_domain_stage stage;
-	u16 asid;
-	u16 vmid;
-	u32 pgsize;
-	spinlock_t devices_lock;
-	struct list_head devices;
-	atomic_t nr_ats_masters;
+	struct arm_smmu_device		*smmu;
+	enum arm_smmu_domain_stage	stage;
+	u16				asid;
+	u16				vmid;
+	u32				pgsize;
+	spinlock_t			devices_lock;
+	struct list_head		devices;
+	atomic_t			nr_ats_masters;
 };
 
 /**
@@ -49,9 +50,9 @@ struct arm_smmu_devlist_domain {
  * @ssid: the PASID of the attachment
  */
 struct arm_smmu_master_domain {
-	struct list_head devices_elm;
-	struct arm_smmu_master *master;
-	ioasid_t ssid;
+	struct list_head		devices_elm;
+	struct arm_smmu_master		*master;
+	ioasid_t			ssid;
 };
 
 struct arm_smmu_devlist_domain *
@@ -62,9 +63,9 @@ int arm_smmu_devlist_attach(struct arm_smmu_devlist_domain *smmu_domain,
 			    struct arm_smmu_master *master, ioasid_t ssid);
 void arm_smmu_devlist_detach(struct arm_smmu_devlist_domain *smmu_domain,
 			     struct arm_smmu_master *master, ioasid_t ssid);
-void arm_smmu_devlist_domain_inv_range(
-	struct arm_smmu_devlist_domain *smmu_domain, unsigned long iova,
-	size_t size, unsigned int granule, bool leaf);
+void arm_smmu_devlist_domain_inv_range(struct arm_smmu_devlist_domain *smmu_domain,
+				       unsigned long iova, size_t size,
+				       unsigned int granule, bool leaf);
 
 /* clang-format on */
 

@@ -1,13 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
-/* sim_clock: ktime_get() and the delays on CLOCK_MONOTONIC (see clock.h) */
+/* sim_clock: real and virtual time, and inline pollers (see clock.h) */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <linux/delay.h>
+#include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <asm/barrier.h>
 
 #include "clock.h"
 
-u64 sim_clock_now_ns(void)
+struct sim_clock_poller {
+	sim_clock_poll_fn fn;
+	void *arg;
+};
+
+static enum sim_clock_source sim_clock_src = SIM_CLOCK_MONOTONIC;
+static u64 sim_clock_virtual_ns;
+/* TSC: ns = (tsc - tsc0) * mult >> 32, plus ns0 */
+static u64 sim_clock_tsc0, sim_clock_ns0, sim_clock_mult;
+static struct sim_clock_poller sim_clock_pollers[SIM_CLOCK_MAX_POLLERS];
+static unsigned int sim_clock_num_pollers;
+static __thread bool sim_clock_polling;
+
+static u64 sim_clock_mono_ns(void)
 {
 	struct timespec ts;
 
@@ -15,20 +32,195 @@ u64 sim_clock_now_ns(void)
 	return (u64)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 }
 
+#if defined(__x86_64__) || defined(__i386__)
+static u64 sim_clock_rdtsc(void)
+{
+	return __builtin_ia32_rdtsc();
+}
+
+/* An invariant TSC ticks at a constant rate across P- and C-states */
+static bool sim_clock_tsc_usable(void)
+{
+	char line[4096];
+	bool ok = false;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "flags", 5)) {
+			ok = strstr(line, " constant_tsc") &&
+			     strstr(line, " nonstop_tsc");
+			break;
+		}
+	}
+	fclose(f);
+	return ok;
+}
+
+static int sim_clock_tsc_calibrate(void)
+{
+	u64 t0, c0, t1, c1;
+
+	if (!sim_clock_tsc_usable())
+		return -ENODEV;
+	t0 = sim_clock_mono_ns();
+	c0 = sim_clock_rdtsc();
+	do {
+		t1 = sim_clock_mono_ns();
+	} while (t1 - t0 < 20 * NSEC_PER_MSEC);
+	c1 = sim_clock_rdtsc();
+	if (c1 <= c0)
+		return -ENODEV;
+	sim_clock_mult = (u64)(((unsigned __int128)(t1 - t0) << 32) / (c1 - c0));
+	sim_clock_tsc0 = c1;
+	sim_clock_ns0 = t1;
+	return 0;
+}
+#else
+static u64 sim_clock_rdtsc(void)
+{
+	return 0;
+}
+
+static int sim_clock_tsc_calibrate(void)
+{
+	return -ENODEV;
+}
+#endif
+
+int sim_clock_init(enum sim_clock_source source)
+{
+	int ret = 0;
+
+	switch (source) {
+	case SIM_CLOCK_TSC:
+		ret = sim_clock_tsc_calibrate();
+		if (ret)
+			source = SIM_CLOCK_MONOTONIC;
+		break;
+	case SIM_CLOCK_VIRTUAL:
+		__atomic_store_n(&sim_clock_virtual_ns, 0, __ATOMIC_RELAXED);
+		break;
+	case SIM_CLOCK_MONOTONIC:
+		break;
+	default:
+		return -EINVAL;
+	}
+	sim_clock_src = source;
+	return ret;
+}
+
+enum sim_clock_source sim_clock_source(void)
+{
+	return sim_clock_src;
+}
+
+const char *sim_clock_name(enum sim_clock_source source)
+{
+	static const char *const names[] = {
+		[SIM_CLOCK_MONOTONIC] = "monotonic",
+		[SIM_CLOCK_TSC] = "tsc",
+		[SIM_CLOCK_VIRTUAL] = "virtual",
+	};
+
+	return source < ARRAY_SIZE(names) ? names[source] : "?";
+}
+
+u64 sim_clock_now_ns(void)
+{
+	switch (sim_clock_src) {
+	case SIM_CLOCK_VIRTUAL:
+		return __atomic_load_n(&sim_clock_virtual_ns, __ATOMIC_ACQUIRE);
+	case SIM_CLOCK_TSC:
+		return sim_clock_ns0 +
+		       (u64)(((unsigned __int128)(sim_clock_rdtsc() -
+						  sim_clock_tsc0) *
+			      sim_clock_mult) >>
+			     32);
+	default:
+		return sim_clock_mono_ns();
+	}
+}
+
+void sim_clock_advance_to(u64 t_ns)
+{
+	u64 now = __atomic_load_n(&sim_clock_virtual_ns, __ATOMIC_RELAXED);
+
+	while (now < t_ns &&
+	       !__atomic_compare_exchange_n(&sim_clock_virtual_ns, &now, t_ns,
+					    false, __ATOMIC_ACQ_REL,
+					    __ATOMIC_RELAXED))
+		;
+}
+
+void sim_clock_poll(void)
+{
+	unsigned int i, n;
+
+	if (sim_clock_polling)
+		return;
+	sim_clock_polling = true;
+	n = __atomic_load_n(&sim_clock_num_pollers, __ATOMIC_ACQUIRE);
+	for (i = 0; i < n; i++)
+		sim_clock_pollers[i].fn(sim_clock_pollers[i].arg);
+	sim_clock_polling = false;
+}
+
+void sim_clock_delay_ns(u64 ns)
+{
+	u64 deadline = sim_clock_now_ns() + ns;
+
+	if (sim_clock_src == SIM_CLOCK_VIRTUAL) {
+		sim_clock_advance_to(deadline);
+		sim_clock_poll();
+		return;
+	}
+	while (sim_clock_now_ns() < deadline) {
+		sim_clock_poll();
+		cpu_relax();
+	}
+}
+
+int sim_clock_add_poller(sim_clock_poll_fn fn, void *arg)
+{
+	unsigned int n = sim_clock_num_pollers;
+
+	if (n == SIM_CLOCK_MAX_POLLERS)
+		return -ENOSPC;
+	sim_clock_pollers[n] = (struct sim_clock_poller){ fn, arg };
+	__atomic_store_n(&sim_clock_num_pollers, n + 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+void sim_clock_del_poller(sim_clock_poll_fn fn, void *arg)
+{
+	unsigned int i, n = sim_clock_num_pollers;
+
+	for (i = 0; i < n; i++) {
+		if (sim_clock_pollers[i].fn == fn &&
+		    sim_clock_pollers[i].arg == arg) {
+			sim_clock_pollers[i] = sim_clock_pollers[n - 1];
+			__atomic_store_n(&sim_clock_num_pollers, n - 1,
+					 __ATOMIC_RELEASE);
+			return;
+		}
+	}
+}
+
+/* The kernel's view */
 ktime_t ktime_get(void)
 {
+	sim_clock_poll();
 	return (ktime_t)sim_clock_now_ns();
 }
 
 void ndelay(unsigned long nsecs)
 {
-	u64 deadline = sim_clock_now_ns() + nsecs;
-
-	while (sim_clock_now_ns() < deadline)
-		cpu_relax();
+	sim_clock_delay_ns(nsecs);
 }
 
 void udelay(unsigned long usecs)
 {
-	ndelay(usecs * NSEC_PER_USEC);
+	sim_clock_delay_ns((u64)usecs * NSEC_PER_USEC);
 }

@@ -1,15 +1,57 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * sim_clock: the time the kernel-form code sees through ktime_get(),
- * udelay() and ndelay().  This is the real clock (CLOCK_MONOTONIC); delays
- * spin on it, as the kernel's do.
+ * udelay() and ndelay(), and the simulation's own "now".
+ *
+ * Three sources behind one interface:
+ *   SIM_CLOCK_MONOTONIC  CLOCK_MONOTONIC;
+ *   SIM_CLOCK_TSC        the x86 TSC, calibrated against CLOCK_MONOTONIC
+ *                        (falls back to monotonic where there is none);
+ *   SIM_CLOCK_VIRTUAL    a discrete-event clock: it stands still until
+ *                        someone delays or advances it.  Concurrent delays
+ *                        move it to the latest of their deadlines, so it is
+ *                        meant for single-threaded, deterministic runs.
+ * In the real modes a delay spins until its deadline, as the kernel's do.
+ *
+ * Pollers: simulated hardware that is advanced inline (no thread of its
+ * own) registers a poll function; every ktime_get() and every spin of a
+ * delay calls the registered pollers, so a kernel loop that waits on time
+ * also moves the hardware on.  A poller must not call ktime_get() itself;
+ * calls nested inside a poller do not poll again.
+ *
+ * Synchronisation: the source is chosen before any thread uses the clock;
+ * the virtual time is an __atomic u64 (max-update); the poller table is
+ * changed only while no poll runs (set-up and tear-down).
  */
 #ifndef SIM_CLOCK_H
 #define SIM_CLOCK_H
 
 #include <linux/types.h>
 
-/* Monotonic nanoseconds */
+#define SIM_CLOCK_MAX_POLLERS 16
+
+enum sim_clock_source {
+	SIM_CLOCK_MONOTONIC,
+	SIM_CLOCK_TSC,
+	SIM_CLOCK_VIRTUAL,
+};
+
+/* Select the source; the TSC is calibrated here (about 20 ms) */
+int sim_clock_init(enum sim_clock_source source);
+enum sim_clock_source sim_clock_source(void);
+const char *sim_clock_name(enum sim_clock_source source);
+
+/* Nanoseconds since an arbitrary origin, monotonic */
 u64 sim_clock_now_ns(void);
+/* Wait @ns: spin in the real modes, move time on in the virtual mode */
+void sim_clock_delay_ns(u64 ns);
+/* Virtual mode: move time on to @t_ns if it is later (no-op otherwise) */
+void sim_clock_advance_to(u64 t_ns);
+
+typedef void (*sim_clock_poll_fn)(void *arg);
+int sim_clock_add_poller(sim_clock_poll_fn fn, void *arg);
+void sim_clock_del_poller(sim_clock_poll_fn fn, void *arg);
+/* Run the pollers now (what ktime_get() does) */
+void sim_clock_poll(void);
 
 #endif /* SIM_CLOCK_H */

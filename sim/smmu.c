@@ -1,56 +1,269 @@
 // SPDX-License-Identifier: GPL-2.0
 /* sim_smmu: the hardware side of a simulated SMMUv3 (see smmu.h) */
 #include <errno.h>
+#include <pthread.h>
+#include <time.h>
 #include <linux/bitfield.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
-
 #include <arm-smmu-v3/arm-smmu-v3.h>
+
+#include "clock.h"
+#include "cmd.h"
+#include "irq.h"
 #include "mmio.h"
 #include "smmu.h"
 
 struct sim_smmu {
 	/* The register window the driver maps; only its address is used */
 	u8 window[ARM_SMMU_REG_SZ];
+	struct sim_smmu_config cfg;
+	int irq;
 	u32 idr0, idr1, idr3;
+
+	/* Registers */
 	u32 cr0;
+	u32 gerror;
+	u32 gerrorn;
 	u64 cmdq_base;
 	u32 cmdq_prod;
 	u32 cmdq_cons;
+
+	/* Consumer state, under @lock */
 	spinlock_t lock;
+	u32 head;		/* next command (index and wrap bit) */
+	bool stalled;		/* an error waits for its acknowledgement */
+	u64 busy_until;		/* the current command occupies it until */
+	u64 batch_done;		/* latest answer of the ATC_INVs in flight */
+	u64 batch_fail;		/* latest deadline of the unanswered ones */
+	bool batch_failed;
+
+	/* Devices by SID, and the fault plan */
+	struct sim_dev **devs;
+	unsigned int num_sids;
+	struct sim_fault_plan *plan;
+
 	sim_smmu_trace_fn trace;
 	void *trace_arg;
 	u64 cmd_count[256];
+	struct sim_smmu_stats stats;
+
+	/* Threaded mode */
+	pthread_t thread;
+	pthread_mutex_t wait_lock;
+	pthread_cond_t wait_cond;
+	bool stop;
+	bool kick;
 };
 
-static void sim_smmu_exec(struct sim_smmu *smmu, const u64 *cmd)
+static void sim_smmu_stat_inc(u64 *ctr)
 {
-	u8 opcode = FIELD_GET(CMDQ_0_OP, cmd[0]);
-
-	if (smmu->trace)
-		smmu->trace(smmu->trace_arg, cmd);
-	WRITE_ONCE(smmu->cmd_count[opcode], smmu->cmd_count[opcode] + 1);
+	__atomic_store_n(ctr, *ctr + 1, __ATOMIC_RELAXED);
 }
 
-/* Consume the queue from CONS up to @prod; the caller holds smmu->lock */
-static void sim_smmu_cmdq_consume(struct sim_smmu *smmu, u32 prod)
+static void sim_smmu_fault_apply(void *arg, u32 sid, enum sim_dev_state state,
+				 u64 delay_ns)
 {
-	u32 shift = FIELD_GET(Q_BASE_LOG2SIZE, smmu->cmdq_base);
-	u32 mask = (1U << (shift + 1)) - 1; /* index and wrap bit */
-	u64 *base = (u64 *)(uintptr_t)(smmu->cmdq_base & Q_BASE_ADDR_MASK);
-	u32 cons = smmu->cmdq_cons & mask;
+	struct sim_smmu *smmu = arg;
 
-	if (!(smmu->cr0 & CR0_CMDQEN) || !base)
+	if (sid < smmu->num_sids && smmu->devs[sid])
+		sim_dev_set_state(smmu->devs[sid], state, delay_ns);
+}
+
+/* Stall with @err at the command at head: the driver's handler must ack */
+static void sim_smmu_stall(struct sim_smmu *smmu, u32 err)
+{
+	__atomic_store_n(&smmu->cmdq_cons,
+			 smmu->head | FIELD_PREP(CMDQ_CONS_ERR, err),
+			 __ATOMIC_RELEASE);
+	__atomic_store_n(&smmu->gerror, smmu->gerror ^ GERROR_CMDQ_ERR,
+			 __ATOMIC_RELEASE);
+	smmu->stalled = true;
+	sim_smmu_stat_inc(&smmu->stats.errors);
+}
+
+/* An ATC_INV reaches its device */
+static void sim_smmu_atc_inv(struct sim_smmu *smmu, const u64 *cmd, u64 now)
+{
+	u32 sid = FIELD_GET(CMDQ_ATC_0_SID, cmd[0]);
+	struct sim_dev *dev = sid < smmu->num_sids ? smmu->devs[sid] : NULL;
+	u64 deadline = now + smmu->cfg.atc_timeout_ns;
+	bool drop;
+	u64 answer;
+
+	sim_smmu_stat_inc(&smmu->stats.atc_invs);
+	if (!dev) {
+		smmu->batch_done = max(smmu->batch_done, now);
 		return;
-
-	prod &= mask;
-	while (cons != prod) {
-		u32 idx = cons & ((1U << shift) - 1);
-
-		sim_smmu_exec(smmu, &base[idx * CMDQ_ENT_DWORDS]);
-		cons = (cons + 1) & mask;
 	}
-	__atomic_store_n(&smmu->cmdq_cons, cons, __ATOMIC_RELEASE);
+	drop = smmu->plan && sim_fault_drop(smmu->plan, sid, now);
+	answer = sim_dev_atc_inv(dev, now, drop);
+	if (answer > deadline) {
+		smmu->batch_failed = true;
+		smmu->batch_fail = max(smmu->batch_fail, deadline);
+	} else {
+		smmu->batch_done = max(smmu->batch_done, answer);
+	}
+}
+
+/*
+ * Execute what can be executed by now.  Returns when it next needs to run
+ * (SIM_DEV_NEVER: only a PROD write or an acknowledgement gives it work);
+ * sets *@raise when an error must be signalled.
+ */
+static u64 __sim_smmu_advance(struct sim_smmu *smmu, bool *raise)
+{
+	u64 base_reg = __atomic_load_n(&smmu->cmdq_base, __ATOMIC_ACQUIRE);
+	u32 shift = FIELD_GET(Q_BASE_LOG2SIZE, base_reg);
+	u32 mask = (2U << shift) - 1; /* index and wrap bit */
+	__le64 *base = (__le64 *)(uintptr_t)(base_reg & Q_BASE_ADDR_MASK);
+	u64 now = sim_clock_now_ns();
+	u32 prod;
+
+	if (!(__atomic_load_n(&smmu->cr0, __ATOMIC_ACQUIRE) & CR0_CMDQEN) ||
+	    !base || smmu->stalled)
+		return SIM_DEV_NEVER;
+	if (smmu->plan)
+		sim_fault_tick(smmu->plan, now, sim_smmu_fault_apply, smmu);
+
+	prod = __atomic_load_n(&smmu->cmdq_prod, __ATOMIC_ACQUIRE) & mask;
+	while (smmu->head != prod) {
+		__le64 *ent = &base[(smmu->head & ((1U << shift) - 1)) *
+				    CMDQ_ENT_DWORDS];
+		u64 cmd[CMDQ_ENT_DWORDS];
+		u8 opcode;
+
+		if (smmu->busy_until > now)
+			return smmu->busy_until;
+
+		cmd[0] = le64_to_cpu(__atomic_load_n(&ent[0], __ATOMIC_RELAXED));
+		cmd[1] = le64_to_cpu(__atomic_load_n(&ent[1], __ATOMIC_RELAXED));
+		opcode = FIELD_GET(CMDQ_0_OP, cmd[0]);
+
+		switch (opcode) {
+		case CMDQ_OP_ATC_INV:
+			sim_smmu_atc_inv(smmu, cmd, now);
+			smmu->busy_until = now + smmu->cfg.lat.atc_inv_ns;
+			break;
+		case CMDQ_OP_CMD_SYNC: {
+			u64 resolve = max(smmu->batch_done, smmu->batch_fail);
+
+			if (resolve > now)
+				return resolve;
+			if (smmu->batch_failed) {
+				smmu->batch_failed = false;
+				smmu->batch_done = smmu->batch_fail = 0;
+				sim_smmu_stat_inc(&smmu->stats.atc_timeouts);
+				sim_smmu_stall(smmu,
+					       CMDQ_ERR_CERROR_ATC_INV_IDX);
+				*raise = true;
+				return SIM_DEV_NEVER;
+			}
+			smmu->batch_done = smmu->batch_fail = 0;
+			if (FIELD_GET(CMDQ_SYNC_0_CS, cmd[0]) ==
+			    CMDQ_SYNC_0_CS_IRQ) {
+				u32 *msi = (u32 *)(uintptr_t)(
+					cmd[1] & CMDQ_SYNC_1_MSIADDR_MASK);
+
+				__atomic_store_n(msi, 0, __ATOMIC_RELEASE);
+			}
+			sim_smmu_stat_inc(&smmu->stats.syncs);
+			smmu->busy_until = now + smmu->cfg.lat.sync_ns;
+			break;
+		}
+		default:
+			if (!sim_cmd_name(opcode)) {
+				sim_smmu_stall(smmu, CMDQ_ERR_CERROR_ILL_IDX);
+				*raise = true;
+				return SIM_DEV_NEVER;
+			}
+			smmu->busy_until = now + smmu->cfg.lat.cmd_ns;
+			break;
+		}
+
+		if (smmu->trace)
+			smmu->trace(smmu->trace_arg, cmd);
+		sim_smmu_stat_inc(&smmu->cmd_count[opcode]);
+		sim_smmu_stat_inc(&smmu->stats.cmds);
+		smmu->head = (smmu->head + 1) & mask;
+		__atomic_store_n(&smmu->cmdq_cons, smmu->head, __ATOMIC_RELEASE);
+	}
+	return SIM_DEV_NEVER;
+}
+
+/* One consumer at a time; the interrupt runs with the lock dropped */
+static u64 sim_smmu_run(struct sim_smmu *smmu)
+{
+	u64 wake;
+	bool raise;
+
+	do {
+		raise = false;
+		if (!spin_trylock(&smmu->lock))
+			return sim_clock_now_ns(); /* another thread advances */
+		wake = __sim_smmu_advance(smmu, &raise);
+		spin_unlock(&smmu->lock);
+		if (raise)
+			sim_irq_raise(smmu->irq);
+	} while (raise);
+	return wake;
+}
+
+void sim_smmu_advance(struct sim_smmu *smmu)
+{
+	if (!smmu->cfg.threaded)
+		sim_smmu_run(smmu);
+}
+
+static void sim_smmu_poll(void *arg)
+{
+	sim_smmu_run(arg);
+}
+
+static void sim_smmu_kick(struct sim_smmu *smmu)
+{
+	if (!smmu->cfg.threaded) {
+		sim_smmu_run(smmu);
+		return;
+	}
+	pthread_mutex_lock(&smmu->wait_lock);
+	smmu->kick = true;
+	pthread_cond_signal(&smmu->wait_cond);
+	pthread_mutex_unlock(&smmu->wait_lock);
+}
+
+static void *sim_smmu_thread(void *arg)
+{
+	struct sim_smmu *smmu = arg;
+
+	pthread_mutex_lock(&smmu->wait_lock);
+	while (!smmu->stop) {
+		u64 wake;
+
+		smmu->kick = false;
+		pthread_mutex_unlock(&smmu->wait_lock);
+		wake = sim_smmu_run(smmu);
+		pthread_mutex_lock(&smmu->wait_lock);
+		if (smmu->kick || smmu->stop)
+			continue;
+		if (wake == SIM_DEV_NEVER) {
+			pthread_cond_wait(&smmu->wait_cond, &smmu->wait_lock);
+		} else if (wake > sim_clock_now_ns()) {
+			/* sim_clock's real sources share CLOCK_MONOTONIC's origin */
+			struct timespec ts;
+			u64 now_mono, delta = wake - sim_clock_now_ns();
+
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			now_mono = (u64)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec +
+				   delta;
+			ts.tv_sec = now_mono / NSEC_PER_SEC;
+			ts.tv_nsec = now_mono % NSEC_PER_SEC;
+			pthread_cond_timedwait(&smmu->wait_cond,
+					       &smmu->wait_lock, &ts);
+		}
+	}
+	pthread_mutex_unlock(&smmu->wait_lock);
+	return NULL;
 }
 
 static u64 sim_smmu_read(void *opaque, size_t offset, unsigned int width)
@@ -66,11 +279,16 @@ static u64 sim_smmu_read(void *opaque, size_t offset, unsigned int width)
 		return smmu->idr3;
 	case ARM_SMMU_CR0:
 		return __atomic_load_n(&smmu->cr0, __ATOMIC_ACQUIRE);
+	case ARM_SMMU_GERROR:
+		return __atomic_load_n(&smmu->gerror, __ATOMIC_ACQUIRE);
+	case ARM_SMMU_GERRORN:
+		return __atomic_load_n(&smmu->gerrorn, __ATOMIC_ACQUIRE);
 	case ARM_SMMU_CMDQ_BASE:
 		return __atomic_load_n(&smmu->cmdq_base, __ATOMIC_ACQUIRE);
 	case ARM_SMMU_CMDQ_PROD:
 		return __atomic_load_n(&smmu->cmdq_prod, __ATOMIC_ACQUIRE);
 	case ARM_SMMU_CMDQ_CONS:
+		sim_smmu_advance(smmu);
 		return __atomic_load_n(&smmu->cmdq_cons, __ATOMIC_ACQUIRE);
 	default:
 		return 0;
@@ -83,6 +301,24 @@ static void sim_smmu_write(void *opaque, size_t offset, u64 val,
 	struct sim_smmu *smmu = opaque;
 	unsigned long flags;
 
+	switch (offset) {
+	case ARM_SMMU_CMDQ_PROD:
+		__atomic_store_n(&smmu->cmdq_prod, (u32)val, __ATOMIC_RELEASE);
+		sim_smmu_kick(smmu);
+		return;
+	case ARM_SMMU_GERRORN:
+		spin_lock_irqsave(&smmu->lock, flags);
+		__atomic_store_n(&smmu->gerrorn, (u32)val, __ATOMIC_RELEASE);
+		if (!((smmu->gerror ^ (u32)val) & GERROR_CMDQ_ERR))
+			smmu->stalled = false;
+		spin_unlock_irqrestore(&smmu->lock, flags);
+		if (smmu->cfg.threaded)
+			sim_smmu_kick(smmu);
+		return;
+	default:
+		break;
+	}
+
 	spin_lock_irqsave(&smmu->lock, flags);
 	switch (offset) {
 	case ARM_SMMU_CR0:
@@ -92,11 +328,8 @@ static void sim_smmu_write(void *opaque, size_t offset, u64 val,
 		__atomic_store_n(&smmu->cmdq_base, val, __ATOMIC_RELEASE);
 		break;
 	case ARM_SMMU_CMDQ_CONS:
+		smmu->head = (u32)val & ~CMDQ_CONS_ERR;
 		__atomic_store_n(&smmu->cmdq_cons, (u32)val, __ATOMIC_RELEASE);
-		break;
-	case ARM_SMMU_CMDQ_PROD:
-		__atomic_store_n(&smmu->cmdq_prod, (u32)val, __ATOMIC_RELEASE);
-		sim_smmu_cmdq_consume(smmu, (u32)val);
 		break;
 	default:
 		break;
@@ -109,18 +342,37 @@ static const struct sim_mmio_ops sim_smmu_mmio_ops = {
 	.write = sim_smmu_write,
 };
 
-int sim_smmu_create(const struct sim_smmu_config *cfg, struct sim_smmu **out)
+int sim_smmu_create(const struct sim_smmu_config *cfg, unsigned int num_sids,
+		    struct sim_smmu **out)
 {
 	struct sim_smmu *smmu;
+	pthread_condattr_t attr;
 	int ret;
 
 	if (cfg->cmdq_shift < SIM_SMMU_CMDQ_SHIFT_MIN ||
-	    cfg->cmdq_shift > SIM_SMMU_CMDQ_SHIFT_MAX)
+	    cfg->cmdq_shift > SIM_SMMU_CMDQ_SHIFT_MAX || !num_sids ||
+	    num_sids > SIM_SMMU_MAX_SIDS ||
+	    cfg->lat.cmd_ns > SIM_SMMU_MAX_LATENCY_NS ||
+	    cfg->lat.atc_inv_ns > SIM_SMMU_MAX_LATENCY_NS ||
+	    cfg->lat.sync_ns > SIM_SMMU_MAX_LATENCY_NS ||
+	    cfg->atc_timeout_ns > SIM_SMMU_MAX_LATENCY_NS)
+		return -EINVAL;
+	if (cfg->threaded && sim_clock_source() == SIM_CLOCK_VIRTUAL)
 		return -EINVAL;
 
 	smmu = kzalloc(sizeof(*smmu), GFP_KERNEL);
 	if (!smmu)
 		return -ENOMEM;
+	smmu->cfg = *cfg;
+	if (!smmu->cfg.atc_timeout_ns)
+		smmu->cfg.atc_timeout_ns = SIM_SMMU_ATC_TIMEOUT_DEFAULT_NS;
+	smmu->num_sids = num_sids;
+	smmu->devs = kcalloc(num_sids, sizeof(*smmu->devs), GFP_KERNEL);
+	smmu->irq = sim_irq_alloc();
+	if (!smmu->devs || smmu->irq < 0) {
+		ret = smmu->devs ? smmu->irq : -ENOMEM;
+		goto err_free;
+	}
 
 	smmu->idr0 = IDR0_COHACC;
 	if (cfg->ats)
@@ -135,19 +387,53 @@ int sim_smmu_create(const struct sim_smmu_config *cfg, struct sim_smmu **out)
 
 	ret = sim_mmio_register(smmu->window, sizeof(smmu->window),
 				&sim_smmu_mmio_ops, smmu);
+	if (ret)
+		goto err_free;
+
+	if (cfg->threaded) {
+		pthread_mutex_init(&smmu->wait_lock, NULL);
+		pthread_condattr_init(&attr);
+		pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+		pthread_cond_init(&smmu->wait_cond, &attr);
+		pthread_condattr_destroy(&attr);
+		ret = -pthread_create(&smmu->thread, NULL, sim_smmu_thread,
+				      smmu);
+	} else {
+		ret = sim_clock_add_poller(sim_smmu_poll, smmu);
+	}
 	if (ret) {
-		kfree(smmu);
-		return ret;
+		sim_mmio_unregister(smmu->window);
+		goto err_free;
 	}
 	*out = smmu;
 	return 0;
+
+err_free:
+	if (smmu->irq > 0)
+		sim_irq_release(smmu->irq);
+	kfree(smmu->devs);
+	kfree(smmu);
+	return ret;
 }
 
 void sim_smmu_destroy(struct sim_smmu *smmu)
 {
 	if (!smmu)
 		return;
+	if (smmu->cfg.threaded) {
+		pthread_mutex_lock(&smmu->wait_lock);
+		smmu->stop = true;
+		pthread_cond_signal(&smmu->wait_cond);
+		pthread_mutex_unlock(&smmu->wait_lock);
+		pthread_join(smmu->thread, NULL);
+		pthread_cond_destroy(&smmu->wait_cond);
+		pthread_mutex_destroy(&smmu->wait_lock);
+	} else {
+		sim_clock_del_poller(sim_smmu_poll, smmu);
+	}
 	sim_mmio_unregister(smmu->window);
+	sim_irq_release(smmu->irq);
+	kfree(smmu->devs);
 	kfree(smmu);
 }
 
@@ -156,7 +442,13 @@ void __iomem *sim_smmu_base(struct sim_smmu *smmu)
 	return smmu->window;
 }
 
-void sim_smmu_set_trace(struct sim_smmu *smmu, sim_smmu_trace_fn fn, void *arg)
+int sim_smmu_irq(struct sim_smmu *smmu)
+{
+	return smmu->irq;
+}
+
+void sim_smmu_set_trace(struct sim_smmu *smmu, sim_smmu_trace_fn fn,
+			void *arg)
 {
 	unsigned long flags;
 
@@ -166,9 +458,41 @@ void sim_smmu_set_trace(struct sim_smmu *smmu, sim_smmu_trace_fn fn, void *arg)
 	spin_unlock_irqrestore(&smmu->lock, flags);
 }
 
+int sim_smmu_add_dev(struct sim_smmu *smmu, struct sim_dev *dev)
+{
+	unsigned long flags;
+
+	if (dev->sid >= smmu->num_sids)
+		return -ERANGE;
+	spin_lock_irqsave(&smmu->lock, flags);
+	smmu->devs[dev->sid] = dev;
+	spin_unlock_irqrestore(&smmu->lock, flags);
+	return 0;
+}
+
+void sim_smmu_set_fault_plan(struct sim_smmu *smmu,
+			     struct sim_fault_plan *plan)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&smmu->lock, flags);
+	smmu->plan = plan;
+	spin_unlock_irqrestore(&smmu->lock, flags);
+}
+
 u64 sim_smmu_cmd_count(struct sim_smmu *smmu, u8 opcode)
 {
-	return READ_ONCE(smmu->cmd_count[opcode]);
+	return __atomic_load_n(&smmu->cmd_count[opcode], __ATOMIC_RELAXED);
+}
+
+void sim_smmu_stats(struct sim_smmu *smmu, struct sim_smmu_stats *st)
+{
+	st->cmds = __atomic_load_n(&smmu->stats.cmds, __ATOMIC_RELAXED);
+	st->syncs = __atomic_load_n(&smmu->stats.syncs, __ATOMIC_RELAXED);
+	st->atc_invs = __atomic_load_n(&smmu->stats.atc_invs, __ATOMIC_RELAXED);
+	st->atc_timeouts =
+		__atomic_load_n(&smmu->stats.atc_timeouts, __ATOMIC_RELAXED);
+	st->errors = __atomic_load_n(&smmu->stats.errors, __ATOMIC_RELAXED);
 }
 
 int sim_smmu_probe(const struct sim_smmu_config *cfg, unsigned int num_sids,
@@ -176,11 +500,12 @@ int sim_smmu_probe(const struct sim_smmu_config *cfg, unsigned int num_sids,
 {
 	int ret;
 
-	ret = sim_smmu_create(cfg, hw);
+	ret = sim_smmu_create(cfg, num_sids, hw);
 	if (ret)
 		return ret;
 
 	smmu->base = sim_smmu_base(*hw);
+	smmu->gerr_irq = sim_smmu_irq(*hw);
 	ret = arm_smmu_device_init(smmu, num_sids);
 	if (ret) {
 		sim_smmu_destroy(*hw);

@@ -3,58 +3,116 @@
  * sim_smmu: the hardware side of a simulated SMMUv3.
  *
  * It owns a register window (mapped through sim_mmio) that the kernel-form
- * driver reads and writes with readl()/writel().  A write to CMDQ_PROD makes
- * the SMMU consume the command queue up to PROD, in the writer's thread
- * (inline mode), and then publish the new CMDQ_CONS.
+ * driver reads and writes with readl()/writel(), and consumes the command
+ * queue from CONS up to PROD:
+ *  - each command takes the time of its class (struct sim_smmu_latency);
+ *  - an ATC_INV goes to the device of its SID (sim_dev, possibly overruled
+ *    by the fault plan); the SMMU goes on with the next command;
+ *  - a CMD_SYNC completes only once every earlier ATC_INV is answered, by
+ *    zeroing its own first word (MSI) or by moving CONS past it;
+ *  - when a device does not answer within atc_timeout_ns, the CMD_SYNC that
+ *    follows reports it: CONS points at the sync with CONS.ERR = ATC_INV,
+ *    GERROR.CMDQ_ERR toggles, the queue stalls and the GERROR interrupt is
+ *    raised; once the driver acknowledges (GERRORN) the sync is repeated
+ *    and completes;
+ *  - an opcode it does not know stalls the queue with CONS.ERR = ILL.
  *
- * Synchronisation: the registers are __atomic variables.  PROD is read with
+ * Time (see sim/clock.h): in inline mode the SMMU has no thread; it is
+ * advanced when PROD is written, when CONS is read and whenever the kernel
+ * reads the clock (a clock poller).  In threaded mode a thread of its own
+ * advances it, sleeping until PROD changes or its next deadline.
+ *
+ * Synchronisation: registers are __atomic variables.  PROD is read with
  * acquire semantics before the queue memory (pairs with the driver's
- * dma_wmb() before its PROD write); CONS is stored with release semantics
- * after the commands are executed (pairs with the driver's readl() of CONS).
- * Consumption is serialised by the SMMU's own lock.
+ * dma_wmb() before its PROD write; the driver writes queue memory with
+ * WRITE_ONCE() and the SMMU reads it with atomic loads).  CONS and the MSI
+ * word are stored with release semantics after the command's effects (pairs
+ * with the driver's readl() of CONS and its poll of the MSI word).  The
+ * consumer state is under the SMMU's lock; the interrupt is raised with the
+ * lock dropped, so the handler can access the registers.
  */
 #ifndef SIM_SMMU_H
 #define SIM_SMMU_H
 
 #include <linux/types.h>
 
+#include "dev.h"
+#include "fault.h"
+
 #define SIM_SMMU_CMDQ_SHIFT_MIN 7 /* above ilog2(CMDQ_BATCH_ENTRIES) */
 #define SIM_SMMU_CMDQ_SHIFT_MAX 16 /* CMDQ_MAX_SZ_SHIFT */
+#define SIM_SMMU_MAX_SIDS (1u << 20)
+#define SIM_SMMU_MAX_LATENCY_NS (1000ULL * 1000000000ULL) /* 1000 s */
+/* A 50 ms hardware ATC timeout, scaled down 250 times */
+#define SIM_SMMU_ATC_TIMEOUT_DEFAULT_NS (200 * 1000)
 
 struct sim_smmu;
+struct arm_smmu_device;
+
+/* Time each class of command occupies the SMMU */
+struct sim_smmu_latency {
+	u64 cmd_ns;	/* TLBI, CFGI and the other commands */
+	u64 atc_inv_ns;	/* sending an ATC_INV to its device */
+	u64 sync_ns;	/* completing a CMD_SYNC */
+};
 
 /**
- * struct sim_smmu_config - what the SMMU's ID registers advertise
+ * struct sim_smmu_config - the simulated SMMU
  * @ats: IDR0.ATS
  * @range_inv: IDR3.RIL (range TLBI)
- * @msi: IDR0.MSI and coherent access (MSI-based CMD_SYNC completion)
+ * @msi: IDR0.MSI and coherent access: CMD_SYNC completes by MSI
  * @sev: IDR0.SEV
+ * @threaded: a consumer thread of its own (else advanced inline)
  * @cmdq_shift: log2 of the command queue depth (IDR1.CMDQS)
+ * @lat: command latencies
+ * @atc_timeout_ns: the hardware ATC invalidation completion timeout (0:
+ *                  SIM_SMMU_ATC_TIMEOUT_DEFAULT_NS)
  */
 struct sim_smmu_config {
 	bool ats;
 	bool range_inv;
 	bool msi;
 	bool sev;
+	bool threaded;
 	unsigned int cmdq_shift;
+	struct sim_smmu_latency lat;
+	u64 atc_timeout_ns;
 };
 
 /* Called for each command the SMMU executes, in queue order */
 typedef void (*sim_smmu_trace_fn)(void *arg, const u64 *cmd);
 
-int sim_smmu_create(const struct sim_smmu_config *cfg, struct sim_smmu **out);
+struct sim_smmu_stats {
+	u64 cmds;		/* commands executed */
+	u64 syncs;		/* CMD_SYNCs completed */
+	u64 atc_invs;		/* ATC_INVs sent to devices */
+	u64 atc_timeouts;	/* CMD_SYNCs that reported an ATC timeout */
+	u64 errors;		/* CMDQ errors of any kind */
+};
+
+int sim_smmu_create(const struct sim_smmu_config *cfg, unsigned int num_sids,
+		    struct sim_smmu **out);
 void sim_smmu_destroy(struct sim_smmu *smmu);
 void __iomem *sim_smmu_base(struct sim_smmu *smmu);
-void sim_smmu_set_trace(struct sim_smmu *smmu, sim_smmu_trace_fn fn, void *arg);
+int sim_smmu_irq(struct sim_smmu *smmu);
+void sim_smmu_set_trace(struct sim_smmu *smmu, sim_smmu_trace_fn fn,
+			void *arg);
+/* Put @dev behind the SMMU at its SID (the SIDs of no device answer at once) */
+int sim_smmu_add_dev(struct sim_smmu *smmu, struct sim_dev *dev);
+/* Let @plan decide ATC_INV answers and device states (NULL: none) */
+void sim_smmu_set_fault_plan(struct sim_smmu *smmu,
+			     struct sim_fault_plan *plan);
 /* Commands executed so far with @opcode (0x00..0xff) */
 u64 sim_smmu_cmd_count(struct sim_smmu *smmu, u8 opcode);
-
-struct arm_smmu_device;
+void sim_smmu_stats(struct sim_smmu *smmu, struct sim_smmu_stats *st);
+/* Advance now (what a poller does); for tests and drivers of virtual time */
+void sim_smmu_advance(struct sim_smmu *smmu);
 
 /*
  * Create the hardware of @cfg and bring the kernel-form driver up on it:
- * @smmu (zeroed by the caller) is probed with a linear stream table of
- * @num_sids entries.  sim_smmu_remove() undoes both.
+ * @smmu (zeroed by the caller, except for impl_ops) is probed with a linear
+ * stream table of @num_sids entries and the SMMU's GERROR interrupt.
+ * sim_smmu_remove() undoes both.
  */
 int sim_smmu_probe(const struct sim_smmu_config *cfg, unsigned int num_sids,
 		   struct arm_smmu_device *smmu, struct sim_smmu **hw);

@@ -68,6 +68,15 @@ static int arm_smmu_device_reset(struct arm_smmu_device *smmu)
 	struct arm_smmu_cmdq_ent cmd = {};
 	int ret;
 
+	if (smmu->gerr_irq > 0) {
+		ret = request_irq(smmu->gerr_irq, arm_smmu_gerror_handler, 0,
+				  "arm-smmu-v3-gerror", smmu);
+		if (ret) {
+			dev_err(smmu->dev, "failed to enable gerror irq\n");
+			return ret;
+		}
+	}
+
 	writeq_relaxed(smmu->cmdq.q.q_base, smmu->base + ARM_SMMU_CMDQ_BASE);
 	writel_relaxed(smmu->cmdq.q.llq.prod, smmu->base + ARM_SMMU_CMDQ_PROD);
 	writel_relaxed(smmu->cmdq.q.llq.cons, smmu->base + ARM_SMMU_CMDQ_CONS);
@@ -84,7 +93,8 @@ static int arm_smmu_device_reset(struct arm_smmu_device *smmu)
 
 /**
  * arm_smmu_device_init() - probe and bring up an SMMU
- * @smmu: the SMMU, zeroed except for @smmu->dev and @smmu->base
+ * @smmu: the SMMU, zeroed except for @smmu->dev, @smmu->base, @smmu->gerr_irq
+ *        (0: none) and @smmu->impl_ops
  * @num_sids: size of the (linear) stream table
  *
  * Return: 0 or a negative errno.
@@ -124,6 +134,8 @@ int arm_smmu_device_init(struct arm_smmu_device *smmu, unsigned int num_sids)
 void arm_smmu_device_free(struct arm_smmu_device *smmu)
 {
 	writel(0, smmu->base + ARM_SMMU_CR0);
+	if (smmu->gerr_irq > 0)
+		free_irq(smmu->gerr_irq, smmu);
 	arm_smmu_cmdq_free(smmu, &smmu->cmdq);
 	kfree(smmu->strtab);
 	smmu->strtab = NULL;

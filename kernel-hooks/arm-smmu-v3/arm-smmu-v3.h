@@ -11,6 +11,7 @@
 
 #include <linux/atomic.h>
 #include <linux/bitfield.h>
+#include <linux/interrupt.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/mutex.h>
@@ -38,7 +39,16 @@
 #define CR0_CMDQEN			(1 << 3)
 
 #define ARM_SMMU_GERROR			0x60
+#define GERROR_SFM_ERR			(1 << 8)
+#define GERROR_MSI_GERROR_ABT_ERR	(1 << 7)
+#define GERROR_MSI_PRIQ_ABT_ERR		(1 << 6)
+#define GERROR_MSI_EVTQ_ABT_ERR		(1 << 5)
+#define GERROR_MSI_CMDQ_ABT_ERR		(1 << 4)
+#define GERROR_PRIQ_ABT_ERR		(1 << 3)
+#define GERROR_EVTQ_ABT_ERR		(1 << 2)
 #define GERROR_CMDQ_ERR			(1 << 0)
+#define GERROR_ERR_MASK			0x1fd
+
 #define ARM_SMMU_GERRORN		0x64
 
 #define ARM_SMMU_CMDQ_BASE		0x90
@@ -118,6 +128,13 @@
 /* High-level queue structures */
 #define ARM_SMMU_POLL_TIMEOUT_US	1000000 /* 1s! */
 #define ARM_SMMU_POLL_SPIN_COUNT	10
+
+/*
+ * The CMD_SYNC poll timeout, ARM_SMMU_POLL_TIMEOUT_US in the kernel; a
+ * variable here so that the simulation can scale it with its hardware
+ * timeouts.
+ */
+extern unsigned int arm_smmu_poll_timeout_us;
 
 /* ATC invalidates are always on 4096-bytes pages */
 #define ATC_INV_SIZE_ALL		52
@@ -236,14 +253,45 @@ struct arm_smmu_queue_poll {
 };
 
 /**
- * struct arm_smmu_cmdq - a command queue
+ * struct arm_smmu_cmdq - a command queue with lock-free insertion
  * @q: the queue memory, its registers and the shadow prod/cons word
- * @lock: serialises insertion (the single-lock queue of this foundation;
- *        the lock-free shared-ownership insertion replaces it)
+ * @valid_map: one bit per slot, flipped when the slot's command is written;
+ *             a slot is valid when its bit differs from its lap's wrap bit
+ * @owner_prod: where the next owner's gathered range starts
+ * @lock: shared by CMD_SYNC waiters, exclusive to refresh the shadow cons
+ * @atc_sync_timeouts: one bit per slot, set by the CMDQ error handler when
+ *                     the CMD_SYNC in that slot completed with an ATC
+ *                     invalidation timeout; its issuer tests and clears it
+ *
+ * Synchronisation contract of the insertion (arm_smmu_cmdq_issue_cmdlist()):
+ *
+ *  - Space is claimed by cmpxchg on the 64-bit prod/cons word (@q.llq.val).
+ *    The first CPU to claim after the owned flag was cleared becomes the
+ *    owner; later claims set the flag again and are gathered by it.
+ *  - Each CPU writes its own slots, then dma_wmb() (pairs with the SMMU's
+ *    read of PROD before the queue) and flips its bits in @valid_map.
+ *  - The owner waits for @owner_prod to reach its start (the previous owner
+ *    is done), clears the owned flag (stops gathering), polls @valid_map
+ *    until every gathered slot is written, writes PROD, and publishes the
+ *    end with a release store to @owner_prod.
+ *  - A CMD_SYNC issuer holds @lock shared from before marking its slots
+ *    valid until its sync completed, so that the queue cannot wrap over its
+ *    slot twice unnoticed: the shadow cons moves only under @lock exclusive
+ *    or by the last shared holder.
+ *  - @atc_sync_timeouts: set_bit() by the error handler before it
+ *    acknowledges the error (GERRORN), after which the SMMU completes the
+ *    CMD_SYNC; the issuer's test_and_clear_bit() follows its observation of
+ *    that completion.
+ *
+ * Queue memory is written with WRITE_ONCE() and read by the simulated SMMU
+ * with atomic loads: it is memory a device reads concurrently.
  */
 struct arm_smmu_cmdq {
 	struct arm_smmu_queue		q;
-	spinlock_t			lock;
+	atomic_long_t			*valid_map;
+	atomic_t			owner_prod;
+	atomic_t			lock;
+	unsigned long			*atc_sync_timeouts;
 };
 
 struct arm_smmu_cmdq_batch {
@@ -252,10 +300,26 @@ struct arm_smmu_cmdq_batch {
 	int				num;
 };
 
+struct arm_smmu_device;
+
+/**
+ * struct arm_smmu_impl_ops - implementation hooks
+ * @issue_cmdlist: replaces the lock-free insertion (atcbench: the locked
+ *                 baseline of kernel-hooks/variants/cmdq-locked.c); same
+ *                 contract as arm_smmu_cmdq_issue_cmdlist()
+ */
+struct arm_smmu_impl_ops {
+	int (*issue_cmdlist)(struct arm_smmu_device *smmu,
+			     struct arm_smmu_cmdq *cmdq, u64 *cmds, int n,
+			     bool sync);
+};
+
 /* An SMMUv3 instance */
 struct arm_smmu_device {
 	struct device			*dev;
 	void __iomem			*base;
+	const struct arm_smmu_impl_ops	*impl_ops;
+	int				gerr_irq;
 
 #define ARM_SMMU_FEAT_ATS		(1 << 4)
 #define ARM_SMMU_FEAT_SEV		(1 << 5)
@@ -452,6 +516,67 @@ struct arm_smmu_attach_state {
 
 extern struct mutex arm_smmu_asid_lock;
 
+/*
+ * Low-level queue manipulation, shared by the lock-free queue (cmdq.c) and
+ * the locked baseline (variants/cmdq-locked.c).
+ */
+void queue_poll_init(struct arm_smmu_device *smmu,
+		     struct arm_smmu_queue_poll *qp);
+int queue_poll(struct arm_smmu_queue_poll *qp);
+
+static inline bool queue_has_space(struct arm_smmu_ll_queue *q, u32 n)
+{
+	u32 space, prod, cons;
+
+	prod = Q_IDX(q, q->prod);
+	cons = Q_IDX(q, q->cons);
+
+	if (Q_WRP(q, q->prod) == Q_WRP(q, q->cons))
+		space = (1 << q->max_n_shift) - (prod - cons);
+	else
+		space = cons - prod;
+
+	return space >= n;
+}
+
+static inline bool queue_full(struct arm_smmu_ll_queue *q)
+{
+	return Q_IDX(q, q->prod) == Q_IDX(q, q->cons) &&
+	       Q_WRP(q, q->prod) != Q_WRP(q, q->cons);
+}
+
+static inline bool queue_consumed(struct arm_smmu_ll_queue *q, u32 prod)
+{
+	return ((Q_WRP(q, q->cons) == Q_WRP(q, prod)) &&
+		(Q_IDX(q, q->cons) > Q_IDX(q, prod))) ||
+	       ((Q_WRP(q, q->cons) != Q_WRP(q, prod)) &&
+		(Q_IDX(q, q->cons) <= Q_IDX(q, prod)));
+}
+
+static inline u32 queue_inc_prod_n(struct arm_smmu_ll_queue *q, int n)
+{
+	u32 prod = (Q_WRP(q, q->prod) | Q_IDX(q, q->prod)) + n;
+
+	return Q_OVF(q->prod) | Q_WRP(q, prod) | Q_IDX(q, prod);
+}
+
+/* The SMMU reads queue memory concurrently: single-copy atomic stores */
+static inline void queue_write(__le64 *dst, u64 *src, size_t n_dwords)
+{
+	size_t i;
+
+	for (i = 0; i < n_dwords; ++i)
+		WRITE_ONCE(dst[i], cpu_to_le64(src[i]));
+}
+
+static inline void queue_read(u64 *dst, __le64 *src, size_t n_dwords)
+{
+	size_t i;
+
+	for (i = 0; i < n_dwords; ++i)
+		dst[i] = le64_to_cpu(READ_ONCE(src[i]));
+}
+
 /* arm-smmu-v3.c */
 int arm_smmu_device_hw_probe(struct arm_smmu_device *smmu);
 int arm_smmu_device_init(struct arm_smmu_device *smmu, unsigned int num_sids);
@@ -495,6 +620,15 @@ static inline void arm_smmu_domain_inv(struct arm_smmu_domain *smmu_domain)
 
 /* cmdq.c: command building, the queue and the batch API */
 int arm_smmu_cmdq_build_cmd(u64 *cmd, struct arm_smmu_cmdq_ent *ent);
+void arm_smmu_cmdq_build_sync_cmd(u64 *cmd, struct arm_smmu_device *smmu,
+				  struct arm_smmu_queue *q, u32 prod);
+int arm_smmu_cmdq_poll_until_sync(struct arm_smmu_device *smmu,
+				  struct arm_smmu_cmdq *cmdq,
+				  struct arm_smmu_ll_queue *llq);
+int arm_smmu_cmdq_sync_result(struct arm_smmu_device *smmu,
+			      struct arm_smmu_cmdq *cmdq, u32 sync_prod,
+			      int ret);
+irqreturn_t arm_smmu_gerror_handler(int irq, void *dev);
 int arm_smmu_cmdq_init(struct arm_smmu_device *smmu,
 		       struct arm_smmu_cmdq *cmdq);
 void arm_smmu_cmdq_free(struct arm_smmu_device *smmu,

@@ -1,18 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The SMMUv3 command queue: command encoding, insertion, CMD_SYNC completion
- * and the batch API.
+ * The SMMUv3 command queue: command encoding, lock-free insertion with
+ * shared ownership, CMD_SYNC completion, the CMDQ error handler and the
+ * batch API.
  *
- * This is the single-lock queue: insertion and the CMD_SYNC wait are
- * serialised by cmdq->lock.  The batch API and arm_smmu_cmdq_issue_cmdlist()
- * are the interface the lock-free shared-ownership queue implements too.
+ * See struct arm_smmu_cmdq for the synchronisation contract.  CMD_SYNC
+ * completes by MSI (the SMMU zeroes the sync's own slot) or by polling CONS.
+ * An ATC invalidation timeout that the SMMU reports at a CMD_SYNC reaches
+ * that sync's issuer as -EIO (through atc_sync_timeouts); a software poll
+ * timeout as -ETIMEDOUT.
  *
  * Written for atcbench from the semantics of the upstream driver
  * (drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c); the names are the kernel's.
  */
+#include <linux/bitmap.h>
+#include <linux/bitops.h>
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/io.h>
+#include <linux/irqflags.h>
 #include <linux/ktime.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -20,47 +26,19 @@
 
 #include "arm-smmu-v3.h"
 
-/* Low-level queue manipulation functions */
-static bool queue_has_space(struct arm_smmu_ll_queue *q, u32 n)
-{
-	u32 space, prod, cons;
+unsigned int arm_smmu_poll_timeout_us = ARM_SMMU_POLL_TIMEOUT_US;
 
-	prod = Q_IDX(q, q->prod);
-	cons = Q_IDX(q, q->cons);
-
-	if (Q_WRP(q, q->prod) == Q_WRP(q, q->cons))
-		space = (1 << q->max_n_shift) - (prod - cons);
-	else
-		space = cons - prod;
-
-	return space >= n;
-}
-
-static bool queue_consumed(struct arm_smmu_ll_queue *q, u32 prod)
-{
-	return ((Q_WRP(q, q->cons) == Q_WRP(q, prod)) &&
-		(Q_IDX(q, q->cons) > Q_IDX(q, prod))) ||
-	       ((Q_WRP(q, q->cons) != Q_WRP(q, prod)) &&
-		(Q_IDX(q, q->cons) <= Q_IDX(q, prod)));
-}
-
-static u32 queue_inc_prod_n(struct arm_smmu_ll_queue *q, int n)
-{
-	u32 prod = (Q_WRP(q, q->prod) | Q_IDX(q, q->prod)) + n;
-
-	return Q_OVF(q->prod) | Q_WRP(q, prod) | Q_IDX(q, prod);
-}
-
-static void queue_poll_init(struct arm_smmu_device *smmu,
-			    struct arm_smmu_queue_poll *qp)
+void queue_poll_init(struct arm_smmu_device *smmu,
+		     struct arm_smmu_queue_poll *qp)
 {
 	qp->delay = 1;
 	qp->spin_cnt = 0;
 	qp->wfe = !!(smmu->features & ARM_SMMU_FEAT_SEV);
-	qp->timeout = ktime_add_us(ktime_get(), ARM_SMMU_POLL_TIMEOUT_US);
+	qp->timeout = ktime_add_us(ktime_get(),
+				   READ_ONCE(arm_smmu_poll_timeout_us));
 }
 
-static int queue_poll(struct arm_smmu_queue_poll *qp)
+int queue_poll(struct arm_smmu_queue_poll *qp)
 {
 	if (ktime_compare(ktime_get(), qp->timeout) > 0)
 		return -ETIMEDOUT;
@@ -77,14 +55,6 @@ static int queue_poll(struct arm_smmu_queue_poll *qp)
 	}
 
 	return 0;
-}
-
-static void queue_write(__le64 *dst, u64 *src, size_t n_dwords)
-{
-	int i;
-
-	for (i = 0; i < n_dwords; ++i)
-		*dst++ = cpu_to_le64(*src++);
 }
 
 /**
@@ -167,14 +137,114 @@ int arm_smmu_cmdq_build_cmd(u64 *cmd, struct arm_smmu_cmdq_ent *ent)
 	return 0;
 }
 
-static void arm_smmu_cmdq_build_sync_cmd(u64 *cmd, struct arm_smmu_device *smmu,
-					 struct arm_smmu_queue *q, u32 prod)
+/**
+ * arm_smmu_cmdq_build_sync_cmd() - build the CMD_SYNC for slot @prod
+ * @cmd: the two command words
+ * @smmu: the SMMU
+ * @q: the queue the sync goes into
+ * @prod: the sync's slot
+ *
+ * With MSI polling the sync's MSI targets its own slot: the SMMU signals
+ * completion by zeroing the first word of the command.
+ */
+void arm_smmu_cmdq_build_sync_cmd(u64 *cmd, struct arm_smmu_device *smmu,
+				  struct arm_smmu_queue *q, u32 prod)
 {
 	struct arm_smmu_cmdq_ent ent = {
 		.opcode = CMDQ_OP_CMD_SYNC,
 	};
 
+	if (smmu->options & ARM_SMMU_OPT_MSIPOLL) {
+		ent.sync.msiaddr = q->base_dma + Q_IDX(&q->llq, prod) *
+							 q->ent_dwords * 8;
+	}
+
 	arm_smmu_cmdq_build_cmd(cmd, &ent);
+}
+
+static const char *const cerror_str[] = {
+	[CMDQ_ERR_CERROR_NONE_IDX] = "No error",
+	[CMDQ_ERR_CERROR_ILL_IDX] = "Illegal command",
+	[CMDQ_ERR_CERROR_ABT_IDX] = "Abort on command fetch",
+	[CMDQ_ERR_CERROR_ATC_INV_IDX] = "ATC invalidate timeout",
+};
+
+static void arm_smmu_cmdq_skip_err(struct arm_smmu_device *smmu)
+{
+	struct arm_smmu_cmdq *cmdq = &smmu->cmdq;
+	struct arm_smmu_queue *q = &cmdq->q;
+	u32 cons = readl_relaxed(q->cons_reg);
+	u32 idx = FIELD_GET(CMDQ_CONS_ERR, cons);
+	struct arm_smmu_cmdq_ent cmd_sync = {
+		.opcode = CMDQ_OP_CMD_SYNC,
+	};
+	u64 cmd[CMDQ_ENT_DWORDS];
+	int i;
+
+	dev_err(smmu->dev, "CMDQ error (cons 0x%08x): %s\n", cons,
+		idx < ARRAY_SIZE(cerror_str) ? cerror_str[idx] : "Unknown");
+
+	switch (idx) {
+	case CMDQ_ERR_CERROR_ABT_IDX:
+		dev_err(smmu->dev, "retrying command fetch\n");
+		return;
+	case CMDQ_ERR_CERROR_NONE_IDX:
+		return;
+	case CMDQ_ERR_CERROR_ATC_INV_IDX:
+		/*
+		 * ATC invalidation completion timeout.  CONS still points at
+		 * the CMD_SYNC that followed the ATC_INVs: mark its slot, so
+		 * that its issuer gets -EIO, and let the SMMU repeat the sync
+		 * once the error is acknowledged.  Other waiters are not
+		 * affected.  Pairs with test_and_clear_bit() in
+		 * arm_smmu_cmdq_sync_result().
+		 */
+		set_bit(Q_IDX(&q->llq, cons), cmdq->atc_sync_timeouts);
+		return;
+	case CMDQ_ERR_CERROR_ILL_IDX:
+	default:
+		break;
+	}
+
+	/* A command cannot be skipped: turn it into a CMD_SYNC */
+	queue_read(cmd, Q_ENT(q, cons), q->ent_dwords);
+	dev_err(smmu->dev, "skipping command in error state:\n");
+	for (i = 0; i < ARRAY_SIZE(cmd); ++i)
+		dev_err(smmu->dev, "\t0x%016llx\n", (unsigned long long)cmd[i]);
+
+	arm_smmu_cmdq_build_cmd(cmd, &cmd_sync);
+	queue_write(Q_ENT(q, cons), cmd, q->ent_dwords);
+}
+
+/**
+ * arm_smmu_gerror_handler() - the global error interrupt
+ * @irq: the line
+ * @dev: the SMMU
+ *
+ * Return: IRQ_HANDLED, or IRQ_NONE when no error is pending.
+ */
+irqreturn_t arm_smmu_gerror_handler(int irq, void *dev)
+{
+	struct arm_smmu_device *smmu = dev;
+	u32 gerror, gerrorn, active;
+
+	gerror = readl_relaxed(smmu->base + ARM_SMMU_GERROR);
+	gerrorn = readl_relaxed(smmu->base + ARM_SMMU_GERRORN);
+
+	active = gerror ^ gerrorn;
+	if (!(active & GERROR_ERR_MASK))
+		return IRQ_NONE; /* No errors pending */
+
+	dev_warn(smmu->dev,
+		 "unexpected global error reported (0x%08x), this could be serious\n",
+		 active);
+
+	if (active & GERROR_CMDQ_ERR)
+		arm_smmu_cmdq_skip_err(smmu);
+
+	/* Acknowledge: the SMMU goes on with the queue */
+	writel(gerror, smmu->base + ARM_SMMU_GERRORN);
+	return IRQ_HANDLED;
 }
 
 /**
@@ -184,14 +254,17 @@ static void arm_smmu_cmdq_build_sync_cmd(u64 *cmd, struct arm_smmu_device *smmu,
  *
  * Return: 0 or -ENOMEM.
  */
-int arm_smmu_cmdq_init(struct arm_smmu_device *smmu, struct arm_smmu_cmdq *cmdq)
+int arm_smmu_cmdq_init(struct arm_smmu_device *smmu,
+		       struct arm_smmu_cmdq *cmdq)
 {
 	struct arm_smmu_queue *q = &cmdq->q;
+	unsigned int nents = 1 << q->llq.max_n_shift;
 	size_t qsz;
 
 	q->ent_dwords = CMDQ_ENT_DWORDS;
-	qsz = ((1 << q->llq.max_n_shift) * q->ent_dwords) << 3;
-	q->base = dma_alloc_coherent(smmu->dev, qsz, &q->base_dma, GFP_KERNEL);
+	qsz = (nents * q->ent_dwords) << 3;
+	q->base = dma_alloc_coherent(smmu->dev, qsz, &q->base_dma,
+				     GFP_KERNEL);
 	if (!q->base)
 		return -ENOMEM;
 
@@ -201,7 +274,15 @@ int arm_smmu_cmdq_init(struct arm_smmu_device *smmu, struct arm_smmu_cmdq *cmdq)
 	q->q_base = Q_BASE_RWA;
 	q->q_base |= q->base_dma & Q_BASE_ADDR_MASK;
 	q->q_base |= FIELD_PREP(Q_BASE_LOG2SIZE, q->llq.max_n_shift);
-	spin_lock_init(&cmdq->lock);
+
+	atomic_set(&cmdq->owner_prod, 0);
+	atomic_set(&cmdq->lock, 0);
+	cmdq->valid_map = (atomic_long_t *)bitmap_zalloc(nents, GFP_KERNEL);
+	cmdq->atc_sync_timeouts = bitmap_zalloc(nents, GFP_KERNEL);
+	if (!cmdq->valid_map || !cmdq->atc_sync_timeouts) {
+		arm_smmu_cmdq_free(smmu, cmdq);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -215,16 +296,188 @@ void arm_smmu_cmdq_free(struct arm_smmu_device *smmu,
 {
 	struct arm_smmu_queue *q = &cmdq->q;
 
-	dma_free_coherent(smmu->dev,
-			  ((1 << q->llq.max_n_shift) * q->ent_dwords) << 3,
-			  q->base, q->base_dma);
+	bitmap_free((unsigned long *)cmdq->valid_map);
+	bitmap_free(cmdq->atc_sync_timeouts);
+	cmdq->valid_map = NULL;
+	cmdq->atc_sync_timeouts = NULL;
+	if (q->base)
+		dma_free_coherent(smmu->dev,
+				  ((1 << q->llq.max_n_shift) * q->ent_dwords)
+					  << 3,
+				  q->base, q->base_dma);
 	q->base = NULL;
 }
 
-/* Wait for the SMMU to consume up to and including @llq->prod */
-static int arm_smmu_cmdq_poll_until_consumed(struct arm_smmu_device *smmu,
+/*
+ * The cmdq lock: a reader/writer lock on one atomic_t.  CMD_SYNC waiters
+ * hold it shared (the count), the CPU refreshing the shadow cons from the
+ * CONS register holds it exclusive (INT_MIN).  A shared locker that finds it
+ * exclusive waits for the exclusive holder to reset it to 0, then retries.
+ */
+static void arm_smmu_cmdq_shared_lock(struct arm_smmu_cmdq *cmdq)
+{
+	int val;
+
+	/* Fast path: no exclusive holder */
+	if (atomic_fetch_inc_relaxed(&cmdq->lock) >= 0)
+		return;
+
+	do {
+		val = atomic_cond_read_relaxed(&cmdq->lock, VAL >= 0);
+	} while (atomic_cmpxchg_relaxed(&cmdq->lock, val, val + 1) != val);
+}
+
+static void arm_smmu_cmdq_shared_unlock(struct arm_smmu_cmdq *cmdq)
+{
+	(void)atomic_dec_return_release(&cmdq->lock);
+}
+
+/* Fails if we are the last shared holder: the caller publishes cons then */
+static bool arm_smmu_cmdq_shared_tryunlock(struct arm_smmu_cmdq *cmdq)
+{
+	if (atomic_read(&cmdq->lock) == 1)
+		return false;
+
+	arm_smmu_cmdq_shared_unlock(cmdq);
+	return true;
+}
+
+#define arm_smmu_cmdq_exclusive_trylock_irqsave(cmdq, flags)		\
+({									\
+	bool __ret;							\
+	local_irq_save(flags);						\
+	__ret = !atomic_cmpxchg_relaxed(&(cmdq)->lock, 0, INT_MIN);	\
+	if (!__ret)							\
+		local_irq_restore(flags);				\
+	__ret;								\
+})
+
+/* Resetting to 0 drops the increments of lockers that found it exclusive */
+#define arm_smmu_cmdq_exclusive_unlock_irqrestore(cmdq, flags)		\
+({									\
+	atomic_set_release(&(cmdq)->lock, 0);				\
+	local_irq_restore(flags);					\
+})
+
+/*
+ * Flip (@set) or poll for the valid bits of the slots [@sprod, @eprod).  A
+ * slot is valid when its bit equals the inverse of its lap's wrap bit: the
+ * map is never cleared, its meaning flips each lap.
+ */
+static void __arm_smmu_cmdq_poll_set_valid_map(struct arm_smmu_cmdq *cmdq,
+					       u32 sprod, u32 eprod, bool set)
+{
+	u32 swidx, sbidx, ewidx, ebidx;
+	struct arm_smmu_ll_queue llq = {
+		.max_n_shift = cmdq->q.llq.max_n_shift,
+		.prod = sprod,
+	};
+
+	ewidx = BIT_WORD(Q_IDX(&llq, eprod));
+	ebidx = Q_IDX(&llq, eprod) % BITS_PER_LONG;
+
+	while (llq.prod != eprod) {
+		unsigned long mask;
+		atomic_long_t *ptr;
+		u32 limit = BITS_PER_LONG;
+
+		swidx = BIT_WORD(Q_IDX(&llq, llq.prod));
+		sbidx = Q_IDX(&llq, llq.prod) % BITS_PER_LONG;
+
+		ptr = &cmdq->valid_map[swidx];
+
+		if ((swidx == ewidx) && (sbidx < ebidx))
+			limit = ebidx;
+
+		mask = GENMASK(limit - 1, sbidx);
+
+		/*
+		 * The bits of this word flip together: XOR for the writer,
+		 * for the poller the value they take this lap (all ones on
+		 * an even lap, all zeros on an odd one).
+		 */
+		if (set) {
+			atomic_long_xor(mask, ptr);
+		} else {
+			unsigned long valid;
+
+			valid = (ULONG_MAX + !!Q_WRP(&llq, llq.prod)) & mask;
+			atomic_long_cond_read_relaxed(ptr,
+						      (VAL & mask) == valid);
+		}
+
+		llq.prod = queue_inc_prod_n(&llq, limit - sbidx);
+	}
+}
+
+/* Publish the slots [sprod, eprod) */
+static void arm_smmu_cmdq_set_valid_map(struct arm_smmu_cmdq *cmdq, u32 sprod,
+					u32 eprod)
+{
+	__arm_smmu_cmdq_poll_set_valid_map(cmdq, sprod, eprod, true);
+}
+
+/* Wait until the slots [sprod, eprod) are published */
+static void arm_smmu_cmdq_poll_valid_map(struct arm_smmu_cmdq *cmdq, u32 sprod,
+					 u32 eprod)
+{
+	__arm_smmu_cmdq_poll_set_valid_map(cmdq, sprod, eprod, false);
+}
+
+/* Wait until the queue has a free slot; refreshes @llq */
+static int arm_smmu_cmdq_poll_until_not_full(struct arm_smmu_device *smmu,
 					     struct arm_smmu_cmdq *cmdq,
 					     struct arm_smmu_ll_queue *llq)
+{
+	unsigned long flags;
+	struct arm_smmu_queue_poll qp;
+	int ret = 0;
+
+	/*
+	 * Refresh the shadow cons from the register if nobody holds the lock;
+	 * otherwise wait for whoever does to refresh it.
+	 */
+	if (arm_smmu_cmdq_exclusive_trylock_irqsave(cmdq, flags)) {
+		WRITE_ONCE(cmdq->q.llq.cons, readl_relaxed(cmdq->q.cons_reg));
+		arm_smmu_cmdq_exclusive_unlock_irqrestore(cmdq, flags);
+		llq->val = READ_ONCE(cmdq->q.llq.val);
+		return 0;
+	}
+
+	queue_poll_init(smmu, &qp);
+	do {
+		llq->val = READ_ONCE(cmdq->q.llq.val);
+		if (!queue_full(llq))
+			break;
+
+		ret = queue_poll(&qp);
+	} while (!ret);
+
+	return ret;
+}
+
+/* Wait until the SMMU zeroes the first word of our CMD_SYNC (MSI) */
+static int __arm_smmu_cmdq_poll_until_msi(struct arm_smmu_device *smmu,
+					  struct arm_smmu_cmdq *cmdq,
+					  struct arm_smmu_ll_queue *llq)
+{
+	int ret = 0;
+	struct arm_smmu_queue_poll qp;
+	u32 *cmd = (u32 *)(Q_ENT(&cmdq->q, llq->prod));
+
+	queue_poll_init(smmu, &qp);
+
+	/* The MSI is written into the queue: it generates no event */
+	qp.wfe = false;
+	smp_cond_load_relaxed(cmd, !VAL || (ret = queue_poll(&qp)));
+	llq->cons = ret ? llq->prod : queue_inc_prod_n(llq, 1);
+	return ret;
+}
+
+/* Wait until the SMMU's CONS passes our CMD_SYNC at @llq->prod */
+static int __arm_smmu_cmdq_poll_until_consumed(struct arm_smmu_device *smmu,
+					       struct arm_smmu_cmdq *cmdq,
+					       struct arm_smmu_ll_queue *llq)
 {
 	struct arm_smmu_queue_poll qp;
 	u32 prod = llq->prod;
@@ -237,10 +490,181 @@ static int arm_smmu_cmdq_poll_until_consumed(struct arm_smmu_device *smmu,
 			break;
 
 		ret = queue_poll(&qp);
-		/* readl(), not _relaxed: order the CONS read before our exit */
+
+		/*
+		 * readl(), not readl_relaxed(): the read of CONS must be
+		 * ordered before the shared_tryunlock() that follows, so
+		 * that a waiter sees the shared locks of other syncs that
+		 * completed before ours.
+		 */
 		llq->cons = readl(cmdq->q.cons_reg);
 	} while (!ret);
 
+	return ret;
+}
+
+/**
+ * arm_smmu_cmdq_poll_until_sync() - wait for the CMD_SYNC at @llq->prod
+ * @smmu: the SMMU
+ * @cmdq: its command queue
+ * @llq: @llq->prod is the sync's slot; @llq->cons is updated
+ *
+ * Return: 0, or -ETIMEDOUT after arm_smmu_poll_timeout_us.
+ */
+int arm_smmu_cmdq_poll_until_sync(struct arm_smmu_device *smmu,
+				  struct arm_smmu_cmdq *cmdq,
+				  struct arm_smmu_ll_queue *llq)
+{
+	if (smmu->options & ARM_SMMU_OPT_MSIPOLL)
+		return __arm_smmu_cmdq_poll_until_msi(smmu, cmdq, llq);
+
+	return __arm_smmu_cmdq_poll_until_consumed(smmu, cmdq, llq);
+}
+
+/**
+ * arm_smmu_cmdq_sync_result() - the result of a completed CMD_SYNC wait
+ * @smmu: the SMMU
+ * @cmdq: its command queue
+ * @sync_prod: the sync's slot
+ * @ret: what arm_smmu_cmdq_poll_until_sync() returned
+ *
+ * Return: -EIO if the SMMU reported an ATC invalidation timeout at this
+ * sync (the error handler marked its slot), else @ret.
+ */
+int arm_smmu_cmdq_sync_result(struct arm_smmu_device *smmu,
+			      struct arm_smmu_cmdq *cmdq, u32 sync_prod,
+			      int ret)
+{
+	if (test_and_clear_bit(Q_IDX(&cmdq->q.llq, sync_prod),
+			       cmdq->atc_sync_timeouts))
+		return -EIO;
+
+	if (ret)
+		dev_err_ratelimited(smmu->dev,
+				    "CMD_SYNC timeout at 0x%08x [hwprod 0x%08x, hwcons 0x%08x]\n",
+				    sync_prod, readl_relaxed(cmdq->q.prod_reg),
+				    readl_relaxed(cmdq->q.cons_reg));
+	return ret;
+}
+
+/*
+ * The lock-free insertion.  What callers may rely on:
+ *  - memory written before the call (an STE, a CD) is visible to the SMMU
+ *    before any of the commands: dma_wmb() precedes their publication;
+ *  - what the caller does after a CMD_SYNC completed is ordered after the
+ *    completion (control dependency on the poll);
+ *  - the commands of one call are contiguous in the queue: two concurrent
+ *    callers' lists never interleave.
+ */
+static int __arm_smmu_cmdq_issue_cmdlist(struct arm_smmu_device *smmu,
+					 struct arm_smmu_cmdq *cmdq, u64 *cmds,
+					 int n, bool sync)
+{
+	u64 cmd_sync[CMDQ_ENT_DWORDS];
+	u32 prod;
+	unsigned long flags;
+	bool owner;
+	struct arm_smmu_ll_queue llq, head;
+	int ret = 0;
+
+	llq.max_n_shift = cmdq->q.llq.max_n_shift;
+
+	/* 1. Claim n + sync slots */
+	local_irq_save(flags);
+	llq.val = READ_ONCE(cmdq->q.llq.val);
+	do {
+		u64 old;
+
+		while (!queue_has_space(&llq, n + sync)) {
+			local_irq_restore(flags);
+			if (arm_smmu_cmdq_poll_until_not_full(smmu, cmdq, &llq))
+				dev_err_ratelimited(smmu->dev, "CMDQ timeout\n");
+			local_irq_save(flags);
+		}
+
+		head.cons = llq.cons;
+		head.prod = queue_inc_prod_n(&llq, n + sync) |
+			    CMDQ_PROD_OWNED_FLAG;
+
+		old = cmpxchg_relaxed(&cmdq->q.llq.val, llq.val, head.val);
+		if (old == llq.val)
+			break;
+
+		llq.val = old;
+	} while (1);
+	owner = !(llq.prod & CMDQ_PROD_OWNED_FLAG);
+	head.prod &= ~CMDQ_PROD_OWNED_FLAG;
+	llq.prod &= ~CMDQ_PROD_OWNED_FLAG;
+
+	/* 2. Write our slots (ordered after the claim by dependency) */
+	for (int i = 0; i < n; ++i) {
+		prod = queue_inc_prod_n(&llq, i);
+		queue_write(Q_ENT(&cmdq->q, prod), &cmds[i * CMDQ_ENT_DWORDS],
+			    CMDQ_ENT_DWORDS);
+	}
+	if (sync) {
+		prod = queue_inc_prod_n(&llq, n);
+		arm_smmu_cmdq_build_sync_cmd(cmd_sync, smmu, &cmdq->q, prod);
+		queue_write(Q_ENT(&cmdq->q, prod), cmd_sync, CMDQ_ENT_DWORDS);
+
+		/*
+		 * Hold the lock shared from before the slot is valid until
+		 * the sync completed: the shadow cons cannot move past our
+		 * slot meanwhile, so the queue cannot lap it unnoticed.
+		 */
+		arm_smmu_cmdq_shared_lock(cmdq);
+	}
+
+	/* 3. Publish our slots; the commands are written before the bits */
+	dma_wmb();
+	arm_smmu_cmdq_set_valid_map(cmdq, llq.prod, head.prod);
+
+	/* 4. The owner drives PROD for everything gathered behind it */
+	if (owner) {
+		/* a. The previous owner's range must be handed to the SMMU */
+		atomic_cond_read_relaxed(&cmdq->owner_prod, VAL == llq.prod);
+
+		/* b. Clear the owned flag: later claims start a new owner */
+		prod = atomic_fetch_andnot_relaxed(CMDQ_PROD_OWNED_FLAG,
+						   &cmdq->q.llq.atomic.prod);
+		prod &= ~CMDQ_PROD_OWNED_FLAG;
+
+		/*
+		 * c. Every slot up to @prod must be written, ours included:
+		 * polling our own bits too gives (d) its control dependency.
+		 */
+		arm_smmu_cmdq_poll_valid_map(cmdq, llq.prod, prod);
+
+		/* d. Hand the range to the SMMU */
+		writel_relaxed(prod, cmdq->q.prod_reg);
+
+		/*
+		 * e. Release the next owner only after PROD is written, or
+		 * it could write an older PROD after ours.
+		 */
+		atomic_set_release(&cmdq->owner_prod, prod);
+	}
+
+	/* 5. Wait for our CMD_SYNC */
+	if (sync) {
+		u32 sync_prod;
+
+		llq.prod = queue_inc_prod_n(&llq, n);
+		sync_prod = llq.prod;
+		ret = arm_smmu_cmdq_poll_until_sync(smmu, cmdq, &llq);
+		ret = arm_smmu_cmdq_sync_result(smmu, cmdq, sync_prod, ret);
+
+		/*
+		 * The last shared holder out publishes the cons it saw: no
+		 * other sync waiter can still need an older one.
+		 */
+		if (!arm_smmu_cmdq_shared_tryunlock(cmdq)) {
+			WRITE_ONCE(cmdq->q.llq.cons, llq.cons);
+			arm_smmu_cmdq_shared_unlock(cmdq);
+		}
+	}
+
+	local_irq_restore(flags);
 	return ret;
 }
 
@@ -252,83 +676,18 @@ static int arm_smmu_cmdq_poll_until_consumed(struct arm_smmu_device *smmu,
  * @n: number of commands
  * @sync: append a CMD_SYNC and wait for its completion
  *
- * The commands of one call are inserted contiguously, never interleaved
- * with another caller's.
- *
- * Return: 0, or -ETIMEDOUT when the queue did not drain or the CMD_SYNC did
- * not complete within ARM_SMMU_POLL_TIMEOUT_US.
+ * Return: 0; -EIO when the SMMU reported an ATC invalidation timeout at our
+ * CMD_SYNC; -ETIMEDOUT when the CMD_SYNC did not complete within
+ * arm_smmu_poll_timeout_us.
  */
 int arm_smmu_cmdq_issue_cmdlist(struct arm_smmu_device *smmu,
 				struct arm_smmu_cmdq *cmdq, u64 *cmds, int n,
 				bool sync)
 {
-	struct arm_smmu_ll_queue llq = {
-		.max_n_shift = cmdq->q.llq.max_n_shift,
-	};
-	struct arm_smmu_queue_poll qp;
-	unsigned long flags;
-	u32 prod, sync_prod;
-	int i, ret = 0;
+	if (smmu->impl_ops && smmu->impl_ops->issue_cmdlist)
+		return smmu->impl_ops->issue_cmdlist(smmu, cmdq, cmds, n, sync);
 
-	spin_lock_irqsave(&cmdq->lock, flags);
-	llq.val = READ_ONCE(cmdq->q.llq.val);
-
-	/* 1. Wait for space: refresh the shadow cons from the CONS register */
-	queue_poll_init(smmu, &qp);
-	while (!queue_has_space(&llq, n + sync)) {
-		llq.cons = readl_relaxed(cmdq->q.cons_reg);
-		if (queue_has_space(&llq, n + sync))
-			break;
-		ret = queue_poll(&qp);
-		if (ret) {
-			dev_err_ratelimited(smmu->dev, "CMDQ timeout\n");
-			goto out_unlock;
-		}
-	}
-
-	/* 2. Write the commands and the CMD_SYNC into the queue memory */
-	for (i = 0; i < n; ++i) {
-		u64 *cmd = &cmds[i * CMDQ_ENT_DWORDS];
-
-		prod = queue_inc_prod_n(&llq, i);
-		queue_write(Q_ENT(&cmdq->q, prod), cmd, CMDQ_ENT_DWORDS);
-	}
-
-	sync_prod = queue_inc_prod_n(&llq, n);
-	if (sync) {
-		u64 cmd_sync[CMDQ_ENT_DWORDS];
-
-		arm_smmu_cmdq_build_sync_cmd(cmd_sync, smmu, &cmdq->q,
-					     sync_prod);
-		queue_write(Q_ENT(&cmdq->q, sync_prod), cmd_sync,
-			    CMDQ_ENT_DWORDS);
-	}
-
-	/*
-	 * 3. Publish: the commands must be visible to the SMMU before the new
-	 * PROD is.  Pairs with the SMMU's read of PROD before the queue.
-	 */
-	llq.prod = queue_inc_prod_n(&llq, n + sync);
-	dma_wmb();
-	writel_relaxed(llq.prod, cmdq->q.prod_reg);
-	WRITE_ONCE(cmdq->q.llq.prod, llq.prod);
-
-	/* 4. Wait for our CMD_SYNC */
-	if (sync) {
-		llq.prod = sync_prod;
-		ret = arm_smmu_cmdq_poll_until_consumed(smmu, cmdq, &llq);
-		if (ret)
-			dev_err_ratelimited(
-				smmu->dev,
-				"CMD_SYNC timeout at 0x%08x [hwprod 0x%08x, hwcons 0x%08x]\n",
-				llq.prod, readl_relaxed(cmdq->q.prod_reg),
-				readl_relaxed(cmdq->q.cons_reg));
-		WRITE_ONCE(cmdq->q.llq.cons, llq.cons);
-	}
-
-out_unlock:
-	spin_unlock_irqrestore(&cmdq->lock, flags);
-	return ret;
+	return __arm_smmu_cmdq_issue_cmdlist(smmu, cmdq, cmds, n, sync);
 }
 
 /**

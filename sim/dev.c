@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+/* sim_dev: simulated ATS endpoints (see dev.h) */
+#include <errno.h>
+#include <string.h>
+#include <linux/kernel.h>
+
+#include "dev.h"
+
+static const char *const sim_dev_state_names[] = {
+	[SIM_DEV_RESPONSIVE] = "responsive",
+	[SIM_DEV_UNRESPONSIVE] = "unresponsive",
+	[SIM_DEV_SLOW] = "slow",
+	[SIM_DEV_RESETTING] = "resetting",
+	[SIM_DEV_SURPRISE_RESET] = "surprise-reset",
+};
+
+void sim_dev_init(struct sim_dev *dev, u32 sid, u64 latency_ns)
+{
+	memset(dev, 0, sizeof(*dev));
+	dev->sid = sid;
+	dev->latency_ns = latency_ns;
+	dev->state = SIM_DEV_RESPONSIVE;
+}
+
+void sim_dev_set_state(struct sim_dev *dev, enum sim_dev_state state,
+		       u64 slow_delay_ns)
+{
+	__atomic_store_n(&dev->slow_delay_ns, slow_delay_ns, __ATOMIC_RELAXED);
+	__atomic_store_n(&dev->state, state, __ATOMIC_RELEASE);
+}
+
+enum sim_dev_state sim_dev_state(const struct sim_dev *dev)
+{
+	return __atomic_load_n(&dev->state, __ATOMIC_ACQUIRE);
+}
+
+const char *sim_dev_state_name(enum sim_dev_state state)
+{
+	return state < SIM_DEV_NR_STATES ? sim_dev_state_names[state] : "?";
+}
+
+int sim_dev_parse_state(const char *name, enum sim_dev_state *state)
+{
+	unsigned int i;
+
+	for (i = 0; i < SIM_DEV_NR_STATES; i++) {
+		if (!strcmp(name, sim_dev_state_names[i])) {
+			*state = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+u64 sim_dev_atc_inv(struct sim_dev *dev, u64 now_ns, bool drop)
+{
+	u64 answer;
+
+	__atomic_fetch_add(&dev->atc_invs, 1, __ATOMIC_RELAXED);
+	switch (drop ? SIM_DEV_UNRESPONSIVE : sim_dev_state(dev)) {
+	case SIM_DEV_RESPONSIVE:
+		answer = now_ns + __atomic_load_n(&dev->latency_ns,
+						  __ATOMIC_RELAXED);
+		break;
+	case SIM_DEV_SLOW:
+		answer = now_ns + __atomic_load_n(&dev->slow_delay_ns,
+						  __ATOMIC_RELAXED);
+		break;
+	default:
+		answer = SIM_DEV_NEVER;
+		break;
+	}
+	if (answer == SIM_DEV_NEVER)
+		__atomic_fetch_add(&dev->atc_invs_dropped, 1, __ATOMIC_RELAXED);
+	return answer;
+}

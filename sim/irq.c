@@ -23,8 +23,11 @@ int sim_irq_alloc(void)
 
 	for (irq = 1; irq < SIM_IRQ_MAX; irq++)
 		if (!__atomic_exchange_n(&sim_irq_lines[irq].used, true,
-					 __ATOMIC_ACQ_REL))
+					 __ATOMIC_ACQ_REL)) {
+			__atomic_store_n(&sim_irq_lines[irq].count, 0,
+					 __ATOMIC_RELAXED);
 			return irq;
+		}
 	return -ENOSPC;
 }
 

@@ -28,10 +28,15 @@ static int arm_smmu_cmdq_locked_issue_cmdlist(struct arm_smmu_device *smmu,
 	spin_lock_irqsave(&ldev->cmdq_lock, flags);
 	llq.val = READ_ONCE(cmdq->q.llq.val);
 
-	/* Wait for space, refreshing cons from the register */
+	/*
+	 * Wait for space, refreshing cons from the register.  The shadow cons
+	 * is refreshed too: it must stay within a lap of every prod, or a
+	 * CMD_SYNC waiter starting from it would see its sync as consumed.
+	 */
 	queue_poll_init(smmu, &qp);
 	while (!queue_has_space(&llq, n + sync)) {
 		llq.cons = readl_relaxed(cmdq->q.cons_reg);
+		WRITE_ONCE(cmdq->q.llq.cons, llq.cons);
 		if (queue_has_space(&llq, n + sync))
 			break;
 		if (queue_poll(&qp)) {

@@ -191,12 +191,23 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, bool *raise)
 	return SIM_DEV_NEVER;
 }
 
+/* Nothing queued: CONS has caught up with PROD (cheap, lock-free check) */
+static bool sim_smmu_idle(struct sim_smmu *smmu)
+{
+	u32 prod = __atomic_load_n(&smmu->cmdq_prod, __ATOMIC_ACQUIRE);
+	u32 cons = __atomic_load_n(&smmu->cmdq_cons, __ATOMIC_ACQUIRE);
+
+	return prod == (cons & ~CMDQ_CONS_ERR);
+}
+
 /* One consumer at a time; the interrupt runs with the lock dropped */
 static u64 sim_smmu_run(struct sim_smmu *smmu)
 {
 	u64 wake;
 	bool raise;
 
+	if (sim_smmu_idle(smmu))
+		return SIM_DEV_NEVER;
 	do {
 		raise = false;
 		if (!spin_trylock(&smmu->lock))

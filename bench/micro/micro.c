@@ -468,6 +468,10 @@ int micro_register(void)
 		}
 	}
 
+	ret = micro_cmdq_register();
+	if (ret)
+		return ret;
+
 	/* The array operations against the array size */
 	for (i = 0; i < ARRAY_SIZE(micro_entries); i++) {
 		static const struct {
@@ -495,6 +499,7 @@ int micro_register(void)
 
 void micro_unregister(void)
 {
+	micro_cmdq_unregister();
 	while (micro_num_worlds)
 		micro_world_free(micro_worlds[--micro_num_worlds]);
 }

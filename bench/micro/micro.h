@@ -11,4 +11,8 @@ int micro_register(void);
 /* Tear down what micro_register() built, after gbench_run() */
 void micro_unregister(void);
 
+/* cmdq.c: the command queue suites (micro_register() calls them) */
+int micro_cmdq_register(void);
+void micro_cmdq_unregister(void);
+
 #endif /* MICRO_H */

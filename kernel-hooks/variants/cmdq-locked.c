@@ -33,7 +33,8 @@ static int arm_smmu_cmdq_locked_issue_cmdlist(struct arm_smmu_device *smmu,
 	 * is refreshed too: it must stay within a lap of every prod, or a
 	 * CMD_SYNC waiter starting from it would see its sync as consumed.
 	 */
-	queue_poll_init(smmu, &qp);
+	if (!queue_has_space(&llq, n + sync))
+		queue_poll_init(smmu, &qp);
 	while (!queue_has_space(&llq, n + sync)) {
 		llq.cons = readl_relaxed(cmdq->q.cons_reg);
 		WRITE_ONCE(cmdq->q.llq.cons, llq.cons);

@@ -25,20 +25,23 @@ build/release/atcbench micro \
 	--benchmark_min_time=0.2 \
 	--benchmark_out="$out/micro.json" --benchmark_out_format=json "$@"
 
-# The design comparisons, as ratios of one run (RCU array / device list)
-echo
-echo "RCU array vs locked device list (time ratio of medians, < 1 = array faster):"
-jq -r '
-  # the median of repetitions when there are some, else the single run
-  ([.benchmarks[] | select(.aggregate_name == "median")] | length > 0) as $rep
-  | [.benchmarks[] | select(.name | startswith("walker/"))
-     | select(if $rep then .aggregate_name == "median"
-              else .run_type == "iteration" end)
-     | {key: .run_name, value: .real_time}] | from_entries as $t
-  | $t | keys[] | select(startswith("walker/rcu/"))
-  | . as $k | ($k | sub("^walker/rcu/"; "walker/devlist/")) as $d
-  | select($t[$d] != null)
-  | "  \($k | sub("^walker/rcu/"; "") | sub("/real_time"; ""))"
-    + "  \($t[$k] / $t[$d] * 1000 | round / 1000)"' "$out/micro.json"
+# The design comparisons, as time ratios of medians of one run
+ratios() { # TITLE PREFIX_NEW PREFIX_OLD
+	echo
+	echo "$1 (time ratio, < 1 = $2 faster):"
+	jq -r --arg new "$2" --arg old "$3" '
+	  ([.benchmarks[] | select(.aggregate_name == "median")] | length > 0)
+	    as $rep
+	  | [.benchmarks[]
+	     | select(if $rep then .aggregate_name == "median"
+	              else .run_type == "iteration" end)
+	     | {key: .run_name, value: .real_time}] | from_entries as $t
+	  | $t | keys[] | select(startswith($new))
+	  | . as $k | ($k | sub($new; $old)) as $o | select($t[$o] != null)
+	  | "  \($k | sub($new; "") | sub("/real_time"; ""))"
+	    + "  \($t[$k] / $t[$o] * 1000 | round / 1000)"' "$out/micro.json"
+}
+ratios "RCU array vs locked device list" walker/rcu/ walker/devlist/
+ratios "Lock-free vs single-lock command queue" cmdq/lockfree/ cmdq/locked/
 echo
 echo "results: $out"

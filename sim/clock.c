@@ -72,7 +72,8 @@ static int sim_clock_tsc_calibrate(void)
 	c1 = sim_clock_rdtsc();
 	if (c1 <= c0)
 		return -ENODEV;
-	sim_clock_mult = (u64)(((unsigned __int128)(t1 - t0) << 32) / (c1 - c0));
+	sim_clock_mult =
+		(u64)(((unsigned __int128)(t1 - t0) << 32) / (c1 - c0));
 	sim_clock_tsc0 = c1;
 	sim_clock_ns0 = t1;
 	return 0;
@@ -147,10 +148,9 @@ void sim_clock_advance_to(u64 t_ns)
 {
 	u64 now = __atomic_load_n(&sim_clock_virtual_ns, __ATOMIC_RELAXED);
 
-	while (now < t_ns &&
-	       !__atomic_compare_exchange_n(&sim_clock_virtual_ns, &now, t_ns,
-					    false, __ATOMIC_ACQ_REL,
-					    __ATOMIC_RELAXED))
+	while (now < t_ns && !__atomic_compare_exchange_n(
+				     &sim_clock_virtual_ns, &now, t_ns, false,
+				     __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
 		;
 }
 

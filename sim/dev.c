@@ -59,12 +59,12 @@ u64 sim_dev_atc_inv(struct sim_dev *dev, u64 now_ns, bool drop)
 	__atomic_fetch_add(&dev->atc_invs, 1, __ATOMIC_RELAXED);
 	switch (drop ? SIM_DEV_UNRESPONSIVE : sim_dev_state(dev)) {
 	case SIM_DEV_RESPONSIVE:
-		answer = now_ns + __atomic_load_n(&dev->latency_ns,
-						  __ATOMIC_RELAXED);
+		answer = now_ns +
+			 __atomic_load_n(&dev->latency_ns, __ATOMIC_RELAXED);
 		break;
 	case SIM_DEV_SLOW:
-		answer = now_ns + __atomic_load_n(&dev->slow_delay_ns,
-						  __ATOMIC_RELAXED);
+		answer = now_ns +
+			 __atomic_load_n(&dev->slow_delay_ns, __ATOMIC_RELAXED);
 		break;
 	default:
 		answer = SIM_DEV_NEVER;

@@ -35,8 +35,8 @@ struct sim_dev {
 	enum sim_dev_state state;
 	u64 latency_ns;
 	u64 slow_delay_ns;
-	u64 atc_invs;		/* ATC_INVs received */
-	u64 atc_invs_dropped;	/* not answered */
+	u64 atc_invs; /* ATC_INVs received */
+	u64 atc_invs_dropped; /* not answered */
 };
 
 void sim_dev_init(struct sim_dev *dev, u32 sid, u64 latency_ns);

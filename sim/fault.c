@@ -55,9 +55,9 @@ static double sim_fault_uniform(u64 *state)
 	return (*state >> 11) * (1.0 / (1ULL << 53));
 }
 
-__attribute__((format(printf, 4, 5)))
-static int sim_fault_error(char *err, size_t errlen, unsigned int line,
-			   const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static int
+sim_fault_error(char *err, size_t errlen, unsigned int line, const char *fmt,
+		...)
 {
 	va_list ap;
 	int n;
@@ -157,16 +157,16 @@ static int sim_fault_add_event(struct sim_fault_plan *plan,
 }
 
 /* drop SID PROB [from T1 to T2] */
-static int sim_fault_parse_drop(struct sim_fault_plan *plan, char **tok,
-				int n, unsigned int line, char *err,
-				size_t errlen)
+static int sim_fault_parse_drop(struct sim_fault_plan *plan, char **tok, int n,
+				unsigned int line, char *err, size_t errlen)
 {
 	struct sim_fault_rule r = { .to_ns = U64_MAX, .line = line };
 	u64 sid;
 
 	if (n != 3 && n != 7)
-		return sim_fault_error(err, errlen, line,
-				       "expected: drop SID PROB [from T1 to T2]");
+		return sim_fault_error(
+			err, errlen, line,
+			"expected: drop SID PROB [from T1 to T2]");
 	if (sim_fault_parse_u64(tok[1], U32_MAX, &sid))
 		return sim_fault_error(err, errlen, line, "bad SID '%s'",
 				       tok[1]);
@@ -179,12 +179,14 @@ static int sim_fault_parse_drop(struct sim_fault_plan *plan, char **tok,
 					       "expected: from T1 to T2");
 		if (sim_fault_parse_time(tok[4], &r.from_ns) ||
 		    sim_fault_parse_time(tok[6], &r.to_ns))
-			return sim_fault_error(err, errlen, line,
-					       "bad time (e.g. 5ms; units ns us ms s; at most one day)");
+			return sim_fault_error(
+				err, errlen, line,
+				"bad time (e.g. 5ms; units ns us ms s; at most one day)");
 		if (r.from_ns >= r.to_ns)
-			return sim_fault_error(err, errlen, line,
-					       "empty window: %s is not before %s",
-					       tok[4], tok[6]);
+			return sim_fault_error(
+				err, errlen, line,
+				"empty window: %s is not before %s", tok[4],
+				tok[6]);
 	}
 	r.sid = sid;
 	if (plan->num_rules == SIM_FAULT_MAX_STATEMENTS)
@@ -204,37 +206,42 @@ static int sim_fault_parse_at(struct sim_fault_plan *plan, char **tok, int n,
 	int i = 4;
 
 	if (n < 4)
-		return sim_fault_error(err, errlen, line,
-				       "expected: at T SID STATE [DELAY] [for D]");
+		return sim_fault_error(
+			err, errlen, line,
+			"expected: at T SID STATE [DELAY] [for D]");
 	if (sim_fault_parse_time(tok[1], &ev.at_ns))
-		return sim_fault_error(err, errlen, line,
-				       "bad time '%s' (e.g. 5ms; units ns us ms s; at most one day)",
-				       tok[1]);
+		return sim_fault_error(
+			err, errlen, line,
+			"bad time '%s' (e.g. 5ms; units ns us ms s; at most one day)",
+			tok[1]);
 	if (sim_fault_parse_u64(tok[2], U32_MAX, &sid))
 		return sim_fault_error(err, errlen, line, "bad SID '%s'",
 				       tok[2]);
 	ev.sid = sid;
 	if (sim_dev_parse_state(tok[3], &ev.state))
-		return sim_fault_error(err, errlen, line,
-				       "unknown state '%s' (responsive unresponsive slow resetting surprise-reset)",
-				       tok[3]);
+		return sim_fault_error(
+			err, errlen, line,
+			"unknown state '%s' (responsive unresponsive slow resetting surprise-reset)",
+			tok[3]);
 	if (ev.state == SIM_DEV_SLOW) {
 		if (n < 5 || sim_fault_parse_time(tok[4], &ev.delay_ns) ||
 		    ev.delay_ns > SIM_DEV_MAX_DELAY_NS)
-			return sim_fault_error(err, errlen, line,
-					       "slow needs a delay (e.g. slow 2ms, at most 1 hour)");
+			return sim_fault_error(
+				err, errlen, line,
+				"slow needs a delay (e.g. slow 2ms, at most 1 hour)");
 		i = 5;
 	}
 	if (n != i && n != i + 2)
-		return sim_fault_error(err, errlen, line,
-				       "unexpected '%s'", tok[i]);
+		return sim_fault_error(err, errlen, line, "unexpected '%s'",
+				       tok[i]);
 	if (sim_fault_add_event(plan, &ev))
 		return sim_fault_error(err, errlen, line, "too many events");
 	if (n == i + 2) {
 		if (strcmp(tok[i], "for") ||
 		    sim_fault_parse_time(tok[i + 1], &dur) || !dur)
-			return sim_fault_error(err, errlen, line,
-					       "expected: for DURATION (e.g. for 20ms)");
+			return sim_fault_error(
+				err, errlen, line,
+				"expected: for DURATION (e.g. for 20ms)");
 		ev.at_ns += dur;
 		ev.state = SIM_DEV_RESPONSIVE;
 		ev.delay_ns = 0;
@@ -316,9 +323,10 @@ int sim_fault_parse(const char *text, u64 seed, struct sim_fault_plan **out,
 			ret = sim_fault_parse_at(plan, tok, n, lineno, err,
 						 errlen);
 		else
-			ret = sim_fault_error(err, errlen, lineno,
-					      "unknown statement '%s' (seed drop at)",
-					      tok[0]);
+			ret = sim_fault_error(
+				err, errlen, lineno,
+				"unknown statement '%s' (seed drop at)",
+				tok[0]);
 	}
 	if (ret) {
 		sim_fault_free(plan);
@@ -328,9 +336,8 @@ int sim_fault_parse(const char *text, u64 seed, struct sim_fault_plan **out,
 	qsort(plan->events, plan->num_events, sizeof(*plan->events),
 	      sim_fault_event_cmp);
 	for (i = 0; i < plan->num_rules; i++)
-		plan->rules[i].rng =
-			sim_fault_mix(plan->seed ^
-				      sim_fault_mix(plan->rules[i].line));
+		plan->rules[i].rng = sim_fault_mix(
+			plan->seed ^ sim_fault_mix(plan->rules[i].line));
 	*out = plan;
 	return 0;
 }
@@ -440,8 +447,7 @@ bool sim_fault_drop(struct sim_fault_plan *plan, u32 sid, u64 now_ns)
 	return drop;
 }
 
-size_t sim_fault_sids(const struct sim_fault_plan *plan, u32 *sids,
-		      size_t max)
+size_t sim_fault_sids(const struct sim_fault_plan *plan, u32 *sids, size_t max)
 {
 	size_t i, n = 0;
 

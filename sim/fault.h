@@ -39,8 +39,8 @@
 struct sim_fault_plan;
 
 /* Called when an event fires: put SID's device in @state */
-typedef void (*sim_fault_apply_fn)(void *arg, u32 sid,
-				   enum sim_dev_state state, u64 delay_ns);
+typedef void (*sim_fault_apply_fn)(void *arg, u32 sid, enum sim_dev_state state,
+				   u64 delay_ns);
 
 /*
  * Parse @text.  On error returns -EINVAL and writes "line N: reason" to
@@ -59,11 +59,10 @@ u64 sim_fault_seed(const struct sim_fault_plan *plan);
 void sim_fault_start(struct sim_fault_plan *plan, u64 t0_ns);
 /* Fire the events due at @now_ns */
 void sim_fault_tick(struct sim_fault_plan *plan, u64 now_ns,
-		   sim_fault_apply_fn apply, void *arg);
+		    sim_fault_apply_fn apply, void *arg);
 /* Whether the ATC_INV to @sid arriving at @now_ns goes unanswered */
 bool sim_fault_drop(struct sim_fault_plan *plan, u32 sid, u64 now_ns);
 /* SIDs the plan names, for checking them against the devices */
-size_t sim_fault_sids(const struct sim_fault_plan *plan, u32 *sids,
-		      size_t max);
+size_t sim_fault_sids(const struct sim_fault_plan *plan, u32 *sids, size_t max);
 
 #endif /* SIM_FAULT_H */

@@ -55,8 +55,7 @@ int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags,
 
 void free_irq(unsigned int irq, void *dev_id)
 {
-	if (irq && irq < SIM_IRQ_MAX &&
-	    sim_irq_lines[irq].dev_id == dev_id)
+	if (irq && irq < SIM_IRQ_MAX && sim_irq_lines[irq].dev_id == dev_id)
 		__atomic_store_n(&sim_irq_lines[irq].handler, NULL,
 				 __ATOMIC_RELEASE);
 }

@@ -31,11 +31,11 @@ struct sim_smmu {
 
 	/* Consumer state, under @lock */
 	spinlock_t lock;
-	u32 head;		/* next command (index and wrap bit) */
-	bool stalled;		/* an error waits for its acknowledgement */
-	u64 busy_until;		/* the current command occupies it until */
-	u64 batch_done;		/* latest answer of the ATC_INVs in flight */
-	u64 batch_fail;		/* latest deadline of the unanswered ones */
+	u32 head; /* next command (index and wrap bit) */
+	bool stalled; /* an error waits for its acknowledgement */
+	u64 busy_until; /* the current command occupies it until */
+	u64 batch_done; /* latest answer of the ATC_INVs in flight */
+	u64 batch_fail; /* latest deadline of the unanswered ones */
 	bool batch_failed;
 
 	/* Devices by SID, and the fault plan */
@@ -136,8 +136,10 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, bool *raise)
 		if (smmu->busy_until > now)
 			return smmu->busy_until;
 
-		cmd[0] = le64_to_cpu(__atomic_load_n(&ent[0], __ATOMIC_RELAXED));
-		cmd[1] = le64_to_cpu(__atomic_load_n(&ent[1], __ATOMIC_RELAXED));
+		cmd[0] =
+			le64_to_cpu(__atomic_load_n(&ent[0], __ATOMIC_RELAXED));
+		cmd[1] =
+			le64_to_cpu(__atomic_load_n(&ent[1], __ATOMIC_RELAXED));
 		opcode = FIELD_GET(CMDQ_0_OP, cmd[0]);
 
 		switch (opcode) {
@@ -162,8 +164,9 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, bool *raise)
 			smmu->batch_done = smmu->batch_fail = 0;
 			if (FIELD_GET(CMDQ_SYNC_0_CS, cmd[0]) ==
 			    CMDQ_SYNC_0_CS_IRQ) {
-				u32 *msi = (u32 *)(uintptr_t)(
-					cmd[1] & CMDQ_SYNC_1_MSIADDR_MASK);
+				u32 *msi =
+					(u32 *)(uintptr_t)(cmd[1] &
+							   CMDQ_SYNC_1_MSIADDR_MASK);
 
 				__atomic_store_n(msi, 0, __ATOMIC_RELEASE);
 			}
@@ -186,7 +189,8 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, bool *raise)
 		sim_smmu_stat_inc(&smmu->cmd_count[opcode]);
 		sim_smmu_stat_inc(&smmu->stats.cmds);
 		smmu->head = (smmu->head + 1) & mask;
-		__atomic_store_n(&smmu->cmdq_cons, smmu->head, __ATOMIC_RELEASE);
+		__atomic_store_n(&smmu->cmdq_cons, smmu->head,
+				 __ATOMIC_RELEASE);
 	}
 	return SIM_DEV_NEVER;
 }
@@ -458,8 +462,7 @@ int sim_smmu_irq(struct sim_smmu *smmu)
 	return smmu->irq;
 }
 
-void sim_smmu_set_trace(struct sim_smmu *smmu, sim_smmu_trace_fn fn,
-			void *arg)
+void sim_smmu_set_trace(struct sim_smmu *smmu, sim_smmu_trace_fn fn, void *arg)
 {
 	unsigned long flags;
 
@@ -481,8 +484,7 @@ int sim_smmu_add_dev(struct sim_smmu *smmu, struct sim_dev *dev)
 	return 0;
 }
 
-void sim_smmu_set_fault_plan(struct sim_smmu *smmu,
-			     struct sim_fault_plan *plan)
+void sim_smmu_set_fault_plan(struct sim_smmu *smmu, struct sim_fault_plan *plan)
 {
 	unsigned long flags;
 

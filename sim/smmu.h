@@ -51,9 +51,9 @@ struct arm_smmu_device;
 
 /* Time each class of command occupies the SMMU */
 struct sim_smmu_latency {
-	u64 cmd_ns;	/* TLBI, CFGI and the other commands */
-	u64 atc_inv_ns;	/* sending an ATC_INV to its device */
-	u64 sync_ns;	/* completing a CMD_SYNC */
+	u64 cmd_ns; /* TLBI, CFGI and the other commands */
+	u64 atc_inv_ns; /* sending an ATC_INV to its device */
+	u64 sync_ns; /* completing a CMD_SYNC */
 };
 
 /**
@@ -83,11 +83,11 @@ struct sim_smmu_config {
 typedef void (*sim_smmu_trace_fn)(void *arg, const u64 *cmd);
 
 struct sim_smmu_stats {
-	u64 cmds;		/* commands executed */
-	u64 syncs;		/* CMD_SYNCs completed */
-	u64 atc_invs;		/* ATC_INVs sent to devices */
-	u64 atc_timeouts;	/* CMD_SYNCs that reported an ATC timeout */
-	u64 errors;		/* CMDQ errors of any kind */
+	u64 cmds; /* commands executed */
+	u64 syncs; /* CMD_SYNCs completed */
+	u64 atc_invs; /* ATC_INVs sent to devices */
+	u64 atc_timeouts; /* CMD_SYNCs that reported an ATC timeout */
+	u64 errors; /* CMDQ errors of any kind */
 };
 
 int sim_smmu_create(const struct sim_smmu_config *cfg, unsigned int num_sids,
@@ -95,8 +95,7 @@ int sim_smmu_create(const struct sim_smmu_config *cfg, unsigned int num_sids,
 void sim_smmu_destroy(struct sim_smmu *smmu);
 void __iomem *sim_smmu_base(struct sim_smmu *smmu);
 int sim_smmu_irq(struct sim_smmu *smmu);
-void sim_smmu_set_trace(struct sim_smmu *smmu, sim_smmu_trace_fn fn,
-			void *arg);
+void sim_smmu_set_trace(struct sim_smmu *smmu, sim_smmu_trace_fn fn, void *arg);
 /* Put @dev behind the SMMU at its SID (the SIDs of no device answer at once) */
 int sim_smmu_add_dev(struct sim_smmu *smmu, struct sim_dev *dev);
 /* Let @plan decide ATC_INV answers and device states (NULL: none) */

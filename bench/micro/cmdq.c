@@ -183,9 +183,8 @@ int micro_cmdq_register(void)
 					 "cmdq/%s/cmds:%d/sync:%u", designs[d],
 					 sizes[i], s);
 				for (t = 1; t <= 2; t++) {
-					ret = micro_cmdq_add(name,
-							     micro_cmdq_issue,
-							     a, t);
+					ret = micro_cmdq_add(
+						name, micro_cmdq_issue, a, t);
 					if (ret)
 						return ret;
 				}
@@ -209,9 +208,9 @@ int micro_cmdq_register(void)
 			     0);
 	if (ret)
 		return ret;
-	return micro_cmdq_add("cmdq/sync_bitmap/test_bit", micro_cmdq_bitmap,
-			      micro_cmdq_arg_new(micro_cmdq_worlds[0], 0, false),
-			      0);
+	return micro_cmdq_add(
+		"cmdq/sync_bitmap/test_bit", micro_cmdq_bitmap,
+		micro_cmdq_arg_new(micro_cmdq_worlds[0], 0, false), 0);
 }
 
 void micro_cmdq_unregister(void)

@@ -34,8 +34,8 @@ void queue_poll_init(struct arm_smmu_device *smmu,
 	qp->delay = 1;
 	qp->spin_cnt = 0;
 	qp->wfe = !!(smmu->features & ARM_SMMU_FEAT_SEV);
-	qp->timeout = ktime_add_us(ktime_get(),
-				   READ_ONCE(arm_smmu_poll_timeout_us));
+	qp->timeout =
+		ktime_add_us(ktime_get(), READ_ONCE(arm_smmu_poll_timeout_us));
 }
 
 int queue_poll(struct arm_smmu_queue_poll *qp)
@@ -155,8 +155,8 @@ void arm_smmu_cmdq_build_sync_cmd(u64 *cmd, struct arm_smmu_device *smmu,
 	};
 
 	if (smmu->options & ARM_SMMU_OPT_MSIPOLL) {
-		ent.sync.msiaddr = q->base_dma + Q_IDX(&q->llq, prod) *
-							 q->ent_dwords * 8;
+		ent.sync.msiaddr =
+			q->base_dma + Q_IDX(&q->llq, prod) * q->ent_dwords * 8;
 	}
 
 	arm_smmu_cmdq_build_cmd(cmd, &ent);
@@ -235,9 +235,10 @@ irqreturn_t arm_smmu_gerror_handler(int irq, void *dev)
 	if (!(active & GERROR_ERR_MASK))
 		return IRQ_NONE; /* No errors pending */
 
-	dev_warn(smmu->dev,
-		 "unexpected global error reported (0x%08x), this could be serious\n",
-		 active);
+	dev_warn(
+		smmu->dev,
+		"unexpected global error reported (0x%08x), this could be serious\n",
+		active);
 
 	if (active & GERROR_CMDQ_ERR)
 		arm_smmu_cmdq_skip_err(smmu);
@@ -254,8 +255,7 @@ irqreturn_t arm_smmu_gerror_handler(int irq, void *dev)
  *
  * Return: 0 or -ENOMEM.
  */
-int arm_smmu_cmdq_init(struct arm_smmu_device *smmu,
-		       struct arm_smmu_cmdq *cmdq)
+int arm_smmu_cmdq_init(struct arm_smmu_device *smmu, struct arm_smmu_cmdq *cmdq)
 {
 	struct arm_smmu_queue *q = &cmdq->q;
 	unsigned int nents = 1 << q->llq.max_n_shift;
@@ -263,8 +263,7 @@ int arm_smmu_cmdq_init(struct arm_smmu_device *smmu,
 
 	q->ent_dwords = CMDQ_ENT_DWORDS;
 	qsz = (nents * q->ent_dwords) << 3;
-	q->base = dma_alloc_coherent(smmu->dev, qsz, &q->base_dma,
-				     GFP_KERNEL);
+	q->base = dma_alloc_coherent(smmu->dev, qsz, &q->base_dma, GFP_KERNEL);
 	if (!q->base)
 		return -ENOMEM;
 
@@ -342,22 +341,22 @@ static bool arm_smmu_cmdq_shared_tryunlock(struct arm_smmu_cmdq *cmdq)
 	return true;
 }
 
-#define arm_smmu_cmdq_exclusive_trylock_irqsave(cmdq, flags)		\
-({									\
-	bool __ret;							\
-	local_irq_save(flags);						\
-	__ret = !atomic_cmpxchg_relaxed(&(cmdq)->lock, 0, INT_MIN);	\
-	if (!__ret)							\
-		local_irq_restore(flags);				\
-	__ret;								\
-})
+#define arm_smmu_cmdq_exclusive_trylock_irqsave(cmdq, flags)                \
+	({                                                                  \
+		bool __ret;                                                 \
+		local_irq_save(flags);                                      \
+		__ret = !atomic_cmpxchg_relaxed(&(cmdq)->lock, 0, INT_MIN); \
+		if (!__ret)                                                 \
+			local_irq_restore(flags);                           \
+		__ret;                                                      \
+	})
 
 /* Resetting to 0 drops the increments of lockers that found it exclusive */
-#define arm_smmu_cmdq_exclusive_unlock_irqrestore(cmdq, flags)		\
-({									\
-	atomic_set_release(&(cmdq)->lock, 0);				\
-	local_irq_restore(flags);					\
-})
+#define arm_smmu_cmdq_exclusive_unlock_irqrestore(cmdq, flags) \
+	({                                                     \
+		atomic_set_release(&(cmdq)->lock, 0);          \
+		local_irq_restore(flags);                      \
+	})
 
 /*
  * Flip (@set) or poll for the valid bits of the slots [@sprod, @eprod).  A
@@ -540,10 +539,11 @@ int arm_smmu_cmdq_sync_result(struct arm_smmu_device *smmu,
 		return -EIO;
 
 	if (ret)
-		dev_err_ratelimited(smmu->dev,
-				    "CMD_SYNC timeout at 0x%08x [hwprod 0x%08x, hwcons 0x%08x]\n",
-				    sync_prod, readl_relaxed(cmdq->q.prod_reg),
-				    readl_relaxed(cmdq->q.cons_reg));
+		dev_err_ratelimited(
+			smmu->dev,
+			"CMD_SYNC timeout at 0x%08x [hwprod 0x%08x, hwcons 0x%08x]\n",
+			sync_prod, readl_relaxed(cmdq->q.prod_reg),
+			readl_relaxed(cmdq->q.cons_reg));
 	return ret;
 }
 
@@ -578,7 +578,8 @@ static int __arm_smmu_cmdq_issue_cmdlist(struct arm_smmu_device *smmu,
 		while (!queue_has_space(&llq, n + sync)) {
 			local_irq_restore(flags);
 			if (arm_smmu_cmdq_poll_until_not_full(smmu, cmdq, &llq))
-				dev_err_ratelimited(smmu->dev, "CMDQ timeout\n");
+				dev_err_ratelimited(smmu->dev,
+						    "CMDQ timeout\n");
 			local_irq_save(flags);
 		}
 

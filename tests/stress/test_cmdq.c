@@ -124,24 +124,28 @@ static void check_trace(struct issue_test *t)
 		assert_true(id < ISSUERS);
 		/* A call starts here: its n commands follow, then its sync */
 		if (!FIELD_GET(CMDQ_TLBI_1_LEAF, cmd[1]))
-			fail_msg("trace %zu: issuer %u's call does not start here",
-				 i, id);
+			fail_msg(
+				"trace %zu: issuer %u's call does not start here",
+				i, id);
 		for (k = 0; k < n; k++, i++) {
 			cmd = t->trace[i];
 			if (i >= t->trace_len ||
-			    FIELD_GET(CMDQ_0_OP, cmd[0]) != CMDQ_OP_TLBI_NH_VA ||
+			    FIELD_GET(CMDQ_0_OP, cmd[0]) !=
+				    CMDQ_OP_TLBI_NH_VA ||
 			    FIELD_GET(CMDQ_TLBI_0_ASID, cmd[0]) != id ||
 			    (cmd[1] & CMDQ_TLBI_1_VA_MASK) >> 12 != next[id])
-				fail_msg("trace %zu: expected issuer %u seq %llu (command %u of %u)",
-					 i, id, (unsigned long long)next[id], k,
-					 n);
+				fail_msg(
+					"trace %zu: expected issuer %u seq %llu (command %u of %u)",
+					i, id, (unsigned long long)next[id], k,
+					n);
 			next[id]++;
 		}
 		if (sync &&
 		    (i >= t->trace_len ||
 		     FIELD_GET(CMDQ_0_OP, t->trace[i][0]) != CMDQ_OP_CMD_SYNC))
-			fail_msg("trace %zu: issuer %u's CMD_SYNC does not follow its call",
-				 i, id);
+			fail_msg(
+				"trace %zu: issuer %u's CMD_SYNC does not follow its call",
+				i, id);
 	}
 	for (i = 0; i < ISSUERS; i++)
 		assert_int_equal(next[i], t->per_issuer);
@@ -175,8 +179,8 @@ static void issue_run(bool locked, bool msi, bool threaded)
 	sim_smmu_set_trace(t->hw, issue_trace, t);
 
 	for (i = 0; i < ISSUERS; i++) {
-		issuers[i] = (struct issuer){ .t = t, .id = i,
-					      .rng = seed + i + 1 };
+		issuers[i] =
+			(struct issuer){ .t = t, .id = i, .rng = seed + i + 1 };
 		assert_int_equal(pthread_create(&issuers[i].thread, NULL,
 						issuer_fn, &issuers[i]),
 				 0);
@@ -191,8 +195,8 @@ static void issue_run(bool locked, bool msi, bool threaded)
 	printf("%s queue, %s, %s SMMU: %lu commands in %lu+%lu calls, %llu syncs, %zu consumed\n",
 	       locked ? "locked" : "lock-free", msi ? "MSI" : "CONS polling",
 	       threaded ? "threaded" : "inline", 2 * t->per_issuer,
-	       issuers[0].calls, issuers[1].calls,
-	       (unsigned long long)st.syncs, t->trace_len);
+	       issuers[0].calls, issuers[1].calls, (unsigned long long)st.syncs,
+	       t->trace_len);
 	check_trace(t);
 	assert_int_equal(st.errors, 0);
 

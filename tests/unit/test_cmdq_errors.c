@@ -151,10 +151,12 @@ static void only_faulting_issuer_gets_eio(bool msi, bool threaded)
 
 	err_world_init(&w, msi, threaded, 20 * 1000);
 	sim_smmu_set_trace(w.hw, NULL, NULL);
-	is[0] = (struct err_issuer){ .w = &w, .sid = SID_BAD, .want = -EIO,
-				     .rounds = 200 };
-	is[1] = (struct err_issuer){ .w = &w, .sid = SID_OK, .want = 0,
-				     .rounds = 2000 };
+	is[0] = (struct err_issuer){
+		.w = &w, .sid = SID_BAD, .want = -EIO, .rounds = 200
+	};
+	is[1] = (struct err_issuer){
+		.w = &w, .sid = SID_OK, .want = 0, .rounds = 2000
+	};
 	for (i = 0; i < 2; i++)
 		assert_int_equal(pthread_create(&is[i].thread, NULL,
 						err_issuer_fn, &is[i]),
@@ -208,8 +210,8 @@ static void test_illegal_command_skipped(void **state)
 	struct err_world w;
 
 	err_world_init(&w, false, false, 0);
-	assert_int_equal(arm_smmu_cmdq_issue_cmdlist(&w.smmu, &w.smmu.cmdq,
-						     cmd, 1, true),
+	assert_int_equal(arm_smmu_cmdq_issue_cmdlist(&w.smmu, &w.smmu.cmdq, cmd,
+						     1, true),
 			 0);
 	sim_smmu_stats(w.hw, &st);
 	assert_int_equal(st.errors, 1);

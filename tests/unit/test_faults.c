@@ -24,28 +24,34 @@ static void expect_error(const char *text, const char *want)
 
 static void test_plan_errors(void **state)
 {
-	expect_error("frob 1", "line 1: unknown statement 'frob' (seed drop at)");
-	expect_error("# ok\ndrop 3", "line 2: expected: drop SID PROB [from T1 to T2]");
+	expect_error("frob 1",
+		     "line 1: unknown statement 'frob' (seed drop at)");
+	expect_error("# ok\ndrop 3",
+		     "line 2: expected: drop SID PROB [from T1 to T2]");
 	expect_error("drop x 0.5", "line 1: bad SID 'x'");
 	expect_error("drop 3 1.5", "line 1: bad probability '1.5' (0 to 1)");
-	expect_error("drop 3 0.5 from 5 to 10ms",
-		     "line 1: bad time (e.g. 5ms; units ns us ms s; at most one day)");
+	expect_error(
+		"drop 3 0.5 from 5 to 10ms",
+		"line 1: bad time (e.g. 5ms; units ns us ms s; at most one day)");
 	expect_error("drop 3 0.5 from 10ms to 5ms",
 		     "line 1: empty window: 10ms is not before 5ms");
 	expect_error("drop 3 0.5 between 1ms and 2ms",
 		     "line 1: expected: from T1 to T2");
-	expect_error("at 5ms 3 asleep",
-		     "line 1: unknown state 'asleep' (responsive unresponsive slow resetting surprise-reset)");
-	expect_error("at 5ms 3 slow",
-		     "line 1: slow needs a delay (e.g. slow 2ms, at most 1 hour)");
-	expect_error("at 5ms 3 unresponsive for",
-		     "line 1: unexpected 'for'");
+	expect_error(
+		"at 5ms 3 asleep",
+		"line 1: unknown state 'asleep' (responsive unresponsive slow resetting surprise-reset)");
+	expect_error(
+		"at 5ms 3 slow",
+		"line 1: slow needs a delay (e.g. slow 2ms, at most 1 hour)");
+	expect_error("at 5ms 3 unresponsive for", "line 1: unexpected 'for'");
 	expect_error("at 5ms 3 unresponsive for 0ms",
 		     "line 1: expected: for DURATION (e.g. for 20ms)");
-	expect_error("at 2d 3 resetting",
-		     "line 1: bad time '2d' (e.g. 5ms; units ns us ms s; at most one day)");
-	expect_error("at 90000s 3 resetting",
-		     "line 1: bad time '90000s' (e.g. 5ms; units ns us ms s; at most one day)");
+	expect_error(
+		"at 2d 3 resetting",
+		"line 1: bad time '2d' (e.g. 5ms; units ns us ms s; at most one day)");
+	expect_error(
+		"at 90000s 3 resetting",
+		"line 1: bad time '90000s' (e.g. 5ms; units ns us ms s; at most one day)");
 	expect_error("seed", "line 1: expected: seed N");
 }
 
@@ -164,17 +170,17 @@ static void test_plan_through_smmu(void **state)
 	arm_smmu_atc_inv_to_cmd(IOMMU_NO_PASID, 0, 0, &ent);
 	ent.atc.sid = 1;
 	assert_int_equal(arm_smmu_cmdq_build_cmd(cmd, &ent), 0);
-	assert_int_equal(arm_smmu_cmdq_issue_cmdlist(&smmu, &smmu.cmdq, cmd,
-						     1, true),
+	assert_int_equal(arm_smmu_cmdq_issue_cmdlist(&smmu, &smmu.cmdq, cmd, 1,
+						     true),
 			 0);
 	sim_clock_advance_to(sim_clock_now_ns() + 1000 * 1000);
-	assert_int_equal(arm_smmu_cmdq_issue_cmdlist(&smmu, &smmu.cmdq, cmd,
-						     1, true),
+	assert_int_equal(arm_smmu_cmdq_issue_cmdlist(&smmu, &smmu.cmdq, cmd, 1,
+						     true),
 			 -EIO);
 	assert_int_equal(sim_dev_state(&dev), SIM_DEV_RESETTING);
 	sim_clock_advance_to(sim_clock_now_ns() + 1000 * 1000);
-	assert_int_equal(arm_smmu_cmdq_issue_cmdlist(&smmu, &smmu.cmdq, cmd,
-						     1, true),
+	assert_int_equal(arm_smmu_cmdq_issue_cmdlist(&smmu, &smmu.cmdq, cmd, 1,
+						     true),
 			 0);
 	assert_int_equal(dev.atc_invs, 3);
 	assert_int_equal(dev.atc_invs_dropped, 1);
@@ -206,6 +212,34 @@ static void test_plan_file(void **state)
 			 -ENOENT);
 }
 
+/* Every source is monotonic; the TSC agrees with CLOCK_MONOTONIC */
+static void test_clock_sources(void **state)
+{
+	u64 a, b;
+	int ret;
+
+	ret = sim_clock_init(SIM_CLOCK_TSC);
+	/* Without an invariant TSC it falls back to monotonic, and says so */
+	assert_true(ret == 0 || ret == -ENODEV);
+	assert_int_equal(sim_clock_source(),
+			 ret ? SIM_CLOCK_MONOTONIC : SIM_CLOCK_TSC);
+	a = sim_clock_now_ns();
+	sim_clock_delay_ns(2 * 1000 * 1000);
+	b = sim_clock_now_ns();
+	assert_true(b - a >= 2 * 1000 * 1000);
+	assert_true(b - a < 2000ULL * 1000 * 1000);
+	printf("%s clock: a 2 ms delay took %llu ns\n",
+	       sim_clock_name(sim_clock_source()), (unsigned long long)(b - a));
+
+	assert_int_equal(sim_clock_init(SIM_CLOCK_VIRTUAL), 0);
+	a = sim_clock_now_ns();
+	sim_clock_delay_ns(5000);
+	assert_int_equal(sim_clock_now_ns() - a, 5000);
+	sim_clock_advance_to(a + 1000); /* never backwards */
+	assert_int_equal(sim_clock_now_ns() - a, 5000);
+	assert_int_equal(sim_clock_init(SIM_CLOCK_MONOTONIC), 0);
+}
+
 static int setup(void **state)
 {
 	khooks_printk_level(LOGLEVEL_ERR - 1);
@@ -220,6 +254,7 @@ int main(void)
 		cmocka_unit_test(test_plan_script),
 		cmocka_unit_test(test_plan_through_smmu),
 		cmocka_unit_test(test_plan_file),
+		cmocka_unit_test(test_clock_sources),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

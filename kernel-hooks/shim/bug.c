@@ -69,13 +69,21 @@ bool __khooks_ratelimit(long long *last_ns)
 }
 
 /*
- * A waiter spins with cpu_relax() for a while, then yields: userspace cannot
- * stop the scheduler from preempting the thread it waits for.
+ * A waiter spins with cpu_relax() for a while, then yields, then sleeps:
+ * userspace cannot stop the scheduler from preempting the thread it waits
+ * for (the kernel waits with interrupts off).  sched_yield() only helps a
+ * thread queued on the same CPU; a short sleep idles this CPU, so the load
+ * balancer can run the preempted thread here.
  */
 void khooks_spin_backoff(unsigned int *spins)
 {
-	if (++*spins < 256)
+	static const struct timespec nap = { .tv_nsec = 1000 };
+
+	++*spins;
+	if (*spins < 256)
 		cpu_relax();
-	else
+	else if (*spins < 256 + 16)
 		sched_yield();
+	else
+		nanosleep(&nap, NULL);
 }

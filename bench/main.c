@@ -11,6 +11,7 @@
 
 #include "gbench/gbench.h"
 #include "gitinfo.h"
+#include "isolate.h"
 #include "micro/micro.h"
 #include "replay.h"
 #include "results.h"
@@ -28,6 +29,9 @@ static void usage(FILE *f)
 	      "  replay [--range-inv] [FILE|-]\n"
 	      "                             apply invalidation-array operations and\n"
 	      "                             print the array after each (README.md)\n"
+	      "  isolate --strategy S --n N --faulty LIST|none | --sweep\n"
+	      "                             fault isolation in virtual time: one\n"
+	      "                             episode, or the sweep (isolate --help)\n"
 	      "  help                       this text\n"
 	      "\n"
 	      "exit status: 0 success, 1 run-time failure, 2 bad usage or input\n",
@@ -178,6 +182,8 @@ int main(int argc, char **argv)
 		ret = cmd_micro(argc - 1, argv + 1);
 	} else if (!strcmp(argv[1], "replay")) {
 		ret = cmd_replay(argc - 1, argv + 1);
+	} else if (!strcmp(argv[1], "isolate")) {
+		ret = isolate_cmd(argc - 1, argv + 1);
 	} else if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
 		   !strcmp(argv[1], "-h")) {
 		usage(stdout);

@@ -10,6 +10,7 @@
 #include <linux/spinlock.h>
 
 #include "fault.h"
+#include "rng.h"
 
 struct sim_fault_rule {
 	u32 sid;
@@ -39,21 +40,6 @@ struct sim_fault_plan {
 	u64 t0_ns;
 	spinlock_t lock;
 };
-
-/* splitmix64: seeds each rule's generator from the plan seed and its line */
-static u64 sim_fault_mix(u64 x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
-static double sim_fault_uniform(u64 *state)
-{
-	*state = sim_fault_mix(*state);
-	return (*state >> 11) * (1.0 / (1ULL << 53));
-}
 
 __attribute__((format(printf, 4, 5))) static int
 sim_fault_error(char *err, size_t errlen, unsigned int line, const char *fmt,
@@ -336,8 +322,8 @@ int sim_fault_parse(const char *text, u64 seed, struct sim_fault_plan **out,
 	qsort(plan->events, plan->num_events, sizeof(*plan->events),
 	      sim_fault_event_cmp);
 	for (i = 0; i < plan->num_rules; i++)
-		plan->rules[i].rng = sim_fault_mix(
-			plan->seed ^ sim_fault_mix(plan->rules[i].line));
+		plan->rules[i].rng = sim_rng_mix(
+			plan->seed ^ sim_rng_mix(plan->rules[i].line));
 	*out = plan;
 	return 0;
 }
@@ -400,8 +386,8 @@ void sim_fault_start(struct sim_fault_plan *plan, u64 t0_ns)
 	plan->t0_ns = t0_ns;
 	plan->next_event = 0;
 	for (i = 0; i < plan->num_rules; i++)
-		plan->rules[i].rng = sim_fault_mix(
-			plan->seed ^ sim_fault_mix(plan->rules[i].line));
+		plan->rules[i].rng = sim_rng_mix(
+			plan->seed ^ sim_rng_mix(plan->rules[i].line));
 	spin_unlock_irqrestore(&plan->lock, flags);
 }
 
@@ -440,7 +426,7 @@ bool sim_fault_drop(struct sim_fault_plan *plan, u32 sid, u64 now_ns)
 		if (r->sid != sid || t < r->from_ns || t >= r->to_ns)
 			continue;
 		/* Every matching rule draws, so draws do not depend on order */
-		if (sim_fault_uniform(&r->rng) < r->prob)
+		if (sim_rng_uniform(&r->rng) < r->prob)
 			drop = true;
 	}
 	spin_unlock_irqrestore(&plan->lock, flags);

@@ -34,3 +34,17 @@ static inline unsigned int bitmap_weight(const unsigned long *src,
 	}
 	return w;
 }
+
+static inline void bitmap_set(unsigned long *map, unsigned int start,
+			      unsigned int nbits)
+{
+	unsigned int i;
+
+	for (i = start; i < start + nbits; i++)
+		__set_bit(i, map);
+}
+
+static inline void bitmap_zero(unsigned long *dst, unsigned int nbits)
+{
+	memset(dst, 0, BITS_TO_LONGS(nbits) * sizeof(unsigned long));
+}

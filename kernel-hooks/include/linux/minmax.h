@@ -18,3 +18,4 @@
 #define max_t(t, a, b) max((t)(a), (t)(b))
 #define clamp(v, lo, hi) min(max(v, lo), hi)
 #define cmp_int(l, r) (((l) > (r)) - ((l) < (r)))
+#define clamp_t(t, val, lo, hi) min_t(t, max_t(t, val, lo), hi)

@@ -1,0 +1,532 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Finding the device behind an ATC invalidation timeout.
+ *
+ * A batch of ATC_INV commands for several stream IDs, ended by one CMD_SYNC,
+ * came back with -EIO: at least one device did not answer, and the SMMU
+ * cannot say which.  The batch is sorted by SID (it comes from the sorted
+ * invalidation array), so every subset tried here is a contiguous run of it.
+ * A *test* re-issues the ATC_INVs of a run and one CMD_SYNC; it times out iff
+ * the run holds a device that still does not answer.
+ *
+ * The strategies are an ops table, selectable per SMMU:
+ *   linear        every SID alone, in order (the per-SID retry of the v2
+ *                 series)
+ *   bisect        test both halves of a failing run, recurse into each half
+ *                 that fails
+ *   bisect-infer  as bisect, but when the left half passes the right half
+ *                 is taken as failing without a test
+ *   adaptive      picks one of linear, bisect and a bisect-infer that
+ *                 confirms every inferred culprit, by expected cost, from
+ *                 the costs and fault counts it has measured
+ *   whole-batch   no test: every SID of the batch is broken
+ *
+ * Written for atcbench; the kernel series has only the linear retry
+ * (arm_smmu_cmdq_batch_retry()).  The rest is what this harness measures.
+ */
+#include <linux/bitmap.h>
+#include <linux/err.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "arm-smmu-v3.h"
+
+/* What adaptive assumes before it has measured anything */
+#define ARM_SMMU_ATC_DEFAULT_SYNC_NS 1000
+#define ARM_SMMU_ATC_DEFAULT_CMD_NS 100
+#define ARM_SMMU_ATC_DEFAULT_TIMEOUT_NS (1000 * 1000)
+/* Fault counts above this are modelled as this many */
+#define ARM_SMMU_ATC_MODEL_MAX_FAULTS 16
+#define ARM_SMMU_ATC_MEMO_SIZE 2048
+/* Weight of a new sample in the running averages: 1/4 */
+#define ARM_SMMU_ATC_EWMA_SHIFT 2
+
+#define Q32_ONE (1ULL << 32)
+#define Q16_ONE (1U << 16)
+
+static s64 arm_smmu_atc_ewma(s64 avg, s64 sample, bool first)
+{
+	if (first)
+		return sample;
+	return avg + ((sample - avg) >> ARM_SMMU_ATC_EWMA_SHIFT);
+}
+
+/*
+ * The statistics are updated without a lock by whoever isolates; concurrent
+ * updates may lose a sample, which an average can afford.
+ */
+static void arm_smmu_atc_learn_test(struct arm_smmu_atc_stats *stats,
+				    unsigned int num, u64 ns, bool timed_out)
+{
+	s64 cmds = (s64)READ_ONCE(stats->cmd_ns) * num;
+	s64 sync = READ_ONCE(stats->sync_ns);
+
+	if (!timed_out) {
+		WRITE_ONCE(stats->sync_ns,
+			   max_t(s64, 1,
+				 arm_smmu_atc_ewma(sync, ns - cmds, !sync)));
+		return;
+	}
+	WRITE_ONCE(stats->timeout_ns,
+		   max_t(s64, 1,
+			 arm_smmu_atc_ewma(READ_ONCE(stats->timeout_ns),
+					   ns - cmds - sync,
+					   !READ_ONCE(stats->timeout_ns))));
+}
+
+static void arm_smmu_atc_learn_episode(struct arm_smmu_atc_stats *stats,
+				       unsigned int num_sids,
+				       unsigned int num_broken)
+{
+	bool first = !READ_ONCE(stats->episodes);
+	bool cleared = !num_broken;
+
+	WRITE_ONCE(stats->clear_q16,
+		   arm_smmu_atc_ewma(READ_ONCE(stats->clear_q16),
+				     cleared ? Q16_ONE : 0, first));
+	if (!cleared)
+		WRITE_ONCE(stats->rate_q32,
+			   arm_smmu_atc_ewma(READ_ONCE(stats->rate_q32),
+					     div64_u64((u64)num_broken << 32,
+						       num_sids),
+					     !READ_ONCE(stats->rate_q32)));
+	WRITE_ONCE(stats->episodes, READ_ONCE(stats->episodes) + 1);
+}
+
+/**
+ * arm_smmu_atc_test() - run one test of a strategy
+ * @iso: the isolation
+ * @first: index of the first SID of the run
+ * @num: length of the run
+ *
+ * Return: 0 if the run passed, 1 if it timed out, or a negative errno when
+ * the test could not be run (the isolation is then abandoned).
+ */
+static int arm_smmu_atc_test(struct arm_smmu_atc_isolation *iso,
+			     unsigned int first, unsigned int num)
+{
+	ktime_t start = ktime_get();
+	int ret;
+
+	ret = iso->test(iso, first, num);
+	if (ret && ret != -EIO)
+		return ret;
+
+	iso->num_tests++;
+	if (ret)
+		iso->num_timeouts++;
+	if (iso->stats)
+		arm_smmu_atc_learn_test(iso->stats, num,
+					ktime_to_ns(ktime_get() - start), ret);
+	return ret ? 1 : 0;
+}
+
+static int arm_smmu_atc_isolate_linear(struct arm_smmu_atc_isolation *iso)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < iso->num_sids; i++) {
+		ret = arm_smmu_atc_test(iso, i, 1);
+		if (ret < 0)
+			return ret;
+		if (ret)
+			__set_bit(i, iso->broken);
+	}
+	return 0;
+}
+
+static int arm_smmu_atc_bisect(struct arm_smmu_atc_isolation *iso,
+			       unsigned int first, unsigned int num, bool infer,
+			       bool confirm);
+
+/*
+ * The run [first, first + num) failed a test, or was inferred to fail:
+ * find what in it is broken.
+ */
+static int arm_smmu_atc_settle(struct arm_smmu_atc_isolation *iso,
+			       unsigned int first, unsigned int num,
+			       bool inferred, bool infer, bool confirm)
+{
+	int ret;
+
+	if (num > 1)
+		return arm_smmu_atc_bisect(iso, first, num, infer, confirm);
+
+	/* The fault may have cleared since the batch: test before blaming */
+	if (inferred && confirm) {
+		ret = arm_smmu_atc_test(iso, first, 1);
+		if (ret <= 0)
+			return ret;
+	}
+	__set_bit(first, iso->broken);
+	return 0;
+}
+
+static int arm_smmu_atc_bisect(struct arm_smmu_atc_isolation *iso,
+			       unsigned int first, unsigned int num, bool infer,
+			       bool confirm)
+{
+	unsigned int left = DIV_ROUND_UP(num, 2), right = num - left;
+	bool right_inferred = false;
+	int lret, rret, ret;
+
+	lret = arm_smmu_atc_test(iso, first, left);
+	if (lret < 0)
+		return lret;
+
+	if (infer && !lret) {
+		/* The whole run failed and its left half did not */
+		right_inferred = true;
+		rret = 1;
+	} else {
+		rret = arm_smmu_atc_test(iso, first + left, right);
+		if (rret < 0)
+			return rret;
+	}
+
+	if (lret) {
+		ret = arm_smmu_atc_settle(iso, first, left, false, infer,
+					  confirm);
+		if (ret)
+			return ret;
+	}
+	if (rret)
+		return arm_smmu_atc_settle(iso, first + left, right,
+					   right_inferred, infer, confirm);
+	return 0;
+}
+
+static int arm_smmu_atc_isolate_bisect(struct arm_smmu_atc_isolation *iso)
+{
+	return arm_smmu_atc_bisect(iso, 0, iso->num_sids, false, false);
+}
+
+static int arm_smmu_atc_isolate_bisect_infer(struct arm_smmu_atc_isolation *iso)
+{
+	return arm_smmu_atc_bisect(iso, 0, iso->num_sids, true, false);
+}
+
+static int arm_smmu_atc_isolate_whole_batch(struct arm_smmu_atc_isolation *iso)
+{
+	bitmap_set(iso->broken, 0, iso->num_sids);
+	return 0;
+}
+
+/*
+ * The expected cost of a plan, for a run of m SIDs holding j faulty devices
+ * placed uniformly at random (j = 0: the fault cleared before isolation).
+ * All counts are Q32 fixed point.
+ */
+struct arm_smmu_atc_expect {
+	u64 tests;
+	u64 timeouts;
+	u64 cmds;
+};
+
+struct arm_smmu_atc_memo {
+	u32 m;
+	u8 j;
+	u8 inferred;
+	u8 valid;
+	struct arm_smmu_atc_expect e;
+};
+
+struct arm_smmu_atc_model {
+	bool infer;
+	bool confirm;
+	struct arm_smmu_atc_memo *memo;
+};
+
+/* Probability (Q32) that the left a SIDs of a run of m hold l of its j faults */
+static u64 arm_smmu_atc_split_prob(u32 m, u32 j, u32 a, u32 l)
+{
+	u64 p = Q32_ONE, binom = 1;
+	u32 i;
+
+	if (l > a || j - l > m - a)
+		return 0;
+	for (i = 0; i < j; i++) {
+		u32 num = i < l ? a - i : m - a - (i - l);
+
+		p = p * num / (m - i);
+	}
+	for (i = 0; i < l; i++)
+		binom = binom * (j - i) / (i + 1);
+	return p * binom;
+}
+
+static void arm_smmu_atc_expect_test(struct arm_smmu_atc_expect *e, u32 num,
+				     bool fails, u64 p)
+{
+	e->tests += p;
+	e->cmds += p * num;
+	if (fails)
+		e->timeouts += p;
+}
+
+static void arm_smmu_atc_expect_add(struct arm_smmu_atc_expect *e,
+				    const struct arm_smmu_atc_expect *sub,
+				    u64 p)
+{
+	e->tests += mul_u64_u64_shr(sub->tests, p, 32);
+	e->timeouts += mul_u64_u64_shr(sub->timeouts, p, 32);
+	e->cmds += mul_u64_u64_shr(sub->cmds, p, 32);
+}
+
+/* Expected cost of settling a failing (or inferred failing) run: see above */
+static struct arm_smmu_atc_expect
+arm_smmu_atc_expect_settle(struct arm_smmu_atc_model *model, u32 m, u32 j,
+			   bool inferred)
+{
+	struct arm_smmu_atc_expect e = {}, sub;
+	struct arm_smmu_atc_memo *slot;
+	u32 a = DIV_ROUND_UP(m, 2), b = m - a, l, h;
+
+	if (m == 1) {
+		if (inferred && model->confirm)
+			arm_smmu_atc_expect_test(&e, 1, j, Q32_ONE);
+		return e;
+	}
+
+	for (h = (m * 31 + j * 7 + inferred) % ARM_SMMU_ATC_MEMO_SIZE;;
+	     h = (h + 1) % ARM_SMMU_ATC_MEMO_SIZE) {
+		slot = &model->memo[h];
+		if (!slot->valid)
+			break;
+		if (slot->m == m && slot->j == j && slot->inferred == inferred)
+			return slot->e;
+	}
+
+	for (l = 0; l <= j; l++) {
+		u64 p = arm_smmu_atc_split_prob(m, j, a, l);
+
+		if (!p)
+			continue;
+		arm_smmu_atc_expect_test(&e, a, l, p);
+		if (model->infer && !l) {
+			sub = arm_smmu_atc_expect_settle(model, b, j, true);
+			arm_smmu_atc_expect_add(&e, &sub, p);
+			continue;
+		}
+		arm_smmu_atc_expect_test(&e, b, j - l, p);
+		if (l) {
+			sub = arm_smmu_atc_expect_settle(model, a, l, false);
+			arm_smmu_atc_expect_add(&e, &sub, p);
+		}
+		if (j - l) {
+			sub = arm_smmu_atc_expect_settle(model, b, j - l,
+							 false);
+			arm_smmu_atc_expect_add(&e, &sub, p);
+		}
+	}
+
+	/* The memo holds a few entries per level of the recursion: never full */
+	*slot = (struct arm_smmu_atc_memo){
+		.m = m,
+		.j = j,
+		.inferred = inferred,
+		.valid = 1,
+		.e = e,
+	};
+	return e;
+}
+
+/**
+ * arm_smmu_atc_expected() - expected cost of a plan
+ * @plan: enum arm_smmu_atc_plan
+ * @num_sids: SIDs in the failed batch, at least 2
+ * @num_faulty: faulty devices among them, placed uniformly at random; 0 for
+ *              a fault that cleared before isolation
+ * @costs: the cost of a test
+ * @out: the expected numbers of tests and of timeouts (Q32) and the expected
+ *       isolation time in ns
+ *
+ * Return: 0, -EINVAL, or -ENOMEM.
+ */
+int arm_smmu_atc_expected(enum arm_smmu_atc_plan plan, unsigned int num_sids,
+			  unsigned int num_faulty,
+			  const struct arm_smmu_atc_costs *costs,
+			  struct arm_smmu_atc_estimate *out)
+{
+	struct arm_smmu_atc_model model = {
+		.infer = plan == ARM_SMMU_ATC_PLAN_BISECT_CONFIRM,
+		.confirm = true,
+	};
+	struct arm_smmu_atc_expect e = {};
+
+	if (num_sids < 2 || num_faulty > num_sids ||
+	    num_faulty > ARM_SMMU_ATC_MODEL_MAX_FAULTS)
+		return -EINVAL;
+
+	if (plan == ARM_SMMU_ATC_PLAN_LINEAR) {
+		e.tests = (u64)num_sids << 32;
+		e.cmds = e.tests;
+		e.timeouts = (u64)num_faulty << 32;
+	} else {
+		model.memo = kcalloc(ARM_SMMU_ATC_MEMO_SIZE,
+				     sizeof(*model.memo), GFP_ATOMIC);
+		if (!model.memo)
+			return -ENOMEM;
+		e = arm_smmu_atc_expect_settle(&model, num_sids, num_faulty,
+					       false);
+		kfree(model.memo);
+	}
+
+	out->tests_q32 = e.tests;
+	out->timeouts_q32 = e.timeouts;
+	out->time_ns = mul_u64_u64_shr(e.tests, costs->sync_ns, 32) +
+		       mul_u64_u64_shr(e.cmds, costs->cmd_ns, 32) +
+		       mul_u64_u64_shr(e.timeouts, costs->timeout_ns, 32);
+	return 0;
+}
+
+static void arm_smmu_atc_stats_costs(const struct arm_smmu_atc_stats *stats,
+				     struct arm_smmu_atc_costs *costs)
+{
+	*costs = (struct arm_smmu_atc_costs){
+		.sync_ns = ARM_SMMU_ATC_DEFAULT_SYNC_NS,
+		.cmd_ns = ARM_SMMU_ATC_DEFAULT_CMD_NS,
+		.timeout_ns = ARM_SMMU_ATC_DEFAULT_TIMEOUT_NS,
+	};
+	if (!stats)
+		return;
+	if (READ_ONCE(stats->sync_ns))
+		costs->sync_ns = READ_ONCE(stats->sync_ns);
+	if (READ_ONCE(stats->cmd_ns))
+		costs->cmd_ns = READ_ONCE(stats->cmd_ns);
+	if (READ_ONCE(stats->timeout_ns))
+		costs->timeout_ns = READ_ONCE(stats->timeout_ns);
+}
+
+/**
+ * arm_smmu_atc_adaptive_plan() - the plan adaptive would run
+ * @stats: what it has seen, or NULL for nothing
+ * @num_sids: SIDs in the failed batch, at least 2
+ *
+ * The expected time of each plan is a mixture: with the measured probability
+ * that the fault cleared before isolation, no device is faulty; otherwise as
+ * many as the measured rate of faulty devices per SID predicts (at least
+ * one).  Ties go to the simpler plan.
+ *
+ * Return: enum arm_smmu_atc_plan.
+ */
+enum arm_smmu_atc_plan
+arm_smmu_atc_adaptive_plan(const struct arm_smmu_atc_stats *stats,
+			   unsigned int num_sids)
+{
+	static const enum arm_smmu_atc_plan plans[] = {
+		ARM_SMMU_ATC_PLAN_LINEAR,
+		ARM_SMMU_ATC_PLAN_BISECT,
+		ARM_SMMU_ATC_PLAN_BISECT_CONFIRM,
+	};
+	enum arm_smmu_atc_plan best = ARM_SMMU_ATC_PLAN_LINEAR;
+	u64 best_ns = U64_MAX, cleared = 0, faulty;
+	struct arm_smmu_atc_costs costs;
+	unsigned int i;
+
+	arm_smmu_atc_stats_costs(stats, &costs);
+	faulty = 1;
+	if (stats && READ_ONCE(stats->episodes)) {
+		cleared = READ_ONCE(stats->clear_q16);
+		faulty = mul_u64_u64_shr(READ_ONCE(stats->rate_q32), num_sids,
+					 31);
+		faulty = clamp_t(u64, (faulty + 1) / 2, 1,
+				 min(num_sids, ARM_SMMU_ATC_MODEL_MAX_FAULTS));
+	}
+
+	for (i = 0; i < ARRAY_SIZE(plans); i++) {
+		struct arm_smmu_atc_estimate with, without = {};
+		u64 ns;
+
+		if (arm_smmu_atc_expected(plans[i], num_sids, faulty, &costs,
+					  &with))
+			return ARM_SMMU_ATC_PLAN_LINEAR;
+		if (cleared && arm_smmu_atc_expected(plans[i], num_sids, 0,
+						     &costs, &without))
+			return ARM_SMMU_ATC_PLAN_LINEAR;
+		ns = ((Q16_ONE - cleared) * with.time_ns +
+		      cleared * without.time_ns) >>
+		     16;
+		if (ns < best_ns) {
+			best_ns = ns;
+			best = plans[i];
+		}
+	}
+	return best;
+}
+
+static int arm_smmu_atc_isolate_adaptive(struct arm_smmu_atc_isolation *iso)
+{
+	switch (arm_smmu_atc_adaptive_plan(iso->stats, iso->num_sids)) {
+	case ARM_SMMU_ATC_PLAN_BISECT:
+		return arm_smmu_atc_bisect(iso, 0, iso->num_sids, false, false);
+	case ARM_SMMU_ATC_PLAN_BISECT_CONFIRM:
+		return arm_smmu_atc_bisect(iso, 0, iso->num_sids, true, true);
+	default:
+		return arm_smmu_atc_isolate_linear(iso);
+	}
+}
+
+const struct arm_smmu_atc_isolate_ops arm_smmu_atc_isolate_ops[] = {
+	{ .name = "linear", .isolate = arm_smmu_atc_isolate_linear },
+	{ .name = "bisect", .isolate = arm_smmu_atc_isolate_bisect },
+	{ .name = "bisect-infer",
+	  .isolate = arm_smmu_atc_isolate_bisect_infer },
+	{ .name = "adaptive", .isolate = arm_smmu_atc_isolate_adaptive },
+	{ .name = "whole-batch", .isolate = arm_smmu_atc_isolate_whole_batch },
+	{}
+};
+
+/**
+ * arm_smmu_atc_isolate_ops_find() - look a strategy up by name
+ * @name: its name
+ *
+ * Return: the strategy, or NULL.
+ */
+const struct arm_smmu_atc_isolate_ops *
+arm_smmu_atc_isolate_ops_find(const char *name)
+{
+	const struct arm_smmu_atc_isolate_ops *ops;
+
+	for (ops = arm_smmu_atc_isolate_ops; ops->name; ops++)
+		if (!strcmp(ops->name, name))
+			return ops;
+	return NULL;
+}
+
+/**
+ * arm_smmu_atc_isolate() - find the broken devices of a timed-out batch
+ * @ops: the strategy
+ * @iso: the batch's sorted, distinct SIDs, the test, a zeroed @iso->broken
+ *       bitmap of @iso->num_sids bits, and the statistics to learn into
+ *       (may be NULL)
+ *
+ * A batch of one SID needs no test: its own timeout identified it.
+ *
+ * Return: 0 with @iso->broken, @iso->num_tests and @iso->num_timeouts set,
+ * or the negative errno of a test that could not be run.
+ */
+int arm_smmu_atc_isolate(const struct arm_smmu_atc_isolate_ops *ops,
+			 struct arm_smmu_atc_isolation *iso)
+{
+	int ret;
+
+	iso->num_tests = 0;
+	iso->num_timeouts = 0;
+	if (iso->num_sids == 1) {
+		__set_bit(0, iso->broken);
+		return 0;
+	}
+
+	ret = ops->isolate(iso);
+	if (ret)
+		return ret;
+	if (iso->stats)
+		arm_smmu_atc_learn_episode(iso->stats, iso->num_sids,
+					   bitmap_weight(iso->broken,
+							 iso->num_sids));
+	return 0;
+}

@@ -6,7 +6,10 @@
  * Written for atcbench from the semantics of the upstream driver
  * (drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c); the names are the kernel's.
  */
+#include <linux/delay.h>
 #include <linux/err.h>
+#include <linux/iommu.h>
+#include <linux/pci.h>
 #include <linux/io.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -17,6 +20,9 @@
 
 /* Serialises every change of an invalidation array, as in the driver */
 DEFINE_MUTEX(arm_smmu_asid_lock);
+
+enum arm_smmu_quarantine_mode arm_smmu_quarantine_mode;
+bool arm_smmu_bug_ste_rmw_race;
 
 /**
  * arm_smmu_device_hw_probe() - read the SMMU's ID registers
@@ -113,10 +119,17 @@ int arm_smmu_device_init(struct arm_smmu_device *smmu, unsigned int num_sids)
 		return ret;
 
 	smmu->strtab = kcalloc(num_sids, sizeof(*smmu->strtab), GFP_KERNEL);
-	if (!smmu->strtab) {
+	smmu->sid_masters =
+		kcalloc(num_sids, sizeof(*smmu->sid_masters), GFP_KERNEL);
+	if (!smmu->strtab || !smmu->sid_masters) {
+		kfree(smmu->strtab);
+		kfree(smmu->sid_masters);
 		arm_smmu_cmdq_free(smmu, &smmu->cmdq);
 		return -ENOMEM;
 	}
+	spin_lock_init(&smmu->ste_lock);
+	if (!smmu->atc_isolate_ops)
+		smmu->atc_isolate_ops = &arm_smmu_atc_isolate_ops[0];
 	smmu->num_sids = num_sids;
 	for (sid = 0; sid < num_sids; sid++)
 		arm_smmu_make_abort_ste(&smmu->strtab[sid]);
@@ -139,6 +152,8 @@ void arm_smmu_device_free(struct arm_smmu_device *smmu)
 	arm_smmu_cmdq_free(smmu, &smmu->cmdq);
 	kfree(smmu->strtab);
 	smmu->strtab = NULL;
+	kfree(smmu->sid_masters);
+	smmu->sid_masters = NULL;
 }
 
 static int arm_smmu_stream_id_cmp(const void *l, const void *r)
@@ -190,6 +205,8 @@ struct arm_smmu_master *arm_smmu_probe_master(struct arm_smmu_device *smmu,
 		master->streams[i].id = sids[i];
 		master->streams[i].master = master;
 	}
+	for (i = 0; i < num_sids; i++)
+		WRITE_ONCE(smmu->sid_masters[sids[i]], master);
 	/* Sorted, so that the build_invs arrays come out sorted */
 	sort(master->streams, num_sids, sizeof(*master->streams),
 	     arm_smmu_stream_id_cmp, NULL);
@@ -217,7 +234,12 @@ err_free_master:
  */
 void arm_smmu_release_master(struct arm_smmu_master *master)
 {
+	unsigned int i;
+
 	arm_smmu_attach_dev_blocked(master);
+	for (i = 0; i < master->num_streams; i++)
+		WRITE_ONCE(master->smmu->sid_masters[master->streams[i].id],
+			   NULL);
 	kfree(master->build_invs);
 	kfree(master->streams);
 	kfree(master);
@@ -252,6 +274,8 @@ struct arm_smmu_domain *arm_smmu_domain_alloc(struct arm_smmu_device *smmu,
 		return ERR_PTR(-ENOMEM);
 	}
 
+	smmu_domain->domain.type = IOMMU_DOMAIN_PAGING;
+	smmu_domain->domain.ops = &arm_smmu_domain_ops;
 	smmu_domain->smmu = smmu;
 	smmu_domain->stage = stage;
 	if (stage == ARM_SMMU_DOMAIN_S1)
@@ -302,8 +326,10 @@ void arm_smmu_make_ste(struct arm_smmu_ste *target,
 		target->data[2] =
 			cpu_to_le64(FIELD_PREP(STRTAB_STE_2_S2VMID, id));
 	}
+	target->data[1] = cpu_to_le64(
+		FIELD_PREP(STRTAB_STE_1_SHCFG, STRTAB_STE_1_SHCFG_INCOMING));
 	if (ats_enabled)
-		target->data[1] = cpu_to_le64(
+		target->data[1] |= cpu_to_le64(
 			FIELD_PREP(STRTAB_STE_1_EATS, STRTAB_STE_1_EATS_TRANS));
 }
 
@@ -326,13 +352,24 @@ void arm_smmu_make_abort_ste(struct arm_smmu_ste *target)
  *
  * The words other than the first go in first, then the first (which holds V
  * and CFG), each step followed by a CFGI_STE and a sync, so the SMMU never
- * sees a torn configuration.
+ * sees a torn configuration.  Under @smmu->ste_lock, so that a quarantine
+ * clearing EATS either sees this STE or is seen by it: a master found
+ * ats_broken gets no EATS.
  */
 void arm_smmu_install_ste_for_dev(struct arm_smmu_master *master,
 				  const struct arm_smmu_ste *target)
 {
 	struct arm_smmu_device *smmu = master->smmu;
+	struct arm_smmu_ste masked = *target;
+	unsigned long flags = 0;
 	unsigned int i, w;
+
+	if (!arm_smmu_bug_ste_rmw_race) {
+		spin_lock_irqsave(&smmu->ste_lock, flags);
+		if (READ_ONCE(master->ats_broken))
+			masked.data[1] &= cpu_to_le64(~STRTAB_STE_1_EATS);
+	}
+	target = &masked;
 
 	for (i = 0; i < master->num_streams; i++) {
 		u32 sid = master->streams[i].id;
@@ -353,6 +390,9 @@ void arm_smmu_install_ste_for_dev(struct arm_smmu_master *master,
 		WRITE_ONCE(ste->data[0], target->data[0]);
 		arm_smmu_cmdq_issue_cmd_with_sync(smmu, &cmd);
 	}
+
+	if (!arm_smmu_bug_ste_rmw_race)
+		spin_unlock_irqrestore(&smmu->ste_lock, flags);
 }
 
 /**
@@ -385,13 +425,19 @@ int arm_smmu_atc_inv_master(struct arm_smmu_master *master, ioasid_t ssid)
 static void arm_smmu_attach_commit(struct arm_smmu_attach_state *state)
 {
 	struct arm_smmu_master *master = state->master;
+	/* A broken device does not answer: no ATC_INV to it (spam) */
+	bool flush = !READ_ONCE(master->ats_broken);
 
 	if (state->ats_enabled && master->ats_enabled) {
 		/* The translation has changed: flush the ATC */
-		arm_smmu_atc_inv_master(master, state->ssid);
+		if (flush)
+			arm_smmu_atc_inv_master(master, state->ssid);
 	} else if (!state->ats_enabled && master->ats_enabled) {
 		/* ATS is being switched off: invalidate the entire ATC */
-		arm_smmu_atc_inv_master(master, IOMMU_NO_PASID);
+		if (flush)
+			arm_smmu_atc_inv_master(master, IOMMU_NO_PASID);
+		if (master->dev)
+			pci_disable_ats(to_pci_dev(master->dev));
 	}
 
 	arm_smmu_install_old_domain_invs(state);
@@ -419,7 +465,8 @@ int arm_smmu_attach_dev(struct arm_smmu_master *master,
 		.old_domain = master->domain,
 		.new_domain = smmu_domain,
 		.ssid = ssid,
-		.ats_enabled = master->ats_supported,
+		.ats_enabled = master->ats_supported &&
+			       !READ_ONCE(master->ats_broken),
 	};
 	struct arm_smmu_ste target;
 	int ret;
@@ -428,8 +475,22 @@ int arm_smmu_attach_dev(struct arm_smmu_master *master,
 		return -EINVAL;
 
 	mutex_lock(&arm_smmu_asid_lock);
+	/*
+	 * Enable ATS in the device before anything is published, so that a
+	 * failure (seed 004) leaves neither an ATS entry in the array nor EATS
+	 * in the STE behind, and nothing for detach to disable.  The device
+	 * cannot use ATS before EATS is set: the SMMU rejects its translation
+	 * requests until then.
+	 */
+	if (state.ats_enabled && !master->ats_enabled && master->dev &&
+	    pci_enable_ats(to_pci_dev(master->dev), PAGE_SHIFT)) {
+		dev_info(master->dev, "ATS not enabled, going without\n");
+		state.ats_enabled = false;
+	}
 	ret = arm_smmu_attach_prepare_invs(&state, smmu_domain);
 	if (ret) {
+		if (state.ats_enabled && !master->ats_enabled && master->dev)
+			pci_disable_ats(to_pci_dev(master->dev));
 		mutex_unlock(&arm_smmu_asid_lock);
 		return ret;
 	}
@@ -469,3 +530,162 @@ void arm_smmu_attach_dev_blocked(struct arm_smmu_master *master)
 	arm_smmu_attach_commit(&state);
 	mutex_unlock(&arm_smmu_asid_lock);
 }
+
+/**
+ * arm_smmu_master_set_dev() - tie a master to its device
+ * @master: the master
+ * @dev: a PCI function, registered with the IOMMU core by the caller
+ */
+void arm_smmu_master_set_dev(struct arm_smmu_master *master, struct device *dev)
+{
+	master->dev = dev;
+}
+
+/**
+ * arm_smmu_find_master() - the master of a stream ID
+ * @smmu: the SMMU
+ * @sid: the stream ID
+ *
+ * Return: the master, or NULL.
+ */
+struct arm_smmu_master *arm_smmu_find_master(struct arm_smmu_device *smmu,
+					     u32 sid)
+{
+	if (sid >= smmu->num_sids)
+		return NULL;
+	return READ_ONCE(smmu->sid_masters[sid]);
+}
+
+/*
+ * The surgical STE update of the v2 series: clear EATS in qword 1 so that
+ * the SMMU rejects the device's translated requests.  Caller holds
+ * @smmu->ste_lock, unless the ste-rmw-race bug is injected, where this is
+ * the series' lockless read-modify-write: an STE written between the read
+ * and the write is lost (the window is widened by a microsecond here).
+ */
+static void arm_smmu_disable_eats_for_sid(struct arm_smmu_device *smmu, u32 sid)
+{
+	struct arm_smmu_ste *step = &smmu->strtab[sid];
+	struct arm_smmu_cmdq_ent cmd = {
+		.opcode = CMDQ_OP_CFGI_STE,
+		.atc.sid = sid,
+	};
+	__le64 val = READ_ONCE(step->data[1]);
+
+	if (arm_smmu_bug_ste_rmw_race)
+		udelay(1);
+	WRITE_ONCE(step->data[1], val & cpu_to_le64(~STRTAB_STE_1_EATS));
+	arm_smmu_cmdq_issue_cmd_with_sync(smmu, &cmd);
+}
+
+/* Turn the master's ATS entries in its domain's array into broken ones */
+static void arm_smmu_master_break_invs(struct arm_smmu_master *master)
+{
+	struct arm_smmu_domain *smmu_domain = READ_ONCE(master->domain);
+	struct arm_smmu_invs *invs;
+	struct arm_smmu_inv *cur;
+	unsigned int i;
+	size_t idx;
+
+	if (!smmu_domain)
+		return;
+	rcu_read_lock();
+	invs = rcu_dereference(smmu_domain->invs);
+	arm_smmu_invs_for_each_entry(invs, idx, cur) {
+		if (cur->smmu != master->smmu || !arm_smmu_inv_is_ats(cur))
+			continue;
+		for (i = 0; i < master->num_streams; i++)
+			if (cur->id == master->streams[i].id)
+				WRITE_ONCE(cur->type, INV_TYPE_ATS_BROKEN);
+	}
+	rcu_read_unlock();
+}
+
+/**
+ * arm_smmu_master_disable_ats() - quarantine a master whose ATC timed out
+ * @master: the master
+ *
+ * Sets @master->ats_broken, clears EATS in its STEs (further translated
+ * requests are rejected), stops ATC invalidations to it, and reports it to
+ * the core, which blocks it asynchronously.  Callable from the invalidation
+ * path: takes no mutex.  Concurrent reports of the same master are
+ * tolerated: the first one does the work.
+ *
+ * Return: true if this call quarantined the master.
+ */
+bool arm_smmu_master_disable_ats(struct arm_smmu_master *master)
+{
+	struct arm_smmu_device *smmu = master->smmu;
+	unsigned long flags = 0;
+	unsigned int i;
+
+	if (!arm_smmu_bug_ste_rmw_race)
+		spin_lock_irqsave(&smmu->ste_lock, flags);
+	if (READ_ONCE(master->ats_broken)) {
+		if (!arm_smmu_bug_ste_rmw_race)
+			spin_unlock_irqrestore(&smmu->ste_lock, flags);
+		return false;
+	}
+	WRITE_ONCE(master->ats_broken, true);
+	for (i = 0; i < master->num_streams; i++)
+		arm_smmu_disable_eats_for_sid(smmu, master->streams[i].id);
+	if (!arm_smmu_bug_ste_rmw_race)
+		spin_unlock_irqrestore(&smmu->ste_lock, flags);
+
+	if (arm_smmu_quarantine_mode == ARM_SMMU_QUARANTINE_INV_TYPE)
+		arm_smmu_master_break_invs(master);
+	dev_err(master->dev, "ATC invalidation timed out: ATS blocked\n");
+	if (master->dev)
+		iommu_report_device_broken(master->dev);
+	return true;
+}
+
+/**
+ * arm_smmu_reset_device_done() - the device was reset: lift ats_broken
+ * @dev: the device
+ *
+ * Called by the core before it re-attaches the device's domain, which sets
+ * EATS again.
+ */
+void arm_smmu_reset_device_done(struct device *dev)
+{
+	struct arm_smmu_master *master = dev_iommu_priv_get(dev);
+	unsigned long flags;
+
+	spin_lock_irqsave(&master->smmu->ste_lock, flags);
+	WRITE_ONCE(master->ats_broken, false);
+	spin_unlock_irqrestore(&master->smmu->ste_lock, flags);
+}
+
+static int arm_smmu_attach_dev_paging(struct iommu_domain *domain,
+				      struct device *dev)
+{
+	return arm_smmu_attach_dev(dev_iommu_priv_get(dev),
+				   container_of(domain, struct arm_smmu_domain,
+						domain),
+				   IOMMU_NO_PASID);
+}
+
+static int arm_smmu_attach_dev_blocked_domain(struct iommu_domain *domain,
+					      struct device *dev)
+{
+	arm_smmu_attach_dev_blocked(dev_iommu_priv_get(dev));
+	return 0;
+}
+
+const struct iommu_domain_ops arm_smmu_domain_ops = {
+	.attach_dev = arm_smmu_attach_dev_paging,
+};
+
+static struct iommu_domain arm_smmu_blocked_domain = {
+	.type = IOMMU_DOMAIN_BLOCKED,
+	.ops =
+		&(const struct iommu_domain_ops){
+			.attach_dev = arm_smmu_attach_dev_blocked_domain,
+		},
+};
+
+const struct iommu_ops arm_smmu_ops = {
+	.blocked_domain = &arm_smmu_blocked_domain,
+	.reset_device_done = arm_smmu_reset_device_done,
+};

@@ -12,6 +12,7 @@
 #include <linux/atomic.h>
 #include <linux/bitfield.h>
 #include <linux/interrupt.h>
+#include <linux/iommu.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/mutex.h>
@@ -155,6 +156,8 @@ extern unsigned int arm_smmu_poll_timeout_us;
  */
 #define STRTAB_STE_0_S1CTXPTR_ASID	GENMASK_ULL(63, 48)
 #define STRTAB_STE_1_EATS		GENMASK_ULL(29, 28)
+#define STRTAB_STE_1_SHCFG		GENMASK_ULL(45, 44)
+#define STRTAB_STE_1_SHCFG_INCOMING	1UL
 #define STRTAB_STE_1_EATS_ABT		0UL
 #define STRTAB_STE_1_EATS_TRANS		1UL
 #define STRTAB_STE_2_S2VMID		GENMASK_ULL(15, 0)
@@ -300,6 +303,90 @@ struct arm_smmu_cmdq_batch {
 	int				num;
 };
 
+/* atc.c: finding the device behind an ATC invalidation timeout */
+
+/**
+ * struct arm_smmu_atc_costs - the cost of one isolation test, in ns
+ * @sync_ns: a CMD_SYNC that completes
+ * @cmd_ns: each ATC_INV re-issued
+ * @timeout_ns: what a test that times out costs on top
+ */
+struct arm_smmu_atc_costs {
+	u64				sync_ns;
+	u64				cmd_ns;
+	u64				timeout_ns;
+};
+
+/**
+ * struct arm_smmu_atc_stats - what the adaptive strategy has seen
+ * @sync_ns: running average of a passing test's CMD_SYNC (0: none yet)
+ * @cmd_ns: per-ATC_INV cost (set by the owner; 0: a default)
+ * @timeout_ns: running average of a timeout's extra cost (0: none yet)
+ * @episodes: isolations of batches of more than one SID
+ * @clear_q16: running fraction (Q16) of isolations that found nothing: the
+ *             fault had cleared
+ * @rate_q32: running average (Q32) of broken devices per SID of a batch,
+ *            over the isolations that found some
+ *
+ * Updated with READ_ONCE()/WRITE_ONCE() and no lock by concurrent
+ * isolations: a lost sample only slows the averages down.
+ */
+struct arm_smmu_atc_stats {
+	u64				sync_ns;
+	u64				cmd_ns;
+	u64				timeout_ns;
+	u32				episodes;
+	u32				clear_q16;
+	u64				rate_q32;
+};
+
+/**
+ * struct arm_smmu_atc_isolation - one search for the culprits of a batch
+ * @sids: the batch's distinct stream IDs, sorted
+ * @num_sids: number of @sids
+ * @broken: out: bitmap of the indices into @sids found broken (zeroed by the
+ *          caller)
+ * @test: re-issue the ATC_INVs of @sids[@first, @first + @num) and one
+ *        CMD_SYNC; return 0, -EIO on an ATC timeout, or another negative
+ *        errno when the test could not be run
+ * @priv: for @test
+ * @stats: the statistics adaptive learns into and decides from; NULL for
+ *         none
+ * @num_tests: out: tests run (each one CMD_SYNC)
+ * @num_timeouts: out: tests that timed out
+ */
+struct arm_smmu_atc_isolation {
+	const u32			*sids;
+	unsigned int			num_sids;
+	unsigned long			*broken;
+	int (*test)(struct arm_smmu_atc_isolation *iso, unsigned int first,
+		    unsigned int num);
+	void				*priv;
+	struct arm_smmu_atc_stats	*stats;
+	unsigned int			num_tests;
+	unsigned int			num_timeouts;
+};
+
+struct arm_smmu_atc_isolate_ops {
+	const char			*name;
+	int (*isolate)(struct arm_smmu_atc_isolation *iso);
+};
+
+/* The plans adaptive chooses from */
+enum arm_smmu_atc_plan {
+	ARM_SMMU_ATC_PLAN_LINEAR,
+	ARM_SMMU_ATC_PLAN_BISECT,
+	/* bisect-infer, confirming an inferred culprit with a test */
+	ARM_SMMU_ATC_PLAN_BISECT_CONFIRM,
+};
+
+struct arm_smmu_atc_estimate {
+	u64				tests_q32;
+	u64				timeouts_q32;
+	u64				time_ns;
+};
+
+
 struct arm_smmu_device;
 
 /**
@@ -336,6 +423,16 @@ struct arm_smmu_device {
 	/* The stream table, linear, indexed by SID */
 	struct arm_smmu_ste		*strtab;
 	unsigned int			num_sids;
+	/* Serialises STE writes with the surgical EATS update */
+	spinlock_t			ste_lock;
+	/* The master of each SID (the driver's rb-tree of streams) */
+	struct arm_smmu_master		**sid_masters;
+
+	/* ATC timeout isolation: the strategy and what it learnt */
+	const struct arm_smmu_atc_isolate_ops *atc_isolate_ops;
+	struct arm_smmu_atc_stats	atc_stats;
+	atomic_long_t			atc_isolations;
+	atomic_long_t			atc_isolation_tests;
 };
 
 struct arm_smmu_stream {
@@ -350,6 +447,8 @@ enum arm_smmu_inv_type {
 	INV_TYPE_S2_VMID_S1_CLEAR,
 	INV_TYPE_ATS,
 	INV_TYPE_ATS_FULL,
+	/* An ATS entry of a quarantined master (the v4 review's proposal) */
+	INV_TYPE_ATS_BROKEN,
 };
 
 /**
@@ -379,7 +478,10 @@ struct arm_smmu_inv {
 
 static inline bool arm_smmu_inv_is_ats(const struct arm_smmu_inv *inv)
 {
-	return inv->type == INV_TYPE_ATS || inv->type == INV_TYPE_ATS_FULL;
+	u8 type = READ_ONCE(inv->type);
+
+	return type == INV_TYPE_ATS || type == INV_TYPE_ATS_FULL ||
+	       type == INV_TYPE_ATS_BROKEN;
 }
 
 /**
@@ -459,6 +561,7 @@ enum arm_smmu_domain_stage {
  * @invs: the RCU-protected invalidation array
  */
 struct arm_smmu_domain {
+	struct iommu_domain		domain;
 	struct arm_smmu_device		*smmu;
 	enum arm_smmu_domain_stage	stage;
 	u16				asid;
@@ -479,8 +582,15 @@ struct arm_smmu_domain {
  * @ssid: the PASID of the attachment (IOMMU_NO_PASID for the RID)
  * @build_invs: scratch array for attach: the entries this master needs in
  *              a domain's array; pre-allocated so that detach cannot fail
+ * @dev: the endpoint's device (a PCI function), or NULL for none
+ * @ats_broken: an ATC invalidation to this master timed out: EATS is cleared
+ *              in its STEs and no ATC_INV is sent to it until a successful
+ *              reset (arm_smmu_reset_device_done()).  Set under
+ *              @smmu->ste_lock, read locklessly with READ_ONCE().
  */
 struct arm_smmu_master {
+	struct device			*dev;
+	bool				ats_broken;
 	struct arm_smmu_device		*smmu;
 	struct arm_smmu_stream		*streams;
 	unsigned int			num_streams;
@@ -600,6 +710,30 @@ void arm_smmu_make_abort_ste(struct arm_smmu_ste *target);
 void arm_smmu_install_ste_for_dev(struct arm_smmu_master *master,
 				  const struct arm_smmu_ste *target);
 int arm_smmu_atc_inv_master(struct arm_smmu_master *master, ioasid_t ssid);
+void arm_smmu_master_set_dev(struct arm_smmu_master *master,
+			     struct device *dev);
+struct arm_smmu_master *arm_smmu_find_master(struct arm_smmu_device *smmu,
+					     u32 sid);
+bool arm_smmu_master_disable_ats(struct arm_smmu_master *master);
+void arm_smmu_reset_device_done(struct device *dev);
+extern const struct iommu_ops arm_smmu_ops;
+extern const struct iommu_domain_ops arm_smmu_domain_ops;
+
+/*
+ * How a quarantined master stops receiving ATC invalidations: its
+ * @ats_broken flag, checked by the walker (v2), or its array entries turned
+ * into INV_TYPE_ATS_BROKEN (v4 review).  atcbench switch.
+ */
+enum arm_smmu_quarantine_mode {
+	ARM_SMMU_QUARANTINE_FLAG,
+	ARM_SMMU_QUARANTINE_INV_TYPE,
+};
+extern enum arm_smmu_quarantine_mode arm_smmu_quarantine_mode;
+/*
+ * atcbench --inject-bug ste-rmw-race: clear EATS with the v2 series' lockless
+ * read-modify-write of STE qword 1, which loses a concurrent STE write.
+ */
+extern bool arm_smmu_bug_ste_rmw_race;
 
 /* invs.c: attach-time array updates and the invalidation walker */
 void arm_smmu_master_build_invs(struct arm_smmu_master *master,
@@ -646,6 +780,8 @@ void arm_smmu_cmdq_batch_add(struct arm_smmu_device *smmu,
 			     struct arm_smmu_cmdq_ent *cmd);
 int arm_smmu_cmdq_batch_submit(struct arm_smmu_device *smmu,
 			       struct arm_smmu_cmdq_batch *cmds);
+void arm_smmu_cmdq_batch_retry(struct arm_smmu_device *smmu,
+			       struct arm_smmu_cmdq_batch *cmds);
 void arm_smmu_cmdq_batch_add_range(struct arm_smmu_device *smmu,
 				   struct arm_smmu_cmdq_batch *cmds,
 				   struct arm_smmu_cmdq_ent *cmd,
@@ -653,90 +789,6 @@ void arm_smmu_cmdq_batch_add_range(struct arm_smmu_device *smmu,
 				   size_t granule, size_t pgsize);
 void arm_smmu_atc_inv_to_cmd(int ssid, unsigned long iova, size_t size,
 			     struct arm_smmu_cmdq_ent *cmd);
-
-/* atc.c: finding the device behind an ATC invalidation timeout */
-
-/**
- * struct arm_smmu_atc_costs - the cost of one isolation test, in ns
- * @sync_ns: a CMD_SYNC that completes
- * @cmd_ns: each ATC_INV re-issued
- * @timeout_ns: what a test that times out costs on top
- */
-struct arm_smmu_atc_costs {
-	u64				sync_ns;
-	u64				cmd_ns;
-	u64				timeout_ns;
-};
-
-/**
- * struct arm_smmu_atc_stats - what the adaptive strategy has seen
- * @sync_ns: running average of a passing test's CMD_SYNC (0: none yet)
- * @cmd_ns: per-ATC_INV cost (set by the owner; 0: a default)
- * @timeout_ns: running average of a timeout's extra cost (0: none yet)
- * @episodes: isolations of batches of more than one SID
- * @clear_q16: running fraction (Q16) of isolations that found nothing: the
- *             fault had cleared
- * @rate_q32: running average (Q32) of broken devices per SID of a batch,
- *            over the isolations that found some
- *
- * Updated with READ_ONCE()/WRITE_ONCE() and no lock by concurrent
- * isolations: a lost sample only slows the averages down.
- */
-struct arm_smmu_atc_stats {
-	u64				sync_ns;
-	u64				cmd_ns;
-	u64				timeout_ns;
-	u32				episodes;
-	u32				clear_q16;
-	u64				rate_q32;
-};
-
-/**
- * struct arm_smmu_atc_isolation - one search for the culprits of a batch
- * @sids: the batch's distinct stream IDs, sorted
- * @num_sids: number of @sids
- * @broken: out: bitmap of the indices into @sids found broken (zeroed by the
- *          caller)
- * @test: re-issue the ATC_INVs of @sids[@first, @first + @num) and one
- *        CMD_SYNC; return 0, -EIO on an ATC timeout, or another negative
- *        errno when the test could not be run
- * @priv: for @test
- * @stats: the statistics adaptive learns into and decides from; NULL for
- *         none
- * @num_tests: out: tests run (each one CMD_SYNC)
- * @num_timeouts: out: tests that timed out
- */
-struct arm_smmu_atc_isolation {
-	const u32			*sids;
-	unsigned int			num_sids;
-	unsigned long			*broken;
-	int (*test)(struct arm_smmu_atc_isolation *iso, unsigned int first,
-		    unsigned int num);
-	void				*priv;
-	struct arm_smmu_atc_stats	*stats;
-	unsigned int			num_tests;
-	unsigned int			num_timeouts;
-};
-
-struct arm_smmu_atc_isolate_ops {
-	const char			*name;
-	int (*isolate)(struct arm_smmu_atc_isolation *iso);
-};
-
-/* The plans adaptive chooses from */
-enum arm_smmu_atc_plan {
-	ARM_SMMU_ATC_PLAN_LINEAR,
-	ARM_SMMU_ATC_PLAN_BISECT,
-	/* bisect-infer, confirming an inferred culprit with a test */
-	ARM_SMMU_ATC_PLAN_BISECT_CONFIRM,
-};
-
-struct arm_smmu_atc_estimate {
-	u64				tests_q32;
-	u64				timeouts_q32;
-	u64				time_ns;
-};
-
 /* Terminated by an entry with a NULL name */
 extern const struct arm_smmu_atc_isolate_ops arm_smmu_atc_isolate_ops[];
 

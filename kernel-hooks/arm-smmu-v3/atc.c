@@ -530,3 +530,93 @@ int arm_smmu_atc_isolate(const struct arm_smmu_atc_isolate_ops *ops,
 							 iso->num_sids));
 	return 0;
 }
+
+struct arm_smmu_atc_retry {
+	struct arm_smmu_device *smmu;
+	struct arm_smmu_cmdq_batch *cmds;
+	u64 cmdlist[CMDQ_BATCH_ENTRIES * CMDQ_ENT_DWORDS];
+};
+
+static bool arm_smmu_atc_cmd_sid(const u64 *cmd, u32 *sid)
+{
+	if (FIELD_GET(CMDQ_0_OP, cmd[0]) != CMDQ_OP_ATC_INV)
+		return false;
+	*sid = FIELD_GET(CMDQ_ATC_0_SID, cmd[0]);
+	return true;
+}
+
+/* Re-issue the batch's ATC_INVs of the SIDs [first, first + num), and sync */
+static int arm_smmu_atc_retry_test(struct arm_smmu_atc_isolation *iso,
+				   unsigned int first, unsigned int num)
+{
+	struct arm_smmu_atc_retry *retry = iso->priv;
+	struct arm_smmu_cmdq_batch *cmds = retry->cmds;
+	u32 lo = iso->sids[first], hi = iso->sids[first + num - 1], sid;
+	int i, n = 0;
+
+	for (i = 0; i < cmds->num; i++) {
+		const u64 *cmd = &cmds->cmds[i * CMDQ_ENT_DWORDS];
+
+		if (!arm_smmu_atc_cmd_sid(cmd, &sid) || sid < lo || sid > hi)
+			continue;
+		memcpy(&retry->cmdlist[n * CMDQ_ENT_DWORDS], cmd,
+		       CMDQ_ENT_DWORDS * sizeof(*cmd));
+		n++;
+	}
+	return arm_smmu_cmdq_issue_cmdlist(retry->smmu, &retry->smmu->cmdq,
+					   retry->cmdlist, n, true);
+}
+
+/**
+ * arm_smmu_cmdq_batch_retry() - find and quarantine the culprits of a batch
+ * @smmu: the SMMU
+ * @cmds: a batch of ATC_INVs, sorted by SID, whose CMD_SYNC returned -EIO
+ *
+ * Runs the SMMU's isolation strategy over the batch's distinct SIDs and
+ * quarantines the master of every SID found broken.  Should a test fail to
+ * run, every SID of the batch is treated as broken: an ATC that may be stale
+ * must not stay usable.
+ */
+void arm_smmu_cmdq_batch_retry(struct arm_smmu_device *smmu,
+			       struct arm_smmu_cmdq_batch *cmds)
+{
+	DECLARE_BITMAP(broken, CMDQ_BATCH_ENTRIES) = {};
+	u32 sids[CMDQ_BATCH_ENTRIES], sid;
+	struct arm_smmu_atc_retry *retry;
+	struct arm_smmu_atc_isolation iso = {
+		.sids = sids,
+		.broken = broken,
+		.test = arm_smmu_atc_retry_test,
+		.stats = &smmu->atc_stats,
+	};
+	struct arm_smmu_master *master;
+	unsigned int i;
+
+	for (i = 0; i < cmds->num; i++) {
+		if (!arm_smmu_atc_cmd_sid(&cmds->cmds[i * CMDQ_ENT_DWORDS],
+					  &sid))
+			continue;
+		if (!iso.num_sids || sids[iso.num_sids - 1] != sid)
+			sids[iso.num_sids++] = sid;
+	}
+	if (!iso.num_sids)
+		return;
+
+	retry = kmalloc(sizeof(*retry), GFP_ATOMIC);
+	if (retry) {
+		retry->smmu = smmu;
+		retry->cmds = cmds;
+		iso.priv = retry;
+	}
+	if (!retry || arm_smmu_atc_isolate(smmu->atc_isolate_ops, &iso))
+		bitmap_set(broken, 0, iso.num_sids);
+	kfree(retry);
+
+	atomic_long_inc(&smmu->atc_isolations);
+	atomic_long_add(iso.num_tests, &smmu->atc_isolation_tests);
+	for_each_set_bit(i, broken, iso.num_sids) {
+		master = arm_smmu_find_master(smmu, sids[i]);
+		if (master)
+			arm_smmu_master_disable_ats(master);
+	}
+}

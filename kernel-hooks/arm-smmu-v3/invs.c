@@ -37,6 +37,14 @@ struct arm_smmu_invs *arm_smmu_invs_alloc(size_t num_invs)
 	return new_invs;
 }
 
+/* A retyped INV_TYPE_ATS_BROKEN entry keeps the place of its INV_TYPE_ATS */
+static u8 arm_smmu_inv_sort_type(const struct arm_smmu_inv *inv)
+{
+	u8 type = READ_ONCE(inv->type);
+
+	return type == INV_TYPE_ATS_BROKEN ? INV_TYPE_ATS : type;
+}
+
 /**
  * arm_smmu_inv_cmp() - the sort order of invalidation entries
  * @inv_l: left entry
@@ -53,8 +61,9 @@ int arm_smmu_inv_cmp(const struct arm_smmu_inv *inv_l,
 {
 	if (inv_l->smmu != inv_r->smmu)
 		return cmp_int((uintptr_t)inv_l->smmu, (uintptr_t)inv_r->smmu);
-	if (inv_l->type != inv_r->type)
-		return cmp_int(inv_l->type, inv_r->type);
+	if (arm_smmu_inv_sort_type(inv_l) != arm_smmu_inv_sort_type(inv_r))
+		return cmp_int(arm_smmu_inv_sort_type(inv_l),
+			       arm_smmu_inv_sort_type(inv_r));
 	if (inv_l->id != inv_r->id)
 		return cmp_int(inv_l->id, inv_r->id);
 	if (arm_smmu_inv_is_ats(inv_l) && arm_smmu_inv_is_ats(inv_r))
@@ -488,6 +497,47 @@ static inline bool arm_smmu_invs_end_batch(struct arm_smmu_inv *cur,
 	return false;
 }
 
+/*
+ * A master quarantined after an ATC timeout gets no more ATC invalidations:
+ * it does not answer them, and each would time out again.  In the INV_TYPE
+ * mode its INV_TYPE_ATS entries were retyped instead; INV_TYPE_ATS_FULL
+ * entries (nesting parents) are not retyped and always use the flag.
+ */
+static bool arm_smmu_inv_ats_broken(struct arm_smmu_inv *inv, u8 type)
+{
+	struct arm_smmu_master *master;
+
+	if (arm_smmu_quarantine_mode == ARM_SMMU_QUARANTINE_INV_TYPE &&
+	    type == INV_TYPE_ATS)
+		return false;
+	master = arm_smmu_find_master(inv->smmu, inv->id);
+	return master && READ_ONCE(master->ats_broken);
+}
+
+/* A batch that timed out on an ATC invalidation: find and quarantine */
+static void arm_smmu_inv_batch_submit(struct arm_smmu_device *smmu,
+				      struct arm_smmu_cmdq_batch *cmds)
+{
+	if (arm_smmu_cmdq_batch_submit(smmu, cmds) == -EIO)
+		arm_smmu_cmdq_batch_retry(smmu, cmds);
+}
+
+/*
+ * Every batch of ATC invalidations carries its own CMD_SYNC, so that a
+ * timeout is pinned to one batch and one issuer: a full batch is submitted
+ * with its sync, not flushed without one.
+ */
+static void arm_smmu_inv_batch_add_ats(struct arm_smmu_device *smmu,
+				       struct arm_smmu_cmdq_batch *cmds,
+				       struct arm_smmu_cmdq_ent *cmd)
+{
+	if (cmds->num == CMDQ_BATCH_ENTRIES) {
+		arm_smmu_inv_batch_submit(smmu, cmds);
+		arm_smmu_cmdq_batch_init(smmu, cmds, cmd);
+	}
+	arm_smmu_cmdq_batch_add(smmu, cmds, cmd);
+}
+
 static void __arm_smmu_domain_inv_range(struct arm_smmu_invs *invs,
 					unsigned long iova, size_t size,
 					unsigned int granule, bool leaf)
@@ -510,7 +560,7 @@ static void __arm_smmu_domain_inv_range(struct arm_smmu_invs *invs,
 		if (!cmds.num)
 			arm_smmu_cmdq_batch_init(smmu, &cmds, &cmd);
 
-		switch (cur->type) {
+		switch (READ_ONCE(cur->type)) {
 		case INV_TYPE_S1_ASID:
 			cmd.tlbi.asid = cur->id;
 			cmd.tlbi.leaf = leaf;
@@ -531,14 +581,21 @@ static void __arm_smmu_domain_inv_range(struct arm_smmu_invs *invs,
 			arm_smmu_cmdq_batch_add(smmu, &cmds, &cmd);
 			break;
 		case INV_TYPE_ATS:
+			if (arm_smmu_inv_ats_broken(cur, INV_TYPE_ATS))
+				break;
 			arm_smmu_atc_inv_to_cmd(cur->ssid, iova, size, &cmd);
 			cmd.atc.sid = cur->id;
-			arm_smmu_cmdq_batch_add(smmu, &cmds, &cmd);
+			arm_smmu_inv_batch_add_ats(smmu, &cmds, &cmd);
 			break;
 		case INV_TYPE_ATS_FULL:
+			if (arm_smmu_inv_ats_broken(cur, INV_TYPE_ATS_FULL))
+				break;
 			arm_smmu_atc_inv_to_cmd(IOMMU_NO_PASID, 0, 0, &cmd);
 			cmd.atc.sid = cur->id;
-			arm_smmu_cmdq_batch_add(smmu, &cmds, &cmd);
+			arm_smmu_inv_batch_add_ats(smmu, &cmds, &cmd);
+			break;
+		case INV_TYPE_ATS_BROKEN:
+			/* Quarantined (ARM_SMMU_QUARANTINE_INV_TYPE) */
 			break;
 		default:
 			WARN_ON_ONCE(1);
@@ -553,7 +610,7 @@ static void __arm_smmu_domain_inv_range(struct arm_smmu_invs *invs,
 		/* An entry that added nothing (S1_CLEAR skip) sends no sync */
 		if (cmds.num &&
 		    (next == end || arm_smmu_invs_end_batch(cur, next))) {
-			arm_smmu_cmdq_batch_submit(smmu, &cmds);
+			arm_smmu_inv_batch_submit(smmu, &cmds);
 			cmds.num = 0;
 		}
 		cur = next;

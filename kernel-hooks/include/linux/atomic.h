@@ -57,6 +57,8 @@ typedef struct {
 	((void)__atomic_fetch_xor(&(v)->counter, (i), __A_RELAXED))
 #define atomic_long_inc(v) \
 	((void)__atomic_fetch_add(&(v)->counter, 1, __A_RELAXED))
+#define atomic_long_add(i, v) \
+	((void)__atomic_fetch_add(&(v)->counter, (i), __A_RELAXED))
 #define atomic_long_add_return(i, v) \
 	__atomic_add_fetch(&(v)->counter, (i), __A_SC)
 

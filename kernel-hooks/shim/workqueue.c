@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Shim: the system workqueue on one pthread (see linux/workqueue.h) */
+#include <pthread.h>
+#include <linux/rcupdate.h>
+#include <linux/workqueue.h>
+
+static pthread_mutex_t wq_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wq_cond = PTHREAD_COND_INITIALIZER;
+static struct work_struct *wq_head, **wq_tail = &wq_head;
+static struct work_struct *wq_running;
+static bool wq_started;
+
+static void *wq_worker(void *arg)
+{
+	rcu_register_thread();
+	pthread_mutex_lock(&wq_lock);
+	for (;;) {
+		struct work_struct *work;
+
+		while (!wq_head)
+			pthread_cond_wait(&wq_cond, &wq_lock);
+		work = wq_head;
+		wq_head = work->next;
+		if (!wq_head)
+			wq_tail = &wq_head;
+		work->pending = false;
+		wq_running = work;
+		pthread_mutex_unlock(&wq_lock);
+
+		work->func(work);
+
+		pthread_mutex_lock(&wq_lock);
+		wq_running = NULL;
+		pthread_cond_broadcast(&wq_cond);
+	}
+	return NULL;
+}
+
+bool schedule_work(struct work_struct *work)
+{
+	pthread_t tid;
+	bool queued = false;
+
+	pthread_mutex_lock(&wq_lock);
+	if (!wq_started && !pthread_create(&tid, NULL, wq_worker, NULL)) {
+		pthread_detach(tid);
+		wq_started = true;
+	}
+	if (wq_started && !work->pending) {
+		work->pending = true;
+		work->next = NULL;
+		*wq_tail = work;
+		wq_tail = &work->next;
+		queued = true;
+		pthread_cond_broadcast(&wq_cond);
+	}
+	pthread_mutex_unlock(&wq_lock);
+	return queued;
+}
+
+bool cancel_work_sync(struct work_struct *work)
+{
+	struct work_struct **p;
+	bool was_pending = false;
+
+	pthread_mutex_lock(&wq_lock);
+	for (p = &wq_head; *p; p = &(*p)->next) {
+		if (*p != work)
+			continue;
+		*p = work->next;
+		if (!*p)
+			wq_tail = p;
+		work->pending = false;
+		was_pending = true;
+		break;
+	}
+	while (wq_running == work)
+		pthread_cond_wait(&wq_cond, &wq_lock);
+	pthread_mutex_unlock(&wq_lock);
+	return was_pending;
+}
+
+void flush_scheduled_work(void)
+{
+	pthread_mutex_lock(&wq_lock);
+	while (wq_head || wq_running)
+		pthread_cond_wait(&wq_cond, &wq_lock);
+	pthread_mutex_unlock(&wq_lock);
+}

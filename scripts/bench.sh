@@ -43,5 +43,18 @@ ratios() { # TITLE PREFIX_NEW PREFIX_OLD
 }
 ratios "RCU array vs locked device list" walker/rcu/ walker/devlist/
 ratios "Lock-free vs single-lock command queue" cmdq/lockfree/ cmdq/locked/
+
+# The isolation sweep (virtual time, deterministic for its seed)
+echo
+start=$(date +%s%N)
+build/release/atcbench isolate --sweep --seed 1 --out "$out"
+echo "isolation sweep: $((($(date +%s%N) - start) / 1000000)) ms"
+echo "mean isolation time (ms) and innocent devices quarantined, k = 1:"
+jq -r '.cells[] | select(.k == 1 and (.n == 8 or .n == 64 or .n == 512))
+  | "  timeout \(.timeout_ns / 1000) us  n \(.n)  \(.strategy)"
+    + "  \(.time_ns / 1e6 * 1000 | round / 1000) ms"
+    + "  innocent \(.innocent_broken)"
+    + (if .optimum_ns then "  optimum \(.optimum_ns / 1e6 * 1000 | round / 1000) ms" else "" end)' \
+  "$out/isolate.json"
 echo
 echo "results: $out"

@@ -320,13 +320,20 @@ void arm_smmu_make_ste(struct arm_smmu_ste *target,
 			cpu_to_le64(FIELD_PREP(STRTAB_STE_0_CFG,
 					       STRTAB_STE_0_CFG_S1_TRANS) |
 				    FIELD_PREP(STRTAB_STE_0_S1CTXPTR_ASID, id));
+		/* The table walk attributes of the CD fetch */
+		target->data[1] = cpu_to_le64(
+			FIELD_PREP(STRTAB_STE_1_S1CIR,
+				   STRTAB_STE_1_S1C_CACHE_WBRA) |
+			FIELD_PREP(STRTAB_STE_1_S1COR,
+				   STRTAB_STE_1_S1C_CACHE_WBRA) |
+			FIELD_PREP(STRTAB_STE_1_S1CSH, ARM_SMMU_SH_ISH));
 	} else {
 		target->data[0] |= cpu_to_le64(FIELD_PREP(
 			STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_S2_TRANS));
 		target->data[2] =
 			cpu_to_le64(FIELD_PREP(STRTAB_STE_2_S2VMID, id));
 	}
-	target->data[1] = cpu_to_le64(
+	target->data[1] |= cpu_to_le64(
 		FIELD_PREP(STRTAB_STE_1_SHCFG, STRTAB_STE_1_SHCFG_INCOMING));
 	if (ats_enabled)
 		target->data[1] |= cpu_to_le64(
@@ -561,7 +568,8 @@ struct arm_smmu_master *arm_smmu_find_master(struct arm_smmu_device *smmu,
  * the SMMU rejects the device's translated requests.  Caller holds
  * @smmu->ste_lock, unless the ste-rmw-race bug is injected, where this is
  * the series' lockless read-modify-write: an STE written between the read
- * and the write is lost (the window is widened by a microsecond here).
+ * and the write is lost (the window is widened to 50 us here, to make it
+ * reproducible).
  */
 static void arm_smmu_disable_eats_for_sid(struct arm_smmu_device *smmu, u32 sid)
 {
@@ -573,7 +581,7 @@ static void arm_smmu_disable_eats_for_sid(struct arm_smmu_device *smmu, u32 sid)
 	__le64 val = READ_ONCE(step->data[1]);
 
 	if (arm_smmu_bug_ste_rmw_race)
-		udelay(1);
+		udelay(50);
 	WRITE_ONCE(step->data[1], val & cpu_to_le64(~STRTAB_STE_1_EATS));
 	arm_smmu_cmdq_issue_cmd_with_sync(smmu, &cmd);
 }

@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The quarantine lifecycle through the kernel-form driver and core: an ATC
+ * timeout in a domain invalidation is isolated and its device quarantined
+ * (ats_broken, EATS cleared, blocked by the core's worker); no ATC_INV
+ * reaches it afterwards; resets with prepare/done (nesting, failure,
+ * deferred and refused attaches); a DPC without prepare; an ATS enable
+ * failure (seed 004); and the STE read-modify-write race of the v2 series.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/iommu.h>
+#include <linux/pci.h>
+#include <sim/clock.h>
+
+#include "unit/khooks_test.h"
+
+#define NDEV 6
+#define BAD 3
+
+struct qworld {
+	struct arm_smmu_device smmu;
+	struct sim_smmu *hw;
+	struct sim_dev sdev[NDEV];
+	struct pci_dev pdev[NDEV];
+	char names[NDEV][8];
+	struct arm_smmu_master *master[NDEV];
+	struct arm_smmu_domain *dom, *dom2, *dom_s2;
+};
+
+static void qworld_init(struct qworld *w, const char *strategy,
+			enum arm_smmu_quarantine_mode mode)
+{
+	const struct sim_smmu_config cfg = {
+		.ats = true,
+		.msi = true,
+		.cmdq_shift = 8,
+		.atc_timeout_ns = 20 * 1000,
+	};
+	unsigned int i;
+
+	memset(w, 0, sizeof(*w));
+	arm_smmu_quarantine_mode = mode;
+	w->smmu.atc_isolate_ops = arm_smmu_atc_isolate_ops_find(strategy);
+	assert_non_null(w->smmu.atc_isolate_ops);
+	assert_int_equal(sim_smmu_probe(&cfg, NDEV, &w->smmu, &w->hw), 0);
+	w->dom = arm_smmu_domain_alloc(&w->smmu, ARM_SMMU_DOMAIN_S1, 1, false);
+	w->dom2 = arm_smmu_domain_alloc(&w->smmu, ARM_SMMU_DOMAIN_S1, 2, false);
+	w->dom_s2 =
+		arm_smmu_domain_alloc(&w->smmu, ARM_SMMU_DOMAIN_S2, 3, false);
+	assert_false(IS_ERR(w->dom));
+	assert_false(IS_ERR(w->dom2));
+	for (i = 0; i < NDEV; i++) {
+		u32 sid = i;
+
+		sim_dev_init(&w->sdev[i], sid, 500);
+		assert_int_equal(sim_smmu_add_dev(w->hw, &w->sdev[i]), 0);
+		snprintf(w->names[i], sizeof(w->names[i]), "dev%u", i);
+		w->pdev[i].dev.init_name = w->names[i];
+		w->pdev[i].ats_cap = true;
+		w->master[i] = arm_smmu_probe_master(&w->smmu, &sid, 1, true);
+		assert_false(IS_ERR(w->master[i]));
+		arm_smmu_master_set_dev(w->master[i], &w->pdev[i].dev);
+		assert_int_equal(iommu_probe_device(&w->pdev[i].dev,
+						    &arm_smmu_ops,
+						    w->master[i]),
+				 0);
+		assert_int_equal(iommu_attach_device(&w->dom->domain,
+						     &w->pdev[i].dev),
+				 0);
+	}
+}
+
+static void qworld_fini(struct qworld *w)
+{
+	unsigned int i;
+
+	flush_scheduled_work();
+	for (i = 0; i < NDEV; i++) {
+		iommu_release_device(&w->pdev[i].dev);
+		arm_smmu_release_master(w->master[i]);
+	}
+	arm_smmu_domain_free(w->dom);
+	arm_smmu_domain_free(w->dom2);
+	arm_smmu_domain_free(w->dom_s2);
+	sim_smmu_remove(&w->smmu, w->hw);
+	arm_smmu_quarantine_mode = ARM_SMMU_QUARANTINE_FLAG;
+}
+
+static void inv(struct qworld *w, unsigned int rounds)
+{
+	while (rounds--)
+		arm_smmu_domain_inv_range(w->dom, 0x10000, 0x1000, 0x1000,
+					  true);
+}
+
+static bool ste_eats(struct qworld *w, unsigned int i)
+{
+	return FIELD_GET(STRTAB_STE_1_EATS,
+			 le64_to_cpu(READ_ONCE(w->smmu.strtab[i].data[1])));
+}
+
+static unsigned int num_broken(struct qworld *w)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < NDEV; i++)
+		n += READ_ONCE(w->master[i]->ats_broken);
+	return n;
+}
+
+/* Quarantine device BAD by a timeout; returns its ATC_INV count after */
+static u64 quarantine_bad(struct qworld *w)
+{
+	sim_dev_set_state(&w->sdev[BAD], SIM_DEV_UNRESPONSIVE, 0);
+	inv(w, 1);
+	flush_scheduled_work();
+	return READ_ONCE(w->sdev[BAD].atc_invs);
+}
+
+static void timeout_quarantines(const char *strategy,
+				enum arm_smmu_quarantine_mode mode)
+{
+	bool whole = !strcmp(strategy, "whole-batch");
+	struct qworld w;
+	u64 after, good_before;
+	unsigned int i;
+
+	qworld_init(&w, strategy, mode);
+	inv(&w, 3);
+	assert_int_equal(num_broken(&w), 0);
+	assert_true(ste_eats(&w, BAD));
+
+	after = quarantine_bad(&w);
+	printf("%s/%s: broken %u, isolation tests %ld\n", strategy,
+	       mode == ARM_SMMU_QUARANTINE_FLAG ? "flag" : "inv-type",
+	       num_broken(&w), atomic_long_read(&w.smmu.atc_isolation_tests));
+	assert_int_equal(atomic_long_read(&w.smmu.atc_isolations), 1);
+	assert_int_equal(num_broken(&w), whole ? NDEV : 1);
+	assert_true(w.master[BAD]->ats_broken);
+	assert_false(ste_eats(&w, BAD));
+	assert_true(iommu_device_blocked(&w.pdev[BAD].dev));
+	assert_false(w.pdev[BAD].ats_enabled);
+	for (i = 0; i < NDEV && !whole; i++)
+		if (i != BAD)
+			assert_true(ste_eats(&w, i) &&
+				    !iommu_device_blocked(&w.pdev[i].dev));
+
+	/* No spam: the quarantined device gets nothing, the others do */
+	good_before = READ_ONCE(w.sdev[0].atc_invs);
+	inv(&w, 20);
+	assert_int_equal(READ_ONCE(w.sdev[BAD].atc_invs), after);
+	if (!whole)
+		assert_int_equal(READ_ONCE(w.sdev[0].atc_invs),
+				 good_before + 20);
+	assert_int_equal(atomic_long_read(&w.smmu.atc_isolations), 1);
+	qworld_fini(&w);
+}
+
+static void test_timeout_quarantines(void **state)
+{
+	const struct arm_smmu_atc_isolate_ops *ops;
+
+	for (ops = arm_smmu_atc_isolate_ops; ops->name; ops++)
+		timeout_quarantines(ops->name, ARM_SMMU_QUARANTINE_FLAG);
+	timeout_quarantines("bisect", ARM_SMMU_QUARANTINE_INV_TYPE);
+	timeout_quarantines("linear", ARM_SMMU_QUARANTINE_INV_TYPE);
+}
+
+/* Before the core's worker blocks it, the INV_TYPE mode already skips it */
+static void test_inv_type_skips_before_block(void **state)
+{
+	struct qworld w;
+	struct arm_smmu_invs *invs;
+	u64 after;
+	size_t i;
+
+	qworld_init(&w, "linear", ARM_SMMU_QUARANTINE_INV_TYPE);
+	sim_dev_set_state(&w.sdev[BAD], SIM_DEV_UNRESPONSIVE, 0);
+	inv(&w, 1);
+	invs = rcu_dereference_protected(w.dom->invs, true);
+	for (i = 0; i < invs->num_invs; i++)
+		if (invs->inv[i].id == BAD && invs->inv[i].users &&
+		    arm_smmu_inv_is_ats(&invs->inv[i]))
+			assert_int_equal(invs->inv[i].type,
+					 INV_TYPE_ATS_BROKEN);
+	after = READ_ONCE(w.sdev[BAD].atc_invs);
+	inv(&w, 5);
+	assert_int_equal(READ_ONCE(w.sdev[BAD].atc_invs), after);
+	qworld_fini(&w);
+}
+
+static void test_reset_lifecycle(void **state)
+{
+	struct pci_dev *bad;
+	unsigned long warns;
+	struct qworld w;
+	u64 count;
+
+	qworld_init(&w, "bisect", ARM_SMMU_QUARANTINE_FLAG);
+	bad = &w.pdev[BAD];
+	quarantine_bad(&w);
+
+	/* Quarantined: attach refused */
+	assert_int_equal(iommu_attach_device(&w.dom2->domain, &bad->dev),
+			 -EBUSY);
+
+	/* A failed reset never unblocks */
+	assert_int_equal(pci_dev_reset_iommu_prepare(bad), 0);
+	pci_dev_reset_iommu_done(bad, false);
+	assert_true(iommu_device_blocked(&bad->dev));
+	assert_true(w.master[BAD]->ats_broken);
+	assert_int_equal(iommu_attach_device(&w.dom2->domain, &bad->dev),
+			 -EBUSY);
+
+	/* Nested: only the outermost successful done() unblocks */
+	assert_int_equal(pci_dev_reset_iommu_prepare(bad), 0);
+	assert_int_equal(pci_dev_reset_iommu_prepare(bad), 0);
+	sim_dev_set_state(&w.sdev[BAD], SIM_DEV_RESPONSIVE, 0);
+	pci_dev_reset_iommu_done(bad, true);
+	assert_true(iommu_device_blocked(&bad->dev));
+	assert_true(w.master[BAD]->ats_broken);
+	pci_dev_reset_iommu_done(bad, true);
+	assert_false(iommu_device_blocked(&bad->dev));
+
+	/* Restored: domain back, ATS on, invalidations reach it again */
+	assert_false(w.master[BAD]->ats_broken);
+	assert_ptr_equal(w.master[BAD]->domain, w.dom);
+	assert_true(w.master[BAD]->ats_enabled && bad->ats_enabled);
+	assert_true(ste_eats(&w, BAD));
+	count = READ_ONCE(w.sdev[BAD].atc_invs);
+	inv(&w, 2);
+	assert_int_equal(READ_ONCE(w.sdev[BAD].atc_invs), count + 2);
+
+	/* An attach during a reset is deferred to done() */
+	assert_int_equal(pci_dev_reset_iommu_prepare(&w.pdev[1]), 0);
+	assert_true(iommu_device_blocked(&w.pdev[1].dev));
+	assert_null(w.master[1]->domain);
+	assert_int_equal(iommu_attach_device(&w.dom2->domain, &w.pdev[1].dev),
+			 0);
+	assert_null(w.master[1]->domain);
+	pci_dev_reset_iommu_done(&w.pdev[1], true);
+	assert_ptr_equal(w.master[1]->domain, w.dom2);
+
+	/* done() without prepare() is a caller bug */
+	warns = khooks_warn_count();
+	pci_dev_reset_iommu_done(&w.pdev[2], true);
+	assert_int_equal(khooks_warn_count(), warns + 1);
+	khooks_warn_reset();
+	qworld_fini(&w);
+}
+
+/* While blocked for a reset, a resetting device sees no invalidation */
+static void test_prepare_fences_ats(void **state)
+{
+	struct qworld w;
+	u64 count;
+
+	qworld_init(&w, "linear", ARM_SMMU_QUARANTINE_FLAG);
+	assert_int_equal(pci_dev_reset_iommu_prepare(&w.pdev[BAD]), 0);
+	sim_dev_set_state(&w.sdev[BAD], SIM_DEV_RESETTING, 0);
+	count = READ_ONCE(w.sdev[BAD].atc_invs);
+	inv(&w, 10);
+	assert_int_equal(READ_ONCE(w.sdev[BAD].atc_invs), count);
+	assert_int_equal(atomic_long_read(&w.smmu.atc_isolations), 0);
+	sim_dev_set_state(&w.sdev[BAD], SIM_DEV_RESPONSIVE, 0);
+	pci_dev_reset_iommu_done(&w.pdev[BAD], true);
+	assert_true(ste_eats(&w, BAD));
+	assert_int_equal(num_broken(&w), 0);
+	qworld_fini(&w);
+}
+
+/* A DPC resets the link with no prepare: timeouts, isolation, quarantine */
+static void test_dpc(void **state)
+{
+	struct qworld w;
+
+	qworld_init(&w, "adaptive", ARM_SMMU_QUARANTINE_FLAG);
+	sim_dev_set_state(&w.sdev[BAD], SIM_DEV_SURPRISE_RESET, 0);
+	inv(&w, 4);
+	flush_scheduled_work();
+	assert_int_equal(num_broken(&w), 1);
+	assert_true(iommu_device_blocked(&w.pdev[BAD].dev));
+	assert_int_equal(atomic_long_read(&w.smmu.atc_isolations), 1);
+
+	/* Recovery: the DPC driver resets the device, and it comes back */
+	assert_int_equal(pci_dev_reset_iommu_prepare(&w.pdev[BAD]), 0);
+	sim_dev_set_state(&w.sdev[BAD], SIM_DEV_RESPONSIVE, 0);
+	pci_dev_reset_iommu_done(&w.pdev[BAD], true);
+	assert_int_equal(num_broken(&w), 0);
+	assert_true(ste_eats(&w, BAD));
+	qworld_fini(&w);
+}
+
+/* Seed 004: ATS that cannot be enabled leaves no trace and no warning */
+static void test_ats_enable_failure(void **state)
+{
+	struct arm_smmu_invs *invs;
+	unsigned long warns;
+	struct qworld w;
+	size_t i;
+
+	qworld_init(&w, "linear", ARM_SMMU_QUARANTINE_FLAG);
+	warns = khooks_warn_count();
+	iommu_detach_device(&w.dom->domain, &w.pdev[BAD].dev);
+	w.pdev[BAD].ats_enable_fails = true;
+	assert_int_equal(iommu_attach_device(&w.dom2->domain, &w.pdev[BAD].dev),
+			 0);
+	assert_false(w.master[BAD]->ats_enabled);
+	assert_false(ste_eats(&w, BAD));
+	invs = rcu_dereference_protected(w.dom2->invs, true);
+	for (i = 0; i < invs->num_invs; i++)
+		assert_false(invs->inv[i].users &&
+			     arm_smmu_inv_is_ats(&invs->inv[i]));
+	iommu_detach_device(&w.dom2->domain, &w.pdev[BAD].dev);
+	assert_int_equal(khooks_warn_count(), warns);
+	qworld_fini(&w);
+}
+
+struct race {
+	struct arm_smmu_master *master;
+	struct arm_smmu_domain *dom;
+	pthread_barrier_t *start;
+	pthread_t thread;
+};
+
+static void *race_quarantine(void *arg)
+{
+	struct race *r = arg;
+
+	rcu_register_thread();
+	pthread_barrier_wait(r->start);
+	arm_smmu_master_disable_ats(r->master);
+	rcu_unregister_thread();
+	return NULL;
+}
+
+static void *race_attach(void *arg)
+{
+	struct race *r = arg;
+
+	rcu_register_thread();
+	pthread_barrier_wait(r->start);
+	arm_smmu_attach_dev(r->master, r->dom, IOMMU_NO_PASID);
+	rcu_unregister_thread();
+	return NULL;
+}
+
+/* The STE a master should have: its domain's, without EATS if broken */
+static bool ste_as_expected(struct qworld *w, struct arm_smmu_master *m)
+{
+	struct arm_smmu_domain *d = m->domain;
+	struct arm_smmu_ste want;
+
+	arm_smmu_make_ste(&want, d->stage,
+			  d->stage == ARM_SMMU_DOMAIN_S1 ? d->asid : d->vmid,
+			  m->ats_enabled && !m->ats_broken);
+	return !memcmp(&want, &w->smmu.strtab[m->streams[0].id], sizeof(want));
+}
+
+/*
+ * A quarantine racing an attach of the same master (stage 2 to stage 1,
+ * whose STE qword 1 differs): afterwards the STE must be the attached
+ * domain's with EATS cleared.  Returns how many of @rounds did not end so
+ * (with @first: stops at the first).
+ */
+static unsigned int ste_race(bool bug, unsigned int rounds, bool first)
+{
+	struct arm_smmu_master *m;
+	pthread_barrier_t start;
+	struct race a, b;
+	struct qworld w;
+	unsigned int i, bad = 0;
+
+	qworld_init(&w, "linear", ARM_SMMU_QUARANTINE_FLAG);
+	/* A master without a device: nothing is reported to the core */
+	m = w.master[BAD];
+	iommu_detach_device(&w.dom->domain, &w.pdev[BAD].dev);
+	iommu_release_device(&w.pdev[BAD].dev);
+	m->dev = NULL;
+	arm_smmu_bug_ste_rmw_race = bug;
+	for (i = 0; i < rounds && !(first && bad); i++) {
+		WRITE_ONCE(m->ats_broken, false);
+		arm_smmu_attach_dev(m, w.dom_s2, IOMMU_NO_PASID);
+		pthread_barrier_init(&start, NULL, 2);
+		a = (struct race){ .master = m, .start = &start };
+		b = (struct race){ .master = m, .dom = w.dom, .start = &start };
+		assert_int_equal(pthread_create(&a.thread, NULL,
+						race_quarantine, &a),
+				 0);
+		assert_int_equal(
+			pthread_create(&b.thread, NULL, race_attach, &b), 0);
+		pthread_join(a.thread, NULL);
+		pthread_join(b.thread, NULL);
+		pthread_barrier_destroy(&start);
+		bad += !ste_as_expected(&w, m);
+	}
+	arm_smmu_bug_ste_rmw_race = false;
+	WRITE_ONCE(m->ats_broken, false);
+	arm_smmu_attach_dev_blocked(m);
+	assert_int_equal(iommu_probe_device(&w.pdev[BAD].dev, &arm_smmu_ops, m),
+			 0);
+	qworld_fini(&w);
+	return bad;
+}
+
+static void test_ste_rmw_race(void **state)
+{
+	unsigned int fixed = ste_race(false, 300, false);
+	unsigned int buggy = ste_race(true, 5000, true);
+
+	printf("STEs lost or wrong after the race: %u/300 with the STE lock; "
+	       "with the v2 read-modify-write: %s\n",
+	       fixed, buggy ? "reproduced" : "not reproduced in 5000 rounds");
+	assert_int_equal(fixed, 0);
+	assert_true(buggy > 0);
+}
+
+static int setup(void **state)
+{
+	khooks_printk_level(LOGLEVEL_ERR - 1);
+	rcu_register_thread();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	rcu_barrier();
+	rcu_unregister_thread();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_timeout_quarantines),
+		cmocka_unit_test(test_inv_type_skips_before_block),
+		cmocka_unit_test(test_reset_lifecycle),
+		cmocka_unit_test(test_prepare_fences_ats),
+		cmocka_unit_test(test_dpc),
+		cmocka_unit_test(test_ats_enable_failure),
+		cmocka_unit_test(test_ste_rmw_race),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

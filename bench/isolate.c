@@ -391,14 +391,16 @@ static int isolate_parse_ns(const char *opt, const char *s, u64 max, u64 *val)
 	return 0;
 }
 
-/* A comma-separated list of numbers or durations */
-static int isolate_parse_list(const char *opt, const char *s, bool durations,
-			      u64 min, u64 max, u64 *vals, unsigned int *num)
-{
-	char buf[1024], *tok, *save;
-	int ret;
+#define ISOLATE_LIST_BYTES 1024
 
-	if (strlen(s) >= sizeof(buf))
+/* Split a comma-separated list into at most ISOLATE_MAX_LIST items */
+static int isolate_split(const char *opt, const char *s,
+			 char buf[ISOLATE_LIST_BYTES],
+			 char *items[ISOLATE_MAX_LIST], unsigned int *num)
+{
+	char *tok, *save;
+
+	if (strlen(s) >= ISOLATE_LIST_BYTES)
 		return isolate_usage_error("%s: list too long", opt);
 	strcpy(buf, s);
 	*num = 0;
@@ -407,45 +409,48 @@ static int isolate_parse_list(const char *opt, const char *s, bool durations,
 		if (*num == ISOLATE_MAX_LIST)
 			return isolate_usage_error("%s: more than %d values",
 						   opt, ISOLATE_MAX_LIST);
-		ret = durations ? isolate_parse_ns(opt, tok, max, &vals[*num]) :
-				  isolate_parse_u64(opt, tok, min, max,
-						    &vals[*num]);
-		if (ret)
-			return ret;
-		if (durations && vals[*num] < min)
-			return isolate_usage_error("%s: '%s' is below %llu"
-						   " ns",
-						   opt, tok, min);
-		(*num)++;
+		items[(*num)++] = tok;
 	}
 	if (!*num)
 		return isolate_usage_error("%s: empty list", opt);
 	return 0;
 }
 
+/* A comma-separated list of numbers or durations */
+static int isolate_parse_list(const char *opt, const char *s, bool durations,
+			      u64 min, u64 max, u64 *vals, unsigned int *num)
+{
+	char buf[ISOLATE_LIST_BYTES], *items[ISOLATE_MAX_LIST];
+	unsigned int i;
+	int ret;
+
+	ret = isolate_split(opt, s, buf, items, num);
+	for (i = 0; !ret && i < *num; i++) {
+		ret = durations ?
+			      isolate_parse_ns(opt, items[i], max, &vals[i]) :
+			      isolate_parse_u64(opt, items[i], min, max,
+						&vals[i]);
+		if (!ret && durations && vals[i] < min)
+			ret = isolate_usage_error("%s: '%s' is below %llu ns",
+						  opt, items[i], min);
+	}
+	return ret;
+}
+
 static int isolate_parse_ops(const char *s, struct isolate_grid *grid)
 {
-	char buf[1024], *tok, *save;
+	char buf[ISOLATE_LIST_BYTES], *items[ISOLATE_MAX_LIST];
+	unsigned int i;
+	int ret;
 
-	if (strlen(s) >= sizeof(buf))
-		return isolate_usage_error("--strategies: list too long");
-	strcpy(buf, s);
-	grid->num_ops = 0;
-	for (tok = strtok_r(buf, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		const struct arm_smmu_atc_isolate_ops *ops =
-			arm_smmu_atc_isolate_ops_find(tok);
-
-		if (!ops)
-			return isolate_usage_error("unknown strategy '%s'",
-						   tok);
-		if (grid->num_ops == ISOLATE_MAX_LIST)
-			return isolate_usage_error("--strategies: too many");
-		grid->ops[grid->num_ops++] = ops;
+	ret = isolate_split("--strategies", s, buf, items, &grid->num_ops);
+	for (i = 0; !ret && i < grid->num_ops; i++) {
+		grid->ops[i] = arm_smmu_atc_isolate_ops_find(items[i]);
+		if (!grid->ops[i])
+			ret = isolate_usage_error("unknown strategy '%s'",
+						  items[i]);
 	}
-	if (!grid->num_ops)
-		return isolate_usage_error("--strategies: empty list");
-	return 0;
+	return ret;
 }
 
 static void isolate_help(FILE *f)

@@ -352,6 +352,27 @@ void arm_smmu_make_abort_ste(struct arm_smmu_ste *target)
 		FIELD_PREP(STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_ABORT));
 }
 
+/*
+ * STE writes and the surgical EATS clear serialise on @smmu->ste_lock; with
+ * the ste-rmw-race bug injected they do not, as in the v2 series.  Returns
+ * whether the lock was taken, for arm_smmu_ste_unlock().
+ */
+static bool arm_smmu_ste_lock(struct arm_smmu_device *smmu,
+			      unsigned long *flags)
+{
+	if (READ_ONCE(arm_smmu_bug_ste_rmw_race))
+		return false;
+	spin_lock_irqsave(&smmu->ste_lock, *flags);
+	return true;
+}
+
+static void arm_smmu_ste_unlock(struct arm_smmu_device *smmu, bool locked,
+				unsigned long flags)
+{
+	if (locked)
+		spin_unlock_irqrestore(&smmu->ste_lock, flags);
+}
+
 /**
  * arm_smmu_install_ste_for_dev() - write the STE of every stream of a master
  * @master: the master
@@ -370,12 +391,11 @@ void arm_smmu_install_ste_for_dev(struct arm_smmu_master *master,
 	struct arm_smmu_ste masked = *target;
 	unsigned long flags = 0;
 	unsigned int i, w;
+	bool locked;
 
-	if (!arm_smmu_bug_ste_rmw_race) {
-		spin_lock_irqsave(&smmu->ste_lock, flags);
-		if (READ_ONCE(master->ats_broken))
-			masked.data[1] &= cpu_to_le64(~STRTAB_STE_1_EATS);
-	}
+	locked = arm_smmu_ste_lock(smmu, &flags);
+	if (locked && READ_ONCE(master->ats_broken))
+		masked.data[1] &= cpu_to_le64(~STRTAB_STE_1_EATS);
 	target = &masked;
 
 	for (i = 0; i < master->num_streams; i++) {
@@ -397,9 +417,7 @@ void arm_smmu_install_ste_for_dev(struct arm_smmu_master *master,
 		WRITE_ONCE(ste->data[0], target->data[0]);
 		arm_smmu_cmdq_issue_cmd_with_sync(smmu, &cmd);
 	}
-
-	if (!arm_smmu_bug_ste_rmw_race)
-		spin_unlock_irqrestore(&smmu->ste_lock, flags);
+	arm_smmu_ste_unlock(smmu, locked, flags);
 }
 
 /**
@@ -548,21 +566,6 @@ void arm_smmu_master_set_dev(struct arm_smmu_master *master, struct device *dev)
 	master->dev = dev;
 }
 
-/**
- * arm_smmu_find_master() - the master of a stream ID
- * @smmu: the SMMU
- * @sid: the stream ID
- *
- * Return: the master, or NULL.
- */
-struct arm_smmu_master *arm_smmu_find_master(struct arm_smmu_device *smmu,
-					     u32 sid)
-{
-	if (sid >= smmu->num_sids)
-		return NULL;
-	return READ_ONCE(smmu->sid_masters[sid]);
-}
-
 /*
  * The surgical STE update of the v2 series: clear EATS in qword 1 so that
  * the SMMU rejects the device's translated requests.  Caller holds
@@ -580,7 +583,7 @@ static void arm_smmu_disable_eats_for_sid(struct arm_smmu_device *smmu, u32 sid)
 	};
 	__le64 val = READ_ONCE(step->data[1]);
 
-	if (arm_smmu_bug_ste_rmw_race)
+	if (READ_ONCE(arm_smmu_bug_ste_rmw_race))
 		udelay(50);
 	WRITE_ONCE(step->data[1], val & cpu_to_le64(~STRTAB_STE_1_EATS));
 	arm_smmu_cmdq_issue_cmd_with_sync(smmu, &cmd);
@@ -626,19 +629,17 @@ bool arm_smmu_master_disable_ats(struct arm_smmu_master *master)
 	struct arm_smmu_device *smmu = master->smmu;
 	unsigned long flags = 0;
 	unsigned int i;
+	bool locked;
 
-	if (!arm_smmu_bug_ste_rmw_race)
-		spin_lock_irqsave(&smmu->ste_lock, flags);
+	locked = arm_smmu_ste_lock(smmu, &flags);
 	if (READ_ONCE(master->ats_broken)) {
-		if (!arm_smmu_bug_ste_rmw_race)
-			spin_unlock_irqrestore(&smmu->ste_lock, flags);
+		arm_smmu_ste_unlock(smmu, locked, flags);
 		return false;
 	}
 	WRITE_ONCE(master->ats_broken, true);
 	for (i = 0; i < master->num_streams; i++)
 		arm_smmu_disable_eats_for_sid(smmu, master->streams[i].id);
-	if (!arm_smmu_bug_ste_rmw_race)
-		spin_unlock_irqrestore(&smmu->ste_lock, flags);
+	arm_smmu_ste_unlock(smmu, locked, flags);
 
 	if (arm_smmu_quarantine_mode == ARM_SMMU_QUARANTINE_INV_TYPE)
 		arm_smmu_master_break_invs(master);
@@ -658,11 +659,12 @@ bool arm_smmu_master_disable_ats(struct arm_smmu_master *master)
 void arm_smmu_reset_device_done(struct device *dev)
 {
 	struct arm_smmu_master *master = dev_iommu_priv_get(dev);
-	unsigned long flags;
+	unsigned long flags = 0;
+	bool locked;
 
-	spin_lock_irqsave(&master->smmu->ste_lock, flags);
+	locked = arm_smmu_ste_lock(master->smmu, &flags);
 	WRITE_ONCE(master->ats_broken, false);
-	spin_unlock_irqrestore(&master->smmu->ste_lock, flags);
+	arm_smmu_ste_unlock(master->smmu, locked, flags);
 }
 
 static int arm_smmu_attach_dev_paging(struct iommu_domain *domain,

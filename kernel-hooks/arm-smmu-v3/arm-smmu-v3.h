@@ -691,6 +691,15 @@ static inline void queue_read(u64 *dst, __le64 *src, size_t n_dwords)
 		dst[i] = le64_to_cpu(READ_ONCE(src[i]));
 }
 
+/* The master of a stream ID, or NULL (the driver's rb-tree of streams) */
+static inline struct arm_smmu_master *
+arm_smmu_find_master(struct arm_smmu_device *smmu, u32 sid)
+{
+	if (sid >= smmu->num_sids)
+		return NULL;
+	return READ_ONCE(smmu->sid_masters[sid]);
+}
+
 /* arm-smmu-v3.c */
 int arm_smmu_device_hw_probe(struct arm_smmu_device *smmu);
 int arm_smmu_device_init(struct arm_smmu_device *smmu, unsigned int num_sids);
@@ -716,8 +725,6 @@ void arm_smmu_install_ste_for_dev(struct arm_smmu_master *master,
 int arm_smmu_atc_inv_master(struct arm_smmu_master *master, ioasid_t ssid);
 void arm_smmu_master_set_dev(struct arm_smmu_master *master,
 			     struct device *dev);
-struct arm_smmu_master *arm_smmu_find_master(struct arm_smmu_device *smmu,
-					     u32 sid);
 bool arm_smmu_master_disable_ats(struct arm_smmu_master *master);
 void arm_smmu_reset_device_done(struct device *dev);
 extern const struct iommu_ops arm_smmu_ops;

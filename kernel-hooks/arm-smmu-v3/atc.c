@@ -334,6 +334,42 @@ arm_smmu_atc_expect_settle(struct arm_smmu_atc_model *model, u32 m, u32 j,
 	return e;
 }
 
+/* arm_smmu_atc_expected() on a @memo zeroed for this plan */
+static int __arm_smmu_atc_expected(enum arm_smmu_atc_plan plan,
+				   unsigned int num_sids,
+				   unsigned int num_faulty,
+				   const struct arm_smmu_atc_costs *costs,
+				   struct arm_smmu_atc_memo *memo,
+				   struct arm_smmu_atc_estimate *out)
+{
+	struct arm_smmu_atc_model model = {
+		.infer = plan == ARM_SMMU_ATC_PLAN_BISECT_CONFIRM,
+		.confirm = true,
+		.memo = memo,
+	};
+	struct arm_smmu_atc_expect e = {};
+
+	if (num_sids < 2 || num_faulty > num_sids ||
+	    num_faulty > ARM_SMMU_ATC_MODEL_MAX_FAULTS)
+		return -EINVAL;
+
+	if (plan == ARM_SMMU_ATC_PLAN_LINEAR) {
+		e.tests = (u64)num_sids << 32;
+		e.cmds = e.tests;
+		e.timeouts = (u64)num_faulty << 32;
+	} else {
+		e = arm_smmu_atc_expect_settle(&model, num_sids, num_faulty,
+					       false);
+	}
+
+	out->tests_q32 = e.tests;
+	out->timeouts_q32 = e.timeouts;
+	out->time_ns = mul_u64_u64_shr(e.tests, costs->sync_ns, 32) +
+		       mul_u64_u64_shr(e.cmds, costs->cmd_ns, 32) +
+		       mul_u64_u64_shr(e.timeouts, costs->timeout_ns, 32);
+	return 0;
+}
+
 /**
  * arm_smmu_atc_expected() - expected cost of a plan
  * @plan: enum arm_smmu_atc_plan
@@ -351,36 +387,16 @@ int arm_smmu_atc_expected(enum arm_smmu_atc_plan plan, unsigned int num_sids,
 			  const struct arm_smmu_atc_costs *costs,
 			  struct arm_smmu_atc_estimate *out)
 {
-	struct arm_smmu_atc_model model = {
-		.infer = plan == ARM_SMMU_ATC_PLAN_BISECT_CONFIRM,
-		.confirm = true,
-	};
-	struct arm_smmu_atc_expect e = {};
+	struct arm_smmu_atc_memo *memo;
+	int ret;
 
-	if (num_sids < 2 || num_faulty > num_sids ||
-	    num_faulty > ARM_SMMU_ATC_MODEL_MAX_FAULTS)
-		return -EINVAL;
-
-	if (plan == ARM_SMMU_ATC_PLAN_LINEAR) {
-		e.tests = (u64)num_sids << 32;
-		e.cmds = e.tests;
-		e.timeouts = (u64)num_faulty << 32;
-	} else {
-		model.memo = kcalloc(ARM_SMMU_ATC_MEMO_SIZE,
-				     sizeof(*model.memo), GFP_ATOMIC);
-		if (!model.memo)
-			return -ENOMEM;
-		e = arm_smmu_atc_expect_settle(&model, num_sids, num_faulty,
-					       false);
-		kfree(model.memo);
-	}
-
-	out->tests_q32 = e.tests;
-	out->timeouts_q32 = e.timeouts;
-	out->time_ns = mul_u64_u64_shr(e.tests, costs->sync_ns, 32) +
-		       mul_u64_u64_shr(e.cmds, costs->cmd_ns, 32) +
-		       mul_u64_u64_shr(e.timeouts, costs->timeout_ns, 32);
-	return 0;
+	memo = kcalloc(ARM_SMMU_ATC_MEMO_SIZE, sizeof(*memo), GFP_ATOMIC);
+	if (!memo)
+		return -ENOMEM;
+	ret = __arm_smmu_atc_expected(plan, num_sids, num_faulty, costs, memo,
+				      out);
+	kfree(memo);
+	return ret;
 }
 
 static void arm_smmu_atc_stats_costs(const struct arm_smmu_atc_stats *stats,
@@ -425,6 +441,7 @@ arm_smmu_atc_adaptive_plan(const struct arm_smmu_atc_stats *stats,
 	enum arm_smmu_atc_plan best = ARM_SMMU_ATC_PLAN_LINEAR;
 	u64 best_ns = U64_MAX, cleared = 0, faulty;
 	struct arm_smmu_atc_costs costs;
+	struct arm_smmu_atc_memo *memo;
 	unsigned int i;
 
 	arm_smmu_atc_stats_costs(stats, &costs);
@@ -437,16 +454,21 @@ arm_smmu_atc_adaptive_plan(const struct arm_smmu_atc_stats *stats,
 				 min(num_sids, ARM_SMMU_ATC_MODEL_MAX_FAULTS));
 	}
 
+	/* Without memory for the model, the plan of the v2 series */
+	memo = kmalloc_array(ARM_SMMU_ATC_MEMO_SIZE, sizeof(*memo), GFP_ATOMIC);
+	if (!memo)
+		return ARM_SMMU_ATC_PLAN_LINEAR;
+
 	for (i = 0; i < ARRAY_SIZE(plans); i++) {
 		struct arm_smmu_atc_estimate with, without = {};
 		u64 ns;
 
-		if (arm_smmu_atc_expected(plans[i], num_sids, faulty, &costs,
-					  &with))
-			return ARM_SMMU_ATC_PLAN_LINEAR;
-		if (cleared && arm_smmu_atc_expected(plans[i], num_sids, 0,
-						     &costs, &without))
-			return ARM_SMMU_ATC_PLAN_LINEAR;
+		memset(memo, 0, ARM_SMMU_ATC_MEMO_SIZE * sizeof(*memo));
+		__arm_smmu_atc_expected(plans[i], num_sids, faulty, &costs,
+					memo, &with);
+		if (cleared)
+			__arm_smmu_atc_expected(plans[i], num_sids, 0, &costs,
+						memo, &without);
 		ns = ((Q16_ONE - cleared) * with.time_ns +
 		      cleared * without.time_ns) >>
 		     16;
@@ -455,6 +477,7 @@ arm_smmu_atc_adaptive_plan(const struct arm_smmu_atc_stats *stats,
 			best = plans[i];
 		}
 	}
+	kfree(memo);
 	return best;
 }
 
@@ -614,9 +637,9 @@ void arm_smmu_cmdq_batch_retry(struct arm_smmu_device *smmu,
 
 	atomic_long_inc(&smmu->atc_isolations);
 	atomic_long_add(iso.num_tests, &smmu->atc_isolation_tests);
-	for_each_set_bit(i, broken, iso.num_sids) {
+	for (i = 0; i < iso.num_sids; i++) {
 		master = arm_smmu_find_master(smmu, sids[i]);
-		if (master)
+		if (test_bit(i, broken) && master)
 			arm_smmu_master_disable_ats(master);
 	}
 }

@@ -522,22 +522,6 @@ static void arm_smmu_inv_batch_submit(struct arm_smmu_device *smmu,
 		arm_smmu_cmdq_batch_retry(smmu, cmds);
 }
 
-/*
- * Every batch of ATC invalidations carries its own CMD_SYNC, so that a
- * timeout is pinned to one batch and one issuer: a full batch is submitted
- * with its sync, not flushed without one.
- */
-static void arm_smmu_inv_batch_add_ats(struct arm_smmu_device *smmu,
-				       struct arm_smmu_cmdq_batch *cmds,
-				       struct arm_smmu_cmdq_ent *cmd)
-{
-	if (cmds->num == CMDQ_BATCH_ENTRIES) {
-		arm_smmu_inv_batch_submit(smmu, cmds);
-		arm_smmu_cmdq_batch_init(smmu, cmds, cmd);
-	}
-	arm_smmu_cmdq_batch_add(smmu, cmds, cmd);
-}
-
 static void __arm_smmu_domain_inv_range(struct arm_smmu_invs *invs,
 					unsigned long iova, size_t size,
 					unsigned int granule, bool leaf)
@@ -555,12 +539,15 @@ static void __arm_smmu_domain_inv_range(struct arm_smmu_invs *invs,
 			.opcode = cur->size_opcode,
 		};
 		struct arm_smmu_inv *next;
+		u8 type;
 
 		/* The first command of a batch picks the command queue */
 		if (!cmds.num)
 			arm_smmu_cmdq_batch_init(smmu, &cmds, &cmd);
 
-		switch (READ_ONCE(cur->type)) {
+		/* Retyped concurrently by a quarantine: read once */
+		type = READ_ONCE(cur->type);
+		switch (type) {
 		case INV_TYPE_S1_ASID:
 			cmd.tlbi.asid = cur->id;
 			cmd.tlbi.leaf = leaf;
@@ -581,18 +568,27 @@ static void __arm_smmu_domain_inv_range(struct arm_smmu_invs *invs,
 			arm_smmu_cmdq_batch_add(smmu, &cmds, &cmd);
 			break;
 		case INV_TYPE_ATS:
-			if (arm_smmu_inv_ats_broken(cur, INV_TYPE_ATS))
-				break;
-			arm_smmu_atc_inv_to_cmd(cur->ssid, iova, size, &cmd);
-			cmd.atc.sid = cur->id;
-			arm_smmu_inv_batch_add_ats(smmu, &cmds, &cmd);
-			break;
 		case INV_TYPE_ATS_FULL:
-			if (arm_smmu_inv_ats_broken(cur, INV_TYPE_ATS_FULL))
+			if (arm_smmu_inv_ats_broken(cur, type))
 				break;
-			arm_smmu_atc_inv_to_cmd(IOMMU_NO_PASID, 0, 0, &cmd);
+			if (type == INV_TYPE_ATS)
+				arm_smmu_atc_inv_to_cmd(cur->ssid, iova, size,
+							&cmd);
+			else
+				arm_smmu_atc_inv_to_cmd(IOMMU_NO_PASID, 0, 0,
+							&cmd);
 			cmd.atc.sid = cur->id;
-			arm_smmu_inv_batch_add_ats(smmu, &cmds, &cmd);
+			/*
+			 * Every batch of ATC invalidations carries its own
+			 * CMD_SYNC, so that a timeout is pinned to one batch
+			 * of one issuer: a full one is submitted, not flushed
+			 * without a sync.
+			 */
+			if (cmds.num == CMDQ_BATCH_ENTRIES) {
+				arm_smmu_inv_batch_submit(smmu, &cmds);
+				arm_smmu_cmdq_batch_init(smmu, &cmds, &cmd);
+			}
+			arm_smmu_cmdq_batch_add(smmu, &cmds, &cmd);
 			break;
 		case INV_TYPE_ATS_BROKEN:
 			/* Quarantined (ARM_SMMU_QUARANTINE_INV_TYPE) */

@@ -6,7 +6,22 @@
 #include <time.h>
 #include <sim/cmd.h>
 
+#include <linux/rcupdate.h>
+
 #include "unit/khooks_test.h"
+
+int test_rcu_setup(void **state)
+{
+	rcu_register_thread();
+	return 0;
+}
+
+int test_rcu_teardown(void **state)
+{
+	rcu_barrier();
+	rcu_unregister_thread();
+	return 0;
+}
 
 unsigned long test_seed(const char *test)
 {

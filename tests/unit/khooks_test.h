@@ -21,6 +21,13 @@
  * Printed as "seed=N (ATCBENCH_SEED=N to reproduce)".
  */
 unsigned long test_seed(const char *test);
+/*
+ * cmocka group set-up and tear-down for tests that run kernel-form code on
+ * their main thread: it becomes an RCU reader; tear-down waits for pending
+ * callbacks.
+ */
+int test_rcu_setup(void **state);
+int test_rcu_teardown(void **state);
 /* xorshift64*: a small deterministic generator */
 u64 test_rand(u64 *state);
 

@@ -111,6 +111,19 @@ static unsigned int num_broken(struct qworld *w)
 	return n;
 }
 
+/* Live entries of type @type for @sid in @dom's array */
+static unsigned int ats_entries(struct arm_smmu_domain *dom, u32 sid, u8 type)
+{
+	struct arm_smmu_invs *invs = rcu_dereference_protected(dom->invs, true);
+	unsigned int n = 0;
+	size_t i;
+
+	for (i = 0; i < invs->num_invs; i++)
+		n += invs->inv[i].users && invs->inv[i].id == sid &&
+		     invs->inv[i].type == type;
+	return n;
+}
+
 /* Quarantine device BAD by a timeout; returns its ATC_INV count after */
 static u64 quarantine_bad(struct qworld *w)
 {
@@ -172,23 +185,23 @@ static void test_timeout_quarantines(void **state)
 /* Before the core's worker blocks it, the INV_TYPE mode already skips it */
 static void test_inv_type_skips_before_block(void **state)
 {
+	struct iommu_group *group;
 	struct qworld w;
-	struct arm_smmu_invs *invs;
 	u64 after;
-	size_t i;
 
 	qworld_init(&w, "linear", ARM_SMMU_QUARANTINE_INV_TYPE);
+	assert_int_equal(ats_entries(w.dom, BAD, INV_TYPE_ATS), 1);
+	/* Hold the group, so that the broken worker cannot block it yet */
+	group = w.pdev[BAD].dev.iommu_group;
+	mutex_lock(&group->mutex);
 	sim_dev_set_state(&w.sdev[BAD], SIM_DEV_UNRESPONSIVE, 0);
 	inv(&w, 1);
-	invs = rcu_dereference_protected(w.dom->invs, true);
-	for (i = 0; i < invs->num_invs; i++)
-		if (invs->inv[i].id == BAD && invs->inv[i].users &&
-		    arm_smmu_inv_is_ats(&invs->inv[i]))
-			assert_int_equal(invs->inv[i].type,
-					 INV_TYPE_ATS_BROKEN);
+	assert_int_equal(ats_entries(w.dom, BAD, INV_TYPE_ATS), 0);
+	assert_int_equal(ats_entries(w.dom, BAD, INV_TYPE_ATS_BROKEN), 1);
 	after = READ_ONCE(w.sdev[BAD].atc_invs);
 	inv(&w, 5);
 	assert_int_equal(READ_ONCE(w.sdev[BAD].atc_invs), after);
+	mutex_unlock(&group->mutex);
 	qworld_fini(&w);
 }
 
@@ -297,10 +310,8 @@ static void test_dpc(void **state)
 /* Seed 004: ATS that cannot be enabled leaves no trace and no warning */
 static void test_ats_enable_failure(void **state)
 {
-	struct arm_smmu_invs *invs;
 	unsigned long warns;
 	struct qworld w;
-	size_t i;
 
 	qworld_init(&w, "linear", ARM_SMMU_QUARANTINE_FLAG);
 	warns = khooks_warn_count();
@@ -310,10 +321,9 @@ static void test_ats_enable_failure(void **state)
 			 0);
 	assert_false(w.master[BAD]->ats_enabled);
 	assert_false(ste_eats(&w, BAD));
-	invs = rcu_dereference_protected(w.dom2->invs, true);
-	for (i = 0; i < invs->num_invs; i++)
-		assert_false(invs->inv[i].users &&
-			     arm_smmu_inv_is_ats(&invs->inv[i]));
+	assert_int_equal(ats_entries(w.dom2, BAD, INV_TYPE_ATS), 0);
+	/* ... while the other devices still have theirs */
+	assert_int_equal(ats_entries(w.dom, 0, INV_TYPE_ATS), 1);
 	iommu_detach_device(&w.dom2->domain, &w.pdev[BAD].dev);
 	assert_int_equal(khooks_warn_count(), warns);
 	qworld_fini(&w);
@@ -420,16 +430,9 @@ static void test_ste_rmw_race(void **state)
 
 static int setup(void **state)
 {
+	/* The driver's and core's quarantine messages are expected here */
 	khooks_printk_level(LOGLEVEL_ERR - 1);
-	rcu_register_thread();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	rcu_barrier();
-	rcu_unregister_thread();
-	return 0;
+	return test_rcu_setup(state);
 }
 
 int main(void)
@@ -444,5 +447,5 @@ int main(void)
 		cmocka_unit_test(test_ste_rmw_race),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, test_rcu_teardown);
 }

@@ -302,19 +302,6 @@ static void test_attach_sequence(void **state)
 	assert_int_equal(khooks_warn_count(), 0);
 }
 
-static int setup(void **state)
-{
-	rcu_register_thread();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	rcu_barrier();
-	rcu_unregister_thread();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -330,5 +317,5 @@ int main(void)
 		cmocka_unit_test(test_attach_sequence),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, test_rcu_setup, test_rcu_teardown);
 }

@@ -20,11 +20,6 @@ struct pci_dev {
 
 #define to_pci_dev(d) container_of(d, struct pci_dev, dev)
 
-static inline bool pci_ats_supported(struct pci_dev *pdev)
-{
-	return pdev->ats_cap;
-}
-
 static inline int pci_enable_ats(struct pci_dev *pdev, int ps)
 {
 	if (!pdev->ats_cap || pdev->ats_enable_fails)

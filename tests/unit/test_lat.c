@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The latency histogram: percentiles against the exact percentiles of known
+ * samples (relative error within the precision), merging equals recording
+ * into one histogram, bucket boundaries, overflow, and the .hgrm and JSON
+ * outputs.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <lat.h>
+
+#include "unit/khooks_test.h"
+
+#define NSAMPLES 200000
+
+static u64 seed;
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Log-uniform values from 1 ns to about 10 s, with a cluster of repeats */
+static void samples(u64 *v, size_t n, u64 *rng)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		double e = (double)(test_rand(rng) % 1000000) / 1000000.0;
+
+		v[i] = (i % 7 == 0) ? 1500 : (u64)exp(e * log(1e10)) + 1;
+	}
+}
+
+static void test_percentiles_exact(void **state)
+{
+	static const double ps[] = {
+		0, 1, 50, 90, 99, 99.9, 99.99, 99.999, 100
+	};
+	u64 *v = malloc(NSAMPLES * sizeof(*v));
+	u64 rng = seed;
+	unsigned int d, k;
+
+	assert_non_null(v);
+	samples(v, NSAMPLES, &rng);
+	for (d = LAT_MIN_DIGITS; d <= LAT_MAX_DIGITS; d++) {
+		struct lat_hist *h;
+		double tol = pow(10, -(double)d);
+		size_t i;
+
+		assert_int_equal(lat_create(d, &h), 0);
+		for (i = 0; i < NSAMPLES; i++)
+			lat_record(h, v[i]);
+		qsort(v, NSAMPLES, sizeof(*v), cmp_u64);
+		for (k = 0; k < sizeof(ps) / sizeof(ps[0]); k++) {
+			size_t rank = (size_t)ceil(ps[k] / 100.0 * NSAMPLES);
+			u64 exact = v[rank ? rank - 1 : 0];
+			u64 got = lat_percentile(h, ps[k]);
+
+			if (fabs((double)got - (double)exact) > tol * exact) {
+				fprintf(stderr,
+					"digits %u p%g: %llu vs exact %llu\n",
+					d, ps[k], got, exact);
+				fail();
+			}
+		}
+		assert_int_equal(h->count, NSAMPLES);
+		assert_int_equal(h->min, v[0]);
+		assert_int_equal(h->max, v[NSAMPLES - 1]);
+		lat_destroy(h);
+		samples(v, NSAMPLES, &rng);
+	}
+	free(v);
+}
+
+static void test_merge_equals_one(void **state)
+{
+	struct lat_hist *a, *b, *one;
+	u64 rng = seed ^ 0x5555;
+	unsigned int i;
+
+	assert_int_equal(lat_create(3, &a), 0);
+	assert_int_equal(lat_create(3, &b), 0);
+	assert_int_equal(lat_create(3, &one), 0);
+	for (i = 0; i < NSAMPLES; i++) {
+		u64 x = test_rand(&rng) % (1ULL << (test_rand(&rng) % 40));
+
+		lat_record(test_rand(&rng) & 1 ? a : b, x);
+		lat_record(one, x);
+	}
+	assert_int_equal(lat_merge(a, b), 0);
+	assert_int_equal(a->count, one->count);
+	assert_int_equal(a->overflow, one->overflow);
+	assert_int_equal(a->sum, one->sum);
+	assert_int_equal(a->min, one->min);
+	assert_int_equal(a->max, one->max);
+	assert_memory_equal(a->counts, one->counts,
+			    one->counts_len * sizeof(one->counts[0]));
+	assert_true(one->overflow > 0);
+	lat_destroy(b);
+	assert_int_equal(lat_create(2, &b), 0);
+	assert_int_equal(lat_merge(a, b), -EINVAL);
+	lat_destroy(a);
+	lat_destroy(b);
+	lat_destroy(one);
+}
+
+/* Every value lies in its counter's bounds; counters tile the range */
+static void test_buckets(void **state)
+{
+	struct lat_hist *h;
+	u32 i;
+
+	assert_int_equal(lat_create(3, &h), 0);
+	assert_int_equal(1u << h->sub_shift, 2048);
+	assert_int_equal(lat_lowest(h, 0), 0);
+	for (i = 0; i + 1 < h->counts_len; i++) {
+		u64 lo = lat_lowest(h, i), hi = lat_highest(h, i);
+
+		assert_int_equal(lat_lowest(h, i + 1), hi + 1);
+		assert_int_equal(lat_index(h, lo), i);
+		assert_int_equal(lat_index(h, hi), i);
+		/* The relative width is within the precision */
+		assert_true(lo < 2048 || (hi - lo + 1) * 1000 <= lo);
+	}
+	assert_int_equal(lat_highest(h, h->counts_len - 1), LAT_MAX_NS);
+	assert_int_equal(lat_create(0, &h), -EINVAL);
+	assert_int_equal(lat_create(LAT_MAX_DIGITS + 1, &h), -EINVAL);
+	lat_destroy(h);
+}
+
+static void test_overflow(void **state)
+{
+	struct lat_hist *h;
+
+	assert_int_equal(lat_create(2, &h), 0);
+	assert_int_equal(lat_percentile(h, 50), 0);
+	lat_record(h, 10);
+	lat_record(h, LAT_MAX_NS + 1);
+	lat_record(h, 200ULL * 1000000000ULL);
+	assert_int_equal(h->count, 3);
+	assert_int_equal(h->overflow, 2);
+	assert_int_equal(lat_percentile(h, 30), 10);
+	assert_int_equal(lat_percentile(h, 50), 200ULL * 1000000000ULL);
+	assert_int_equal(lat_percentile(h, 100), 200ULL * 1000000000ULL);
+	lat_destroy(h);
+}
+
+/* The .hgrm rows: increasing values and counts, 1/(1-p), the inf row */
+static void test_hgrm(void **state)
+{
+	char *buf = NULL, *line, *save;
+	double last_v = -1, last_p = -1;
+	unsigned int rows = 0, infs = 0;
+	struct lat_hist *h;
+	size_t len = 0;
+	u64 i, last_c = 0;
+	FILE *f;
+
+	assert_int_equal(lat_create(3, &h), 0);
+	for (i = 1; i <= 100000; i++)
+		lat_record(h, i * 10);
+	f = open_memstream(&buf, &len);
+	assert_int_equal(lat_write_hgrm(h, f), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "1/(1-Percentile)"));
+	assert_non_null(strstr(buf, "Total count    =       100000"));
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		double v, p;
+		unsigned long long c;
+		char inv[32];
+
+		if (sscanf(line, "%lf %lf %llu %31s", &v, &p, &c, inv) != 4)
+			continue;
+		assert_true(v >= last_v && p > last_p && c >= last_c);
+		if (!strcmp(inv, "inf")) {
+			infs++;
+			assert_true(p == 1.0 && v == 1000.0 && c == 100000);
+		} else {
+			assert_true(fabs(atof(inv) - 1 / (1 - p)) <
+				    0.01 * atof(inv));
+		}
+		last_v = v, last_p = p, last_c = c, rows++;
+	}
+	assert_int_equal(infs, 1);
+	assert_true(rows > 50 && rows < 400);
+	free(buf);
+
+	f = open_memstream(&buf, &len);
+	assert_int_equal(lat_write_json(h, f, true), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "\"count\": 100000"));
+	assert_non_null(strstr(buf, "\"p50\": 500"));
+	assert_non_null(strstr(buf, "\"bins\": [[10, 1], "));
+	free(buf);
+	lat_destroy(h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_percentiles_exact),
+		cmocka_unit_test(test_merge_equals_one),
+		cmocka_unit_test(test_buckets),
+		cmocka_unit_test(test_overflow),
+		cmocka_unit_test(test_hgrm),
+	};
+
+	seed = test_seed("test_lat");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

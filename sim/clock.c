@@ -9,6 +9,8 @@
 #include <linux/ktime.h>
 #include <asm/barrier.h>
 
+#include <linux/sched/clock.h>
+
 #include "clock.h"
 
 struct sim_clock_poller {
@@ -209,6 +211,11 @@ void sim_clock_del_poller(sim_clock_poll_fn fn, void *arg)
 }
 
 /* The kernel's view */
+u64 local_clock(void)
+{
+	return sim_clock_now_ns();
+}
+
 ktime_t ktime_get(void)
 {
 	sim_clock_poll();

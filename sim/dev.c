@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* sim_dev: simulated ATS endpoints (see dev.h) */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/kernel.h>
 
@@ -20,6 +21,44 @@ void sim_dev_init(struct sim_dev *dev, u32 sid, u64 latency_ns)
 	dev->sid = sid;
 	dev->latency_ns = latency_ns;
 	dev->state = SIM_DEV_RESPONSIVE;
+	spin_lock_init(&dev->atc_lock);
+}
+
+int sim_dev_atc_alloc(struct sim_dev *dev, unsigned int pages)
+{
+	if (!pages || pages > SIM_DEV_MAX_ATC_PAGES)
+		return -EINVAL;
+	dev->atc = calloc(pages, sizeof(*dev->atc));
+	if (!dev->atc)
+		return -ENOMEM;
+	dev->atc_pages = pages;
+	return 0;
+}
+
+void sim_dev_atc_free(struct sim_dev *dev)
+{
+	free(dev->atc);
+	dev->atc = NULL;
+	dev->atc_pages = 0;
+}
+
+void sim_dev_atc_invalidate(struct sim_dev *dev, u64 first, u64 num)
+{
+	u64 i, end;
+
+	if (!dev->atc || first >= dev->atc_pages)
+		return;
+	end = num > dev->atc_pages - first ? dev->atc_pages : first + num;
+	spin_lock(&dev->atc_lock);
+	for (i = first; i < end; i++)
+		__atomic_store_n(&dev->atc[i], 0, __ATOMIC_RELAXED);
+	spin_unlock(&dev->atc_lock);
+}
+
+void sim_dev_reset(struct sim_dev *dev)
+{
+	sim_dev_atc_invalidate(dev, 0, dev->atc_pages);
+	__atomic_fetch_add(&dev->resets, 1, __ATOMIC_RELEASE);
 }
 
 void sim_dev_set_state(struct sim_dev *dev, enum sim_dev_state state,

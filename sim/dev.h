@@ -9,13 +9,22 @@
  *   resetting       ignores invalidations, as PCIe allows during a reset
  *   surprise-reset  link down without warning (DPC): never answers
  *
+ * The ATC (optional, for the correctness oracle): one entry per 4 KiB page
+ * of the IOVA window, 0 when empty, else what sim_oracle_translate() cached
+ * there.  An answered ATC_INV empties the pages of its range; a successful
+ * reset (sim_dev_reset()) empties it all.
+ *
  * Synchronisation: the state and delays are __atomic, so a fault plan or a
  * test may change them while the SMMU consults them; counters are relaxed
- * atomics.
+ * atomics.  ATC fills and invalidations hold @atc_lock, so a translation
+ * completes either before an invalidation (which then removes it) or after
+ * it (and sees the page table it invalidated for), as ATS orders them;
+ * entries are __atomic, so the oracle reads them without the lock.
  */
 #ifndef SIM_DEV_H
 #define SIM_DEV_H
 
+#include <linux/spinlock.h>
 #include <linux/types.h>
 
 #define SIM_DEV_NEVER U64_MAX
@@ -37,7 +46,13 @@ struct sim_dev {
 	u64 slow_delay_ns;
 	u64 atc_invs; /* ATC_INVs received */
 	u64 atc_invs_dropped; /* not answered */
+	spinlock_t atc_lock;
+	u64 *atc;
+	unsigned int atc_pages;
+	u64 resets; /* successful resets */
 };
+
+#define SIM_DEV_MAX_ATC_PAGES (1u << 20)
 
 void sim_dev_init(struct sim_dev *dev, u32 sid, u64 latency_ns);
 void sim_dev_set_state(struct sim_dev *dev, enum sim_dev_state state,
@@ -46,6 +61,14 @@ enum sim_dev_state sim_dev_state(const struct sim_dev *dev);
 const char *sim_dev_state_name(enum sim_dev_state state);
 /* Parse a state name; -EINVAL if unknown */
 int sim_dev_parse_state(const char *name, enum sim_dev_state *state);
+
+/* Give the device an ATC of @pages pages: -EINVAL, -ENOMEM */
+int sim_dev_atc_alloc(struct sim_dev *dev, unsigned int pages);
+void sim_dev_atc_free(struct sim_dev *dev);
+/* The ATC answers an invalidation of [@first, @first + @num) pages */
+void sim_dev_atc_invalidate(struct sim_dev *dev, u64 first, u64 num);
+/* A successful reset: the ATC is empty */
+void sim_dev_reset(struct sim_dev *dev);
 
 /*
  * The device receives an ATC_INV at @now_ns; @drop forces no answer (a

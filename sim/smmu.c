@@ -98,6 +98,14 @@ static void sim_smmu_atc_inv(struct sim_smmu *smmu, const u64 *cmd, u64 now)
 	}
 	drop = smmu->plan && sim_fault_drop(smmu->plan, sid, now);
 	answer = sim_dev_atc_inv(dev, now, drop);
+	if (answer <= deadline && dev->atc) {
+		u64 size = FIELD_GET(CMDQ_ATC_1_SIZE, cmd[1]);
+
+		sim_dev_atc_invalidate(dev,
+				       (cmd[1] & CMDQ_ATC_1_ADDR_MASK) >> 12,
+				       size >= ATC_INV_SIZE_ALL ? U64_MAX :
+								  1ULL << size);
+	}
 	if (answer > deadline) {
 		smmu->batch_failed = true;
 		smmu->batch_fail = max(smmu->batch_fail, deadline);

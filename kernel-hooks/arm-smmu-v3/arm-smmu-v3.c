@@ -15,6 +15,7 @@
 #include <linux/sort.h>
 #include <linux/string.h>
 #include <asm/barrier.h>
+#include <trace/events/arm_smmu_v3.h>
 
 #include "arm-smmu-v3.h"
 
@@ -23,6 +24,7 @@ DEFINE_MUTEX(arm_smmu_asid_lock);
 
 enum arm_smmu_quarantine_mode arm_smmu_quarantine_mode;
 bool arm_smmu_bug_ste_rmw_race;
+bool arm_smmu_bug_install_invs_after_ste;
 
 /**
  * arm_smmu_device_hw_probe() - read the SMMU's ID registers
@@ -494,6 +496,7 @@ int arm_smmu_attach_dev(struct arm_smmu_master *master,
 			       !READ_ONCE(master->ats_broken),
 	};
 	struct arm_smmu_ste target;
+	bool bug;
 	int ret;
 
 	if (smmu_domain->smmu != master->smmu)
@@ -520,13 +523,20 @@ int arm_smmu_attach_dev(struct arm_smmu_master *master,
 		return ret;
 	}
 
-	arm_smmu_install_new_domain_invs(&state);
+	bug = READ_ONCE(arm_smmu_bug_install_invs_after_ste);
+	if (!bug)
+		arm_smmu_install_new_domain_invs(&state);
 	arm_smmu_make_ste(&target, smmu_domain->stage,
 			  smmu_domain->stage == ARM_SMMU_DOMAIN_S1 ?
 				  smmu_domain->asid :
 				  smmu_domain->vmid,
 			  state.ats_enabled);
 	arm_smmu_install_ste_for_dev(master, &target);
+	if (bug) {
+		/* Translations of the new domain are cached, not invalidated */
+		udelay(20);
+		arm_smmu_install_new_domain_invs(&state);
+	}
 	arm_smmu_attach_commit(&state);
 	mutex_unlock(&arm_smmu_asid_lock);
 	return 0;
@@ -640,6 +650,8 @@ bool arm_smmu_master_disable_ats(struct arm_smmu_master *master)
 	for (i = 0; i < master->num_streams; i++)
 		arm_smmu_disable_eats_for_sid(smmu, master->streams[i].id);
 	arm_smmu_ste_unlock(smmu, locked, flags);
+	for (i = 0; i < master->num_streams; i++)
+		trace_arm_smmu_master_quarantine(master->streams[i].id);
 
 	if (arm_smmu_quarantine_mode == ARM_SMMU_QUARANTINE_INV_TYPE)
 		arm_smmu_master_break_invs(master);

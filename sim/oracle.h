@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sim_oracle: the correctness oracle of the stress runs (DESIGN.md).
+ *
+ * Each page of each domain has a generation: even when unmapped, odd when
+ * mapped; map and unmap bump it.  A translation request of a device, served
+ * while its STE allows translated requests (valid, translating, EATS) and
+ * the page is mapped, caches the page's (domain, generation) in the
+ * device's ATC (sim_dev).  When the invalidation of an unmap returns, the
+ * mapper records the page's generation as completed; from then on,
+ *
+ *   a device whose STE allows translated requests and whose ATC holds an
+ *   entry of that domain and page older than the completed generation
+ *
+ * is a violation (a stale translation).  So is lifting a quarantine (the
+ * device allowed translated requests again) without a successful device
+ * reset, which empties its ATC, since the quarantine began.
+ *
+ * Synchronisation: generations and ATC entries are __atomic.  A mapper
+ * bumps the generation (release) before it invalidates, and records the
+ * completed generation after the invalidation returned; only that mapper
+ * changes its pages.  Translations run under the device's ATC lock (see
+ * sim/dev.h).  The first violation is kept under the oracle's lock.
+ */
+#ifndef SIM_ORACLE_H
+#define SIM_ORACLE_H
+
+#include <linux/types.h>
+
+#include "dev.h"
+
+#define SIM_ORACLE_MAX_DOMAINS 1024
+#define SIM_ORACLE_MAX_PAGES (1u << 20)
+
+struct sim_oracle;
+struct arm_smmu_ste;
+
+/* The first violation seen, for the report and the reproducer */
+struct sim_oracle_violation {
+	u64 t_ns; /* sim_clock time */
+	u32 sid;
+	unsigned int domain, page;
+	u64 held, completed; /* generations */
+	const char *what; /* "stale translation" or "quarantine lifted ..." */
+};
+
+/*
+ * An oracle over @num_domains domains of @pages pages, reading the STEs of
+ * @num_sids streams from @strtab (what the SMMU would walk).
+ */
+int sim_oracle_create(const struct arm_smmu_ste *strtab, unsigned int num_sids,
+		      unsigned int num_domains, unsigned int pages,
+		      struct sim_oracle **out);
+void sim_oracle_destroy(struct sim_oracle *o);
+/* Stage-1 STEs carrying @asid translate through @domain */
+int sim_oracle_set_domain(struct sim_oracle *o, unsigned int domain, u16 asid);
+
+void sim_oracle_map(struct sim_oracle *o, unsigned int domain,
+		    unsigned int page, unsigned int num);
+void sim_oracle_unmap(struct sim_oracle *o, unsigned int domain,
+		      unsigned int page, unsigned int num);
+/* The invalidation of the last unmap of these pages returned */
+void sim_oracle_inv_done(struct sim_oracle *o, unsigned int domain,
+			 unsigned int page, unsigned int num);
+
+/*
+ * A translation request of @dev for @page: 0 when cached, -EPERM when its
+ * STE does not allow translated requests, -ENOENT when not mapped.
+ */
+int sim_oracle_translate(struct sim_oracle *o, struct sim_dev *dev,
+			 unsigned int page);
+/* Whether the STE of @sid allows translated requests */
+bool sim_oracle_ats_allowed(struct sim_oracle *o, u32 sid);
+
+/* Check the pages of @domain in every device of @devs; returns violations */
+unsigned int sim_oracle_check(struct sim_oracle *o, struct sim_dev *const *devs,
+			      unsigned int num_devs, unsigned int domain,
+			      unsigned int page, unsigned int num);
+/* Check every page of @dev */
+unsigned int sim_oracle_check_dev(struct sim_oracle *o, struct sim_dev *dev);
+
+/* @dev was quarantined; lifting it needs a successful reset from now on */
+void sim_oracle_quarantined(struct sim_oracle *o, struct sim_dev *dev);
+/* @dev's quarantine was lifted; returns 1 (a violation) if no reset since */
+unsigned int sim_oracle_lifted(struct sim_oracle *o, struct sim_dev *dev);
+
+u64 sim_oracle_violations(struct sim_oracle *o);
+/* The first violation; false if none */
+bool sim_oracle_first(struct sim_oracle *o, struct sim_oracle_violation *v);
+
+#endif /* SIM_ORACLE_H */

@@ -14,7 +14,10 @@
 #include "isolate.h"
 #include "micro/micro.h"
 #include "replay.h"
+#include "report.h"
 #include "results.h"
+#include "stress.h"
+#include "topo.h"
 
 #define EXIT_USAGE 2
 #define MICRO_OUT_FLAG "--benchmark_out="
@@ -32,6 +35,13 @@ static void usage(FILE *f)
 	      "  isolate --strategy S --n N --faulty LIST|none | --sweep\n"
 	      "                             fault isolation in virtual time: one\n"
 	      "                             episode, or the sweep (isolate --help)\n"
+	      "  stress SCENARIO|FILE [--KEY VALUE...]\n"
+	      "                             a stress run: mappers, translators,\n"
+	      "                             churn, faults, the oracle (stress --help)\n"
+	      "  scenarios [--show]         list the built-in scenarios\n"
+	      "  report DIR                 write and print DIR/report.txt\n"
+	      "  topo [--pin PLAN] [--threads N]\n"
+	      "                             the topology, its mode and a pinning plan\n"
 	      "  help                       this text\n"
 	      "\n"
 	      "exit status: 0 success, 1 run-time failure, 2 bad usage or input\n",
@@ -167,6 +177,65 @@ static int cmd_replay(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_topo(int argc, char **argv)
+{
+	struct topo_slot slots[TOPO_MAX_THREADS];
+	enum topo_plan_kind kind = TOPO_LIST;
+	const char *pin = "compact";
+	unsigned long threads = 0;
+	char err[256], *end;
+	struct topo t;
+	int i, ret;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			puts("usage: atcbench topo [--pin compact|spread|"
+			     "per-node|CPULIST] [--threads N]");
+			return 0;
+		}
+		if (i + 1 >= argc) {
+			fprintf(stderr, "atcbench topo: %s needs a value\n",
+				argv[i]);
+			return EXIT_USAGE;
+		}
+		if (!strcmp(argv[i], "--pin")) {
+			pin = argv[++i];
+		} else if (!strcmp(argv[i], "--threads")) {
+			errno = 0;
+			threads = strtoul(argv[++i], &end, 10);
+			if (*end || errno || !threads ||
+			    threads > TOPO_MAX_THREADS) {
+				fprintf(stderr,
+					"atcbench topo: --threads: 1..%d\n",
+					TOPO_MAX_THREADS);
+				return EXIT_USAGE;
+			}
+		} else {
+			fprintf(stderr, "atcbench topo: unknown option '%s'\n",
+				argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	ret = topo_init(&t);
+	if (ret) {
+		fprintf(stderr, "atcbench topo: %s\n", strerror(-ret));
+		return EXIT_FAILURE;
+	}
+	if (!threads)
+		threads = t.pus < TOPO_MAX_THREADS ? t.pus : TOPO_MAX_THREADS;
+	topo_parse_plan(pin, &kind);
+	ret = topo_plan(&t, kind, pin, threads, slots, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "atcbench topo: --pin: %s\n", err);
+		topo_fini(&t);
+		return EXIT_USAGE;
+	}
+	printf("plan: %s, %lu threads\n", pin, threads);
+	topo_print(&t, slots, threads, stdout);
+	topo_fini(&t);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int ret;
@@ -184,6 +253,14 @@ int main(int argc, char **argv)
 		ret = cmd_replay(argc - 1, argv + 1);
 	} else if (!strcmp(argv[1], "isolate")) {
 		ret = isolate_cmd(argc - 1, argv + 1);
+	} else if (!strcmp(argv[1], "stress")) {
+		ret = stress_cmd(argc - 1, argv + 1);
+	} else if (!strcmp(argv[1], "scenarios")) {
+		ret = stress_scenarios_cmd(argc - 1, argv + 1);
+	} else if (!strcmp(argv[1], "report")) {
+		ret = report_cmd(argc - 1, argv + 1);
+	} else if (!strcmp(argv[1], "topo")) {
+		ret = cmd_topo(argc - 1, argv + 1);
 	} else if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
 		   !strcmp(argv[1], "-h")) {
 		usage(stdout);

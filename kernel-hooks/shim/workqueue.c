@@ -9,6 +9,7 @@ static pthread_cond_t wq_cond = PTHREAD_COND_INITIALIZER;
 static struct work_struct *wq_head, **wq_tail = &wq_head;
 static struct work_struct *wq_running;
 static bool wq_started;
+static bool wq_deferred;
 
 static void *wq_worker(void *arg)
 {
@@ -17,7 +18,7 @@ static void *wq_worker(void *arg)
 	for (;;) {
 		struct work_struct *work;
 
-		while (!wq_head)
+		while (!wq_head || wq_deferred)
 			pthread_cond_wait(&wq_cond, &wq_lock);
 		work = wq_head;
 		wq_head = work->next;
@@ -42,11 +43,12 @@ bool schedule_work(struct work_struct *work)
 	bool queued = false;
 
 	pthread_mutex_lock(&wq_lock);
-	if (!wq_started && !pthread_create(&tid, NULL, wq_worker, NULL)) {
+	if (!wq_started && !wq_deferred &&
+	    !pthread_create(&tid, NULL, wq_worker, NULL)) {
 		pthread_detach(tid);
 		wq_started = true;
 	}
-	if (wq_started && !work->pending) {
+	if ((wq_started || wq_deferred) && !work->pending) {
 		work->pending = true;
 		work->next = NULL;
 		*wq_tail = work;
@@ -80,9 +82,29 @@ bool cancel_work_sync(struct work_struct *work)
 	return was_pending;
 }
 
+void khooks_workqueue_set_deferred(bool deferred)
+{
+	flush_scheduled_work();
+	pthread_mutex_lock(&wq_lock);
+	wq_deferred = deferred;
+	pthread_cond_broadcast(&wq_cond);
+	pthread_mutex_unlock(&wq_lock);
+}
+
 void flush_scheduled_work(void)
 {
 	pthread_mutex_lock(&wq_lock);
+	while (wq_deferred && wq_head) {
+		struct work_struct *work = wq_head;
+
+		wq_head = work->next;
+		if (!wq_head)
+			wq_tail = &wq_head;
+		work->pending = false;
+		pthread_mutex_unlock(&wq_lock);
+		work->func(work);
+		pthread_mutex_lock(&wq_lock);
+	}
 	while (wq_head || wq_running)
 		pthread_cond_wait(&wq_cond, &wq_lock);
 	pthread_mutex_unlock(&wq_lock);

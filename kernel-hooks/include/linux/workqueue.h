@@ -27,3 +27,9 @@ bool schedule_work(struct work_struct *work);
 bool cancel_work_sync(struct work_struct *work);
 /* Wait until every work queued so far has run */
 void flush_scheduled_work(void);
+/*
+ * atcbench: with @deferred, queued work runs only in flush_scheduled_work(),
+ * on the flushing thread, so that a single-threaded virtual-time run is a
+ * function of its seed.
+ */
+void khooks_workqueue_set_deferred(bool deferred);

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * json: the little JSON the harness needs to read its own results back
+ * (atcbench report): a parser into a tree, lookups, and a string writer.
+ * Numbers are doubles; strings keep their escapes decoded (\uXXXX below
+ * 0x80 only, others become '?').
+ */
+#ifndef JSON_H
+#define JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define JSON_MAX_DEPTH 64
+
+enum json_type {
+	JSON_NULL,
+	JSON_BOOL,
+	JSON_NUMBER,
+	JSON_STRING,
+	JSON_ARRAY,
+	JSON_OBJECT,
+};
+
+struct json {
+	enum json_type type;
+	double num; /* JSON_NUMBER, JSON_BOOL (0 or 1) */
+	char *str; /* JSON_STRING */
+	char *key; /* member of an object */
+	struct json *child; /* first element or member */
+	struct json *next; /* next sibling */
+};
+
+/* Parse @text; -EINVAL with "offset N: reason" in @err, or -ENOMEM */
+int json_parse(const char *text, struct json **out, char *err, size_t errlen);
+/* Read and parse a file; -errno when it cannot be read */
+int json_parse_file(const char *path, struct json **out, char *err,
+		    size_t errlen);
+void json_free(struct json *j);
+
+/* The member @key of object @j, or NULL */
+const struct json *json_get(const struct json *j, const char *key);
+/* The number at @key, or @dflt when missing or not a number */
+double json_num(const struct json *j, const char *key, double dflt);
+/* The string at @key, or @dflt */
+const char *json_str(const struct json *j, const char *key, const char *dflt);
+
+/* Write @s as a JSON string literal, escaped */
+void json_write_str(FILE *f, const char *s);
+
+#endif /* JSON_H */

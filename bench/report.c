@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: GPL-2.0
+/* report: env.json and report.txt of a results folder (see report.h) */
+#include <dirent.h>
+#include <errno.h>
+#include <hwloc.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gitinfo.h"
+#include "json.h"
+#include "report.h"
+#include "results.h"
+#include "topo.h"
+
+#define EXIT_USAGE 2
+#define REPORT_MAX_FILES 256
+#define REPORT_NAME_COLS 26
+
+int report_default_dir(char *buf, size_t len)
+{
+	char host[64] = "host", stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	int n;
+
+	gethostname(host, sizeof(host) - 1);
+	host[strcspn(host, ".")] = '\0';
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	n = snprintf(buf, len, "results/%s-%s-%.7s", stamp, host,
+		     ATCBENCH_GIT_SHA);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+int report_mkdir(const char *dir)
+{
+	char path[RESULTS_PATH_MAX];
+	char *p;
+
+	if (strlen(dir) >= sizeof(path))
+		return -ENAMETOOLONG;
+	strcpy(path, dir);
+	for (p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0777) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(path, 0777) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static void report_cpu_model(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[512];
+
+	snprintf(buf, len, "unknown");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (strncmp(line, "model name", 10) || !colon)
+			continue;
+		colon += 1 + (colon[1] == ' ');
+		colon[strcspn(colon, "\n")] = '\0';
+		snprintf(buf, len, "%s", colon);
+		break;
+	}
+	fclose(f);
+}
+
+int report_write_env(const char *dir, const char *cmdline, const char *clock,
+		     unsigned long long seed)
+{
+	char path[RESULTS_PATH_MAX], cpu[256], date[32];
+	struct utsname u = {};
+	time_t now = time(NULL);
+	struct topo topo;
+	char *buf = NULL;
+	size_t len = 0;
+	struct tm tm;
+	FILE *f;
+	int ret;
+
+	if (snprintf(path, sizeof(path), "%s/env.json", dir) >=
+	    (int)sizeof(path))
+		return -ENAMETOOLONG;
+	uname(&u);
+	report_cpu_model(cpu, sizeof(cpu));
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return -ENOMEM;
+	fprintf(f, "{\n  \"date\": \"%s\",\n  \"git_sha\": \"%s\",\n", date,
+		ATCBENCH_GIT_SHA);
+	fputs("  \"git_branch\": ", f);
+	json_write_str(f, ATCBENCH_GIT_BRANCH);
+	fprintf(f, ",\n  \"git_dirty\": %s,\n",
+		ATCBENCH_GIT_DIRTY ? "true" : "false");
+	fprintf(f, "  \"compiler\": \"gcc %s\",\n", __VERSION__);
+	fprintf(f, "  \"build_type\": \"%s\",\n  \"c_flags\": ",
+		ATCBENCH_BUILD_TYPE);
+	json_write_str(f, ATCBENCH_C_FLAGS);
+#ifdef KHOOKS_RCU_ATOMIC
+	fputs(",\n  \"rcu\": \"atomic-shim\",\n", f);
+#else
+	fputs(",\n  \"rcu\": \"liburcu-memb\",\n", f);
+#endif
+	fputs("  \"kernel\": ", f);
+	json_write_str(f, u.release);
+	fputs(",\n  \"machine\": ", f);
+	json_write_str(f, u.machine);
+	fputs(",\n  \"hostname\": ", f);
+	json_write_str(f, u.nodename);
+	fputs(",\n  \"cpu_model\": ", f);
+	json_write_str(f, cpu);
+	fprintf(f, ",\n  \"online_cpus\": %ld,\n",
+		sysconf(_SC_NPROCESSORS_ONLN));
+	fputs("  \"topology\": ", f);
+	if (!topo_init(&topo)) {
+		topo_json(&topo, "", f);
+		topo_fini(&topo);
+	} else {
+		fputs("null", f);
+	}
+	fprintf(f,
+		",\n  \"libraries\": {\"liburcu\": \"%s\", \"hwloc\": \"%s\", "
+		"\"hwloc_runtime_api\": \"%x\", \"libnuma\": \"%s\", "
+		"\"benchmark\": \"%s\"},\n",
+		ATCBENCH_URCU_VERSION, ATCBENCH_HWLOC_VERSION,
+		hwloc_get_api_version(), ATCBENCH_NUMA_VERSION,
+		ATCBENCH_BENCHMARK_VERSION);
+	fprintf(f, "  \"clock\": \"%s\",\n  \"seed\": %llu,\n  \"command\": ",
+		clock, seed);
+	json_write_str(f, cmdline);
+	fputs("\n}\n", f);
+	ret = ferror(f) ? -EIO : 0;
+	fclose(f);
+	if (!ret)
+		ret = results_write_file(path, buf, len);
+	free(buf);
+	return ret;
+}
+
+/* A duration in 7 columns: 812ns, 1.10us, 12.3us, 1.20ms, 2.00s */
+static const char *report_ns(double ns, char *buf, size_t len)
+{
+	static const struct {
+		double div;
+		const char *unit;
+	} units[] = { { 1e9, "s" }, { 1e6, "ms" }, { 1e3, "us" } };
+	unsigned int i;
+
+	if (ns < 0) {
+		snprintf(buf, len, "-");
+		return buf;
+	}
+	for (i = 0; i < 3; i++) {
+		double v = ns / units[i].div;
+
+		if (v < 1)
+			continue;
+		snprintf(buf, len,
+			 v < 10	 ? "%.2f%s" :
+			 v < 100 ? "%.1f%s" :
+				   "%.0f%s",
+			 v, units[i].unit);
+		return buf;
+	}
+	snprintf(buf, len, "%.0fns", ns);
+	return buf;
+}
+
+static const char *report_count(double v, char *buf, size_t len)
+{
+	if (v >= 1e6)
+		snprintf(buf, len, "%.2fM", v / 1e6);
+	else if (v >= 1e4)
+		snprintf(buf, len, "%.1fk", v / 1e3);
+	else
+		snprintf(buf, len, "%.0f", v);
+	return buf;
+}
+
+/* Percentile @p of metric @name, or -1 if it recorded nothing */
+static double report_pct(const struct json *metrics, const char *name,
+			 const char *p)
+{
+	const struct json *m = json_get(metrics, name);
+
+	return json_num(m, "count", 0) ? json_num(m, p, -1) : -1;
+}
+
+static int report_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The stress-*.json files of @dir, sorted; the caller frees */
+static int report_stress_files(const char *dir, char ***names)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **v;
+	int n = 0;
+
+	if (!d)
+		return -errno;
+	v = calloc(REPORT_MAX_FILES, sizeof(*v));
+	if (!v) {
+		closedir(d);
+		return -ENOMEM;
+	}
+	while ((e = readdir(d)) && n < REPORT_MAX_FILES) {
+		size_t l = strlen(e->d_name);
+
+		if (strncmp(e->d_name, "stress-", 7) || l < 12 ||
+		    strcmp(e->d_name + l - 5, ".json"))
+			continue;
+		v[n] = strdup(e->d_name);
+		if (v[n])
+			n++;
+	}
+	closedir(d);
+	qsort(v, n, sizeof(*v), report_cmp);
+	*names = v;
+	return n;
+}
+
+static void report_env(const char *dir, FILE *f)
+{
+	char path[RESULTS_PATH_MAX], err[128];
+	const struct json *topo;
+	struct json *env;
+
+	snprintf(path, sizeof(path), "%s/env.json", dir);
+	if (json_parse_file(path, &env, err, sizeof(err))) {
+		fprintf(f, "env: no env.json\n");
+		return;
+	}
+	topo = json_get(env, "topology");
+	fprintf(f, "env: %.12s %s%s, %s %s, Linux %s\n",
+		json_str(env, "git_sha", "?"), json_str(env, "git_branch", "?"),
+		json_num(env, "git_dirty", 0) ? " (dirty)" : "",
+		json_str(env, "compiler", "?"),
+		json_str(env, "build_type", "?"), json_str(env, "kernel", "?"));
+	fprintf(f, "cpu: %.32s, %.0f PUs, %.0f node(s), %s, clock %s\n",
+		json_str(env, "cpu_model", "?"), json_num(topo, "pus", 0),
+		json_num(topo, "numa_nodes", 0), json_str(topo, "mode", "?"),
+		json_str(env, "clock", "?"));
+	json_free(env);
+}
+
+static void report_stress(const char *dir, FILE *f)
+{
+	char **names = NULL, b[6][16];
+	struct json **runs;
+	int n = report_stress_files(dir, &names), i;
+	bool faults = false;
+
+	if (n <= 0) {
+		free(names);
+		return;
+	}
+	runs = calloc(n, sizeof(*runs));
+	for (i = 0; runs && i < n; i++) {
+		char path[RESULTS_PATH_MAX], err[128];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (json_parse_file(path, &runs[i], err, sizeof(err)))
+			runs[i] = NULL;
+	}
+	fprintf(f, "\nInvalidation latency, arm_smmu_domain_inv_range(), "
+		   "end to end\n");
+	fprintf(f, "%-*s %7s %7s %7s %7s %7s\n", REPORT_NAME_COLS, "scenario",
+		"ops/s", "p50", "p99", "p99.9", "max");
+	for (i = 0; runs && i < n; i++) {
+		const struct json *inv =
+			json_get(json_get(runs[i], "metrics"), "inv_ns");
+
+		if (!runs[i])
+			continue;
+		faults |= json_num(runs[i], "faults", 0) > 0;
+		fprintf(f, "%-*.*s %7s %7s %7s %7s %7s\n", REPORT_NAME_COLS,
+			REPORT_NAME_COLS, json_str(runs[i], "name", "?"),
+			report_count(json_num(runs[i], "throughput_ops_s", 0),
+				     b[0], 16),
+			report_ns(json_num(inv, "p50", -1), b[1], 16),
+			report_ns(json_num(inv, "p99", -1), b[2], 16),
+			report_ns(json_num(inv, "p99_9", -1), b[3], 16),
+			report_ns(json_num(inv, "max", -1), b[4], 16));
+	}
+	if (faults) {
+		fprintf(f, "\nFaults: timeouts, quarantines (innocent), time "
+			   "to quarantine p50,\nother domains' invalidation "
+			   "p99 during faults, spam, violations\n");
+		fprintf(f, "%-*s %4s %5s %4s %7s %7s %4s %4s\n",
+			REPORT_NAME_COLS - 2, "scenario", "tmo", "quar", "inn",
+			"ttq", "stall", "spam", "viol");
+	}
+	for (i = 0; runs && i < n && faults; i++) {
+		const struct json *m = json_get(runs[i], "metrics");
+
+		if (!runs[i] || !json_num(runs[i], "faults", 0))
+			continue;
+		fprintf(f, "%-*.*s %4.0f %5.0f %4.0f %7s %7s %4.0f %4.0f\n",
+			REPORT_NAME_COLS - 2, REPORT_NAME_COLS - 2,
+			json_str(runs[i], "name", "?"),
+			json_num(runs[i], "timeouts", 0),
+			json_num(runs[i], "quarantines", 0),
+			json_num(runs[i], "innocent_quarantines", 0),
+			report_ns(report_pct(m, "time_to_quarantine_ns", "p50"),
+				  b[0], 16),
+			report_ns(report_pct(m, "bystander_inv_ns", "p99"),
+				  b[1], 16),
+			json_num(runs[i], "atc_invs_to_broken", 0),
+			json_num(runs[i], "oracle_violations", 0));
+	}
+	for (i = 0; i < n; i++) {
+		if (runs && runs[i] &&
+		    json_num(runs[i], "oracle_violations", 0))
+			fprintf(f,
+				"VIOLATIONS in %s: reproduce with seed %.0f\n",
+				json_str(runs[i], "name", "?"),
+				json_num(runs[i], "seed", 0));
+		if (runs)
+			json_free(runs[i]);
+		free(names[i]);
+	}
+	free(runs);
+	free(names);
+}
+
+/* Mean isolation time at k = 1, one timeout, n = 8, 64, 512 */
+static void report_isolate(const char *dir, FILE *f)
+{
+	static const unsigned int ns[] = { 8, 64, 512 };
+	char path[RESULTS_PATH_MAX], err[128], b[16];
+	const struct json *cells, *c, *s;
+	const char *seen[16];
+	unsigned int nseen = 0, i;
+	struct json *iso;
+	double timeout = 1e6;
+
+	snprintf(path, sizeof(path), "%s/isolate.json", dir);
+	if (json_parse_file(path, &iso, err, sizeof(err)))
+		return;
+	cells = json_get(iso, "cells");
+	fprintf(f, "\nIsolation sweep (virtual time): mean time to find 1 "
+		   "faulty device,\nATC timeout 1 ms; innocent devices "
+		   "quarantined in brackets\n");
+	fprintf(f, "%-14s", "strategy");
+	for (i = 0; i < 3; i++)
+		fprintf(f, " %11s%-3u", "n=", ns[i]);
+	fputc('\n', f);
+	for (s = cells ? cells->child : NULL; s; s = s->next) {
+		const char *name = json_str(s, "strategy", "?");
+		unsigned int k;
+
+		for (k = 0; k < nseen && strcmp(seen[k], name); k++)
+			;
+		if (k < nseen || nseen == 16)
+			continue;
+		seen[nseen++] = name;
+		fprintf(f, "%-14.14s", name);
+		for (i = 0; i < 3; i++) {
+			const char *cell = "-";
+			char txt[24];
+
+			for (c = cells->child; c; c = c->next) {
+				if (json_num(c, "k", -1) != 1 ||
+				    json_num(c, "n", -1) != ns[i] ||
+				    json_num(c, "timeout_ns", -1) != timeout ||
+				    strcmp(json_str(c, "strategy", ""), name))
+					continue;
+				snprintf(txt, sizeof(txt), "%s [%.2f]",
+					 report_ns(json_num(c, "time_ns", -1),
+						   b, sizeof(b)),
+					 json_num(c, "innocent_broken", 0));
+				cell = txt;
+				break;
+			}
+			fprintf(f, " %14s", cell);
+		}
+		fputc('\n', f);
+	}
+	json_free(iso);
+}
+
+static void report_plots(const char *dir, FILE *f)
+{
+	char **v = calloc(REPORT_MAX_FILES, sizeof(*v));
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0, i;
+
+	while (v && d && (e = readdir(d)) && n < REPORT_MAX_FILES) {
+		size_t l = strlen(e->d_name);
+
+		if (l > 4 && !strcmp(e->d_name + l - 4, ".svg"))
+			v[n] = strdup(e->d_name), n += !!v[n];
+	}
+	if (d)
+		closedir(d);
+	if (n) {
+		qsort(v, n, sizeof(*v), report_cmp);
+		fprintf(f, "\nPlots (.svg and .png):\n");
+		for (i = 0; i < n; i++)
+			fprintf(f, "  %.68s\n", v[i]);
+	}
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+int report_render(const char *dir, FILE *f)
+{
+	struct stat st;
+
+	if (stat(dir, &st))
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	fprintf(f, "atcbench results: %.54s\n", dir);
+	report_env(dir, f);
+	report_stress(dir, f);
+	report_isolate(dir, f);
+	report_plots(dir, f);
+	return ferror(f) ? -EIO : 0;
+}
+
+int report_cmd(int argc, char **argv)
+{
+	char path[RESULTS_PATH_MAX];
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int ret;
+
+	if (argc == 2 &&
+	    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		puts("usage: atcbench report DIR\n\nwrite DIR/report.txt "
+		     "from the results in DIR and print it");
+		return 0;
+	}
+	if (argc != 2 || argv[1][0] == '-') {
+		fputs("usage: atcbench report DIR\n", stderr);
+		return EXIT_USAGE;
+	}
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return EXIT_FAILURE;
+	ret = report_render(argv[1], f);
+	fclose(f);
+	if (ret) {
+		fprintf(stderr, "atcbench report: %s: %s\n", argv[1],
+			strerror(-ret));
+		free(buf);
+		return EXIT_USAGE;
+	}
+	snprintf(path, sizeof(path), "%s/report.txt", argv[1]);
+	ret = results_write_file(path, buf, len);
+	if (ret) {
+		fprintf(stderr, "atcbench report: %s: %s\n", path,
+			strerror(-ret));
+		free(buf);
+		return EXIT_FAILURE;
+	}
+	fwrite(buf, 1, len, stdout);
+	free(buf);
+	return 0;
+}

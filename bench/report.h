@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * report: the results folder's environment (env.json) and its plain-text
+ * report (report.txt, at most 72 columns, for a cover letter), rendered
+ * from the JSON files a folder holds ("atcbench report DIR").
+ */
+#ifndef REPORT_H
+#define REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define REPORT_COLUMNS 72
+
+/* "results/<UTC date>T<time>Z-<host>-<short sha>" */
+int report_default_dir(char *buf, size_t len);
+/* mkdir -p */
+int report_mkdir(const char *dir);
+/*
+ * Write @dir/env.json: git, compiler and flags, kernel, CPU, topology and
+ * NUMA mode, library versions, clock, seed, command line.
+ */
+int report_write_env(const char *dir, const char *cmdline, const char *clock,
+		     unsigned long long seed);
+/* Render the report of @dir to @f; a negative errno */
+int report_render(const char *dir, FILE *f);
+
+/* "atcbench report DIR": write DIR/report.txt and print it */
+int report_cmd(int argc, char **argv);
+
+#endif /* REPORT_H */

@@ -18,7 +18,7 @@
 
 #define EXIT_USAGE 2
 #define REPORT_MAX_FILES 256
-#define REPORT_NAME_COLS 26
+#define REPORT_NAME_COLS 24
 
 int report_default_dir(char *buf, size_t len)
 {

@@ -2,12 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # bench.sh - install what is missing, build the release preset, run the
-# benchmarks, write results/<run-id>/ and print where it is.
+# default suite (micro benchmarks, every stress scenario, the isolation
+# sweep), draw the plots, write results/<run-id>/ and print the report.
 #
 # usage: scripts/bench.sh [--benchmark_* flags for the micro suite]
 #   run-id = <UTC date>-<host>-<short sha>; RESULTS_DIR overrides results/.
 #   By default every benchmark runs 5 times, randomly interleaved, for at
 #   least 0.2 s each; flags given here come later and win.
+#   STRESS_SECONDS (default 4) is the length of each fault-scenario run;
+#   baseline and churn run their default 10 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,5 +59,31 @@ jq -r '.cells[] | select(.k == 1 and (.n == 8 or .n == 64 or .n == 512))
     + "  innocent \(.innocent_broken)"
     + (if .optimum_ns then "  optimum \(.optimum_ns / 1e6 * 1000 | round / 1000) ms" else "" end)' \
   "$out/isolate.json"
+
+# The stress scenarios: baseline (1 and 2 mappers) and churn at their
+# defaults; each fault scenario with every isolation strategy
+secs=${STRESS_SECONDS:-4}
+stress() {
+	build/release/atcbench stress "$@" --seed 1 --out "$out" --progress off |
+		grep -v "^results:" || echo "stress $1: violations or failure (see the report)"
+}
+echo
+stress baseline
+stress baseline --mappers 1 --name baseline-1mapper
+stress churn
+for strategy in linear bisect bisect-infer adaptive whole-batch; do
+	stress timeout-storm --duration "${secs}s" --strategy $strategy \
+		--name "storm-$strategy"
+	stress reset-race --duration "${secs}s" --strategy $strategy \
+		--name "reset-$strategy"
+	stress dpc --duration "${secs}s" --strategy $strategy \
+		--name "dpc-$strategy"
+done
+stress reset-race --duration "${secs}s" --reset-prepare false \
+	--name reset-unprepared
+
+scripts/plot.sh "$out"
+echo
+build/release/atcbench report "$out"
 echo
 echo "results: $out"

@@ -25,11 +25,13 @@
 #include <unistd.h>
 #include <linux/err.h>
 #include <linux/slab.h>
+#include <linux/sched/clock.h>
 #include <arm-smmu-v3/arm-smmu-v3.h>
 #include <variants/devlist.h>
 #include <sim/smmu.h>
 
 #include "gbench/gbench.h"
+#include "lat.h"
 #include "micro.h"
 
 #define MICRO_IOVA 0x100000UL
@@ -423,6 +425,9 @@ static int micro_register_walk(const char *name, struct micro_walk_arg *a,
 	return 0;
 }
 
+static struct lat_hist *micro_hist;
+static int micro_register_measure(void);
+
 int micro_register(void)
 {
 	char name[128];
@@ -469,6 +474,8 @@ int micro_register(void)
 	}
 
 	ret = micro_cmdq_register();
+	if (!ret)
+		ret = micro_register_measure();
 	if (ret)
 		return ret;
 
@@ -497,8 +504,72 @@ int micro_register(void)
 	return 0;
 }
 
+/* The cost of measuring: one histogram record, one clock read */
+static void micro_lat_record(struct gbench_state *st, void *arg)
+{
+	struct lat_hist *h = arg;
+	u64 x = 0x9e3779b97f4a7c15ULL;
+
+	while (gbench_keep_running(st)) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		lat_record(h, (x >> 40) + 500); /* 500 ns .. 16 ms */
+	}
+	gbench_counter(st, "recorded", h->count, 0);
+}
+
+static void micro_clock_read(struct gbench_state *st, void *arg)
+{
+	u64 sum = 0;
+
+	while (gbench_keep_running(st))
+		sum += local_clock();
+	gbench_counter(st, "sink", sum & 1, 0);
+}
+
+/*
+ * What the stress harness adds to one mapper operation: two clock reads and
+ * a record around the invalidation, the tracepoints' two clock reads and
+ * two records, the progress counter's store.
+ */
+static void micro_measure_op(struct gbench_state *st, void *arg)
+{
+	struct lat_hist *h = arg;
+	u64 progress[64] = {};
+
+	while (gbench_keep_running(st)) {
+		u64 t0 = local_clock(), t1, t2, t3;
+
+		t1 = local_clock();
+		t2 = local_clock();
+		lat_record(h, t2 - t1);
+		lat_record(h, t2 - t0);
+		t3 = local_clock();
+		lat_record(h, t3 - t0);
+		__atomic_store_n(&progress[(t3 - t0) & 63],
+				 progress[(t3 - t0) & 63] + 1,
+				 __ATOMIC_RELAXED);
+	}
+}
+
+static int micro_register_measure(void)
+{
+	int ret = lat_create(LAT_DEFAULT_DIGITS, &micro_hist);
+
+	if (ret)
+		return ret;
+	if (!gbench_register("measure/lat_record", micro_lat_record,
+			     micro_hist) ||
+	    !gbench_register("measure/clock_read", micro_clock_read, NULL) ||
+	    !gbench_register("measure/mapper_op_overhead", micro_measure_op,
+			     micro_hist))
+		return -ENOMEM;
+	return 0;
+}
+
 void micro_unregister(void)
 {
+	lat_destroy(micro_hist);
+	micro_hist = NULL;
 	micro_cmdq_unregister();
 	while (micro_num_worlds)
 		micro_world_free(micro_worlds[--micro_num_worlds]);

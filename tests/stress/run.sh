@@ -1,0 +1,164 @@
+#!/bin/bash
+# atcbench stress from the command line (ctest label "stress"): every
+# built-in scenario briefly in real time with no oracle violation; the fault
+# scenarios with every isolation strategy in virtual time; a virtual run is
+# a function of its seed; both injected bugs are caught and the seed to
+# reproduce them printed; option and scenario-file errors exit 2; Ctrl-C
+# still writes the results; the report fits in 72 columns.
+# usage: run.sh ATCBENCH WORKDIR
+set -u
+bin=$1
+work=$2
+rm -rf "$work"
+mkdir -p "$work"
+seed=${ATCBENCH_SEED:-$(date +%s)}
+echo "seed=$seed (ATCBENCH_SEED=$seed to reproduce)"
+fail=0
+
+bad() {
+	echo "FAIL: $*"
+	fail=1
+}
+
+field() { # FILE JQ
+	jq -r "$2" "$1"
+}
+
+run() { # EXPECTED_STATUS ARGS...
+	want=$1
+	shift
+	"$bin" stress "$@" --seed "$seed" --out "$work" >"$work/out" 2>"$work/err"
+	st=$?
+	[ "$st" = "$want" ] || {
+		bad "stress $* exited $st, want $want"
+		cat "$work/out" "$work/err"
+	}
+}
+
+# Every scenario in real time: no violation, and the faults happened
+for s in baseline churn timeout-storm reset-race dpc; do
+	run 0 "$s" --duration 1500ms --warmup 200ms --fault-interval 300ms \
+		--fault-duration 100ms --name "real-$s"
+	j=$work/stress-real-$s.json
+	[ -f "$j" ] || { bad "$s: no $j"; continue; }
+	[ "$(field "$j" .oracle_violations)" = 0 ] || bad "$s: violations"
+	[ "$(field "$j" .ops)" -gt 0 ] || bad "$s: no operations"
+	[ "$(field "$j" .warns)" = 0 ] || bad "$s: WARNs"
+	[ "$(field "$j" .metrics.inv_ns.count)" = "$(field "$j" .ops)" ] ||
+		bad "$s: inv_ns count differs from ops"
+	[ -f "$work/stress-real-$s-inv.hgrm" ] || bad "$s: no inv .hgrm"
+	case $s in
+	timeout-storm | dpc)
+		[ "$(field "$j" .quarantines)" -gt 0 ] || bad "$s: no quarantine"
+		[ "$(field "$j" .atc_invs_to_broken)" = 0 ] || bad "$s: spam"
+		;;
+	reset-race)
+		[ "$(field "$j" .resets)" -gt 0 ] || bad "$s: no reset"
+		[ "$(field "$j" .timeouts)" = 0 ] ||
+			bad "$s: timeouts despite prepare/done"
+		;;
+	churn)
+		[ "$(field "$j" .attaches)" -gt 0 ] || bad "$s: no attach" ;;
+	esac
+done
+[ -f "$work/env.json" ] && jq -e .git_sha "$work/env.json" >/dev/null ||
+	bad "no env.json"
+
+# Fault scenarios with every strategy, in virtual time
+for s in timeout-storm dpc reset-race; do
+	for strat in linear bisect bisect-infer adaptive whole-batch; do
+		run 0 "$s" --clock virtual --duration 1s --warmup 0 \
+			--fault-interval 200ms --fault-duration 50ms \
+			--strategy "$strat" --name "v-$s-$strat"
+		j=$work/stress-v-$s-$strat.json
+		[ "$(field "$j" .oracle_violations)" = 0 ] ||
+			bad "$s/$strat: violations"
+		if [ "$s" != reset-race ]; then
+			[ "$(field "$j" .quarantines)" -ge "$(field "$j" .faults)" ] ||
+				bad "$s/$strat: a fault went unquarantined"
+		fi
+	done
+done
+# Without prepare/done a reset times out and goes through quarantine
+run 0 reset-race --clock virtual --duration 1s --warmup 0 \
+	--reset-prepare false --name v-reset-unprepared
+j=$work/stress-v-reset-unprepared.json
+[ "$(field "$j" .timeouts)" -gt 0 ] && [ "$(field "$j" .quarantines)" -gt 0 ] ||
+	bad "unprepared resets: no timeout or quarantine"
+
+# Virtual time: the same seed gives the same run
+for n in 1 2; do
+	run 0 timeout-storm --clock virtual --duration 1s --churners 1 \
+		--name "det$n"
+	jq -S 'del(.command, .name, .topology)' "$work/stress-det$n.json" \
+		>"$work/det$n"
+done
+cmp -s "$work/det1" "$work/det2" || bad "virtual runs differ for one seed"
+
+# The injected bugs are caught, with the seed to reproduce them
+run 1 churn --inject-bug install-invs-after-ste --duration 3s --name bug1
+grep -q "reproduce with: atcbench stress churn --seed $seed --inject-bug install-invs-after-ste" \
+	"$work/out" || bad "install-invs-after-ste: no reproducer line"
+[ "$(field "$work/stress-bug1.json" .oracle_violations)" -gt 0 ] ||
+	bad "install-invs-after-ste not caught"
+run 1 reset-race --inject-bug lift-on-failed-reset --clock virtual \
+	--duration 10s --name bug2
+[ "$(field "$work/stress-bug2.json" .first_violation.what)" = \
+	"quarantine lifted without a device reset" ] ||
+	bad "lift-on-failed-reset not caught"
+
+# Scenario files, and errors (exit 2 with the reason)
+printf 'fault = timeout  # a comment\nfault_interval = 100ms\nfault_duration = 20ms\n' \
+	>"$work/mine.scenario"
+run 0 "$work/mine.scenario" --clock virtual --duration 300ms
+[ -f "$work/stress-mine.json" ] || bad "scenario file: no stress-mine.json"
+printf 'mappers = 2\nfault = sometimes\n' >"$work/bad.scenario"
+expect_usage() { # MESSAGE ARGS...
+	msg=$1
+	shift
+	"$bin" stress "$@" --out "$work/usage" >"$work/out" 2>"$work/err"
+	st=$?
+	[ "$st" = 2 ] && grep -qF -- "$msg" "$work/err" ||
+		bad "stress $*: exit $st, stderr '$(cat "$work/err")', want 2 and '$msg'"
+}
+expect_usage "bad.scenario:2: fault: 'sometimes' is not one of" "$work/bad.scenario"
+expect_usage "neither a scenario" no-such-scenario
+expect_usage "unknown key 'frob'" baseline --frob 1
+expect_usage "mappers: 0 is out of range [1, 64]" baseline --mappers 0
+expect_usage "mappers: 65 is out of range" baseline --mappers 65
+expect_usage "duration: '10 parsecs' is not a duration" baseline --duration "10 parsecs"
+expect_usage "op_pages (300) is larger than pages (256)" baseline --op-pages 300
+expect_usage "strategy: 'best' is not one of" baseline --strategy best
+expect_usage "CPU 4096 is not in the topology" baseline --pin 4096 --duration 10ms
+expect_usage "expected --KEY VALUE" baseline --duration
+expect_usage "fault_duration must be shorter" timeout-storm --fault-duration 2s
+expect_usage "--name: 1 to 63" baseline --name "a/b"
+
+# Ctrl-C stops a run cleanly and still writes its results
+"$bin" stress baseline --duration 60s --out "$work" --name intr >"$work/out" 2>&1 &
+pid=$!
+sleep 2
+kill -INT $pid
+wait $pid
+st=$?
+[ "$st" = 0 ] || bad "interrupted run exited $st"
+[ "$(field "$work/stress-intr.json" .interrupted)" = true ] ||
+	bad "interrupted run: no results or not marked"
+
+# The report: at most 72 columns, with the scenarios in it
+"$bin" report "$work" >"$work/report.out" || bad "report failed"
+[ -f "$work/report.txt" ] || bad "no report.txt"
+awk 'length > 72 { print "FAIL: report line over 72 columns: " $0; exit 1 }' \
+	"$work/report.txt" || fail=1
+grep -q "real-timeout-storm" "$work/report.txt" || bad "report lacks a scenario"
+"$bin" report "$work/nowhere" 2>/dev/null
+[ $? = 2 ] || bad "report of a missing folder: want exit 2"
+
+# The topology command on a synthetic 2-node machine
+HWLOC_SYNTHETIC="pack:2 numa:1 core:2 pu:1" "$bin" topo --pin per-node \
+	--threads 4 >"$work/topo" || bad "topo failed"
+grep -q "mode: simulated" "$work/topo" && grep -q "thread 1: cpu 2 node 1" \
+	"$work/topo" || bad "topo: $(cat "$work/topo")"
+
+[ $fail = 0 ] && echo "stress CLI: all checks passed"
+exit $fail

@@ -540,11 +540,13 @@ struct stress_run {
 
 static struct stress_run *stress_cur; /* for the probes */
 static __thread struct stress_thread *stress_self;
-static volatile sig_atomic_t stress_sigint;
+/* Set by the signal handler: a lock-free atomic store is signal-safe */
+static int stress_sigint;
 
 static bool stress_stopping(struct stress_run *r)
 {
-	return __atomic_load_n(&r->stop, __ATOMIC_ACQUIRE) || stress_sigint;
+	/* The driver sets it at the end, on Ctrl-C or on an error */
+	return __atomic_load_n(&r->stop, __ATOMIC_ACQUIRE);
 }
 
 static bool stress_measuring(struct stress_run *r)
@@ -964,7 +966,12 @@ static void stress_faults_tick(struct stress_run *r, u64 now)
 
 static void stress_on_sigint(int sig)
 {
-	stress_sigint = 1;
+	__atomic_store_n(&stress_sigint, 1, __ATOMIC_RELAXED);
+}
+
+static bool stress_interrupted(void)
+{
+	return __atomic_load_n(&stress_sigint, __ATOMIC_RELAXED);
 }
 
 static u64 stress_total_ops(struct stress_run *r)
@@ -1107,7 +1114,7 @@ static int stress_run_real(struct stress_run *r)
 			__atomic_store_n(&r->measuring, true, __ATOMIC_RELEASE);
 			last_ns = now;
 		}
-		if (stress_sigint || now >= r->t_end_ns ||
+		if (stress_interrupted() || now >= r->t_end_ns ||
 		    __atomic_load_n(&r->mappers_done, __ATOMIC_ACQUIRE) ==
 			    cfg->mappers)
 			break;
@@ -1146,7 +1153,7 @@ static int stress_run_virtual(struct stress_run *r)
 	unsigned int weight = cfg->mappers + cfg->translators + cfg->churners;
 	u64 rng = cfg->seed ^ 0x5deece66dULL;
 
-	while (!stress_sigint) {
+	while (!stress_interrupted()) {
 		u64 now = sim_clock_now_ns();
 		unsigned int pick;
 		bool all_done = true;
@@ -1425,7 +1432,7 @@ int stress_run(const struct stress_config *cfg, const char *out_dir,
 		.atc_isolate = stress_probe_isolate,
 		.master_quarantine = stress_probe_quarantine,
 	};
-	stress_sigint = 0;
+	__atomic_store_n(&stress_sigint, 0, __ATOMIC_RELAXED);
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C kills */
 	sigaction(SIGINT, &sa, &old_int);
@@ -1456,7 +1463,7 @@ int stress_run(const struct stress_config *cfg, const char *out_dir,
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	arm_smmu_trace_probes = (struct arm_smmu_trace_probes){};
-	res->interrupted = stress_sigint;
+	res->interrupted = stress_interrupted();
 	if (ret)
 		goto out_threads;
 

@@ -116,7 +116,7 @@ printf 'mappers = 2\nfault = sometimes\n' >"$work/bad.scenario"
 expect_usage() { # MESSAGE ARGS...
 	msg=$1
 	shift
-	"$bin" stress "$@" --out "$work/usage" >"$work/out" 2>"$work/err"
+	"$bin" stress "$1" --out "$work/usage" "${@:2}" >"$work/out" 2>"$work/err"
 	st=$?
 	[ "$st" = 2 ] && grep -qF -- "$msg" "$work/err" ||
 		bad "stress $*: exit $st, stderr '$(cat "$work/err")', want 2 and '$msg'"

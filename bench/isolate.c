@@ -13,6 +13,7 @@
 
 #include "isolate.h"
 #include "results.h"
+#include "units.h"
 
 #define EXIT_USAGE 2
 
@@ -358,36 +359,18 @@ static int isolate_parse_u64(const char *opt, const char *s, u64 min, u64 max,
 	return 0;
 }
 
-/* "50us", "1ms", "2s", "100ns" or a bare number of ns */
+/* A duration (units_parse_ns()) of at most @max ns */
 static int isolate_parse_ns(const char *opt, const char *s, u64 max, u64 *val)
 {
-	static const struct {
-		const char *suffix;
-		u64 mul;
-	} units[] = { { "ns", 1 },
-		      { "us", 1000 },
-		      { "ms", 1000000 },
-		      { "s", 1000000000 },
-		      { "", 1 } };
-	char *end;
-	unsigned int i;
-	u64 v;
+	int ret = units_parse_ns(s, val);
 
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (end == s || errno || *s == '-')
-		return isolate_usage_error("%s: '%s' is not a duration", opt,
-					   s);
-	for (i = 0; i < ARRAY_SIZE(units); i++)
-		if (!strcmp(end, units[i].suffix))
-			break;
-	if (i == ARRAY_SIZE(units))
-		return isolate_usage_error(
-			"%s: '%s': unit must be ns, us, ms or s", opt, s);
-	if (v > max / units[i].mul)
+	if (ret == -EINVAL)
+		return isolate_usage_error("%s: '%s' is not a duration (a "
+					   "number with ns, us, ms or s)",
+					   opt, s);
+	if (ret || *val > max)
 		return isolate_usage_error(
 			"%s: %s is above the limit of %llu ns", opt, s, max);
-	*val = v * units[i].mul;
 	return 0;
 }
 

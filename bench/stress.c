@@ -31,6 +31,7 @@
 #include "results.h"
 #include "stress.h"
 #include "topo.h"
+#include "units.h"
 
 #define EXIT_USAGE 2
 #define STRESS_PAGE_SHIFT 12
@@ -234,37 +235,6 @@ static int stress_err(char *err, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
-/* "50us", "1ms", "2s", "100ns", "1.5s" or a bare number of ns */
-static int stress_parse_ns(const char *s, u64 *val)
-{
-	static const struct {
-		const char *suffix;
-		double mul;
-	} units[] = { { "ns", 1 },
-		      { "us", 1e3 },
-		      { "ms", 1e6 },
-		      { "s", 1e9 },
-		      { "", 1 } };
-	char *end;
-	double v;
-	unsigned int i;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || errno || v < 0 || *s == '-')
-		return -EINVAL;
-	for (i = 0; i < ARRAY_SIZE(units); i++) {
-		if (strcmp(end, units[i].suffix))
-			continue;
-		v *= units[i].mul;
-		if (v > 1.8e19)
-			return -ERANGE;
-		*val = (u64)(v + 0.5);
-		return 0;
-	}
-	return -EINVAL;
-}
-
 static const struct stress_key *stress_key_find(const char *name)
 {
 	unsigned int i;
@@ -316,7 +286,7 @@ int stress_config_set(struct stress_config *cfg, const char *key,
 					  value);
 		return 0;
 	case SK_NS:
-		if (stress_parse_ns(value, &v))
+		if (units_parse_ns(value, &v))
 			return stress_err(err, errlen,
 					  "%s: '%s' is not a duration (a "
 					  "number with ns, us, ms or s)",
@@ -490,15 +460,14 @@ struct stress_dev {
 	char name[24];
 	struct sim_dev sdev;
 	struct arm_smmu_master *master;
-	unsigned int home, domain; /* domain indices */
+	unsigned int domain; /* index of its domain */
 	u64 fault_onset_ns; /* 0: no fault under way */
-	u64 quarantined_ns, invs_at_quarantine;
+	u64 invs_at_quarantine;
 	bool quarantined; /* seen by the probe, until lifted */
 };
 
 struct stress_thread {
 	struct stress_run *run;
-	unsigned int idx;
 	pthread_t tid;
 	struct topo_slot slot;
 	u64 rng;
@@ -529,11 +498,15 @@ struct stress_run {
 
 	/* Shared metrics, under @lock */
 	pthread_mutex_t lock;
-	struct lat_hist *shared[SM_NR]; /* SM_ISOLATION off-mapper, SM_TTQ */
+	/*
+	 * The run's histograms: the mappers' are merged in at the end; the
+	 * probes record SM_TTQ and off-mapper SM_ISOLATION here directly
+	 */
+	struct lat_hist *merged[SM_NR];
 	u64 quarantines, innocent, spam, faults, resets, failed_resets;
 	u64 recoveries, lifts;
 	int victim; /* device index of the fault under way, or -1 */
-	u64 fault_at_ns, fault_end_ns, next_fault_ns;
+	u64 fault_end_ns, next_fault_ns;
 	u64 timeouts0, isolations0, tests0, warns0;
 	u64 fault_rng; /* the fault driver's choices */
 };
@@ -591,7 +564,7 @@ static void stress_probe_isolate(unsigned int num_sids, unsigned int tests,
 		return;
 	}
 	pthread_mutex_lock(&r->lock);
-	lat_record(r->shared[SM_ISOLATION], ns);
+	lat_record(r->merged[SM_ISOLATION], ns);
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -612,11 +585,10 @@ static void stress_probe_quarantine(u32 sid)
 	r->quarantines++;
 	onset = __atomic_load_n(&d->fault_onset_ns, __ATOMIC_RELAXED);
 	if (onset)
-		lat_record(r->shared[SM_TTQ], now - onset);
+		lat_record(r->merged[SM_TTQ], now - onset);
 	else
 		r->innocent++;
 	d->quarantined = true;
-	d->quarantined_ns = now;
 	d->invs_at_quarantine =
 		__atomic_load_n(&d->sdev.atc_invs, __ATOMIC_RELAXED);
 	sim_oracle_quarantined(r->oracle, &d->sdev);
@@ -730,8 +702,8 @@ static int stress_world_init(struct stress_run *r, bool threaded)
 					 d->master);
 		if (ret)
 			return ret;
-		d->home = d->domain = i / cfg->devices;
-		ret = iommu_attach_device(&r->dom[d->home]->domain,
+		d->domain = i / cfg->devices;
+		ret = iommu_attach_device(&r->dom[d->domain]->domain,
 					  &d->pdev.dev);
 		if (ret)
 			return ret;
@@ -901,7 +873,6 @@ static void stress_fault_begin(struct stress_run *r, u64 now)
 	v = sim_rng_next(&r->fault_rng) % r->ndevs;
 	d = &r->devs[v];
 	r->faults++;
-	r->fault_at_ns = now;
 	r->fault_end_ns = now + cfg->fault_duration_ns;
 	__atomic_store_n(&d->fault_onset_ns, now, __ATOMIC_RELAXED);
 	__atomic_store_n(&r->victim, (int)v, __ATOMIC_RELAXED);
@@ -1039,7 +1010,6 @@ static int stress_threads_alloc(struct stress_run *r,
 	*out = t;
 	for (i = 0; i < n; i++) {
 		t[i].run = r;
-		t[i].idx = i;
 		t[i].slot = slots[first_slot + i];
 		t[i].rng = r->cfg->seed * 0x9e3779b97f4a7c15ULL + first_slot +
 			   i + 1;
@@ -1223,9 +1193,8 @@ static void stress_json_u64(FILE *f, const char *key, u64 v)
 	fprintf(f, "  \"%s\": %llu,\n", key, v);
 }
 
-static int stress_write(struct stress_run *r, struct lat_hist **merged,
-			const char *dir, const char *cmdline,
-			struct stress_result *res)
+static int stress_write(struct stress_run *r, const char *dir,
+			const char *cmdline, struct stress_result *res)
 {
 	const struct stress_config *cfg = r->cfg;
 	struct sim_oracle_violation v;
@@ -1319,7 +1288,7 @@ static int stress_write(struct stress_run *r, struct lat_hist **merged,
 	for (m = 0; m < SM_NR; m++) {
 		fprintf(f, "%s\n    \"%s_ns\": ", m ? "," : "",
 			stress_metric_names[m]);
-		lat_write_json(merged[m], f, true);
+		lat_write_json(r->merged[m], f, true);
 	}
 	fputs("\n  }\n}\n", f);
 	ret = ferror(f) ? -EIO : 0;
@@ -1332,10 +1301,10 @@ static int stress_write(struct stress_run *r, struct lat_hist **merged,
 		ret = results_write_file(path, buf, len);
 	free(buf);
 	for (m = 0; m < SM_NR && !ret; m++)
-		if (merged[m]->count)
+		if (r->merged[m]->count)
 			ret = stress_write_hgrm(dir, cfg->name,
 						stress_metric_names[m],
-						merged[m]);
+						r->merged[m]);
 	return ret;
 }
 
@@ -1353,7 +1322,6 @@ int stress_run(const struct stress_config *cfg, const char *out_dir,
 {
 	unsigned int nthreads = cfg->mappers + cfg->translators + cfg->churners;
 	struct stress_run *r = calloc(1, sizeof(*r));
-	struct lat_hist *merged[SM_NR] = {};
 	struct topo_slot *slots = NULL;
 	enum topo_plan_kind kind = TOPO_LIST;
 	struct sigaction sa = { .sa_handler = stress_on_sigint }, old_int,
@@ -1402,9 +1370,7 @@ int stress_run(const struct stress_config *cfg, const char *out_dir,
 
 	ret = lat_create(1, &r->prog_layout);
 	for (m = 0; m < SM_NR && !ret; m++)
-		ret = lat_create(cfg->hist_digits, &r->shared[m]);
-	for (m = 0; m < SM_NR && !ret; m++)
-		ret = lat_create(cfg->hist_digits, &merged[m]);
+		ret = lat_create(cfg->hist_digits, &r->merged[m]);
 	if (!ret)
 		ret = stress_threads_alloc(r, &r->mappers, cfg->mappers, 0,
 					   slots, true);
@@ -1473,10 +1439,8 @@ int stress_run(const struct stress_config *cfg, const char *out_dir,
 	for (i = 0; i < cfg->mappers; i++) {
 		res->ops += r->mappers[i].ops;
 		for (m = SM_INV; m <= SM_ISOLATION; m++)
-			lat_merge(merged[m], r->mappers[i].hist[m]);
+			lat_merge(r->merged[m], r->mappers[i].hist[m]);
 	}
-	lat_merge(merged[SM_ISOLATION], r->shared[SM_ISOLATION]);
-	lat_merge(merged[SM_TTQ], r->shared[SM_TTQ]);
 	res->seconds = r->t_end_ns > r->t_measure_ns ?
 			       (r->t_end_ns - r->t_measure_ns) / 1e9 :
 			       0.0;
@@ -1485,16 +1449,14 @@ int stress_run(const struct stress_config *cfg, const char *out_dir,
 	res->quarantines = r->quarantines;
 	res->spam = r->spam;
 	res->warns = khooks_warn_count() - r->warns0;
-	ret = stress_write(r, merged, out_dir, cmdline, res);
+	ret = stress_write(r, out_dir, cmdline, res);
 
 out_threads:
 	stress_threads_free(r, r->mappers, cfg->mappers);
 	stress_threads_free(r, r->translators, 0);
 	stress_threads_free(r, r->churners, 0);
-	for (m = 0; m < SM_NR; m++) {
-		lat_destroy(merged[m]);
-		lat_destroy(r->shared[m]);
-	}
+	for (m = 0; m < SM_NR; m++)
+		lat_destroy(r->merged[m]);
 	lat_destroy(r->prog_layout);
 out_world:
 	stress_world_free(r);

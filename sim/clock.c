@@ -7,9 +7,8 @@
 #include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
-#include <asm/barrier.h>
-
 #include <linux/sched/clock.h>
+#include <asm/barrier.h>
 
 #include "clock.h"
 

@@ -79,7 +79,10 @@ unsigned int sim_oracle_check(struct sim_oracle *o, struct sim_dev *const *devs,
 /* Check every page of @dev */
 unsigned int sim_oracle_check_dev(struct sim_oracle *o, struct sim_dev *dev);
 
-/* @dev was quarantined; lifting it needs a successful reset from now on */
+/*
+ * @dev was blocked (quarantined, or prepared for a reset): lifting the block
+ * needs a successful reset from now on
+ */
 void sim_oracle_quarantined(struct sim_oracle *o, struct sim_dev *dev);
 /* @dev's quarantine was lifted; returns 1 (a violation) if no reset since */
 unsigned int sim_oracle_lifted(struct sim_oracle *o, struct sim_dev *dev);

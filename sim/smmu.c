@@ -82,6 +82,16 @@ static void sim_smmu_stall(struct sim_smmu *smmu, u32 err)
 	sim_smmu_stat_inc(&smmu->stats.errors);
 }
 
+/* The device answered an ATC_INV: its ATC drops the command's range */
+static void sim_smmu_atc_drop(struct sim_dev *dev, const u64 *cmd)
+{
+	u64 size = FIELD_GET(CMDQ_ATC_1_SIZE, cmd[1]);
+	u64 pages = size >= ATC_INV_SIZE_ALL ? U64_MAX : 1ULL << size;
+
+	sim_dev_atc_invalidate(dev, (cmd[1] & CMDQ_ATC_1_ADDR_MASK) >> 12,
+			       pages);
+}
+
 /* An ATC_INV reaches its device */
 static void sim_smmu_atc_inv(struct sim_smmu *smmu, const u64 *cmd, u64 now)
 {
@@ -98,19 +108,12 @@ static void sim_smmu_atc_inv(struct sim_smmu *smmu, const u64 *cmd, u64 now)
 	}
 	drop = smmu->plan && sim_fault_drop(smmu->plan, sid, now);
 	answer = sim_dev_atc_inv(dev, now, drop);
-	if (answer <= deadline && dev->atc) {
-		u64 size = FIELD_GET(CMDQ_ATC_1_SIZE, cmd[1]);
-
-		sim_dev_atc_invalidate(dev,
-				       (cmd[1] & CMDQ_ATC_1_ADDR_MASK) >> 12,
-				       size >= ATC_INV_SIZE_ALL ? U64_MAX :
-								  1ULL << size);
-	}
 	if (answer > deadline) {
 		smmu->batch_failed = true;
 		smmu->batch_fail = max(smmu->batch_fail, deadline);
 	} else {
 		smmu->batch_done = max(smmu->batch_done, answer);
+		sim_smmu_atc_drop(dev, cmd);
 	}
 }
 

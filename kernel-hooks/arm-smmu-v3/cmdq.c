@@ -567,10 +567,11 @@ static int __arm_smmu_cmdq_issue_cmdlist(struct arm_smmu_device *smmu,
 	unsigned long flags;
 	bool owner;
 	struct arm_smmu_ll_queue llq, head;
+	bool trace = trace_arm_smmu_cmdq_issue_enabled();
 	u64 t_start = 0, t_inserted = 0;
 	int ret = 0;
 
-	if (trace_arm_smmu_cmdq_issue_enabled())
+	if (trace)
 		t_start = local_clock();
 	llq.max_n_shift = cmdq->q.llq.max_n_shift;
 
@@ -651,7 +652,7 @@ static int __arm_smmu_cmdq_issue_cmdlist(struct arm_smmu_device *smmu,
 		atomic_set_release(&cmdq->owner_prod, prod);
 	}
 
-	if (t_start)
+	if (trace)
 		t_inserted = local_clock();
 
 	/* 5. Wait for our CMD_SYNC */
@@ -674,7 +675,7 @@ static int __arm_smmu_cmdq_issue_cmdlist(struct arm_smmu_device *smmu,
 	}
 
 	local_irq_restore(flags);
-	if (t_start)
+	if (trace)
 		trace_arm_smmu_cmdq_issue(n, t_inserted - t_start,
 					  sync ? local_clock() - t_inserted : 0,
 					  ret);

@@ -11,6 +11,18 @@ static struct work_struct *wq_running;
 static bool wq_started;
 static bool wq_deferred;
 
+/* Take the first queued work (under wq_lock) */
+static struct work_struct *wq_pop(void)
+{
+	struct work_struct *work = wq_head;
+
+	wq_head = work->next;
+	if (!wq_head)
+		wq_tail = &wq_head;
+	work->pending = false;
+	return work;
+}
+
 static void *wq_worker(void *arg)
 {
 	rcu_register_thread();
@@ -20,11 +32,7 @@ static void *wq_worker(void *arg)
 
 		while (!wq_head || wq_deferred)
 			pthread_cond_wait(&wq_cond, &wq_lock);
-		work = wq_head;
-		wq_head = work->next;
-		if (!wq_head)
-			wq_tail = &wq_head;
-		work->pending = false;
+		work = wq_pop();
 		wq_running = work;
 		pthread_mutex_unlock(&wq_lock);
 
@@ -95,12 +103,8 @@ void flush_scheduled_work(void)
 {
 	pthread_mutex_lock(&wq_lock);
 	while (wq_deferred && wq_head) {
-		struct work_struct *work = wq_head;
+		struct work_struct *work = wq_pop();
 
-		wq_head = work->next;
-		if (!wq_head)
-			wq_tail = &wq_head;
-		work->pending = false;
 		pthread_mutex_unlock(&wq_lock);
 		work->func(work);
 		pthread_mutex_lock(&wq_lock);

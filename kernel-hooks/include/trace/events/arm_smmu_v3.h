@@ -27,8 +27,8 @@ static inline bool trace_arm_smmu_cmdq_issue_enabled(void)
 	return READ_ONCE(arm_smmu_trace_probes.cmdq_issue);
 }
 
-static inline void trace_arm_smmu_cmdq_issue(int n, u64 insert_ns,
-					     u64 sync_ns, int ret)
+static inline void trace_arm_smmu_cmdq_issue(int n, u64 insert_ns, u64 sync_ns,
+					     int ret)
 {
 	void (*probe)(int, u64, u64, int) =
 		READ_ONCE(arm_smmu_trace_probes.cmdq_issue);

@@ -21,6 +21,7 @@
 
 #define EXIT_USAGE 2
 #define MICRO_OUT_FLAG "--benchmark_out="
+#define MICRO_ICOUNT_MAX 1000000 /* iterations per benchmark */
 
 static void usage(FILE *f)
 {
@@ -29,6 +30,11 @@ static void usage(FILE *f)
 	      "commands:\n"
 	      "  micro [--benchmark_*...]   run the micro benchmarks (Google Benchmark\n"
 	      "                             flags pass through; see micro --help)\n"
+	      "  micro --icount N [--benchmark_filter=RE]\n"
+	      "                             under valgrind --tool=callgrind\n"
+	      "                             --collect-atstart=no: the single-thread\n"
+	      "                             benchmarks, N iterations each, one\n"
+	      "                             callgrind dump each (scripts/icount.sh)\n"
 	      "  replay [--range-inv] [FILE|-]\n"
 	      "                             apply invalidation-array operations and\n"
 	      "                             print the array after each (README.md)\n"
@@ -71,11 +77,54 @@ static void micro_context(void)
  * Google Benchmark writes --benchmark_out in place; point it at a temporary
  * name and rename it when the run is complete.
  */
+/* Take "--icount N" out of the command line; 0 when absent */
+static int micro_icount_arg(int *argc, char **argv, long *iterations)
+{
+	char *end;
+	int i;
+
+	*iterations = 0;
+	for (i = 1; i < *argc; i++)
+		if (!strcmp(argv[i], "--icount"))
+			break;
+	if (i == *argc)
+		return 0;
+	errno = 0;
+	if (i + 1 < *argc)
+		*iterations = strtol(argv[i + 1], &end, 10);
+	if (i + 1 == *argc || errno || *end || *iterations < 1 ||
+	    *iterations > MICRO_ICOUNT_MAX) {
+		fprintf(stderr,
+			"atcbench micro: --icount takes 1 to %d iterations\n",
+			MICRO_ICOUNT_MAX);
+		return -EINVAL;
+	}
+	memmove(&argv[i], &argv[i + 2], (*argc - i - 1) * sizeof(*argv));
+	*argc -= 2;
+	return 0;
+}
+
 static int cmd_micro(int argc, char **argv)
 {
 	char tmp[RESULTS_PATH_MAX], flag[RESULTS_PATH_MAX + 32];
 	const char *out = NULL;
+	bool listing = false;
+	long icount;
 	int i, ret;
+
+	if (micro_icount_arg(&argc, argv, &icount))
+		return EXIT_USAGE;
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--benchmark_list_tests") ||
+		    !strcmp(argv[i], "--benchmark_list_tests=true"))
+			listing = true;
+	if (icount && !listing && !gbench_on_valgrind()) {
+		fprintf(stderr, "atcbench micro: --icount runs under valgrind "
+				"--tool=callgrind --collect-atstart=no "
+				"(scripts/icount.sh)\n");
+		return EXIT_USAGE;
+	}
+	gbench_icount(icount);
 
 	for (i = 1; i < argc; i++) {
 		if (strncmp(argv[i], MICRO_OUT_FLAG, strlen(MICRO_OUT_FLAG)))

@@ -3,14 +3,44 @@
 // only C++ file of atcbench.
 #include <benchmark/benchmark.h>
 
+#include <valgrind/callgrind.h>
+
 #include <cerrno>
 #include <new>
+#include <string>
 
 #include "gbench.h"
 
 struct gbench_state {
 	benchmark::State *st;
+	bool collecting; /* callgrind collects (icount mode only) */
 };
+
+/* Iterations of every benchmark in icount mode; 0 otherwise */
+static int64_t gbench_icount_iterations;
+
+static void gbench_collect(struct gbench_state *st, bool on)
+{
+	if (st->collecting == on)
+		return;
+	CALLGRIND_TOGGLE_COLLECT;
+	st->collecting = on;
+}
+
+extern "C" void gbench_icount(int64_t iterations)
+{
+	gbench_icount_iterations = iterations;
+}
+
+extern "C" bool gbench_icount_mode(void)
+{
+	return gbench_icount_iterations > 0;
+}
+
+extern "C" bool gbench_on_valgrind(void)
+{
+	return RUNNING_ON_VALGRIND;
+}
 
 static benchmark::State &S(struct gbench_state *st)
 {
@@ -26,12 +56,21 @@ extern "C" struct gbench *gbench_register(const char *name, gbench_fn fn,
 					  void *arg)
 {
 	try {
+		std::string desc(name);
 		auto *b = benchmark::RegisterBenchmark(
-			name, [fn, arg](benchmark::State &state) {
-				struct gbench_state st = { &state };
+			name, [fn, arg, desc](benchmark::State &state) {
+				struct gbench_state st = { &state, false };
 
 				fn(&st, arg);
+				if (!gbench_icount_iterations)
+					return;
+				gbench_collect(&st, false);
+				CALLGRIND_DUMP_STATS_AT(desc.c_str());
 			});
+		if (gbench_icount_iterations) {
+			b->Iterations(gbench_icount_iterations);
+			b->Repetitions(1);
+		}
 		return reinterpret_cast<struct gbench *>(b);
 	} catch (const std::bad_alloc &) {
 		return nullptr;
@@ -65,7 +104,11 @@ extern "C" void gbench_iterations(struct gbench *b, int64_t iterations)
 
 extern "C" bool gbench_keep_running(struct gbench_state *st)
 {
-	return S(st).KeepRunning();
+	bool more = S(st).KeepRunning();
+
+	if (__builtin_expect(gbench_icount_iterations != 0, 0))
+		gbench_collect(st, more);
+	return more;
 }
 
 extern "C" int gbench_thread_index(const struct gbench_state *st)
@@ -85,12 +128,16 @@ extern "C" int64_t gbench_iterations_done(const struct gbench_state *st)
 
 extern "C" void gbench_pause_timing(struct gbench_state *st)
 {
+	if (gbench_icount_iterations)
+		gbench_collect(st, false);
 	S(st).PauseTiming();
 }
 
 extern "C" void gbench_resume_timing(struct gbench_state *st)
 {
 	S(st).ResumeTiming();
+	if (gbench_icount_iterations)
+		gbench_collect(st, true);
 }
 
 extern "C" void gbench_set_iteration_time(struct gbench_state *st,

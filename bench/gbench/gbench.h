@@ -37,6 +37,21 @@ enum gbench_counter_flags {
 	GBENCH_COUNTER_INVERT = 1 << 4, /* 1/x, applied last */
 };
 
+/*
+ * Instruction counts (callgrind mode): gbench_icount(n), before any
+ * registration, makes every benchmark registered afterwards run exactly @n
+ * iterations, once.  Callgrind collects only inside the timed loop (from the
+ * first gbench_keep_running() to the last, minus the paused stretches) and
+ * dumps one profile per benchmark, described by its registered name; run the
+ * process under `valgrind --tool=callgrind --collect-atstart=no`.  The cost
+ * per iteration is the profile's total over @n.  Outside that mode the
+ * collection toggles are never reached.
+ */
+void gbench_icount(int64_t iterations);
+bool gbench_icount_mode(void);
+/* Whether the process runs under valgrind */
+bool gbench_on_valgrind(void);
+
 /* Registration (before gbench_run()); NULL when out of memory */
 struct gbench *gbench_register(const char *name, gbench_fn fn, void *arg);
 void gbench_threads(struct gbench *b, int threads);

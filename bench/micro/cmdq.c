@@ -151,6 +151,8 @@ static int micro_cmdq_add(const char *name, gbench_fn fn,
 
 	if (!a)
 		return -ENOSPC;
+	if (threads > 1 && gbench_icount_mode())
+		return 0; /* several threads: no repeatable count */
 	b = gbench_register(name, fn, a);
 	if (!b)
 		return -ENOMEM;

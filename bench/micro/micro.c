@@ -42,6 +42,11 @@
  */
 #define MICRO_CHURN_PERIOD_US 20
 #define MICRO_MAX_WORLDS 8
+/*
+ * The largest walker world counted under callgrind: attaching 4096 masters
+ * one by one takes 25 s there
+ */
+#define MICRO_ICOUNT_MAX_ENTRIES 512
 
 static const unsigned int micro_entries[] = { 8, 64, 512, 4096 };
 
@@ -72,23 +77,30 @@ struct micro_world {
 	unsigned long churn_rounds;
 };
 
-/* A benchmark's argument: a world, and whether a writer churns */
+/*
+ * A benchmark's argument: the world it walks, and whether a writer churns.
+ * Worlds are built on first use (outside the timed loop), so a filtered run
+ * builds only the worlds it walks.
+ */
 struct micro_walk_arg {
-	struct micro_world *world;
+	enum micro_design design;
+	unsigned int entries;
 	bool churn;
 };
 
 /* An array operation's argument */
 struct micro_invs_arg {
-	struct arm_smmu_device *smmu;
 	unsigned int entries;
 };
 
+static pthread_mutex_t micro_worlds_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct micro_world *micro_worlds[MICRO_MAX_WORLDS];
 static unsigned int micro_num_worlds;
 static struct micro_walk_arg micro_walk_args[2 * MICRO_MAX_WORLDS];
 static unsigned int micro_num_walk_args;
 static struct micro_invs_arg micro_invs_args[ARRAY_SIZE(micro_entries)];
+/* The SMMU the array operations' entries name (never issued to) */
+static struct arm_smmu_device micro_invs_smmu;
 
 static void micro_world_free(struct micro_world *w)
 {
@@ -224,14 +236,41 @@ static void *micro_churn_fn(void *arg)
 	return NULL;
 }
 
+/* The world of @design with @entries entries, built on first use */
+static int micro_world_get(enum micro_design design, unsigned int entries,
+			   struct micro_world **out)
+{
+	unsigned int i;
+	int ret = 0;
+
+	pthread_mutex_lock(&micro_worlds_lock);
+	for (i = 0; i < micro_num_worlds; i++) {
+		*out = micro_worlds[i];
+		if ((*out)->design == design && (*out)->entries == entries)
+			goto unlock;
+	}
+	ret = -ENOSPC;
+	if (micro_num_worlds < MICRO_MAX_WORLDS)
+		ret = micro_world_alloc(design, entries, out);
+	if (!ret)
+		micro_worlds[micro_num_worlds++] = *out;
+unlock:
+	pthread_mutex_unlock(&micro_worlds_lock);
+	return ret;
+}
+
 static void micro_walk(struct gbench_state *st, void *arg)
 {
 	struct micro_walk_arg *a = arg;
-	struct micro_world *w = a->world;
+	struct micro_world *w;
 	bool leader = gbench_thread_index(st) == 0;
 	bool churn = a->churn;
 	int64_t iters = 0;
 
+	if (micro_world_get(a->design, a->entries, &w)) {
+		gbench_skip_with_error(st, "cannot build the world");
+		return;
+	}
 	/* The main thread (index 0) is registered by main() */
 	if (!leader)
 		rcu_register_thread();
@@ -298,8 +337,8 @@ static void micro_invs_done(struct gbench_state *st, int64_t iters,
 static void micro_merge(struct gbench_state *st, void *arg)
 {
 	struct micro_invs_arg *a = arg;
-	struct arm_smmu_invs *invs = micro_invs(a->smmu, a->entries);
-	struct arm_smmu_invs *to_merge = micro_invs(a->smmu, 2);
+	struct arm_smmu_invs *invs = micro_invs(&micro_invs_smmu, a->entries);
+	struct arm_smmu_invs *to_merge = micro_invs(&micro_invs_smmu, 2);
 	int64_t iters = 0;
 
 	if (!invs || !to_merge) {
@@ -329,8 +368,8 @@ out:
 static void micro_unref(struct gbench_state *st, void *arg)
 {
 	struct micro_invs_arg *a = arg;
-	struct arm_smmu_invs *invs = micro_invs(a->smmu, a->entries);
-	struct arm_smmu_invs *to_unref = micro_invs(a->smmu, 2);
+	struct arm_smmu_invs *invs = micro_invs(&micro_invs_smmu, a->entries);
+	struct arm_smmu_invs *to_unref = micro_invs(&micro_invs_smmu, 2);
 	int64_t iters = 0;
 
 	if (!invs || !to_unref) {
@@ -358,7 +397,7 @@ out:
 static void micro_purge(struct gbench_state *st, void *arg)
 {
 	struct micro_invs_arg *a = arg;
-	struct arm_smmu_invs *invs = micro_invs(a->smmu, a->entries);
+	struct arm_smmu_invs *invs = micro_invs(&micro_invs_smmu, a->entries);
 	int64_t iters = 0;
 
 	if (!invs) {
@@ -383,40 +422,26 @@ static void micro_purge(struct gbench_state *st, void *arg)
 	kfree(invs);
 }
 
-static int micro_add_world(enum micro_design design, unsigned int entries,
-			   struct micro_world **out)
-{
-	int ret;
-
-	if (micro_num_worlds == MICRO_MAX_WORLDS)
-		return -ENOSPC;
-	ret = micro_world_alloc(design, entries, out);
-	if (ret)
-		return ret;
-	micro_worlds[micro_num_worlds++] = *out;
-	return 0;
-}
-
-static struct micro_walk_arg *micro_walk_arg_new(struct micro_world *w,
-						 bool churn)
+/* @churn: 0 or 1 with a "churn:" field in the name, -1 without */
+static int micro_register_walk(enum micro_design design, unsigned int entries,
+			       int churn, int threads)
 {
 	struct micro_walk_arg *a;
-
-	if (micro_num_walk_args == ARRAY_SIZE(micro_walk_args))
-		return NULL;
-	a = &micro_walk_args[micro_num_walk_args++];
-	a->world = w;
-	a->churn = churn;
-	return a;
-}
-
-static int micro_register_walk(const char *name, struct micro_walk_arg *a,
-			       int threads)
-{
 	struct gbench *b;
+	char name[128];
 
-	if (!a)
+	if (threads > 1 && gbench_icount_mode())
+		return 0; /* several threads: no repeatable count */
+	if (micro_num_walk_args == ARRAY_SIZE(micro_walk_args))
 		return -ENOSPC;
+	a = &micro_walk_args[micro_num_walk_args++];
+	*a = (struct micro_walk_arg){ design, entries, churn > 0 };
+	if (churn >= 0)
+		snprintf(name, sizeof(name), "walker/%s/entries:%u/churn:%u",
+			 micro_design_names[design], entries, churn);
+	else
+		snprintf(name, sizeof(name), "walker/%s/entries:%u",
+			 micro_design_names[design], entries);
 	b = gbench_register(name, micro_walk, a);
 	if (!b)
 		return -ENOMEM;
@@ -437,36 +462,24 @@ int micro_register(void)
 	/* The walker against the number of entries, per design */
 	for (d = 0; d < ARRAY_SIZE(micro_design_names); d++) {
 		for (i = 0; i < ARRAY_SIZE(micro_entries); i++) {
-			struct micro_world *w;
-
-			ret = micro_add_world(d, micro_entries[i], &w);
-			if (ret)
-				return ret;
-			snprintf(name, sizeof(name), "walker/%s/entries:%u",
-				 micro_design_names[d], micro_entries[i]);
-			ret = micro_register_walk(
-				name, micro_walk_arg_new(w, false), 1);
+			if (gbench_icount_mode() &&
+			    micro_entries[i] > MICRO_ICOUNT_MAX_ENTRIES)
+				continue;
+			ret = micro_register_walk(d, micro_entries[i], -1, 1);
 			if (ret)
 				return ret;
 		}
 	}
 
-	/* Both designs at 64 entries, 1 and 2 walkers, with a churning writer */
-	for (d = 0; d < ARRAY_SIZE(micro_design_names); d++) {
-		struct micro_world *w = NULL;
-
-		for (i = 0; i < micro_num_worlds; i++)
-			if (micro_worlds[i]->design == d &&
-			    micro_worlds[i]->entries == 64)
-				w = micro_worlds[i];
+	/*
+	 * Both designs at 64 entries, 1 and 2 walkers, with a churning writer
+	 * (not in icount mode: a writer thread makes no repeatable count)
+	 */
+	for (d = 0; d < ARRAY_SIZE(micro_design_names) && !gbench_icount_mode();
+	     d++) {
 		for (c = 0; c < 2; c++) {
-			struct micro_walk_arg *a = micro_walk_arg_new(w, c);
-
-			snprintf(name, sizeof(name),
-				 "walker/%s/entries:64/churn:%u",
-				 micro_design_names[d], c);
 			for (t = 1; t <= 2; t++) {
-				ret = micro_register_walk(name, a, t);
+				ret = micro_register_walk(d, 64, c, t);
 				if (ret)
 					return ret;
 			}
@@ -474,7 +487,7 @@ int micro_register(void)
 	}
 
 	ret = micro_cmdq_register();
-	if (!ret)
+	if (!ret && !gbench_icount_mode())
 		ret = micro_register_measure();
 	if (ret)
 		return ret;
@@ -491,7 +504,6 @@ int micro_register(void)
 		};
 		unsigned int o;
 
-		micro_invs_args[i].smmu = &micro_worlds[0]->smmu;
 		micro_invs_args[i].entries = micro_entries[i];
 		for (o = 0; o < ARRAY_SIZE(ops); o++) {
 			snprintf(name, sizeof(name), "invs/%s/entries:%u",

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <linux/rcupdate.h>
 
+#include "compare.h"
 #include "gbench/gbench.h"
 #include "gitinfo.h"
 #include "isolate.h"
@@ -46,6 +47,11 @@ static void usage(FILE *f)
 	      "                             churn, faults, the oracle (stress --help)\n"
 	      "  scenarios [--show]         list the built-in scenarios\n"
 	      "  report DIR                 write and print DIR/report.txt\n"
+	      "  env DIR                    write DIR/env.json (the build, machine,\n"
+	      "                             libraries) without running anything\n"
+	      "  compare BASE_DIR HEAD_DIR [--utest FILE] [--band PCT]...\n"
+	      "                             verdicts of two results folders\n"
+	      "                             (scripts/compare.sh; compare --help)\n"
 	      "  topo [--pin PLAN] [--threads N]\n"
 	      "                             the topology, its mode and a pinning plan\n"
 	      "  help                       this text\n"
@@ -174,6 +180,25 @@ static int cmd_micro(int argc, char **argv)
 				out, strerror(-ret));
 			return EXIT_FAILURE;
 		}
+	}
+	return 0;
+}
+
+static int cmd_env(int argc, char **argv)
+{
+	int ret;
+
+	if (argc != 2 || argv[1][0] == '-') {
+		fputs("usage: atcbench env DIR\n", stderr);
+		return EXIT_USAGE;
+	}
+	ret = report_mkdir(argv[1]);
+	if (!ret)
+		ret = report_write_env(argv[1], "atcbench env", "none", 0);
+	if (ret) {
+		fprintf(stderr, "atcbench env: %s: %s\n", argv[1],
+			strerror(-ret));
+		return EXIT_FAILURE;
 	}
 	return 0;
 }
@@ -308,6 +333,10 @@ int main(int argc, char **argv)
 		ret = stress_scenarios_cmd(argc - 1, argv + 1);
 	} else if (!strcmp(argv[1], "report")) {
 		ret = report_cmd(argc - 1, argv + 1);
+	} else if (!strcmp(argv[1], "env")) {
+		ret = cmd_env(argc - 1, argv + 1);
+	} else if (!strcmp(argv[1], "compare")) {
+		ret = compare_cmd(argc - 1, argv + 1);
 	} else if (!strcmp(argv[1], "topo")) {
 		ret = cmd_topo(argc - 1, argv + 1);
 	} else if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||

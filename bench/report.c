@@ -12,6 +12,7 @@
 
 #include "gitinfo.h"
 #include "json.h"
+#include "compare.h"
 #include "report.h"
 #include "results.h"
 #include "topo.h"
@@ -152,8 +153,7 @@ int report_write_env(const char *dir, const char *cmdline, const char *clock,
 	return ret;
 }
 
-/* A duration in 7 columns: 812ns, 1.10us, 12.3us, 1.20ms, 2.00s */
-static const char *report_ns(double ns, char *buf, size_t len)
+const char *report_ns(double ns, char *buf, size_t len)
 {
 	static const struct {
 		double div;
@@ -181,7 +181,7 @@ static const char *report_ns(double ns, char *buf, size_t len)
 	return buf;
 }
 
-static const char *report_count(double v, char *buf, size_t len)
+const char *report_count(double v, char *buf, size_t len)
 {
 	if (v >= 1e6)
 		snprintf(buf, len, "%.2fM", v / 1e6);
@@ -397,7 +397,7 @@ static void report_isolate(const char *dir, FILE *f)
 	json_free(iso);
 }
 
-static void report_plots(const char *dir, FILE *f)
+void report_plots(const char *dir, FILE *f)
 {
 	char **v = calloc(REPORT_MAX_FILES, sizeof(*v));
 	DIR *d = opendir(dir);
@@ -425,12 +425,16 @@ static void report_plots(const char *dir, FILE *f)
 
 int report_render(const char *dir, FILE *f)
 {
+	char path[RESULTS_PATH_MAX];
 	struct stat st;
 
 	if (stat(dir, &st))
 		return -errno;
 	if (!S_ISDIR(st.st_mode))
 		return -ENOTDIR;
+	snprintf(path, sizeof(path), "%s/compare.json", dir);
+	if (!stat(path, &st))
+		return compare_report(dir, f);
 	fprintf(f, "atcbench results: %.54s\n", dir);
 	report_env(dir, f);
 	report_stress(dir, f);

@@ -22,6 +22,13 @@ int report_mkdir(const char *dir);
  */
 int report_write_env(const char *dir, const char *cmdline, const char *clock,
 		     unsigned long long seed);
+/* A duration in at most 7 columns: 812ns, 1.10us, 12.3us, 1.20ms, 2.00s */
+const char *report_ns(double ns, char *buf, size_t len);
+/* A count in at most 7 columns: 812, 12.3k, 1.20M */
+const char *report_count(double v, char *buf, size_t len);
+/* The list of plot files (*.svg) of @dir */
+void report_plots(const char *dir, FILE *f);
+
 /* Render the report of @dir to @f; a negative errno */
 int report_render(const char *dir, FILE *f);
 

@@ -1,0 +1,997 @@
+// SPDX-License-Identifier: GPL-2.0
+/* compare: base versus head, with a verdict per figure (see compare.h) */
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "compare.h"
+#include "json.h"
+#include "report.h"
+#include "results.h"
+
+#define EXIT_USAGE 2
+#define COMPARE_MAX_ROWS 4096
+#define COMPARE_MAX_RUNS 1000 /* repetitions of one micro benchmark */
+#define COMPARE_NAME_MAX 96
+#define COMPARE_NAME_COLS 28 /* longer names get a line of their own */
+#define COMPARE_TOP 10 /* rows in the report's top changes */
+
+enum compare_kind { CK_TIME, CK_INSTR, CK_STRESS, CK_SWEEP, CK_NR };
+
+static const char *const compare_kind_names[CK_NR] = {
+	[CK_TIME] = "time",
+	[CK_INSTR] = "instr",
+	[CK_STRESS] = "stress",
+	[CK_SWEEP] = "sweep",
+};
+
+enum compare_unit { CU_NS, CU_COUNT };
+
+enum compare_verdict { CV_SAME, CV_REGRESSED, CV_IMPROVED, CV_NEW, CV_GONE };
+
+static const char *const compare_verdict_names[] = {
+	[CV_SAME] = "same",	    [CV_REGRESSED] = "REGRESSED",
+	[CV_IMPROVED] = "improved", [CV_NEW] = "new",
+	[CV_GONE] = "gone",
+};
+
+struct compare_row {
+	enum compare_kind kind;
+	char name[COMPARE_NAME_MAX];
+	enum compare_unit unit;
+	double base, head; /* NAN when the side lacks it */
+	double change_pct; /* NAN when it cannot be computed */
+	double p; /* NAN: no test */
+	unsigned int runs; /* time: repetitions per side (the fewer) */
+	enum compare_verdict verdict;
+};
+
+struct compare_opts {
+	const char *dir[2]; /* base, head */
+	const char *utest;
+	const char *out;
+	double band_pct, icount_band_pct, alpha;
+};
+
+struct compare {
+	const struct compare_opts *o;
+	struct compare_row *rows;
+	size_t n;
+	bool present[CK_NR];
+	char reason[256]; /* why it could not compare */
+};
+
+static int compare_fail(struct compare *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int compare_fail(struct compare *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->reason, sizeof(c->reason), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static struct compare_row *
+compare_add(struct compare *c, enum compare_kind kind, enum compare_unit unit,
+	    double base, double head, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static struct compare_row *compare_add(struct compare *c,
+				       enum compare_kind kind,
+				       enum compare_unit unit, double base,
+				       double head, const char *fmt, ...)
+{
+	struct compare_row *r;
+	va_list ap;
+
+	if (c->n == COMPARE_MAX_ROWS)
+		return NULL;
+	r = &c->rows[c->n++];
+	*r = (struct compare_row){
+		.kind = kind, .unit = unit, .base = base, .head = head, .p = NAN
+	};
+	va_start(ap, fmt);
+	vsnprintf(r->name, sizeof(r->name), fmt, ap);
+	va_end(ap);
+	c->present[kind] = true;
+	return r;
+}
+
+/*
+ * The verdict of a lower-is-better figure: a change beyond @band_pct, and
+ * for wall-clock figures a U test below @alpha
+ */
+static void compare_judge(struct compare_row *r, double band_pct, double alpha)
+{
+	if (isnan(r->base)) {
+		r->verdict = CV_NEW;
+		return;
+	}
+	if (isnan(r->head)) {
+		r->verdict = CV_GONE;
+		return;
+	}
+	r->change_pct = r->base ? (r->head / r->base - 1) * 100 :
+			r->head ? INFINITY :
+				  0;
+	if (r->kind == CK_TIME && !(r->p < alpha)) /* NAN: no test */
+		r->verdict = CV_SAME;
+	else if (r->head > r->base && r->change_pct > band_pct)
+		r->verdict = CV_REGRESSED;
+	else if (r->head < r->base && -r->change_pct > band_pct)
+		r->verdict = CV_IMPROVED;
+	else
+		r->verdict = CV_SAME;
+}
+
+static bool compare_file_exists(const char *dir, const char *name)
+{
+	char path[RESULTS_PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return !stat(path, &st);
+}
+
+/* Both sides have @name, neither has it (0), or one lacks it (-EINVAL) */
+static int compare_both(struct compare *c, const char *name, bool *both)
+{
+	bool b = compare_file_exists(c->o->dir[0], name);
+	bool h = compare_file_exists(c->o->dir[1], name);
+
+	*both = b && h;
+	if (b != h)
+		return compare_fail(c, "%s has no %s", c->o->dir[!h ? 1 : 0],
+				    name);
+	return 0;
+}
+
+static int compare_load(struct compare *c, const char *dir, const char *name,
+			struct json **out)
+{
+	char path[RESULTS_PATH_MAX], err[160];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	ret = json_parse_file(path, out, err, sizeof(err));
+	if (ret)
+		return compare_fail(c, "%s: %s", path,
+				    ret == -EINVAL ? err : strerror(-ret));
+	return 0;
+}
+
+/* Wall-clock micro benchmarks */
+
+struct compare_series {
+	char name[COMPARE_NAME_MAX];
+	double v[COMPARE_MAX_RUNS];
+	unsigned int n;
+};
+
+static double compare_time_ns(const struct json *b)
+{
+	const char *unit = json_str(b, "time_unit", "ns");
+	double t = json_num(b, "real_time", NAN);
+
+	if (!strcmp(unit, "us"))
+		return t * 1e3;
+	if (!strcmp(unit, "ms"))
+		return t * 1e6;
+	if (!strcmp(unit, "s"))
+		return t * 1e9;
+	return t;
+}
+
+/* The iteration entries of micro.json, per benchmark, in file order */
+static int compare_micro_load(struct compare *c, const char *dir,
+			      struct compare_series **out, unsigned int *n)
+{
+	const struct json *list, *b;
+	struct compare_series *s;
+	struct json *j;
+	int ret;
+
+	ret = compare_load(c, dir, "micro.json", &j);
+	if (ret)
+		return ret;
+	list = json_get(j, "benchmarks");
+	*n = 0;
+	*out = s = calloc(COMPARE_MAX_ROWS, sizeof(*s));
+	if (!s) {
+		json_free(j);
+		return -ENOMEM;
+	}
+	for (b = list ? list->child : NULL; b; b = b->next) {
+		const char *name = json_str(b, "name", "");
+		unsigned int i;
+
+		if (strcmp(json_str(b, "run_type", "iteration"), "iteration") ||
+		    json_num(b, "error_occurred", 0))
+			continue;
+		for (i = 0; i < *n && strcmp(s[i].name, name); i++)
+			;
+		if (i == *n) {
+			if (*n == COMPARE_MAX_ROWS)
+				break;
+			snprintf(s[(*n)++].name, COMPARE_NAME_MAX, "%s", name);
+		}
+		if (s[i].n < COMPARE_MAX_RUNS)
+			s[i].v[s[i].n++] = compare_time_ns(b);
+	}
+	json_free(j);
+	return 0;
+}
+
+static int compare_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double compare_median(struct compare_series *s)
+{
+	qsort(s->v, s->n, sizeof(s->v[0]), compare_dbl);
+	if (!s->n)
+		return NAN;
+	return s->n & 1 ? s->v[s->n / 2] :
+			  (s->v[s->n / 2 - 1] + s->v[s->n / 2]) / 2;
+}
+
+/* compare.py's U test p-value of @name (real time), or NAN */
+static double compare_pvalue(const struct json *utest, const char *name)
+{
+	const struct json *e;
+
+	for (e = utest ? utest->child : NULL; e; e = e->next)
+		if (!strcmp(json_str(e, "name", ""), name))
+			return json_num(json_get(e, "utest"), "time_pvalue",
+					NAN);
+	return NAN;
+}
+
+static int compare_micro(struct compare *c)
+{
+	struct compare_series *s[2] = {};
+	struct json *utest = NULL;
+	unsigned int n[2], i, k;
+	char err[160];
+	bool both;
+	int ret;
+
+	ret = compare_both(c, "micro.json", &both);
+	if (ret || !both)
+		return ret;
+	if (!c->o->utest)
+		return compare_fail(c, "micro.json in both folders, and no "
+				       "--utest file (compare.py -d)");
+	ret = json_parse_file(c->o->utest, &utest, err, sizeof(err));
+	if (ret) {
+		return compare_fail(c, "%s: %s", c->o->utest,
+				    ret == -EINVAL ? err : strerror(-ret));
+	}
+	for (k = 0; k < 2 && !ret; k++)
+		ret = compare_micro_load(c, c->o->dir[k], &s[k], &n[k]);
+	for (i = 0; !ret && i < n[0] + n[1]; i++) {
+		/* Base's benchmarks in order, then those only head has */
+		struct compare_series *b = i < n[0] ? &s[0][i] : NULL, *h;
+		const char *name = b ? b->name : s[1][i - n[0]].name;
+		struct compare_row *r;
+		char shown[COMPARE_NAME_MAX], *cut;
+		unsigned int j;
+
+		for (h = NULL, j = 0; j < n[1]; j++)
+			if (!strcmp(s[1][j].name, name))
+				h = &s[1][j];
+		if (!b) {
+			for (j = 0; j < n[0] && strcmp(s[0][j].name, name); j++)
+				;
+			if (j < n[0])
+				continue; /* listed with base's */
+		}
+		snprintf(shown, sizeof(shown), "%s", name);
+		cut = strstr(shown, "/real_time");
+		if (cut)
+			memmove(cut, cut + 10, strlen(cut + 10) + 1);
+		r = compare_add(c, CK_TIME, CU_NS, b ? compare_median(b) : NAN,
+				h ? compare_median(h) : NAN, "%s", shown);
+		if (!r)
+			break;
+		r->runs = b && h ? (b->n < h->n ? b->n : h->n) : 0;
+		r->p = compare_pvalue(utest, name);
+		compare_judge(r, c->o->band_pct, c->o->alpha);
+	}
+	free(s[0]);
+	free(s[1]);
+	json_free(utest);
+	return ret;
+}
+
+/* Instruction counts */
+
+struct compare_icount {
+	char name[COMPARE_NAME_MAX];
+	double per_op;
+};
+
+static int compare_icount_load(struct compare *c, const char *dir,
+			       struct compare_icount **out, unsigned int *n)
+{
+	char path[RESULTS_PATH_MAX], line[512];
+	struct compare_icount *v;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/icount.tsv", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return compare_fail(c, "%s: %s", path, strerror(errno));
+	*out = v = calloc(COMPARE_MAX_ROWS, sizeof(*v));
+	*n = 0;
+	while (v && fgets(line, sizeof(line), f) && *n < COMPARE_MAX_ROWS) {
+		char name[COMPARE_NAME_MAX];
+		double per_op;
+
+		if (sscanf(line, "%95[^\t]\t%*s\t%*s\t%lf", name, &per_op) !=
+			    2 ||
+		    !strcmp(name, "benchmark"))
+			continue;
+		snprintf(v[*n].name, sizeof(v[*n].name), "%s", name);
+		v[(*n)++].per_op = per_op;
+	}
+	fclose(f);
+	return v ? 0 : -ENOMEM;
+}
+
+static int compare_icount(struct compare *c)
+{
+	struct compare_icount *v[2] = {};
+	unsigned int n[2], i, j, k;
+	bool both;
+	int ret;
+
+	ret = compare_both(c, "icount.tsv", &both);
+	if (ret || !both)
+		return ret;
+	for (k = 0; k < 2 && !ret; k++)
+		ret = compare_icount_load(c, c->o->dir[k], &v[k], &n[k]);
+	for (k = 0; !ret && k < 2; k++) {
+		for (i = 0; i < n[k]; i++) {
+			double other = NAN;
+			struct compare_row *r;
+
+			for (j = 0; j < n[!k]; j++)
+				if (!strcmp(v[!k][j].name, v[k][i].name))
+					other = v[!k][j].per_op;
+			if (k == 1 && !isnan(other))
+				continue; /* listed with base's */
+			r = compare_add(c, CK_INSTR, CU_COUNT,
+					k ? other : v[0][i].per_op,
+					k ? v[1][i].per_op : other, "%s",
+					v[k][i].name);
+			if (r)
+				compare_judge(r, c->o->icount_band_pct, 1);
+		}
+	}
+	free(v[0]);
+	free(v[1]);
+	return ret;
+}
+
+/* Virtual-time stress runs and the isolation sweep: exact */
+
+static void compare_exact(struct compare *c, enum compare_kind kind,
+			  enum compare_unit unit, double base, double head,
+			  const char *what, const char *name)
+{
+	struct compare_row *r;
+
+	r = compare_add(c, kind, unit, base, head, "%s %s", what, name);
+	if (r)
+		compare_judge(r, 0, 1);
+}
+
+static double compare_pct(const struct json *run, const char *metric,
+			  const char *p)
+{
+	const struct json *m = json_get(json_get(run, "metrics"), metric);
+
+	return json_num(m, "count", 0) ? json_num(m, p, NAN) : NAN;
+}
+
+static void compare_stress_run(struct compare *c, const struct json *b,
+			       const struct json *h)
+{
+	static const struct {
+		const char *metric, *p, *label;
+	} pcts[] = {
+		{ "inv_ns", "p50", "inv p50" },
+		{ "inv_ns", "p99", "inv p99" },
+		{ "inv_ns", "p99_9", "inv p99.9" },
+		{ "time_to_quarantine_ns", "p50", "ttq p50" },
+		{ "time_to_quarantine_ns", "p99", "ttq p99" },
+	};
+	static const struct {
+		const char *key, *label;
+	} counts[] = {
+		{ "timeouts", "timeouts" },
+		{ "innocent_quarantines", "innocent" },
+		{ "atc_invs_to_broken", "spam" },
+		{ "oracle_violations", "violations" },
+	};
+	const char *name = json_str(b, "name", "?");
+	unsigned int i;
+
+	for (i = 0; i < sizeof(pcts) / sizeof(pcts[0]); i++) {
+		double vb = compare_pct(b, pcts[i].metric, pcts[i].p);
+		double vh = compare_pct(h, pcts[i].metric, pcts[i].p);
+
+		if (isnan(vb) && isnan(vh))
+			continue;
+		compare_exact(c, CK_STRESS, CU_NS, vb, vh, name, pcts[i].label);
+	}
+	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+		compare_exact(c, CK_STRESS, CU_COUNT,
+			      json_num(b, counts[i].key, NAN),
+			      json_num(h, counts[i].key, NAN), name,
+			      counts[i].label);
+	compare_exact(c, CK_STRESS, CU_COUNT,
+		      json_num(b, "smmu_commands", NAN) / json_num(b, "ops", 1),
+		      json_num(h, "smmu_commands", NAN) / json_num(h, "ops", 1),
+		      name, "cmds/op");
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int compare_stress(struct compare *c)
+{
+	char *names[COMPARE_MAX_ROWS];
+	unsigned int n = 0, i;
+	struct dirent *e;
+	DIR *d;
+	int ret = 0;
+
+	d = opendir(c->o->dir[0]);
+	if (!d)
+		return compare_fail(c, "%s: %s", c->o->dir[0], strerror(errno));
+	while ((e = readdir(d)) && n < COMPARE_MAX_ROWS) {
+		size_t l = strlen(e->d_name);
+
+		if (!strncmp(e->d_name, "stress-", 7) && l > 12 &&
+		    !strcmp(e->d_name + l - 5, ".json"))
+			names[n] = strdup(e->d_name), n += !!names[n];
+	}
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), compare_names);
+	for (i = 0; i < n; i++) {
+		struct json *j[2] = {};
+		bool both;
+
+		if (!ret)
+			ret = compare_load(c, c->o->dir[0], names[i], &j[0]);
+		if (!ret && strcmp(json_str(j[0], "clock", ""), "virtual"))
+			goto next; /* real time: for the plots */
+		if (!ret)
+			ret = compare_both(c, names[i], &both);
+		if (!ret)
+			ret = compare_load(c, c->o->dir[1], names[i], &j[1]);
+		if (!ret)
+			compare_stress_run(c, j[0], j[1]);
+next:
+		json_free(j[0]);
+		json_free(j[1]);
+		free(names[i]);
+	}
+	return ret;
+}
+
+#define COMPARE_MAX_STRATEGIES 16
+
+/* Per strategy: syncs, timeouts, innocent devices, time, over all cells */
+struct compare_sweep {
+	char strategy[32];
+	double sum[4];
+};
+
+static const char *const compare_sweep_keys[] = { "syncs", "timeouts",
+						  "innocent_broken",
+						  "time_ns" };
+
+static int compare_sweep_load(struct compare *c, const char *dir,
+			      struct compare_sweep *v, unsigned int *n)
+{
+	const struct json *cell;
+	struct json *j;
+	int ret;
+
+	ret = compare_load(c, dir, "isolate.json", &j);
+	if (ret)
+		return ret;
+	*n = 0;
+	for (cell = json_get(j, "cells") ? json_get(j, "cells")->child : NULL;
+	     cell; cell = cell->next) {
+		const char *s = json_str(cell, "strategy", "?");
+		unsigned int i, k;
+
+		for (i = 0; i < *n && strcmp(v[i].strategy, s); i++)
+			;
+		if (i == *n) {
+			if (*n == COMPARE_MAX_STRATEGIES)
+				continue;
+			memset(&v[i], 0, sizeof(v[i]));
+			snprintf(v[(*n)++].strategy, sizeof(v[i].strategy),
+				 "%s", s);
+		}
+		for (k = 0; k < 4; k++)
+			v[i].sum[k] += json_num(cell, compare_sweep_keys[k], 0);
+	}
+	json_free(j);
+	return 0;
+}
+
+static int compare_sweep(struct compare *c)
+{
+	static const char *const labels[] = { "syncs", "timeouts", "innocent",
+					      "time" };
+	struct compare_sweep v[2][COMPARE_MAX_STRATEGIES];
+	unsigned int n[2], i, j, k;
+	bool both;
+	int ret;
+
+	ret = compare_both(c, "isolate.json", &both);
+	if (ret || !both)
+		return ret;
+	for (k = 0; k < 2 && !ret; k++)
+		ret = compare_sweep_load(c, c->o->dir[k], v[k], &n[k]);
+	for (i = 0; !ret && i < n[0]; i++) {
+		for (j = 0;
+		     j < n[1] && strcmp(v[1][j].strategy, v[0][i].strategy);
+		     j++)
+			;
+		for (k = 0; k < 4; k++)
+			compare_exact(c, CK_SWEEP, k == 3 ? CU_NS : CU_COUNT,
+				      v[0][i].sum[k],
+				      j < n[1] ? v[1][j].sum[k] : NAN,
+				      v[0][i].strategy, labels[k]);
+	}
+	return ret;
+}
+
+/* Output */
+
+static const char *compare_value(const struct compare_row *r, double v,
+				 char *buf, size_t len)
+{
+	if (isnan(v))
+		return "-";
+	if (r->unit == CU_NS)
+		return report_ns(v, buf, len);
+	if (v != floor(v) && v < 1e4)
+		snprintf(buf, len, v < 100 ? "%.2f" : "%.1f", v);
+	else
+		report_count(v, buf, len);
+	return buf;
+}
+
+static const char *compare_change(const struct compare_row *r, char *buf,
+				  size_t len)
+{
+	double x = r->change_pct;
+
+	if (isnan(x))
+		return "-";
+	if (isinf(x))
+		return "+inf";
+	if (x == 0)
+		return "0";
+	snprintf(buf, len, fabs(x) < 10 ? "%+.2f%%" : "%+.1f%%", x);
+	return buf;
+}
+
+static const char *compare_p(const struct compare_row *r, char *buf, size_t len)
+{
+	if (isnan(r->p))
+		return "-";
+	if (r->p < 0.001)
+		return "<0.001";
+	snprintf(buf, len, "%.3f", r->p);
+	return buf;
+}
+
+static const char *compare_kind_title(const struct compare *c,
+				      enum compare_kind k, char *buf,
+				      size_t len)
+{
+	switch (k) {
+	case CK_TIME:
+		snprintf(buf, len,
+			 "wall clock: medians, U test p < %g and change > "
+			 "%g %%",
+			 c->o->alpha, c->o->band_pct);
+		break;
+	case CK_INSTR:
+		snprintf(buf, len,
+			 "instructions per operation (callgrind), band %g %%",
+			 c->o->icount_band_pct);
+		break;
+	case CK_STRESS:
+		snprintf(buf, len, "stress scenarios, virtual time: exact");
+		break;
+	default:
+		snprintf(buf, len,
+			 "isolation sweep, virtual time, sums over the grid: "
+			 "exact");
+		break;
+	}
+	return buf;
+}
+
+/* The table: benchmark, base, head, change, p-value, verdict */
+static void compare_table(const struct compare *c, FILE *f)
+{
+	enum compare_kind k;
+	size_t i;
+
+	fprintf(f, "%-28s %8s %8s %7s %6s %9s\n", "benchmark", "base", "head",
+		"change", "p", "verdict");
+	for (k = 0; k < CK_NR; k++) {
+		char title[REPORT_COLUMNS + 8];
+
+		if (!c->present[k])
+			continue;
+		fprintf(f, "-- %.68s\n",
+			compare_kind_title(c, k, title, sizeof(title)));
+		for (i = 0; i < c->n; i++) {
+			const struct compare_row *r = &c->rows[i];
+			char b[16], h[16], ch[16], p[16];
+
+			if (r->kind != k)
+				continue;
+			if (strlen(r->name) > COMPARE_NAME_COLS)
+				fprintf(f, "%.72s\n%-28s", r->name, "");
+			else
+				fprintf(f, "%-28s", r->name);
+			fprintf(f, " %8.8s %8.8s %7.7s %6.6s %9s\n",
+				compare_value(r, r->base, b, sizeof(b)),
+				compare_value(r, r->head, h, sizeof(h)),
+				compare_change(r, ch, sizeof(ch)),
+				compare_p(r, p, sizeof(p)),
+				compare_verdict_names[r->verdict]);
+		}
+	}
+}
+
+static void compare_json_num(FILE *f, const char *key, double v, bool comma)
+{
+	fprintf(f, "\"%s\": ", key);
+	if (isnan(v) || isinf(v))
+		fputs("null", f);
+	else
+		fprintf(f, "%.17g", v);
+	if (comma)
+		fputs(", ", f);
+}
+
+static void compare_json_side(FILE *f, const char *key, const char *dir)
+{
+	char path[RESULTS_PATH_MAX], err[128];
+	struct json *env = NULL;
+
+	snprintf(path, sizeof(path), "%s/env.json", dir);
+	json_parse_file(path, &env, err, sizeof(err));
+	fprintf(f, "  \"%s\": {\"dir\": ", key);
+	json_write_str(f, dir);
+	fputs(", \"ref\": ", f);
+	json_write_str(f, json_str(env, "ref", ""));
+	fputs(", \"git_sha\": ", f);
+	json_write_str(f, json_str(env, "git_sha", ""));
+	fputs("},\n", f);
+	json_free(env);
+}
+
+static void compare_json(const struct compare *c, unsigned int regressed,
+			 unsigned int improved, FILE *f)
+{
+	size_t i;
+
+	fputs("{\n", f);
+	compare_json_side(f, "base", c->o->dir[0]);
+	compare_json_side(f, "head", c->o->dir[1]);
+	fputs("  ", f);
+	compare_json_num(f, "band_pct", c->o->band_pct, true);
+	compare_json_num(f, "icount_band_pct", c->o->icount_band_pct, true);
+	compare_json_num(f, "alpha", c->o->alpha, false);
+	fprintf(f,
+		",\n  \"regressed\": %u, \"improved\": %u, \"exit\": %d,\n"
+		"  \"rows\": [",
+		regressed, improved, regressed ? 1 : 0);
+	for (i = 0; i < c->n; i++) {
+		const struct compare_row *r = &c->rows[i];
+
+		fprintf(f, "%s\n    {\"evidence\": \"%s\", \"name\": ",
+			i ? "," : "", compare_kind_names[r->kind]);
+		json_write_str(f, r->name);
+		fprintf(f, ", \"unit\": \"%s\", ",
+			r->unit == CU_NS    ? "ns" :
+			r->kind == CK_INSTR ? "instructions" :
+					      "count");
+		compare_json_num(f, "base", r->base, true);
+		compare_json_num(f, "head", r->head, true);
+		compare_json_num(f, "change_pct", r->change_pct, true);
+		compare_json_num(f, "p_value", r->p, true);
+		fprintf(f, "\"runs\": %u, \"verdict\": \"%s\"}", r->runs,
+			compare_verdict_names[r->verdict]);
+	}
+	fputs("\n  ]\n}\n", f);
+}
+
+static int compare_write(const char *dir, const char *name, const char *data,
+			 size_t len)
+{
+	char path[RESULTS_PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return results_write_file(path, data, len);
+}
+
+/* Run every comparison, write the files; 0, 1 (regressed) or -errno */
+static int compare_run(struct compare *c)
+{
+	unsigned int regressed = 0, improved = 0;
+	char *txt = NULL, *js = NULL;
+	size_t txt_len, js_len, i;
+	FILE *t, *j;
+	int ret;
+
+	ret = compare_micro(c);
+	if (!ret)
+		ret = compare_icount(c);
+	if (!ret)
+		ret = compare_stress(c);
+	if (!ret)
+		ret = compare_sweep(c);
+	if (ret)
+		return ret;
+	if (!c->n)
+		return compare_fail(c, "no evidence in %s and %s", c->o->dir[0],
+				    c->o->dir[1]);
+	for (i = 0; i < c->n; i++) {
+		regressed += c->rows[i].verdict == CV_REGRESSED;
+		improved += c->rows[i].verdict == CV_IMPROVED;
+	}
+
+	t = open_memstream(&txt, &txt_len);
+	j = open_memstream(&js, &js_len);
+	if (!t || !j) {
+		if (t)
+			fclose(t);
+		free(txt);
+		return -ENOMEM;
+	}
+	compare_table(c, t);
+	fprintf(t, "%s: %u regressed, %u improved, %zu compared\n",
+		regressed ? "REGRESSED" : "no regression", regressed, improved,
+		c->n);
+	compare_json(c, regressed, improved, j);
+	fclose(t);
+	fclose(j);
+	fwrite(txt, 1, txt_len, stdout);
+	ret = compare_write(c->o->out, "compare.txt", txt, txt_len);
+	if (!ret)
+		ret = compare_write(c->o->out, "compare.json", js, js_len);
+	free(txt);
+	free(js);
+	if (ret)
+		return compare_fail(c, "cannot write to %s: %s", c->o->out,
+				    strerror(-ret));
+	return regressed ? 1 : 0;
+}
+
+static int compare_band_arg(const char *flag, const char *arg, double max,
+			    double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = arg ? strtod(arg, &end) : NAN;
+	if (!arg || errno || *end || !(*out >= 0 && *out <= max)) {
+		fprintf(stderr, "atcbench compare: %s takes 0 to %g\n", flag,
+			max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void compare_usage(FILE *f)
+{
+	fputs("usage: atcbench compare BASE_DIR HEAD_DIR [--utest FILE]\n"
+	      "         [--band PCT] [--icount-band PCT] [--alpha A] "
+	      "[--out DIR]\n"
+	      "\n"
+	      "Compare two results folders (scripts/compare.sh makes them):\n"
+	      "  micro.json   wall clock: --utest is compare.py's -d output;\n"
+	      "               a change counts when p < A (default 0.05) and\n"
+	      "               the median moved by more than PCT (default 5)\n"
+	      "  icount.tsv   instructions per op: --icount-band (default 1)\n"
+	      "  stress-*.json (virtual clock), isolate.json: exact\n"
+	      "Writes compare.txt and compare.json to --out (default: the\n"
+	      "parent of HEAD_DIR).  Exit 0: no regression; 1: regression;\n"
+	      "2: could not compare.\n",
+	      f);
+}
+
+int compare_cmd(int argc, char **argv)
+{
+	struct compare_opts o = {
+		.band_pct = COMPARE_DEFAULT_BAND_PCT,
+		.icount_band_pct = COMPARE_DEFAULT_ICOUNT_BAND_PCT,
+		.alpha = COMPARE_DEFAULT_ALPHA,
+	};
+	struct compare c = { .o = &o };
+	char out[RESULTS_PATH_MAX];
+	unsigned int ndirs = 0;
+	int i, ret;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			compare_usage(stdout);
+			return 0;
+		} else if (!strcmp(a, "--utest") && v) {
+			o.utest = v, i++;
+		} else if (!strcmp(a, "--out") && v) {
+			o.out = v, i++;
+		} else if (!strcmp(a, "--band")) {
+			if (compare_band_arg(a, v, COMPARE_MAX_BAND_PCT,
+					     &o.band_pct))
+				return EXIT_USAGE;
+			i++;
+		} else if (!strcmp(a, "--icount-band")) {
+			if (compare_band_arg(a, v, COMPARE_MAX_BAND_PCT,
+					     &o.icount_band_pct))
+				return EXIT_USAGE;
+			i++;
+		} else if (!strcmp(a, "--alpha")) {
+			if (compare_band_arg(a, v, 1, &o.alpha))
+				return EXIT_USAGE;
+			i++;
+		} else if (a[0] != '-' && ndirs < 2) {
+			o.dir[ndirs++] = a;
+		} else {
+			compare_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (ndirs != 2) {
+		compare_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!o.out) {
+		char *slash;
+
+		snprintf(out, sizeof(out), "%s", o.dir[1]);
+		slash = strrchr(out, '/');
+		if (slash)
+			*slash = 0;
+		else
+			snprintf(out, sizeof(out), ".");
+		o.out = out;
+	}
+	c.rows = calloc(COMPARE_MAX_ROWS, sizeof(*c.rows));
+	if (!c.rows)
+		return EXIT_FAILURE;
+	ret = compare_run(&c);
+	free(c.rows);
+	if (ret < 0) {
+		fprintf(stderr, "atcbench compare: could not compare: %s\n",
+			c.reason[0] ? c.reason : strerror(-ret));
+		return EXIT_USAGE;
+	}
+	return ret;
+}
+
+/* The report of a comparison folder */
+
+struct compare_top {
+	const struct json *row;
+	double mag;
+};
+
+static int compare_top_cmp(const void *a, const void *b)
+{
+	double x = ((const struct compare_top *)a)->mag;
+	double y = ((const struct compare_top *)b)->mag;
+
+	return (x < y) - (x > y);
+}
+
+static void compare_report_side(FILE *f, const char *key,
+				const struct json *side)
+{
+	fprintf(f, "%s %.20s (%.12s)", key, json_str(side, "ref", "?"),
+		json_str(side, "git_sha", "?"));
+}
+
+int compare_report(const char *dir, FILE *f)
+{
+	char path[RESULTS_PATH_MAX], err[160];
+	struct compare_top top[COMPARE_MAX_ROWS];
+	const struct json *row, *topo;
+	struct json *cj, *env = NULL;
+	unsigned int n = 0, i;
+	size_t len;
+	FILE *t;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/compare.json", dir);
+	ret = json_parse_file(path, &cj, err, sizeof(err));
+	if (ret)
+		return ret;
+	fputs("atcbench comparison: ", f);
+	compare_report_side(f, "base", json_get(cj, "base"));
+	fputs(" -> ", f);
+	compare_report_side(f, "head", json_get(cj, "head"));
+	fputc('\n', f);
+	snprintf(path, sizeof(path), "%s/head/env.json", dir);
+	json_parse_file(path, &env, err, sizeof(err));
+	topo = json_get(env, "topology");
+	fprintf(f, "%.16s: %.24s, %.0f PUs, %.0f node(s), Linux %.16s, %s\n",
+		json_str(env, "hostname", "?"), json_str(env, "cpu_model", "?"),
+		json_num(topo, "pus", 0), json_num(topo, "numa_nodes", 0),
+		json_str(env, "kernel", "?"), json_str(env, "compiler", "?"));
+	json_free(env);
+
+	fputc('\n', f);
+	snprintf(path, sizeof(path), "%s/compare.txt", dir);
+	t = fopen(path, "r");
+	if (t) {
+		char buf[4096];
+
+		while ((len = fread(buf, 1, sizeof(buf), t)))
+			fwrite(buf, 1, len, f);
+		fclose(t);
+	}
+
+	row = json_get(cj, "rows");
+	for (row = row ? row->child : NULL; row && n < COMPARE_MAX_ROWS;
+	     row = row->next) {
+		const char *v = json_str(row, "verdict", "");
+
+		if (strcmp(v, "REGRESSED") && strcmp(v, "improved"))
+			continue;
+		top[n].row = row;
+		top[n++].mag = fabs(json_num(row, "change_pct", INFINITY));
+	}
+	qsort(top, n, sizeof(top[0]), compare_top_cmp);
+	fputs("\nTop changes:\n", f);
+	if (!n)
+		fputs("  none beyond the noise bands\n", f);
+	for (i = 0; i < n && i < COMPARE_TOP; i++) {
+		double ch = json_num(top[i].row, "change_pct", NAN);
+		char c[16];
+
+		if (isnan(ch))
+			snprintf(c, sizeof(c), "+inf");
+		else
+			snprintf(c, sizeof(c), "%+.1f%%", ch);
+		fprintf(f, "  %-9s %-6s %-7s %.45s\n",
+			json_str(top[i].row, "verdict", ""),
+			json_str(top[i].row, "evidence", ""), c,
+			json_str(top[i].row, "name", ""));
+	}
+	json_free(cj);
+	report_plots(dir, f);
+	return ferror(f) ? -EIO : 0;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * compare: the verdicts of scripts/compare.sh.  Reads two results folders
+ * (base and head) and compares three kinds of evidence, each with its own
+ * rule:
+ *   time     wall-clock micro benchmarks (micro.json: one iteration entry
+ *            per run), with compare.py's Mann-Whitney U test: a change
+ *            counts when p < alpha and the median moved by more than the
+ *            time band;
+ *   instr    instructions per operation (icount.tsv, callgrind): a change
+ *            counts when it exceeds the instruction band;
+ *   stress / sweep
+ *            virtual-time stress runs (stress-*.json with clock "virtual")
+ *            and the isolation sweep (isolate.json): deterministic, so any
+ *            difference counts.  Every figure compared is lower-is-better.
+ * Writes compare.txt (the table, at most 72 columns) and compare.json.
+ */
+#ifndef COMPARE_H
+#define COMPARE_H
+
+#include <stdio.h>
+
+#define COMPARE_DEFAULT_BAND_PCT 5.0
+#define COMPARE_DEFAULT_ICOUNT_BAND_PCT 1.0
+#define COMPARE_DEFAULT_ALPHA 0.05
+#define COMPARE_MAX_BAND_PCT 100.0
+
+/*
+ * "atcbench compare BASE_DIR HEAD_DIR [--utest FILE] [--band PCT]
+ * [--icount-band PCT] [--alpha A] [--out DIR]": exit 0 nothing regressed,
+ * 1 something did, 2 could not compare
+ */
+int compare_cmd(int argc, char **argv);
+
+/* The report of a comparison folder (it holds compare.json); -errno */
+int compare_report(const char *dir, FILE *f);
+
+#endif /* COMPARE_H */

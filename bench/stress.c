@@ -37,6 +37,10 @@
 #define STRESS_PAGE_SHIFT 12
 #define STRESS_TICK_NS 1000000ULL /* the fault driver's period */
 #define STRESS_TRANSLATE_BURST 16
+/* Timeline bins: 2^shift ns (2^20: about 1 ms at least), 1024 at most */
+#define STRESS_TIMELINE_BINS 1024
+#define STRESS_TIMELINE_MIN_SHIFT 20
+#define STRESS_MAX_EVENTS 4096
 #define STRESS_VIRTUAL_STEP_NS \
 	200 /* virtual time a step without commands takes */
 
@@ -475,8 +479,17 @@ struct stress_thread {
 	u64 ops; /* measured; read by the progress line (relaxed) */
 	u64 *progress; /* a coarse histogram of SM_INV, for the progress line */
 	u64 translations, attaches, refused;
+	/* Mappers: per timeline bin, invalidations and their worst latency */
+	u64 *tl_count, *tl_max;
 	/* Mapper state */
 	unsigned int domain, first_page, next;
+};
+
+/* A fault-driver or driver event, for the timeline */
+struct stress_event {
+	u64 t_ns; /* since the measurement began */
+	const char *kind; /* fault, timeout, quarantine, reset, recovered */
+	int dev; /* device index, or -1 */
 };
 
 struct stress_run {
@@ -509,6 +522,10 @@ struct stress_run {
 	u64 fault_end_ns, next_fault_ns;
 	u64 timeouts0, isolations0, tests0, warns0;
 	u64 fault_rng; /* the fault driver's choices */
+	unsigned int tl_shift; /* a bin is 2^tl_shift ns: no division */
+	struct stress_event events[STRESS_MAX_EVENTS];
+	unsigned int nevents;
+	u64 events_lost;
 };
 
 static struct stress_run *stress_cur; /* for the probes */
@@ -540,6 +557,29 @@ static void stress_sleep_ns(struct stress_run *r, u64 ns)
 		nanosleep(&ts, NULL);
 }
 
+/* Record an event of the timeline (under r->lock), while measuring */
+static void stress_event_locked(struct stress_run *r, const char *kind, int dev)
+{
+	u64 now = sim_clock_now_ns();
+
+	if (!stress_measuring(r))
+		return;
+	if (r->nevents == STRESS_MAX_EVENTS) {
+		r->events_lost++;
+		return;
+	}
+	r->events[r->nevents++] = (struct stress_event){
+		now > r->t_measure_ns ? now - r->t_measure_ns : 0, kind, dev
+	};
+}
+
+static void stress_event(struct stress_run *r, const char *kind, int dev)
+{
+	pthread_mutex_lock(&r->lock);
+	stress_event_locked(r, kind, dev);
+	pthread_mutex_unlock(&r->lock);
+}
+
 /* Probes of the kernel-form tracepoints */
 
 static void stress_probe_cmdq(int n, u64 insert_ns, u64 sync_ns, int ret)
@@ -548,6 +588,8 @@ static void stress_probe_cmdq(int n, u64 insert_ns, u64 sync_ns, int ret)
 
 	if (!t || !t->hist[SM_INSERT] || !stress_measuring(t->run))
 		return;
+	if (ret)
+		stress_event(t->run, "timeout", -1);
 	lat_record(t->hist[SM_INSERT], insert_ns);
 	if (sync_ns)
 		lat_record(t->hist[SM_SYNC], sync_ns);
@@ -589,6 +631,7 @@ static void stress_probe_quarantine(u32 sid)
 	else
 		r->innocent++;
 	d->quarantined = true;
+	stress_event_locked(r, "quarantine", d - r->devs);
 	d->invs_at_quarantine =
 		__atomic_load_n(&d->sdev.atc_invs, __ATOMIC_RELAXED);
 	sim_oracle_quarantined(r->oracle, &d->sdev);
@@ -740,6 +783,11 @@ static void stress_mapper_op(struct stress_thread *t)
 	if (!measuring)
 		return;
 	lat_record(t->hist[SM_INV], t1 - t0);
+	i = (t1 - r->t_measure_ns) >> r->tl_shift;
+	if (t1 >= r->t_measure_ns && i < STRESS_TIMELINE_BINS) {
+		t->tl_count[i]++;
+		t->tl_max[i] = max(t->tl_max[i], t1 - t0);
+	}
 	victim = __atomic_load_n(&r->victim, __ATOMIC_RELAXED);
 	if (victim >= 0 && __atomic_load_n(&r->devs[victim].domain,
 					   __ATOMIC_RELAXED) != t->domain)
@@ -858,6 +906,7 @@ static bool stress_protocol_reset(struct stress_run *r, struct stress_dev *d,
 	stress_count_spam(r, d);
 	r->resets++;
 	r->failed_resets += !ok;
+	stress_event_locked(r, ok ? "reset" : "failed-reset", d - r->devs);
 	pthread_mutex_unlock(&r->lock);
 	pci_dev_reset_iommu_done(&d->pdev, ok);
 	stress_after_done(r, d);
@@ -876,6 +925,7 @@ static void stress_fault_begin(struct stress_run *r, u64 now)
 	r->fault_end_ns = now + cfg->fault_duration_ns;
 	__atomic_store_n(&d->fault_onset_ns, now, __ATOMIC_RELAXED);
 	__atomic_store_n(&r->victim, (int)v, __ATOMIC_RELAXED);
+	stress_event(r, "fault", v);
 
 	switch (cfg->fault) {
 	case STRESS_FAULT_TIMEOUT:
@@ -1015,6 +1065,10 @@ static int stress_threads_alloc(struct stress_run *r,
 			   i + 1;
 		if (!hists)
 			continue;
+		t[i].tl_count = calloc(STRESS_TIMELINE_BINS, sizeof(u64));
+		t[i].tl_max = calloc(STRESS_TIMELINE_BINS, sizeof(u64));
+		if (!t[i].tl_count || !t[i].tl_max)
+			return -ENOMEM;
 		for (m = SM_INV; m <= SM_ISOLATION; m++) {
 			ret = lat_create(r->cfg->hist_digits, &t[i].hist[m]);
 			if (ret)
@@ -1035,6 +1089,8 @@ static void stress_threads_free(struct stress_run *r, struct stress_thread *t,
 	unsigned int i, m;
 
 	for (i = 0; t && i < n; i++) {
+		free(t[i].tl_count);
+		free(t[i].tl_max);
 		for (m = 0; m < SM_NR; m++)
 			lat_destroy(t[i].hist[m]);
 		if (t[i].progress)
@@ -1188,6 +1244,69 @@ static int stress_write_hgrm(const char *dir, const char *name,
 	return ret;
 }
 
+/*
+ * stress-NAME-timeline.tsv: per bin of the measured span, the mappers'
+ * invalidations and the worst of them; stress-NAME-events.tsv: the faults,
+ * timeouts, quarantines and resets, in time order
+ */
+static int stress_write_tsv(const char *dir, const char *name, const char *what,
+			    const char *data, size_t len)
+{
+	char path[RESULTS_PATH_MAX];
+
+	if (snprintf(path, sizeof(path), "%s/stress-%s-%s.tsv", dir, name,
+		     what) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	return results_write_file(path, data, len);
+}
+
+static int stress_write_timeline(struct stress_run *r, const char *dir)
+{
+	u64 span = r->t_end_ns - r->t_measure_ns;
+	unsigned int b, i, bins;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int ret;
+
+	if (r->t_end_ns <= r->t_measure_ns || !r->tl_shift)
+		return 0;
+	bins = min_t(u64, (span >> r->tl_shift) + 1, STRESS_TIMELINE_BINS);
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return -ENOMEM;
+	fprintf(f, "# bin %.3f ms\nt_ms\tinvalidations\tmax_us\n",
+		(1ULL << r->tl_shift) / 1e6);
+	for (b = 0; b < bins; b++) {
+		u64 n = 0, worst = 0;
+
+		for (i = 0; i < r->cfg->mappers; i++) {
+			n += r->mappers[i].tl_count[b];
+			worst = max(worst, r->mappers[i].tl_max[b]);
+		}
+		fprintf(f, "%.3f\t%llu\t%.3f\n", ((u64)b << r->tl_shift) / 1e6,
+			n, worst / 1e3);
+	}
+	fclose(f);
+	ret = stress_write_tsv(dir, r->cfg->name, "timeline", buf, len);
+	free(buf);
+	if (ret)
+		return ret;
+
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return -ENOMEM;
+	fprintf(f, "# %llu events lost\nt_ms\tevent\tdevice\n", r->events_lost);
+	for (i = 0; i < r->nevents; i++)
+		fprintf(f, "%.3f\t%s\t%d\n", r->events[i].t_ns / 1e6,
+			r->events[i].kind, r->events[i].dev);
+	fclose(f);
+	ret = stress_write_tsv(dir, r->cfg->name, "events", buf, len);
+	free(buf);
+	return ret;
+}
+
 static void stress_json_u64(FILE *f, const char *key, u64 v)
 {
 	fprintf(f, "  \"%s\": %llu,\n", key, v);
@@ -1305,6 +1424,8 @@ static int stress_write(struct stress_run *r, const char *dir,
 			ret = stress_write_hgrm(dir, cfg->name,
 						stress_metric_names[m],
 						r->merged[m]);
+	if (!ret)
+		ret = stress_write_timeline(r, dir);
 	return ret;
 }
 
@@ -1415,6 +1536,10 @@ int stress_run(const struct stress_config *cfg, const char *out_dir,
 		r->warns0 = khooks_warn_count();
 		r->t_measure_ns = start + cfg->warmup_ns;
 		r->t_end_ns = r->t_measure_ns + cfg->duration_ns;
+		r->tl_shift = STRESS_TIMELINE_MIN_SHIFT;
+		while ((cfg->duration_ns >> r->tl_shift) >=
+		       STRESS_TIMELINE_BINS)
+			r->tl_shift++;
 		if (cfg->ops)
 			r->t_end_ns = virt ? start + 600ULL * 1000000000ULL :
 					     U64_MAX;

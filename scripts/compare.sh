@@ -168,11 +168,17 @@ if has time; then
 	done
 	# One file per side, every run an iteration entry (compare.py's input)
 	for side in base head; do
+		runs=()
+		for ((r = 0; r < reps; r++)); do
+			runs+=("$stage/$side/micro-runs/$r.json")
+		done
 		jq -s --argjson n "$reps" '.[0] + {benchmarks: [to_entries[]
 		    | .key as $r | .value.benchmarks[]
 		    | select(.run_type == "iteration")
-		    | .repetition_index = $r | .repetitions = $n]}' \
-			"$stage/$side"/micro-runs/{0..$((reps - 1))}.json >"$stage/$side/micro.json"
+		    | .repetition_index = $r | .repetitions = $n]
+		    | sort_by(.family_index, .per_family_instance_index,
+		              .repetition_index)}' \
+			"${runs[@]}" >"$stage/$side/micro.json"
 	done
 	/usr/bin/python3 "$compare_py" --no-color -d "$stage/micro-utest.json" \
 		benchmarks "$stage/base/micro.json" "$stage/head/micro.json" \

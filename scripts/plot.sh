@@ -1,52 +1,198 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# plot.sh - draw the plots of a results folder (SVG and PNG, into it):
-#   latency-<name>.{svg,png}   percentile distribution of every metric of
-#                              stress run <name> (1/(1-p) axis)
-#   latency-inv.{svg,png}      end-to-end invalidation latency of every run
-#   isolation-k1.{svg,png}     isolation time versus n per strategy, one
-#                              panel per timeout (from isolate.tsv)
-# usage: scripts/plot.sh DIR
+# plot.sh - draw the plots of one results folder, or of several overlaid
+# (base and head of a comparison: one colour per folder in every plot).
+# Every plot is written as SVG and PNG:
+#   latency-<run>     percentile distribution (1/(1-p) axis) of every metric
+#                     of stress run <run>
+#   cdf-<run>         CDF of its invalidation latency
+#   latency-inv       invalidation latency of every run (one folder only)
+#   timeline-<run>    a timeout-storm run over time: worst latency per bin,
+#                     with the faults, timeouts, quarantines and resets
+#   throughput        mapper throughput versus mapper threads (baseline runs
+#                     in real time with different --mappers)
+#   isolation-k1      isolation time and innocent devices quarantined
+#                     versus n per strategy, one column per timeout
+#   micro             micro benchmarks, each folder's median relative to the
+#                     first folder's, with the quartiles as error bars
+# usage: scripts/plot.sh [--out DIR] DIR [DIR...]
+#   --out: where the plots go (default: DIR with one folder; the folders'
+#   common parent with several)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-[[ $# == 1 && -d $1 ]] || {
-	echo "usage: scripts/plot.sh DIR" >&2
+usage() {
+	echo "usage: scripts/plot.sh [--out DIR] DIR [DIR...]" >&2
 	exit 2
 }
-command -v gnuplot >/dev/null || {
-	echo "plot.sh: gnuplot is missing (scripts/deps.sh installs it)" >&2
-	exit 2
-}
-dir=$1
-sha=$(jq -r '.git_sha[0:12] // "?"' "$dir/env.json" 2>/dev/null || echo "?")
+out=""
+if [[ ${1:-} == --out ]]; then
+	(($# >= 2)) || usage
+	out=$2
+	shift 2
+fi
+(($# >= 1)) || usage
+for d in "$@"; do
+	[[ -d $d ]] || {
+		echo "plot.sh: $d: not a folder" >&2
+		exit 2
+	}
+done
+for tool in gnuplot jq; do
+	command -v $tool >/dev/null || {
+		echo "plot.sh: $tool is missing (scripts/deps.sh installs it)" >&2
+		exit 2
+	}
+done
+dirs=("$@")
+nd=${#dirs[@]}
+if [[ -z $out ]]; then
+	out=${dirs[0]}
+	if ((nd > 1)); then
+		out=$(dirname "$(realpath "${dirs[0]}")")
+		for d in "${dirs[@]}"; do
+			[[ $(dirname "$(realpath "$d")") == "$out" ]] || {
+				echo "plot.sh: the folders have no common parent: give --out" >&2
+				exit 2
+			}
+		done
+	fi
+fi
+mkdir -p "$out"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# A label per folder, one word (gnuplot word lists): "base:HEAD~1@6a5c2fe"
+# in a comparison, else the short sha
+labels=()
+for d in "${dirs[@]}"; do
+	labels+=("$(jq -r '(if .side then "\(.side):\(.ref // "?")@" else "" end)
+	    + (.git_sha // "?")[0:7] | gsub("[ \t]"; "_")' "$d/env.json" 2>/dev/null ||
+		basename "$d")")
+done
+refs=$(printf '%s vs ' "${labels[@]}")
+refs=${refs% vs }
+titles="${labels[*]}"
+
 made=0
-
 gp() { # SCRIPT EXPR
-	gnuplot -e "$2" "$root/plots/$1"
-	made=$((made + 1))
+	if gnuplot -e "dir='$root/plots'; $2" "$root/plots/$1" 2>"$tmp/gp.err"; then
+		made=$((made + 1))
+	else
+		echo "plot.sh: $1 failed:" >&2
+		cat "$tmp/gp.err" >&2
+		return 1
+	fi
 }
 
-all_files="" all_titles=""
-for j in "$dir"/stress-*.json; do
-	[[ -f $j ]] || continue
-	name=$(jq -r .name "$j")
-	files="" titles=""
-	for m in inv cmdq_insert cmdq_sync bystander_inv isolation time_to_quarantine; do
-		h="$dir/stress-$name-$m.hgrm"
-		[[ -f $h ]] || continue
-		files+="$h " titles+="$m "
+# The stress runs of any folder, by name
+mapfile -t runs < <(for d in "${dirs[@]}"; do
+	for j in "$d"/stress-*.json; do
+		[[ -f $j ]] && jq -r .name "$j"
+	done
+done | sort -u)
+
+metrics=(inv cmdq_insert cmdq_sync bystander_inv isolation time_to_quarantine)
+all_files="" all_titles="" all_colors=""
+for name in "${runs[@]}"; do
+	files="" ttls="" colors="" dashes="" cfiles="" cttls="" ccolors=""
+	for ((f = 0; f < nd; f++)); do
+		d=${dirs[$f]}
+		for ((m = 0; m < ${#metrics[@]}; m++)); do
+			h="$d/stress-$name-${metrics[$m]}.hgrm"
+			[[ -f $h ]] || continue
+			files+="$h "
+			if ((nd > 1)); then
+				ttls+="${labels[$f]}:${metrics[$m]} "
+				colors+="$((f + 1)) " dashes+="$((m + 1)) "
+			else
+				ttls+="${metrics[$m]} " colors+="$((m + 1)) " dashes+="1 "
+			fi
+		done
+		h="$d/stress-$name-inv.hgrm"
+		if [[ -f $h ]]; then
+			cfiles+="$h " cttls+="${labels[$f]} " ccolors+="$((f + 1)) "
+			if ((nd == 1)); then
+				all_files+="$h " all_titles+="$name "
+				all_colors+="$(($(wc -w <<<"$all_files"))) "
+			fi
+		fi
 	done
 	[[ -n $files ]] || continue
-	gp latency.gp "files='$files'; titles='$titles'; out='$dir/latency-$name'; ttl='stress $name: latency distribution ($sha)'"
-	if [[ -f $dir/stress-$name-inv.hgrm ]]; then
-		all_files+="$dir/stress-$name-inv.hgrm " all_titles+="$name "
+	gp latency.gp "files='$files'; titles='$ttls'; colors_of='$colors'; dashes='$dashes'; cdf=0; out='$out/latency-$name'; ttl='stress $name: latency distribution ($refs)'"
+	if [[ -n $cfiles ]]; then
+		gp latency.gp "files='$cfiles'; titles='$cttls'; colors_of='$ccolors'; dashes='$(printf '1 %.0s' $cfiles)'; cdf=1; out='$out/cdf-$name'; ttl='stress $name: CDF of arm_smmu_domain_inv_range() latency ($refs)'"
+	fi
+
+	# A timeline of each real-time timeout storm
+	tls="" evs="" tttl=""
+	for ((f = 0; f < nd; f++)); do
+		d=${dirs[$f]}
+		[[ -f $d/stress-$name-timeline.tsv && -f $d/stress-$name-events.tsv ]] || continue
+		jq -e '.scenario == "timeout-storm" and .clock == "real"' \
+			"$d/stress-$name.json" >/dev/null 2>&1 || continue
+		tls+="$d/stress-$name-timeline.tsv " evs+="$d/stress-$name-events.tsv "
+		tttl+="${labels[$f]} "
+	done
+	if [[ -n $tls ]]; then
+		gp timeline.gp "tls='$tls'; evs='$evs'; titles='$tttl'; out='$out/timeline-$name'; ttl='stress $name (timeout-storm), over time ($refs)'"
 	fi
 done
-if [[ -n $all_files ]]; then
-	gp latency.gp "files='$all_files'; titles='$all_titles'; out='$dir/latency-inv'; ttl='arm_smmu_domain_inv_range() end to end, every scenario ($sha)'"
+if [[ -n $all_files ]] && (($(wc -w <<<"$all_files") > 1)); then
+	gp latency.gp "files='$all_files'; titles='$all_titles'; colors_of='$all_colors'; dashes='$(printf '1 %.0s' $all_files)'; cdf=0; out='$out/latency-inv'; ttl='arm_smmu_domain_inv_range() end to end, every scenario ($refs)'"
 fi
-if [[ -f $dir/isolate.tsv ]]; then
-	gp isolation.gp "tsv='$dir/isolate.tsv'; k=1; out='$dir/isolation-k1'; ttl='isolation of 1 faulty device in a batch of n ($sha)'"
+
+# Throughput against mapper threads: the real-time baseline runs
+tsvs="" points=0
+for ((f = 0; f < nd; f++)); do
+	t=$tmp/throughput-$f.tsv
+	for j in "${dirs[$f]}"/stress-*.json; do
+		[[ -f $j ]] || continue
+		jq -r 'select(.scenario == "baseline" and .clock == "real")
+		  | [(.mapper_ops | length), .throughput_ops_s] | @tsv' "$j"
+	done | sort -n -u -k1,1 >"$t"
+	tsvs+="$t "
+	points=$(($(wc -l <"$t") > points ? $(wc -l <"$t") : points))
+done
+if ((points > 1)); then
+	pus=$(jq -r '.topology.pus // 2' "${dirs[0]}/env.json" 2>/dev/null || echo 2)
+	gp throughput.gp "tsvs='$tsvs'; titles='$titles'; pus=$pus; out='$out/throughput'; ttl='stress baseline: throughput versus mapper threads ($refs)'"
 fi
-echo "plot.sh: $made plots (svg and png) in $dir"
+
+# The isolation sweep
+tsvs=""
+for d in "${dirs[@]}"; do
+	[[ -f $d/isolate.tsv ]] && tsvs+="$d/isolate.tsv "
+done
+if [[ -n $tsvs ]]; then
+	gp isolation.gp "tsvs='$tsvs'; titles='$titles'; k=1; out='$out/isolation-k1'; ttl='isolate --sweep: 1 faulty device in a batch of n ($refs)'"
+fi
+
+# The micro benchmarks: per folder the median and quartiles of its runs (CPU
+# time for one thread, real time for several, as compare does), relative to
+# the first folder's median
+jsons=()
+for d in "${dirs[@]}"; do
+	[[ -f $d/micro.json ]] && jsons+=("$d/micro.json")
+done
+if ((${#jsons[@]} == nd)); then
+	jq -rs '
+	  def t: (if (.threads // 1) > 1 then .real_time else .cpu_time end);
+	  def q($p): sort | .[(length - 1) * $p | floor] as $lo
+	             | .[(length - 1) * $p | ceil] as $hi
+	             | $lo + ($hi - $lo) * ((length - 1) * $p % 1);
+	  def med: q(0.5);
+	  [.[] | [.benchmarks[] | select(.run_type == "iteration")]
+	       | group_by(.name) | map({key: .[0].name, value: {
+	           order: [.[0].family_index, .[0].per_family_instance_index],
+	           v: map(t)}}) | from_entries] as $s
+	  | $s[0] | to_entries | sort_by(.value.order)[] | .key as $n
+	  | ($s[0][$n].v | med) as $ref
+	  | [($n | sub("/real_time"; "") | sub("/threads:1$"; ""))]
+	    + [$s[] | .[$n].v // [0] | (q(0.5), q(0.25), q(0.75)) | . / $ref * 100]
+	  | @tsv' "${jsons[@]}" >"$tmp/micro.tsv"
+	if [[ -s $tmp/micro.tsv ]]; then
+		gp micro.gp "tsv='$tmp/micro.tsv'; titles='$titles'; out='$out/micro'; ttl='micro benchmarks: median and quartiles of the runs ($refs)'"
+	fi
+fi
+echo "plot.sh: $made plots (svg and png) in $out"

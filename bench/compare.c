@@ -931,7 +931,7 @@ static int compare_top_cmp(const void *a, const void *b)
 static void compare_report_side(FILE *f, const char *key,
 				const struct json *side)
 {
-	fprintf(f, "%s %.20s (%.12s)", key, json_str(side, "ref", "?"),
+	fprintf(f, "%s %.18s (%.7s)", key, json_str(side, "ref", "?"),
 		json_str(side, "git_sha", "?"));
 }
 
@@ -950,7 +950,7 @@ int compare_report(const char *dir, FILE *f)
 	ret = json_parse_file(path, &cj, err, sizeof(err));
 	if (ret)
 		return ret;
-	fputs("atcbench comparison: ", f);
+	fputs("compare: ", f);
 	compare_report_side(f, "base", json_get(cj, "base"));
 	fputs(" -> ", f);
 	compare_report_side(f, "head", json_get(cj, "head"));

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# scripts/compare.sh end to end, on a scratch repository made of this
+# tree's files (so uncommitted changes are what is tested), with three
+# commits: base; slow (base + tests/compare/slow-walker.sh: about 5 % more
+# instructions in the walker); broken (base + a syntax error).
+#   base vs base (two builds): no regression, exit 0; the instruction-count
+#     and virtual-time evidence all "same"
+#   base vs slow: exit 1, the walker's instruction counts REGRESSED (the
+#     wall-clock rows are reported, not asserted: time on a shared VM)
+#   base vs broken: exit 2, "does not build"; a bad ref: exit 2
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+seed=${ATCBENCH_SEED:-1}
+echo "seed: $seed"
+
+repo=$tmp/repo
+mkdir -p "$repo"
+(cd "$root" && git ls-files -z --cached --others --exclude-standard |
+	xargs -0 cp --parents -t "$repo" 2>/dev/null) || true
+git -C "$repo" init -q
+git -C "$repo" -c user.name=t -c user.email=t@t add -A
+git -C "$repo" -c user.name=t -c user.email=t@t commit -qm base
+git -C "$repo" tag base
+"$root/tests/compare/slow-walker.sh" "$repo"
+git -C "$repo" -c user.name=t -c user.email=t@t commit -qam slow
+git -C "$repo" tag slow
+git -C "$repo" checkout -q base
+echo "this is not C" >>"$repo/kernel-hooks/arm-smmu-v3/invs.c"
+git -C "$repo" -c user.name=t -c user.email=t@t commit -qam broken
+git -C "$repo" tag broken
+
+compare() { # EXPECTED_EXIT NAME ARGS...
+	local want=$1 name=$2 rc=0
+	shift 2
+	"$root/scripts/compare.sh" --quick --no-plots --seed "$seed" \
+		--repo "$repo" --out "$tmp/$name" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" || rc=$?
+	if ((rc != want)); then
+		echo "FAIL: $name: exit $rc, expected $want"
+		tail -n 30 "$tmp/$name.out" "$tmp/$name.err"
+		exit 1
+	fi
+	echo "ok: $name: exit $rc"
+}
+verdicts() { # DIR EVIDENCE: "name verdict" lines
+	jq -r --arg e "$2" '.rows[] | select(.evidence == $e)
+	  | "\(.name) \(.verdict)"' "$1/compare.json"
+}
+
+compare 0 same --evidence instr,stress,sweep base base
+for e in instr stress sweep; do
+	n=$(verdicts "$tmp/same" $e | wc -l)
+	bad=$(verdicts "$tmp/same" $e | grep -vc ' same$' || true)
+	((n > 0 && bad == 0)) || {
+		echo "FAIL: same ref: $e: $n rows, $bad not same"
+		verdicts "$tmp/same" $e
+		exit 1
+	}
+done
+[[ -s $tmp/same/report.txt ]] && grep -q "no regression" "$tmp/same/report.txt" || {
+	echo "FAIL: same ref: report.txt"
+	exit 1
+}
+awk 'length > 72 { print; bad = 1 } END { exit bad }' "$tmp/same/report.txt" || {
+	echo "FAIL: report.txt wider than 72 columns"
+	exit 1
+}
+
+compare 1 slow --evidence time,instr --filter 'walker/rcu/entries:(64|512)' base slow
+for b in walker/rcu/entries:64 walker/rcu/entries:512; do
+	verdicts "$tmp/slow" instr | grep -qx "$b REGRESSED" || {
+		echo "FAIL: slow walker: $b not REGRESSED by instruction count"
+		verdicts "$tmp/slow" instr
+		exit 1
+	}
+done
+n=$(jq '[.rows[] | select(.evidence == "time" and .p_value != null)] | length' "$tmp/slow/compare.json")
+((n >= 2)) || {
+	echo "FAIL: slow walker: $n wall-clock rows with a p-value"
+	exit 1
+}
+echo "slow walker, wall clock (reported, not asserted):"
+jq -r '.rows[] | select(.evidence == "time")
+  | "  \(.name) \(.change_pct * 10 | round / 10)% p=\(.p_value) \(.verdict)"' "$tmp/slow/compare.json"
+
+compare 2 broken --evidence instr base broken
+grep -q "does not build" "$tmp/broken.err" || {
+	echo "FAIL: broken ref: no reason given"
+	cat "$tmp/broken.err"
+	exit 1
+}
+compare 2 badref base no-such-ref
+grep -q "no such commit" "$tmp/badref.err" || {
+	echo "FAIL: bad ref: no reason given"
+	exit 1
+}
+echo "compare: all passed"

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Every plot script renders from the committed sample (tests/plots/sample:
+# a trimmed comparison folder, base and head), overlaid and for one folder:
+# each expected file exists and is a valid SVG (parses, <svg> root, drawn
+# paths) or PNG (signature, IHDR first, IEND last, CRCs right).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+sample=$root/tests/plots/sample
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+check() { # DIR NAME...
+	local dir=$1
+	shift
+	for name in "$@"; do
+		for ext in svg png; do
+			[[ -s $dir/$name.$ext ]] || {
+				echo "FAIL: $dir/$name.$ext missing or empty"
+				exit 1
+			}
+		done
+	done
+	/usr/bin/python3 - "$dir" "$@" <<'PY'
+import struct, sys, zlib
+import xml.etree.ElementTree as ET
+d, names = sys.argv[1], sys.argv[2:]
+for n in names:
+    root = ET.parse(f"{d}/{n}.svg").getroot()
+    assert root.tag.endswith("svg"), f"{n}.svg: root is {root.tag}"
+    paths = [e for e in root.iter() if e.tag.endswith(("path", "polyline", "line"))]
+    assert len(paths) > 10, f"{n}.svg: {len(paths)} drawn elements"
+    b = open(f"{d}/{n}.png", "rb").read()
+    assert b[:8] == b"\x89PNG\r\n\x1a\n", f"{n}.png: no PNG signature"
+    off, kinds = 8, []
+    while off < len(b):
+        ln, kind = struct.unpack(">I4s", b[off:off + 8])
+        data = b[off + 8:off + 8 + ln]
+        crc, = struct.unpack(">I", b[off + 8 + ln:off + 12 + ln])
+        assert zlib.crc32(kind + data) == crc, f"{n}.png: bad CRC in {kind}"
+        kinds.append(kind)
+        off += 12 + ln
+    assert kinds[0] == b"IHDR" and kinds[-1] == b"IEND", f"{n}.png: {kinds[:1]}..{kinds[-1:]}"
+    w, h = struct.unpack(">II", b[16:24])
+    assert w >= 600 and h >= 300, f"{n}.png: {w}x{h}"
+print(f"ok: {len(names)} plots valid in {d}")
+PY
+}
+
+runs=(rt-storm rt-mappers-1 rt-mappers-2)
+common=(isolation-k1 throughput micro timeline-rt-storm)
+for r in "${runs[@]}"; do
+	common+=("latency-$r" "cdf-$r")
+done
+
+# Overlaid: base and head, into --out
+"$root/scripts/plot.sh" --out "$tmp/both" "$sample/base" "$sample/head"
+check "$tmp/both" "${common[@]}"
+grep -q 'base:HEAD@' "$tmp/both/throughput.svg" || {
+	echo "FAIL: the throughput plot does not name the refs"
+	exit 1
+}
+# One folder (into itself): also every run's invalidations in one plot
+cp -r "$sample/base" "$tmp/one"
+"$root/scripts/plot.sh" "$tmp/one"
+check "$tmp/one" "${common[@]}" latency-inv
+# Usage errors
+if "$root/scripts/plot.sh" "$tmp/nonexistent" 2>/dev/null; then
+	echo "FAIL: a missing folder was accepted"
+	exit 1
+fi
+echo "plots: all valid"

@@ -17,7 +17,8 @@
 
 #define EXIT_USAGE 2
 #define COMPARE_MAX_ROWS 4096
-#define COMPARE_MAX_RUNS 1000 /* repetitions of one micro benchmark */
+#define COMPARE_MAX_BENCHMARKS 512 /* micro benchmarks, icount rows */
+#define COMPARE_MAX_RUNS 100 /* runs of one micro benchmark */
 #define COMPARE_NAME_MAX 96
 #define COMPARE_NAME_COLS 28 /* longer names get a line of their own */
 #define COMPARE_TOP 10 /* rows in the report's top changes */
@@ -213,7 +214,7 @@ static int compare_micro_load(struct compare *c, const char *dir,
 		return ret;
 	list = json_get(j, "benchmarks");
 	*n = 0;
-	*out = s = calloc(COMPARE_MAX_ROWS, sizeof(*s));
+	*out = s = calloc(COMPARE_MAX_BENCHMARKS, sizeof(*s));
 	if (!s) {
 		json_free(j);
 		return -ENOMEM;
@@ -228,7 +229,7 @@ static int compare_micro_load(struct compare *c, const char *dir,
 		for (i = 0; i < *n && strcmp(s[i].name, name); i++)
 			;
 		if (i == *n) {
-			if (*n == COMPARE_MAX_ROWS)
+			if (*n == COMPARE_MAX_BENCHMARKS)
 				break;
 			snprintf(s[(*n)++].name, COMPARE_NAME_MAX, "%s", name);
 			s[i].cpu = json_num(b, "threads", 1) <= 1;
@@ -309,10 +310,14 @@ static int compare_micro(struct compare *c)
 			if (j < n[0])
 				continue; /* listed with base's */
 		}
+		/* Shown without "/real_time", and "/threads:1" at the end */
 		snprintf(shown, sizeof(shown), "%s", name);
 		cut = strstr(shown, "/real_time");
 		if (cut)
 			memmove(cut, cut + 10, strlen(cut + 10) + 1);
+		cut = strstr(shown, "/threads:1");
+		if (cut && !cut[10])
+			*cut = 0;
 		r = compare_add(c, CK_TIME, CU_NS, b ? compare_median(b) : NAN,
 				h ? compare_median(h) : NAN, "%s", shown);
 		if (!r)
@@ -345,9 +350,10 @@ static int compare_icount_load(struct compare *c, const char *dir,
 	f = fopen(path, "r");
 	if (!f)
 		return compare_fail(c, "%s: %s", path, strerror(errno));
-	*out = v = calloc(COMPARE_MAX_ROWS, sizeof(*v));
+	*out = v = calloc(COMPARE_MAX_BENCHMARKS, sizeof(*v));
 	*n = 0;
-	while (v && fgets(line, sizeof(line), f) && *n < COMPARE_MAX_ROWS) {
+	while (v && fgets(line, sizeof(line), f) &&
+	       *n < COMPARE_MAX_BENCHMARKS) {
 		char name[COMPARE_NAME_MAX];
 		double per_op;
 

@@ -58,6 +58,7 @@ struct compare_opts {
 	const char *utest;
 	const char *out;
 	double band_pct, icount_band_pct, alpha;
+	bool gate[CK_NR]; /* the evidence whose regressions set the exit */
 };
 
 struct compare {
@@ -667,8 +668,9 @@ static void compare_table(const struct compare *c, FILE *f)
 
 		if (!c->present[k])
 			continue;
-		fprintf(f, "-- %.68s\n",
-			compare_kind_title(c, k, title, sizeof(title)));
+		fprintf(f, "-- %.56s%s\n",
+			compare_kind_title(c, k, title, sizeof(title)),
+			c->o->gate[k] ? "" : " (advisory)");
 		for (i = 0; i < c->n; i++) {
 			const struct compare_row *r = &c->rows[i];
 			char b[16], h[16], ch[16], p[16];
@@ -720,7 +722,9 @@ static void compare_json_side(FILE *f, const char *key, const char *dir)
 static void compare_json(const struct compare *c, unsigned int regressed,
 			 unsigned int improved, FILE *f)
 {
+	bool first;
 	size_t i;
+	int k;
 
 	fputs("{\n", f);
 	compare_json_side(f, "base", c->o->dir[0]);
@@ -729,6 +733,15 @@ static void compare_json(const struct compare *c, unsigned int regressed,
 	compare_json_num(f, "band_pct", c->o->band_pct, true);
 	compare_json_num(f, "icount_band_pct", c->o->icount_band_pct, true);
 	compare_json_num(f, "alpha", c->o->alpha, false);
+	fputs(",\n  \"gate\": [", f);
+	for (k = 0, first = true; k < CK_NR; k++) {
+		if (!c->o->gate[k])
+			continue;
+		fprintf(f, "%s\"%s\"", first ? "" : ", ",
+			compare_kind_names[k]);
+		first = false;
+	}
+	fputc(']', f);
 	fprintf(f,
 		",\n  \"regressed\": %u, \"improved\": %u, \"exit\": %d,\n"
 		"  \"rows\": [",
@@ -765,7 +778,7 @@ static int compare_write(const char *dir, const char *name, const char *data,
 /* Run every comparison, write the files; 0, 1 (regressed) or -errno */
 static int compare_run(struct compare *c)
 {
-	unsigned int regressed = 0, improved = 0;
+	unsigned int regressed = 0, advisory = 0, improved = 0;
 	char *txt = NULL, *js = NULL;
 	size_t txt_len, js_len, i;
 	FILE *t, *j;
@@ -784,7 +797,10 @@ static int compare_run(struct compare *c)
 		return compare_fail(c, "no evidence in %s and %s", c->o->dir[0],
 				    c->o->dir[1]);
 	for (i = 0; i < c->n; i++) {
-		regressed += c->rows[i].verdict == CV_REGRESSED;
+		bool gated = c->o->gate[c->rows[i].kind];
+
+		regressed += gated && c->rows[i].verdict == CV_REGRESSED;
+		advisory += !gated && c->rows[i].verdict == CV_REGRESSED;
 		improved += c->rows[i].verdict == CV_IMPROVED;
 	}
 
@@ -800,6 +816,10 @@ static int compare_run(struct compare *c)
 	fprintf(t, "%s: %u regressed, %u improved, %zu compared\n",
 		regressed ? "REGRESSED" : "no regression", regressed, improved,
 		c->n);
+	if (advisory)
+		fprintf(t,
+			"(and %u regressed in evidence that does not gate)\n",
+			advisory);
 	compare_json(c, regressed, improved, j);
 	fclose(t);
 	fclose(j);
@@ -830,11 +850,37 @@ static int compare_band_arg(const char *flag, const char *arg, double max,
 	return 0;
 }
 
+/* "--gate time,instr,stress,sweep": the evidence that sets the exit */
+static int compare_gate_arg(const char *arg, bool *gate)
+{
+	char buf[64], *tok, *save;
+	unsigned int k;
+
+	memset(gate, 0, CK_NR * sizeof(*gate));
+	snprintf(buf, sizeof(buf), "%s", arg);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		for (k = 0; k < CK_NR && strcmp(tok, compare_kind_names[k]);
+		     k++)
+			;
+		if (k == CK_NR) {
+			fprintf(stderr,
+				"atcbench compare: --gate: %s is not one of "
+				"time, instr, stress, sweep\n",
+				tok);
+			return -EINVAL;
+		}
+		gate[k] = true;
+	}
+	return 0;
+}
+
 static void compare_usage(FILE *f)
 {
 	fputs("usage: atcbench compare BASE_DIR HEAD_DIR [--utest FILE]\n"
 	      "         [--band PCT] [--icount-band PCT] [--alpha A] "
 	      "[--out DIR]\n"
+	      "         [--gate time,instr,stress,sweep]\n"
 	      "\n"
 	      "Compare two results folders (scripts/compare.sh makes them):\n"
 	      "  micro.json   wall clock: --utest is compare.py's -d output;\n"
@@ -843,7 +889,8 @@ static void compare_usage(FILE *f)
 	      "  icount.tsv   instructions per op: --icount-band (default 1)\n"
 	      "  stress-*.json (virtual clock), isolate.json: exact\n"
 	      "Writes compare.txt and compare.json to --out (default: the\n"
-	      "parent of HEAD_DIR).  Exit 0: no regression; 1: regression;\n"
+	      "parent of HEAD_DIR).  Exit 0: no regression; 1: regression in\n"
+	      "the --gate evidence (default: all; the rest is advisory);\n"
 	      "2: could not compare.\n",
 	      f);
 }
@@ -854,6 +901,7 @@ int compare_cmd(int argc, char **argv)
 		.band_pct = COMPARE_DEFAULT_BAND_PCT,
 		.icount_band_pct = COMPARE_DEFAULT_ICOUNT_BAND_PCT,
 		.alpha = COMPARE_DEFAULT_ALPHA,
+		.gate = { true, true, true, true },
 	};
 	struct compare c = { .o = &o };
 	char out[RESULTS_PATH_MAX];
@@ -878,6 +926,10 @@ int compare_cmd(int argc, char **argv)
 		} else if (!strcmp(a, "--icount-band")) {
 			if (compare_band_arg(a, v, COMPARE_MAX_BAND_PCT,
 					     &o.icount_band_pct))
+				return EXIT_USAGE;
+			i++;
+		} else if (!strcmp(a, "--gate") && v) {
+			if (compare_gate_arg(v, o.gate))
 				return EXIT_USAGE;
 			i++;
 		} else if (!strcmp(a, "--alpha")) {

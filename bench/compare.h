@@ -13,7 +13,9 @@
  *            virtual-time stress runs (stress-*.json with clock "virtual")
  *            and the isolation sweep (isolate.json): deterministic, so any
  *            difference counts.  Every figure compared is lower-is-better.
- * Writes compare.txt (the table, at most 72 columns) and compare.json.
+ * --gate picks the evidence whose regressions set the exit status; the
+ * rest is advisory.  Writes compare.txt (the table, at most 72 columns) and
+ * compare.json.
  */
 #ifndef COMPARE_H
 #define COMPARE_H

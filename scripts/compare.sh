@@ -13,6 +13,8 @@
 #   --icount-band PCT  instruction-count band (default 1)
 #   --reps N           wall-clock runs per ref, 9 to 99 (default 11; quick 9)
 #   --evidence LIST    of time,instr,stress,sweep (default: all four)
+#   --gate LIST        the evidence whose regressions set the exit status
+#                      (default: all it runs; the rest is advisory)
 #   --filter RE        micro benchmarks to run (wall clock and callgrind)
 #   --no-plots         skip the real-time runs that only feed the plots
 #   --seed N           seed of the interleaving and of the stress runs (1)
@@ -40,19 +42,20 @@ pct_ok() { # VALUE: a percentage 0 to 100
 	[[ $1 =~ ^[0-9]+(\.[0-9]+)?$ ]] && awk -v v="$1" 'BEGIN { exit !(v <= 100) }'
 }
 
-quick=0 band=5 icount_band=1 reps="" evidence=time,instr,stress,sweep
+quick=0 band=5 icount_band=1 reps="" evidence=time,instr,stress,sweep gate=""
 filter=. plots=1 seed=1 repo=$root out=""
 while (($#)); do
 	case $1 in
 	--quick) quick=1 ;;
 	--no-plots) plots=0 ;;
-	--band | --icount-band | --reps | --evidence | --filter | --seed | --repo | --out)
+	--band | --icount-band | --reps | --evidence | --gate | --filter | --seed | --repo | --out)
 		(($# >= 2)) || usage
 		case $1 in
 		--band) band=$2 ;;
 		--icount-band) icount_band=$2 ;;
 		--reps) reps=$2 ;;
 		--evidence) evidence=$2 ;;
+		--gate) gate=$2 ;;
 		--filter) filter=$2 ;;
 		--seed) seed=$2 ;;
 		--repo) repo=$2 ;;
@@ -77,6 +80,11 @@ for e in ${evidence//,/ }; do
 	[[ $e =~ ^(time|instr|stress|sweep)$ ]] ||
 		die "--evidence: $e is not one of time, instr, stress, sweep"
 done
+for e in ${gate//,/ }; do
+	[[ $e =~ ^(time|instr|stress|sweep)$ ]] ||
+		die "--gate: $e is not one of time, instr, stress, sweep"
+done
+gate=${gate:-$evidence}
 has() { [[ ,$evidence, == *,$1,* ]]; }
 
 # The suite's sizes
@@ -242,7 +250,7 @@ done
 echo
 set +e
 "${bin[head]}" compare "$stage/base" "$stage/head" --out "$stage" \
-	--band "$band" --icount-band "$icount_band" \
+	--band "$band" --icount-band "$icount_band" --gate "$gate" \
 	$(has time && echo --utest "$stage/micro-utest.json") >/dev/null
 verdict=$?
 set -e

@@ -10,7 +10,10 @@
 #   base vs slow: exit 1, the walker's instruction counts REGRESSED (the
 #     wall-clock rows are reported, not asserted: time on a shared VM)
 #   base vs broken: exit 2, "does not build"; a bad ref: exit 2
+#   ATCBENCH (the argument): atcbench compare --gate on the slow folder
+# usage: tests/compare/run.sh ATCBENCH
 set -euo pipefail
+atcbench=$1
 root=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -85,6 +88,26 @@ n=$(jq '[.rows[] | select(.evidence == "time" and .p_value != null)] | length' "
 echo "slow walker, wall clock (reported, not asserted):"
 jq -r '.rows[] | select(.evidence == "time")
   | "  \(.name) \(.change_pct * 10 | round / 10)% p=\(.p_value) \(.verdict)"' "$tmp/slow/compare.json"
+
+# --gate: the walker's regression is advisory when only sweep gates
+mkdir -p "$tmp/gate"
+rc=0
+"$atcbench" compare "$tmp/slow/base" "$tmp/slow/head" --out "$tmp/gate" \
+	--utest "$tmp/slow/micro-utest.json" --gate sweep >/dev/null || rc=$?
+((rc == 0)) && grep -q "(advisory)" "$tmp/gate/compare.txt" &&
+	grep -q "regressed in evidence that does not gate" "$tmp/gate/compare.txt" || {
+	echo "FAIL: --gate sweep: exit $rc"
+	cat "$tmp/gate/compare.txt"
+	exit 1
+}
+rc=0
+"$atcbench" compare "$tmp/slow/base" "$tmp/slow/head" --out "$tmp/gate" \
+	--gate bogus >/dev/null 2>&1 || rc=$?
+((rc == 2)) || {
+	echo "FAIL: --gate bogus: exit $rc"
+	exit 1
+}
+echo "ok: --gate"
 
 compare 2 broken --evidence instr base broken
 grep -q "does not build" "$tmp/broken.err" || {

@@ -3,8 +3,9 @@
 #
 # scripts/compare.sh end to end, on a scratch repository made of this
 # tree's files (so uncommitted changes are what is tested), with three
-# commits: base; slow (base + tests/compare/slow-walker.sh: about 5 % more
-# instructions in the walker); broken (base + a syntax error).
+# commits: base; slow (base + tests/compare/slow-walker.sh: +6 %
+# instructions and +8-10 % CPU time in the walker); broken (base + a syntax
+# error).
 #   base vs base (two builds): no regression, exit 0; the instruction-count
 #     and virtual-time evidence all "same"
 #   base vs slow: exit 1, the walker's instruction counts REGRESSED (the

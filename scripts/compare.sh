@@ -144,10 +144,11 @@ done
 "${bin[head]}" compare --help >/dev/null 2>&1 ||
 	die "head's atcbench has no compare command (head predates the comparison suite)"
 
-# Each side of a step in a random order, from the seed
+# The two sides of a step in a random order drawn from the seed (not in a
+# command substitution: a subshell's $RANDOM does not advance ours)
 RANDOM=$seed
-sides() {
-	if ((RANDOM & 1)); then echo base head; else echo head base; fi
+shuffle() {
+	if ((RANDOM & 1)); then order=(base head); else order=(head base); fi
 }
 run() { # SIDE WHAT ARGS...: run a side's atcbench, stop on a failure
 	local side=$1 what=$2
@@ -163,7 +164,8 @@ run() { # SIDE WHAT ARGS...: run a side's atcbench, stop on a failure
 
 if has time; then
 	for ((r = 0; r < reps; r++)); do
-		for side in $(sides); do
+		shuffle
+		for side in "${order[@]}"; do
 			echo "compare.sh: wall clock, run $((r + 1))/$reps: $side"
 			mkdir -p "$stage/$side/micro-runs"
 			run "$side" micro micro --benchmark_repetitions=1 \
@@ -204,7 +206,8 @@ fi
 
 if has stress; then
 	for scenario in baseline churn timeout-storm reset-race dpc; do
-		for side in $(sides); do
+		shuffle
+		for side in "${order[@]}"; do
 			echo "compare.sh: stress $scenario, virtual time: $side"
 			run "$side" stress stress $scenario --clock virtual \
 				--duration $vdur --seed "$seed" --name "v-$scenario" \
@@ -214,7 +217,8 @@ if has stress; then
 fi
 
 if has sweep; then
-	for side in $(sides); do
+	shuffle
+	for side in "${order[@]}"; do
 		echo "compare.sh: isolation sweep: $side"
 		run "$side" isolate isolate --sweep --seed "$seed" --out "$stage/$side"
 	done
@@ -223,14 +227,16 @@ fi
 # Real time, for the plots only: throughput against mappers, a storm
 if ((plots)); then
 	for m in 1 2 4; do
-		for side in $(sides); do
+		shuffle
+		for side in "${order[@]}"; do
 			echo "compare.sh: stress baseline, $m mapper(s), real time: $side"
 			run "$side" stress stress baseline --mappers $m \
 				--duration $rdur --seed "$seed" --name "rt-mappers-$m" \
 				--out "$stage/$side" --progress off
 		done
 	done
-	for side in $(sides); do
+	shuffle
+	for side in "${order[@]}"; do
 		echo "compare.sh: stress timeout-storm, real time: $side"
 		run "$side" stress stress timeout-storm --duration $rdur \
 			--seed "$seed" --name rt-storm --out "$stage/$side" \

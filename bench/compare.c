@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* compare: base versus head, with a verdict per figure (see compare.h) */
-#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -98,9 +97,12 @@ static struct compare_row *compare_add(struct compare *c,
 	if (c->n == COMPARE_MAX_ROWS)
 		return NULL;
 	r = &c->rows[c->n++];
-	*r = (struct compare_row){
-		.kind = kind, .unit = unit, .base = base, .head = head, .p = NAN
-	};
+	*r = (struct compare_row){ .kind = kind,
+				   .unit = unit,
+				   .base = base,
+				   .head = head,
+				   .change_pct = NAN,
+				   .p = NAN };
 	va_start(ap, fmt);
 	vsnprintf(r->name, sizeof(r->name), fmt, ap);
 	va_end(ap);
@@ -127,9 +129,9 @@ static void compare_judge(struct compare_row *r, double band_pct, double alpha)
 				  0;
 	if (r->kind == CK_TIME && !(r->p < alpha)) /* NAN: no test */
 		r->verdict = CV_SAME;
-	else if (r->head > r->base && r->change_pct > band_pct)
+	else if (r->change_pct > band_pct)
 		r->verdict = CV_REGRESSED;
-	else if (r->head < r->base && -r->change_pct > band_pct)
+	else if (r->change_pct < -band_pct)
 		r->verdict = CV_IMPROVED;
 	else
 		r->verdict = CV_SAME;
@@ -157,13 +159,12 @@ static int compare_both(struct compare *c, const char *name, bool *both)
 	return 0;
 }
 
-static int compare_load(struct compare *c, const char *dir, const char *name,
-			struct json **out)
+static int compare_load_path(struct compare *c, const char *path,
+			     struct json **out)
 {
-	char path[RESULTS_PATH_MAX], err[160];
+	char err[160];
 	int ret;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	ret = json_parse_file(path, out, err, sizeof(err));
 	if (ret)
 		return compare_fail(c, "%s: %s", path,
@@ -171,8 +172,33 @@ static int compare_load(struct compare *c, const char *dir, const char *name,
 	return 0;
 }
 
+static int compare_load(struct compare *c, const char *dir, const char *name,
+			struct json **out)
+{
+	char path[RESULTS_PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return compare_load_path(c, path, out);
+}
+
+/*
+ * The index of @name among @n items of @size bytes that each begin with
+ * their name, or -1: base and head are paired by name
+ */
+static int compare_find(const void *items, size_t size, unsigned int n,
+			const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp((const char *)items + i * size, name))
+			return i;
+	return -1;
+}
+
 /* Wall-clock micro benchmarks */
 
+/* These three begin with their name (compare_find()) */
 struct compare_series {
 	char name[COMPARE_NAME_MAX];
 	double v[COMPARE_MAX_RUNS];
@@ -272,12 +298,25 @@ static double compare_pvalue(const struct json *utest, const char *name,
 	return NAN;
 }
 
+/* "walker/rcu/entries:64", not ".../real_time/threads:1" */
+static void compare_shown_name(const char *name, char *shown, size_t len)
+{
+	char *cut;
+
+	snprintf(shown, len, "%s", name);
+	cut = strstr(shown, "/real_time");
+	if (cut)
+		memmove(cut, cut + 10, strlen(cut + 10) + 1);
+	cut = strstr(shown, "/threads:1");
+	if (cut && !cut[10])
+		*cut = 0;
+}
+
 static int compare_micro(struct compare *c)
 {
 	struct compare_series *s[2] = {};
 	struct json *utest = NULL;
 	unsigned int n[2], i, k;
-	char err[160];
 	bool both;
 	int ret;
 
@@ -287,45 +326,32 @@ static int compare_micro(struct compare *c)
 	if (!c->o->utest)
 		return compare_fail(c, "micro.json in both folders, and no "
 				       "--utest file (compare.py -d)");
-	ret = json_parse_file(c->o->utest, &utest, err, sizeof(err));
-	if (ret) {
-		return compare_fail(c, "%s: %s", c->o->utest,
-				    ret == -EINVAL ? err : strerror(-ret));
-	}
+	ret = compare_load_path(c, c->o->utest, &utest);
 	for (k = 0; k < 2 && !ret; k++)
 		ret = compare_micro_load(c, c->o->dir[k], &s[k], &n[k]);
-	for (i = 0; !ret && i < n[0] + n[1]; i++) {
-		/* Base's benchmarks in order, then those only head has */
-		struct compare_series *b = i < n[0] ? &s[0][i] : NULL, *h;
-		const char *name = b ? b->name : s[1][i - n[0]].name;
-		struct compare_row *r;
-		char shown[COMPARE_NAME_MAX], *cut;
-		unsigned int j;
+	/* Base's benchmarks in order, then those only head has */
+	for (k = 0; !ret && k < 2; k++) {
+		for (i = 0; i < n[k]; i++) {
+			struct compare_series *x = &s[k][i], *b, *h;
+			int j = compare_find(s[!k], sizeof(*x), n[!k], x->name);
+			char shown[COMPARE_NAME_MAX];
+			struct compare_row *r;
 
-		for (h = NULL, j = 0; j < n[1]; j++)
-			if (!strcmp(s[1][j].name, name))
-				h = &s[1][j];
-		if (!b) {
-			for (j = 0; j < n[0] && strcmp(s[0][j].name, name); j++)
-				;
-			if (j < n[0])
+			if (k == 1 && j >= 0)
 				continue; /* listed with base's */
+			b = k ? NULL : x;
+			h = k ? x : j >= 0 ? &s[1][j] : NULL;
+			compare_shown_name(x->name, shown, sizeof(shown));
+			r = compare_add(c, CK_TIME, CU_NS,
+					b ? compare_median(b) : NAN,
+					h ? compare_median(h) : NAN, "%s",
+					shown);
+			if (!r)
+				break;
+			r->runs = !b || !h ? 0 : b->n < h->n ? b->n : h->n;
+			r->p = compare_pvalue(utest, x->name, x->cpu);
+			compare_judge(r, c->o->band_pct, c->o->alpha);
 		}
-		/* Shown without "/real_time", and "/threads:1" at the end */
-		snprintf(shown, sizeof(shown), "%s", name);
-		cut = strstr(shown, "/real_time");
-		if (cut)
-			memmove(cut, cut + 10, strlen(cut + 10) + 1);
-		cut = strstr(shown, "/threads:1");
-		if (cut && !cut[10])
-			*cut = 0;
-		r = compare_add(c, CK_TIME, CU_NS, b ? compare_median(b) : NAN,
-				h ? compare_median(h) : NAN, "%s", shown);
-		if (!r)
-			break;
-		r->runs = b && h ? (b->n < h->n ? b->n : h->n) : 0;
-		r->p = compare_pvalue(utest, name, (b ? b : h)->cpu);
-		compare_judge(r, c->o->band_pct, c->o->alpha);
 	}
 	free(s[0]);
 	free(s[1]);
@@ -372,7 +398,7 @@ static int compare_icount_load(struct compare *c, const char *dir,
 static int compare_icount(struct compare *c)
 {
 	struct compare_icount *v[2] = {};
-	unsigned int n[2], i, j, k;
+	unsigned int n[2], i, k;
 	bool both;
 	int ret;
 
@@ -381,15 +407,15 @@ static int compare_icount(struct compare *c)
 		return ret;
 	for (k = 0; k < 2 && !ret; k++)
 		ret = compare_icount_load(c, c->o->dir[k], &v[k], &n[k]);
+	/* Base's benchmarks in order, then those only head has */
 	for (k = 0; !ret && k < 2; k++) {
 		for (i = 0; i < n[k]; i++) {
-			double other = NAN;
+			int j = compare_find(v[!k], sizeof(v[k][i]), n[!k],
+					     v[k][i].name);
+			double other = j >= 0 ? v[!k][j].per_op : NAN;
 			struct compare_row *r;
 
-			for (j = 0; j < n[!k]; j++)
-				if (!strcmp(v[!k][j].name, v[k][i].name))
-					other = v[!k][j].per_op;
-			if (k == 1 && !isnan(other))
+			if (k == 1 && j >= 0)
 				continue; /* listed with base's */
 			r = compare_add(c, CK_INSTR, CU_COUNT,
 					k ? other : v[0][i].per_op,
@@ -467,31 +493,14 @@ static void compare_stress_run(struct compare *c, const struct json *b,
 		      name, "cmds/op");
 }
 
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int compare_stress(struct compare *c)
 {
-	char *names[COMPARE_MAX_ROWS];
-	unsigned int n = 0, i;
-	struct dirent *e;
-	DIR *d;
-	int ret = 0;
+	char **names = NULL;
+	int n, i, ret = 0;
 
-	d = opendir(c->o->dir[0]);
-	if (!d)
-		return compare_fail(c, "%s: %s", c->o->dir[0], strerror(errno));
-	while ((e = readdir(d)) && n < COMPARE_MAX_ROWS) {
-		size_t l = strlen(e->d_name);
-
-		if (!strncmp(e->d_name, "stress-", 7) && l > 12 &&
-		    !strcmp(e->d_name + l - 5, ".json"))
-			names[n] = strdup(e->d_name), n += !!names[n];
-	}
-	closedir(d);
-	qsort(names, n, sizeof(names[0]), compare_names);
+	n = report_stress_files(c->o->dir[0], &names);
+	if (n < 0)
+		return compare_fail(c, "%s: %s", c->o->dir[0], strerror(-n));
 	for (i = 0; i < n; i++) {
 		struct json *j[2] = {};
 		bool both;
@@ -511,6 +520,7 @@ next:
 		json_free(j[1]);
 		free(names[i]);
 	}
+	free(names);
 	return ret;
 }
 
@@ -563,7 +573,7 @@ static int compare_sweep(struct compare *c)
 	static const char *const labels[] = { "syncs", "timeouts", "innocent",
 					      "time" };
 	struct compare_sweep v[2][COMPARE_MAX_STRATEGIES];
-	unsigned int n[2], i, j, k;
+	unsigned int n[2], i, k;
 	bool both;
 	int ret;
 
@@ -573,14 +583,13 @@ static int compare_sweep(struct compare *c)
 	for (k = 0; k < 2 && !ret; k++)
 		ret = compare_sweep_load(c, c->o->dir[k], v[k], &n[k]);
 	for (i = 0; !ret && i < n[0]; i++) {
-		for (j = 0;
-		     j < n[1] && strcmp(v[1][j].strategy, v[0][i].strategy);
-		     j++)
-			;
+		int j = compare_find(v[1], sizeof(v[1][0]), n[1],
+				     v[0][i].strategy);
+
 		for (k = 0; k < 4; k++)
 			compare_exact(c, CK_SWEEP, k == 3 ? CU_NS : CU_COUNT,
 				      v[0][i].sum[k],
-				      j < n[1] ? v[1][j].sum[k] : NAN,
+				      j >= 0 ? v[1][j].sum[k] : NAN,
 				      v[0][i].strategy, labels[k]);
 	}
 	return ret;
@@ -634,8 +643,8 @@ static const char *compare_kind_title(const struct compare *c,
 	switch (k) {
 	case CK_TIME:
 		snprintf(buf, len,
-			 "time (CPU for 1 thread, else real): medians, "
-			 "p < %g, > %g %%",
+			 "time: medians (CPU time if 1 thread), p < %g, "
+			 "> %g %%",
 			 c->o->alpha, c->o->band_pct);
 		break;
 	case CK_INSTR:
@@ -661,14 +670,15 @@ static void compare_table(const struct compare *c, FILE *f)
 	enum compare_kind k;
 	size_t i;
 
-	fprintf(f, "%-28s %8s %8s %7s %6s %9s\n", "benchmark", "base", "head",
-		"change", "p", "verdict");
+	fprintf(f, "%-*s %8s %8s %7s %6s %9s\n", COMPARE_NAME_COLS, "benchmark",
+		"base", "head", "change", "p", "verdict");
 	for (k = 0; k < CK_NR; k++) {
 		char title[REPORT_COLUMNS + 8];
 
 		if (!c->present[k])
 			continue;
-		fprintf(f, "-- %.56s%s\n",
+		/* titles fit in 58 columns, " (advisory)" in the rest */
+		fprintf(f, "-- %.58s%s\n",
 			compare_kind_title(c, k, title, sizeof(title)),
 			c->o->gate[k] ? "" : " (advisory)");
 		for (i = 0; i < c->n; i++) {
@@ -678,9 +688,10 @@ static void compare_table(const struct compare *c, FILE *f)
 			if (r->kind != k)
 				continue;
 			if (strlen(r->name) > COMPARE_NAME_COLS)
-				fprintf(f, "%.72s\n%-28s", r->name, "");
+				fprintf(f, "%.72s\n%-*s", r->name,
+					COMPARE_NAME_COLS, "");
 			else
-				fprintf(f, "%-28s", r->name);
+				fprintf(f, "%-*s", COMPARE_NAME_COLS, r->name);
 			fprintf(f, " %8.8s %8.8s %7.7s %6.6s %9s\n",
 				compare_value(r, r->base, b, sizeof(b)),
 				compare_value(r, r->head, h, sizeof(h)),

@@ -79,10 +79,6 @@ static void micro_context(void)
 #endif
 }
 
-/*
- * Google Benchmark writes --benchmark_out in place; point it at a temporary
- * name and rename it when the run is complete.
- */
 /* Take "--icount N" out of the command line; 0 when absent */
 static int micro_icount_arg(int *argc, char **argv, long *iterations)
 {
@@ -110,6 +106,10 @@ static int micro_icount_arg(int *argc, char **argv, long *iterations)
 	return 0;
 }
 
+/*
+ * Google Benchmark writes --benchmark_out in place; point it at a temporary
+ * name and rename it when the run is complete.
+ */
 static int cmd_micro(int argc, char **argv)
 {
 	char tmp[RESULTS_PATH_MAX], flag[RESULTS_PATH_MAX + 32];

@@ -206,8 +206,7 @@ static int report_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The stress-*.json files of @dir, sorted; the caller frees */
-static int report_stress_files(const char *dir, char ***names)
+int report_stress_files(const char *dir, char ***names)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -249,7 +248,7 @@ static void report_env(const char *dir, FILE *f)
 		return;
 	}
 	topo = json_get(env, "topology");
-	fprintf(f, "env: %.12s %s%s, %s %s, Linux %s\n",
+	fprintf(f, "env: %.7s %.10s%s, %.10s %.8s, Linux %.16s\n",
 		json_str(env, "git_sha", "?"), json_str(env, "git_branch", "?"),
 		json_num(env, "git_dirty", 0) ? " (dirty)" : "",
 		json_str(env, "compiler", "?"),

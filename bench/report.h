@@ -26,6 +26,11 @@ int report_write_env(const char *dir, const char *cmdline, const char *clock,
 const char *report_ns(double ns, char *buf, size_t len);
 /* A count in at most 7 columns: 812, 12.3k, 1.20M */
 const char *report_count(double v, char *buf, size_t len);
+/*
+ * The stress-*.json file names of @dir, sorted: their number, or -errno; the
+ * caller frees each and the array
+ */
+int report_stress_files(const char *dir, char ***names);
 /* The list of plot files (*.svg) of @dir */
 void report_plots(const char *dir, FILE *f);
 

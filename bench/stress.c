@@ -488,7 +488,7 @@ struct stress_thread {
 /* A fault-driver or driver event, for the timeline */
 struct stress_event {
 	u64 t_ns; /* since the measurement began */
-	const char *kind; /* fault, timeout, quarantine, reset, recovered */
+	const char *kind; /* fault, timeout, quarantine, reset, failed-reset */
 	int dev; /* device index, or -1 */
 };
 
@@ -763,7 +763,7 @@ static void stress_mapper_op(struct stress_thread *t)
 	unsigned long iova = (unsigned long)page << STRESS_PAGE_SHIFT;
 	size_t size = (size_t)cfg->op_pages << STRESS_PAGE_SHIFT;
 	bool measuring = stress_measuring(r);
-	u64 t0, t1;
+	u64 t0, t1, bin;
 	int victim;
 	u32 i;
 
@@ -783,10 +783,10 @@ static void stress_mapper_op(struct stress_thread *t)
 	if (!measuring)
 		return;
 	lat_record(t->hist[SM_INV], t1 - t0);
-	i = (t1 - r->t_measure_ns) >> r->tl_shift;
-	if (t1 >= r->t_measure_ns && i < STRESS_TIMELINE_BINS) {
-		t->tl_count[i]++;
-		t->tl_max[i] = max(t->tl_max[i], t1 - t0);
+	bin = (t1 - r->t_measure_ns) >> r->tl_shift; /* before: wraps, out */
+	if (bin < STRESS_TIMELINE_BINS) {
+		t->tl_count[bin]++;
+		t->tl_max[bin] = max(t->tl_max[bin], t1 - t0);
 	}
 	victim = __atomic_load_n(&r->victim, __ATOMIC_RELAXED);
 	if (victim >= 0 && __atomic_load_n(&r->devs[victim].domain,
@@ -1221,25 +1221,34 @@ static int stress_run_virtual(struct stress_run *r)
 
 /* Results */
 
+/* Write @len bytes of @data to DIR/stress-NAME-WHAT.EXT */
+static int stress_write_file(const char *dir, const char *name,
+			     const char *what, const char *ext,
+			     const char *data, size_t len)
+{
+	char path[RESULTS_PATH_MAX];
+
+	if (snprintf(path, sizeof(path), "%s/stress-%s-%s.%s", dir, name, what,
+		     ext) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	return results_write_file(path, data, len);
+}
+
 static int stress_write_hgrm(const char *dir, const char *name,
 			     const char *metric, const struct lat_hist *h)
 {
-	char path[RESULTS_PATH_MAX];
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f;
 	int ret;
 
-	if (snprintf(path, sizeof(path), "%s/stress-%s-%s.hgrm", dir, name,
-		     metric) >= (int)sizeof(path))
-		return -ENAMETOOLONG;
 	f = open_memstream(&buf, &len);
 	if (!f)
 		return -ENOMEM;
 	ret = lat_write_hgrm(h, f);
 	fclose(f);
 	if (!ret)
-		ret = results_write_file(path, buf, len);
+		ret = stress_write_file(dir, name, metric, "hgrm", buf, len);
 	free(buf);
 	return ret;
 }
@@ -1249,17 +1258,6 @@ static int stress_write_hgrm(const char *dir, const char *name,
  * invalidations and the worst of them; stress-NAME-events.tsv: the faults,
  * timeouts, quarantines and resets, in time order
  */
-static int stress_write_tsv(const char *dir, const char *name, const char *what,
-			    const char *data, size_t len)
-{
-	char path[RESULTS_PATH_MAX];
-
-	if (snprintf(path, sizeof(path), "%s/stress-%s-%s.tsv", dir, name,
-		     what) >= (int)sizeof(path))
-		return -ENAMETOOLONG;
-	return results_write_file(path, data, len);
-}
-
 static int stress_write_timeline(struct stress_run *r, const char *dir)
 {
 	u64 span = r->t_end_ns - r->t_measure_ns;
@@ -1271,7 +1269,12 @@ static int stress_write_timeline(struct stress_run *r, const char *dir)
 
 	if (r->t_end_ns <= r->t_measure_ns || !r->tl_shift)
 		return 0;
+	/* The measured span, and the operations that ended after it */
 	bins = min_t(u64, (span >> r->tl_shift) + 1, STRESS_TIMELINE_BINS);
+	for (b = bins; b < STRESS_TIMELINE_BINS; b++)
+		for (i = 0; i < r->cfg->mappers; i++)
+			if (r->mappers[i].tl_count[b])
+				bins = b + 1;
 	f = open_memstream(&buf, &len);
 	if (!f)
 		return -ENOMEM;
@@ -1288,7 +1291,7 @@ static int stress_write_timeline(struct stress_run *r, const char *dir)
 			n, worst / 1e3);
 	}
 	fclose(f);
-	ret = stress_write_tsv(dir, r->cfg->name, "timeline", buf, len);
+	ret = stress_write_file(dir, r->cfg->name, "timeline", "tsv", buf, len);
 	free(buf);
 	if (ret)
 		return ret;
@@ -1302,7 +1305,7 @@ static int stress_write_timeline(struct stress_run *r, const char *dir)
 		fprintf(f, "%.3f\t%s\t%d\n", r->events[i].t_ns / 1e6,
 			r->events[i].kind, r->events[i].dev);
 	fclose(f);
-	ret = stress_write_tsv(dir, r->cfg->name, "events", buf, len);
+	ret = stress_write_file(dir, r->cfg->name, "events", "tsv", buf, len);
 	free(buf);
 	return ret;
 }

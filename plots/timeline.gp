@@ -7,8 +7,6 @@ load dir.'/style.gp'
 set datafile separator "\t"
 set datafile commentschars "#"
 kinds = "fault timeout quarantine reset failed-reset"
-kind(s) = s eq "fault" ? 1 : s eq "timeout" ? 2 : s eq "quarantine" ? 3 : \
-	s eq "reset" ? 4 : s eq "failed-reset" ? 5 : 1/0
 nf = words(tls)
 set logscale y
 set ylabel "worst invalidation in the bin (us)"

@@ -76,13 +76,11 @@ num_in "$reps" 9 99 || die "--reps takes 9 to 99 (the U test needs 9)"
 pct_ok "$band" || die "--band takes 0 to 100 (percent)"
 pct_ok "$icount_band" || die "--icount-band takes 0 to 100 (percent)"
 num_in "$seed" 0 4294967295 || die "--seed takes 0 to 4294967295"
-for e in ${evidence//,/ }; do
-	[[ $e =~ ^(time|instr|stress|sweep)$ ]] ||
-		die "--evidence: $e is not one of time, instr, stress, sweep"
-done
-for e in ${gate//,/ }; do
-	[[ $e =~ ^(time|instr|stress|sweep)$ ]] ||
-		die "--gate: $e is not one of time, instr, stress, sweep"
+for opt in evidence gate; do
+	for e in ${!opt//,/ }; do
+		[[ $e =~ ^(time|instr|stress|sweep)$ ]] ||
+			die "--$opt: $e is not one of time, instr, stress, sweep"
+	done
 done
 gate=${gate:-$evidence}
 has() { [[ ,$evidence, == *,$1,* ]]; }
@@ -254,10 +252,12 @@ for side in base head; do
 done
 
 echo
+utest=()
+has time && utest=(--utest "$stage/micro-utest.json")
 set +e
 "${bin[head]}" compare "$stage/base" "$stage/head" --out "$stage" \
 	--band "$band" --icount-band "$icount_band" --gate "$gate" \
-	$(has time && echo --utest "$stage/micro-utest.json") >/dev/null
+	"${utest[@]}" >/dev/null
 verdict=$?
 set -e
 ((verdict <= 1)) || die "the verdicts could not be computed (atcbench compare)"

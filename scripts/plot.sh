@@ -93,7 +93,7 @@ mapfile -t runs < <(for d in "${dirs[@]}"; do
 done | sort -u)
 
 metrics=(inv cmdq_insert cmdq_sync bystander_inv isolation time_to_quarantine)
-all_files="" all_titles="" all_colors=""
+all_files="" all_titles="" all_colors="" n_all=0
 for name in "${runs[@]}"; do
 	files="" ttls="" colors="" dashes="" cfiles="" cttls="" ccolors=""
 	for ((f = 0; f < nd; f++)); do
@@ -113,8 +113,8 @@ for name in "${runs[@]}"; do
 		if [[ -f $h ]]; then
 			cfiles+="$h " cttls+="${labels[$f]} " ccolors+="$((f + 1)) "
 			if ((nd == 1)); then
-				all_files+="$h " all_titles+="$name "
-				all_colors+="$(($(wc -w <<<"$all_files"))) "
+				n_all=$((n_all + 1))
+				all_files+="$h " all_titles+="$name " all_colors+="$n_all "
 			fi
 		fi
 	done
@@ -138,25 +138,30 @@ for name in "${runs[@]}"; do
 		gp timeline.gp "tls='$tls'; evs='$evs'; titles='$tttl'; out='$out/timeline-$name'; ttl='stress $name (timeout-storm), over time ($refs)'"
 	fi
 done
-if [[ -n $all_files ]] && (($(wc -w <<<"$all_files") > 1)); then
+if ((n_all > 1)); then
 	gp latency.gp "files='$all_files'; titles='$all_titles'; colors_of='$all_colors'; dashes='$(printf '1 %.0s' $all_files)'; cdf=0; out='$out/latency-inv'; ttl='arm_smmu_domain_inv_range() end to end, every scenario ($refs)'"
 fi
 
-# Throughput against mapper threads: the real-time baseline runs
-tsvs="" points=0
+# Throughput against mapper threads: the real-time baseline runs (their
+# translator threads share the CPUs too)
+tsvs="" points=0 translators=0
 for ((f = 0; f < nd; f++)); do
 	t=$tmp/throughput-$f.tsv
 	for j in "${dirs[$f]}"/stress-*.json; do
 		[[ -f $j ]] || continue
 		jq -r 'select(.scenario == "baseline" and .clock == "real")
-		  | [(.mapper_ops | length), .throughput_ops_s] | @tsv' "$j"
-	done | sort -n -u -k1,1 >"$t"
+		  | [(.mapper_ops | length), .throughput_ops_s,
+		     ((.config // "" | capture("translators = (?<t>[0-9]+)").t)?
+		      // "0")] | @tsv' "$j"
+	done | sort -n -u -k1,1 >"$t.all"
+	cut -f1,2 "$t.all" >"$t"
+	translators=$(cut -f3 "$t.all" | sort -n | tail -1)
 	tsvs+="$t "
 	points=$(($(wc -l <"$t") > points ? $(wc -l <"$t") : points))
 done
 if ((points > 1)); then
 	pus=$(jq -r '.topology.pus // 2' "${dirs[0]}/env.json" 2>/dev/null || echo 2)
-	gp throughput.gp "tsvs='$tsvs'; titles='$titles'; pus=$pus; out='$out/throughput'; ttl='stress baseline: throughput versus mapper threads ($refs)'"
+	gp throughput.gp "tsvs='$tsvs'; titles='$titles'; pus=$pus; others=${translators:-0}; out='$out/throughput'; ttl='stress baseline: throughput versus mapper threads ($refs)'"
 fi
 
 # The isolation sweep
@@ -178,9 +183,9 @@ done
 if ((${#jsons[@]} == nd)); then
 	jq -rs '
 	  def t: (if (.threads // 1) > 1 then .real_time else .cpu_time end);
-	  def q($p): sort | .[(length - 1) * $p | floor] as $lo
-	             | .[(length - 1) * $p | ceil] as $hi
-	             | $lo + ($hi - $lo) * ((length - 1) * $p % 1);
+	  # linear interpolation between ranks (jq'"'"'s % is an integer modulo)
+	  def q($p): sort | ((length - 1) * $p) as $x | ($x | floor) as $i
+	             | .[$i] + ((.[$x | ceil] - .[$i]) * ($x - $i));
 	  def med: q(0.5);
 	  [.[] | [.benchmarks[] | select(.run_type == "iteration")]
 	       | group_by(.name) | map({key: .[0].name, value: {

@@ -88,17 +88,11 @@ struct micro_walk_arg {
 	bool churn;
 };
 
-/* An array operation's argument */
-struct micro_invs_arg {
-	unsigned int entries;
-};
-
 static pthread_mutex_t micro_worlds_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct micro_world *micro_worlds[MICRO_MAX_WORLDS];
 static unsigned int micro_num_worlds;
 static struct micro_walk_arg micro_walk_args[2 * MICRO_MAX_WORLDS];
 static unsigned int micro_num_walk_args;
-static struct micro_invs_arg micro_invs_args[ARRAY_SIZE(micro_entries)];
 /* The SMMU the array operations' entries name (never issued to) */
 static struct arm_smmu_device micro_invs_smmu;
 
@@ -336,8 +330,8 @@ static void micro_invs_done(struct gbench_state *st, int64_t iters,
 
 static void micro_merge(struct gbench_state *st, void *arg)
 {
-	struct micro_invs_arg *a = arg;
-	struct arm_smmu_invs *invs = micro_invs(&micro_invs_smmu, a->entries);
+	unsigned int entries = *(const unsigned int *)arg;
+	struct arm_smmu_invs *invs = micro_invs(&micro_invs_smmu, entries);
 	struct arm_smmu_invs *to_merge = micro_invs(&micro_invs_smmu, 2);
 	int64_t iters = 0;
 
@@ -346,7 +340,7 @@ static void micro_merge(struct gbench_state *st, void *arg)
 		goto out;
 	}
 	/* A new ATS entry in the middle: an odd SID */
-	to_merge->inv[1].id = a->entries - 1;
+	to_merge->inv[1].id = entries - 1;
 
 	while (gbench_keep_running(st)) {
 		struct arm_smmu_invs *new_invs =
@@ -359,7 +353,7 @@ static void micro_merge(struct gbench_state *st, void *arg)
 		kfree(new_invs);
 		iters++;
 	}
-	micro_invs_done(st, iters, a->entries);
+	micro_invs_done(st, iters, entries);
 out:
 	kfree(to_merge);
 	kfree(invs);
@@ -367,8 +361,8 @@ out:
 
 static void micro_unref(struct gbench_state *st, void *arg)
 {
-	struct micro_invs_arg *a = arg;
-	struct arm_smmu_invs *invs = micro_invs(&micro_invs_smmu, a->entries);
+	unsigned int entries = *(const unsigned int *)arg;
+	struct arm_smmu_invs *invs = micro_invs(&micro_invs_smmu, entries);
 	struct arm_smmu_invs *to_unref = micro_invs(&micro_invs_smmu, 2);
 	int64_t iters = 0;
 
@@ -380,15 +374,15 @@ static void micro_unref(struct gbench_state *st, void *arg)
 	 * Drop one user of the ASID and of the middle ATS entry per
 	 * iteration; enough users that neither becomes trash.
 	 */
-	to_unref->inv[1] = invs->inv[a->entries / 2];
+	to_unref->inv[1] = invs->inv[entries / 2];
 	invs->inv[0].users = INT_MAX;
-	invs->inv[a->entries / 2].users = INT_MAX;
+	invs->inv[entries / 2].users = INT_MAX;
 
 	while (gbench_keep_running(st)) {
 		arm_smmu_invs_unref(invs, to_unref);
 		iters++;
 	}
-	micro_invs_done(st, iters, a->entries);
+	micro_invs_done(st, iters, entries);
 out:
 	kfree(to_unref);
 	kfree(invs);
@@ -396,8 +390,8 @@ out:
 
 static void micro_purge(struct gbench_state *st, void *arg)
 {
-	struct micro_invs_arg *a = arg;
-	struct arm_smmu_invs *invs = micro_invs(&micro_invs_smmu, a->entries);
+	unsigned int entries = *(const unsigned int *)arg;
+	struct arm_smmu_invs *invs = micro_invs(&micro_invs_smmu, entries);
 	int64_t iters = 0;
 
 	if (!invs) {
@@ -405,7 +399,7 @@ static void micro_purge(struct gbench_state *st, void *arg)
 		return;
 	}
 	/* One trash entry in the middle */
-	invs->inv[a->entries / 2].users = 0;
+	invs->inv[entries / 2].users = 0;
 	invs->num_trashes = 1;
 
 	while (gbench_keep_running(st)) {
@@ -418,7 +412,7 @@ static void micro_purge(struct gbench_state *st, void *arg)
 		kfree(new_invs);
 		iters++;
 	}
-	micro_invs_done(st, iters, a->entries);
+	micro_invs_done(st, iters, entries);
 	kfree(invs);
 }
 
@@ -504,12 +498,11 @@ int micro_register(void)
 		};
 		unsigned int o;
 
-		micro_invs_args[i].entries = micro_entries[i];
 		for (o = 0; o < ARRAY_SIZE(ops); o++) {
 			snprintf(name, sizeof(name), "invs/%s/entries:%u",
 				 ops[o].name, micro_entries[i]);
 			if (!gbench_register(name, ops[o].fn,
-					     &micro_invs_args[i]))
+					     (void *)&micro_entries[i]))
 				return -ENOMEM;
 		}
 	}

@@ -21,6 +21,31 @@ trap 'rm -rf "$tmp"' EXIT
 seed=${ATCBENCH_SEED:-1}
 echo "seed: $seed"
 
+# The verdict rules on hand-made folders: instruction counts, band 1 %
+mkdir -p "$tmp/rules/base" "$tmp/rules/head"
+icount() { # DIR ROWS...
+	local dir=$1
+	shift
+	{
+		printf 'benchmark\titerations\tinstructions\tinstructions_per_op\n'
+		printf '%s\n' "$@"
+	} >"$dir/icount.tsv"
+}
+icount "$tmp/rules/base" "in-band	1	0	1000.0" "over	1	0	1000.0" \
+	"under	1	0	1000.0" "gone	1	0	5.0"
+icount "$tmp/rules/head" "in-band	1	0	1009.0" "over	1	0	1011.0" \
+	"under	1	0	989.0" "new	1	0	5.0"
+rc=0
+"$atcbench" compare "$tmp/rules/base" "$tmp/rules/head" >/dev/null || rc=$?
+got=$(jq -r '.rows[] | "\(.name):\(.verdict):\(.change_pct != null)"' \
+	"$tmp/rules/compare.json" | sort | tr '\n' ' ')
+want="gone:gone:false in-band:same:true new:new:false over:REGRESSED:true under:improved:true "
+[[ $rc == 1 && $got == "$want" ]] || {
+	echo "FAIL: verdict rules: exit $rc, $got"
+	exit 1
+}
+echo "ok: verdict rules"
+
 repo=$tmp/repo
 mkdir -p "$repo"
 (cd "$root" && git ls-files -z --cached --others --exclude-standard |

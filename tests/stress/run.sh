@@ -3,7 +3,8 @@
 # built-in scenario briefly in real time with no oracle violation; the fault
 # scenarios with every isolation strategy in virtual time; a virtual run is
 # a function of its seed; both injected bugs are caught and the seed to
-# reproduce them printed; option and scenario-file errors exit 2; Ctrl-C
+# reproduce them printed; the timeline and events files agree with the
+# run's counts; option and scenario-file errors exit 2; Ctrl-C
 # still writes the results; the report fits in 72 columns.
 # usage: run.sh ATCBENCH WORKDIR
 set -u
@@ -47,10 +48,20 @@ for s in baseline churn timeout-storm reset-race dpc; do
 	[ "$(field "$j" .metrics.inv_ns.count)" = "$(field "$j" .ops)" ] ||
 		bad "$s: inv_ns count differs from ops"
 	[ -f "$work/stress-real-$s-inv.hgrm" ] || bad "$s: no inv .hgrm"
+	# The timeline holds every measured invalidation; the events, every
+	# fault, quarantine and reset the run counted
+	tl=$work/stress-real-$s-timeline.tsv ev=$work/stress-real-$s-events.tsv
+	[ "$(awk -F'\t' '$1 ~ /^[0-9]/ { n += $2 } END { print n + 0 }' "$tl")" = \
+		"$(field "$j" .ops)" ] || bad "$s: timeline total differs from ops"
+	for e in fault:faults quarantine:quarantines "(failed-)?reset:resets"; do
+		[ "$(grep -cE "	${e%:*}	" "$ev")" = "$(field "$j" ".${e##*:}")" ] ||
+			bad "$s: ${e%:*} events differ from .${e##*:}"
+	done
 	case $s in
 	timeout-storm | dpc)
 		[ "$(field "$j" .quarantines)" -gt 0 ] || bad "$s: no quarantine"
 		[ "$(field "$j" .atc_invs_to_broken)" = 0 ] || bad "$s: spam"
+		grep -q "	timeout	" "$ev" || bad "$s: no timeout event"
 		;;
 	reset-race)
 		[ "$(field "$j" .resets)" -gt 0 ] || bad "$s: no reset"

@@ -6,9 +6,11 @@
 # not, so two builds can be compared with a tight band.
 #
 # usage: scripts/icount.sh [--iterations N] [--jobs J] [--filter RE]
-#                          ATCBENCH OUT.tsv
+#                          [--keep DIR] ATCBENCH OUT.tsv
 #   ATCBENCH  an atcbench binary (a release build)
 #   OUT.tsv   benchmark, iterations, instructions, instructions_per_op
+#   --keep    keep each benchmark's callgrind dump in DIR (NAME.cg, the
+#             name with '/' as '_'), for callgrind_annotate
 #
 # Each benchmark runs in a process of its own, N iterations (default 100),
 # with address-space randomisation off (setarch -R): every benchmark starts
@@ -17,18 +19,19 @@
 # bench/gbench/gbench.h).  Processes run J at a time (default: nproc).
 set -euo pipefail
 
-iterations=100 jobs=$(nproc) filter=.
+iterations=100 jobs=$(nproc) filter=. keep=
 while [[ $# -gt 2 ]]; do
 	case $1 in
 	--iterations) iterations=$2 ;;
 	--jobs) jobs=$2 ;;
 	--filter) filter=$2 ;;
+	--keep) keep=$2 ;;
 	*) break ;;
 	esac
 	shift 2
 done
 [[ $# == 2 && -x $1 ]] || {
-	echo "usage: scripts/icount.sh [--iterations N] [--jobs J] [--filter RE] ATCBENCH OUT.tsv" >&2
+	echo "usage: scripts/icount.sh [--iterations N] [--jobs J] [--filter RE] [--keep DIR] ATCBENCH OUT.tsv" >&2
 	exit 2
 }
 [[ $iterations =~ ^[0-9]+$ && $iterations -ge 1 && $iterations -le 1000000 ]] || {
@@ -46,6 +49,7 @@ for tool in valgrind setarch; do
 	}
 done
 bin=$(realpath "$1") out=$2
+[[ -z $keep ]] || mkdir -p "$keep" || exit 2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -56,8 +60,10 @@ names=$("$bin" micro --icount "$iterations" --benchmark_list_tests \
 	exit 2
 }
 
+# LD_BIND_NOW: every symbol bound at start-up, not on its first call (which
+# can fall inside a counted window, and does when that call's timing varies)
 count() { # INDEX NAME
-	setarch -R valgrind --tool=callgrind --collect-atstart=no \
+	LD_BIND_NOW=1 setarch -R valgrind --tool=callgrind --collect-atstart=no \
 		--callgrind-out-file="$tmp/$1.cg" "$bin" micro \
 		--icount "$iterations" --benchmark_filter="^$2/iterations:" \
 		>"$tmp/$1.log" 2>&1 || {
@@ -91,6 +97,7 @@ done
 			exit 1
 		}
 		ir=$(sed -n 's/^totals: *//p' "$f")
+		[[ -z $keep ]] || cp "$f" "$keep/${name//\//_}.cg"
 		awk -v n="$name" -v it="$iterations" -v ir="$ir" \
 			'BEGIN { printf "%s\t%d\t%d\t%.1f\n", n, it, ir, ir / it }'
 		i=$((i + 1))

@@ -1,25 +1,69 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# test.sh - install what is missing, build the ASan+UBSan and TSan builds,
-# and run every test (labels unit, stress, smoke) in both through ctest.
+# test.sh - install what is missing, build, and run every test through ctest:
+# the ASan+UBSan and TSan builds run every test (labels unit, stress, smoke);
+# the release build runs the tests that need an uninstrumented binary (the
+# instruction counts under callgrind).  Ends with one summary of all builds;
+# the exit status is 0 when every test of every build passed, 1 otherwise.
 #
+# usage: scripts/test.sh [-h|--help]
 # Environment: ATCBENCH_SEED fixes the seed of the randomised tests (each
 # test prints the seed it used); JOBS sets the parallelism (default: nproc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+case ${1:-} in
+-h | --help)
+	sed -n 's/^# \{0,1\}//; 4,12p' "$0"
+	exit 0
+	;;
+"") ;;
+*)
+	echo "test.sh: takes no arguments (--help)" >&2
+	exit 2
+	;;
+esac
+
 scripts/deps.sh
 jobs=${JOBS:-$(nproc)}
+presets=(asan tsan release)
 
-for preset in asan tsan; do
+for preset in "${presets[@]}"; do
 	cmake --preset "$preset" >/dev/null
 	cmake --build --preset "$preset" -j "$jobs"
 done
 
-status=0
-for preset in asan tsan; do
+# One line per preset: "PRESET: N passed, N failed[: names]"
+summary=() total_pass=0 total_fail=0
+for preset in "${presets[@]}"; do
 	echo "== ctest: $preset =="
-	ctest --preset "$preset" -j "$jobs" || status=1
+	log=build/$preset/ctest.log
+	failed_log=build/$preset/Testing/Temporary/LastTestsFailed.log
+	rm -f "$failed_log"
+	rc=0
+	ctest --preset "$preset" -j "$jobs" 2>&1 | tee "$log" || rc=$?
+	line=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" |
+		tail -n 1 || true)
+	if [[ -z $line ]]; then
+		# ctest itself failed (no test list, a crash): count it as a failure
+		summary+=("$preset: ctest did not complete (exit $rc)")
+		total_fail=$((total_fail + 1))
+		continue
+	fi
+	read -r nfail ntotal < <(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1 \2/' <<<"$line")
+	names=
+	[[ ! -s $failed_log ]] || names=$(cut -d: -f2- "$failed_log" | paste -sd' ')
+	if ((rc != 0 && nfail == 0)); then
+		nfail=1 names="(ctest exit $rc)"
+	fi
+	summary+=("$preset: $((ntotal - nfail)) passed, $nfail failed${names:+: $names}")
+	total_pass=$((total_pass + ntotal - nfail))
+	total_fail=$((total_fail + nfail))
 done
-exit $status
+
+echo
+echo "== summary =="
+printf '%s\n' "${summary[@]}"
+echo "total: $total_pass passed, $total_fail failed"
+((total_fail == 0))

@@ -13,11 +13,15 @@
 
 struct gbench_state {
 	benchmark::State *st;
+	int64_t calls; /* of gbench_keep_running() */
 	bool collecting; /* callgrind collects (icount mode only) */
+	bool counting; /* past the warm-up iteration (icount mode only) */
 };
 
 /* Iterations of every benchmark in icount mode; 0 otherwise */
 static int64_t gbench_icount_iterations;
+/* Run once between the warm-up iteration and the counted ones */
+static void (*gbench_icount_quiesce_fn)(void);
 
 static void gbench_collect(struct gbench_state *st, bool on)
 {
@@ -30,6 +34,11 @@ static void gbench_collect(struct gbench_state *st, bool on)
 extern "C" void gbench_icount(int64_t iterations)
 {
 	gbench_icount_iterations = iterations;
+}
+
+extern "C" void gbench_icount_quiesce(void (*fn)(void))
+{
+	gbench_icount_quiesce_fn = fn;
 }
 
 extern "C" bool gbench_icount_mode(void)
@@ -59,7 +68,8 @@ extern "C" struct gbench *gbench_register(const char *name, gbench_fn fn,
 		std::string desc(name);
 		auto *b = benchmark::RegisterBenchmark(
 			name, [fn, arg, desc](benchmark::State &state) {
-				struct gbench_state st = { &state, false };
+				struct gbench_state st = { &state, 0, false,
+							   false };
 
 				fn(&st, arg);
 				if (!gbench_icount_iterations)
@@ -68,7 +78,8 @@ extern "C" struct gbench *gbench_register(const char *name, gbench_fn fn,
 				CALLGRIND_DUMP_STATS_AT(desc.c_str());
 			});
 		if (gbench_icount_iterations) {
-			b->Iterations(gbench_icount_iterations);
+			/* The first iteration is the uncounted warm-up */
+			b->Iterations(gbench_icount_iterations + 1);
 			b->Repetitions(1);
 		}
 		return reinterpret_cast<struct gbench *>(b);
@@ -102,12 +113,28 @@ extern "C" void gbench_iterations(struct gbench *b, int64_t iterations)
 	B(b)->Iterations(iterations);
 }
 
+/*
+ * icount mode: the iteration that follows the first call is the warm-up
+ * (first touches, lazily built state); at the second call the quiesce hook
+ * settles what the warm-up left in flight, then callgrind collects until the
+ * last call.
+ */
+static void gbench_icount_step(struct gbench_state *st, bool more)
+{
+	if (++st->calls == 2 && more) {
+		if (gbench_icount_quiesce_fn)
+			gbench_icount_quiesce_fn();
+		st->counting = true;
+	}
+	gbench_collect(st, more && st->counting);
+}
+
 extern "C" bool gbench_keep_running(struct gbench_state *st)
 {
 	bool more = S(st).KeepRunning();
 
 	if (__builtin_expect(gbench_icount_iterations != 0, 0))
-		gbench_collect(st, more);
+		gbench_icount_step(st, more);
 	return more;
 }
 
@@ -137,7 +164,7 @@ extern "C" void gbench_resume_timing(struct gbench_state *st)
 {
 	S(st).ResumeTiming();
 	if (gbench_icount_iterations)
-		gbench_collect(st, true);
+		gbench_collect(st, st->counting);
 }
 
 extern "C" void gbench_set_iteration_time(struct gbench_state *st,

@@ -39,15 +39,20 @@ enum gbench_counter_flags {
 
 /*
  * Instruction counts (callgrind mode): gbench_icount(n), before any
- * registration, makes every benchmark registered afterwards run exactly @n
- * iterations, once.  Callgrind collects only inside the timed loop (from the
- * first gbench_keep_running() to the last, minus the paused stretches) and
- * dumps one profile per benchmark, described by its registered name; run the
- * process under `valgrind --tool=callgrind --collect-atstart=no`.  The cost
- * per iteration is the profile's total over @n.  Outside that mode the
+ * registration, makes every benchmark registered afterwards run exactly
+ * 1 + @n iterations, once.  The first is an uncounted warm-up; then the hook
+ * given to gbench_icount_quiesce() runs (uncounted: it settles background
+ * work the warm-up started, such as RCU callbacks), and callgrind collects
+ * over the @n iterations left (from the second gbench_keep_running() to the
+ * last, minus the paused stretches).  One profile is dumped per benchmark,
+ * described by its registered name; run the process under
+ * `valgrind --tool=callgrind --collect-atstart=no` with LD_BIND_NOW=1 (lazy
+ * symbol binding in a window is not the code under test).  The cost per
+ * iteration is the profile's total over @n.  Outside that mode the
  * collection toggles are never reached.
  */
 void gbench_icount(int64_t iterations);
+void gbench_icount_quiesce(void (*fn)(void));
 bool gbench_icount_mode(void);
 /* Whether the process runs under valgrind */
 bool gbench_on_valgrind(void);

@@ -447,11 +447,25 @@ static int micro_register_walk(enum micro_design design, unsigned int entries,
 static struct lat_hist *micro_hist;
 static int micro_register_measure(void);
 
+/*
+ * Between an instruction count's warm-up and its counted iterations: the
+ * warm-up may have built a world, whose attaches retired arrays with
+ * kfree_rcu().  Until those grace periods end, liburcu's call_rcu thread
+ * waits on the readers, and a walker's rcu_read_unlock() wakes it (a futex
+ * call) at a moment that depends on scheduling.
+ */
+static void micro_quiesce(void)
+{
+	rcu_barrier();
+}
+
 int micro_register(void)
 {
 	char name[128];
 	unsigned int d, i, c, t;
 	int ret;
+
+	gbench_icount_quiesce(micro_quiesce);
 
 	/* The walker against the number of entries, per design */
 	for (d = 0; d < ARRAY_SIZE(micro_design_names); d++) {

@@ -145,10 +145,20 @@ expect_usage "expected --KEY VALUE" baseline --duration
 expect_usage "fault_duration must be shorter" timeout-storm --fault-duration 2s
 expect_usage "--name: 1 to 63" baseline --name "a/b"
 
-# Ctrl-C stops a run cleanly and still writes its results
+# Ctrl-C stops a run cleanly and still writes its results.  The signal is
+# sent once the run catches SIGINT (bit 2 of SigCgt in /proc: the handler is
+# installed when the run starts), not after a guessed sleep
 "$bin" stress baseline --duration 60s --out "$work" --name intr >"$work/out" 2>&1 &
 pid=$!
-sleep 2
+catches_sigint() {
+	local mask
+	mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null) &&
+		(((0x$mask >> 1) & 1))
+}
+for ((i = 0; i < 1200; i++)); do # a bound of 120 s, for a hung start
+	catches_sigint && break
+	sleep 0.1
+done
 kill -INT $pid
 wait $pid
 st=$?

@@ -200,13 +200,21 @@ static void test_retired_array_outlives_reader(void **state)
 	gp_wait_phase(&t, 1);
 	khooks_slab_stats(&before);
 	assert_int_equal(pthread_create(&writer, NULL, gp_writer_fn, &t), 0);
+	/* The attach has retired the old array once the writer is back */
+	pthread_join(writer, NULL);
+	/*
+	 * The grace period cannot end while the reader holds its section, so
+	 * no wait makes a correct RCU free the array; this one gives a broken
+	 * one (a free before the grace period) the time to show.  The check
+	 * cannot fail because the machine is slow, only because of a bug.
+	 */
 	usleep(50 * 1000);
 	khooks_slab_stats(&held);
+	assert_int_equal(held.rcu_queued - before.rcu_queued, 1);
 	assert_int_equal(held.frees, before.frees);
 
 	__atomic_store_n(&t.phase, 2, __ATOMIC_RELEASE);
 	pthread_join(reader, NULL);
-	pthread_join(writer, NULL);
 	rcu_barrier();
 	khooks_slab_stats(&after);
 	assert_int_equal(t.seen_num_invs, 0);

@@ -13,6 +13,7 @@
 #include "gbench/gbench.h"
 #include "gitinfo.h"
 #include "isolate.h"
+#include "kernel.h"
 #include "micro/micro.h"
 #include "replay.h"
 #include "report.h"
@@ -52,6 +53,10 @@ static void usage(FILE *f)
 	      "  compare BASE_DIR HEAD_DIR [--utest FILE] [--band PCT]...\n"
 	      "                             verdicts of two results folders\n"
 	      "                             (scripts/compare.sh; compare --help)\n"
+	      "  kernel run --kernel 7.3|6.12|PACKAGE | --image IMAGE\n"
+	      "                             the real kernel's path under QEMU,\n"
+	      "                             traced (kernel --help)\n"
+	      "  kernel convert TRACEDIR    a trace from real hardware into results\n"
 	      "  topo [--pin PLAN] [--threads N]\n"
 	      "                             the topology, its mode and a pinning plan\n"
 	      "  help                       this text\n"
@@ -339,6 +344,8 @@ int main(int argc, char **argv)
 		ret = cmd_env(argc - 1, argv + 1);
 	} else if (!strcmp(argv[1], "compare")) {
 		ret = compare_cmd(argc - 1, argv + 1);
+	} else if (!strcmp(argv[1], "kernel")) {
+		ret = kernel_cmd(argc - 1, argv + 1);
 	} else if (!strcmp(argv[1], "topo")) {
 		ret = cmd_topo(argc - 1, argv + 1);
 	} else if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||

@@ -206,8 +206,9 @@ static int report_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int report_stress_files(const char *dir, char ***names)
+int report_files(const char *dir, const char *prefix, char ***names)
 {
+	size_t pl = strlen(prefix);
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	char **v;
@@ -223,7 +224,7 @@ int report_stress_files(const char *dir, char ***names)
 	while ((e = readdir(d)) && n < REPORT_MAX_FILES) {
 		size_t l = strlen(e->d_name);
 
-		if (strncmp(e->d_name, "stress-", 7) || l < 12 ||
+		if (strncmp(e->d_name, prefix, pl) || l < pl + 6 ||
 		    strcmp(e->d_name + l - 5, ".json"))
 			continue;
 		v[n] = strdup(e->d_name);
@@ -234,6 +235,11 @@ int report_stress_files(const char *dir, char ***names)
 	qsort(v, n, sizeof(*v), report_cmp);
 	*names = v;
 	return n;
+}
+
+int report_stress_files(const char *dir, char ***names)
+{
+	return report_files(dir, "stress-", names);
 }
 
 static void report_env(const char *dir, FILE *f)
@@ -340,6 +346,90 @@ static void report_stress(const char *dir, FILE *f)
 	free(names);
 }
 
+/* One real-kernel run: counts per operation, latencies, opcodes */
+static void report_kernel_run(const struct json *k, FILE *f)
+{
+	const struct json *m = json_get(k, "metrics"), *op;
+	static const struct {
+		const char *metric, *label;
+	} lats[] = {
+		{ "cmdq_issue_ns", "cmdq issue" },
+		{ "inv_ns", "domain inv" },
+	};
+	double ops = json_num(k, "ops", 0);
+	char b[4][16];
+	unsigned int i, col;
+
+	fprintf(f, "%-*.*s %-19.19s %7.0f %7.2f %7.2f %7.2f\n",
+		REPORT_NAME_COLS - 12, REPORT_NAME_COLS - 12,
+		json_str(k, "name", "?"), json_str(k, "kernel", "?"), ops,
+		json_num(k, "cmds_per_op", 0), json_num(k, "syncs_per_op", 0),
+		json_num(k, "lists_per_op", 0));
+	fprintf(f, "  %.68s\n", json_str(k, "design", "?"));
+	for (i = 0; i < sizeof(lats) / sizeof(lats[0]); i++) {
+		const struct json *h = json_get(m, lats[i].metric);
+
+		if (!json_num(h, "count", 0))
+			continue;
+		fprintf(f, "  %-10s p50 %7s p99 %7s p99.9 %7s max %7s\n",
+			lats[i].label,
+			report_ns(json_num(h, "p50", -1), b[0], 16),
+			report_ns(json_num(h, "p99", -1), b[1], 16),
+			report_ns(json_num(h, "p99_9", -1), b[2], 16),
+			report_ns(json_num(h, "max", -1), b[3], 16));
+	}
+	op = json_get(k, "smmu_opcodes");
+	if (!op || !op->child || !ops)
+		return;
+	fputs("  SMMU commands per op:", f);
+	col = 23;
+	for (op = op->child; op; op = op->next) {
+		char item[48];
+		int n = snprintf(item, sizeof(item), " %s %.2f", op->key,
+				 op->num / ops);
+
+		if (col + n > REPORT_COLUMNS) {
+			fputs("\n   ", f);
+			col = 3;
+		}
+		fputs(item, f);
+		col += n;
+	}
+	fputc('\n', f);
+}
+
+static void report_kernel(const char *dir, FILE *f)
+{
+	char **names = NULL;
+	int n = report_files(dir, "kernel-", &names), i;
+	bool header = false;
+
+	for (i = 0; i < n; i++) {
+		char path[RESULTS_PATH_MAX], err[128];
+		struct json *k;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		free(names[i]);
+		if (json_parse_file(path, &k, err, sizeof(err)))
+			continue;
+		if (!header) {
+			fprintf(f, "\nReal kernel: commands per invalidation "
+				   "(exact; cmds without\nthe CMD_SYNCs), "
+				   "latencies (%s)\n",
+				   json_str(k, "qemu", NULL) ?
+					   "QEMU TCG: emulation times" :
+					   "measured");
+			fprintf(f, "%-*s %-19s %7s %7s %7s %7s\n",
+				REPORT_NAME_COLS - 12, "run", "kernel", "ops",
+				"cmds/op", "sync/op", "lists/op");
+			header = true;
+		}
+		report_kernel_run(k, f);
+		json_free(k);
+	}
+	free(names);
+}
+
 /* Mean isolation time at k = 1, one timeout, n = 8, 64, 512 */
 static void report_isolate(const char *dir, FILE *f)
 {
@@ -437,17 +527,44 @@ int report_render(const char *dir, FILE *f)
 	fprintf(f, "atcbench results: %.54s\n", dir);
 	report_env(dir, f);
 	report_stress(dir, f);
+	report_kernel(dir, f);
 	report_isolate(dir, f);
 	report_plots(dir, f);
 	return ferror(f) ? -EIO : 0;
 }
 
-int report_cmd(int argc, char **argv)
+int report_write(const char *dir, FILE *print)
 {
 	char path[RESULTS_PATH_MAX];
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f;
+	int ret;
+
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return -ENOMEM;
+	ret = report_render(dir, f);
+	fclose(f);
+	if (ret) {
+		fprintf(stderr, "atcbench report: %s: %s\n", dir,
+			strerror(-ret));
+		free(buf);
+		return ret;
+	}
+	snprintf(path, sizeof(path), "%s/report.txt", dir);
+	ret = results_write_file(path, buf, len);
+	if (ret)
+		fprintf(stderr, "atcbench report: %s: %s\n", path,
+			strerror(-ret));
+	else if (print)
+		fwrite(buf, 1, len, print);
+	free(buf);
+	return ret;
+}
+
+int report_cmd(int argc, char **argv)
+{
 	int ret;
 
 	if (argc == 2 &&
@@ -460,26 +577,8 @@ int report_cmd(int argc, char **argv)
 		fputs("usage: atcbench report DIR\n", stderr);
 		return EXIT_USAGE;
 	}
-	f = open_memstream(&buf, &len);
-	if (!f)
-		return EXIT_FAILURE;
-	ret = report_render(argv[1], f);
-	fclose(f);
-	if (ret) {
-		fprintf(stderr, "atcbench report: %s: %s\n", argv[1],
-			strerror(-ret));
-		free(buf);
+	ret = report_write(argv[1], stdout);
+	if (ret == -ENOENT || ret == -ENOTDIR)
 		return EXIT_USAGE;
-	}
-	snprintf(path, sizeof(path), "%s/report.txt", argv[1]);
-	ret = results_write_file(path, buf, len);
-	if (ret) {
-		fprintf(stderr, "atcbench report: %s: %s\n", path,
-			strerror(-ret));
-		free(buf);
-		return EXIT_FAILURE;
-	}
-	fwrite(buf, 1, len, stdout);
-	free(buf);
-	return 0;
+	return ret ? EXIT_FAILURE : 0;
 }

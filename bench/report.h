@@ -31,6 +31,8 @@ const char *report_count(double v, char *buf, size_t len);
  * caller frees each and the array
  */
 int report_stress_files(const char *dir, char ***names);
+/* The files PREFIX*.json of @dir, sorted; their number or -errno */
+int report_files(const char *dir, const char *prefix, char ***names);
 /* The list of plot files (*.svg) of @dir */
 void report_plots(const char *dir, FILE *f);
 
@@ -39,5 +41,7 @@ int report_render(const char *dir, FILE *f);
 
 /* "atcbench report DIR": write DIR/report.txt and print it */
 int report_cmd(int argc, char **argv);
+/* Render DIR/report.txt, write it, print it to @print (if not NULL) */
+int report_write(const char *dir, FILE *print);
 
 #endif /* REPORT_H */

@@ -22,13 +22,14 @@
 #define COMPARE_NAME_COLS 28 /* longer names get a line of their own */
 #define COMPARE_TOP 10 /* rows in the report's top changes */
 
-enum compare_kind { CK_TIME, CK_INSTR, CK_STRESS, CK_SWEEP, CK_NR };
+enum compare_kind { CK_TIME, CK_INSTR, CK_STRESS, CK_SWEEP, CK_KERNEL, CK_NR };
 
 static const char *const compare_kind_names[CK_NR] = {
 	[CK_TIME] = "time",
 	[CK_INSTR] = "instr",
 	[CK_STRESS] = "stress",
 	[CK_SWEEP] = "sweep",
+	[CK_KERNEL] = "kernel",
 };
 
 enum compare_unit { CU_NS, CU_COUNT };
@@ -524,6 +525,88 @@ next:
 	return ret;
 }
 
+/*
+ * Real-kernel runs (kernel-NAME.json): what the driver sent per domain
+ * invalidation, exact.  Their latencies are not judged: under QEMU's TCG
+ * they time the emulator.
+ */
+static void compare_kernel_run(struct compare *c, const struct json *b,
+			       const struct json *h)
+{
+	static const struct {
+		const char *key, *label;
+	} per_op[] = {
+		{ "cmds_per_op", "cmds/op" },
+		{ "syncs_per_op", "syncs/op" },
+		{ "lists_per_op", "lists/op" },
+	};
+	const struct json *side[2] = { b, h }, *op;
+	const char *name = json_str(b, "name", "?");
+	double ops[2], calls[2];
+	unsigned int i, k;
+
+	for (i = 0; i < sizeof(per_op) / sizeof(per_op[0]); i++)
+		compare_exact(c, CK_KERNEL, CU_COUNT,
+			      json_num(b, per_op[i].key, NAN),
+			      json_num(h, per_op[i].key, NAN), name,
+			      per_op[i].label);
+	for (k = 0; k < 2; k++) {
+		ops[k] = json_num(side[k], "ops", NAN);
+		calls[k] = json_num(side[k], "atc_inv_domain_calls", NAN);
+	}
+	if (!isnan(calls[0]) || !isnan(calls[1]))
+		compare_exact(c, CK_KERNEL, CU_COUNT, calls[0] / ops[0],
+			      calls[1] / ops[1], name, "atc_inv_domain/op");
+	/* Every opcode either side's SMMU executed, per operation */
+	for (k = 0; k < 2; k++) {
+		op = json_get(side[k], "smmu_opcodes");
+		for (op = op ? op->child : NULL; op; op = op->next) {
+			const struct json *o = json_get(side[!k],
+							"smmu_opcodes");
+			double v[2];
+			char label[48];
+
+			if (k == 1 && json_get(o, op->key))
+				continue; /* done from base's side */
+			v[k] = op->num / ops[k];
+			v[!k] = json_num(o, op->key, 0) / ops[!k];
+			snprintf(label, sizeof(label), "%s/op",
+				 strncmp(op->key, "CMD_", 4) ? op->key :
+							       op->key + 4);
+			compare_exact(c, CK_KERNEL, CU_COUNT, v[0], v[1], name,
+				      label);
+		}
+	}
+}
+
+static int compare_kernel(struct compare *c)
+{
+	char **names = NULL;
+	int n, i, ret = 0;
+
+	n = report_files(c->o->dir[0], "kernel-", &names);
+	if (n < 0)
+		return compare_fail(c, "%s: %s", c->o->dir[0], strerror(-n));
+	for (i = 0; i < n; i++) {
+		struct json *j[2] = {};
+		bool both;
+
+		if (!ret)
+			ret = compare_both(c, names[i], &both);
+		if (!ret)
+			ret = compare_load(c, c->o->dir[0], names[i], &j[0]);
+		if (!ret)
+			ret = compare_load(c, c->o->dir[1], names[i], &j[1]);
+		if (!ret)
+			compare_kernel_run(c, j[0], j[1]);
+		json_free(j[0]);
+		json_free(j[1]);
+		free(names[i]);
+	}
+	free(names);
+	return ret;
+}
+
 #define COMPARE_MAX_STRATEGIES 16
 
 /* Per strategy: syncs, timeouts, innocent devices, time, over all cells */
@@ -655,10 +738,14 @@ static const char *compare_kind_title(const struct compare *c,
 	case CK_STRESS:
 		snprintf(buf, len, "stress scenarios, virtual time: exact");
 		break;
-	default:
+	case CK_SWEEP:
 		snprintf(buf, len,
 			 "isolation sweep, virtual time, sums over the grid: "
 			 "exact");
+		break;
+	default:
+		snprintf(buf, len,
+			 "real kernel, per domain invalidation: exact");
 		break;
 	}
 	return buf;
@@ -802,6 +889,8 @@ static int compare_run(struct compare *c)
 		ret = compare_stress(c);
 	if (!ret)
 		ret = compare_sweep(c);
+	if (!ret)
+		ret = compare_kernel(c);
 	if (ret)
 		return ret;
 	if (!c->n)
@@ -877,7 +966,7 @@ static int compare_gate_arg(const char *arg, bool *gate)
 		if (k == CK_NR) {
 			fprintf(stderr,
 				"atcbench compare: --gate: %s is not one of "
-				"time, instr, stress, sweep\n",
+				"time, instr, stress, sweep, kernel\n",
 				tok);
 			return -EINVAL;
 		}
@@ -899,6 +988,7 @@ static void compare_usage(FILE *f)
 	      "               the median moved by more than PCT (default 5)\n"
 	      "  icount.tsv   instructions per op: --icount-band (default 1)\n"
 	      "  stress-*.json (virtual clock), isolate.json: exact\n"
+	      "  kernel-*.json  real-kernel runs: commands per op, exact\n"
 	      "Writes compare.txt and compare.json to --out (default: the\n"
 	      "parent of HEAD_DIR).  Exit 0: no regression; 1: regression in\n"
 	      "the --gate evidence (default: all; the rest is advisory);\n"
@@ -912,7 +1002,7 @@ int compare_cmd(int argc, char **argv)
 		.band_pct = COMPARE_DEFAULT_BAND_PCT,
 		.icount_band_pct = COMPARE_DEFAULT_ICOUNT_BAND_PCT,
 		.alpha = COMPARE_DEFAULT_ALPHA,
-		.gate = { true, true, true, true },
+		.gate = { true, true, true, true, true },
 	};
 	struct compare c = { .o = &o };
 	char out[RESULTS_PATH_MAX];

@@ -21,34 +21,9 @@
 #define KERNEL_MAX_OPS 1000000
 #define KERNEL_MIN_TIMEOUT_S 10
 #define KERNEL_MAX_TIMEOUT_S 7200
-#define KERNEL_MAX_OPCODES 64 /* distinct opcodes QEMU names */
-#define KERNEL_MAX_SIZES 256 /* distinct (commands, sync) list shapes */
 #define KERNEL_LINE_MAX 512
 #define KERNEL_TIMES_NOTE "TCG: times are emulation times, counts are exact"
 
-/* What atc-trace.sh (and run.sh) left in a trace folder */
-struct kernel_trace {
-	char kernel[128], qemu[32], workload[32];
-	char points[4][2][128]; /* issue, op, atc, skip: function, where */
-	unsigned long long hits[6]; /* per probe, below */
-	bool probed[6];
-	struct {
-		long n;
-		bool sync;
-		unsigned long long count;
-	} sizes[KERNEL_MAX_SIZES];
-	unsigned int nsizes;
-	struct {
-		char name[32];
-		unsigned long long count;
-	} opcodes[KERNEL_MAX_OPCODES];
-	unsigned int nopcodes;
-	bool have_qemu;
-	long devices;
-	struct lat_hist *issue_lat, *op_lat;
-};
-
-enum { KP_ISSUE, KP_ISSUE_RET, KP_OP, KP_OP_RET, KP_ATC, KP_SKIP, KP_NR };
 
 static const char *const kernel_probe_names[KP_NR] = {
 	"issue", "issue_ret", "op", "op_ret", "atc", "skip",
@@ -208,7 +183,7 @@ static void kernel_parse_opcodes(const char *dir, struct kernel_trace *t)
 
 	if (!f)
 		return;
-	t->have_qemu = true;
+	t->have_opcodes = true;
 	while (fgets(line, sizeof(line), f) && t->nopcodes < KERNEL_MAX_OPCODES) {
 		if (sscanf(line, "%31s %llu", name, &count) != 2)
 			continue;
@@ -237,6 +212,9 @@ static int kernel_trace_load(const char *dir, struct kernel_trace *t,
 	kernel_read_line(dir, "qemu-version", t->qemu, sizeof(t->qemu));
 	kernel_read_line(dir, "workload", t->workload, sizeof(t->workload));
 	kernel_read_line(dir, "devices", buf, sizeof(buf));
+	snprintf(t->times, sizeof(t->times), "%s",
+		 *t->qemu ? KERNEL_TIMES_NOTE :
+			    "measured on the machine that ran the trace");
 	t->devices = *buf ? strtol(buf, NULL, 10) : -1;
 	if (!*t->kernel) {
 		snprintf(err, errlen, "%s: no atc-trace.sh output (no 'kernel' file)",
@@ -302,11 +280,10 @@ static void kernel_write_json(FILE *f, const struct kernel_trace *t,
 			"per-domain master list (before 7.1)");
 	fputs("  \"qemu\": ", f);
 	kernel_json_str_or_null(f, t->qemu);
-	fprintf(f, ",\n  \"accel\": %s,\n  \"times\": %s,\n",
-		*t->qemu ? "\"tcg\"" : "null",
-		*t->qemu ? "\"" KERNEL_TIMES_NOTE "\"" :
-			   "\"measured on the machine that ran the trace\"");
-	fputs("  \"workload\": ", f);
+	fprintf(f, ",\n  \"accel\": %s,\n  \"times\": ",
+		*t->qemu ? "\"tcg\"" : "null");
+	json_write_str(f, t->times);
+	fputs(",\n  \"workload\": ", f);
 	kernel_json_str_or_null(f, t->workload);
 	if (t->devices >= 0)
 		fprintf(f, ",\n  \"devices\": %ld", t->devices);
@@ -343,7 +320,7 @@ static void kernel_write_json(FILE *f, const struct kernel_trace *t,
 		fprintf(f, "%llu", t->hits[KP_SKIP]);
 	else
 		fputs("null", f);
-	if (t->have_qemu) {
+	if (t->have_opcodes) {
 		fprintf(f, ",\n  \"smmu_commands\": %llu,\n", smmu);
 		fputs("  \"smmu_opcodes\": {", f);
 		for (i = 0; i < t->nopcodes; i++)
@@ -401,35 +378,44 @@ static void kernel_hgrm_fn(FILE *f, const void *arg)
 	lat_write_hgrm(arg, f);
 }
 
-/* Convert the trace folder @trace into @out's kernel-@name files */
-static int kernel_convert(const char *trace, const char *out, const char *name,
-			  const char *source)
+/* @out's kernel-@name files from @t */
+static int kernel_write_results(const char *out, const char *name,
+				const char *source,
+				const struct kernel_trace *t)
 {
-	struct kernel_json_arg a = { .name = name, .source = source };
-	char file[KERNEL_NAME_MAX + 32], err[RESULTS_PATH_MAX + 64];
-	struct kernel_trace t;
+	struct kernel_json_arg a = { t, name, source };
+	char file[KERNEL_NAME_MAX + 32];
 	int ret;
 
-	ret = kernel_trace_load(trace, &t, err, sizeof(err));
-	if (ret) {
-		fprintf(stderr, "atcbench kernel: %s\n", err);
-		kernel_trace_free(&t);
-		return ret;
-	}
-	a.t = &t;
 	ret = report_mkdir(out);
 	snprintf(file, sizeof(file), "kernel-%s-cmdq_issue.hgrm", name);
-	if (!ret && t.issue_lat->count)
-		ret = kernel_write(out, file, kernel_hgrm_fn, t.issue_lat);
+	if (!ret && t->issue_lat->count)
+		ret = kernel_write(out, file, kernel_hgrm_fn, t->issue_lat);
 	snprintf(file, sizeof(file), "kernel-%s-inv.hgrm", name);
-	if (!ret && t.op_lat->count)
-		ret = kernel_write(out, file, kernel_hgrm_fn, t.op_lat);
+	if (!ret && t->op_lat->count)
+		ret = kernel_write(out, file, kernel_hgrm_fn, t->op_lat);
 	snprintf(file, sizeof(file), "kernel-%s.json", name);
 	if (!ret)
 		ret = kernel_write(out, file, kernel_json_fn, &a);
 	if (ret)
 		fprintf(stderr, "atcbench kernel: cannot write %s: %s\n", out,
 			strerror(-ret));
+	return ret;
+}
+
+/* Convert the trace folder @trace into @out's kernel-@name files */
+static int kernel_convert(const char *trace, const char *out, const char *name,
+			  const char *source)
+{
+	char err[RESULTS_PATH_MAX + 64];
+	struct kernel_trace t;
+	int ret;
+
+	ret = kernel_trace_load(trace, &t, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "atcbench kernel: %s\n", err);
+	else
+		ret = kernel_write_results(out, name, source, &t);
 	kernel_trace_free(&t);
 	return ret;
 }
@@ -484,7 +470,7 @@ static int kernel_spawn(char *const argv[], char *out, size_t outlen)
 }
 
 struct kernel_opts {
-	const char *kernel, *image, *modules, *out, *name, *workload;
+	const char *kernel, *image, *modules, *out, *name, *workload, *design;
 	long devices, ops, timeout;
 };
 
@@ -495,6 +481,8 @@ static void kernel_usage(FILE *f)
 		"                            [--modules DIR]) [--devices N] [--ops N]\n"
 		"                            [--workload dio] [--timeout S] [--name NAME]\n"
 		"                            [--out DIR]\n"
+		"       atcbench kernel sim [--design rcu|devlist] [--devices N] [--ops N]\n"
+		"                            [--name NAME] [--out DIR]\n"
 		"       atcbench kernel convert TRACEDIR [--name NAME] [--out DIR]\n"
 		"\n"
 		"run: boot the kernel under QEMU (virt, SMMUv3, TCG) with --devices\n"
@@ -506,9 +494,12 @@ static void kernel_usage(FILE *f)
 		"(kernel-hooks/real/fetch.sh); --image: your arm64 Image, with\n"
 		"--modules holding virtio_blk.ko unless it is built in.  --timeout:\n"
 		"the guest's limit in seconds (%d..%d, default 300).\n"
+		"sim: the simulated twin of run: atcbench's kernel-form code (the\n"
+		"array, or the pre-7.1 devlist) on a simulated SMMU in the same\n"
+		"topology, --ops one-page invalidations, counted the same way.\n"
 		"convert: the folder atc-trace.sh stop wrote (on real hardware) into\n"
 		"kernel-NAME.json and .hgrm files.  NAME: 1 to %d of [A-Za-z0-9._-]\n"
-		"(default: run: WORKLOAD-Nd, convert: hw).\n"
+		"(default: run and sim: WORKLOAD-Nd, convert: hw).\n"
 		"Exit status: 0, 2 (bad options, no QEMU, no boot, an absent probe).\n",
 		KERNEL_MAX_DEVICES, KERNEL_MAX_OPS, KERNEL_MIN_TIMEOUT_S,
 		KERNEL_MAX_TIMEOUT_S, KERNEL_NAME_MAX);
@@ -574,6 +565,8 @@ static int kernel_parse(int argc, char **argv, int first,
 			o->modules = v;
 		else if (!strcmp(a, "--workload") && positional == NULL)
 			o->workload = v;
+		else if (!strcmp(a, "--design") && positional == NULL)
+			o->design = v;
 		else if (!strcmp(a, "--out"))
 			o->out = v;
 		else if (!strcmp(a, "--name"))
@@ -600,6 +593,11 @@ static int kernel_parse(int argc, char **argv, int first,
 		fprintf(stderr,
 			"atcbench kernel: --name: 1 to %d of [A-Za-z0-9._-]\n",
 			KERNEL_NAME_MAX);
+		return -EINVAL;
+	}
+	if (o->design && strcmp(o->design, "rcu") &&
+	    strcmp(o->design, "devlist")) {
+		fprintf(stderr, "atcbench kernel: --design: rcu or devlist\n");
 		return -EINVAL;
 	}
 	if (o->workload && strcmp(o->workload, "dio")) {
@@ -636,7 +634,7 @@ static int kernel_cmdline(int argc, char **argv, char *buf, size_t len)
 static int kernel_run(int argc, char **argv)
 {
 	struct kernel_opts o = { .devices = 1, .ops = 2000, .timeout = 300,
-				 .workload = "dio" };
+				 .workload = "dio", .design = "rcu" };
 	char dir[RESULTS_PATH_MAX], image[RESULTS_PATH_MAX];
 	char modules[RESULTS_PATH_MAX], raw[RESULTS_PATH_MAX];
 	char script[RESULTS_PATH_MAX], name[KERNEL_NAME_MAX + 1];
@@ -756,8 +754,50 @@ static int kernel_convert_cmd(int argc, char **argv)
 	return kernel_finish(out, cmdline);
 }
 
+static int kernel_sim_cmd(int argc, char **argv)
+{
+	struct kernel_opts o = { .devices = 1, .ops = 2000, .design = "rcu",
+				 .workload = "dio" };
+	char dir[RESULTS_PATH_MAX], cmdline[2048], name[KERNEL_NAME_MAX + 1];
+	struct kernel_trace t;
+	const char *out;
+	int ret;
+
+	ret = kernel_parse(argc, argv, 1, &o, NULL);
+	if (ret)
+		return ret > 0 ? 0 : EXIT_USAGE;
+	if (o.kernel || o.image || o.modules) {
+		fprintf(stderr, "atcbench kernel sim: no kernel to give (--help)\n");
+		return EXIT_USAGE;
+	}
+	out = o.out;
+	if (!out) {
+		if (report_default_dir(dir, sizeof(dir)))
+			return EXIT_USAGE;
+		out = dir;
+	}
+	if (kernel_cmdline(argc, argv, cmdline, sizeof(cmdline)))
+		return EXIT_USAGE;
+	if (o.name)
+		snprintf(name, sizeof(name), "%s", o.name);
+	else
+		snprintf(name, sizeof(name), "%s-%ldd", o.workload, o.devices);
+	ret = kernel_sim_run(o.devices, o.ops, !strcmp(o.design, "devlist"),
+			     &t);
+	if (ret)
+		fprintf(stderr, "atcbench kernel sim: %s\n", strerror(-ret));
+	else
+		ret = kernel_write_results(out, name, "atcbench simulation", &t);
+	kernel_trace_free(&t);
+	if (ret)
+		return EXIT_FAILURE;
+	return kernel_finish(out, cmdline);
+}
+
 int kernel_cmd(int argc, char **argv)
 {
+	if (argc >= 2 && !strcmp(argv[1], "sim"))
+		return kernel_sim_cmd(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "run"))
 		return kernel_run(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "convert"))
@@ -766,6 +806,6 @@ int kernel_cmd(int argc, char **argv)
 		kernel_usage(stdout);
 		return 0;
 	}
-	fprintf(stderr, "atcbench kernel: run or convert? (--help)\n");
+	fprintf(stderr, "atcbench kernel: run, sim or convert? (--help)\n");
 	return EXIT_USAGE;
 }

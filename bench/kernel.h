@@ -16,9 +16,54 @@
 #ifndef KERNEL_H
 #define KERNEL_H
 
+#include <stdbool.h>
+
+#include "lat.h"
+
 /* The file's "schema_version" (results/README.md describes the schema) */
 #define KERNEL_SCHEMA_VERSION 1
 
+#define KERNEL_MAX_OPCODES 64 /* distinct opcodes QEMU names */
+#define KERNEL_MAX_SIZES 256 /* distinct (commands, sync) list shapes */
+
+/*
+ * What atc-trace.sh (and run.sh) left in a trace folder, or what the
+ * simulated twin of a run counted (kernel_sim_run())
+ */
+enum { KP_ISSUE, KP_ISSUE_RET, KP_OP, KP_OP_RET, KP_ATC, KP_SKIP, KP_NR };
+
+struct kernel_trace {
+	char kernel[128], qemu[32], workload[32];
+	char times[96]; /* what the latencies measure */
+	char points[4][2][128]; /* issue, op, atc, skip: function, where */
+	unsigned long long hits[KP_NR]; /* per probe */
+	bool probed[KP_NR];
+	struct {
+		long n;
+		bool sync;
+		unsigned long long count;
+	} sizes[KERNEL_MAX_SIZES];
+	unsigned int nsizes;
+	struct {
+		char name[32];
+		unsigned long long count;
+	} opcodes[KERNEL_MAX_OPCODES];
+	unsigned int nopcodes;
+	bool have_opcodes; /* the SMMU's own count (QEMU, simulation) */
+	long devices;
+	struct lat_hist *issue_lat, *op_lat;
+};
+
 int kernel_cmd(int argc, char **argv);
+
+/*
+ * The simulated twin of a real run: the kernel-form code against the
+ * simulated SMMU in the topology QEMU gives the guest (an SMMU without ATS
+ * or MSI, with range invalidation; one stage-1 domain per device, each with
+ * its one master), @ops one-page invalidations spread over the devices.
+ * @devlist: the pre-7.1 design (variants/devlist.c), else the array.
+ */
+int kernel_sim_run(unsigned int devices, unsigned long ops, bool devlist,
+		   struct kernel_trace *t);
 
 #endif /* KERNEL_H */

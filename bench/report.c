@@ -360,12 +360,13 @@ static void report_kernel_run(const struct json *k, FILE *f)
 	char b[4][16];
 	unsigned int i, col;
 
-	fprintf(f, "%-*.*s %-19.19s %7.0f %7.2f %7.2f %7.2f\n",
-		REPORT_NAME_COLS - 12, REPORT_NAME_COLS - 12,
+	fprintf(f, "%-*.*s %-21.21s %7.0f %7.2f %7.2f %7.2f\n",
+		REPORT_NAME_COLS - 14, REPORT_NAME_COLS - 14,
 		json_str(k, "name", "?"), json_str(k, "kernel", "?"), ops,
 		json_num(k, "cmds_per_op", 0), json_num(k, "syncs_per_op", 0),
 		json_num(k, "lists_per_op", 0));
-	fprintf(f, "  %.68s\n", json_str(k, "design", "?"));
+	fprintf(f, "  %.35s at %.31s\n", json_str(k, "design", "?"),
+		json_str(json_get(k, "points"), "op", "?"));
 	for (i = 0; i < sizeof(lats) / sizeof(lats[0]); i++) {
 		const struct json *h = json_get(m, lats[i].metric);
 
@@ -414,13 +415,11 @@ static void report_kernel(const char *dir, FILE *f)
 			continue;
 		if (!header) {
 			fprintf(f, "\nReal kernel: commands per invalidation "
-				   "(exact; cmds without\nthe CMD_SYNCs), "
-				   "latencies (%s)\n",
-				   json_str(k, "qemu", NULL) ?
-					   "QEMU TCG: emulation times" :
-					   "measured");
-			fprintf(f, "%-*s %-19s %7s %7s %7s %7s\n",
-				REPORT_NAME_COLS - 12, "run", "kernel", "ops",
+				   "(exact; cmds without\nthe CMD_SYNCs); "
+				   "times: %.50s\n",
+				json_str(k, "times", "?"));
+			fprintf(f, "%-*s %-21s %7s %7s %7s %7s\n",
+				REPORT_NAME_COLS - 14, "run", "kernel", "ops",
 				"cmds/op", "sync/op", "lists/op");
 			header = true;
 		}

@@ -12,6 +12,8 @@ PACKAGES=(
 	libbenchmark-dev libbenchmark-tools python3 python3-scipy
 	libhwloc-dev hwloc-nox libnuma-dev liburcu-dev libcmocka-dev
 	gnuplot-nox jq valgrind git clang-format
+	qemu-system-arm device-tree-compiler cpio xz-utils zstd dash
+	debian-archive-keyring
 )
 
 if [[ ${1:-} == --list ]]; then

@@ -59,6 +59,14 @@ where() { # SYMBOL
 	echo "0x$best"
 }
 
+# Set a trigger, and remember it: clean removes triggers with the very
+# text that set them, last first (a hist trigger is removed by "!" and the
+# text that created it; an onmatch() user goes before the variable's owner)
+trigger() { # FILE TEXT
+	echo "$2" >>"$1"
+	printf '%s\t%s\n' "$1" "$2" >>"$S/triggers"
+}
+
 # An entry probe with the named arguments, through BTF where the kernel
 # has it, else through registers (arm64: x0, x1, ...)
 kprobe() { # NAME SYMBOL BTF_ARGS REG_ARGS
@@ -71,17 +79,19 @@ kprobe() { # NAME SYMBOL BTF_ARGS REG_ARGS
 latency() { # NAME SYMBOL "SYNTH_FIELDS" "SAVE" "PASS"
 	echo "r:$G/$1_ret $2" >>"$T/kprobe_events"
 	echo "$1_lat u64 lat$3" >>"$T/synthetic_events"
-	echo "hist:keys=common_pid,common_cpu:ts0=common_timestamp$4" \
-		>"$T/events/$G/$1/trigger"
-	echo "hist:keys=common_pid,common_cpu:lat=common_timestamp-\$ts0:onmatch($G.$1).trace($1_lat,\$lat$5)" \
-		>"$T/events/$G/$1_ret/trigger"
-	echo "hist:keys=lat:sort=lat:size=16384" \
-		>"$T/events/synthetic/$1_lat/trigger"
+	trigger "$T/events/$G/$1/trigger" \
+		"hist:keys=common_pid,common_cpu:ts0=common_timestamp$4"
+	trigger "$T/events/$G/$1_ret/trigger" \
+		"hist:keys=common_pid,common_cpu:lat=common_timestamp-\$ts0:onmatch($G.$1).trace($1_lat,\$lat$5)"
+	trigger "$T/events/synthetic/$1_lat/trigger" \
+		"hist:keys=lat:sort=lat:size=16384"
 }
 
 start() {
 	[ -w "$T/kprobe_events" ] || die "no writable tracefs at $T (root? CONFIG_KPROBE_EVENTS?)"
 	clean
+	rm -rf "$S"
+	mkdir -p "$S"
 	has_sym arm_smmu_cmdq_issue_cmdlist ||
 		die "arm_smmu_cmdq_issue_cmdlist is not in /proc/kallsyms (ARM_SMMU_V3=y?)"
 	# 6.12+: (smmu, cmdq, cmds, n, sync); before: (smmu, cmds, n, sync)
@@ -89,12 +99,10 @@ start() {
 	[0-5].* | 6.[0-9].* | 6.1[01].*) regs="n=%x2:s32 sync=%x3:u8" ;;
 	*) regs="n=%x3:s32 sync=%x4:u8" ;;
 	esac
-	rm -rf "$S"
-	mkdir -p "$S"
 	kprobe issue arm_smmu_cmdq_issue_cmdlist "n=n:s32 sync=sync:u8" "$regs"
 	latency issue arm_smmu_cmdq_issue_cmdlist "; s32 n; u8 sync" \
 		":n0=n:s0=sync" ",\$n0,\$s0"
-	echo "hist:keys=n,sync:sort=n,sync" >>"$T/events/$G/issue/trigger"
+	trigger "$T/events/$G/issue/trigger" "hist:keys=n,sync:sort=n,sync"
 	echo "issue arm_smmu_cmdq_issue_cmdlist arm_smmu_cmdq_issue_cmdlist" >"$S/points"
 
 	# The domain invalidation of an unmap: the 7.1+ walker, else the 6.x
@@ -142,19 +150,14 @@ stop() { # OUTDIR
 
 clean() {
 	[ -d "$T/events/$G" ] && echo 0 >"$T/events/$G/enable"
-	for e in issue_lat op_lat; do
-		f=$T/events/synthetic/$e/trigger
-		[ -f "$f" ] || continue
-		echo "!hist:keys=lat:sort=lat:size=16384" >>"$f" 2>/dev/null || true
-	done
-	for p in issue op; do
-		f=$T/events/$G/${p}_ret/trigger
-		[ -f "$f" ] && sed -n 's/ \[active\]//; s/^hist:/!hist:/p' "$f" |
-			while read -r t; do echo "$t" >>"$f" 2>/dev/null || true; done
-		f=$T/events/$G/$p/trigger
-		[ -f "$f" ] && sed -n 's/ \[active\]//; s/^hist:/!hist:/p' "$f" |
-			while read -r t; do echo "$t" >>"$f" 2>/dev/null || true; done
-	done
+	[ -d "$T/events/synthetic" ] && echo 0 >"$T/events/synthetic/enable"
+	if [ -f "$S/triggers" ]; then
+		sed -n '1!G;h;$p' "$S/triggers" |
+			while IFS="$(printf '\t')" read -r f t; do
+				echo "!$t" >>"$f" 2>/dev/null || true
+			done
+		rm -f "$S/triggers"
+	fi
 	for e in issue_lat op_lat; do
 		echo "!$e" >>"$T/synthetic_events" 2>/dev/null || true
 	done

@@ -62,7 +62,11 @@ say "traced"
 /atc-trace.sh stop /out || finish 4
 # stop leaves tracefs as it found it (a second run on hardware needs that)
 left=$(cat /sys/kernel/tracing/kprobe_events /sys/kernel/tracing/synthetic_events | wc -l)
-[ "$left" = 0 ] || { say "atc-trace.sh stop left $left probes or events"; finish 6; }
+if [ "$left" != 0 ]; then
+	cat /sys/kernel/tracing/kprobe_events /sys/kernel/tracing/synthetic_events
+	say "atc-trace.sh stop left $left probes or events"
+	finish 6
+fi
 for f in /out/*; do
 	echo "=== atcb-file ${f##*/} ==="
 	cat "$f"

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kernel_sim: the simulated twin of a real-kernel run (see kernel.h), for
+ * holding atcbench's kernel-form code against the real driver: the same
+ * topology and the same invalidations, counted the way atc-trace.sh and
+ * QEMU count them.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/err.h>
+#include <linux/slab.h>
+#include <linux/sched/clock.h>
+#include <arm-smmu-v3/arm-smmu-v3.h>
+#include <trace/events/arm_smmu_v3.h>
+#include <variants/devlist.h>
+#include <sim/cmd.h>
+#include <sim/smmu.h>
+
+#include "kernel.h"
+
+#define KERNEL_SIM_IOVA 0x100000UL
+#define KERNEL_SIM_PAGES 256 /* the pages the invalidations cycle over */
+
+/*
+ * The issue probe's view: lists by size.  The probe does not say whether a
+ * list ended in a CMD_SYNC: kernel_sim_run() marks them all synced when the
+ * SMMU executed one CMD_SYNC per list, and none otherwise.
+ */
+static struct kernel_trace *kernel_sim_cur;
+
+static void kernel_sim_probe(int n, u64 insert_ns, u64 sync_ns, int ret)
+{
+	struct kernel_trace *t = kernel_sim_cur;
+	unsigned int i;
+
+	t->hits[KP_ISSUE]++;
+	lat_record(t->issue_lat, insert_ns + sync_ns);
+	for (i = 0; i < t->nsizes; i++)
+		if (t->sizes[i].n == n)
+			break;
+	if (i == t->nsizes) {
+		if (t->nsizes == KERNEL_MAX_SIZES)
+			return;
+		t->sizes[t->nsizes++] = (typeof(t->sizes[0])){ n, false, 0 };
+	}
+	t->sizes[i].count++;
+}
+
+struct kernel_sim_world {
+	struct arm_smmu_device smmu;
+	struct sim_smmu *hw;
+	struct arm_smmu_master *masters[8];
+	struct arm_smmu_domain *domains[8];
+	struct arm_smmu_devlist_domain *dl_domains[8];
+	unsigned int devices;
+	bool devlist;
+};
+
+static void kernel_sim_free(struct kernel_sim_world *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->devices; i++) {
+		if (w->devlist && w->dl_domains[i] && w->masters[i])
+			arm_smmu_devlist_detach(w->dl_domains[i], w->masters[i],
+						IOMMU_NO_PASID);
+		if (w->masters[i])
+			arm_smmu_release_master(w->masters[i]);
+		if (!IS_ERR_OR_NULL(w->domains[i]))
+			arm_smmu_domain_free(w->domains[i]);
+		if (!IS_ERR_OR_NULL(w->dl_domains[i]))
+			arm_smmu_devlist_domain_free(w->dl_domains[i]);
+	}
+	if (w->hw)
+		sim_smmu_remove(&w->smmu, w->hw);
+}
+
+/* QEMU's virt SMMUv3: no ATS, no MSI (CMD_SYNC polled), RIL */
+static int kernel_sim_build(struct kernel_sim_world *w)
+{
+	const struct sim_smmu_config cfg = {
+		.range_inv = true,
+		.cmdq_shift = 8,
+	};
+	unsigned int i;
+	int ret;
+
+	ret = sim_smmu_probe(&cfg, w->devices, &w->smmu, &w->hw);
+	if (ret) {
+		w->hw = NULL;
+		return ret;
+	}
+	for (i = 0; i < w->devices; i++) {
+		u32 sid = i;
+
+		w->masters[i] = arm_smmu_probe_master(&w->smmu, &sid, 1, false);
+		if (IS_ERR(w->masters[i])) {
+			ret = PTR_ERR(w->masters[i]);
+			w->masters[i] = NULL;
+			return ret;
+		}
+		/* Each device in a group of its own: its own DMA domain */
+		if (w->devlist) {
+			w->dl_domains[i] = arm_smmu_devlist_domain_alloc(
+				&w->smmu, ARM_SMMU_DOMAIN_S1, i + 1);
+			if (IS_ERR(w->dl_domains[i]))
+				return PTR_ERR(w->dl_domains[i]);
+			ret = arm_smmu_devlist_attach(w->dl_domains[i],
+						      w->masters[i],
+						      IOMMU_NO_PASID);
+		} else {
+			w->domains[i] = arm_smmu_domain_alloc(
+				&w->smmu, ARM_SMMU_DOMAIN_S1, i + 1, false);
+			if (IS_ERR(w->domains[i]))
+				return PTR_ERR(w->domains[i]);
+			ret = arm_smmu_attach_dev(w->masters[i], w->domains[i],
+						  IOMMU_NO_PASID);
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int kernel_sim_run(unsigned int devices, unsigned long ops, bool devlist,
+		   struct kernel_trace *t)
+{
+	struct kernel_sim_world w = { .devices = devices, .devlist = devlist };
+	u64 before[256];
+	unsigned long i;
+	unsigned int op;
+	int ret;
+
+	if (!devices || devices > ARRAY_SIZE(w.masters))
+		return -EINVAL;
+	memset(t, 0, sizeof(*t));
+	ret = lat_create(LAT_DEFAULT_DIGITS, &t->issue_lat);
+	if (!ret)
+		ret = lat_create(LAT_DEFAULT_DIGITS, &t->op_lat);
+	if (!ret)
+		ret = kernel_sim_build(&w);
+	if (ret)
+		goto out;
+
+	snprintf(t->kernel, sizeof(t->kernel), "sim-%s",
+		 devlist ? "devlist" : "rcu");
+	snprintf(t->workload, sizeof(t->workload), "dio");
+	snprintf(t->times, sizeof(t->times),
+		 "the software on a zero-latency simulated SMMU");
+	snprintf(t->points[0][0], sizeof(t->points[0][0]),
+		 "arm_smmu_cmdq_issue_cmdlist");
+	snprintf(t->points[1][0], sizeof(t->points[1][0]), "%s",
+		 devlist ? "arm_smmu_devlist_domain_inv_range" :
+			   "arm_smmu_domain_inv_range");
+	snprintf(t->points[2][1], sizeof(t->points[2][1]), "absent");
+	snprintf(t->points[3][1], sizeof(t->points[3][1]), "absent");
+	for (op = 0; op < 2; op++)
+		snprintf(t->points[op][1], sizeof(t->points[op][1]), "%s",
+			 t->points[op][0]);
+	t->devices = devices;
+	t->probed[KP_ISSUE] = t->probed[KP_OP] = true;
+
+	for (op = 0; op < 256; op++)
+		before[op] = sim_smmu_cmd_count(w.hw, op);
+	kernel_sim_cur = t;
+	arm_smmu_trace_probes.cmdq_issue = kernel_sim_probe;
+	for (i = 0; i < ops; i++) {
+		unsigned long iova = KERNEL_SIM_IOVA +
+				     (i % KERNEL_SIM_PAGES) * SZ_4K;
+		unsigned int d = i % devices;
+		u64 t0 = local_clock();
+
+		if (devlist)
+			arm_smmu_devlist_domain_inv_range(w.dl_domains[d], iova,
+							  SZ_4K, SZ_4K, true);
+		else
+			arm_smmu_domain_inv_range(w.domains[d], iova, SZ_4K,
+						  SZ_4K, true);
+		lat_record(t->op_lat, local_clock() - t0);
+		t->hits[KP_OP]++;
+	}
+	arm_smmu_trace_probes.cmdq_issue = NULL;
+	kernel_sim_cur = NULL;
+
+	t->have_opcodes = true;
+	for (op = 0; op < 256 && t->nopcodes < KERNEL_MAX_OPCODES; op++) {
+		u64 n = sim_smmu_cmd_count(w.hw, op) - before[op];
+
+		if (!n)
+			continue;
+		snprintf(t->opcodes[t->nopcodes].name,
+			 sizeof(t->opcodes[0].name), "%s", sim_cmd_name(op));
+		t->opcodes[t->nopcodes++].count = n;
+	}
+	if (sim_smmu_cmd_count(w.hw, CMDQ_OP_CMD_SYNC) - before[CMDQ_OP_CMD_SYNC] ==
+	    t->hits[KP_ISSUE])
+		for (i = 0; i < t->nsizes; i++)
+			t->sizes[i].sync = true;
+out:
+	kernel_sim_free(&w);
+	return ret;
+}

@@ -142,6 +142,37 @@ if ((n_all > 1)); then
 	gp latency.gp "files='$all_files'; titles='$all_titles'; colors_of='$all_colors'; dashes='$(printf '1 %.0s' $all_files)'; cdf=0; out='$out/latency-inv'; ttl='arm_smmu_domain_inv_range() end to end, every scenario ($refs)'"
 fi
 
+# The real-kernel runs (atcbench kernel): the command list's issue and the
+# domain invalidation, per folder
+mapfile -t kruns < <(for d in "${dirs[@]}"; do
+	for j in "$d"/kernel-*.json; do
+		[[ -f $j ]] && jq -r .name "$j"
+	done
+done | sort -u)
+kmetrics=(cmdq_issue inv)
+for name in "${kruns[@]}"; do
+	files="" ttls="" colors="" dashes=""
+	for ((f = 0; f < nd; f++)); do
+		d=${dirs[$f]}
+		[[ -f $d/kernel-$name.json ]] || continue
+		# Folders of one build often hold different kernels: name those
+		kern=$(jq -r .kernel "$d/kernel-$name.json")
+		for ((m = 0; m < ${#kmetrics[@]}; m++)); do
+			h="$d/kernel-$name-${kmetrics[$m]}.hgrm"
+			[[ -f $h ]] || continue
+			files+="$h "
+			if ((nd > 1)); then
+				ttls+="${labels[$f]}/$kern:${kmetrics[$m]} "
+				colors+="$((f + 1)) " dashes+="$((m + 1)) "
+			else
+				ttls+="${kmetrics[$m]} " colors+="$((m + 1)) " dashes+="1 "
+			fi
+		done
+	done
+	[[ -n $files ]] || continue
+	gp latency.gp "files='$files'; titles='$ttls'; colors_of='$colors'; dashes='$dashes'; cdf=0; out='$out/latency-kernel-$name'; ttl='kernel $name: arm_smmu_cmdq_issue_cmdlist() and the domain invalidation ($refs)'"
+done
+
 # Throughput against mapper threads: the real-time baseline runs (their
 # translator threads share the CPUs too)
 tsvs="" points=0 translators=0

@@ -170,5 +170,6 @@ case ${1:-} in
 start) start ;;
 stop) stop "${2:-}" ;;
 clean) clean ;;
+-h | --help) sed -n 's/^# \{0,1\}//; 4,29p' "$0" ;;
 *) die "usage: atc-trace.sh start | stop OUTDIR | clean" ;;
 esac

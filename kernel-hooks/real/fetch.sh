@@ -32,7 +32,7 @@ die() {
 	exit 2
 }
 spec=$1
-cache=${ATCBENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/atcbench}
+cache=${ATCBENCH_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/atcbench}
 apt=$cache/apt
 
 # The modules the guest needs, when they are not built in

@@ -30,7 +30,7 @@
 # did not boot or finish, a probe point absent), console log kept in --out.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-cache=${ATCBENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/atcbench}
+cache=${ATCBENCH_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/atcbench}
 
 die() {
 	echo "run.sh: $*" >&2

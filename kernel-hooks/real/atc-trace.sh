@@ -19,9 +19,10 @@
 #          else arm_smmu_iotlb_sync, where that one is inlined
 #   atc    arm_smmu_atc_inv_domain (6.x; on 7.x the walker does it)
 #   skip   __arm_smmu_cmdq_skip_err, where it is not inlined
-# OUTDIR/points: a line per point: role, function, where it was probed (the
-# name, an address when the name is not unique, or "absent").  Exit status 2 when
-# the issue or op point is absent (nothing to measure).
+# OUTDIR/points: a line per point: role, function, where it was probed
+# (the name, an address when the name is not unique, or "absent").
+# Exit status 2 when the issue or op point is absent (nothing to measure).
+# ATCB_STATE (default /tmp/atcb-trace) keeps what start set up, for stop.
 set -eu
 T=/sys/kernel/tracing
 [ -d "$T/events" ] || T=/sys/kernel/debug/tracing
@@ -170,6 +171,6 @@ case ${1:-} in
 start) start ;;
 stop) stop "${2:-}" ;;
 clean) clean ;;
--h | --help) sed -n 's/^# \{0,1\}//; 4,29p' "$0" ;;
+-h | --help) sed -n 's/^# \{0,1\}//; 4,25p' "$0" ;;
 *) die "usage: atc-trace.sh start | stop OUTDIR | clean" ;;
 esac

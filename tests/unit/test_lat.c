@@ -110,24 +110,38 @@ static void test_merge_equals_one(void **state)
 }
 
 /* Every value lies in its counter's bounds; counters tile the range */
+/* Every counter's bounds map back to it, at every precision */
 static void test_buckets(void **state)
 {
+	static const u32 subs[] = { 0, 32, 256, 2048, 32768 };
 	struct lat_hist *h;
+	unsigned int d;
 	u32 i;
 
-	assert_int_equal(lat_create(3, &h), 0);
-	assert_int_equal(1u << h->sub_shift, 2048);
-	assert_int_equal(lat_lowest(h, 0), 0);
-	for (i = 0; i + 1 < h->counts_len; i++) {
-		u64 lo = lat_lowest(h, i), hi = lat_highest(h, i);
+	for (d = LAT_MIN_DIGITS; d <= LAT_MAX_DIGITS; d++) {
+		u64 exact = 1ULL << 63;
 
-		assert_int_equal(lat_lowest(h, i + 1), hi + 1);
-		assert_int_equal(lat_index(h, lo), i);
-		assert_int_equal(lat_index(h, hi), i);
-		/* The relative width is within the precision */
-		assert_true(lo < 2048 || (hi - lo + 1) * 1000 <= lo);
+		assert_int_equal(lat_create(d, &h), 0);
+		assert_int_equal(1u << h->sub_shift, subs[d]);
+		assert_int_equal(lat_lowest(h, 0), 0);
+		for (i = 0; i + 1 < h->counts_len; i++) {
+			u64 lo = lat_lowest(h, i), hi = lat_highest(h, i);
+
+			assert_int_equal(lat_lowest(h, i + 1), hi + 1);
+			assert_int_equal(lat_index(h, lo), i);
+			assert_int_equal(lat_index(h, hi), i);
+			assert_int_equal(lat_index(h, lo + (hi - lo) / 2), i);
+			/* The relative width is within the precision */
+			if (lo >= subs[d] && exact > lo)
+				exact = lo;
+			assert_true(lo < subs[d] ||
+				    (hi - lo + 1) * pow(10, d) <= lo);
+		}
+		assert_int_equal(exact, subs[d]); /* exact below S */
+		assert_int_equal(lat_highest(h, h->counts_len - 1), LAT_MAX_NS);
+		lat_destroy(h);
 	}
-	assert_int_equal(lat_highest(h, h->counts_len - 1), LAT_MAX_NS);
+	assert_int_equal(lat_create(3, &h), 0);
 	assert_int_equal(lat_create(0, &h), -EINVAL);
 	assert_int_equal(lat_create(LAT_MAX_DIGITS + 1, &h), -EINVAL);
 	lat_destroy(h);

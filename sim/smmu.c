@@ -129,6 +129,7 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, bool *raise)
 	u32 mask = (2U << shift) - 1; /* index and wrap bit */
 	__le64 *base = (__le64 *)(uintptr_t)(base_reg & Q_BASE_ADDR_MASK);
 	u64 now = sim_clock_now_ns();
+	u32 *msi = NULL;
 	u32 prod;
 
 	if (!(__atomic_load_n(&smmu->cr0, __ATOMIC_ACQUIRE) & CR0_CMDQEN) ||
@@ -174,13 +175,9 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, bool *raise)
 			}
 			smmu->batch_done = smmu->batch_fail = 0;
 			if (FIELD_GET(CMDQ_SYNC_0_CS, cmd[0]) ==
-			    CMDQ_SYNC_0_CS_IRQ) {
-				u32 *msi =
-					(u32 *)(uintptr_t)(cmd[1] &
-							   CMDQ_SYNC_1_MSIADDR_MASK);
-
-				__atomic_store_n(msi, 0, __ATOMIC_RELEASE);
-			}
+			    CMDQ_SYNC_0_CS_IRQ)
+				msi = (u32 *)(uintptr_t)(cmd[1] &
+							 CMDQ_SYNC_1_MSIADDR_MASK);
 			sim_smmu_stat_inc(&smmu->stats.syncs);
 			smmu->busy_until = now + smmu->cfg.lat.sync_ns;
 			break;
@@ -202,6 +199,16 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, bool *raise)
 		smmu->head = (smmu->head + 1) & mask;
 		__atomic_store_n(&smmu->cmdq_cons, smmu->head,
 				 __ATOMIC_RELEASE);
+		/*
+		 * The completion MSI last: a driver that saw it takes CONS to be
+		 * past the sync (arm_smmu_cmdq_poll_until_msi()), and a CONS
+		 * read after that must not go back a slot, or the queue would
+		 * look a lap emptier than it is.
+		 */
+		if (msi) {
+			__atomic_store_n(msi, 0, __ATOMIC_RELEASE);
+			msi = NULL;
+		}
 	}
 	return SIM_DEV_NEVER;
 }

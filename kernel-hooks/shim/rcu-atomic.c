@@ -20,9 +20,13 @@
  * store-buffering pattern: either the updater sees the reader's ctr and
  * waits, or the reader sees the new pointer.
  *
- * call_rcu() callbacks are queued; a caller outside a read-side critical
- * section then runs one grace period and invokes everything queued before
- * it.  rcu_barrier() does the same.
+ * call_rcu() callbacks are queued, as liburcu's call_rcu thread queues them:
+ * the caller does not wait for readers.  Once KHOOKS_RCU_BATCH are queued, a
+ * caller outside a read-side critical section runs one grace period and
+ * invokes everything queued before it; rcu_barrier() does the same at any
+ * count.  (Waiting in every call_rcu() would block an updater behind a reader
+ * that waits for the updater: a deadlock liburcu's deferred callbacks do not
+ * have.)
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -40,6 +44,7 @@ static unsigned long khooks_gp_seq = 1;
 static pthread_mutex_t khooks_rcu_mutex = PTHREAD_MUTEX_INITIALIZER;
 static struct khooks_rcu_reader *khooks_readers;
 static struct rcu_head *khooks_cb_head, **khooks_cb_tail = &khooks_cb_head;
+static unsigned int khooks_cb_count;
 static __thread struct khooks_rcu_reader *khooks_self;
 
 void rcu_register_thread(void)
@@ -122,6 +127,7 @@ static void khooks_rcu_run_callbacks(void)
 	list = khooks_cb_head;
 	khooks_cb_head = NULL;
 	khooks_cb_tail = &khooks_cb_head;
+	khooks_cb_count = 0;
 	pthread_mutex_unlock(&khooks_rcu_mutex);
 	if (!list)
 		return;
@@ -132,15 +138,20 @@ static void khooks_rcu_run_callbacks(void)
 	}
 }
 
+#define KHOOKS_RCU_BATCH 16
+
 void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head))
 {
+	bool full;
+
 	head->func = func;
 	head->next = NULL;
 	pthread_mutex_lock(&khooks_rcu_mutex);
 	*khooks_cb_tail = head;
 	khooks_cb_tail = &head->next;
+	full = ++khooks_cb_count >= KHOOKS_RCU_BATCH;
 	pthread_mutex_unlock(&khooks_rcu_mutex);
-	if (!khooks_self || !khooks_self->nesting)
+	if (full && (!khooks_self || !khooks_self->nesting))
 		khooks_rcu_run_callbacks();
 }
 

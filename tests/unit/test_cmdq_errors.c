@@ -3,7 +3,8 @@
  * ATC invalidation timeouts through the command queue: the hardware timeout
  * reaches exactly the faulting CMD_SYNC's issuer as -EIO through
  * atc_sync_timeouts; the software poll timeout is -ETIMEDOUT with no bit;
- * illegal commands are skipped; batches split at 64; the virtual clock.
+ * illegal commands are skipped; batches split at 64; the virtual clock; a
+ * CMD_SYNC's MSI written only once CONS is past it.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -300,6 +301,35 @@ static void test_virtual_clock(void **state)
 	assert_int_equal(sim_clock_init(SIM_CLOCK_MONOTONIC), 0);
 }
 
+/* The sync's MSI, seen while the SMMU consumes the sync (CONS still at it) */
+static void msi_order_trace(void *arg, const u64 *cmd)
+{
+	u32 *msi = (u32 *)(uintptr_t)(cmd[1] & CMDQ_SYNC_1_MSIADDR_MASK);
+	unsigned int *early = arg;
+
+	if (FIELD_GET(CMDQ_0_OP, cmd[0]) == CMDQ_OP_CMD_SYNC &&
+	    !__atomic_load_n(msi, __ATOMIC_ACQUIRE))
+		++*early;
+}
+
+/*
+ * A driver that saw a CMD_SYNC's MSI takes CONS to be past the sync; a CONS
+ * read one slot behind after that makes a full queue look empty (the locked
+ * queue then overwrote unconsumed commands).  So the MSI comes last.
+ */
+static void test_msi_after_cons(void **state)
+{
+	struct err_world w;
+	unsigned int early = 0, i;
+
+	err_world_init(&w, true, false, 0);
+	sim_smmu_set_trace(w.hw, msi_order_trace, &early);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(atc_inv_sync(&w.smmu, SID_OK), 0);
+	assert_int_equal(early, 0);
+	err_world_fini(&w);
+}
+
 static int setup(void **state)
 {
 	/* The kernel's CMDQ error messages are expected here */
@@ -318,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_illegal_command_skipped),
 		cmocka_unit_test(test_batches_split_at_64),
 		cmocka_unit_test(test_virtual_clock),
+		cmocka_unit_test(test_msi_after_cons),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

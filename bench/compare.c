@@ -34,12 +34,23 @@ static const char *const compare_kind_names[CK_NR] = {
 
 enum compare_unit { CU_NS, CU_COUNT };
 
-enum compare_verdict { CV_SAME, CV_REGRESSED, CV_IMPROVED, CV_NEW, CV_GONE };
+/*
+ * CV_NOISE: a wall-clock change of a benchmark whose instruction count is
+ * the same (code layout, the host): reported, never a regression
+ */
+enum compare_verdict {
+	CV_SAME,
+	CV_REGRESSED,
+	CV_IMPROVED,
+	CV_NEW,
+	CV_GONE,
+	CV_NOISE,
+};
 
 static const char *const compare_verdict_names[] = {
 	[CV_SAME] = "same",	    [CV_REGRESSED] = "REGRESSED",
 	[CV_IMPROVED] = "improved", [CV_NEW] = "new",
-	[CV_GONE] = "gone",
+	[CV_GONE] = "gone",	    [CV_NOISE] = "noise?",
 };
 
 struct compare_row {
@@ -429,6 +440,32 @@ static int compare_icount(struct compare *c)
 	free(v[0]);
 	free(v[1]);
 	return ret;
+}
+
+/*
+ * A wall-clock change where the same benchmark's instruction count is the
+ * same is not evidence of a change in the code: it becomes "noise?"
+ */
+static void compare_mark_noise(struct compare *c)
+{
+	size_t i, j;
+
+	for (i = 0; i < c->n; i++) {
+		struct compare_row *t = &c->rows[i];
+
+		if (t->kind != CK_TIME ||
+		    (t->verdict != CV_REGRESSED && t->verdict != CV_IMPROVED))
+			continue;
+		for (j = 0; j < c->n; j++) {
+			const struct compare_row *r = &c->rows[j];
+
+			if (r->kind == CK_INSTR && r->verdict == CV_SAME &&
+			    !strcmp(r->name, t->name)) {
+				t->verdict = CV_NOISE;
+				break;
+			}
+		}
+	}
 }
 
 /* Virtual-time stress runs and the isolation sweep: exact */
@@ -876,7 +913,7 @@ static int compare_write(const char *dir, const char *name, const char *data,
 /* Run every comparison, write the files; 0, 1 (regressed) or -errno */
 static int compare_run(struct compare *c)
 {
-	unsigned int regressed = 0, advisory = 0, improved = 0;
+	unsigned int regressed = 0, advisory = 0, improved = 0, noise = 0;
 	char *txt = NULL, *js = NULL;
 	size_t txt_len, js_len, i;
 	FILE *t, *j;
@@ -896,12 +933,14 @@ static int compare_run(struct compare *c)
 	if (!c->n)
 		return compare_fail(c, "no evidence in %s and %s", c->o->dir[0],
 				    c->o->dir[1]);
+	compare_mark_noise(c);
 	for (i = 0; i < c->n; i++) {
 		bool gated = c->o->gate[c->rows[i].kind];
 
 		regressed += gated && c->rows[i].verdict == CV_REGRESSED;
 		advisory += !gated && c->rows[i].verdict == CV_REGRESSED;
 		improved += c->rows[i].verdict == CV_IMPROVED;
+		noise += c->rows[i].verdict == CV_NOISE;
 	}
 
 	t = open_memstream(&txt, &txt_len);
@@ -920,6 +959,11 @@ static int compare_run(struct compare *c)
 		fprintf(t,
 			"(and %u regressed in evidence that does not gate)\n",
 			advisory);
+	if (noise)
+		fprintf(t,
+			"(%u wall-clock changes with the same instruction "
+			"count: noise?)\n",
+			noise);
 	compare_json(c, regressed, improved, j);
 	fclose(t);
 	fclose(j);
@@ -980,7 +1024,7 @@ static void compare_usage(FILE *f)
 	fputs("usage: atcbench compare BASE_DIR HEAD_DIR [--utest FILE]\n"
 	      "         [--band PCT] [--icount-band PCT] [--alpha A] "
 	      "[--out DIR]\n"
-	      "         [--gate time,instr,stress,sweep]\n"
+	      "         [--gate time,instr,stress,sweep,kernel]\n"
 	      "\n"
 	      "Compare two results folders (scripts/compare.sh makes them):\n"
 	      "  micro.json   wall clock: --utest is compare.py's -d output;\n"
@@ -989,10 +1033,12 @@ static void compare_usage(FILE *f)
 	      "  icount.tsv   instructions per op: --icount-band (default 1)\n"
 	      "  stress-*.json (virtual clock), isolate.json: exact\n"
 	      "  kernel-*.json  real-kernel runs: commands per op, exact\n"
-	      "Writes compare.txt and compare.json to --out (default: the\n"
-	      "parent of HEAD_DIR).  Exit 0: no regression; 1: regression in\n"
-	      "the --gate evidence (default: all; the rest is advisory);\n"
-	      "2: could not compare.\n",
+	      "A wall-clock change whose instruction count is the same is\n"
+	      "\"noise?\", never a regression.  Writes compare.txt and\n"
+	      "compare.json to --out (default: the parent of HEAD_DIR).\n"
+	      "Exit 0: no regression; 1: regression in the --gate evidence\n"
+	      "(default: instr,stress,sweep,kernel, the deterministic\n"
+	      "evidence; the rest is advisory); 2: could not compare.\n",
 	      f);
 }
 
@@ -1002,7 +1048,11 @@ int compare_cmd(int argc, char **argv)
 		.band_pct = COMPARE_DEFAULT_BAND_PCT,
 		.icount_band_pct = COMPARE_DEFAULT_ICOUNT_BAND_PCT,
 		.alpha = COMPARE_DEFAULT_ALPHA,
-		.gate = { true, true, true, true, true },
+		/* the deterministic evidence; time gates when named */
+		.gate = { [CK_INSTR] = true,
+			  [CK_STRESS] = true,
+			  [CK_SWEEP] = true,
+			  [CK_KERNEL] = true },
 	};
 	struct compare c = { .o = &o };
 	char out[RESULTS_PATH_MAX];

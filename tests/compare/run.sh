@@ -44,7 +44,47 @@ want="gone:gone:false in-band:same:true new:new:false over:REGRESSED:true under:
 	echo "FAIL: verdict rules: exit $rc, $got"
 	exit 1
 }
-echo "ok: verdict rules"
+# Wall clock +20 % (p = 0.001) on "in-band" (instructions same) and "over"
+micro() { # DIR NS
+	jq -n --argjson t "$2" '{benchmarks: [range(9) | {name: "in-band",
+	  run_type: "iteration", threads: 1, cpu_time: $t, time_unit: "ns"},
+	  {name: "over", run_type: "iteration", threads: 1, cpu_time: $t,
+	  time_unit: "ns"}]}' >"$1/micro.json"
+}
+micro "$tmp/rules/base" 100
+micro "$tmp/rules/head" 120
+jq -n '[{name: "in-band", utest: {cpu_pvalue: 0.001}},
+	{name: "over", utest: {cpu_pvalue: 0.001}}]' >"$tmp/rules/utest.json"
+rc=0
+"$atcbench" compare "$tmp/rules/base" "$tmp/rules/head" \
+	--utest "$tmp/rules/utest.json" >/dev/null || rc=$?
+got=$(jq -r '.rows[] | select(.evidence == "time") | "\(.name):\(.verdict)"' \
+	"$tmp/rules/compare.json" | sort | tr '\n' ' ')
+want="in-band:noise? over:REGRESSED "
+[[ $rc == 1 && $got == "$want" ]] &&
+	jq -e '.gate | index("time") == null' "$tmp/rules/compare.json" >/dev/null &&
+	grep -q "1 wall-clock changes with the same instruction count" \
+		"$tmp/rules/compare.txt" || {
+	echo "FAIL: noise? and the default gate: exit $rc, $got"
+	cat "$tmp/rules/compare.txt"
+	exit 1
+}
+rm "$tmp/rules/base/icount.tsv" "$tmp/rules/head/icount.tsv"
+rc=0
+"$atcbench" compare "$tmp/rules/base" "$tmp/rules/head" \
+	--utest "$tmp/rules/utest.json" >/dev/null || rc=$?
+((rc == 0)) || {
+	echo "FAIL: wall clock alone gates by default: exit $rc"
+	exit 1
+}
+rc=0
+"$atcbench" compare "$tmp/rules/base" "$tmp/rules/head" --gate time \
+	--utest "$tmp/rules/utest.json" >/dev/null || rc=$?
+((rc == 1)) || {
+	echo "FAIL: --gate time: exit $rc"
+	exit 1
+}
+echo "ok: verdict rules, noise?, the default gate"
 
 repo=$tmp/repo
 mkdir -p "$repo"

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <linux/bitmap.h>
 #include <sim/clock.h>
@@ -18,16 +19,35 @@
 #define EXIT_USAGE 2
 
 struct isolate_batch {
-	unsigned int *prefix; /* prefix[i]: faulty devices among SIDs < i */
+	const unsigned int *faulty; /* the faulty positions, ascending */
+	unsigned int num_faulty;
 	const struct arm_smmu_atc_costs *costs;
 };
+
+/* Faulty devices among the SIDs below @i: a binary search */
+static unsigned int isolate_faulty_below(const struct isolate_batch *b,
+					 unsigned int i)
+{
+	unsigned int lo = 0, hi = b->num_faulty;
+
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+
+		if (b->faulty[mid] < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
 
 /* The test of the cost model: a run fails iff it holds a faulty device */
 static int isolate_test(struct arm_smmu_atc_isolation *iso, unsigned int first,
 			unsigned int num)
 {
 	const struct isolate_batch *b = iso->priv;
-	bool fails = b->prefix[first + num] != b->prefix[first];
+	bool fails = isolate_faulty_below(b, first + num) !=
+		     isolate_faulty_below(b, first);
 
 	sim_clock_delay_ns(b->costs->sync_ns + b->costs->cmd_ns * num +
 			   (fails ? b->costs->timeout_ns : 0));
@@ -42,8 +62,8 @@ int isolate_episode_run(const struct arm_smmu_atc_isolate_ops *ops,
 {
 	/* Not reentrant: the sweep and the command run one episode at a time */
 	static u32 sids[ISOLATE_MAX_N];
-	static unsigned int prefix[ISOLATE_MAX_N + 1];
-	struct isolate_batch b = { .prefix = prefix, .costs = costs };
+	static unsigned int positions[ISOLATE_MAX_N];
+	struct isolate_batch b = { .faulty = positions, .costs = costs };
 	struct arm_smmu_atc_isolation iso = {
 		.sids = sids,
 		.num_sids = n,
@@ -58,10 +78,11 @@ int isolate_episode_run(const struct arm_smmu_atc_isolate_ops *ops,
 
 	if (!n || n > ISOLATE_MAX_N)
 		return -EINVAL;
-	for (i = 0; i < n; i++) {
-		sids[i] = i;
-		prefix[i + 1] = prefix[i] + test_bit(i, faulty);
-	}
+	if (!sids[ISOLATE_MAX_N - 1])
+		for (i = 0; i < ISOLATE_MAX_N; i++)
+			sids[i] = i;
+	for_each_set_bit(i, faulty, n)
+		positions[b.num_faulty++] = i;
 	bitmap_zero(res->broken, n);
 
 	start = sim_clock_now_ns();
@@ -72,13 +93,8 @@ int isolate_episode_run(const struct arm_smmu_atc_isolate_ops *ops,
 	res->time_ns = sim_clock_now_ns() - start;
 	res->syncs = iso.num_tests;
 	res->timeouts = iso.num_timeouts;
-	res->innocent = 0;
-	res->missed = 0;
-	for (i = 0; i < n; i++) {
-		res->innocent += test_bit(i, res->broken) &&
-				 !test_bit(i, faulty);
-		res->missed += !test_bit(i, res->broken) && test_bit(i, faulty);
-	}
+	res->innocent = bitmap_weight_andnot(res->broken, faulty, n);
+	res->missed = bitmap_weight_andnot(faulty, res->broken, n);
 	return 0;
 }
 
@@ -277,6 +293,7 @@ int isolate_sweep(const struct isolate_grid *grid, struct isolate_cell **cells)
 	unsigned long *faulty;
 	struct isolate_cell *c;
 	unsigned int it, in, ik, io, count = 0;
+	bool solo = false;
 	int ret = 0;
 
 	c = calloc((size_t)grid->num_timeouts * grid->num_ns * grid->num_ks *
@@ -288,6 +305,8 @@ int isolate_sweep(const struct isolate_grid *grid, struct isolate_cell **cells)
 		ret = -ENOMEM;
 		goto out;
 	}
+	/* One thread and no simulated hardware: time as a plain variable */
+	solo = !sim_clock_solo(true);
 
 	for (it = 0; it < grid->num_timeouts; it++) {
 		const struct arm_smmu_atc_costs costs = {
@@ -318,6 +337,8 @@ int isolate_sweep(const struct isolate_grid *grid, struct isolate_cell **cells)
 		}
 	}
 out:
+	if (solo)
+		sim_clock_solo(false);
 	bitmap_free(faulty);
 	bitmap_free(res.broken);
 	if (ret) {
@@ -759,6 +780,8 @@ int isolate_cmd(int argc, char **argv)
 {
 	struct isolate_args a = {};
 	struct isolate_cell *cells;
+	struct timespec t0, t1;
+	double cpu_s, episodes;
 	unsigned long *faulty;
 	int ret, count;
 
@@ -797,7 +820,9 @@ int isolate_cmd(int argc, char **argv)
 		return 0;
 	}
 
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
 	count = isolate_sweep(&a.grid, &cells);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
 	if (count < 0) {
 		fprintf(stderr, "atcbench isolate: sweep: %s\n",
 			strerror(-count));
@@ -812,5 +837,11 @@ int isolate_cmd(int argc, char **argv)
 	}
 	fprintf(stderr, "atcbench isolate: %d cells in %s/isolate.{json,tsv}\n",
 		count, a.out ? a.out : ".");
+	/* The sweep's own speed: episodes, warm-up included, per CPU second */
+	cpu_s = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	episodes = (double)count * (a.grid.trials + a.grid.warmup);
+	fprintf(stderr,
+		"atcbench isolate: %.0f episodes in %.3f CPU s: %.0f episodes/s\n",
+		episodes, cpu_s, cpu_s > 0 ? episodes / cpu_s : 0);
 	return 0;
 }

@@ -24,6 +24,9 @@ static u64 sim_clock_tsc0, sim_clock_ns0, sim_clock_mult;
 static struct sim_clock_poller sim_clock_pollers[SIM_CLOCK_MAX_POLLERS];
 static unsigned int sim_clock_num_pollers;
 static __thread bool sim_clock_polling;
+/* Solo mode: the virtual time of the one thread that uses the clock */
+static bool sim_clock_is_solo;
+static u64 sim_clock_solo_ns;
 
 static u64 sim_clock_mono_ns(void)
 {
@@ -133,6 +136,8 @@ u64 sim_clock_now_ns(void)
 {
 	switch (sim_clock_src) {
 	case SIM_CLOCK_VIRTUAL:
+		if (sim_clock_is_solo)
+			return sim_clock_solo_ns;
 		return __atomic_load_n(&sim_clock_virtual_ns, __ATOMIC_ACQUIRE);
 	case SIM_CLOCK_TSC:
 		return sim_clock_ns0 +
@@ -145,9 +150,29 @@ u64 sim_clock_now_ns(void)
 	}
 }
 
+int sim_clock_solo(bool on)
+{
+	if (on) {
+		if (sim_clock_src != SIM_CLOCK_VIRTUAL || sim_clock_num_pollers)
+			return -EBUSY;
+		sim_clock_solo_ns = sim_clock_virtual_ns;
+		sim_clock_is_solo = true;
+	} else if (sim_clock_is_solo) {
+		sim_clock_is_solo = false;
+		__atomic_store_n(&sim_clock_virtual_ns, sim_clock_solo_ns,
+				 __ATOMIC_RELEASE);
+	}
+	return 0;
+}
+
 void sim_clock_advance_to(u64 t_ns)
 {
 	u64 now = __atomic_load_n(&sim_clock_virtual_ns, __ATOMIC_RELAXED);
+
+	if (sim_clock_is_solo) {
+		sim_clock_solo_ns = max(sim_clock_solo_ns, t_ns);
+		return;
+	}
 
 	while (now < t_ns && !__atomic_compare_exchange_n(
 				     &sim_clock_virtual_ns, &now, t_ns, false,
@@ -170,7 +195,13 @@ void sim_clock_poll(void)
 
 void sim_clock_delay_ns(u64 ns)
 {
-	u64 deadline = sim_clock_now_ns() + ns;
+	u64 deadline;
+
+	if (sim_clock_is_solo) {
+		sim_clock_solo_ns += ns;
+		return;
+	}
+	deadline = sim_clock_now_ns() + ns;
 
 	if (sim_clock_src == SIM_CLOCK_VIRTUAL) {
 		sim_clock_advance_to(deadline);
@@ -189,6 +220,8 @@ int sim_clock_add_poller(sim_clock_poll_fn fn, void *arg)
 
 	if (n == SIM_CLOCK_MAX_POLLERS)
 		return -ENOSPC;
+	if (sim_clock_is_solo)
+		return -EBUSY;
 	sim_clock_pollers[n] = (struct sim_clock_poller){ fn, arg };
 	__atomic_store_n(&sim_clock_num_pollers, n + 1, __ATOMIC_RELEASE);
 	return 0;
@@ -217,7 +250,8 @@ u64 local_clock(void)
 
 ktime_t ktime_get(void)
 {
-	sim_clock_poll();
+	if (!sim_clock_is_solo)
+		sim_clock_poll();
 	return (ktime_t)sim_clock_now_ns();
 }
 

@@ -21,7 +21,10 @@
  *
  * Synchronisation: the source is chosen before any thread uses the clock;
  * the virtual time is an __atomic u64 (max-update); the poller table is
- * changed only while no poll runs (set-up and tear-down).
+ * changed only while no poll runs (set-up and tear-down).  Solo mode
+ * (sim_clock_solo()) is the virtual clock for one thread and no pollers:
+ * a plain variable, no atomic operation per read or delay; only the thread
+ * that turned it on may use the clock until it turns it off.
  */
 #ifndef SIM_CLOCK_H
 #define SIM_CLOCK_H
@@ -47,6 +50,12 @@ u64 sim_clock_now_ns(void);
 void sim_clock_delay_ns(u64 ns);
 /* Virtual mode: move time on to @t_ns if it is later (no-op otherwise) */
 void sim_clock_advance_to(u64 t_ns);
+
+/*
+ * Virtual mode, one thread: @on makes the clock a plain variable until
+ * called with !@on (-EBUSY outside the virtual mode or with pollers)
+ */
+int sim_clock_solo(bool on);
 
 typedef void (*sim_clock_poll_fn)(void *arg);
 int sim_clock_add_poller(sim_clock_poll_fn fn, void *arg);

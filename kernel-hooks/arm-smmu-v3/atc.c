@@ -42,7 +42,6 @@
 #define ARM_SMMU_ATC_DEFAULT_TIMEOUT_NS (1000 * 1000)
 /* Fault counts above this are modelled as this many */
 #define ARM_SMMU_ATC_MODEL_MAX_FAULTS 16
-#define ARM_SMMU_ATC_MEMO_SIZE 2048
 /* Weight of a new sample in the running averages: 1/4 */
 #define ARM_SMMU_ATC_EWMA_SHIFT 2
 
@@ -229,19 +228,39 @@ struct arm_smmu_atc_expect {
 	u64 cmds;
 };
 
+/*
+ * Runs at depth d of the halving are floor(n / 2^d) or ceil(n / 2^d) SIDs
+ * long, so (depth, which of the two, faults, inferred) indexes the memo: a
+ * table of a few hundred entries at most, cleared per model.
+ */
 struct arm_smmu_atc_memo {
-	u32 m;
-	u8 j;
-	u8 inferred;
-	u8 valid;
+	bool valid;
 	struct arm_smmu_atc_expect e;
 };
 
 struct arm_smmu_atc_model {
 	bool infer;
 	bool confirm;
+	u32 num_sids;
+	u32 max_faults;
 	struct arm_smmu_atc_memo *memo;
 };
+
+static size_t arm_smmu_atc_memo_entries(u32 num_sids, u32 max_faults)
+{
+	return (size_t)(fls(num_sids) + 1) * 2 * (max_faults + 1) * 2;
+}
+
+static struct arm_smmu_atc_memo *
+arm_smmu_atc_memo_slot(struct arm_smmu_atc_model *model, u32 depth, u32 m,
+		       u32 j, bool inferred)
+{
+	u32 hi = m != model->num_sids >> depth;
+
+	return &model->memo[((depth * 2 + hi) * (model->max_faults + 1) + j) *
+				    2 +
+			    inferred];
+}
 
 /* Probability (Q32) that the left a SIDs of a run of m hold l of its j faults */
 static u64 arm_smmu_atc_split_prob(u32 m, u32 j, u32 a, u32 l)
@@ -279,14 +298,17 @@ static void arm_smmu_atc_expect_add(struct arm_smmu_atc_expect *e,
 	e->cmds += mul_u64_u64_shr(sub->cmds, p, 32);
 }
 
-/* Expected cost of settling a failing (or inferred failing) run: see above */
+/*
+ * Expected cost of settling a failing (or inferred failing) run of @m SIDs
+ * at @depth of the halving: see above
+ */
 static struct arm_smmu_atc_expect
-arm_smmu_atc_expect_settle(struct arm_smmu_atc_model *model, u32 m, u32 j,
-			   bool inferred)
+arm_smmu_atc_expect_settle(struct arm_smmu_atc_model *model, u32 depth,
+			   u32 m, u32 j, bool inferred)
 {
 	struct arm_smmu_atc_expect e = {}, sub;
 	struct arm_smmu_atc_memo *slot;
-	u32 a = DIV_ROUND_UP(m, 2), b = m - a, l, h;
+	u32 a = DIV_ROUND_UP(m, 2), b = m - a, l;
 
 	if (m == 1) {
 		if (inferred && model->confirm)
@@ -294,14 +316,9 @@ arm_smmu_atc_expect_settle(struct arm_smmu_atc_model *model, u32 m, u32 j,
 		return e;
 	}
 
-	for (h = (m * 31 + j * 7 + inferred) % ARM_SMMU_ATC_MEMO_SIZE;;
-	     h = (h + 1) % ARM_SMMU_ATC_MEMO_SIZE) {
-		slot = &model->memo[h];
-		if (!slot->valid)
-			break;
-		if (slot->m == m && slot->j == j && slot->inferred == inferred)
-			return slot->e;
-	}
+	slot = arm_smmu_atc_memo_slot(model, depth, m, j, inferred);
+	if (slot->valid)
+		return slot->e;
 
 	for (l = 0; l <= j; l++) {
 		u64 p = arm_smmu_atc_split_prob(m, j, a, l);
@@ -310,44 +327,45 @@ arm_smmu_atc_expect_settle(struct arm_smmu_atc_model *model, u32 m, u32 j,
 			continue;
 		arm_smmu_atc_expect_test(&e, a, l, p);
 		if (model->infer && !l) {
-			sub = arm_smmu_atc_expect_settle(model, b, j, true);
+			sub = arm_smmu_atc_expect_settle(model, depth + 1, b, j,
+							 true);
 			arm_smmu_atc_expect_add(&e, &sub, p);
 			continue;
 		}
 		arm_smmu_atc_expect_test(&e, b, j - l, p);
 		if (l) {
-			sub = arm_smmu_atc_expect_settle(model, a, l, false);
+			sub = arm_smmu_atc_expect_settle(model, depth + 1, a, l,
+							 false);
 			arm_smmu_atc_expect_add(&e, &sub, p);
 		}
 		if (j - l) {
-			sub = arm_smmu_atc_expect_settle(model, b, j - l,
-							 false);
+			sub = arm_smmu_atc_expect_settle(model, depth + 1, b,
+							 j - l, false);
 			arm_smmu_atc_expect_add(&e, &sub, p);
 		}
 	}
 
-	/* The memo holds a few entries per level of the recursion: never full */
-	*slot = (struct arm_smmu_atc_memo){
-		.m = m,
-		.j = j,
-		.inferred = inferred,
-		.valid = 1,
-		.e = e,
-	};
+	*slot = (struct arm_smmu_atc_memo){ .valid = true, .e = e };
 	return e;
 }
 
-/* arm_smmu_atc_expected() on a @memo zeroed for this plan */
+/*
+ * arm_smmu_atc_expected() with a @memo of arm_smmu_atc_memo_entries(
+ * @num_sids, @max_faults) entries, @max_faults >= @num_faulty
+ */
 static int __arm_smmu_atc_expected(enum arm_smmu_atc_plan plan,
 				   unsigned int num_sids,
 				   unsigned int num_faulty,
 				   const struct arm_smmu_atc_costs *costs,
 				   struct arm_smmu_atc_memo *memo,
+				   unsigned int max_faults,
 				   struct arm_smmu_atc_estimate *out)
 {
 	struct arm_smmu_atc_model model = {
 		.infer = plan == ARM_SMMU_ATC_PLAN_BISECT_CONFIRM,
 		.confirm = true,
+		.num_sids = num_sids,
+		.max_faults = max_faults,
 		.memo = memo,
 	};
 	struct arm_smmu_atc_expect e = {};
@@ -361,7 +379,10 @@ static int __arm_smmu_atc_expected(enum arm_smmu_atc_plan plan,
 		e.cmds = e.tests;
 		e.timeouts = (u64)num_faulty << 32;
 	} else {
-		e = arm_smmu_atc_expect_settle(&model, num_sids, num_faulty,
+		memset(memo, 0,
+		       arm_smmu_atc_memo_entries(num_sids, max_faults) *
+			       sizeof(*memo));
+		e = arm_smmu_atc_expect_settle(&model, 0, num_sids, num_faulty,
 					       false);
 	}
 
@@ -393,11 +414,14 @@ int arm_smmu_atc_expected(enum arm_smmu_atc_plan plan, unsigned int num_sids,
 	struct arm_smmu_atc_memo *memo;
 	int ret;
 
-	memo = kcalloc(ARM_SMMU_ATC_MEMO_SIZE, sizeof(*memo), GFP_ATOMIC);
+	if (num_faulty > ARM_SMMU_ATC_MODEL_MAX_FAULTS)
+		return -EINVAL;
+	memo = kmalloc_array(arm_smmu_atc_memo_entries(num_sids, num_faulty),
+			     sizeof(*memo), GFP_ATOMIC);
 	if (!memo)
 		return -ENOMEM;
 	ret = __arm_smmu_atc_expected(plan, num_sids, num_faulty, costs, memo,
-				      out);
+				      num_faulty, out);
 	kfree(memo);
 	return ret;
 }
@@ -458,7 +482,8 @@ arm_smmu_atc_adaptive_plan(const struct arm_smmu_atc_stats *stats,
 	}
 
 	/* Without memory for the model, the plan of the v2 series */
-	memo = kmalloc_array(ARM_SMMU_ATC_MEMO_SIZE, sizeof(*memo), GFP_ATOMIC);
+	memo = kmalloc_array(arm_smmu_atc_memo_entries(num_sids, faulty),
+			     sizeof(*memo), GFP_ATOMIC);
 	if (!memo)
 		return ARM_SMMU_ATC_PLAN_LINEAR;
 
@@ -466,12 +491,11 @@ arm_smmu_atc_adaptive_plan(const struct arm_smmu_atc_stats *stats,
 		struct arm_smmu_atc_estimate with, without = {};
 		u64 ns;
 
-		memset(memo, 0, ARM_SMMU_ATC_MEMO_SIZE * sizeof(*memo));
 		__arm_smmu_atc_expected(plans[i], num_sids, faulty, &costs,
-					memo, &with);
+					memo, faulty, &with);
 		if (cleared)
 			__arm_smmu_atc_expected(plans[i], num_sids, 0, &costs,
-						memo, &without);
+						memo, faulty, &without);
 		ns = ((Q16_ONE - cleared) * with.time_ns +
 		      cleared * without.time_ns) >>
 		     16;

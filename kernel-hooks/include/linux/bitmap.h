@@ -35,6 +35,22 @@ static inline unsigned int bitmap_weight(const unsigned long *src,
 	return w;
 }
 
+static inline unsigned int bitmap_weight_andnot(const unsigned long *src1,
+						const unsigned long *src2,
+						unsigned int nbits)
+{
+	unsigned int i, w = 0;
+
+	for (i = 0; i < BITS_TO_LONGS(nbits); i++) {
+		unsigned long word = src1[i] & ~src2[i];
+
+		if ((i + 1) * BITS_PER_LONG > nbits)
+			word &= ~0UL >> ((i + 1) * BITS_PER_LONG - nbits);
+		w += __builtin_popcountl(word);
+	}
+	return w;
+}
+
 static inline void bitmap_set(unsigned long *map, unsigned int start,
 			      unsigned int nbits)
 {

@@ -4,7 +4,7 @@
  * reaches exactly the faulting CMD_SYNC's issuer as -EIO through
  * atc_sync_timeouts; the software poll timeout is -ETIMEDOUT with no bit;
  * illegal commands are skipped; batches split at 64; the virtual clock; a
- * CMD_SYNC's MSI written only once CONS is past it.
+ * CMD_SYNC's MSI written only once CONS is past it; the clock's solo mode.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -301,6 +301,33 @@ static void test_virtual_clock(void **state)
 	assert_int_equal(sim_clock_init(SIM_CLOCK_MONOTONIC), 0);
 }
 
+/* Solo mode: time carries over both ways; refused with pollers or real time */
+static void test_clock_solo(void **state)
+{
+	struct err_world w;
+	u64 t0;
+
+	assert_int_equal(sim_clock_init(SIM_CLOCK_MONOTONIC), 0);
+	assert_int_equal(sim_clock_solo(true), -EBUSY);
+	assert_int_equal(sim_clock_init(SIM_CLOCK_VIRTUAL), 0);
+	err_world_init(&w, true, false, 0); /* an inline SMMU polls */
+	assert_int_equal(sim_clock_solo(true), -EBUSY);
+	err_world_fini(&w);
+
+	sim_clock_delay_ns(1000);
+	t0 = sim_clock_now_ns();
+	assert_int_equal(sim_clock_solo(true), 0);
+	assert_int_equal(sim_clock_now_ns(), t0);
+	sim_clock_delay_ns(500);
+	sim_clock_advance_to(t0 + 200); /* earlier: no effect */
+	assert_int_equal(ktime_get(), t0 + 500);
+	assert_int_equal(sim_clock_solo(false), 0);
+	assert_int_equal(sim_clock_now_ns(), t0 + 500);
+	sim_clock_delay_ns(1);
+	assert_int_equal(sim_clock_now_ns(), t0 + 501);
+	assert_int_equal(sim_clock_init(SIM_CLOCK_MONOTONIC), 0);
+}
+
 /* The sync's MSI, seen while the SMMU consumes the sync (CONS still at it) */
 static void msi_order_trace(void *arg, const u64 *cmd)
 {
@@ -349,6 +376,7 @@ int main(void)
 		cmocka_unit_test(test_batches_split_at_64),
 		cmocka_unit_test(test_virtual_clock),
 		cmocka_unit_test(test_msi_after_cons),
+		cmocka_unit_test(test_clock_solo),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -305,13 +305,32 @@ static void report_stress(const char *dir, FILE *f)
 			report_ns(json_num(inv, "p99_9", -1), b[3], 16),
 			report_ns(json_num(inv, "max", -1), b[4], 16));
 	}
+	for (i = 0; runs && i < n; i++) {
+		if (runs[i] && !strcmp(json_str(runs[i], "load", ""), "open"))
+			fprintf(f,
+				"%s: open loop, %.0f ops/s per mapper (latency "
+				"from intended start)\n",
+				json_str(runs[i], "name", "?"),
+				json_num(runs[i], "rate_per_mapper", 0));
+		if (runs[i] && json_num(runs[i], "stalls", 0) > 0)
+			fprintf(f,
+				"STALLS in %s: %.0f (no completion for > %s; "
+				"longest %s)\n",
+				json_str(runs[i], "name", "?"),
+				json_num(runs[i], "stalls", 0),
+				report_ns(json_num(runs[i],
+						   "stall_threshold_ns", -1),
+					  b[0], 16),
+				report_ns(json_num(runs[i], "stall_max_ns", -1),
+					  b[1], 16));
+	}
 	if (faults) {
 		fprintf(f, "\nFaults: timeouts, quarantines (innocent), time "
 			   "to quarantine p50,\nother domains' invalidation "
 			   "p99 during faults, spam, violations\n");
 		fprintf(f, "%-*s %4s %5s %4s %7s %7s %4s %4s\n",
 			REPORT_NAME_COLS - 2, "scenario", "tmo", "quar", "inn",
-			"ttq", "stall", "spam", "viol");
+			"ttq", "other", "spam", "viol");
 	}
 	for (i = 0; runs && i < n && faults; i++) {
 		const struct json *m = json_get(runs[i], "metrics");

@@ -41,6 +41,8 @@
 #define STRESS_TIMELINE_BINS 1024
 #define STRESS_TIMELINE_MIN_SHIFT 20
 #define STRESS_MAX_EVENTS 4096
+#define STRESS_MAX_RATE 1000000000ULL /* operations per second per mapper */
+#define STRESS_MIN_STALL_NS 1000000ULL
 #define STRESS_VIRTUAL_STEP_NS \
 	200 /* virtual time a step without commands takes */
 
@@ -58,8 +60,9 @@ struct stress_key {
 };
 
 static const char *const stress_clock_names[] = { "real", "virtual", NULL };
-static const char *const stress_fault_names[] = { "none", "timeout", "reset",
-						  "dpc", NULL };
+static const char *const stress_fault_names[] = {
+	"none", "timeout", "reset", "dpc", "smmu-stall", NULL
+};
 static const char *const stress_bug_names[] = { "none",
 						"install-invs-after-ste",
 						"lift-on-failed-reset",
@@ -127,7 +130,8 @@ static const struct stress_key stress_keys[] = {
 	SK("cmdq_shift", SK_UINT, cmdq_shift, SIM_SMMU_CMDQ_SHIFT_MIN,
 	   SIM_SMMU_CMDQ_SHIFT_MAX, NULL, "log2 of the command queue depth"),
 	SK("fault", SK_ENUM, fault, 0, 0, stress_fault_names,
-	   "none, timeout (device stops answering), reset, dpc"),
+	   "none, timeout (device stops answering), reset, dpc, smmu-stall "
+	   "(the SMMU consumes no command)"),
 	SK("fault_interval", SK_NS, fault_interval_ns, 1000000,
 	   STRESS_MAX_DURATION_NS, NULL, "time between two faults"),
 	SK("fault_duration", SK_NS, fault_duration_ns, 100000,
@@ -142,6 +146,13 @@ static const struct stress_key stress_keys[] = {
 	SK("translate_interval", SK_NS, translate_interval_ns, 0,
 	   STRESS_MAX_LATENCY_NS, NULL,
 	   "pause after each burst of translation requests"),
+	SK("rate", SK_U64, rate, 0, STRESS_MAX_RATE, NULL,
+	   "open loop: operations per second per mapper, latency from each "
+	   "one's intended start (0: closed loop)"),
+	SK("stall", SK_NS, stall_ns, STRESS_MIN_STALL_NS,
+	   3600ULL * 1000000000ULL, NULL,
+	   "a mapper without a completion for this long is stalled (an "
+	   "event)"),
 	SK("hist_digits", SK_UINT, hist_digits, LAT_MIN_DIGITS, LAT_MAX_DIGITS,
 	   NULL, "significant digits of the latency histograms"),
 	SK("inject_bug", SK_ENUM, inject_bug, 0, 0, stress_bug_names,
@@ -209,6 +220,7 @@ static void stress_config_defaults(struct stress_config *cfg)
 	cfg->fault_duration_ns = 100000000ULL;
 	cfg->reset_prepare = true;
 	cfg->translate_interval_ns = 20000;
+	cfg->stall_ns = 100ULL * 1000000ULL;
 	cfg->hist_digits = LAT_DEFAULT_DIGITS;
 }
 
@@ -483,13 +495,23 @@ struct stress_thread {
 	u64 *tl_count, *tl_max;
 	/* Mapper state */
 	unsigned int domain, first_page, next;
+	u64 next_start_ns; /* open loop: the next operation's intended start */
+	/*
+	 * The watchdog's view: @last_done_ns is written by the mapper
+	 * (release) at each completion, U64_MAX once it is done; @stalled is
+	 * set by whoever reports the stall first (the driver while it lasts,
+	 * else the mapper when it ends) and cleared by the mapper
+	 */
+	u64 last_done_ns;
+	bool stalled;
 };
 
 /* A fault-driver or driver event, for the timeline */
 struct stress_event {
 	u64 t_ns; /* since the measurement began */
-	const char *kind; /* fault, timeout, quarantine, reset, failed-reset */
-	int dev; /* device index, or -1 */
+	/* fault, timeout, quarantine, reset, failed-reset, stall */
+	const char *kind;
+	int dev; /* device index (stall: mapper index), or -1 */
 };
 
 struct stress_run {
@@ -518,6 +540,8 @@ struct stress_run {
 	struct lat_hist *merged[SM_NR];
 	u64 quarantines, innocent, spam, faults, resets, failed_resets;
 	u64 recoveries, lifts;
+	u64 stalls, stall_max_ns; /* stall_max_ns: the longest gap, any */
+	bool smmu_stalled; /* a smmu-stall fault is under way */
 	int victim; /* device index of the fault under way, or -1 */
 	u64 fault_end_ns, next_fault_ns;
 	u64 timeouts0, isolations0, tests0, warns0;
@@ -557,11 +581,10 @@ static void stress_sleep_ns(struct stress_run *r, u64 ns)
 		nanosleep(&ts, NULL);
 }
 
-/* Record an event of the timeline (under r->lock), while measuring */
-static void stress_event_locked(struct stress_run *r, const char *kind, int dev)
+/* Record an event at @now (under r->lock), in the measured span */
+static void stress_event_at_locked(struct stress_run *r, u64 now,
+				   const char *kind, int dev)
 {
-	u64 now = sim_clock_now_ns();
-
 	if (!stress_measuring(r))
 		return;
 	if (r->nevents == STRESS_MAX_EVENTS) {
@@ -571,6 +594,11 @@ static void stress_event_locked(struct stress_run *r, const char *kind, int dev)
 	r->events[r->nevents++] = (struct stress_event){
 		now > r->t_measure_ns ? now - r->t_measure_ns : 0, kind, dev
 	};
+}
+
+static void stress_event_locked(struct stress_run *r, const char *kind, int dev)
+{
+	stress_event_at_locked(r, sim_clock_now_ns(), kind, dev);
 }
 
 static void stress_event(struct stress_run *r, const char *kind, int dev)
@@ -754,16 +782,68 @@ static int stress_world_init(struct stress_run *r, bool threaded)
 	return 0;
 }
 
-/* One operation of a mapper: unmap, invalidate, check, map again */
-static void stress_mapper_op(struct stress_thread *t)
+/*
+ * A mapper's completion at @t1, @gap after its previous one: a gap over
+ * the threshold is a stall, reported here unless the watchdog did
+ */
+static void stress_mapper_progress(struct stress_thread *t, u64 t1)
+{
+	struct stress_run *r = t->run;
+	u64 last = t->last_done_ns, gap = t1 - last;
+
+	__atomic_store_n(&t->last_done_ns, t1, __ATOMIC_RELEASE);
+	if (gap <= r->cfg->stall_ns || t1 < r->t_measure_ns)
+		return;
+	pthread_mutex_lock(&r->lock);
+	if (!__atomic_exchange_n(&t->stalled, false, __ATOMIC_RELAXED)) {
+		r->stalls++;
+		stress_event_at_locked(r, max(last, r->t_measure_ns), "stall",
+				       t - r->mappers);
+	}
+	r->stall_max_ns = max(r->stall_max_ns, gap);
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* The driver's watchdog: a mapper whose gap is over the threshold now */
+static void stress_watchdog(struct stress_run *r, u64 now)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->cfg->mappers; i++) {
+		struct stress_thread *t = &r->mappers[i];
+		u64 last = __atomic_load_n(&t->last_done_ns, __ATOMIC_ACQUIRE);
+
+		if (last == U64_MAX || now < last ||
+		    now - last <= r->cfg->stall_ns ||
+		    __atomic_load_n(&t->stalled, __ATOMIC_RELAXED))
+			continue;
+		pthread_mutex_lock(&r->lock);
+		/* the mapper may have completed since: it clears under lock */
+		if (__atomic_load_n(&t->last_done_ns, __ATOMIC_RELAXED) ==
+		    last) {
+			__atomic_store_n(&t->stalled, true, __ATOMIC_RELAXED);
+			r->stalls++;
+			stress_event_at_locked(r, max(last, r->t_measure_ns),
+					       "stall", i);
+		}
+		pthread_mutex_unlock(&r->lock);
+	}
+}
+
+/*
+ * One operation of a mapper: unmap, invalidate, check, map again.  Its
+ * latency runs from @intended (open loop: when it should have started) or
+ * else from the invalidation's start, to the invalidation's end; it is
+ * recorded when it ends in the measured span, whenever it started.
+ */
+static void stress_mapper_op(struct stress_thread *t, u64 intended)
 {
 	struct stress_run *r = t->run;
 	const struct stress_config *cfg = r->cfg;
 	unsigned int page = t->first_page + t->next;
 	unsigned long iova = (unsigned long)page << STRESS_PAGE_SHIFT;
 	size_t size = (size_t)cfg->op_pages << STRESS_PAGE_SHIFT;
-	bool measuring = stress_measuring(r);
-	u64 t0, t1, bin;
+	u64 t0, t1, bin, lat;
 	int victim;
 	u32 i;
 
@@ -780,20 +860,22 @@ static void stress_mapper_op(struct stress_thread *t)
 	t->next += cfg->op_pages;
 	if (t->next + cfg->op_pages > cfg->pages)
 		t->next = 0;
-	if (!measuring)
+	stress_mapper_progress(t, t1);
+	if (t1 < r->t_measure_ns)
 		return;
-	lat_record(t->hist[SM_INV], t1 - t0);
-	bin = (t1 - r->t_measure_ns) >> r->tl_shift; /* before: wraps, out */
-	if (bin < STRESS_TIMELINE_BINS) {
-		t->tl_count[bin]++;
-		t->tl_max[bin] = max(t->tl_max[bin], t1 - t0);
-	}
+	lat = t1 - (intended ? min(intended, t0) : t0);
+	lat_record(t->hist[SM_INV], lat);
+	/* In flight when the run stopped: the last bin */
+	bin = min((t1 - r->t_measure_ns) >> r->tl_shift,
+		  (u64)STRESS_TIMELINE_BINS - 1);
+	t->tl_count[bin]++;
+	t->tl_max[bin] = max(t->tl_max[bin], lat);
 	victim = __atomic_load_n(&r->victim, __ATOMIC_RELAXED);
 	if (victim >= 0 && __atomic_load_n(&r->devs[victim].domain,
 					   __ATOMIC_RELAXED) != t->domain)
-		lat_record(t->hist[SM_BYSTANDER], t1 - t0);
+		lat_record(t->hist[SM_BYSTANDER], lat);
 	/* Single writer: relaxed stores, read by the progress line */
-	i = lat_index(r->prog_layout, t1 - t0);
+	i = lat_index(r->prog_layout, lat);
 	__atomic_store_n(&t->progress[i], t->progress[i] + 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&t->ops, t->ops + 1, __ATOMIC_RELEASE);
 }
@@ -826,6 +908,39 @@ static void stress_churn_op(struct stress_thread *t)
 	}
 }
 
+/*
+ * Open loop: wait for the next operation's intended start (none if late:
+ * the delay is then part of its latency) and return it; 0 in closed loop
+ */
+static u64 stress_mapper_pace(struct stress_thread *t)
+{
+	struct stress_run *r = t->run;
+	u64 intended = t->next_start_ns, now;
+
+	if (!r->cfg->rate)
+		return 0;
+	t->next_start_ns += NSEC_PER_SEC / r->cfg->rate;
+	now = sim_clock_now_ns();
+	if (now >= intended)
+		return intended;
+	if (r->cfg->clock == STRESS_CLOCK_VIRTUAL) {
+		sim_clock_advance_to(intended);
+		return intended;
+	}
+	/* The real sources share CLOCK_MONOTONIC's origin (sim/clock.h) */
+	if (intended - now > 100 * NSEC_PER_USEC) {
+		struct timespec ts = {
+			.tv_sec = (intended - 50 * NSEC_PER_USEC) / NSEC_PER_SEC,
+			.tv_nsec = (intended - 50 * NSEC_PER_USEC) % NSEC_PER_SEC,
+		};
+
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+	}
+	while (sim_clock_now_ns() < intended && !stress_stopping(r))
+		cpu_relax();
+	return intended;
+}
+
 static void *stress_mapper_main(void *arg)
 {
 	struct stress_thread *t = arg;
@@ -835,7 +950,8 @@ static void *stress_mapper_main(void *arg)
 	topo_bind_self(&r->topo, &t->slot);
 	stress_self = t;
 	while (!stress_stopping(r) && (!r->cfg->ops || t->ops < r->cfg->ops))
-		stress_mapper_op(t);
+		stress_mapper_op(t, stress_mapper_pace(t));
+	__atomic_store_n(&t->last_done_ns, U64_MAX, __ATOMIC_RELEASE);
 	stress_self = NULL;
 	__atomic_fetch_add(&r->mappers_done, 1, __ATOMIC_RELEASE);
 	rcu_unregister_thread();
@@ -919,10 +1035,16 @@ static void stress_fault_begin(struct stress_run *r, u64 now)
 	struct stress_dev *d;
 	unsigned int v;
 
-	v = sim_rng_next(&r->fault_rng) % r->ndevs;
-	d = &r->devs[v];
 	r->faults++;
 	r->fault_end_ns = now + cfg->fault_duration_ns;
+	if (cfg->fault == STRESS_FAULT_SMMU_STALL) {
+		r->smmu_stalled = true;
+		stress_event(r, "fault", -1);
+		sim_smmu_stall_for(r->hw, cfg->fault_duration_ns);
+		return;
+	}
+	v = sim_rng_next(&r->fault_rng) % r->ndevs;
+	d = &r->devs[v];
 	__atomic_store_n(&d->fault_onset_ns, now, __ATOMIC_RELAXED);
 	__atomic_store_n(&r->victim, (int)v, __ATOMIC_RELAXED);
 	stress_event(r, "fault", v);
@@ -952,10 +1074,15 @@ static void stress_fault_begin(struct stress_run *r, u64 now)
 static void stress_fault_end(struct stress_run *r)
 {
 	const struct stress_config *cfg = r->cfg;
-	struct stress_dev *d = &r->devs[r->victim];
+	struct stress_dev *d;
 	bool unprepared_reset = cfg->fault == STRESS_FAULT_RESET &&
 				!cfg->reset_prepare;
 
+	if (r->smmu_stalled) { /* the SMMU resumes by itself */
+		r->smmu_stalled = false;
+		return;
+	}
+	d = &r->devs[r->victim];
 	if (cfg->fault != STRESS_FAULT_RESET || unprepared_reset) {
 		if (unprepared_reset)
 			sim_dev_reset(&d->sdev);
@@ -975,9 +1102,9 @@ static void stress_faults_tick(struct stress_run *r, u64 now)
 {
 	if (r->cfg->fault == STRESS_FAULT_NONE)
 		return;
-	if (r->victim >= 0 && now >= r->fault_end_ns)
+	if ((r->victim >= 0 || r->smmu_stalled) && now >= r->fault_end_ns)
 		stress_fault_end(r);
-	if (r->victim < 0 && now >= r->next_fault_ns) {
+	if (r->victim < 0 && !r->smmu_stalled && now >= r->next_fault_ns) {
 		r->next_fault_ns = now + r->cfg->fault_interval_ns;
 		stress_fault_begin(r, now);
 	}
@@ -1144,8 +1271,10 @@ static int stress_run_real(struct stress_run *r)
 		    __atomic_load_n(&r->mappers_done, __ATOMIC_ACQUIRE) ==
 			    cfg->mappers)
 			break;
-		if (r->measuring)
+		if (r->measuring) {
 			stress_faults_tick(r, now);
+			stress_watchdog(r, now);
+		}
 		if (progress && now >= next_progress && r->measuring) {
 			stress_progress(r, now, &last_ops, &last_ns, snap, cur);
 			next_progress = now + 1000000000ULL;
@@ -1160,7 +1289,7 @@ static int stress_run_real(struct stress_run *r)
 		pthread_join(r->translators[i].tid, NULL);
 	for (i = 0; i < started_c; i++)
 		pthread_join(r->churners[i].tid, NULL);
-	if (r->victim >= 0)
+	if (r->victim >= 0 || r->smmu_stalled)
 		stress_fault_end(r);
 	if (progress)
 		fputc('\n', stderr);
@@ -1198,9 +1327,13 @@ static int stress_run_virtual(struct stress_run *r)
 
 		pick = sim_rng_next(&rng) % weight;
 		if (pick < cfg->mappers) {
-			stress_self = &r->mappers[pick];
-			if (!cfg->ops || r->mappers[pick].ops < cfg->ops)
-				stress_mapper_op(&r->mappers[pick]);
+			struct stress_thread *t = &r->mappers[pick];
+
+			stress_self = t;
+			/* open loop: a mapper whose next start is due */
+			if ((!cfg->ops || t->ops < cfg->ops) &&
+			    (!cfg->rate || t->next_start_ns <= now))
+				stress_mapper_op(t, stress_mapper_pace(t));
 			stress_self = NULL;
 		} else if (pick < cfg->mappers + cfg->translators) {
 			stress_translate_op(
@@ -1214,7 +1347,7 @@ static int stress_run_virtual(struct stress_run *r)
 		sim_clock_delay_ns(STRESS_VIRTUAL_STEP_NS);
 	}
 	r->t_end_ns = sim_clock_now_ns();
-	if (r->victim >= 0)
+	if (r->victim >= 0 || r->smmu_stalled)
 		stress_fault_end(r);
 	return 0;
 }
@@ -1258,6 +1391,13 @@ static int stress_write_hgrm(const char *dir, const char *name,
  * invalidations and the worst of them; stress-NAME-events.tsv: the faults,
  * timeouts, quarantines and resets, in time order
  */
+static int stress_event_cmp(const void *a, const void *b)
+{
+	const struct stress_event *x = a, *y = b;
+
+	return (x->t_ns > y->t_ns) - (x->t_ns < y->t_ns);
+}
+
 static int stress_write_timeline(struct stress_run *r, const char *dir)
 {
 	u64 span = r->t_end_ns - r->t_measure_ns;
@@ -1300,6 +1440,8 @@ static int stress_write_timeline(struct stress_run *r, const char *dir)
 	f = open_memstream(&buf, &len);
 	if (!f)
 		return -ENOMEM;
+	/* A stall is recorded when seen, at the time it began: sort */
+	qsort(r->events, r->nevents, sizeof(r->events[0]), stress_event_cmp);
 	fprintf(f, "# %llu events lost\nt_ms\tevent\tdevice\n", r->events_lost);
 	for (i = 0; i < r->nevents; i++)
 		fprintf(f, "%.3f\t%s\t%d\n", r->events[i].t_ns / 1e6,
@@ -1382,6 +1524,12 @@ static int stress_write(struct stress_run *r, const char *dir,
 	stress_json_u64(f, "isolation_tests",
 			atomic_long_read(&r->smmu.atc_isolation_tests) -
 				r->tests0);
+	fprintf(f, "  \"load\": \"%s\",\n",
+		cfg->rate ? "open" : "closed");
+	stress_json_u64(f, "rate_per_mapper", cfg->rate);
+	stress_json_u64(f, "stall_threshold_ns", cfg->stall_ns);
+	stress_json_u64(f, "stalls", r->stalls);
+	stress_json_u64(f, "stall_max_ns", r->stall_max_ns);
 	stress_json_u64(f, "faults", r->faults);
 	stress_json_u64(f, "quarantines", r->quarantines);
 	stress_json_u64(f, "innocent_quarantines", r->innocent);
@@ -1547,6 +1695,9 @@ int stress_run(const struct stress_config *cfg, const char *out_dir,
 			r->t_end_ns = virt ? start + 600ULL * 1000000000ULL :
 					     U64_MAX;
 		r->next_fault_ns = r->t_measure_ns + cfg->fault_interval_ns / 2;
+		for (i = 0; i < cfg->mappers; i++)
+			r->mappers[i].last_done_ns = r->mappers[i].next_start_ns =
+				start;
 		khooks_workqueue_set_deferred(virt);
 		ret = virt ? stress_run_virtual(r) : stress_run_real(r);
 		khooks_workqueue_set_deferred(false);

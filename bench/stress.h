@@ -43,6 +43,7 @@ enum stress_fault {
 	STRESS_FAULT_TIMEOUT, /* a device stops answering ATC_INVs */
 	STRESS_FAULT_RESET, /* a device is reset */
 	STRESS_FAULT_DPC, /* surprise reset: link down, no prepare */
+	STRESS_FAULT_SMMU_STALL, /* the SMMU consumes no command */
 };
 enum stress_bug {
 	STRESS_BUG_NONE,
@@ -71,6 +72,8 @@ struct stress_config {
 	bool reset_prepare;
 	unsigned int reset_fail_pct;
 	u64 churn_interval_ns, translate_interval_ns;
+	u64 rate; /* operations per second per mapper; 0: closed loop */
+	u64 stall_ns; /* a mapper without a completion this long: a stall */
 	unsigned int hist_digits;
 	unsigned int inject_bug; /* enum stress_bug */
 	unsigned int progress, smmu_thread; /* enum stress_tristate */

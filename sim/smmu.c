@@ -242,6 +242,15 @@ static u64 sim_smmu_run(struct sim_smmu *smmu)
 	return wake;
 }
 
+void sim_smmu_stall_for(struct sim_smmu *smmu, u64 ns)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&smmu->lock, flags);
+	smmu->busy_until = max(smmu->busy_until, sim_clock_now_ns() + ns);
+	spin_unlock_irqrestore(&smmu->lock, flags);
+}
+
 void sim_smmu_advance(struct sim_smmu *smmu)
 {
 	if (!smmu->cfg.threaded)

@@ -96,6 +96,8 @@ void sim_smmu_destroy(struct sim_smmu *smmu);
 void __iomem *sim_smmu_base(struct sim_smmu *smmu);
 int sim_smmu_irq(struct sim_smmu *smmu);
 void sim_smmu_set_trace(struct sim_smmu *smmu, sim_smmu_trace_fn fn, void *arg);
+/* The SMMU consumes no command for the next @ns (a stalled SMMU) */
+void sim_smmu_stall_for(struct sim_smmu *smmu, u64 ns);
 /* Put @dev behind the SMMU at its SID (the SIDs of no device answer at once) */
 int sim_smmu_add_dev(struct sim_smmu *smmu, struct sim_dev *dev);
 /* Let @plan decide ATC_INV answers and device states (NULL: none) */

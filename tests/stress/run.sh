@@ -106,6 +106,32 @@ for n in 1 2; do
 done
 cmp -s "$work/det1" "$work/det2" || bad "virtual runs differ for one seed"
 
+# A stalled SMMU (1 s without consuming a command) is seen, not hidden:
+# no mapper can complete while it lasts, so the longest gap is >= 1 s in
+# either clock; in virtual time the invalidation maximum is too
+printf 'fault = smmu-stall\nfault_interval = 2s\nfault_duration = 1s\n' \
+	>"$work/stall.scenario"
+for clock in virtual real; do
+	run 0 "$work/stall.scenario" --clock "$clock" --duration 3s \
+		--warmup 100ms --name "stall-$clock"
+	j=$work/stress-stall-$clock.json
+	[ "$(field "$j" .stalls)" -ge 1 ] &&
+		[ "$(field "$j" .stall_max_ns)" -ge 1000000000 ] &&
+		grep -q "	stall	" "$work/stress-stall-$clock-events.tsv" ||
+		bad "smmu-stall ($clock): no stall of 1 s reported"
+done
+[ "$(field "$work/stress-stall-virtual.json" .metrics.inv_ns.max)" -ge 1000000000 ] ||
+	bad "smmu-stall (virtual): invalidation maximum under 1 s"
+"$bin" report "$work" | grep -q "^STALLS in stall-real: " ||
+	bad "report.txt: no STALLS line"
+
+# Open loop: in virtual time a mapper starts exactly rate x duration ops
+run 0 baseline --clock virtual --duration 1s --warmup 0 --mappers 2 \
+	--rate 5000 --name open
+j=$work/stress-open.json
+[ "$(field "$j" .load)" = open ] && [ "$(field "$j" .ops)" = 10000 ] ||
+	bad "open loop: $(field "$j" .load), $(field "$j" .ops) ops, want 10000"
+
 # The injected bugs are caught, with the seed to reproduce them
 run 1 churn --inject-bug install-invs-after-ste --duration 3s --name bug1
 grep -q "reproduce with: atcbench stress churn --seed $seed --inject-bug install-invs-after-ste" \

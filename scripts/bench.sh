@@ -46,6 +46,8 @@ ratios() { # TITLE PREFIX_NEW PREFIX_OLD
 }
 ratios "RCU array vs locked device list" walker/rcu/ walker/devlist/
 ratios "Lock-free vs single-lock command queue" cmdq/lockfree/ cmdq/locked/
+ratios "Read side alone (sink, a writer round per 1024 walks): RCU vs lock" \
+	readside/rcu/ readside/devlist/
 
 # The isolation sweep (virtual time, deterministic for its seed)
 echo

@@ -12,6 +12,14 @@
  *                             a writer thread attaches and detaches one more
  *                             ATS master, pausing MICRO_CHURN_PERIOD_US
  *                             between rounds
+ * readside/<design>/entries:8/readers:T/real_time/threads:T
+ *                             the read side alone: the same walk and
+ *                             command encoding into a sink that issues
+ *                             nothing, T readers, while a writer attaches
+ *                             and detaches one more master once every
+ *                             MICRO_READSIDE_WALKS walks of the readers
+ *                             (counted: the same write share for both
+ *                             designs, whatever their speed)
  * invs/{merge,unref,purge}/entries:N
  *                             one array operation on an array of N entries
  *
@@ -19,6 +27,8 @@
  * device list under a spinlock, kernel-hooks/variants/devlist.c).
  */
 #include <errno.h>
+#include <sched.h>
+#include <string.h>
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
@@ -43,7 +53,10 @@
  * readers of both see the same interference.
  */
 #define MICRO_CHURN_PERIOD_US 20
-#define MICRO_MAX_WORLDS 8
+#define MICRO_MAX_WORLDS 12
+#define MICRO_READSIDE_ENTRIES 8
+#define MICRO_READSIDE_WALKS 1024 /* reader walks per writer round */
+#define MICRO_MAX_READERS 8
 /*
  * The largest walker world counted under callgrind: attaching 4096 masters
  * one by one takes 25 s there
@@ -66,6 +79,7 @@ static const char *const micro_design_names[] = {
 struct micro_world {
 	enum micro_design design;
 	unsigned int entries;
+	bool sink; /* commands go nowhere: the read side alone */
 	struct arm_smmu_device smmu;
 	struct sim_smmu *hw;
 	struct arm_smmu_domain *domain;
@@ -77,6 +91,10 @@ struct micro_world {
 	pthread_t churn_thread;
 	bool churn_stop;
 	unsigned long churn_rounds;
+	/* readside: each reader's walks, in a cache line of its own */
+	struct {
+		unsigned long walks;
+	} __aligned(SMP_CACHE_BYTES) reader_walks[MICRO_MAX_READERS];
 };
 
 /*
@@ -88,6 +106,7 @@ struct micro_walk_arg {
 	enum micro_design design;
 	unsigned int entries;
 	bool churn;
+	bool sink; /* readside */
 };
 
 static pthread_mutex_t micro_worlds_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -147,8 +166,20 @@ static struct arm_smmu_master *micro_master(struct micro_world *w, u32 sid)
 	return master;
 }
 
+/* The sink: a command list is built, then dropped (issue_cmdlist's seam) */
+static int micro_sink_issue_cmdlist(struct arm_smmu_device *smmu,
+				    struct arm_smmu_cmdq *cmdq, u64 *cmds,
+				    int n, bool sync)
+{
+	return 0;
+}
+
+static const struct arm_smmu_impl_ops micro_sink_ops = {
+	.issue_cmdlist = micro_sink_issue_cmdlist,
+};
+
 static int micro_world_alloc(enum micro_design design, unsigned int entries,
-			     struct micro_world **out)
+			     bool sink, struct micro_world **out)
 {
 	const struct sim_smmu_config cfg = {
 		.ats = true,
@@ -163,11 +194,14 @@ static int micro_world_alloc(enum micro_design design, unsigned int entries,
 		return -ENOMEM;
 	w->design = design;
 	w->entries = entries;
+	w->sink = sink;
 
 	/* SIDs 0..entries-2 for the domain's masters, entries-1 for churn */
 	ret = sim_smmu_probe(&cfg, entries, &w->smmu, &w->hw);
 	if (ret)
 		goto err;
+	if (sink)
+		w->smmu.impl_ops = &micro_sink_ops;
 
 	ret = -ENOMEM;
 	if (design == MICRO_RCU) {
@@ -232,9 +266,40 @@ static void *micro_churn_fn(void *arg)
 	return NULL;
 }
 
+/*
+ * The readside writer: one attach and detach each time the readers have
+ * walked MICRO_READSIDE_WALKS more times; it yields the CPU while it waits
+ */
+static void *micro_readside_writer_fn(void *arg)
+{
+	struct micro_world *w = arg;
+	unsigned long next = MICRO_READSIDE_WALKS;
+
+	rcu_register_thread();
+	while (!__atomic_load_n(&w->churn_stop, __ATOMIC_ACQUIRE)) {
+		unsigned long walks = 0;
+		unsigned int i;
+
+		for (i = 0; i < MICRO_MAX_READERS; i++)
+			walks += __atomic_load_n(&w->reader_walks[i].walks,
+						 __ATOMIC_RELAXED);
+		if (walks < next) {
+			sched_yield();
+			continue;
+		}
+		if (micro_attach(w, w->churn_master))
+			break;
+		micro_detach(w, w->churn_master);
+		w->churn_rounds++;
+		next += MICRO_READSIDE_WALKS;
+	}
+	rcu_unregister_thread();
+	return NULL;
+}
+
 /* The world of @design with @entries entries, built on first use */
 static int micro_world_get(enum micro_design design, unsigned int entries,
-			   struct micro_world **out)
+			   bool sink, struct micro_world **out)
 {
 	unsigned int i;
 	int ret = 0;
@@ -242,12 +307,13 @@ static int micro_world_get(enum micro_design design, unsigned int entries,
 	pthread_mutex_lock(&micro_worlds_lock);
 	for (i = 0; i < micro_num_worlds; i++) {
 		*out = micro_worlds[i];
-		if ((*out)->design == design && (*out)->entries == entries)
+		if ((*out)->design == design && (*out)->entries == entries &&
+		    (*out)->sink == sink)
 			goto unlock;
 	}
 	ret = -ENOSPC;
 	if (micro_num_worlds < MICRO_MAX_WORLDS)
-		ret = micro_world_alloc(design, entries, out);
+		ret = micro_world_alloc(design, entries, sink, out);
 	if (!ret)
 		micro_worlds[micro_num_worlds++] = *out;
 unlock:
@@ -259,11 +325,12 @@ static void micro_walk(struct gbench_state *st, void *arg)
 {
 	struct micro_walk_arg *a = arg;
 	struct micro_world *w;
-	bool leader = gbench_thread_index(st) == 0;
+	int index = gbench_thread_index(st);
+	bool leader = index == 0;
 	bool churn = a->churn;
 	int64_t iters = 0;
 
-	if (micro_world_get(a->design, a->entries, &w)) {
+	if (micro_world_get(a->design, a->entries, a->sink, &w)) {
 		gbench_skip_with_error(st, "cannot build the world");
 		return;
 	}
@@ -273,16 +340,31 @@ static void micro_walk(struct gbench_state *st, void *arg)
 
 	if (leader && churn) {
 		w->churn_rounds = 0;
+		memset(w->reader_walks, 0, sizeof(w->reader_walks));
 		__atomic_store_n(&w->churn_stop, false, __ATOMIC_RELEASE);
-		if (pthread_create(&w->churn_thread, NULL, micro_churn_fn, w)) {
+		if (pthread_create(&w->churn_thread, NULL,
+				   a->sink ? micro_readside_writer_fn :
+					     micro_churn_fn,
+				   w)) {
 			gbench_skip_with_error(st, "cannot start the writer");
 			churn = false;
 		}
 	}
 
-	while (gbench_keep_running(st)) {
-		micro_walk_once(w);
-		iters++;
+	if (a->sink) {
+		/* single writer per counter: a store, no read-modify-write */
+		unsigned long *walks = &w->reader_walks[index].walks;
+
+		while (gbench_keep_running(st)) {
+			micro_walk_once(w);
+			__atomic_store_n(walks, *walks + 1, __ATOMIC_RELAXED);
+			iters++;
+		}
+	} else {
+		while (gbench_keep_running(st)) {
+			micro_walk_once(w);
+			iters++;
+		}
 	}
 
 	if (leader && churn) {
@@ -431,7 +513,7 @@ static int micro_register_walk(enum micro_design design, unsigned int entries,
 	if (micro_num_walk_args == ARRAY_SIZE(micro_walk_args))
 		return -ENOSPC;
 	a = &micro_walk_args[micro_num_walk_args++];
-	*a = (struct micro_walk_arg){ design, entries, churn > 0 };
+	*a = (struct micro_walk_arg){ design, entries, churn > 0, false };
 	if (churn >= 0)
 		snprintf(name, sizeof(name), "walker/%s/entries:%u/churn:%u",
 			 micro_design_names[design], entries, churn);
@@ -443,6 +525,29 @@ static int micro_register_walk(enum micro_design design, unsigned int entries,
 		return -ENOMEM;
 	gbench_use_real_time(b);
 	gbench_threads(b, threads);
+	return 0;
+}
+
+/* readside/<design>/entries:64/readers:T: T readers and the writer */
+static int micro_register_readside(enum micro_design design,
+				   unsigned int readers)
+{
+	struct micro_walk_arg *a;
+	struct gbench *b;
+	char name[128];
+
+	if (micro_num_walk_args == ARRAY_SIZE(micro_walk_args))
+		return -ENOSPC;
+	a = &micro_walk_args[micro_num_walk_args++];
+	*a = (struct micro_walk_arg){ design, MICRO_READSIDE_ENTRIES, true,
+				      true };
+	snprintf(name, sizeof(name), "readside/%s/entries:%u/readers:%u",
+		 micro_design_names[design], MICRO_READSIDE_ENTRIES, readers);
+	b = gbench_register(name, micro_walk, a);
+	if (!b)
+		return -ENOMEM;
+	gbench_use_real_time(b);
+	gbench_threads(b, readers);
 	return 0;
 }
 
@@ -493,6 +598,22 @@ int micro_register(void)
 				if (ret)
 					return ret;
 			}
+		}
+	}
+
+	/*
+	 * The read side, with its writer (not in icount mode): 1 and 2
+	 * readers, and up to every CPU where there are more
+	 */
+	for (d = 0; d < ARRAY_SIZE(micro_design_names) && !gbench_icount_mode();
+	     d++) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		for (t = 1; t <= max(2L, min(cpus, (long)MICRO_MAX_READERS));
+		     t++) {
+			ret = micro_register_readside(d, t);
+			if (ret)
+				return ret;
 		}
 	}
 

@@ -29,13 +29,20 @@
  */
 static struct kernel_trace *kernel_sim_cur;
 
-static void kernel_sim_probe(int n, u64 insert_ns, u64 sync_ns, int ret)
+static u64 kernel_sim_t0;
+
+static void kernel_sim_probe_start(int n)
+{
+	kernel_sim_t0 = local_clock();
+}
+
+static void kernel_sim_probe(int n, bool sync, int ret)
 {
 	struct kernel_trace *t = kernel_sim_cur;
 	unsigned int i;
 
 	t->hits[KP_ISSUE]++;
-	lat_record(t->issue_lat, insert_ns + sync_ns);
+	lat_record(t->issue_lat, local_clock() - kernel_sim_t0);
 	for (i = 0; i < t->nsizes; i++)
 		if (t->sizes[i].n == n)
 			break;
@@ -164,7 +171,8 @@ int kernel_sim_run(unsigned int devices, unsigned long ops, bool devlist,
 	for (op = 0; op < 256; op++)
 		before[op] = sim_smmu_cmd_count(w.hw, op);
 	kernel_sim_cur = t;
-	arm_smmu_trace_probes.cmdq_issue = kernel_sim_probe;
+	arm_smmu_trace_probes.cmdq_issue_start = kernel_sim_probe_start;
+	arm_smmu_trace_probes.cmdq_issue_done = kernel_sim_probe;
 	for (i = 0; i < ops; i++) {
 		unsigned long iova = KERNEL_SIM_IOVA +
 				     (i % KERNEL_SIM_PAGES) * SZ_4K;
@@ -180,7 +188,8 @@ int kernel_sim_run(unsigned int devices, unsigned long ops, bool devlist,
 		lat_record(t->op_lat, local_clock() - t0);
 		t->hits[KP_OP]++;
 	}
-	arm_smmu_trace_probes.cmdq_issue = NULL;
+	arm_smmu_trace_probes.cmdq_issue_start = NULL;
+	arm_smmu_trace_probes.cmdq_issue_done = NULL;
 	kernel_sim_cur = NULL;
 
 	t->have_opcodes = true;

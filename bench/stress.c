@@ -146,6 +146,9 @@ static const struct stress_key stress_keys[] = {
 	SK("translate_interval", SK_NS, translate_interval_ns, 0,
 	   STRESS_MAX_LATENCY_NS, NULL,
 	   "pause after each burst of translation requests"),
+	SK("cmdq_detail", SK_BOOL, cmdq_detail, 0, 1, NULL,
+	   "also time each command list's insertion and CMD_SYNC wait (4 "
+	   "clock reads and 2 records more per operation)"),
 	SK("rate", SK_U64, rate, 0, STRESS_MAX_RATE, NULL,
 	   "open loop: operations per second per mapper, latency from each "
 	   "one's intended start (0: closed loop)"),
@@ -496,6 +499,7 @@ struct stress_thread {
 	/* Mapper state */
 	unsigned int domain, first_page, next;
 	u64 next_start_ns; /* open loop: the next operation's intended start */
+	u64 cmdq_t0, cmdq_t1; /* cmdq_detail: the current list's times */
 	/*
 	 * The watchdog's view: @last_done_ns is written by the mapper
 	 * (release) at each completion, U64_MAX once it is done; @stalled is
@@ -610,7 +614,27 @@ static void stress_event(struct stress_run *r, const char *kind, int dev)
 
 /* Probes of the kernel-form tracepoints */
 
-static void stress_probe_cmdq(int n, u64 insert_ns, u64 sync_ns, int ret)
+/* cmdq_detail: the probes take the list's times (a mapper's lists only) */
+static void stress_probe_cmdq_start(int n)
+{
+	struct stress_thread *t = stress_self;
+
+	if (t && t->hist[SM_INSERT])
+		t->cmdq_t0 = sim_clock_now_ns();
+}
+
+static void stress_probe_cmdq_inserted(int n)
+{
+	struct stress_thread *t = stress_self;
+
+	if (!t || !t->hist[SM_INSERT])
+		return;
+	t->cmdq_t1 = sim_clock_now_ns();
+	if (stress_measuring(t->run))
+		lat_record(t->hist[SM_INSERT], t->cmdq_t1 - t->cmdq_t0);
+}
+
+static void stress_probe_cmdq_done(int n, bool sync, int ret)
 {
 	struct stress_thread *t = stress_self;
 
@@ -618,9 +642,8 @@ static void stress_probe_cmdq(int n, u64 insert_ns, u64 sync_ns, int ret)
 		return;
 	if (ret)
 		stress_event(t->run, "timeout", -1);
-	lat_record(t->hist[SM_INSERT], insert_ns);
-	if (sync_ns)
-		lat_record(t->hist[SM_SYNC], sync_ns);
+	if (sync && t->run->cfg->cmdq_detail)
+		lat_record(t->hist[SM_SYNC], sim_clock_now_ns() - t->cmdq_t1);
 }
 
 static void stress_probe_isolate(unsigned int num_sids, unsigned int tests,
@@ -1666,7 +1689,11 @@ int stress_run(const struct stress_config *cfg, const char *out_dir,
 
 	stress_cur = r;
 	arm_smmu_trace_probes = (struct arm_smmu_trace_probes){
-		.cmdq_issue = stress_probe_cmdq,
+		.cmdq_issue_start = cfg->cmdq_detail ? stress_probe_cmdq_start :
+						       NULL,
+		.cmdq_issue_inserted =
+			cfg->cmdq_detail ? stress_probe_cmdq_inserted : NULL,
+		.cmdq_issue_done = stress_probe_cmdq_done,
 		.atc_isolate = stress_probe_isolate,
 		.master_quarantine = stress_probe_quarantine,
 	};

@@ -72,6 +72,7 @@ struct stress_config {
 	bool reset_prepare;
 	unsigned int reset_fail_pct;
 	u64 churn_interval_ns, translate_interval_ns;
+	bool cmdq_detail; /* the cmdq_insert and cmdq_sync histograms */
 	u64 rate; /* operations per second per mapper; 0: closed loop */
 	u64 stall_ns; /* a mapper without a completion this long: a stall */
 	unsigned int hist_digits;

@@ -39,6 +39,7 @@
 #include <linux/sched/clock.h>
 #include <arm-smmu-v3/arm-smmu-v3.h>
 #include <variants/devlist.h>
+#include <sim/clock.h>
 #include <sim/rng.h>
 #include <sim/smmu.h>
 
@@ -573,6 +574,13 @@ int micro_register(void)
 	int ret;
 
 	gbench_icount_quiesce(micro_quiesce);
+	/*
+	 * The clock stress reads: the TSC (calibrated once, about 20 ms).  The
+	 * instruction counts keep CLOCK_MONOTONIC, which callgrind counts the
+	 * same way every time.
+	 */
+	if (!gbench_icount_mode())
+		sim_clock_init(SIM_CLOCK_TSC);
 
 	/* The walker against the number of entries, per design */
 	for (d = 0; d < ARRAY_SIZE(micro_design_names); d++) {
@@ -689,33 +697,60 @@ static void micro_clock_read(struct gbench_state *st, void *arg)
 	u64 sum = 0;
 
 	while (gbench_keep_running(st))
-		sum += local_clock();
+		sum += sim_clock_now_ns();
 	gbench_counter(st, "sink", sum & 1, 0);
 }
 
 /*
- * What the stress harness adds to one mapper operation: two clock reads and
- * a record around the invalidation, the tracepoints' two clock reads and
- * two records, the progress counter's store.
+ * What the stress harness adds to one mapper operation, as
+ * stress_mapper_op() and stress_mapper_progress() do it with the default
+ * keys (bench/stress.c; keep the two in step): two clock reads from the
+ * TSC around the invalidation, the watchdog's completion store, one record,
+ * the timeline bin, the bystander check, the progress counter and the ops
+ * count.  The invalidation's own tracepoints are off (cmdq_detail = false)
+ * and cost a load each, as in stress.
  */
+#define MICRO_TL_BINS 1024
+struct micro_measure_state {
+	u64 last_done, ops, t_measure;
+	u64 tl_count[MICRO_TL_BINS], tl_max[MICRO_TL_BINS];
+	u64 progress[64];
+	int victim;
+};
+
 static void micro_measure_op(struct gbench_state *st, void *arg)
 {
 	struct lat_hist *h = arg;
-	u64 progress[64] = {};
+	struct micro_measure_state *m = calloc(1, sizeof(*m));
+	unsigned int i;
 
-	while (gbench_keep_running(st)) {
-		u64 t0 = local_clock(), t1, t2, t3;
-
-		t1 = local_clock();
-		t2 = local_clock();
-		lat_record(h, t2 - t1);
-		lat_record(h, t2 - t0);
-		t3 = local_clock();
-		lat_record(h, t3 - t0);
-		__atomic_store_n(&progress[(t3 - t0) & 63],
-				 progress[(t3 - t0) & 63] + 1,
-				 __ATOMIC_RELAXED);
+	if (!m) {
+		gbench_skip_with_error(st, "out of memory");
+		return;
 	}
+	m->victim = -1;
+	m->t_measure = sim_clock_now_ns();
+	while (gbench_keep_running(st)) {
+		u64 t0 = sim_clock_now_ns(), t1, gap, bin, lat;
+
+		t1 = sim_clock_now_ns();
+		gap = t1 - m->last_done;
+		__atomic_store_n(&m->last_done, t1, __ATOMIC_RELEASE);
+		if (gap > 100 * NSEC_PER_MSEC && m->last_done == 0)
+			break; /* the stall path: never taken here */
+		lat = t1 - t0;
+		lat_record(h, lat);
+		bin = min((t1 - m->t_measure) >> 20, (u64)MICRO_TL_BINS - 1);
+		m->tl_count[bin]++;
+		m->tl_max[bin] = max(m->tl_max[bin], lat);
+		if (__atomic_load_n(&m->victim, __ATOMIC_RELAXED) >= 0)
+			lat_record(h, lat);
+		i = lat_index(h, lat) & 63;
+		__atomic_store_n(&m->progress[i], m->progress[i] + 1,
+				 __ATOMIC_RELAXED);
+		__atomic_store_n(&m->ops, m->ops + 1, __ATOMIC_RELEASE);
+	}
+	free(m);
 }
 
 static int micro_register_measure(void)

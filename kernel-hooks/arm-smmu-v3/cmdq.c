@@ -20,7 +20,6 @@
 #include <linux/io.h>
 #include <linux/irqflags.h>
 #include <linux/ktime.h>
-#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <asm/barrier.h>
@@ -567,12 +566,9 @@ static int __arm_smmu_cmdq_issue_cmdlist(struct arm_smmu_device *smmu,
 	unsigned long flags;
 	bool owner;
 	struct arm_smmu_ll_queue llq, head;
-	bool trace = trace_arm_smmu_cmdq_issue_enabled();
-	u64 t_start = 0, t_inserted = 0;
 	int ret = 0;
 
-	if (trace)
-		t_start = local_clock();
+	trace_arm_smmu_cmdq_issue_start(n);
 	llq.max_n_shift = cmdq->q.llq.max_n_shift;
 
 	/* 1. Claim n + sync slots */
@@ -652,8 +648,7 @@ static int __arm_smmu_cmdq_issue_cmdlist(struct arm_smmu_device *smmu,
 		atomic_set_release(&cmdq->owner_prod, prod);
 	}
 
-	if (trace)
-		t_inserted = local_clock();
+	trace_arm_smmu_cmdq_issue_inserted(n);
 
 	/* 5. Wait for our CMD_SYNC */
 	if (sync) {
@@ -675,10 +670,7 @@ static int __arm_smmu_cmdq_issue_cmdlist(struct arm_smmu_device *smmu,
 	}
 
 	local_irq_restore(flags);
-	if (trace)
-		trace_arm_smmu_cmdq_issue(n, t_inserted - t_start,
-					  sync ? local_clock() - t_inserted : 0,
-					  ret);
+	trace_arm_smmu_cmdq_issue_done(n, sync, ret);
 	return ret;
 }
 

@@ -3,7 +3,7 @@
  * Shim: the hot path's tracepoints.  In a kernel these would be
  * TRACE_EVENT()s; here each is a probe the harness may register (NULL: the
  * tracepoint is off and costs one load).  Probes run in the context of the
- * traced code (the mapper's thread for cmdq_issue and atc_isolate) and must
+ * traced code (the mapper's thread for cmdq_issue_* and atc_isolate) and must
  * not sleep.
  */
 #pragma once
@@ -11,8 +11,15 @@
 #include <linux/types.h>
 
 struct arm_smmu_trace_probes {
-	/* A command list inserted (@insert_ns) and its CMD_SYNC waited for */
-	void (*cmdq_issue)(int n, u64 insert_ns, u64 sync_ns, int ret);
+	/*
+	 * A command list: about to be inserted, inserted (PROD written), and
+	 * done (its CMD_SYNC, if any, waited for: @ret).  A probe that wants
+	 * times reads its own clock, as a kernel tracepoint's ring buffer
+	 * does: the traced code takes no timestamp.
+	 */
+	void (*cmdq_issue_start)(int n);
+	void (*cmdq_issue_inserted)(int n);
+	void (*cmdq_issue_done)(int n, bool sync, int ret);
 	/* An isolation episode over @num_sids SIDs ended */
 	void (*atc_isolate)(unsigned int num_sids, unsigned int tests,
 			    unsigned int broken, u64 ns);
@@ -22,19 +29,30 @@ struct arm_smmu_trace_probes {
 
 extern struct arm_smmu_trace_probes arm_smmu_trace_probes;
 
-static inline bool trace_arm_smmu_cmdq_issue_enabled(void)
+static inline void trace_arm_smmu_cmdq_issue_start(int n)
 {
-	return READ_ONCE(arm_smmu_trace_probes.cmdq_issue);
-}
-
-static inline void trace_arm_smmu_cmdq_issue(int n, u64 insert_ns, u64 sync_ns,
-					     int ret)
-{
-	void (*probe)(int, u64, u64, int) =
-		READ_ONCE(arm_smmu_trace_probes.cmdq_issue);
+	void (*probe)(int) = READ_ONCE(arm_smmu_trace_probes.cmdq_issue_start);
 
 	if (probe)
-		probe(n, insert_ns, sync_ns, ret);
+		probe(n);
+}
+
+static inline void trace_arm_smmu_cmdq_issue_inserted(int n)
+{
+	void (*probe)(int) =
+		READ_ONCE(arm_smmu_trace_probes.cmdq_issue_inserted);
+
+	if (probe)
+		probe(n);
+}
+
+static inline void trace_arm_smmu_cmdq_issue_done(int n, bool sync, int ret)
+{
+	void (*probe)(int, bool, int) =
+		READ_ONCE(arm_smmu_trace_probes.cmdq_issue_done);
+
+	if (probe)
+		probe(n, sync, ret);
 }
 
 static inline void trace_arm_smmu_atc_isolate(unsigned int num_sids,

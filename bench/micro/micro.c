@@ -33,6 +33,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include <linux/err.h>
 #include <linux/slab.h>

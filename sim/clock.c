@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <linux/atomic.h>
 #include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
@@ -27,6 +28,8 @@ static __thread bool sim_clock_polling;
 /* Solo mode: the virtual time of the one thread that uses the clock */
 static bool sim_clock_is_solo;
 static u64 sim_clock_solo_ns;
+
+static bool sim_clock_wfe(void);
 
 static u64 sim_clock_mono_ns(void)
 {
@@ -113,6 +116,7 @@ int sim_clock_init(enum sim_clock_source source)
 		return -EINVAL;
 	}
 	sim_clock_src = source;
+	khooks_wait_event = source == SIM_CLOCK_VIRTUAL ? sim_clock_wfe : NULL;
 	return ret;
 }
 
@@ -180,17 +184,45 @@ void sim_clock_advance_to(u64 t_ns)
 		;
 }
 
-void sim_clock_poll(void)
+u64 sim_clock_poll(void)
 {
+	u64 next = SIM_CLOCK_NEVER;
 	unsigned int i, n;
 
 	if (sim_clock_polling)
-		return;
+		return SIM_CLOCK_NEVER;
 	sim_clock_polling = true;
 	n = __atomic_load_n(&sim_clock_num_pollers, __ATOMIC_ACQUIRE);
 	for (i = 0; i < n; i++)
-		sim_clock_pollers[i].fn(sim_clock_pollers[i].arg);
+		next = min(next,
+			   sim_clock_pollers[i].fn(sim_clock_pollers[i].arg));
 	sim_clock_polling = false;
+	return next;
+}
+
+/*
+ * Virtual time, a kernel wait of at most @ns: time moves on to the next
+ * event or to the deadline, whichever comes first.  False outside the
+ * virtual mode with pollers (there is no event to wait for).
+ */
+static bool sim_clock_wait_until_event(u64 ns)
+{
+	u64 now, next;
+
+	if (sim_clock_src != SIM_CLOCK_VIRTUAL || sim_clock_is_solo ||
+	    sim_clock_polling)
+		return false;
+	next = sim_clock_poll();
+	now = sim_clock_now_ns();
+	sim_clock_advance_to(min(next, now + ns));
+	sim_clock_poll();
+	return true;
+}
+
+/* khooks_wait_event: a WFE, woken by an event or the event stream */
+static bool sim_clock_wfe(void)
+{
+	return sim_clock_wait_until_event(SIM_CLOCK_EVTSTRM_NS);
 }
 
 void sim_clock_delay_ns(u64 ns)
@@ -255,12 +287,17 @@ ktime_t ktime_get(void)
 	return (ktime_t)sim_clock_now_ns();
 }
 
+/* In virtual time a kernel delay ends early at an event (see clock.h) */
 void ndelay(unsigned long nsecs)
 {
-	sim_clock_delay_ns(nsecs);
+	if (!sim_clock_wait_until_event(nsecs))
+		sim_clock_delay_ns(nsecs);
 }
 
 void udelay(unsigned long usecs)
 {
-	sim_clock_delay_ns((u64)usecs * NSEC_PER_USEC);
+	u64 ns = (u64)usecs * NSEC_PER_USEC;
+
+	if (!sim_clock_wait_until_event(ns))
+		sim_clock_delay_ns(ns);
 }

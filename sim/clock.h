@@ -14,10 +14,19 @@
  * In the real modes a delay spins until its deadline, as the kernel's do.
  *
  * Pollers: simulated hardware that is advanced inline (no thread of its
- * own) registers a poll function; every ktime_get() and every spin of a
- * delay calls the registered pollers, so a kernel loop that waits on time
- * also moves the hardware on.  A poller must not call ktime_get() itself;
- * calls nested inside a poller do not poll again.
+ * own) registers a poll function, which returns when it next has something
+ * to do (its next event; SIM_CLOCK_NEVER).  Every ktime_get() and every spin
+ * of a delay calls the registered pollers, so a kernel loop that waits on
+ * time also moves the hardware on.  A poller must not call ktime_get()
+ * itself; calls nested inside a poller do not poll again.
+ *
+ * Waiting in virtual time does not spin: the kernel's udelay()/ndelay() move
+ * the clock to the pollers' next event or to their deadline, whichever is
+ * first, and smp_cond_load_*() (khooks_wait_event) to the next event or one
+ * arm64 event-stream period on (SIM_CLOCK_EVTSTRM_NS), as a WFE wakes.  So
+ * a latency in virtual time is what the model's costs make it, not the
+ * driver's polling back-off (which real time shows).  sim_clock_delay_ns()
+ * is the harness's own delay and always runs to its deadline.
  *
  * Synchronisation: the source is chosen before any thread uses the clock;
  * the virtual time is an __atomic u64 (max-update); the poller table is
@@ -32,6 +41,9 @@
 #include <linux/types.h>
 
 #define SIM_CLOCK_MAX_POLLERS 16
+#define SIM_CLOCK_NEVER U64_MAX
+/* arm64's event stream (ARCH_TIMER_EVT_STREAM_PERIOD_US): a WFE's longest */
+#define SIM_CLOCK_EVTSTRM_NS (100 * 1000)
 
 enum sim_clock_source {
 	SIM_CLOCK_MONOTONIC,
@@ -57,10 +69,11 @@ void sim_clock_advance_to(u64 t_ns);
  */
 int sim_clock_solo(bool on);
 
-typedef void (*sim_clock_poll_fn)(void *arg);
+/* Returns the time of its next event (SIM_CLOCK_NEVER: none) */
+typedef u64 (*sim_clock_poll_fn)(void *arg);
 int sim_clock_add_poller(sim_clock_poll_fn fn, void *arg);
 void sim_clock_del_poller(sim_clock_poll_fn fn, void *arg);
-/* Run the pollers now (what ktime_get() does) */
-void sim_clock_poll(void);
+/* Run the pollers now (what ktime_get() does); their earliest next event */
+u64 sim_clock_poll(void);
 
 #endif /* SIM_CLOCK_H */

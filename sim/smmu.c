@@ -33,7 +33,8 @@ struct sim_smmu {
 	spinlock_t lock;
 	u32 head; /* next command (index and wrap bit) */
 	bool stalled; /* an error waits for its acknowledgement */
-	u64 busy_until; /* the current command occupies it until */
+	u64 busy_until; /* the time it has executed up to */
+	bool idle; /* it had consumed everything (busy_until is past) */
 	u64 batch_done; /* latest answer of the ATC_INVs in flight */
 	u64 batch_fail; /* latest deadline of the unanswered ones */
 	bool batch_failed;
@@ -92,22 +93,21 @@ static void sim_smmu_atc_drop(struct sim_dev *dev, const u64 *cmd)
 			       pages);
 }
 
-/* An ATC_INV reaches its device */
-static void sim_smmu_atc_inv(struct sim_smmu *smmu, const u64 *cmd, u64 now)
+/* An ATC_INV reaches its device at @t */
+static void sim_smmu_atc_inv(struct sim_smmu *smmu, const u64 *cmd, u64 t)
 {
 	u32 sid = FIELD_GET(CMDQ_ATC_0_SID, cmd[0]);
 	struct sim_dev *dev = sid < smmu->num_sids ? smmu->devs[sid] : NULL;
-	u64 deadline = now + smmu->cfg.atc_timeout_ns;
+	u64 deadline = t + smmu->cfg.atc_timeout_ns;
 	bool drop;
 	u64 answer;
 
-	sim_smmu_stat_inc(&smmu->stats.atc_invs);
 	if (!dev) {
-		smmu->batch_done = max(smmu->batch_done, now);
+		smmu->batch_done = max(smmu->batch_done, t);
 		return;
 	}
-	drop = smmu->plan && sim_fault_drop(smmu->plan, sid, now);
-	answer = sim_dev_atc_inv(dev, now, drop);
+	drop = smmu->plan && sim_fault_drop(smmu->plan, sid, t);
+	answer = sim_dev_atc_inv(dev, t, drop);
 	if (answer > deadline) {
 		smmu->batch_failed = true;
 		smmu->batch_fail = max(smmu->batch_fail, deadline);
@@ -118,9 +118,13 @@ static void sim_smmu_atc_inv(struct sim_smmu *smmu, const u64 *cmd, u64 now)
 }
 
 /*
- * Execute what can be executed by now.  Returns when it next needs to run
- * (SIM_DEV_NEVER: only a PROD write or an acknowledgement gives it work);
- * sets *@raise when an error must be signalled.
+ * Execute what has completed by @now, in virtual time of its own: a command
+ * starts when the one before it ends (busy_until), or when it arrives on an
+ * idle SMMU, and its effects (CONS past it, the MSI of a CMD_SYNC) are seen
+ * once it ends.  CONS is published once per call, and before any MSI.
+ * Returns when the next command ends (SIM_DEV_NEVER: only a PROD write or
+ * an acknowledgement gives it work); sets *@raise when an error must be
+ * signalled.
  */
 static u64 __sim_smmu_advance(struct sim_smmu *smmu, bool *raise)
 {
@@ -128,9 +132,9 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, bool *raise)
 	u32 shift = FIELD_GET(Q_BASE_LOG2SIZE, base_reg);
 	u32 mask = (2U << shift) - 1; /* index and wrap bit */
 	__le64 *base = (__le64 *)(uintptr_t)(base_reg & Q_BASE_ADDR_MASK);
-	u64 now = sim_clock_now_ns();
-	u32 *msi = NULL;
-	u32 prod;
+	const struct sim_smmu_latency *lat = &smmu->cfg.lat;
+	u32 head = smmu->head, prod;
+	u64 now = sim_clock_now_ns(), t, next = SIM_DEV_NEVER;
 
 	if (!(__atomic_load_n(&smmu->cr0, __ATOMIC_ACQUIRE) & CR0_CMDQEN) ||
 	    !base || smmu->stalled)
@@ -139,14 +143,19 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, bool *raise)
 		sim_fault_tick(smmu->plan, now, sim_smmu_fault_apply, smmu);
 
 	prod = __atomic_load_n(&smmu->cmdq_prod, __ATOMIC_ACQUIRE) & mask;
-	while (smmu->head != prod) {
-		__le64 *ent = &base[(smmu->head & ((1U << shift) - 1)) *
-				    CMDQ_ENT_DWORDS];
-		u64 cmd[CMDQ_ENT_DWORDS];
-		u8 opcode;
+	if (head == prod)
+		return SIM_DEV_NEVER;
+	/* Work arriving on an idle SMMU starts now */
+	if (smmu->idle)
+		smmu->busy_until = max(smmu->busy_until, now);
+	smmu->idle = false;
+	t = smmu->busy_until;
 
-		if (smmu->busy_until > now)
-			return smmu->busy_until;
+	while (head != prod) {
+		__le64 *ent = &base[(head & ((1U << shift) - 1)) *
+				    CMDQ_ENT_DWORDS];
+		u64 cmd[CMDQ_ENT_DWORDS], end;
+		u8 opcode;
 
 		cmd[0] =
 			le64_to_cpu(__atomic_load_n(&ent[0], __ATOMIC_RELAXED));
@@ -154,63 +163,71 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, bool *raise)
 			le64_to_cpu(__atomic_load_n(&ent[1], __ATOMIC_RELAXED));
 		opcode = FIELD_GET(CMDQ_0_OP, cmd[0]);
 
-		switch (opcode) {
-		case CMDQ_OP_ATC_INV:
-			sim_smmu_atc_inv(smmu, cmd, now);
-			smmu->busy_until = now + smmu->cfg.lat.atc_inv_ns;
-			break;
-		case CMDQ_OP_CMD_SYNC: {
-			u64 resolve = max(smmu->batch_done, smmu->batch_fail);
-
-			if (resolve > now)
-				return resolve;
-			if (smmu->batch_failed) {
+		if (opcode == CMDQ_OP_CMD_SYNC) {
+			/* It waits for every ATC_INV before it */
+			t = max3(t, smmu->batch_done, smmu->batch_fail);
+			if (smmu->batch_failed && t <= now) {
 				smmu->batch_failed = false;
 				smmu->batch_done = smmu->batch_fail = 0;
+				smmu->busy_until = t;
+				smmu->head = head;
 				sim_smmu_stat_inc(&smmu->stats.atc_timeouts);
 				sim_smmu_stall(smmu,
 					       CMDQ_ERR_CERROR_ATC_INV_IDX);
 				*raise = true;
 				return SIM_DEV_NEVER;
 			}
-			smmu->batch_done = smmu->batch_fail = 0;
-			if (FIELD_GET(CMDQ_SYNC_0_CS, cmd[0]) ==
-			    CMDQ_SYNC_0_CS_IRQ)
-				msi = (u32 *)(uintptr_t)(cmd[1] &
-							 CMDQ_SYNC_1_MSIADDR_MASK);
-			sim_smmu_stat_inc(&smmu->stats.syncs);
-			smmu->busy_until = now + smmu->cfg.lat.sync_ns;
-			break;
+			end = smmu->batch_failed ? t : t + lat->sync_ns;
+		} else if (opcode == CMDQ_OP_ATC_INV) {
+			end = t + lat->atc_inv_ns;
+		} else if (sim_cmd_name(opcode)) {
+			end = t + lat->cmd_ns;
+		} else {
+			smmu->busy_until = t;
+			smmu->head = head;
+			sim_smmu_stall(smmu, CMDQ_ERR_CERROR_ILL_IDX);
+			*raise = true;
+			return SIM_DEV_NEVER;
 		}
-		default:
-			if (!sim_cmd_name(opcode)) {
-				sim_smmu_stall(smmu, CMDQ_ERR_CERROR_ILL_IDX);
-				*raise = true;
-				return SIM_DEV_NEVER;
-			}
-			smmu->busy_until = now + smmu->cfg.lat.cmd_ns;
+		if (end > now) {
+			next = end;
 			break;
 		}
 
+		if (opcode == CMDQ_OP_ATC_INV)
+			sim_smmu_atc_inv(smmu, cmd, t);
 		if (smmu->trace)
 			smmu->trace(smmu->trace_arg, cmd);
 		sim_smmu_stat_inc(&smmu->cmd_count[opcode]);
-		sim_smmu_stat_inc(&smmu->stats.cmds);
-		smmu->head = (smmu->head + 1) & mask;
-		__atomic_store_n(&smmu->cmdq_cons, smmu->head,
-				 __ATOMIC_RELEASE);
-		/*
-		 * The completion MSI last: a driver that saw it takes CONS to be
-		 * past the sync (arm_smmu_cmdq_poll_until_msi()), and a CONS
-		 * read after that must not go back a slot, or the queue would
-		 * look a lap emptier than it is.
-		 */
-		if (msi) {
-			__atomic_store_n(msi, 0, __ATOMIC_RELEASE);
-			msi = NULL;
+		t = end;
+		head = (head + 1) & mask;
+		if (opcode == CMDQ_OP_CMD_SYNC) {
+			smmu->batch_done = smmu->batch_fail = 0;
+			/*
+			 * The completion MSI after CONS: a driver that saw it
+			 * takes CONS to be past the sync
+			 * (arm_smmu_cmdq_poll_until_msi()), and a CONS read
+			 * after that must not go back a slot, or the queue
+			 * would look a lap emptier than it is.
+			 */
+			if (FIELD_GET(CMDQ_SYNC_0_CS, cmd[0]) ==
+			    CMDQ_SYNC_0_CS_IRQ) {
+				__atomic_store_n(&smmu->cmdq_cons, head,
+						 __ATOMIC_RELEASE);
+				__atomic_store_n(
+					(u32 *)(uintptr_t)(cmd[1] &
+							   CMDQ_SYNC_1_MSIADDR_MASK),
+					0, __ATOMIC_RELEASE);
+			}
 		}
 	}
-	return SIM_DEV_NEVER;
+	smmu->busy_until = t;
+	smmu->idle = head == prod;
+	if (head != smmu->head) {
+		smmu->head = head;
+		__atomic_store_n(&smmu->cmdq_cons, head, __ATOMIC_RELEASE);
+	}
+	return next;
 }
 
 /* Nothing queued: CONS has caught up with PROD (cheap, lock-free check) */
@@ -257,9 +274,9 @@ void sim_smmu_advance(struct sim_smmu *smmu)
 		sim_smmu_run(smmu);
 }
 
-static void sim_smmu_poll(void *arg)
+static u64 sim_smmu_poll(void *arg)
 {
-	sim_smmu_run(arg);
+	return sim_smmu_run(arg);
 }
 
 static void sim_smmu_kick(struct sim_smmu *smmu)
@@ -351,8 +368,13 @@ static void sim_smmu_write(void *opaque, size_t offset, u64 val,
 	case ARM_SMMU_GERRORN:
 		spin_lock_irqsave(&smmu->lock, flags);
 		__atomic_store_n(&smmu->gerrorn, (u32)val, __ATOMIC_RELEASE);
-		if (!((smmu->gerror ^ (u32)val) & GERROR_CMDQ_ERR))
+		if (smmu->stalled &&
+		    !((smmu->gerror ^ (u32)val) & GERROR_CMDQ_ERR)) {
 			smmu->stalled = false;
+			/* The repeated command starts at the acknowledgement */
+			smmu->busy_until =
+				max(smmu->busy_until, sim_clock_now_ns());
+		}
 		spin_unlock_irqrestore(&smmu->lock, flags);
 		if (smmu->cfg.threaded)
 			sim_smmu_kick(smmu);
@@ -406,6 +428,7 @@ int sim_smmu_create(const struct sim_smmu_config *cfg, unsigned int num_sids,
 	if (!smmu)
 		return -ENOMEM;
 	smmu->cfg = *cfg;
+	smmu->idle = true;
 	if (!smmu->cfg.atc_timeout_ns)
 		smmu->cfg.atc_timeout_ns = SIM_SMMU_ATC_TIMEOUT_DEFAULT_NS;
 	smmu->num_sids = num_sids;
@@ -527,9 +550,14 @@ u64 sim_smmu_cmd_count(struct sim_smmu *smmu, u8 opcode)
 
 void sim_smmu_stats(struct sim_smmu *smmu, struct sim_smmu_stats *st)
 {
-	st->cmds = __atomic_load_n(&smmu->stats.cmds, __ATOMIC_RELAXED);
-	st->syncs = __atomic_load_n(&smmu->stats.syncs, __ATOMIC_RELAXED);
-	st->atc_invs = __atomic_load_n(&smmu->stats.atc_invs, __ATOMIC_RELAXED);
+	unsigned int op;
+
+	/* Counted once per command, by opcode */
+	st->cmds = 0;
+	for (op = 0; op < ARRAY_SIZE(smmu->cmd_count); op++)
+		st->cmds += sim_smmu_cmd_count(smmu, op);
+	st->syncs = sim_smmu_cmd_count(smmu, CMDQ_OP_CMD_SYNC);
+	st->atc_invs = sim_smmu_cmd_count(smmu, CMDQ_OP_ATC_INV);
 	st->atc_timeouts =
 		__atomic_load_n(&smmu->stats.atc_timeouts, __ATOMIC_RELAXED);
 	st->errors = __atomic_load_n(&smmu->stats.errors, __ATOMIC_RELAXED);

@@ -75,6 +75,8 @@ bool __khooks_ratelimit(long long *last_ns)
  * thread queued on the same CPU; a short sleep idles this CPU, so the load
  * balancer can run the preempted thread here.
  */
+bool (*khooks_wait_event)(void);
+
 void khooks_spin_backoff(unsigned int *spins)
 {
 	static const struct timespec nap = { .tv_nsec = 1000 };

@@ -2,10 +2,11 @@
 # atcbench stress from the command line (ctest label "stress"): every
 # built-in scenario briefly in real time with no oracle violation; the fault
 # scenarios with every isolation strategy in virtual time; a virtual run is
-# a function of its seed; both injected bugs are caught and the seed to
+# a function of its seed; virtual p50 moves as the model's costs do; a
+# stalled SMMU is seen; both injected bugs are caught and the seed to
 # reproduce them printed; the timeline and events files agree with the
-# run's counts; option and scenario-file errors exit 2; Ctrl-C
-# still writes the results; the report fits in 72 columns.
+# run's counts; option and scenario-file errors exit 2; Ctrl-C still
+# writes the results; the report fits in 72 columns.
 # usage: run.sh ATCBENCH WORKDIR
 set -u
 bin=$1
@@ -124,6 +125,22 @@ done
 	bad "smmu-stall (virtual): invalidation maximum under 1 s"
 "$bin" report "$work" | grep -q "^STALLS in stall-real: " ||
 	bad "report.txt: no STALLS line"
+
+# Virtual latencies are the model's: an operation is a TLBI list and an
+# ATC list, each ending in a CMD_SYNC, so doubling the sync's cost (50 ns)
+# moves p50 by 2 x 50 ns; a device answering 300 ns later, by 300 ns
+for c in "sync-latency 50ns" "sync-latency 100ns" "dev-latency 800ns"; do
+	read -r k v <<<"$c"
+	run 0 baseline --clock virtual --duration 100ms --warmup 0 \
+		--"$k" "$v" --name "cost-$k-$v"
+done
+p50() { field "$work/stress-cost-$1.json" .metrics.inv_ns.p50; }
+p0=$(p50 sync-latency-50ns) p1=$(p50 sync-latency-100ns)
+p2=$(p50 dev-latency-800ns)
+[ $((p1 - p0)) = 100 ] ||
+	bad "virtual p50 $p0 -> $p1 ns with the sync cost doubled, want +100"
+[ $((p2 - p0)) = 300 ] ||
+	bad "virtual p50 $p0 -> $p2 ns with the device 300 ns slower, want +300"
 
 # Open loop: in virtual time a mapper starts exactly rate x duration ops
 run 0 baseline --clock virtual --duration 1s --warmup 0 --mappers 2 \

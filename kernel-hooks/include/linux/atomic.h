@@ -82,20 +82,36 @@ typedef struct {
  * and return the last value.  Waiting spins with cpu_relax() and, since a
  * userspace thread can be preempted while the one it waits for runs, yields
  * the CPU after a while.
+ *
+ * Where time is simulated, the platform sets khooks_wait_event.  arm64
+ * waits here with WFE, if the location still holds VAL (__cmpwait_relaxed()),
+ * until it changes or the event stream ticks; the platform does the same by
+ * moving its clock on to its next event, at most one event-stream period
+ * (true), rather than spinning while time stands still.  NULL in real time.
  */
 void khooks_spin_backoff(unsigned int *spins);
+extern bool (*khooks_wait_event)(void);
 
-#define __smp_cond_load(ptr, cond_expr, order)             \
-	({                                                 \
-		typeof(*(ptr)) VAL;                        \
-		unsigned int __spins = 0;                  \
-		for (;;) {                                 \
-			VAL = __atomic_load_n(ptr, order); \
-			if (cond_expr)                     \
-				break;                     \
-			khooks_spin_backoff(&__spins);     \
-		}                                          \
-		VAL;                                       \
+static inline void khooks_cond_wait(unsigned int *spins)
+{
+	bool (*wait)(void) = khooks_wait_event;
+
+	if (!wait || !wait())
+		khooks_spin_backoff(spins);
+}
+
+#define __smp_cond_load(ptr, cond_expr, order)                         \
+	({                                                             \
+		typeof(*(ptr)) VAL;                                    \
+		unsigned int __spins = 0;                              \
+		for (;;) {                                             \
+			VAL = __atomic_load_n(ptr, order);             \
+			if (cond_expr)                                 \
+				break;                                 \
+			if (__atomic_load_n(ptr, __A_RELAXED) == VAL)  \
+				khooks_cond_wait(&__spins);            \
+		}                                                      \
+		VAL;                                                   \
 	})
 #define smp_cond_load_relaxed(ptr, cond_expr) \
 	__smp_cond_load(ptr, cond_expr, __A_RELAXED)

@@ -532,6 +532,8 @@ struct stress_run {
 	struct lat_hist *prog_layout; /* index layout of the progress hists */
 
 	bool stop, measuring;
+	u64 cpu_measure_ns; /* virtual time: CPU time when measuring began */
+	double cpu_seconds; /* and the measured span's */
 	u64 t_measure_ns, t_end_ns;
 	unsigned int mappers_done;
 
@@ -1321,6 +1323,15 @@ static int stress_run_real(struct stress_run *r)
 	return ret;
 }
 
+/* CPU time of this thread */
+static u64 stress_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (u64)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
 /*
  * Virtual time: one thread takes every role in a seeded order, so a run is
  * a function of its seed.  Time moves only through the modelled costs.
@@ -1337,8 +1348,10 @@ static int stress_run_virtual(struct stress_run *r)
 		bool all_done = true;
 		unsigned int i;
 
-		if (!r->measuring && now >= r->t_measure_ns)
+		if (!r->measuring && now >= r->t_measure_ns) {
 			r->measuring = true;
+			r->cpu_measure_ns = stress_cpu_ns();
+		}
 		if (now >= r->t_end_ns)
 			break;
 		for (i = 0; i < cfg->mappers && cfg->ops; i++)
@@ -1370,6 +1383,8 @@ static int stress_run_virtual(struct stress_run *r)
 		sim_clock_delay_ns(STRESS_VIRTUAL_STEP_NS);
 	}
 	r->t_end_ns = sim_clock_now_ns();
+	if (r->measuring)
+		r->cpu_seconds = (stress_cpu_ns() - r->cpu_measure_ns) / 1e9;
 	if (r->victim >= 0 || r->smmu_stalled)
 		stress_fault_end(r);
 	return 0;
@@ -1533,8 +1548,10 @@ static int stress_write(struct stress_run *r, const char *dir,
 	topo_json(&r->topo, cfg->pin, f);
 	fprintf(f, ",\n  \"duration_s\": %.6f,\n", res->seconds);
 	stress_json_u64(f, "ops", res->ops);
-	fprintf(f, "  \"throughput_ops_s\": %.1f,\n  \"mapper_ops\": [",
-		res->ops_per_s);
+	fprintf(f, "  \"throughput_ops_s\": %.1f,\n", res->ops_per_s);
+	if (res->cpu_seconds > 0)
+		fprintf(f, "  \"sim_cpu_s\": %.6f,\n", res->cpu_seconds);
+	fputs("  \"mapper_ops\": [", f);
 	for (i = 0; i < cfg->mappers; i++)
 		fprintf(f, "%s%llu", i ? ", " : "", r->mappers[i].ops);
 	fputs("],\n", f);
@@ -1751,6 +1768,7 @@ int stress_run(const struct stress_config *cfg, const char *out_dir,
 			       (r->t_end_ns - r->t_measure_ns) / 1e9 :
 			       0.0;
 	res->ops_per_s = res->seconds > 0 ? res->ops / res->seconds : 0;
+	res->cpu_seconds = r->cpu_seconds;
 	res->violations = sim_oracle_violations(r->oracle);
 	res->quarantines = r->quarantines;
 	res->spam = r->spam;
@@ -1969,6 +1987,11 @@ int stress_cmd(int argc, char **argv)
 	       cfg.name, res.ops, res.seconds, res.ops_per_s, res.timeouts,
 	       res.quarantines, res.spam, res.warns, res.violations,
 	       res.interrupted ? " (interrupted)" : "");
+	if (res.cpu_seconds > 0)
+		printf("%s: simulated %.0f operations per CPU second "
+		       "(%llu in %.2f CPU s)\n",
+		       cfg.name, res.ops / res.cpu_seconds, res.ops,
+		       res.cpu_seconds);
 	printf("results: %s/stress-%s.json\n", out, cfg.name);
 	if (res.violations) {
 		printf("oracle: %llu violations; reproduce with: atcbench "

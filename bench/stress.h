@@ -109,6 +109,7 @@ extern const struct stress_scenario stress_scenarios[];
 struct stress_result {
 	u64 ops, violations, timeouts, quarantines, spam, warns;
 	double seconds, ops_per_s;
+	double cpu_seconds; /* virtual time: CPU time of the measured span */
 	bool interrupted;
 };
 

@@ -81,6 +81,8 @@ for strategy in linear bisect bisect-infer adaptive whole-batch; do
 done
 stress reset-race --duration "${secs}s" --reset-prepare false \
 	--name reset-unprepared
+# Virtual time, one core: the model's latencies, and how fast it simulates
+stress baseline --clock virtual --name baseline-virtual
 
 scripts/plot.sh "$out"
 echo

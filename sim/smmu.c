@@ -14,6 +14,9 @@
 #include "mmio.h"
 #include "smmu.h"
 
+/* No PROD value (index and wrap bit fit in 17 bits) */
+#define SIM_SMMU_NO_PROD U32_MAX
+
 struct sim_smmu {
 	/* The register window the driver maps; only its address is used */
 	u8 window[ARM_SMMU_REG_SZ];
@@ -35,6 +38,8 @@ struct sim_smmu {
 	bool stalled; /* an error waits for its acknowledgement */
 	u64 busy_until; /* the time it has executed up to */
 	bool idle; /* it had consumed everything (busy_until is past) */
+	u64 wake; /* its next event as of the last advance, */
+	u32 wake_prod; /* with PROD at this value (SIM_SMMU_NO_PROD: unknown) */
 	u64 batch_done; /* latest answer of the ATC_INVs in flight */
 	u64 batch_fail; /* latest deadline of the unanswered ones */
 	bool batch_failed;
@@ -239,11 +244,23 @@ static bool sim_smmu_idle(struct sim_smmu *smmu)
 	return prod == (cons & ~CMDQ_CONS_ERR);
 }
 
+/*
+ * The next event as of the last advance holds until then unless PROD moved
+ * (or the state changed otherwise: sim_smmu_forget_wake()).  Written under
+ * the lock, read without it: a stale pair only makes a poller skip an
+ * advance that a later poll does.
+ */
+static void sim_smmu_forget_wake(struct sim_smmu *smmu)
+{
+	__atomic_store_n(&smmu->wake_prod, SIM_SMMU_NO_PROD, __ATOMIC_RELEASE);
+}
+
 /* One consumer at a time; the interrupt runs with the lock dropped */
-static u64 sim_smmu_run(struct sim_smmu *smmu)
+static noinline u64 sim_smmu_run_locked(struct sim_smmu *smmu)
 {
 	u64 wake;
 	bool raise;
+	u32 prod;
 
 	if (sim_smmu_idle(smmu))
 		return SIM_DEV_NEVER;
@@ -251,12 +268,34 @@ static u64 sim_smmu_run(struct sim_smmu *smmu)
 		raise = false;
 		if (!spin_trylock(&smmu->lock))
 			return sim_clock_now_ns(); /* another thread advances */
+		prod = __atomic_load_n(&smmu->cmdq_prod, __ATOMIC_ACQUIRE);
 		wake = __sim_smmu_advance(smmu, &raise);
+		if (raise) {
+			sim_smmu_forget_wake(smmu);
+		} else {
+			__atomic_store_n(&smmu->wake, wake, __ATOMIC_RELAXED);
+			__atomic_store_n(&smmu->wake_prod, prod,
+					 __ATOMIC_RELEASE);
+		}
 		spin_unlock(&smmu->lock);
 		if (raise)
 			sim_irq_raise(smmu->irq);
 	} while (raise);
 	return wake;
+}
+
+/* Advance unless nothing can have happened since the last time */
+static u64 sim_smmu_run(struct sim_smmu *smmu)
+{
+	u32 prod = __atomic_load_n(&smmu->cmdq_prod, __ATOMIC_ACQUIRE);
+
+	if (__atomic_load_n(&smmu->wake_prod, __ATOMIC_ACQUIRE) == prod) {
+		u64 wake = __atomic_load_n(&smmu->wake, __ATOMIC_RELAXED);
+
+		if (wake > sim_clock_now_ns())
+			return wake;
+	}
+	return sim_smmu_run_locked(smmu);
 }
 
 void sim_smmu_stall_for(struct sim_smmu *smmu, u64 ns)
@@ -265,6 +304,7 @@ void sim_smmu_stall_for(struct sim_smmu *smmu, u64 ns)
 
 	spin_lock_irqsave(&smmu->lock, flags);
 	smmu->busy_until = max(smmu->busy_until, sim_clock_now_ns() + ns);
+	sim_smmu_forget_wake(smmu);
 	spin_unlock_irqrestore(&smmu->lock, flags);
 }
 
@@ -375,6 +415,7 @@ static void sim_smmu_write(void *opaque, size_t offset, u64 val,
 			smmu->busy_until =
 				max(smmu->busy_until, sim_clock_now_ns());
 		}
+		sim_smmu_forget_wake(smmu);
 		spin_unlock_irqrestore(&smmu->lock, flags);
 		if (smmu->cfg.threaded)
 			sim_smmu_kick(smmu);
@@ -384,6 +425,7 @@ static void sim_smmu_write(void *opaque, size_t offset, u64 val,
 	}
 
 	spin_lock_irqsave(&smmu->lock, flags);
+	sim_smmu_forget_wake(smmu);
 	switch (offset) {
 	case ARM_SMMU_CR0:
 		__atomic_store_n(&smmu->cr0, (u32)val, __ATOMIC_RELEASE);
@@ -429,6 +471,7 @@ int sim_smmu_create(const struct sim_smmu_config *cfg, unsigned int num_sids,
 		return -ENOMEM;
 	smmu->cfg = *cfg;
 	smmu->idle = true;
+	smmu->wake_prod = SIM_SMMU_NO_PROD;
 	if (!smmu->cfg.atc_timeout_ns)
 		smmu->cfg.atc_timeout_ns = SIM_SMMU_ATC_TIMEOUT_DEFAULT_NS;
 	smmu->num_sids = num_sids;

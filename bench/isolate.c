@@ -19,9 +19,12 @@
 #define EXIT_USAGE 2
 
 struct isolate_batch {
-	const unsigned int *faulty; /* the faulty positions, ascending */
+	const unsigned long *map; /* the faulty positions, as a bitmap */
+	const unsigned int *faulty; /* and in ascending order */
 	unsigned int num_faulty;
 	const struct arm_smmu_atc_costs *costs;
+	u64 time_ns; /* the tests' time, summed */
+	bool clocked; /* someone reads the clock: move it too */
 };
 
 /* Faulty devices among the SIDs below @i: a binary search */
@@ -45,12 +48,17 @@ static unsigned int isolate_faulty_below(const struct isolate_batch *b,
 static int isolate_test(struct arm_smmu_atc_isolation *iso, unsigned int first,
 			unsigned int num)
 {
-	const struct isolate_batch *b = iso->priv;
-	bool fails = isolate_faulty_below(b, first + num) !=
-		     isolate_faulty_below(b, first);
+	struct isolate_batch *b = iso->priv;
+	bool fails = num == 1 ? test_bit(first, b->map) :
+				isolate_faulty_below(b, first + num) !=
+					isolate_faulty_below(b, first);
 
-	sim_clock_delay_ns(b->costs->sync_ns + b->costs->cmd_ns * num +
-			   (fails ? b->costs->timeout_ns : 0));
+	u64 ns = b->costs->sync_ns + b->costs->cmd_ns * num +
+		 (fails ? b->costs->timeout_ns : 0);
+
+	b->time_ns += ns;
+	if (b->clocked)
+		sim_clock_delay_ns(ns);
 	return fails ? -EIO : 0;
 }
 
@@ -63,7 +71,12 @@ int isolate_episode_run(const struct arm_smmu_atc_isolate_ops *ops,
 	/* Not reentrant: the sweep and the command run one episode at a time */
 	static u32 sids[ISOLATE_MAX_N];
 	static unsigned int positions[ISOLATE_MAX_N];
-	struct isolate_batch b = { .faulty = positions, .costs = costs };
+	struct isolate_batch b = {
+		.map = faulty,
+		.faulty = positions,
+		.costs = costs,
+		.clocked = stats, /* the statistics learn from the clock */
+	};
 	struct arm_smmu_atc_isolation iso = {
 		.sids = sids,
 		.num_sids = n,
@@ -73,7 +86,6 @@ int isolate_episode_run(const struct arm_smmu_atc_isolate_ops *ops,
 		.stats = stats,
 	};
 	unsigned int i;
-	u64 start;
 	int ret;
 
 	if (!n || n > ISOLATE_MAX_N)
@@ -85,12 +97,11 @@ int isolate_episode_run(const struct arm_smmu_atc_isolate_ops *ops,
 		positions[b.num_faulty++] = i;
 	bitmap_zero(res->broken, n);
 
-	start = sim_clock_now_ns();
 	ret = arm_smmu_atc_isolate(ops, &iso);
 	if (ret)
 		return ret;
 
-	res->time_ns = sim_clock_now_ns() - start;
+	res->time_ns = b.time_ns;
 	res->syncs = iso.num_tests;
 	res->timeouts = iso.num_timeouts;
 	res->innocent = bitmap_weight_andnot(res->broken, faulty, n);
@@ -248,8 +259,9 @@ static int isolate_cell_run(const struct isolate_grid *grid,
 
 	for (t = 0; t < grid->warmup + grid->trials; t++) {
 		isolate_place(grid->seed, cell->n, cell->k, t, faulty);
-		ret = isolate_episode_run(ops, cell->n, faulty, costs, &stats,
-					  res);
+		/* Only the adaptive strategy learns (and reads the clock) */
+		ret = isolate_episode_run(ops, cell->n, faulty, costs,
+					  adaptive ? &stats : NULL, res);
 		if (ret)
 			return ret;
 		if (t < grid->warmup)

@@ -532,6 +532,7 @@ struct stress_run {
 	struct lat_hist *prog_layout; /* index layout of the progress hists */
 
 	bool stop, measuring;
+	bool progress; /* a progress line is shown: mappers count for it */
 	u64 cpu_measure_ns; /* virtual time: CPU time when measuring began */
 	double cpu_seconds; /* and the measured span's */
 	u64 t_measure_ns, t_end_ns;
@@ -899,9 +900,12 @@ static void stress_mapper_op(struct stress_thread *t, u64 intended)
 	if (victim >= 0 && __atomic_load_n(&r->devs[victim].domain,
 					   __ATOMIC_RELAXED) != t->domain)
 		lat_record(t->hist[SM_BYSTANDER], lat);
-	/* Single writer: relaxed stores, read by the progress line */
-	i = lat_index(r->prog_layout, lat);
-	__atomic_store_n(&t->progress[i], t->progress[i] + 1, __ATOMIC_RELAXED);
+	/* Single writer: relaxed stores, read by the progress line (if any) */
+	if (r->progress) {
+		i = lat_index(r->prog_layout, lat);
+		__atomic_store_n(&t->progress[i], t->progress[i] + 1,
+				 __ATOMIC_RELAXED);
+	}
 	__atomic_store_n(&t->ops, t->ops + 1, __ATOMIC_RELEASE);
 }
 
@@ -1268,6 +1272,7 @@ static int stress_run_real(struct stress_run *r)
 		if (!snap || !cur)
 			progress = false;
 	}
+	r->progress = progress; /* before the mappers start */
 	for (i = 0; i < cfg->mappers && !ret; i++)
 		if (!(ret = -pthread_create(&r->mappers[i].tid, NULL,
 					    stress_mapper_main,

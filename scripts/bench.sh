@@ -62,6 +62,27 @@ jq -r '[.benchmarks[] | select(.aggregate_name == "median")
       | round / 10) ns (ratio \(.["measure/mapper_op_overhead"] / $floor
       * 100 | round / 100))"' "$out/micro.json"
 
+# The simulation's share of what the walker benchmarks measure: callgrind's
+# instructions of sim/ functions inside the timed loop (sim-share.tsv)
+echo
+cg=$(mktemp -d)
+scripts/icount.sh --filter '^walker/' --keep "$cg" build/release/atcbench \
+	"$cg/icount.tsv"
+echo "Simulation's share of the walker benchmarks' instructions:"
+{
+	printf 'benchmark\tinstructions_per_op\tsim_per_op\tsim_share\n'
+	tail -n +2 "$cg/icount.tsv" | while IFS=$'\t' read -r name it ir per; do
+		callgrind_annotate --inclusive=no --auto=no --threshold=100 \
+			"$cg/${name//\//_}.cg" | awk -v n="$name" -v it="$it" '
+		/PROGRAM TOTALS/ { gsub(",", "", $1); tot = $1 }
+		/^ *[0-9,]+ \(.*\)  (\/[^ ]*\/)?sim\// { gsub(",", "", $1); s += $1 }
+		END { printf "%s\t%.1f\t%.1f\t%.3f\n", n, tot / it, s / it, s / tot }'
+	done
+} >"$out/sim-share.tsv"
+rm -rf "$cg"
+awk -F'\t' 'NR > 1 { printf "  %-28s %5.1f %% (%.0f of %.0f instructions)\n",
+	$1, $4 * 100, $3, $2 }' "$out/sim-share.tsv"
+
 # The isolation sweep (virtual time, deterministic for its seed)
 echo
 build/release/atcbench isolate --sweep --seed 1 --out "$out" 2>&1 # + episodes/s

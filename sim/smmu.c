@@ -182,12 +182,14 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, bool *raise)
 
 			if (end > now)
 				goto out;
+			/*
+			 * A SID without a device answers at once: the sync,
+			 * which starts after this command, waits for nothing
+			 */
 			if (sid < smmu->num_sids && smmu->devs[sid]) {
 				cmd[1] = le64_to_cpu(__atomic_load_n(
 					&ent[1], __ATOMIC_RELAXED));
 				sim_smmu_atc_inv(smmu, smmu->devs[sid], cmd, t);
-			} else {
-				smmu->batch_done = max(smmu->batch_done, t);
 			}
 			break;
 		}
@@ -319,7 +321,8 @@ static u64 sim_smmu_run(struct sim_smmu *smmu)
 	if (__atomic_load_n(&smmu->wake_prod, __ATOMIC_ACQUIRE) == prod) {
 		u64 wake = __atomic_load_n(&smmu->wake, __ATOMIC_RELAXED);
 
-		if (wake > sim_clock_now_ns())
+		/* Idle until PROD moves: no clock to read */
+		if (wake == SIM_DEV_NEVER || wake > sim_clock_now_ns())
 			return wake;
 	}
 	return sim_smmu_run_locked(smmu);

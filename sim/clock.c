@@ -202,8 +202,9 @@ u64 sim_clock_poll(void)
 
 /*
  * Virtual time, a kernel wait of at most @ns: time moves on to the next
- * event or to the deadline, whichever comes first.  False outside the
- * virtual mode with pollers (there is no event to wait for).
+ * event or to the deadline, whichever comes first.  False in the real
+ * modes, in solo mode (no pollers, no events) and inside a poller: the
+ * caller then delays as usual.
  */
 static bool sim_clock_wait_until_event(u64 ns)
 {

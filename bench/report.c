@@ -308,8 +308,8 @@ static void report_stress(const char *dir, FILE *f)
 	for (i = 0; runs && i < n; i++) {
 		if (runs[i] && !strcmp(json_str(runs[i], "load", ""), "open"))
 			fprintf(f,
-				"%s: open loop, %.0f ops/s per mapper (latency "
-				"from intended start)\n",
+				"%s: open loop, %.0f ops/s per mapper\n"
+				"  (latency from each one's intended start)\n",
 				json_str(runs[i], "name", "?"),
 				json_num(runs[i], "rate_per_mapper", 0));
 		if (runs[i] && json_num(runs[i], "stalls", 0) > 0)

@@ -76,11 +76,12 @@ done
 [ -f "$work/env.json" ] && jq -e .git_sha "$work/env.json" >/dev/null ||
 	bad "no env.json"
 
-# Fault scenarios with every strategy, in virtual time
+# Fault scenarios with every strategy, in virtual time (about 10^5
+# operations each: virtual time simulates about 10^6 per second)
 for s in timeout-storm dpc reset-race; do
 	for strat in linear bisect bisect-infer adaptive whole-batch; do
-		run 0 "$s" --clock virtual --duration 1s --warmup 0 \
-			--fault-interval 200ms --fault-duration 50ms \
+		run 0 "$s" --clock virtual --duration 100ms --warmup 0 \
+			--fault-interval 20ms --fault-duration 5ms \
 			--strategy "$strat" --name "v-$s-$strat"
 		j=$work/stress-v-$s-$strat.json
 		[ "$(field "$j" .oracle_violations)" = 0 ] ||
@@ -92,15 +93,17 @@ for s in timeout-storm dpc reset-race; do
 	done
 done
 # Without prepare/done a reset times out and goes through quarantine
-run 0 reset-race --clock virtual --duration 1s --warmup 0 \
-	--reset-prepare false --name v-reset-unprepared
+run 0 reset-race --clock virtual --duration 100ms --warmup 0 \
+	--fault-interval 20ms --fault-duration 5ms --reset-prepare false \
+	--name v-reset-unprepared
 j=$work/stress-v-reset-unprepared.json
 [ "$(field "$j" .timeouts)" -gt 0 ] && [ "$(field "$j" .quarantines)" -gt 0 ] ||
 	bad "unprepared resets: no timeout or quarantine"
 
 # Virtual time: the same seed gives the same run
 for n in 1 2; do
-	run 0 timeout-storm --clock virtual --duration 1s --churners 1 \
+	run 0 timeout-storm --clock virtual --duration 100ms --churners 1 \
+		--warmup 10ms --fault-interval 40ms --fault-duration 20ms \
 		--name "det$n"
 	jq -S 'del(.command, .name, .topology, .sim_cpu_s)' "$work/stress-det$n.json" \
 		>"$work/det$n"
@@ -109,12 +112,18 @@ cmp -s "$work/det1" "$work/det2" || bad "virtual runs differ for one seed"
 
 # A stalled SMMU (1 s without consuming a command) is seen, not hidden:
 # no mapper can complete while it lasts, so the longest gap is >= 1 s in
-# either clock; in virtual time the invalidation maximum is too
+# either clock; in virtual time (open loop: fewer operations to simulate)
+# the invalidation maximum is too
 printf 'fault = smmu-stall\nfault_interval = 2s\nfault_duration = 1s\n' \
 	>"$work/stall.scenario"
 for clock in virtual real; do
-	run 0 "$work/stall.scenario" --clock "$clock" --duration 3s \
-		--warmup 100ms --name "stall-$clock"
+	if [ $clock = virtual ]; then
+		only=(--duration 2s --warmup 0 --fault-interval 1500ms --rate 2000)
+	else
+		only=(--duration 3s --warmup 100ms)
+	fi
+	run 0 "$work/stall.scenario" --clock "$clock" "${only[@]}" \
+		--name "stall-$clock"
 	j=$work/stress-stall-$clock.json
 	[ "$(field "$j" .stalls)" -ge 1 ] &&
 		[ "$(field "$j" .stall_max_ns)" -ge 1000000000 ] &&
@@ -155,16 +164,18 @@ grep -q "reproduce with: atcbench stress churn --seed $seed --inject-bug install
 	"$work/out" || bad "install-invs-after-ste: no reproducer line"
 [ "$(field "$work/stress-bug1.json" .oracle_violations)" -gt 0 ] ||
 	bad "install-invs-after-ste not caught"
+# (50 resets, a quarter failing: none fails with probability 6e-7)
 run 1 reset-race --inject-bug lift-on-failed-reset --clock virtual \
-	--duration 10s --name bug2
+	--duration 300ms --warmup 0 --fault-interval 6ms --fault-duration 2ms \
+	--name bug2
 [ "$(field "$work/stress-bug2.json" .first_violation.what)" = \
 	"quarantine lifted without a device reset" ] ||
 	bad "lift-on-failed-reset not caught"
 
 # Scenario files, and errors (exit 2 with the reason)
-printf 'fault = timeout  # a comment\nfault_interval = 100ms\nfault_duration = 20ms\n' \
+printf 'fault = timeout  # a comment\nfault_interval = 40ms\nfault_duration = 10ms\n' \
 	>"$work/mine.scenario"
-run 0 "$work/mine.scenario" --clock virtual --duration 300ms
+run 0 "$work/mine.scenario" --clock virtual --duration 100ms --warmup 0
 [ -f "$work/stress-mine.json" ] || bad "scenario file: no stress-mine.json"
 printf 'mappers = 2\nfault = sometimes\n' >"$work/bad.scenario"
 expect_usage() { # MESSAGE ARGS...

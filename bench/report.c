@@ -259,10 +259,10 @@ static void report_env(const char *dir, FILE *f)
 		json_num(env, "git_dirty", 0) ? " (dirty)" : "",
 		json_str(env, "compiler", "?"),
 		json_str(env, "build_type", "?"), json_str(env, "kernel", "?"));
-	fprintf(f, "cpu: %.32s, %.0f PUs, %.0f node(s), %s, clock %s\n",
+	/* Not env.json's clock: that is the last run's, and runs differ */
+	fprintf(f, "cpu: %.32s, %.0f PUs, %.0f node(s), %s\n",
 		json_str(env, "cpu_model", "?"), json_num(topo, "pus", 0),
-		json_num(topo, "numa_nodes", 0), json_str(topo, "mode", "?"),
-		json_str(env, "clock", "?"));
+		json_num(topo, "numa_nodes", 0), json_str(topo, "mode", "?"));
 	json_free(env);
 }
 
@@ -271,7 +271,8 @@ static void report_stress(const char *dir, FILE *f)
 	char **names = NULL, b[6][16];
 	struct json **runs;
 	int n = report_stress_files(dir, &names), i;
-	bool faults = false;
+	bool faults = false, virt, any_virt = false;
+	char name[REPORT_NAME_COLS + 2];
 
 	if (n <= 0) {
 		free(names);
@@ -296,8 +297,12 @@ static void report_stress(const char *dir, FILE *f)
 		if (!runs[i])
 			continue;
 		faults |= json_num(runs[i], "faults", 0) > 0;
+		virt = !strcmp(json_str(runs[i], "clock", ""), "virtual");
+		any_virt |= virt;
+		snprintf(name, sizeof(name), "%s%s",
+			 json_str(runs[i], "name", "?"), virt ? "*" : "");
 		fprintf(f, "%-*.*s %7s %7s %7s %7s %7s\n", REPORT_NAME_COLS,
-			REPORT_NAME_COLS, json_str(runs[i], "name", "?"),
+			REPORT_NAME_COLS, name,
 			report_count(json_num(runs[i], "throughput_ops_s", 0),
 				     b[0], 16),
 			report_ns(json_num(inv, "p50", -1), b[1], 16),
@@ -305,6 +310,9 @@ static void report_stress(const char *dir, FILE *f)
 			report_ns(json_num(inv, "p99_9", -1), b[3], 16),
 			report_ns(json_num(inv, "max", -1), b[4], 16));
 	}
+	if (any_virt)
+		fprintf(f, "* virtual time: ops/s per simulated second, the "
+			   "model's latencies\n");
 	for (i = 0; runs && i < n; i++) {
 		if (runs[i] && !strcmp(json_str(runs[i], "load", ""), "open"))
 			fprintf(f,

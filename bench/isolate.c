@@ -24,7 +24,6 @@ struct isolate_batch {
 	unsigned int num_faulty;
 	const struct arm_smmu_atc_costs *costs;
 	u64 time_ns; /* the tests' time, summed */
-	bool clocked; /* someone reads the clock: move it too */
 };
 
 /* Faulty devices among the SIDs below @i: a binary search */
@@ -57,7 +56,8 @@ static int isolate_test(struct arm_smmu_atc_isolation *iso, unsigned int first,
 		 (fails ? b->costs->timeout_ns : 0);
 
 	b->time_ns += ns;
-	if (b->clocked)
+	/* The statistics learn from the clock: move it too */
+	if (iso->stats)
 		sim_clock_delay_ns(ns);
 	return fails ? -EIO : 0;
 }
@@ -75,7 +75,6 @@ int isolate_episode_run(const struct arm_smmu_atc_isolate_ops *ops,
 		.map = faulty,
 		.faulty = positions,
 		.costs = costs,
-		.clocked = stats, /* the statistics learn from the clock */
 	};
 	struct arm_smmu_atc_isolation iso = {
 		.sids = sids,

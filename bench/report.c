@@ -441,9 +441,10 @@ static void report_kernel(const char *dir, FILE *f)
 		if (json_parse_file(path, &k, err, sizeof(err)))
 			continue;
 		if (!header) {
-			fprintf(f, "\nReal kernel: commands per invalidation "
-				   "(exact; cmds without\nthe CMD_SYNCs); "
-				   "times: %.50s\n",
+			fprintf(f,
+				"\nReal kernel: commands per invalidation "
+				"(exact; cmds without\nthe CMD_SYNCs); "
+				"times: %.50s\n",
 				json_str(k, "times", "?"));
 			fprintf(f, "%-*s %-21s %7s %7s %7s %7s\n",
 				REPORT_NAME_COLS - 14, "run", "kernel", "ops",

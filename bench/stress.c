@@ -61,7 +61,7 @@ struct stress_key {
 
 static const char *const stress_clock_names[] = { "real", "virtual", NULL };
 static const char *const stress_fault_names[] = {
-	"none", "timeout", "reset", "dpc", "smmu-stall", NULL
+	"none", "timeout", "reset", "dpc", "smmu-stall", NULL,
 };
 static const char *const stress_bug_names[] = { "none",
 						"install-invs-after-ste",
@@ -533,8 +533,7 @@ struct stress_run {
 
 	bool stop, measuring;
 	bool progress; /* a progress line is shown: mappers count for it */
-	u64 cpu_measure_ns; /* virtual time: CPU time when measuring began */
-	double cpu_seconds; /* and the measured span's */
+	double cpu_seconds; /* virtual time: CPU time of the measured span */
 	u64 t_measure_ns, t_end_ns;
 	unsigned int mappers_done;
 
@@ -959,8 +958,10 @@ static u64 stress_mapper_pace(struct stress_thread *t)
 	/* The real sources share CLOCK_MONOTONIC's origin (sim/clock.h) */
 	if (intended - now > 100 * NSEC_PER_USEC) {
 		struct timespec ts = {
-			.tv_sec = (intended - 50 * NSEC_PER_USEC) / NSEC_PER_SEC,
-			.tv_nsec = (intended - 50 * NSEC_PER_USEC) % NSEC_PER_SEC,
+			.tv_sec =
+				(intended - 50 * NSEC_PER_USEC) / NSEC_PER_SEC,
+			.tv_nsec =
+				(intended - 50 * NSEC_PER_USEC) % NSEC_PER_SEC,
 		};
 
 		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
@@ -1345,7 +1346,7 @@ static int stress_run_virtual(struct stress_run *r)
 {
 	const struct stress_config *cfg = r->cfg;
 	unsigned int weight = cfg->mappers + cfg->translators + cfg->churners;
-	u64 rng = cfg->seed ^ 0x5deece66dULL;
+	u64 rng = cfg->seed ^ 0x5deece66dULL, cpu0 = 0;
 
 	while (!stress_interrupted()) {
 		u64 now = sim_clock_now_ns();
@@ -1355,7 +1356,7 @@ static int stress_run_virtual(struct stress_run *r)
 
 		if (!r->measuring && now >= r->t_measure_ns) {
 			r->measuring = true;
-			r->cpu_measure_ns = stress_cpu_ns();
+			cpu0 = stress_cpu_ns();
 		}
 		if (now >= r->t_end_ns)
 			break;
@@ -1389,7 +1390,7 @@ static int stress_run_virtual(struct stress_run *r)
 	}
 	r->t_end_ns = sim_clock_now_ns();
 	if (r->measuring)
-		r->cpu_seconds = (stress_cpu_ns() - r->cpu_measure_ns) / 1e9;
+		r->cpu_seconds = (stress_cpu_ns() - cpu0) / 1e9;
 	if (r->victim >= 0 || r->smmu_stalled)
 		stress_fault_end(r);
 	return 0;
@@ -1569,8 +1570,7 @@ static int stress_write(struct stress_run *r, const char *dir,
 	stress_json_u64(f, "isolation_tests",
 			atomic_long_read(&r->smmu.atc_isolation_tests) -
 				r->tests0);
-	fprintf(f, "  \"load\": \"%s\",\n",
-		cfg->rate ? "open" : "closed");
+	fprintf(f, "  \"load\": \"%s\",\n", cfg->rate ? "open" : "closed");
 	stress_json_u64(f, "rate_per_mapper", cfg->rate);
 	stress_json_u64(f, "stall_threshold_ns", cfg->stall_ns);
 	stress_json_u64(f, "stalls", r->stalls);
@@ -1745,8 +1745,8 @@ int stress_run(const struct stress_config *cfg, const char *out_dir,
 					     U64_MAX;
 		r->next_fault_ns = r->t_measure_ns + cfg->fault_interval_ns / 2;
 		for (i = 0; i < cfg->mappers; i++)
-			r->mappers[i].last_done_ns = r->mappers[i].next_start_ns =
-				start;
+			r->mappers[i].last_done_ns =
+				r->mappers[i].next_start_ns = start;
 		khooks_workqueue_set_deferred(virt);
 		ret = virt ? stress_run_virtual(r) : stress_run_real(r);
 		khooks_workqueue_set_deferred(false);

@@ -130,20 +130,20 @@ static void sim_smmu_atc_inv(struct sim_smmu *smmu, struct sim_dev *dev,
  * starts when the one before it ends (busy_until), or when it arrives on an
  * idle SMMU, and its effects (CONS past it, the MSI of a CMD_SYNC) are seen
  * once it ends.  CONS is published once per call, and before any MSI.
- * Returns when the next command ends (SIM_DEV_NEVER: only a PROD write or
- * an acknowledgement gives it work); sets *@raise when an error must be
- * signalled.  The loop is the simulation's share of every invalidation the
+ * @prod is PROD as the caller read it.  Returns when the next command ends
+ * (SIM_DEV_NEVER: only a PROD write or an acknowledgement gives it work);
+ * sets *@raise when an error must be signalled.  The loop is the simulation's share of every invalidation the
  * benchmarks measure: one table lookup per command, its second word read
  * only by the commands that need it.
  */
-static u64 __sim_smmu_advance(struct sim_smmu *smmu, bool *raise)
+static u64 __sim_smmu_advance(struct sim_smmu *smmu, u32 prod, bool *raise)
 {
 	u64 base_reg = __atomic_load_n(&smmu->cmdq_base, __ATOMIC_ACQUIRE);
 	u32 shift = FIELD_GET(Q_BASE_LOG2SIZE, base_reg);
 	u32 mask = (2U << shift) - 1; /* index and wrap bit */
 	u32 idx_mask = (1U << shift) - 1;
 	__le64 *base = (__le64 *)(uintptr_t)(base_reg & Q_BASE_ADDR_MASK);
-	u32 head = smmu->head, prod;
+	u32 head = smmu->head;
 	u64 now = sim_clock_now_ns(), t, next = SIM_DEV_NEVER;
 	u32 *msi = NULL;
 
@@ -153,7 +153,7 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, bool *raise)
 	if (smmu->plan)
 		sim_fault_tick(smmu->plan, now, sim_smmu_fault_apply, smmu);
 
-	prod = __atomic_load_n(&smmu->cmdq_prod, __ATOMIC_ACQUIRE) & mask;
+	prod &= mask;
 	if (head == prod)
 		return SIM_DEV_NEVER;
 	/* Work arriving on an idle SMMU starts now */
@@ -298,7 +298,7 @@ static noinline u64 sim_smmu_run_locked(struct sim_smmu *smmu)
 		if (!spin_trylock(&smmu->lock))
 			return sim_clock_now_ns(); /* another thread advances */
 		prod = __atomic_load_n(&smmu->cmdq_prod, __ATOMIC_ACQUIRE);
-		wake = __sim_smmu_advance(smmu, &raise);
+		wake = __sim_smmu_advance(smmu, prod, &raise);
 		if (raise) {
 			sim_smmu_forget_wake(smmu);
 		} else {

@@ -708,9 +708,10 @@ static void micro_clock_read(struct gbench_state *st, void *arg)
  * keys (bench/stress.c; keep the two in step): two clock reads from the
  * TSC around the invalidation, the watchdog's completion store, one record,
  * the timeline bin, the bystander check and the ops count; the progress
- * counter only when a progress line is shown (not here: --progress off, as
- * bench.sh and CI run).  The invalidation's own tracepoints are off (cmdq_detail = false)
- * and cost a load each, as in stress.
+ * counter only when a progress line is shown (never here: bench.sh and CI
+ * run stress with --progress off, so only its test is paid).  The
+ * invalidation's own tracepoints are off (cmdq_detail = false) and cost a
+ * load each, as in stress.
  */
 #define MICRO_TL_BINS 1024
 struct micro_measure_state {

@@ -258,8 +258,7 @@ arm_smmu_atc_memo_slot(struct arm_smmu_atc_model *model, u32 depth, u32 m,
 {
 	u32 hi = m != model->num_sids >> depth;
 
-	return &model->memo[((depth * 2 + hi) * (model->max_faults + 1) + j) *
-				    2 +
+	return &model->memo[((depth * 2 + hi) * (model->max_faults + 1) + j) * 2 +
 			    inferred];
 }
 
@@ -304,8 +303,8 @@ static void arm_smmu_atc_expect_add(struct arm_smmu_atc_expect *e,
  * at @depth of the halving: see above
  */
 static struct arm_smmu_atc_expect
-arm_smmu_atc_expect_settle(struct arm_smmu_atc_model *model, u32 depth,
-			   u32 m, u32 j, bool inferred)
+arm_smmu_atc_expect_settle(struct arm_smmu_atc_model *model, u32 depth, u32 m,
+			   u32 j, bool inferred)
 {
 	struct arm_smmu_atc_expect e = {}, sub;
 	struct arm_smmu_atc_memo *slot;

@@ -335,9 +335,9 @@ static u64 virtual_list_ns(bool msi, u64 sync_ns)
 
 	syncs = sim_smmu_cmd_count(hw, CMDQ_OP_CMD_SYNC);
 	t0 = sim_clock_now_ns();
-	assert_int_equal(
-		arm_smmu_cmdq_issue_cmdlist(&smmu, &smmu.cmdq, cmds, 2, true),
-		0);
+	assert_int_equal(arm_smmu_cmdq_issue_cmdlist(&smmu, &smmu.cmdq, cmds, 2,
+						     true),
+			 0);
 	t1 = sim_clock_now_ns();
 	assert_int_equal(sim_smmu_cmd_count(hw, CMDQ_OP_CMD_SYNC), syncs + 1);
 	sim_smmu_remove(&smmu, hw);

@@ -100,18 +100,18 @@ static inline void khooks_cond_wait(unsigned int *spins)
 		khooks_spin_backoff(spins);
 }
 
-#define __smp_cond_load(ptr, cond_expr, order)                         \
-	({                                                             \
-		typeof(*(ptr)) VAL;                                    \
-		unsigned int __spins = 0;                              \
-		for (;;) {                                             \
-			VAL = __atomic_load_n(ptr, order);             \
-			if (cond_expr)                                 \
-				break;                                 \
-			if (__atomic_load_n(ptr, __A_RELAXED) == VAL)  \
-				khooks_cond_wait(&__spins);            \
-		}                                                      \
-		VAL;                                                   \
+#define __smp_cond_load(ptr, cond_expr, order)                        \
+	({                                                            \
+		typeof(*(ptr)) VAL;                                   \
+		unsigned int __spins = 0;                             \
+		for (;;) {                                            \
+			VAL = __atomic_load_n(ptr, order);            \
+			if (cond_expr)                                \
+				break;                                \
+			if (__atomic_load_n(ptr, __A_RELAXED) == VAL) \
+				khooks_cond_wait(&__spins);           \
+		}                                                     \
+		VAL;                                                  \
 	})
 #define smp_cond_load_relaxed(ptr, cond_expr) \
 	__smp_cond_load(ptr, cond_expr, __A_RELAXED)

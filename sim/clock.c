@@ -20,8 +20,7 @@ struct sim_clock_poller {
 
 static enum sim_clock_source sim_clock_src = SIM_CLOCK_MONOTONIC;
 static u64 sim_clock_virtual_ns;
-/* TSC: ns = (tsc - tsc0) * mult >> 32, plus ns0 */
-static u64 sim_clock_tsc0, sim_clock_ns0, sim_clock_mult;
+struct sim_clock_tsc sim_clock_tsc;
 static struct sim_clock_poller sim_clock_pollers[SIM_CLOCK_MAX_POLLERS];
 static unsigned int sim_clock_num_pollers;
 static __thread bool sim_clock_polling;
@@ -79,10 +78,10 @@ static int sim_clock_tsc_calibrate(void)
 	c1 = sim_clock_rdtsc();
 	if (c1 <= c0)
 		return -ENODEV;
-	sim_clock_mult =
+	sim_clock_tsc.mult =
 		(u64)(((unsigned __int128)(t1 - t0) << 32) / (c1 - c0));
-	sim_clock_tsc0 = c1;
-	sim_clock_ns0 = t1;
+	sim_clock_tsc.tsc0 = c1;
+	sim_clock_tsc.ns0 = t1;
 	return 0;
 }
 #else
@@ -116,6 +115,7 @@ int sim_clock_init(enum sim_clock_source source)
 		return -EINVAL;
 	}
 	sim_clock_src = source;
+	sim_clock_tsc.on = source == SIM_CLOCK_TSC;
 	khooks_wait_event = source == SIM_CLOCK_VIRTUAL ? sim_clock_wfe : NULL;
 	return ret;
 }
@@ -136,7 +136,7 @@ const char *sim_clock_name(enum sim_clock_source source)
 	return source < ARRAY_SIZE(names) ? names[source] : "?";
 }
 
-u64 sim_clock_now_ns(void)
+u64 sim_clock_now_slow_ns(void)
 {
 	switch (sim_clock_src) {
 	case SIM_CLOCK_VIRTUAL:
@@ -144,10 +144,10 @@ u64 sim_clock_now_ns(void)
 			return sim_clock_solo_ns;
 		return __atomic_load_n(&sim_clock_virtual_ns, __ATOMIC_ACQUIRE);
 	case SIM_CLOCK_TSC:
-		return sim_clock_ns0 +
+		return sim_clock_tsc.ns0 +
 		       (u64)(((unsigned __int128)(sim_clock_rdtsc() -
-						  sim_clock_tsc0) *
-			      sim_clock_mult) >>
+						  sim_clock_tsc.tsc0) *
+			      sim_clock_tsc.mult) >>
 			     32);
 	default:
 		return sim_clock_mono_ns();
@@ -283,8 +283,9 @@ u64 local_clock(void)
 
 ktime_t ktime_get(void)
 {
-	if (!sim_clock_is_solo)
-		sim_clock_poll();
+	if (sim_clock_is_solo)
+		return (ktime_t)sim_clock_solo_ns;
+	sim_clock_poll();
 	return (ktime_t)sim_clock_now_ns();
 }
 

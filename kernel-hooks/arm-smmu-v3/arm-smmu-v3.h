@@ -321,6 +321,14 @@ struct arm_smmu_atc_costs {
 	u64				timeout_ns;
 };
 
+/* The plans adaptive chooses from */
+enum arm_smmu_atc_plan {
+	ARM_SMMU_ATC_PLAN_LINEAR,
+	ARM_SMMU_ATC_PLAN_BISECT,
+	/* bisect-infer, confirming an inferred culprit with a test */
+	ARM_SMMU_ATC_PLAN_BISECT_CONFIRM,
+};
+
 /**
  * struct arm_smmu_atc_stats - what the adaptive strategy has seen
  * @sync_ns: running average of a passing test's CMD_SYNC (0: none yet)
@@ -331,9 +339,12 @@ struct arm_smmu_atc_costs {
  *             fault had cleared
  * @rate_q32: running average (Q32) of broken devices per SID of a batch,
  *            over the isolations that found some
+ * @plan: adaptive's last decision and what it was taken from
  *
  * Updated with READ_ONCE()/WRITE_ONCE() and no lock by concurrent
- * isolations: a lost sample only slows the averages down.
+ * isolations: a lost sample only slows the averages down.  @plan is read
+ * and written under its lock, taken with spin_trylock() only: an isolation
+ * that finds it held plans without the cache.
  */
 struct arm_smmu_atc_stats {
 	u64				sync_ns;
@@ -342,6 +353,15 @@ struct arm_smmu_atc_stats {
 	u32				episodes;
 	u32				clear_q16;
 	u64				rate_q32;
+	struct {
+		spinlock_t			lock;
+		bool				valid;
+		enum arm_smmu_atc_plan		plan;
+		u32				num_sids;
+		u32				faulty;
+		u64				cleared;
+		struct arm_smmu_atc_costs	costs;
+	} plan;
 };
 
 /**
@@ -358,6 +378,8 @@ struct arm_smmu_atc_stats {
  *         none
  * @num_tests: out: tests run (each one CMD_SYNC)
  * @num_timeouts: out: tests that timed out
+ * @last: with @stats, when the last test ended (at first, the isolation
+ *        began): tests run back to back, so one clock read times each
  */
 struct arm_smmu_atc_isolation {
 	const u32			*sids;
@@ -369,19 +391,12 @@ struct arm_smmu_atc_isolation {
 	struct arm_smmu_atc_stats	*stats;
 	unsigned int			num_tests;
 	unsigned int			num_timeouts;
+	ktime_t				last;
 };
 
 struct arm_smmu_atc_isolate_ops {
 	const char			*name;
 	int (*isolate)(struct arm_smmu_atc_isolation *iso);
-};
-
-/* The plans adaptive chooses from */
-enum arm_smmu_atc_plan {
-	ARM_SMMU_ATC_PLAN_LINEAR,
-	ARM_SMMU_ATC_PLAN_BISECT,
-	/* bisect-infer, confirming an inferred culprit with a test */
-	ARM_SMMU_ATC_PLAN_BISECT_CONFIRM,
 };
 
 struct arm_smmu_atc_estimate {
@@ -818,7 +833,7 @@ int arm_smmu_atc_expected(enum arm_smmu_atc_plan plan, unsigned int num_sids,
 			  const struct arm_smmu_atc_costs *costs,
 			  struct arm_smmu_atc_estimate *out);
 enum arm_smmu_atc_plan
-arm_smmu_atc_adaptive_plan(const struct arm_smmu_atc_stats *stats,
+arm_smmu_atc_adaptive_plan(struct arm_smmu_atc_stats *stats,
 			   unsigned int num_sids);
 
 /* clang-format on */

@@ -55,27 +55,31 @@ static s64 arm_smmu_atc_ewma(s64 avg, s64 sample, bool first)
 	return avg + ((sample - avg) >> ARM_SMMU_ATC_EWMA_SHIFT);
 }
 
+/* Store only a change: a settled average leaves the line clean (shared) */
+static void arm_smmu_atc_update(u64 *avg, s64 sample)
+{
+	u64 old = READ_ONCE(*avg);
+	u64 new = max_t(s64, 1, arm_smmu_atc_ewma(old, sample, !old));
+
+	if (new != old)
+		WRITE_ONCE(*avg, new);
+}
+
 /*
  * The statistics are updated without a lock by whoever isolates; concurrent
  * updates may lose a sample, which an average can afford.
  */
-static void arm_smmu_atc_learn_test(struct arm_smmu_atc_stats *stats,
-				    unsigned int num, u64 ns, bool timed_out)
+static __always_inline void
+arm_smmu_atc_learn_test(struct arm_smmu_atc_stats *stats, unsigned int num,
+			u64 ns, bool timed_out)
 {
 	s64 cmds = (s64)READ_ONCE(stats->cmd_ns) * num;
-	s64 sync = READ_ONCE(stats->sync_ns);
 
-	if (!timed_out) {
-		WRITE_ONCE(stats->sync_ns,
-			   max_t(s64, 1,
-				 arm_smmu_atc_ewma(sync, ns - cmds, !sync)));
-		return;
-	}
-	WRITE_ONCE(stats->timeout_ns,
-		   max_t(s64, 1,
-			 arm_smmu_atc_ewma(READ_ONCE(stats->timeout_ns),
-					   ns - cmds - sync,
-					   !READ_ONCE(stats->timeout_ns))));
+	if (!timed_out)
+		arm_smmu_atc_update(&stats->sync_ns, ns - cmds);
+	else
+		arm_smmu_atc_update(&stats->timeout_ns,
+				    ns - cmds - READ_ONCE(stats->sync_ns));
 }
 
 static void arm_smmu_atc_learn_episode(struct arm_smmu_atc_stats *stats,
@@ -103,14 +107,16 @@ static void arm_smmu_atc_learn_episode(struct arm_smmu_atc_stats *stats,
  * @first: index of the first SID of the run
  * @num: length of the run
  *
+ * The statistics learn from the time since the last test ended: the
+ * strategy's own work between two tests is nothing beside a CMD_SYNC.
+ *
  * Return: 0 if the run passed, 1 if it timed out, or a negative errno when
  * the test could not be run (the isolation is then abandoned).
  */
-static int arm_smmu_atc_test(struct arm_smmu_atc_isolation *iso,
-			     unsigned int first, unsigned int num)
+static __always_inline int arm_smmu_atc_test(struct arm_smmu_atc_isolation *iso,
+					     unsigned int first,
+					     unsigned int num)
 {
-	/* The clock only for the statistics that learn from it */
-	ktime_t start = iso->stats ? ktime_get() : 0;
 	int ret;
 
 	ret = iso->test(iso, first, num);
@@ -120,9 +126,13 @@ static int arm_smmu_atc_test(struct arm_smmu_atc_isolation *iso,
 	iso->num_tests++;
 	if (ret)
 		iso->num_timeouts++;
-	if (iso->stats)
+	if (iso->stats) {
+		ktime_t now = ktime_get();
+
 		arm_smmu_atc_learn_test(iso->stats, num,
-					ktime_to_ns(ktime_get() - start), ret);
+					ktime_to_ns(now - iso->last), ret);
+		iso->last = now;
+	}
 	return ret ? 1 : 0;
 }
 
@@ -444,6 +454,52 @@ static void arm_smmu_atc_stats_costs(const struct arm_smmu_atc_stats *stats,
 		costs->timeout_ns = READ_ONCE(stats->timeout_ns);
 }
 
+/*
+ * The plan of least expected time for a batch of @num_sids SIDs: a mixture,
+ * with probability @cleared (Q16) of no faulty device and otherwise
+ * @faulty of them.  Ties go to the simpler plan.  Return: 0, or -ENOMEM
+ * without memory for the model.
+ */
+static int __arm_smmu_atc_adaptive_plan(const struct arm_smmu_atc_costs *costs,
+					unsigned int num_sids, u32 faulty,
+					u64 cleared,
+					enum arm_smmu_atc_plan *plan)
+{
+	static const enum arm_smmu_atc_plan plans[] = {
+		ARM_SMMU_ATC_PLAN_LINEAR,
+		ARM_SMMU_ATC_PLAN_BISECT,
+		ARM_SMMU_ATC_PLAN_BISECT_CONFIRM,
+	};
+	struct arm_smmu_atc_memo *memo;
+	u64 best_ns = U64_MAX;
+	unsigned int i;
+
+	memo = kmalloc_array(arm_smmu_atc_memo_entries(num_sids, faulty),
+			     sizeof(*memo), GFP_ATOMIC);
+	if (!memo)
+		return -ENOMEM;
+
+	for (i = 0; i < ARRAY_SIZE(plans); i++) {
+		struct arm_smmu_atc_estimate with, without = {};
+		u64 ns;
+
+		__arm_smmu_atc_expected(plans[i], num_sids, faulty, costs, memo,
+					faulty, &with);
+		if (cleared)
+			__arm_smmu_atc_expected(plans[i], num_sids, 0, costs,
+						memo, faulty, &without);
+		ns = ((Q16_ONE - cleared) * with.time_ns +
+		      cleared * without.time_ns) >>
+		     16;
+		if (ns < best_ns) {
+			best_ns = ns;
+			*plan = plans[i];
+		}
+	}
+	kfree(memo);
+	return 0;
+}
+
 /**
  * arm_smmu_atc_adaptive_plan() - the plan adaptive would run
  * @stats: what it has seen, or NULL for nothing
@@ -452,65 +508,64 @@ static void arm_smmu_atc_stats_costs(const struct arm_smmu_atc_stats *stats,
  * The expected time of each plan is a mixture: with the measured probability
  * that the fault cleared before isolation, no device is faulty; otherwise as
  * many as the measured rate of faulty devices per SID predicts (at least
- * one).  Ties go to the simpler plan.
+ * one).  Ties go to the simpler plan.  The model is a pure function of the
+ * costs, @num_sids and those two figures, and they settle in a storm, so
+ * the decision is kept in @stats and the model rerun only when one of them
+ * has changed.
  *
  * Return: enum arm_smmu_atc_plan.
  */
 enum arm_smmu_atc_plan
-arm_smmu_atc_adaptive_plan(const struct arm_smmu_atc_stats *stats,
+arm_smmu_atc_adaptive_plan(struct arm_smmu_atc_stats *stats,
 			   unsigned int num_sids)
 {
-	static const enum arm_smmu_atc_plan plans[] = {
-		ARM_SMMU_ATC_PLAN_LINEAR,
-		ARM_SMMU_ATC_PLAN_BISECT,
-		ARM_SMMU_ATC_PLAN_BISECT_CONFIRM,
-	};
-	enum arm_smmu_atc_plan best = ARM_SMMU_ATC_PLAN_LINEAR;
-	u64 best_ns = U64_MAX, cleared = 0, faulty;
+	/* Without memory for the model, the plan of the v2 series */
+	enum arm_smmu_atc_plan plan = ARM_SMMU_ATC_PLAN_LINEAR;
 	struct arm_smmu_atc_costs costs;
-	struct arm_smmu_atc_memo *memo;
-	unsigned int i;
+	u64 cleared = 0;
+	u32 faulty = 1;
 
 	arm_smmu_atc_stats_costs(stats, &costs);
-	faulty = 1;
 	if (stats && READ_ONCE(stats->episodes)) {
+		u64 rate = mul_u64_u64_shr(READ_ONCE(stats->rate_q32), num_sids,
+					   31);
+
 		cleared = READ_ONCE(stats->clear_q16);
-		faulty = mul_u64_u64_shr(READ_ONCE(stats->rate_q32), num_sids,
-					 31);
-		faulty = clamp_t(u64, (faulty + 1) / 2, 1,
+		faulty = clamp_t(u64, (rate + 1) / 2, 1,
 				 min(num_sids, ARM_SMMU_ATC_MODEL_MAX_FAULTS));
 	}
 
-	/* Without memory for the model, the plan of the v2 series */
-	memo = kmalloc_array(arm_smmu_atc_memo_entries(num_sids, faulty),
-			     sizeof(*memo), GFP_ATOMIC);
-	if (!memo)
-		return ARM_SMMU_ATC_PLAN_LINEAR;
-
-	for (i = 0; i < ARRAY_SIZE(plans); i++) {
-		struct arm_smmu_atc_estimate with, without = {};
-		u64 ns;
-
-		__arm_smmu_atc_expected(plans[i], num_sids, faulty, &costs,
-					memo, faulty, &with);
-		if (cleared)
-			__arm_smmu_atc_expected(plans[i], num_sids, 0, &costs,
-						memo, faulty, &without);
-		ns = ((Q16_ONE - cleared) * with.time_ns +
-		      cleared * without.time_ns) >>
-		     16;
-		if (ns < best_ns) {
-			best_ns = ns;
-			best = plans[i];
-		}
+	if (!stats || !spin_trylock(&stats->plan.lock)) {
+		__arm_smmu_atc_adaptive_plan(&costs, num_sids, faulty, cleared,
+					     &plan);
+		return plan;
 	}
-	kfree(memo);
-	return best;
+	if (stats->plan.valid && stats->plan.num_sids == num_sids &&
+	    stats->plan.faulty == faulty && stats->plan.cleared == cleared &&
+	    !memcmp(&stats->plan.costs, &costs, sizeof(costs))) {
+		plan = stats->plan.plan;
+	} else if (!__arm_smmu_atc_adaptive_plan(&costs, num_sids, faulty,
+						 cleared, &plan)) {
+		stats->plan.valid = true;
+		stats->plan.plan = plan;
+		stats->plan.num_sids = num_sids;
+		stats->plan.faulty = faulty;
+		stats->plan.cleared = cleared;
+		stats->plan.costs = costs;
+	}
+	spin_unlock(&stats->plan.lock);
+	return plan;
 }
 
 static int arm_smmu_atc_isolate_adaptive(struct arm_smmu_atc_isolation *iso)
 {
-	switch (arm_smmu_atc_adaptive_plan(iso->stats, iso->num_sids)) {
+	enum arm_smmu_atc_plan plan;
+
+	plan = arm_smmu_atc_adaptive_plan(iso->stats, iso->num_sids);
+	/* Planning is not part of the first test */
+	if (iso->stats)
+		iso->last = ktime_get();
+	switch (plan) {
 	case ARM_SMMU_ATC_PLAN_BISECT:
 		return arm_smmu_atc_bisect(iso, 0, iso->num_sids, false, false);
 	case ARM_SMMU_ATC_PLAN_BISECT_CONFIRM:
@@ -566,6 +621,8 @@ int arm_smmu_atc_isolate(const struct arm_smmu_atc_isolate_ops *ops,
 
 	iso->num_tests = 0;
 	iso->num_timeouts = 0;
+	if (iso->stats)
+		iso->last = ktime_get();
 	if (iso->num_sids == 1) {
 		__set_bit(0, iso->broken);
 		return 0;

@@ -6,6 +6,7 @@
  * bisect on a reduced sweep grid.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,6 +289,67 @@ static void test_adaptive_dominates(void **state)
 	free(again);
 }
 
+/*
+ * adaptive keeps its last decision in the statistics: after a decision,
+ * move one input alone (a cost, the cleared fraction, the fault rate, the
+ * episode count, the batch) and the decision through the warm cache must be
+ * the one a cold cache gives.  Each input must change some decision on this
+ * grid, or the comparison would not see it left out of the key.
+ */
+#define PLAN_INPUTS 6
+
+static const u64 plan_syncs[] = { 1000, 20000 };
+static const u64 plan_timeouts[] = { 20000, 2000000 };
+static const u32 plan_clears[] = { 0, 32768, 65536 };
+static const u64 plan_rates[] = { 1ULL << 25, 1ULL << 30 };
+static const unsigned int plan_ns[] = { 2, 8, 64 };
+
+/* Grid point @i, with input @moved (PLAN_INPUTS: none) one step on */
+static unsigned int plan_point(unsigned int i, unsigned int moved,
+			       struct arm_smmu_atc_stats *s)
+{
+	unsigned int is = i % 2, it = i / 2 % 2, ic = i / 4 % 3,
+		     ir = i / 12 % 2, in = i / 24 % 3;
+
+	memset(s, 0, sizeof(*s));
+	s->sync_ns = plan_syncs[moved == 0 ? !is : is];
+	s->timeout_ns = plan_timeouts[moved == 1 ? !it : it];
+	s->clear_q16 = plan_clears[moved == 2 ? (ic + 1) % 3 : ic];
+	s->rate_q32 = plan_rates[moved == 3 ? !ir : ir];
+	s->episodes = moved != 4;
+	return plan_ns[moved == 5 ? (in + 1) % 3 : in];
+}
+
+static void test_plan_cache(void **state)
+{
+	unsigned int flips[PLAN_INPUTS] = {}, i, f, n;
+	struct arm_smmu_atc_stats warm = {}, cold;
+
+	for (i = 0; i < 2 * 2 * 3 * 2 * 3; i++) {
+		for (f = 0; f < PLAN_INPUTS; f++) {
+			enum arm_smmu_atc_plan before, after;
+
+			n = plan_point(i, PLAN_INPUTS, &cold);
+			memcpy(&warm, &cold, offsetof(typeof(warm), plan));
+			before = arm_smmu_atc_adaptive_plan(&warm, n);
+			assert_int_equal(before,
+					 arm_smmu_atc_adaptive_plan(&cold, n));
+
+			n = plan_point(i, f, &cold);
+			memcpy(&warm, &cold, offsetof(typeof(warm), plan));
+			after = arm_smmu_atc_adaptive_plan(&warm, n);
+			assert_int_equal(after,
+					 arm_smmu_atc_adaptive_plan(&cold, n));
+			flips[f] += after != before;
+		}
+	}
+	for (f = 0; f < PLAN_INPUTS; f++) {
+		printf("plan_cache: input %u changed %u decisions\n", f,
+		       flips[f]);
+		assert_true(flips[f] > 0);
+	}
+}
+
 static int setup(void **state)
 {
 	khooks_printk_level(LOGLEVEL_ERR - 1);
@@ -302,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_expected_matches_enumeration),
 		cmocka_unit_test(test_optimum),
 		cmocka_unit_test(test_adaptive_dominates),
+		cmocka_unit_test(test_plan_cache),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -30,7 +30,7 @@ static inline unsigned int bitmap_weight(const unsigned long *src,
 
 		if ((i + 1) * BITS_PER_LONG > nbits)
 			word &= ~0UL >> ((i + 1) * BITS_PER_LONG - nbits);
-		w += __builtin_popcountl(word);
+		w += hweight_long(word);
 	}
 	return w;
 }
@@ -46,18 +46,26 @@ static inline unsigned int bitmap_weight_andnot(const unsigned long *src1,
 
 		if ((i + 1) * BITS_PER_LONG > nbits)
 			word &= ~0UL >> ((i + 1) * BITS_PER_LONG - nbits);
-		w += __builtin_popcountl(word);
+		w += hweight_long(word);
 	}
 	return w;
 }
 
+/* A word at a time: the bits of the run that fall in each word */
 static inline void bitmap_set(unsigned long *map, unsigned int start,
 			      unsigned int nbits)
 {
-	unsigned int i;
+	while (nbits) {
+		unsigned int bit = start % BITS_PER_LONG;
+		unsigned int n = BITS_PER_LONG - bit < nbits ?
+					 BITS_PER_LONG - bit :
+					 nbits;
 
-	for (i = start; i < start + nbits; i++)
-		__set_bit(i, map);
+		map[start / BITS_PER_LONG] |= (~0UL >> (BITS_PER_LONG - n))
+					      << bit;
+		start += n;
+		nbits -= n;
+	}
 }
 
 static inline void bitmap_zero(unsigned long *dst, unsigned int nbits)

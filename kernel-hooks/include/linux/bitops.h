@@ -54,6 +54,19 @@ static inline void __clear_bit(unsigned long nr, unsigned long *addr)
 }
 
 /* Index of the next set bit at or after @offset, or @size if none */
+/*
+ * Set bits of a word, by halves: pairs, nibbles, bytes, then one multiply
+ * sums the bytes (no call into libgcc where the CPU baseline has no
+ * population-count instruction)
+ */
+static inline unsigned int hweight_long(unsigned long w)
+{
+	w -= (w >> 1) & 0x5555555555555555UL;
+	w = (w & 0x3333333333333333UL) + ((w >> 2) & 0x3333333333333333UL);
+	w = (w + (w >> 4)) & 0x0f0f0f0f0f0f0f0fUL;
+	return (w * 0x0101010101010101UL) >> 56;
+}
+
 static inline unsigned long find_next_bit(const unsigned long *addr,
 					  unsigned long size,
 					  unsigned long offset)

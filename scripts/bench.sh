@@ -50,17 +50,16 @@ ratios "Read side alone (sink, a writer round per 1024 walks): RCU vs lock" \
 	readside/rcu/ readside/devlist/
 
 # What stress adds to an operation, against its floor on this machine: two
-# clock reads and one record, each measured alone in the same run
+# clock reads and one record in one loop (measure/op_floor), same run
 echo
 jq -r '[.benchmarks[] | select(.aggregate_name == "median")
         | {key: .run_name, value: .cpu_time}] | from_entries
-  | select(.["measure/clock_read"] and .["measure/lat_record"]
-           and .["measure/mapper_op_overhead"])
-  | (.["measure/clock_read"] * 2 + .["measure/lat_record"]) as $floor
+  | select(.["measure/op_floor"] and .["measure/mapper_op_overhead"])
   | "Measurement overhead per stress operation: \(.["measure/mapper_op_overhead"]
-      * 10 | round / 10) ns; 2 clock reads + 1 record alone: \($floor * 10
-      | round / 10) ns (ratio \(.["measure/mapper_op_overhead"] / $floor
-      * 100 | round / 100))"' "$out/micro.json"
+      * 10 | round / 10) ns; its floor, 2 clock reads + 1 record: \(
+      .["measure/op_floor"] * 10 | round / 10) ns (ratio \(
+      .["measure/mapper_op_overhead"] / .["measure/op_floor"] * 100 | round
+      / 100))"' "$out/micro.json"
 
 # The simulation's share of what the walker benchmarks measure: callgrind's
 # instructions of sim/ functions inside the timed loop (sim-share.tsv)

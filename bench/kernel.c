@@ -14,6 +14,7 @@
 #include "lat.h"
 #include "report.h"
 #include "results.h"
+#include "units.h"
 
 #define EXIT_USAGE 2
 #define KERNEL_NAME_MAX 63
@@ -22,8 +23,8 @@
 #define KERNEL_MIN_TIMEOUT_S 10
 #define KERNEL_MAX_TIMEOUT_S 7200
 #define KERNEL_LINE_MAX 512
+#define KERNEL_MAX_ATC_DELAY_NS (10ULL * 1000 * 1000 * 1000)
 #define KERNEL_TIMES_NOTE "TCG: times are emulation times, counts are exact"
-
 
 static const char *const kernel_probe_names[KP_NR] = {
 	"issue", "issue_ret", "op", "op_ret", "atc", "skip",
@@ -184,7 +185,8 @@ static void kernel_parse_opcodes(const char *dir, struct kernel_trace *t)
 	if (!f)
 		return;
 	t->have_opcodes = true;
-	while (fgets(line, sizeof(line), f) && t->nopcodes < KERNEL_MAX_OPCODES) {
+	while (fgets(line, sizeof(line), f) &&
+	       t->nopcodes < KERNEL_MAX_OPCODES) {
 		if (sscanf(line, "%31s %llu", name, &count) != 2)
 			continue;
 		snprintf(t->opcodes[t->nopcodes].name,
@@ -194,8 +196,76 @@ static void kernel_parse_opcodes(const char *dir, struct kernel_trace *t)
 	fclose(f);
 }
 
-static int kernel_trace_load(const char *dir, struct kernel_trace *t,
-			     char *err, size_t errlen)
+/* run.sh --ats: "sid=0x100 ssid=0x0 ssv=0 size=0 global=0 fails=0 count=N" */
+static int kernel_parse_atc(const char *dir, struct kernel_trace *t, char *err,
+			    size_t errlen)
+{
+	char line[KERNEL_LINE_MAX];
+	unsigned int lineno = 0;
+	FILE *f = kernel_open(dir, "qemu-atc-inv");
+
+	if (!f)
+		return 0;
+	t->ats = true;
+	while (fgets(line, sizeof(line), f)) {
+		struct kernel_atc_inv *a = &t->atc[t->natc];
+		int ssv, global, fails;
+
+		lineno++;
+		if (t->natc == KERNEL_MAX_ATC ||
+		    sscanf(line,
+			   "sid=%x ssid=%x ssv=%d size=%u global=%d fails=%d "
+			   "count=%llu",
+			   &a->sid, &a->ssid, &ssv, &a->size, &global, &fails,
+			   &a->count) != 7) {
+			snprintf(err, errlen, "%s/qemu-atc-inv:%u: %s", dir,
+				 lineno,
+				 t->natc == KERNEL_MAX_ATC ?
+					 "too many shapes" :
+					 "not a shape line");
+			fclose(f);
+			return -EINVAL;
+		}
+		a->ssv = ssv;
+		a->global = global;
+		a->fails = fails;
+		t->natc++;
+	}
+	fclose(f);
+	return 0;
+}
+
+/* "SECOND COUNT" lines of @name into @per_s, seconds into t->nseconds */
+static int kernel_parse_per_s(const char *dir, const char *name,
+			      unsigned long long *per_s, struct kernel_trace *t,
+			      char *err, size_t errlen)
+{
+	char line[KERNEL_LINE_MAX];
+	unsigned long long count;
+	unsigned int s;
+	FILE *f = kernel_open(dir, name);
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%u %llu", &s, &count) != 2 ||
+		    s >= KERNEL_MAX_SECONDS) {
+			snprintf(err, errlen,
+				 "%s/%s: not SECOND COUNT under %d", dir, name,
+				 KERNEL_MAX_SECONDS);
+			fclose(f);
+			return -EINVAL;
+		}
+		per_s[s] = count;
+		if (s + 1 > t->nseconds)
+			t->nseconds = s + 1;
+	}
+	fclose(f);
+	return 0;
+}
+
+static int kernel_trace_load(const char *dir, struct kernel_trace *t, char *err,
+			     size_t errlen)
 {
 	char buf[32];
 	int ret;
@@ -217,13 +287,26 @@ static int kernel_trace_load(const char *dir, struct kernel_trace *t,
 			    "measured on the machine that ran the trace");
 	t->devices = *buf ? strtol(buf, NULL, 10) : -1;
 	if (!*t->kernel) {
-		snprintf(err, errlen, "%s: no atc-trace.sh output (no 'kernel' file)",
-			 dir);
+		snprintf(err, errlen,
+			 "%s: no atc-trace.sh output (no 'kernel' file)", dir);
 		return -EINVAL;
 	}
 	kernel_parse_points(dir, t);
 	kernel_parse_opcodes(dir, t);
-	ret = kernel_parse_profile(dir, t, err, errlen);
+	kernel_read_line(dir, "atc-timeout", t->atc_timeout,
+			 sizeof(t->atc_timeout));
+	ret = kernel_parse_atc(dir, t, err, errlen);
+	if (!ret)
+		ret = kernel_parse_per_s(dir, "qemu-atc-errors", t->smmu_errors,
+					 t, err, errlen);
+	if (!ret)
+		ret = kernel_parse_per_s(dir, "kernel-cmdq-errors",
+					 t->kernel_errors, t, err, errlen);
+	if (!ret)
+		ret = kernel_parse_per_s(dir, "kernel-sync-timeouts",
+					 t->sync_timeouts, t, err, errlen);
+	if (!ret)
+		ret = kernel_parse_profile(dir, t, err, errlen);
 	if (!ret)
 		ret = kernel_parse_hist(dir, "hist-issue", NULL, t, err,
 					errlen);
@@ -248,6 +331,52 @@ static void kernel_json_str_or_null(FILE *f, const char *s)
 		json_write_str(f, s);
 	else
 		fputs("null", f);
+}
+
+static void kernel_write_per_s(FILE *f, const char *key,
+			       const unsigned long long *per_s, unsigned int n)
+{
+	unsigned long long total = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		total += per_s[i];
+	fprintf(f, "\"%s\": %llu, \"%s_per_s\": [", key, total, key);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s%llu", i ? ", " : "", per_s[i]);
+	fputc(']', f);
+}
+
+/* ATS: the ATC_INVs by shape, the injected timeouts, their errors */
+static void kernel_write_json_atc(FILE *f, const struct kernel_trace *t)
+{
+	unsigned int i;
+
+	fprintf(f, ",\n  \"ats\": %s", t->ats ? "true" : "false");
+	if (!t->ats)
+		return;
+	fputs(",\n  \"atc_timeout\": ", f);
+	kernel_json_str_or_null(f, t->atc_timeout);
+	fputs(",\n  \"atc_inv\": [", f);
+	for (i = 0; i < t->natc; i++) {
+		const struct kernel_atc_inv *a = &t->atc[i];
+
+		fprintf(f,
+			"%s\n    {\"sid\": %u, \"ssid\": %u, \"ssv\": %s, "
+			"\"size\": %u, \"global\": %s, \"fails\": %s, "
+			"\"count\": %llu}",
+			i ? "," : "", a->sid, a->ssid,
+			a->ssv ? "true" : "false", a->size,
+			a->global ? "true" : "false",
+			a->fails ? "true" : "false", a->count);
+	}
+	fputs("\n  ],\n  \"atc_errors\": {", f);
+	kernel_write_per_s(f, "smmu", t->smmu_errors, t->nseconds);
+	fputs(", ", f);
+	kernel_write_per_s(f, "kernel", t->kernel_errors, t->nseconds);
+	fputs(", ", f);
+	kernel_write_per_s(f, "sync_timeouts", t->sync_timeouts, t->nseconds);
+	fputc('}', f);
 }
 
 /* The JSON of a run; per-operation figures divide by the op probe's hits */
@@ -331,6 +460,7 @@ static void kernel_write_json(FILE *f, const struct kernel_trace *t,
 		fputs(",\n  \"smmu_commands\": null,\n  \"smmu_opcodes\": null",
 		      f);
 	}
+	kernel_write_json_atc(f, t);
 	fputs(",\n  \"metrics\": {\n    \"cmdq_issue_ns\": ", f);
 	lat_write_json(t->issue_lat, f, true);
 	fputs(",\n    \"inv_ns\": ", f);
@@ -471,7 +601,10 @@ static int kernel_spawn(char *const argv[], char *out, size_t outlen)
 
 struct kernel_opts {
 	const char *kernel, *image, *modules, *out, *name, *workload, *design;
+	const char *atc_timeout;
 	long devices, ops, timeout;
+	u64 atc_delay_ns;
+	bool ats;
 };
 
 static void kernel_usage(FILE *f)
@@ -480,9 +613,10 @@ static void kernel_usage(FILE *f)
 		"usage: atcbench kernel run (--kernel SERIES|PACKAGE | --image IMAGE\n"
 		"                            [--modules DIR]) [--devices N] [--ops N]\n"
 		"                            [--workload dio] [--timeout S] [--name NAME]\n"
-		"                            [--out DIR]\n"
+		"                            [--ats [--atc-timeout SPEC]\n"
+		"                            [--atc-timeout-delay D]] [--out DIR]\n"
 		"       atcbench kernel sim [--design rcu|devlist] [--devices N] [--ops N]\n"
-		"                            [--name NAME] [--out DIR]\n"
+		"                            [--ats] [--name NAME] [--out DIR]\n"
 		"       atcbench kernel convert TRACEDIR [--name NAME] [--out DIR]\n"
 		"\n"
 		"run: boot the kernel under QEMU (virt, SMMUv3, TCG) with --devices\n"
@@ -493,10 +627,17 @@ static void kernel_usage(FILE *f)
 		"Debian arm64 kernel package, downloaded once into the cache\n"
 		"(kernel-hooks/real/fetch.sh); --image: your arm64 Image, with\n"
 		"--modules holding virtio_blk.ko unless it is built in.  --timeout:\n"
-		"the guest's limit in seconds (%d..%d, default 300).\n"
+		"the guest's limit in seconds (%d..%d, default 300).  --ats: the\n"
+		"devices behind PCIe root ports with ATS on, on atcbench's patched\n"
+		"QEMU (kernel-hooks/real/qemu-ats.sh, built once: about 20 min);\n"
+		"--atc-timeout SIDS@FROM[+FOR][;...] leaves those SIDs' ATC_INVs\n"
+		"unanswered (SIDS N or N-M; device i is SID (i + 1) << 8; FROM, FOR\n"
+		"a time, 500ms, or a count of SMMU commands, 1000c) and the CMD_SYNC\n"
+		"after them fails after --atc-timeout-delay (default 0).\n"
 		"sim: the simulated twin of run: atcbench's kernel-form code (the\n"
 		"array, or the pre-7.1 devlist) on a simulated SMMU in the same\n"
-		"topology, --ops one-page invalidations, counted the same way.\n"
+		"topology (--ats: run's --ats topology), --ops one-page\n"
+		"invalidations, counted the same way.\n"
 		"convert: the folder atc-trace.sh stop wrote (on real hardware) into\n"
 		"kernel-NAME.json and .hgrm files.  NAME: 1 to %d of [A-Za-z0-9._-]\n"
 		"(default: run and sim: WORKLOAD-Nd, convert: hw).\n"
@@ -531,9 +672,30 @@ static int kernel_long_arg(const char *flag, const char *arg, long min,
 	return 0;
 }
 
+static int kernel_delay_arg(const char *flag, const char *arg, u64 *ns)
+{
+	if (units_parse_ns(arg, ns) || *ns > KERNEL_MAX_ATC_DELAY_NS) {
+		fprintf(stderr,
+			"atcbench kernel: %s takes a duration up to 10s "
+			"(ns, us, ms or s)\n",
+			flag);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The --atc-timeout syntax (qemu-ats.patch checks it again, in full) */
+static bool kernel_atc_spec_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 3 && n < sizeof(((struct kernel_trace *)0)->atc_timeout) &&
+	       strspn(s, "0123456789@+;-cmnsu") == n && strchr(s, '@');
+}
+
 /* Options from argv[first..]; @positional receives one operand if non-NULL */
-static int kernel_parse(int argc, char **argv, int first,
-			struct kernel_opts *o, const char **positional)
+static int kernel_parse(int argc, char **argv, int first, struct kernel_opts *o,
+			const char **positional)
 {
 	int i;
 
@@ -549,9 +711,12 @@ static int kernel_parse(int argc, char **argv, int first,
 			kernel_usage(stdout);
 			return 1;
 		}
+		if (!strcmp(a, "--ats") && positional == NULL) {
+			o->ats = true;
+			continue;
+		}
 		if (!v || a[0] != '-') {
-			fprintf(stderr,
-				"atcbench kernel: %s: %s (--help)\n", a,
+			fprintf(stderr, "atcbench kernel: %s: %s (--help)\n", a,
 				a[0] == '-' ? "needs a value" :
 					      "unexpected argument");
 			return -EINVAL;
@@ -580,6 +745,11 @@ static int kernel_parse(int argc, char **argv, int first,
 			ret = kernel_long_arg(a, v, KERNEL_MIN_TIMEOUT_S,
 					      KERNEL_MAX_TIMEOUT_S,
 					      &o->timeout);
+		else if (!strcmp(a, "--atc-timeout") && positional == NULL)
+			o->atc_timeout = v;
+		else if (!strcmp(a, "--atc-timeout-delay") &&
+			 positional == NULL)
+			ret = kernel_delay_arg(a, v, &o->atc_delay_ns);
 		else {
 			fprintf(stderr,
 				"atcbench kernel: unknown option '%s' (--help)\n",
@@ -600,8 +770,22 @@ static int kernel_parse(int argc, char **argv, int first,
 		fprintf(stderr, "atcbench kernel: --design: rcu or devlist\n");
 		return -EINVAL;
 	}
+	if (o->atc_timeout && !kernel_atc_spec_ok(o->atc_timeout)) {
+		fprintf(stderr,
+			"atcbench kernel: --atc-timeout: SIDS@FROM[+FOR][;...] "
+			"(--help), at most %zu characters\n",
+			sizeof(((struct kernel_trace *)0)->atc_timeout) - 1);
+		return -EINVAL;
+	}
+	if ((o->atc_timeout || o->atc_delay_ns) && !o->ats) {
+		fprintf(stderr,
+			"atcbench kernel: --atc-timeout and --atc-timeout-delay "
+			"need --ats\n");
+		return -EINVAL;
+	}
 	if (o->workload && strcmp(o->workload, "dio")) {
-		fprintf(stderr, "atcbench kernel: --workload: dio is the only one\n");
+		fprintf(stderr,
+			"atcbench kernel: --workload: dio is the only one\n");
 		return -EINVAL;
 	}
 	return 0;
@@ -613,8 +797,9 @@ static int kernel_finish(const char *out, const char *cmdline)
 	FILE *f = stdout;
 
 	if (ret) {
-		fprintf(stderr, "atcbench kernel: cannot write %s/env.json: %s\n",
-			out, strerror(-ret));
+		fprintf(stderr,
+			"atcbench kernel: cannot write %s/env.json: %s\n", out,
+			strerror(-ret));
 		return EXIT_FAILURE;
 	}
 	ret = report_write(out, f);
@@ -633,12 +818,16 @@ static int kernel_cmdline(int argc, char **argv, char *buf, size_t len)
 
 static int kernel_run(int argc, char **argv)
 {
-	struct kernel_opts o = { .devices = 1, .ops = 2000, .timeout = 300,
-				 .workload = "dio", .design = "rcu" };
+	struct kernel_opts o = { .devices = 1,
+				 .ops = 2000,
+				 .timeout = 300,
+				 .workload = "dio",
+				 .design = "rcu" };
 	char dir[RESULTS_PATH_MAX], image[RESULTS_PATH_MAX];
 	char modules[RESULTS_PATH_MAX], raw[RESULTS_PATH_MAX];
 	char script[RESULTS_PATH_MAX], name[KERNEL_NAME_MAX + 1];
-	char num[3][24], cmdline[2048], source[RESULTS_PATH_MAX + 32];
+	char num[4][24], cmdline[2048], source[RESULTS_PATH_MAX + 32];
+	char qemu[RESULTS_PATH_MAX];
 	const char *out;
 	int ret;
 
@@ -651,7 +840,8 @@ static int kernel_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (o.kernel && o.modules) {
-		fprintf(stderr, "atcbench kernel run: --modules goes with --image\n");
+		fprintf(stderr,
+			"atcbench kernel run: --modules goes with --image\n");
 		return EXIT_USAGE;
 	}
 	if (o.image && access(o.image, R_OK)) {
@@ -679,9 +869,9 @@ static int kernel_run(int argc, char **argv)
 	if (o.kernel) {
 		char *fetch[] = { script, (char *)o.kernel, NULL };
 
-		snprintf(script, sizeof(script), "%s/fetch.sh", kernel_scripts());
-		ret = kernel_spawn(fetch, modules,
-				   sizeof(modules));
+		snprintf(script, sizeof(script), "%s/fetch.sh",
+			 kernel_scripts());
+		ret = kernel_spawn(fetch, modules, sizeof(modules));
 		if (ret) {
 			fprintf(stderr, "atcbench kernel run: no kernel %s\n",
 				o.kernel);
@@ -691,9 +881,10 @@ static int kernel_run(int argc, char **argv)
 		/* fetch.sh printed the cached folder */
 		snprintf(image, sizeof(image), "%.*s/Image",
 			 (int)sizeof(image) - 7, modules);
-		snprintf(source, sizeof(source), "Debian %.*s", 
+		snprintf(source, sizeof(source), "Debian %.*s",
 			 (int)sizeof(source) - 8, o.kernel);
-		strncat(modules, "/modules", sizeof(modules) - strlen(modules) - 1);
+		strncat(modules, "/modules",
+			sizeof(modules) - strlen(modules) - 1);
 	} else {
 		snprintf(image, sizeof(image), "%s", o.image);
 		snprintf(modules, sizeof(modules), "%s",
@@ -701,17 +892,57 @@ static int kernel_run(int argc, char **argv)
 		snprintf(source, sizeof(source), "image %s", o.image);
 	}
 
+	if (o.ats) {
+		char *build[] = { script, NULL };
+
+		/* Built once, cached: it says so when it builds */
+		snprintf(script, sizeof(script), "%s/qemu-ats.sh",
+			 kernel_scripts());
+		ret = kernel_spawn(build, qemu, sizeof(qemu));
+		if (ret) {
+			fprintf(stderr,
+				"atcbench kernel run: no ATS-capable QEMU\n");
+			return EXIT_FAILURE;
+		}
+	}
+
 	snprintf(script, sizeof(script), "%s/run.sh", kernel_scripts());
 	snprintf(num[0], sizeof(num[0]), "%ld", o.devices);
 	snprintf(num[1], sizeof(num[1]), "%ld", o.ops);
 	snprintf(num[2], sizeof(num[2]), "%ld", o.timeout);
+	snprintf(num[3], sizeof(num[3]), "%llu",
+		 (unsigned long long)o.atc_delay_ns);
 	{
-		char *run[] = { script, "--image", image, "--out", raw,
-				"--devices", num[0], "--ops", num[1],
-				"--timeout", num[2], "--workload",
-				(char *)o.workload, *modules ? "--modules" : NULL,
-				modules, NULL };
+		char *run[32] = { script,
+				  "--image",
+				  image,
+				  "--out",
+				  raw,
+				  "--devices",
+				  num[0],
+				  "--ops",
+				  num[1],
+				  "--timeout",
+				  num[2],
+				  "--workload",
+				  (char *)o.workload };
+		int n = 13;
 
+		if (*modules) {
+			run[n++] = "--modules";
+			run[n++] = modules;
+		}
+		if (o.ats) {
+			run[n++] = "--ats";
+			run[n++] = "--qemu";
+			run[n++] = qemu;
+			run[n++] = "--atc-timeout-delay";
+			run[n++] = num[3];
+		}
+		if (o.atc_timeout) {
+			run[n++] = "--atc-timeout";
+			run[n++] = (char *)o.atc_timeout;
+		}
 		ret = kernel_spawn(run, NULL, 0);
 	}
 	if (ret) {
@@ -737,7 +968,8 @@ static int kernel_convert_cmd(int argc, char **argv)
 	if (ret)
 		return ret > 0 ? 0 : EXIT_USAGE;
 	if (!trace) {
-		fprintf(stderr, "atcbench kernel convert: which trace folder? (--help)\n");
+		fprintf(stderr,
+			"atcbench kernel convert: which trace folder? (--help)\n");
 		return EXIT_USAGE;
 	}
 	out = o.out;
@@ -756,8 +988,9 @@ static int kernel_convert_cmd(int argc, char **argv)
 
 static int kernel_sim_cmd(int argc, char **argv)
 {
-	struct kernel_opts o = { .devices = 1, .ops = 2000, .design = "rcu",
-				 .workload = "dio" };
+	struct kernel_opts o = {
+		.devices = 1, .ops = 2000, .design = "rcu", .workload = "dio"
+	};
 	char dir[RESULTS_PATH_MAX], cmdline[2048], name[KERNEL_NAME_MAX + 1];
 	struct kernel_trace t;
 	const char *out;
@@ -767,7 +1000,14 @@ static int kernel_sim_cmd(int argc, char **argv)
 	if (ret)
 		return ret > 0 ? 0 : EXIT_USAGE;
 	if (o.kernel || o.image || o.modules) {
-		fprintf(stderr, "atcbench kernel sim: no kernel to give (--help)\n");
+		fprintf(stderr,
+			"atcbench kernel sim: no kernel to give (--help)\n");
+		return EXIT_USAGE;
+	}
+	if (o.atc_timeout || o.atc_delay_ns) {
+		fprintf(stderr,
+			"atcbench kernel sim: no --atc-timeout yet: a timeout "
+			"storm in simulation is 'atcbench stress timeout-storm'\n");
 		return EXIT_USAGE;
 	}
 	out = o.out;
@@ -783,11 +1023,12 @@ static int kernel_sim_cmd(int argc, char **argv)
 	else
 		snprintf(name, sizeof(name), "%s-%ldd", o.workload, o.devices);
 	ret = kernel_sim_run(o.devices, o.ops, !strcmp(o.design, "devlist"),
-			     &t);
+			     o.ats, &t);
 	if (ret)
 		fprintf(stderr, "atcbench kernel sim: %s\n", strerror(-ret));
 	else
-		ret = kernel_write_results(out, name, "atcbench simulation", &t);
+		ret = kernel_write_results(out, name, "atcbench simulation",
+					   &t);
 	kernel_trace_free(&t);
 	if (ret)
 		return EXIT_FAILURE;
@@ -802,7 +1043,8 @@ int kernel_cmd(int argc, char **argv)
 		return kernel_run(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "convert"))
 		return kernel_convert_cmd(argc - 1, argv + 1);
-	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+	if (argc >= 2 &&
+	    (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		kernel_usage(stdout);
 		return 0;
 	}

@@ -25,6 +25,8 @@
 
 #define KERNEL_MAX_OPCODES 64 /* distinct opcodes QEMU names */
 #define KERNEL_MAX_SIZES 256 /* distinct (commands, sync) list shapes */
+#define KERNEL_MAX_ATC 256 /* distinct ATC_INV shapes (SID, SSID, ...) */
+#define KERNEL_MAX_SECONDS 3600 /* the window's seconds, for error rates */
 
 /*
  * What atc-trace.sh (and run.sh) left in a trace folder, or what the
@@ -50,6 +52,24 @@ struct kernel_trace {
 	} opcodes[KERNEL_MAX_OPCODES];
 	unsigned int nopcodes;
 	bool have_opcodes; /* the SMMU's own count (QEMU, simulation) */
+	/* ATS (run.sh --ats): the ATC_INVs the SMMU executed, by shape */
+	struct kernel_atc_inv {
+		unsigned int sid, ssid, size;
+		bool ssv, global, fails;
+		unsigned long long count;
+	} atc[KERNEL_MAX_ATC];
+	unsigned int natc;
+	bool ats;
+	char atc_timeout[128]; /* the injected ATC timeouts, or "" */
+	/*
+	 * ATC timeouts per second of the window: reported by the SMMU
+	 * (CERROR_ATC_INV_SYNC) and by the kernel ("CMDQ error" lines), and
+	 * the kernel's CMD_SYNC waits that gave up ("CMD_SYNC timeout")
+	 */
+	unsigned long long smmu_errors[KERNEL_MAX_SECONDS];
+	unsigned long long kernel_errors[KERNEL_MAX_SECONDS];
+	unsigned long long sync_timeouts[KERNEL_MAX_SECONDS];
+	unsigned int nseconds;
 	long devices;
 	struct lat_hist *issue_lat, *op_lat;
 };
@@ -58,12 +78,14 @@ int kernel_cmd(int argc, char **argv);
 
 /*
  * The simulated twin of a real run: the kernel-form code against the
- * simulated SMMU in the topology QEMU gives the guest (an SMMU without ATS
- * or MSI, with range invalidation; one stage-1 domain per device, each with
- * its one master), @ops one-page invalidations spread over the devices.
- * @devlist: the pre-7.1 design (variants/devlist.c), else the array.
+ * simulated SMMU in the topology QEMU gives the guest (an SMMU without MSI,
+ * with range invalidation; one stage-1 domain per device, each with its one
+ * master), @ops one-page invalidations spread over the devices.  @devlist:
+ * the pre-7.1 design (variants/devlist.c), else the array.  @ats: the
+ * topology of run.sh --ats (ATS on, each device behind a root port), the
+ * ATC_INVs counted by shape.
  */
 int kernel_sim_run(unsigned int devices, unsigned long ops, bool devlist,
-		   struct kernel_trace *t);
+		   bool ats, struct kernel_trace *t);
 
 #endif /* KERNEL_H */

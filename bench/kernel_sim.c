@@ -54,6 +54,33 @@ static void kernel_sim_probe(int n, bool sync, int ret)
 	t->sizes[i].count++;
 }
 
+/* The SMMU's view of ATS: every ATC_INV it executes, by shape */
+static void kernel_sim_trace(void *arg, const u64 *cmd)
+{
+	struct kernel_trace *t = arg;
+	struct kernel_atc_inv a = {};
+	unsigned int i;
+
+	if (FIELD_GET(CMDQ_0_OP, cmd[0]) != CMDQ_OP_ATC_INV)
+		return;
+	a.sid = FIELD_GET(CMDQ_ATC_0_SID, cmd[0]);
+	a.ssid = FIELD_GET(CMDQ_ATC_0_SSID, cmd[0]);
+	a.ssv = cmd[0] & CMDQ_0_SSV;
+	a.global = cmd[0] & CMDQ_ATC_0_GLOBAL;
+	a.size = FIELD_GET(CMDQ_ATC_1_SIZE, cmd[1]);
+	for (i = 0; i < t->natc; i++)
+		if (t->atc[i].sid == a.sid && t->atc[i].ssid == a.ssid &&
+		    t->atc[i].ssv == a.ssv && t->atc[i].global == a.global &&
+		    t->atc[i].size == a.size)
+			break;
+	if (i == t->natc) {
+		if (t->natc == KERNEL_MAX_ATC)
+			return;
+		t->atc[t->natc++] = a;
+	}
+	t->atc[i].count++;
+}
+
 struct kernel_sim_world {
 	struct arm_smmu_device smmu;
 	struct sim_smmu *hw;
@@ -61,7 +88,7 @@ struct kernel_sim_world {
 	struct arm_smmu_domain *domains[8];
 	struct arm_smmu_devlist_domain *dl_domains[8];
 	unsigned int devices;
-	bool devlist;
+	bool devlist, ats;
 };
 
 static void kernel_sim_free(struct kernel_sim_world *w)
@@ -83,25 +110,32 @@ static void kernel_sim_free(struct kernel_sim_world *w)
 		sim_smmu_remove(&w->smmu, w->hw);
 }
 
-/* QEMU's virt SMMUv3: no ATS, no MSI (CMD_SYNC polled), RIL */
+/*
+ * QEMU's virt SMMUv3: no MSI (CMD_SYNC polled), RIL; with ATS (run.sh
+ * --ats) IDR0.ATS, and device i behind root port i: requester ID, so SID,
+ * (i + 1) << 8
+ */
 static int kernel_sim_build(struct kernel_sim_world *w)
 {
 	const struct sim_smmu_config cfg = {
 		.range_inv = true,
 		.cmdq_shift = 8,
+		.ats = w->ats,
 	};
 	unsigned int i;
 	int ret;
 
-	ret = sim_smmu_probe(&cfg, w->devices, &w->smmu, &w->hw);
+	ret = sim_smmu_probe(&cfg, w->ats ? (w->devices + 1) << 8 : w->devices,
+			     &w->smmu, &w->hw);
 	if (ret) {
 		w->hw = NULL;
 		return ret;
 	}
 	for (i = 0; i < w->devices; i++) {
-		u32 sid = i;
+		u32 sid = w->ats ? (i + 1) << 8 : i;
 
-		w->masters[i] = arm_smmu_probe_master(&w->smmu, &sid, 1, false);
+		w->masters[i] =
+			arm_smmu_probe_master(&w->smmu, &sid, 1, w->ats);
 		if (IS_ERR(w->masters[i])) {
 			ret = PTR_ERR(w->masters[i]);
 			w->masters[i] = NULL;
@@ -131,9 +165,11 @@ static int kernel_sim_build(struct kernel_sim_world *w)
 }
 
 int kernel_sim_run(unsigned int devices, unsigned long ops, bool devlist,
-		   struct kernel_trace *t)
+		   bool ats, struct kernel_trace *t)
 {
-	struct kernel_sim_world w = { .devices = devices, .devlist = devlist };
+	struct kernel_sim_world w = { .devices = devices,
+				      .devlist = devlist,
+				      .ats = ats };
 	u64 before[256];
 	unsigned long i;
 	unsigned int op;
@@ -167,6 +203,9 @@ int kernel_sim_run(unsigned int devices, unsigned long ops, bool devlist,
 			 t->points[op][0]);
 	t->devices = devices;
 	t->probed[KP_ISSUE] = t->probed[KP_OP] = true;
+	t->ats = ats;
+	if (ats)
+		sim_smmu_set_trace(w.hw, kernel_sim_trace, t);
 
 	for (op = 0; op < 256; op++)
 		before[op] = sim_smmu_cmd_count(w.hw, op);
@@ -174,8 +213,8 @@ int kernel_sim_run(unsigned int devices, unsigned long ops, bool devlist,
 	arm_smmu_trace_probes.cmdq_issue_start = kernel_sim_probe_start;
 	arm_smmu_trace_probes.cmdq_issue_done = kernel_sim_probe;
 	for (i = 0; i < ops; i++) {
-		unsigned long iova = KERNEL_SIM_IOVA +
-				     (i % KERNEL_SIM_PAGES) * SZ_4K;
+		unsigned long iova =
+			KERNEL_SIM_IOVA + (i % KERNEL_SIM_PAGES) * SZ_4K;
 		unsigned int d = i % devices;
 		u64 t0 = local_clock();
 
@@ -191,6 +230,7 @@ int kernel_sim_run(unsigned int devices, unsigned long ops, bool devlist,
 	arm_smmu_trace_probes.cmdq_issue_start = NULL;
 	arm_smmu_trace_probes.cmdq_issue_done = NULL;
 	kernel_sim_cur = NULL;
+	sim_smmu_set_trace(w.hw, NULL, NULL);
 
 	t->have_opcodes = true;
 	for (op = 0; op < 256 && t->nopcodes < KERNEL_MAX_OPCODES; op++) {
@@ -202,7 +242,8 @@ int kernel_sim_run(unsigned int devices, unsigned long ops, bool devlist,
 			 sizeof(t->opcodes[0].name), "%s", sim_cmd_name(op));
 		t->opcodes[t->nopcodes++].count = n;
 	}
-	if (sim_smmu_cmd_count(w.hw, CMDQ_OP_CMD_SYNC) - before[CMDQ_OP_CMD_SYNC] ==
+	if (sim_smmu_cmd_count(w.hw, CMDQ_OP_CMD_SYNC) -
+		    before[CMDQ_OP_CMD_SYNC] ==
 	    t->hits[KP_ISSUE])
 		for (i = 0; i < t->nsizes; i++)
 			t->sizes[i].sync = true;

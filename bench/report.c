@@ -373,6 +373,62 @@ static void report_stress(const char *dir, FILE *f)
 	free(names);
 }
 
+/* A per-second count: total, mean and highest second */
+static void report_per_s(const struct json *e, const char *key,
+			 const char *label, FILE *f)
+{
+	char arr[32];
+	const struct json *s;
+	double max = 0, n = 0;
+
+	snprintf(arr, sizeof(arr), "%s_per_s", key);
+	for (s = json_get(e, arr) ? json_get(e, arr)->child : NULL; s;
+	     s = s->next, n++)
+		max = s->num > max ? s->num : max;
+	fprintf(f, "  %-14s %8.0f  %7.1f/s mean  %5.0f/s max\n", label,
+		json_num(e, key, 0), n ? json_num(e, key, 0) / n : 0, max);
+}
+
+/* ATS runs: ATC_INVs per SID, and the injected timeouts' errors */
+static void report_kernel_ats(const struct json *k, double ops, FILE *f)
+{
+	const struct json *a, *e = json_get(k, "atc_errors");
+	double per_sid[4][3] = {}; /* sid, sent, failed */
+	unsigned int nsid = 0, i;
+
+	for (a = json_get(k, "atc_inv") ? json_get(k, "atc_inv")->child : NULL;
+	     a; a = a->next) {
+		double sid = json_num(a, "sid", -1),
+		       n = json_num(a, "count", 0);
+
+		for (i = 0; i < nsid && per_sid[i][0] != sid; i++)
+			;
+		if (i == sizeof(per_sid) / sizeof(per_sid[0]))
+			continue;
+		if (i == nsid)
+			per_sid[nsid++][0] = sid;
+		per_sid[i][1] += n;
+		if (json_num(a, "fails", 0))
+			per_sid[i][2] += n;
+	}
+	fputs("  ATC_INV by SID:", f);
+	for (i = 0; i < nsid; i++) {
+		fprintf(f, " %#x %.0f (%.2f/op", (unsigned int)per_sid[i][0],
+			per_sid[i][1], ops ? per_sid[i][1] / ops : 0);
+		if (per_sid[i][2])
+			fprintf(f, ", %.0f failed", per_sid[i][2]);
+		fputc(')', f);
+	}
+	fputc('\n', f);
+	if (!json_str(k, "atc_timeout", NULL))
+		return;
+	fprintf(f, "  ATC timeouts injected: %.50s\n",
+		json_str(k, "atc_timeout", "?"));
+	report_per_s(e, "smmu", "SMMU errors", f);
+	report_per_s(e, "kernel", "kernel reports", f);
+	report_per_s(e, "sync_timeouts", "sync timeouts", f);
+}
+
 /* One real-kernel run: counts per operation, latencies, opcodes */
 static void report_kernel_run(const struct json *k, FILE *f)
 {
@@ -424,6 +480,8 @@ static void report_kernel_run(const struct json *k, FILE *f)
 		col += n;
 	}
 	fputc('\n', f);
+	if (json_num(k, "ats", 0))
+		report_kernel_ats(k, ops, f);
 }
 
 static void report_kernel(const char *dir, FILE *f)

@@ -14,6 +14,9 @@ PACKAGES=(
 	gnuplot-nox jq valgrind git clang-format
 	qemu-system-arm device-tree-compiler cpio xz-utils zstd dash
 	debian-archive-keyring
+	# the patched QEMU that kernel-hooks/real/qemu-ats.sh builds on demand
+	dpkg-dev patch meson libglib2.0-dev libpixman-1-dev libfdt-dev
+	libslirp-dev
 )
 
 if [[ ${1:-} == --list ]]; then

@@ -33,70 +33,15 @@ die() {
 }
 spec=$1
 cache=${ATCBENCH_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/atcbench}
-apt=$cache/apt
+# shellcheck source=apt.sh
+. "$(dirname "$0")/apt.sh"
 
 # The modules the guest needs, when they are not built in
 GUEST_MODULES=(virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk)
 
-for tool in apt-get apt-cache dpkg-deb xz; do
+for tool in dpkg-deb xz; do
 	command -v $tool >/dev/null || die "$tool is missing (scripts/deps.sh installs it)"
 done
-
-# The mirror the machine's apt uses (deb822 or one-line sources)
-mirror() {
-	local m
-	m=$(sed -n 's,^URIs: *\(https\?://[^ ]*/debian\)/\?$,\1,p' \
-		/etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1)
-	[[ -n $m ]] || m=$(sed -n 's,^deb \(\[[^]]*\] \)\?\(https\?://[^ ]*/debian\)/\? .*,\2,p' \
-		/etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | head -n 1)
-	echo "${m:-http://deb.debian.org/debian}"
-}
-
-apt_setup() {
-	local m keyring=/usr/share/keyrings/debian-archive-keyring.gpg s
-	[[ -f $keyring ]] || die "no $keyring (package debian-archive-keyring)"
-	m=$(mirror)
-	mkdir -p "$apt"/{lists/partial,archives/partial,etc/apt.conf.d,etc/preferences.d,etc/sources.list.d}
-	: >"$apt/status"
-	{
-		for s in bookworm bookworm-backports trixie-backports sid; do
-			echo "deb [arch=arm64 signed-by=$keyring] $m $s main"
-		done
-		echo "deb [arch=arm64 signed-by=$keyring] ${m%/debian}/debian-security bookworm-security main"
-	} >"$apt/etc/sources.list"
-	cat >"$apt/apt.conf" <<-EOF
-		APT::Architecture "arm64";
-		APT::Architectures { "arm64"; };
-		Dir::State "$apt";
-		Dir::State::Lists "$apt/lists";
-		Dir::State::status "$apt/status";
-		Dir::Cache "$apt";
-		Dir::Cache::Archives "$apt/archives";
-		Dir::Etc::SourceList "$apt/etc/sources.list";
-		Dir::Etc::SourceParts "$apt/etc/sources.list.d";
-		Dir::Etc::Parts "$apt/etc/apt.conf.d";
-		Dir::Etc::Preferences "$apt/etc/preferences";
-		Dir::Etc::PreferencesParts "$apt/etc/preferences.d";
-		Acquire::Languages "none";
-		Acquire::Check-Valid-Until "false";
-		APT::Sandbox::User "root";
-	EOF
-}
-
-# apt with the private configuration, never the machine's
-papt() { # COMMAND ARGS...
-	APT_CONFIG=$apt/apt.conf "$@"
-}
-
-lists_fresh() { # the lists are younger than a day
-	[[ -n $(find "$apt/lists" -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -n 1) ]]
-}
-
-apt_update() {
-	echo "fetch.sh: updating atcbench's arm64 package lists" >&2
-	papt apt-get update -q >"$apt/update.log" 2>&1 ||
-		die "apt-get update failed (log: $apt/update.log)"
-}
 
 names() { # REGEX: package names
 	papt apt-cache search --names-only "$1" | cut -d' ' -f1

@@ -7,7 +7,8 @@
 #
 # usage: kernel-hooks/real/run.sh --image IMAGE [--modules DIR]
 #            --out DIR [--devices N] [--ops N] [--workload W] [--smp N]
-#            [--timeout S] [--busybox FILE]
+#            [--timeout S] [--busybox FILE] [--ats [--atc-timeout SPEC]
+#            [--atc-timeout-delay NS]] [--qemu FILE]
 #   --image     the kernel (an arm64 Image; fetch.sh's IMAGE for Debian's)
 #   --modules   .ko files to load in the guest, in the order of DIR/order
 #               (or every .ko), for a kernel whose virtio-blk is a module
@@ -21,11 +22,24 @@
 #   --smp       guest CPUs (1..8, default 2)
 #   --timeout   seconds before the guest is given up (default 300)
 #   --busybox   an arm64 static busybox (default: fetch.sh's)
+#   --ats       ATS: the devices behind PCIe root ports with an ATS
+#               capability, IDR0.ATS, ats-supported on the host bridge's
+#               device-tree node; needs qemu-ats.sh's QEMU (the default
+#               with --ats).  trace/qemu-atc-inv: the ATC_INVs the SMMU
+#               executed in the window, by SID, SSID, SSV, size, global
+#               and whether they failed; trace/qemu-atc-errors: the
+#               CERROR_ATC_INV_SYNC errors by second of the window;
+#               trace/kernel-cmdq-errors, kernel-sync-timeouts: the
+#               kernel's "CMDQ error" and "CMD_SYNC timeout" lines, same
+#   --atc-timeout SPEC, --atc-timeout-delay NS
+#               ATC_INVs that time out (qemu-ats.sh --help: SPEC); SIDs
+#               are the PCI requester IDs (device N on bus N+1: N+1 << 8)
+#   --qemu      the qemu-system-aarch64 to run (default: the PATH's)
 #
 # The guest runs with iommu.strict=1: each unmap invalidates at once, not
-# through a flush queue.  QEMU's SMMUv3 completes every command at once, and
-# QEMU runs the guest under TCG here (no KVM for arm64 on x86): times are
-# emulation times, counts are exact.
+# through a flush queue.  QEMU's SMMUv3 completes every command at once
+# (but for --atc-timeout), and QEMU runs the guest under TCG here (no KVM
+# for arm64 on x86): times are emulation times, counts are exact.
 # Exit status: 0 done; 2 with the reason on stderr (QEMU missing, the guest
 # did not boot or finish, a probe point absent), console log kept in --out.
 set -euo pipefail
@@ -37,15 +51,17 @@ die() {
 	exit 2
 }
 usage() {
-	sed -n 's/^# \{0,1\}//; 4,32p' "$0"
+	sed -n 's/^# \{0,1\}//; 4,44p' "$0"
 }
 
 image= modules= out= devices=1 ops=2000 workload=dio smp=2 timeout=300
-busybox=$cache/busybox/busybox
+busybox=$cache/busybox/busybox ats= atc_timeout= atc_delay=0 qemu=
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
-	--image | --modules | --out | --devices | --ops | --workload | --smp | --timeout | --busybox)
+	--ats) ats=1; shift; continue ;;
+	--image | --modules | --out | --devices | --ops | --workload | --smp | --timeout | --busybox | \
+		--atc-timeout | --atc-timeout-delay | --qemu)
 		(($# >= 2)) || die "$1 needs a value"
 		v=$2
 		case $1 in
@@ -58,6 +74,9 @@ while (($#)); do
 		--smp) smp=$v ;;
 		--timeout) timeout=$v ;;
 		--busybox) busybox=$v ;;
+		--atc-timeout) atc_timeout=$v ;;
+		--atc-timeout-delay) atc_delay=$v ;;
+		--qemu) qemu=$v ;;
 		esac
 		shift 2
 		;;
@@ -75,8 +94,18 @@ num --ops "$ops" 1 1000000
 num --smp "$smp" 1 8
 num --timeout "$timeout" 10 7200
 [[ $workload == dio ]] || die "--workload: dio is the only one"
-command -v qemu-system-aarch64 >/dev/null ||
-	die "qemu-system-aarch64 is missing (scripts/deps.sh installs qemu-system-arm)"
+num --atc-timeout-delay "$atc_delay" 0 10000000000
+[[ -n $ats || (-z $atc_timeout && $atc_delay == 0) ]] ||
+	die "--atc-timeout and --atc-timeout-delay need --ats"
+spec_re='^[0-9@+;cmnsu-]*$'
+[[ $atc_timeout =~ $spec_re ]] || die "--atc-timeout: see qemu-ats.sh --help"
+if [[ -z $qemu && -n $ats ]]; then
+	qemu=$("$here/qemu-ats.sh" --check) ||
+		die "--ats needs the patched QEMU: build it with kernel-hooks/real/qemu-ats.sh (about 20 min)"
+fi
+qemu=${qemu:-qemu-system-aarch64}
+command -v "$qemu" >/dev/null ||
+	die "$qemu is missing (scripts/deps.sh installs qemu-system-arm)"
 command -v cpio >/dev/null || die "cpio is missing (scripts/deps.sh installs it)"
 [[ -x $busybox ]] || die "no busybox at $busybox (kernel-hooks/real/fetch.sh gets it)"
 
@@ -106,13 +135,36 @@ if [[ -n $modules ]]; then
 fi
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initrd.gz"
 
-drives=()
+# With ATS each device sits behind a root port of its own (bus i + 1):
+# an endpoint on the root bus has no ATS capability to enable
+drives=() smmu=()
 for ((i = 0; i < devices; i++)); do
 	truncate -s 64M "$work/disk$i.img"
-	drives+=(-drive "file=$work/disk$i.img,if=none,format=raw,id=d$i"
-		-device "virtio-blk-pci,drive=d$i,iommu_platform=on,disable-legacy=on")
+	drives+=(-drive "file=$work/disk$i.img,if=none,format=raw,id=d$i")
+	if [[ -n $ats ]]; then
+		drives+=(-device "pcie-root-port,id=rp$i,chassis=$((i + 1)),slot=$i"
+			-device "virtio-blk-pci,drive=d$i,bus=rp$i,iommu_platform=on,disable-legacy=on,ats=on")
+	else
+		drives+=(-device "virtio-blk-pci,drive=d$i,iommu_platform=on,disable-legacy=on")
+	fi
 done
 echo smmuv3_cmdq_opcode >"$work/events"
+machine=(-machine virt,iommu=smmuv3 -cpu cortex-a57 -m 1G -smp "$smp")
+if [[ -n $ats ]]; then
+	command -v fdtput >/dev/null ||
+		die "fdtput is missing (scripts/deps.sh installs device-tree-compiler)"
+	printf '%s\n' smmuv3_cmdq_atc_inv smmuv3_cmdq_atc_inv_sync_error >>"$work/events"
+	smmu=(-global arm-smmuv3.ats=on -global "arm-smmuv3.atc-timeout-delay=$atc_delay")
+	[[ -z $atc_timeout ]] || smmu+=(-global "arm-smmuv3.atc-timeout=$atc_timeout")
+	# The machine's own device tree, and ats-supported on its host bridge
+	"$qemu" "${machine[@]}" -machine "dumpdtb=$work/virt.dtb" -nographic -nic none \
+		"${drives[@]}" "${smmu[@]}" >"$work/dumpdtb.log" 2>&1 ||
+		die "QEMU could not write its device tree: $(tail -n 1 "$work/dumpdtb.log")"
+	pcie=$(fdtget -l "$work/virt.dtb" / | grep -m 1 '^pcie@') ||
+		die "no PCIe host bridge in the device tree"
+	fdtput "$work/virt.dtb" "/$pcie" ats-supported
+	smmu+=(-dtb "$work/virt.dtb")
+fi
 
 # The console, each line stamped with the host's time on arrival: the
 # workload's window in QEMU's (stamped) trace log lies between the guest's
@@ -127,11 +179,10 @@ stamp() {
 		esac
 	done
 }
-echo "run.sh: booting $(basename "$image") (QEMU $(qemu-system-aarch64 --version |
-	sed -n '1s/.*version \([^ ]*\).*/\1/p'), TCG, $devices device(s))" >&2
+echo "run.sh: booting $(basename "$image") (QEMU $("$qemu" --version |
+	sed -n '1s/.*version \([^ ]*\).*/\1/p'), TCG, $devices device(s)${ats:+, ATS})" >&2
 rc=0
-timeout --foreground -k 10 "$timeout" qemu-system-aarch64 \
-	-machine virt,iommu=smmuv3 -cpu cortex-a57 -m 1G -smp "$smp" \
+timeout --foreground -k 10 "$timeout" "$qemu" "${machine[@]}" "${smmu[@]}" \
 	-nographic -no-reboot -nic none -msg timestamp=on \
 	-kernel "$image" -initrd "$work/initrd.gz" \
 	-append "console=ttyAMA0 panic=-1 quiet iommu.strict=1 atcb.workload=$workload atcb.ops=$ops" \
@@ -169,8 +220,44 @@ awk -v t0="$t0" -v t1="$t1" '
 	}
 	END { for (op in n) printf "%s %d\n", op, n[op] }' "$work/qemu.log" |
 	sort >"$out/trace/qemu-opcodes"
+if [[ -n $ats ]]; then
+	# Every ATC_INV by its fields, and the ATC timeouts by second
+	awk -v t0="$t0" -v t1="$t1" '
+		/smmuv3_cmdq_atc_inv / {
+			t = $1; sub(/^[0-9]*@/, "", t); sub(/:.*/, "", t)
+			if (t + 0 < t0 + 0 || t + 0 > t1 + 0) next
+			k = ""
+			for (i = 2; i <= NF; i++)
+				if ($i ~ /=/ && $i !~ /^addr=/) k = k " " $i
+			n[substr(k, 2)]++
+		}
+		END { for (k in n) printf "%s count=%d\n", k, n[k] }' "$work/qemu.log" |
+		sort >"$out/trace/qemu-atc-inv"
+	awk -v t0="$t0" -v t1="$t1" '
+		/smmuv3_cmdq_atc_inv_sync_error/ {
+			t = $1; sub(/^[0-9]*@/, "", t); sub(/:.*/, "", t)
+			if (t + 0 < t0 + 0 || t + 0 > t1 + 0) next
+			n[int(t - t0)]++
+		}
+		END { for (s in n) printf "%d %d\n", s, n[s] }' "$work/qemu.log" |
+		sort -n >"$out/trace/qemu-atc-errors"
+	echo "$atc_timeout" >"$out/trace/atc-timeout"
+	# The kernel's own reports, by second of the window: the errors, and
+	# the CMD_SYNC waits that gave up (1 s each: the poller may be the CPU
+	# that takes the error interrupt, with interrupts off)
+	per_s() { # PATTERN FILE
+		awk -v t0="$t0" -v t1="$t1" -v re="$1" '
+			$0 ~ re && $1 + 0 >= t0 + 0 && $1 + 0 <= t1 + 0 {
+				n[int($1 - t0)]++
+			}
+			END { for (s in n) printf "%d %d\n", s, n[s] }' "$work/console.stamped" |
+			sort -n >"$out/trace/$2"
+	}
+	per_s "CMDQ error" kernel-cmdq-errors
+	per_s "CMD_SYNC timeout" kernel-sync-timeouts
+fi
 gzip -c "$work/qemu.log" >"$out/qemu.log.gz"
-qemu-system-aarch64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p' >"$out/trace/qemu-version"
+"$qemu" --version | sed -n '1s/.*version \([^ ]*\).*/\1/p' >"$out/trace/qemu-version"
 echo "$devices" >"$out/trace/devices"
 echo "$workload" >"$out/trace/workload"
 echo "run.sh: done ($out)" >&2

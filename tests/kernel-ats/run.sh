@@ -1,0 +1,113 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ATS on the real kernel (ctest label "kernel-ats"): Debian's 7.3 under
+# atcbench's patched QEMU (kernel-hooks/real/qemu-ats.sh), skipped (77)
+# when that QEMU has not been built.  With ATS every unmap sends the
+# device's ATC_INV, as the kernel-form code does in the same topology (1, 2
+# and 4 devices); with the first device's ATC invalidations timing out for
+# a while, the kernel reports each failure and retries the CMD_SYNC, and the
+# other device never fails.  Counts only: exact under TCG,
+# whatever the machine's load.  No randomness: nothing to seed.
+# usage: run.sh ATCBENCH WORKDIR
+set -u
+bin=$1
+work=$2
+root=$(cd "$(dirname "$0")/../.." && pwd)
+qemu=$("$root/kernel-hooks/real/qemu-ats.sh" --check) || {
+	echo "kernel-ats: no patched QEMU (kernel-hooks/real/qemu-ats.sh builds it): skipped"
+	exit 77
+}
+rm -rf "$work"
+mkdir -p "$work"
+fail=0 ops=400 devices=2
+
+bad() {
+	echo "FAIL: $*"
+	fail=1
+}
+check() { # FILE JQ-CONDITION WHAT
+	jq -e "$2" "$1" >/dev/null ||
+		bad "$3: $(jq -c '{ops, lists, cmds, syncs, smmu_opcodes, atc_inv, atc_errors}' "$1")"
+}
+run() { # NAME ARGS...
+	local n=$1
+	shift
+	"$bin" kernel run --kernel 7.3 --ats --devices $devices --ops $ops \
+		--out "$work/$n" "$@" >"$work/$n.out" 2>"$work/$n.err" || {
+		bad "kernel run --ats $* exited $?"
+		tail -n 20 "$work/$n.err"
+		return 1
+	}
+	awk 'length > 72 { print "FAIL: report line over 72 columns: " $0; exit 1 }' \
+		"$work/$n/report.txt" || fail=1
+}
+
+echo "kernel-ats: $qemu"
+# ATS, no fault: one TLBI list and one ATC list per unmap, each synced;
+# the ATC list holds the unmapping device's ATC_INV.  Fidelity: the
+# kernel-form code in the same topology sends the same ATC_INVs (SID, SSID,
+# range encoding, count) and the same lists, for 1, 2 and 4 devices
+shape='[.atc_inv[] | {sid, ssid, ssv, size, global, fails, count}] | sort_by(.sid, .size)'
+for d in 1 2 4; do
+	devices=$d
+	run "ats-$d" || continue
+	j=$work/ats-$d/kernel-dio-${d}d.json
+	check "$j" '.ats and .ops >= '$ops 'not an ATS run'
+	check "$j" '.smmu_opcodes.CMD_ATC_INV == .ops' 'not one ATC_INV per unmap'
+	check "$j" '.syncs == 2 * .ops and .smmu_opcodes.CMD_SYNC == .syncs' \
+		'not two synced lists per unmap'
+	check "$j" '[.atc_inv[].sid] | unique == [range(1; '$((d + 1))') * 256]' \
+		'ATC_INVs to other SIDs than the devices'
+	check "$j" '[.atc_inv[] | select(.fails or .ssv or .global)] == []' \
+		'ATC_INVs failed, or with an SSID, or global'
+	check "$j" '.atc_timeout == null and .atc_errors.smmu == 0 and .atc_errors.kernel == 0' \
+		'errors without a fault'
+	grep -q "ATC_INV by SID" "$work/ats-$d/report.txt" ||
+		bad "report.txt has no ATC_INV line"
+	"$bin" kernel sim --ats --devices $d --ops "$(jq .ops "$j")" \
+		--out "$work/sim-$d" >/dev/null 2>"$work/sim-$d.err" || {
+		bad "kernel sim --ats exited $?"
+		continue
+	}
+	s=$work/sim-$d/kernel-dio-${d}d.json
+	[ "$(jq -c "$shape" "$j")" = "$(jq -c "$shape" "$s")" ] ||
+		bad "fidelity, $d device(s): ATC_INVs real $(jq -c "$shape" "$j") sim $(jq -c "$shape" "$s")"
+	[ "$(jq -c '[.lists, .syncs, .smmu_opcodes]' "$j")" = \
+		"$(jq -c '[.lists, .syncs, .smmu_opcodes]' "$s")" ] ||
+		bad "fidelity, $d device(s): lists, syncs or opcodes differ"
+	echo "ATS, $d device(s): $(jq -c '{ops, lists, syncs, smmu_opcodes}' "$j"); sim: same"
+done
+devices=2
+
+# The first device (SID 0x100) stops answering ATC invalidations for 200
+# of the SMMU's commands: 7.3 reports each timeout and retries the
+# CMD_SYNC, which then completes; a CMD_SYNC waiter on the CPU that takes
+# the error interrupt (interrupts off) gives up after 1 s first
+if run storm --atc-timeout '256@2000c+200c'; then
+	j=$work/storm/kernel-dio-2d.json
+	check "$j" '.atc_timeout == "256@2000c+200c"' 'the fault is not recorded'
+	check "$j" '[.atc_inv[] | select(.fails) | .sid] | unique == [256]' \
+		'no failed ATC_INV, or one to the other device'
+	check "$j" '.atc_errors.smmu == ([.atc_inv[] | select(.fails) | .count] | add)' \
+		'not one SMMU error per failed ATC_INV'
+	check "$j" '.atc_errors.kernel == .atc_errors.smmu' \
+		'the kernel did not report every error'
+	check "$j" '.smmu_opcodes.CMD_SYNC == .syncs + .atc_errors.smmu' \
+		'not one CMD_SYNC retried per error'
+	check "$j" '.smmu_opcodes.CMD_ATC_INV == .ops' 'not one ATC_INV per unmap'
+	grep -q "kernel reports" "$work/storm/report.txt" ||
+		bad "report.txt has no error rate"
+	echo "storm: $(jq -c '{ops, atc_errors: {smmu: .atc_errors.smmu, kernel: .atc_errors.kernel, sync_timeouts: .atc_errors.sync_timeouts}}' "$j")"
+fi
+
+# The fault's syntax is checked before anything boots
+"$bin" kernel run --kernel 7.3 --ats --atc-timeout 'x' --out "$work/e1" \
+	>/dev/null 2>"$work/e1.err"
+[ $? = 2 ] && grep -q "SIDS@FROM" "$work/e1.err" || bad "a bad --atc-timeout did not exit 2"
+"$bin" kernel run --kernel 7.3 --atc-timeout '1@0c' --out "$work/e2" \
+	>/dev/null 2>"$work/e2.err"
+[ $? = 2 ] && grep -q "need --ats" "$work/e2.err" || bad "--atc-timeout without --ats did not exit 2"
+
+[ $fail = 0 ] && echo "kernel-ats: all checks passed"
+exit $fail

@@ -515,6 +515,79 @@ static void report_kernel(const char *dir, FILE *f)
 	free(names);
 }
 
+/*
+ * The first JSON file @prefix* of @dir whose string @key is @value (NULL:
+ * any string)
+ */
+static struct json *report_find(const char *dir, const char *prefix,
+				const char *key, const char *value)
+{
+	char **names = NULL, path[RESULTS_PATH_MAX], err[128];
+	int n = report_files(dir, prefix, &names), i;
+	struct json *found = NULL, *j;
+
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (!found && !json_parse_file(path, &j, err, sizeof(err))) {
+			const char *v = json_str(j, key, NULL);
+
+			if (v && (!value || !strcmp(v, value)))
+				found = j;
+			else
+				json_free(j);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return found;
+}
+
+/*
+ * A real kernel's ATC timeout storm (kernel run --atc-timeout) and the
+ * series' timeout-storm in simulation, when one folder holds both
+ */
+static void report_storm_vs_series(const char *dir, FILE *f)
+{
+	struct json *k = report_find(dir, "kernel-", "atc_timeout", NULL);
+	struct json *s =
+		report_find(dir, "stress-", "scenario", "timeout-storm");
+	const struct json *e = json_get(k, "atc_errors"), *a;
+	double failed = 0;
+	char b[2][16];
+
+	if (!k || !s)
+		goto out;
+	for (a = json_get(k, "atc_inv") ? json_get(k, "atc_inv")->child : NULL;
+	     a; a = a->next)
+		if (json_num(a, "fails", 0))
+			failed += json_num(a, "count", 0);
+	fprintf(f,
+		"\nA device stops answering ATC invalidations: upstream "
+		"against\nthe series (plot atc-storm-%.30s)\n",
+		json_str(k, "name", "?"));
+	fprintf(f,
+		"  upstream %.20s (QEMU): failed ATC_INVs %.0f, error\n"
+		"    reports %.0f, CMD_SYNC timeouts %.0f, invalidation max %s\n",
+		json_str(k, "kernel", "?"), failed, json_num(e, "kernel", 0),
+		json_num(e, "sync_timeouts", 0),
+		report_ns(json_num(json_get(json_get(k, "metrics"), "inv_ns"),
+				   "max", -1),
+			  b[0], 16));
+	fprintf(f,
+		"  the series (simulation, %.12s): ATC timeouts %.0f,\n"
+		"    quarantines %.0f, ATC_INVs to a quarantined device %.0f,\n"
+		"    invalidation max %s\n",
+		json_str(s, "strategy", "?"), json_num(s, "timeouts", 0),
+		json_num(s, "quarantines", 0),
+		json_num(s, "atc_invs_to_broken", 0),
+		report_ns(json_num(json_get(json_get(s, "metrics"), "inv_ns"),
+				   "max", -1),
+			  b[1], 16));
+out:
+	json_free(k);
+	json_free(s);
+}
+
 /* Mean isolation time at k = 1, one timeout, n = 8, 64, 512 */
 static void report_isolate(const char *dir, FILE *f)
 {
@@ -613,6 +686,7 @@ int report_render(const char *dir, FILE *f)
 	report_env(dir, f);
 	report_stress(dir, f);
 	report_kernel(dir, f);
+	report_storm_vs_series(dir, f);
 	report_isolate(dir, f);
 	report_plots(dir, f);
 	return ferror(f) ? -EIO : 0;

@@ -10,6 +10,9 @@
 #   latency-inv       invalidation latency of every run (one folder only)
 #   timeline-<run>    a timeout-storm run over time: worst latency per bin,
 #                     with the faults, timeouts, quarantines and resets
+#   atc-storm-<run>   a real kernel's ATC timeout storm (kernel run
+#                     --atc-timeout) per second, above the folder's
+#                     timeout-storm run of the series in simulation
 #   throughput        mapper throughput versus mapper threads (baseline runs
 #                     in real time with different --mappers)
 #   isolation-k1      isolation time and innocent devices quarantined
@@ -171,6 +174,27 @@ for name in "${kruns[@]}"; do
 	done
 	[[ -n $files ]] || continue
 	gp latency.gp "files='$files'; titles='$ttls'; colors_of='$colors'; dashes='$dashes'; cdf=0; out='$out/latency-kernel-$name'; ttl='kernel $name: arm_smmu_cmdq_issue_cmdlist() and the domain invalidation ($refs)'"
+done
+
+# An ATC timeout storm on the real kernel (kernel run --atc-timeout) beside
+# the series' timeout-storm in simulation, from one folder: upstream
+# against the series
+for d in "${dirs[@]}"; do
+	sim=$(for j in "$d"/stress-*.json; do
+		[[ -f $j ]] && jq -r 'select(.scenario == "timeout-storm") | .name' "$j"
+	done | head -n 1)
+	[[ -n $sim && -f $d/stress-$sim-events.tsv ]] || continue
+	for j in "$d"/kernel-*.json; do
+		[[ -f $j ]] || continue
+		jq -e '.atc_timeout != null' "$j" >/dev/null 2>&1 || continue
+		name=$(jq -r .name "$j")
+		jq -r '.atc_errors | range(0; .smmu_per_s | length) as $s
+		  | [$s, .smmu_per_s[$s], .kernel_per_s[$s], .sync_timeouts_per_s[$s]]
+		  | @tsv' "$j" >"$tmp/storm-$name.tsv"
+		rttl=$(jq -r '"upstream \(.kernel) on QEMU, ATC timeouts \(.atc_timeout): error reports \(.atc_errors.kernel), CMD\\_SYNC timeouts \(.atc_errors.sync_timeouts), in \(.atc_errors.smmu_per_s | length) s"' "$j")
+		sttl=$(jq -r '"the series in simulation (stress \(.name), \(.strategy)): ATC timeouts \(.timeouts), quarantines \(.quarantines), ATC\\_INVs to a quarantined device \(.atc_invs_to_broken)"' "$d/stress-$sim.json")
+		gp atc-storm.gp "real='$tmp/storm-$name.tsv'; sim='$d/stress-$sim-events.tsv'; smax=$(jq '.duration_s * 1000 | round' "$d/stress-$sim.json"); rttl='${rttl//\'/}'; sttl='${sttl//\'/}'; out='$out/atc-storm-$name'; ttl='A device stops answering ATC invalidations: upstream against the series'"
+	done
 done
 
 # Throughput against mapper threads: the real-time baseline runs (their

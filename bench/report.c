@@ -393,8 +393,8 @@ static void report_per_s(const struct json *e, const char *key,
 static void report_kernel_ats(const struct json *k, double ops, FILE *f)
 {
 	const struct json *a, *e = json_get(k, "atc_errors");
-	double per_sid[4][3] = {}; /* sid, sent, failed */
-	unsigned int nsid = 0, i;
+	double per_sid[8][3] = {}; /* sid, sent, failed */
+	unsigned int nsid = 0, i, col;
 
 	for (a = json_get(k, "atc_inv") ? json_get(k, "atc_inv")->child : NULL;
 	     a; a = a->next) {
@@ -412,12 +412,23 @@ static void report_kernel_ats(const struct json *k, double ops, FILE *f)
 			per_sid[i][2] += n;
 	}
 	fputs("  ATC_INV by SID:", f);
+	col = 17;
 	for (i = 0; i < nsid; i++) {
-		fprintf(f, " %#x %.0f (%.2f/op", (unsigned int)per_sid[i][0],
-			per_sid[i][1], ops ? per_sid[i][1] / ops : 0);
+		char item[64];
+		int n = snprintf(item, sizeof(item), " %#x %.0f (%.2f/op",
+				 (unsigned int)per_sid[i][0], per_sid[i][1],
+				 ops ? per_sid[i][1] / ops : 0);
+
 		if (per_sid[i][2])
-			fprintf(f, ", %.0f failed", per_sid[i][2]);
-		fputc(')', f);
+			n += snprintf(item + n, sizeof(item) - n,
+				      ", %.0f failed", per_sid[i][2]);
+		n += snprintf(item + n, sizeof(item) - n, ")");
+		if (col + n > REPORT_COLUMNS) {
+			fputs("\n   ", f);
+			col = 3;
+		}
+		fputs(item, f);
+		col += n;
 	}
 	fputc('\n', f);
 	if (!json_str(k, "atc_timeout", NULL))

@@ -73,8 +73,8 @@ for d in 1 2 4; do
 	s=$work/sim-$d/kernel-dio-${d}d.json
 	[ "$(jq -c "$shape" "$j")" = "$(jq -c "$shape" "$s")" ] ||
 		bad "fidelity, $d device(s): ATC_INVs real $(jq -c "$shape" "$j") sim $(jq -c "$shape" "$s")"
-	[ "$(jq -c '[.lists, .syncs, .smmu_opcodes]' "$j")" = \
-		"$(jq -c '[.lists, .syncs, .smmu_opcodes]' "$s")" ] ||
+	[ "$(jq -cS '[.lists, .syncs, .smmu_opcodes]' "$j")" = \
+		"$(jq -cS '[.lists, .syncs, .smmu_opcodes]' "$s")" ] ||
 		bad "fidelity, $d device(s): lists, syncs or opcodes differ"
 	echo "ATS, $d device(s): $(jq -c '{ops, lists, syncs, smmu_opcodes}' "$j"); sim: same"
 done

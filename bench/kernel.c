@@ -689,7 +689,7 @@ static bool kernel_atc_spec_ok(const char *s)
 {
 	size_t n = strlen(s);
 
-	return n >= 3 && n < sizeof(((struct kernel_trace *)0)->atc_timeout) &&
+	return n >= 3 && n <= KERNEL_ATC_SPEC_MAX &&
 	       strspn(s, "0123456789@+;-cmnsu") == n && strchr(s, '@');
 }
 
@@ -773,8 +773,8 @@ static int kernel_parse(int argc, char **argv, int first, struct kernel_opts *o,
 	if (o->atc_timeout && !kernel_atc_spec_ok(o->atc_timeout)) {
 		fprintf(stderr,
 			"atcbench kernel: --atc-timeout: SIDS@FROM[+FOR][;...] "
-			"(--help), at most %zu characters\n",
-			sizeof(((struct kernel_trace *)0)->atc_timeout) - 1);
+			"(--help), at most %d characters\n",
+			KERNEL_ATC_SPEC_MAX);
 		return -EINVAL;
 	}
 	if ((o->atc_timeout || o->atc_delay_ns) && !o->ats) {

@@ -26,6 +26,7 @@
 #define KERNEL_MAX_OPCODES 64 /* distinct opcodes QEMU names */
 #define KERNEL_MAX_SIZES 256 /* distinct (commands, sync) list shapes */
 #define KERNEL_MAX_ATC 256 /* distinct ATC_INV shapes (SID, SSID, ...) */
+#define KERNEL_ATC_SPEC_MAX 127 /* characters of an --atc-timeout */
 #define KERNEL_MAX_SECONDS 3600 /* the window's seconds, for error rates */
 
 /*
@@ -60,7 +61,8 @@ struct kernel_trace {
 	} atc[KERNEL_MAX_ATC];
 	unsigned int natc;
 	bool ats;
-	char atc_timeout[128]; /* the injected ATC timeouts, or "" */
+	char atc_timeout[KERNEL_ATC_SPEC_MAX +
+			 1]; /* injected ATC timeouts, or "" */
 	/*
 	 * ATC timeouts per second of the window: reported by the SMMU
 	 * (CERROR_ATC_INV_SYNC) and by the kernel ("CMDQ error" lines), and

@@ -373,6 +373,19 @@ static void report_stress(const char *dir, FILE *f)
 	free(names);
 }
 
+/* @item at column *@col, on a new indented line if it would pass the width */
+static void report_wrap(FILE *f, unsigned int *col, const char *item)
+{
+	size_t n = strlen(item);
+
+	if (*col + n > REPORT_COLUMNS) {
+		fputs("\n   ", f);
+		*col = 3;
+	}
+	fputs(item, f);
+	*col += n;
+}
+
 /* A per-second count: total, mean and highest second */
 static void report_per_s(const struct json *e, const char *key,
 			 const char *label, FILE *f)
@@ -422,13 +435,8 @@ static void report_kernel_ats(const struct json *k, double ops, FILE *f)
 		if (per_sid[i][2])
 			n += snprintf(item + n, sizeof(item) - n,
 				      ", %.0f failed", per_sid[i][2]);
-		n += snprintf(item + n, sizeof(item) - n, ")");
-		if (col + n > REPORT_COLUMNS) {
-			fputs("\n   ", f);
-			col = 3;
-		}
-		fputs(item, f);
-		col += n;
+		snprintf(item + n, sizeof(item) - n, ")");
+		report_wrap(f, &col, item);
 	}
 	fputc('\n', f);
 	if (!json_str(k, "atc_timeout", NULL))
@@ -480,15 +488,10 @@ static void report_kernel_run(const struct json *k, FILE *f)
 	col = 23;
 	for (op = op->child; op; op = op->next) {
 		char item[48];
-		int n = snprintf(item, sizeof(item), " %s %.2f", op->key,
-				 op->num / ops);
 
-		if (col + n > REPORT_COLUMNS) {
-			fputs("\n   ", f);
-			col = 3;
-		}
-		fputs(item, f);
-		col += n;
+		snprintf(item, sizeof(item), " %s %.2f", op->key,
+			 op->num / ops);
+		report_wrap(f, &col, item);
 	}
 	fputc('\n', f);
 	if (json_num(k, "ats", 0))

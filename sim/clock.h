@@ -73,7 +73,7 @@ u64 sim_clock_now_slow_ns(void);
 /* Nanoseconds since an arbitrary origin, monotonic */
 static inline u64 sim_clock_now_ns(void)
 {
-#if defined(__x86_64__)
+#if defined(__x86_64__) || defined(__i386__)
 	if (__builtin_expect(sim_clock_tsc.on, 1))
 		return sim_clock_tsc.ns0 +
 		       (u64)(((unsigned __int128)(__builtin_ia32_rdtsc() -

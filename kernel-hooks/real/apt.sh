@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# apt.sh - atcbench's private apt configuration, sourced by fetch.sh and
-# qemu-ats.sh: its own APT_CONFIG (architecture arm64), lists, cache and
-# status under $cache/apt, the Debian mirror the machine's apt uses, the
-# suites bookworm, its backports and security, trixie-backports and sid
-# (binary packages) and bookworm with its security updates (sources).  The
-# machine's apt set-up is not touched.
+# apt.sh - atcbench's private apt configuration, sourced by fetch.sh,
+# qemu-ats.sh, source.sh and run.sh: its own APT_CONFIG (architecture
+# arm64), lists, cache and status under $cache/apt, the Debian mirror the
+# machine's apt uses, the suites bookworm, its backports and security,
+# trixie-backports and sid (binary packages) and bookworm with its
+# security updates (sources).  The machine's apt set-up is not touched.
 #
 # Needs: $cache, and die() from the script that sources it.
 apt=$cache/apt
@@ -67,9 +67,31 @@ lists_fresh() { # the lists (binary and source) are younger than a day
 		-n $(find "$apt/lists" -maxdepth 1 -name '*Sources*' -mmin -1440 2>/dev/null | head -n 1) ]]
 }
 
-apt_update() {
-	echo "${0##*/}: updating atcbench's package lists" >&2
-	papt apt-get update -q >"$apt/update.log" 2>&1 ||
-		die "apt-get update failed (log: $apt/update.log)"
+apt_update() { # one at a time: two scripts may update at once
+	local lock
+	exec {lock}>"$apt/lock"
+	flock "$lock"
+	if ! lists_fresh; then
+		echo "${0##*/}: updating atcbench's package lists" >&2
+		papt apt-get update -q >"$apt/update.log" 2>&1 ||
+			die "apt-get update failed (log: $apt/update.log)"
+	fi
+	exec {lock}>&-
+}
+
+# The guest's shell and tools, busybox-static:arm64, at $cache/busybox
+busybox_fetch() {
+	local work
+	[[ ! -x $cache/busybox/busybox ]] || return 0
+	apt_setup
+	lists_fresh || apt_update
+	work=$(mktemp -d "$cache/.busybox.XXXXXX")
+	(cd "$work" && papt apt-get download -q busybox-static >download.log 2>&1) ||
+		die "apt-get download busybox-static failed (log: $work/download.log)"
+	dpkg-deb -x "$work"/busybox-static_*.deb "$work/x"
+	mkdir -p "$cache/busybox"
+	install -m 755 "$work/x/usr/bin/busybox" "$cache/busybox/busybox.tmp"
+	mv "$cache/busybox/busybox.tmp" "$cache/busybox/busybox"
+	rm -rf "$work"
 }
 

@@ -120,15 +120,5 @@ if [[ ! -f $dest/Image ]]; then
 	extract "$version" "$dest" $pkgs
 fi
 
-# The guest's shell and tools: busybox-static:arm64
-if [[ ! -x $cache/busybox/busybox ]]; then
-	work=$(mktemp -d "$cache/.busybox.XXXXXX")
-	(cd "$work" && papt apt-get download -q busybox-static >download.log 2>&1) ||
-		die "apt-get download busybox-static failed (log: $work/download.log)"
-	dpkg-deb -x "$work"/busybox-static_*.deb "$work/x"
-	mkdir -p "$cache/busybox"
-	install -m 755 "$work/x/usr/bin/busybox" "$cache/busybox/busybox.tmp"
-	mv "$cache/busybox/busybox.tmp" "$cache/busybox/busybox"
-	rm -rf "$work"
-fi
+busybox_fetch
 echo "$dest"

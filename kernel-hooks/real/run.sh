@@ -21,7 +21,8 @@
 #   --workload  dio (the only one yet)
 #   --smp       guest CPUs (1..8, default 2)
 #   --timeout   seconds before the guest is given up (default 300)
-#   --busybox   an arm64 static busybox (default: fetch.sh's)
+#   --busybox   an arm64 static busybox (default: Debian's busybox-static,
+#               fetched into the cache once)
 #   --ats       ATS: the devices behind PCIe root ports with an ATS
 #               capability, IDR0.ATS, ats-supported on the host bridge's
 #               device-tree node; needs qemu-ats.sh's QEMU (the default
@@ -51,7 +52,7 @@ die() {
 	exit 2
 }
 usage() {
-	sed -n 's/^# \{0,1\}//; 4,44p' "$0"
+	awk 'NR >= 4 && !/^#/ { exit } NR >= 4 { sub(/^# ?/, ""); print }' "$0"
 }
 
 image= modules= out= devices=1 ops=2000 workload=dio smp=2 timeout=300
@@ -107,7 +108,12 @@ qemu=${qemu:-qemu-system-aarch64}
 command -v "$qemu" >/dev/null ||
 	die "$qemu is missing (scripts/deps.sh installs qemu-system-arm)"
 command -v cpio >/dev/null || die "cpio is missing (scripts/deps.sh installs it)"
-[[ -x $busybox ]] || die "no busybox at $busybox (kernel-hooks/real/fetch.sh gets it)"
+if [[ ! -x $busybox && $busybox == "$cache/busybox/busybox" ]]; then
+	# shellcheck source=apt.sh
+	. "$here/apt.sh"
+	busybox_fetch
+fi
+[[ -x $busybox ]] || die "no busybox at $busybox"
 
 mkdir -p "$out"
 work=$(mktemp -d)

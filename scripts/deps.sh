@@ -3,6 +3,12 @@
 #
 # deps.sh - install the Debian packages atcbench needs (idempotent).
 #
+# usage: scripts/deps.sh [--list] [--kernel-build]
+#   --list          print the packages and exit
+#   --kernel-build  also what kernel-hooks/real/build.sh needs to build a
+#                   kernel tree (Debian's arm64 cross compiler, flex,
+#                   bison...); not part of the suite, installed on demand
+#
 # Installs only what is missing; uses sudo only when not root; on a system
 # without apt-get/dpkg it prints the package list and exits 1.
 set -euo pipefail
@@ -19,7 +25,24 @@ PACKAGES=(
 	libslirp-dev
 )
 
-if [[ ${1:-} == --list ]]; then
+KERNEL_BUILD=(gcc-aarch64-linux-gnu make flex bison bc libssl-dev libelf-dev)
+
+list=0
+for a in "$@"; do
+	case $a in
+	--list) list=1 ;;
+	--kernel-build) PACKAGES+=("${KERNEL_BUILD[@]}") ;;
+	-h | --help)
+		sed -n 's/^# \{0,1\}//; 6,10p' "$0"
+		exit 0
+		;;
+	*)
+		echo "deps.sh: unknown argument $a (--help)" >&2
+		exit 2
+		;;
+	esac
+done
+if ((list)); then
 	printf '%s\n' "${PACKAGES[@]}"
 	exit 0
 fi

@@ -25,11 +25,8 @@
 enum compare_kind { CK_TIME, CK_INSTR, CK_STRESS, CK_SWEEP, CK_KERNEL, CK_NR };
 
 static const char *const compare_kind_names[CK_NR] = {
-	[CK_TIME] = "time",
-	[CK_INSTR] = "instr",
-	[CK_STRESS] = "stress",
-	[CK_SWEEP] = "sweep",
-	[CK_KERNEL] = "kernel",
+	[CK_TIME] = "time",   [CK_INSTR] = "instr",   [CK_STRESS] = "stress",
+	[CK_SWEEP] = "sweep", [CK_KERNEL] = "kernel",
 };
 
 enum compare_unit { CU_NS, CU_COUNT };
@@ -598,8 +595,8 @@ static void compare_kernel_run(struct compare *c, const struct json *b,
 	for (k = 0; k < 2; k++) {
 		op = json_get(side[k], "smmu_opcodes");
 		for (op = op ? op->child : NULL; op; op = op->next) {
-			const struct json *o = json_get(side[!k],
-							"smmu_opcodes");
+			const struct json *o =
+				json_get(side[!k], "smmu_opcodes");
 			double v[2];
 			char label[48];
 
@@ -1140,7 +1137,7 @@ static int compare_top_cmp(const void *a, const void *b)
 static void compare_report_side(FILE *f, const char *key,
 				const struct json *side)
 {
-	fprintf(f, "%s %.18s (%.7s)", key, json_str(side, "ref", "?"),
+	fprintf(f, "%s %.30s (%.12s)\n", key, json_str(side, "ref", "?"),
 		json_str(side, "git_sha", "?"));
 }
 
@@ -1159,15 +1156,14 @@ int compare_report(const char *dir, FILE *f)
 	ret = json_parse_file(path, &cj, err, sizeof(err));
 	if (ret)
 		return ret;
-	fputs("compare: ", f);
-	compare_report_side(f, "base", json_get(cj, "base"));
-	fputs(" -> ", f);
-	compare_report_side(f, "head", json_get(cj, "head"));
-	fputc('\n', f);
+	/* refs of up to 30 characters in full, one line each */
+	compare_report_side(f, "compare: base", json_get(cj, "base"));
+	compare_report_side(f, "      -> head", json_get(cj, "head"));
 	snprintf(path, sizeof(path), "%s/head/env.json", dir);
 	json_parse_file(path, &env, err, sizeof(err));
 	topo = json_get(env, "topology");
-	fprintf(f, "%.16s: %.24s, %.0f PUs, %.0f node(s), Linux %.16s, %s\n",
+	fprintf(f,
+		"%.16s: %.32s, %.0f PUs, %.0f node(s)\n  Linux %.24s, %.24s\n",
 		json_str(env, "hostname", "?"), json_str(env, "cpu_model", "?"),
 		json_num(topo, "pus", 0), json_num(topo, "numa_nodes", 0),
 		json_str(env, "kernel", "?"), json_str(env, "compiler", "?"));

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "compare.h"
 #include "json.h"
 #include "kernel.h"
 #include "lat.h"
@@ -601,7 +602,7 @@ static int kernel_spawn(char *const argv[], char *out, size_t outlen)
 
 struct kernel_opts {
 	const char *kernel, *image, *modules, *out, *name, *workload, *design;
-	const char *atc_timeout;
+	const char *tree, *ref, *atc_timeout;
 	long devices, ops, timeout;
 	u64 atc_delay_ns;
 	bool ats;
@@ -610,14 +611,17 @@ struct kernel_opts {
 static void kernel_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: atcbench kernel run (--kernel SERIES|PACKAGE | --image IMAGE\n"
-		"                            [--modules DIR]) [--devices N] [--ops N]\n"
+		"usage: atcbench kernel run KERNEL [--devices N] [--ops N]\n"
 		"                            [--workload dio] [--timeout S] [--name NAME]\n"
 		"                            [--ats [--atc-timeout SPEC]\n"
 		"                            [--atc-timeout-delay D]] [--out DIR]\n"
 		"       atcbench kernel sim [--design rcu|devlist] [--devices N] [--ops N]\n"
 		"                            [--ats] [--name NAME] [--out DIR]\n"
 		"       atcbench kernel convert TRACEDIR [--name NAME] [--out DIR]\n"
+		"       atcbench kernel build --tree DIR [--ref REF]\n"
+		"       atcbench kernel compare --tree DIR BASE HEAD [run's options]\n"
+		"\nKERNEL: --kernel SERIES|PACKAGE, --image IMAGE [--modules DIR] or\n"
+		"        --tree DIR [--ref REF]\n"
 		"\n"
 		"run: boot the kernel under QEMU (virt, SMMUv3, TCG) with --devices\n"
 		"virtio-blk devices behind the SMMU (1..%d, default 1), trace --ops\n"
@@ -626,10 +630,11 @@ static void kernel_usage(FILE *f)
 		"included.  --kernel: 7.3, 6.12, 6.1 (Debian's newest build) or a\n"
 		"Debian arm64 kernel package, downloaded once into the cache\n"
 		"(kernel-hooks/real/fetch.sh); --image: your arm64 Image, with\n"
-		"--modules holding virtio_blk.ko unless it is built in.  --timeout:\n"
-		"the guest's limit in seconds (%d..%d, default 300).  --ats: the\n"
-		"devices behind PCIe root ports with ATS on, on atcbench's patched\n"
-		"QEMU (kernel-hooks/real/qemu-ats.sh, built once: about 20 min);\n"
+		"--modules holding virtio_blk.ko unless it is built in; --tree: a\n"
+		"kernel tree, built as build does.  --timeout: the guest's limit in\n"
+		"seconds (%d..%d, default 300).  --ats: the devices behind PCIe root\n"
+		"ports with ATS on, on atcbench's patched QEMU\n"
+		"(kernel-hooks/real/qemu-ats.sh, built once: about 10 min);\n"
 		"--atc-timeout SIDS@FROM[+FOR][;...] leaves those SIDs' ATC_INVs\n"
 		"unanswered (SIDS N or N-M; device i is SID (i + 1) << 8; FROM, FOR\n"
 		"a time, 500ms, or a count of SMMU commands, 1000c) and the CMD_SYNC\n"
@@ -641,7 +646,17 @@ static void kernel_usage(FILE *f)
 		"convert: the folder atc-trace.sh stop wrote (on real hardware) into\n"
 		"kernel-NAME.json and .hgrm files.  NAME: 1 to %d of [A-Za-z0-9._-]\n"
 		"(default: run and sim: WORKLOAD-Nd, convert: hw).\n"
-		"Exit status: 0, 2 (bad options, no QEMU, no boot, an absent probe).\n",
+		"build: an arm64 Image from a kernel tree with Debian's cross\n"
+		"compiler and kernel-hooks/real/atcbench.config; with --ref that\n"
+		"commit, built once (the cache keeps it), else the tree's files.\n"
+		"Prints the folder that holds it (kernel-hooks/real/build.sh).\n"
+		"compare: build BASE and HEAD of the tree, run both with the same\n"
+		"options into DIR/base and DIR/head (default DIR\n"
+		"results/kernel-compare-<base>-<head>), and compare their exact\n"
+		"counts per operation (atcbench compare --gate kernel).\n"
+		"Exit status: 0; compare: 0 the counts are the same, 1 they\n"
+		"changed; 2 bad options, no kernel, no QEMU, no boot, an absent\n"
+		"probe.\n",
 		KERNEL_MAX_DEVICES, KERNEL_MAX_OPS, KERNEL_MIN_TIMEOUT_S,
 		KERNEL_MAX_TIMEOUT_S, KERNEL_NAME_MAX);
 }
@@ -693,25 +708,29 @@ static bool kernel_atc_spec_ok(const char *s)
 	       strspn(s, "0123456789@+;-cmnsu") == n && strchr(s, '@');
 }
 
-/* Options from argv[first..]; @positional receives one operand if non-NULL */
-static int kernel_parse(int argc, char **argv, int first, struct kernel_opts *o,
-			const char **positional)
+/*
+ * Options from argv[1..]: the run options (the kernel, the workload) only
+ * when @run_opts; up to @npos operands into @pos[], counted in *@got
+ */
+static int kernel_parse(int argc, char **argv, struct kernel_opts *o,
+			bool run_opts, const char **pos, int npos, int *got)
 {
 	int i;
 
-	for (i = first; i < argc; i++) {
+	*got = 0;
+	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		int ret = 0;
 
-		if (a[0] != '-' && positional && !*positional) {
-			*positional = a;
+		if (a[0] != '-' && *got < npos) {
+			pos[(*got)++] = a;
 			continue;
 		}
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			kernel_usage(stdout);
 			return 1;
 		}
-		if (!strcmp(a, "--ats") && positional == NULL) {
+		if (!strcmp(a, "--ats") && run_opts) {
 			o->ats = true;
 			continue;
 		}
@@ -722,33 +741,36 @@ static int kernel_parse(int argc, char **argv, int first, struct kernel_opts *o,
 			return -EINVAL;
 		}
 		i++;
-		if (!strcmp(a, "--kernel") && positional == NULL)
+		if (!strcmp(a, "--kernel") && run_opts)
 			o->kernel = v;
-		else if (!strcmp(a, "--image") && positional == NULL)
+		else if (!strcmp(a, "--image") && run_opts)
 			o->image = v;
-		else if (!strcmp(a, "--modules") && positional == NULL)
+		else if (!strcmp(a, "--modules") && run_opts)
 			o->modules = v;
-		else if (!strcmp(a, "--workload") && positional == NULL)
+		else if (!strcmp(a, "--tree") && run_opts)
+			o->tree = v;
+		else if (!strcmp(a, "--ref") && run_opts)
+			o->ref = v;
+		else if (!strcmp(a, "--workload") && run_opts)
 			o->workload = v;
-		else if (!strcmp(a, "--design") && positional == NULL)
+		else if (!strcmp(a, "--design") && run_opts)
 			o->design = v;
 		else if (!strcmp(a, "--out"))
 			o->out = v;
 		else if (!strcmp(a, "--name"))
 			o->name = v;
-		else if (!strcmp(a, "--devices") && positional == NULL)
+		else if (!strcmp(a, "--devices") && run_opts)
 			ret = kernel_long_arg(a, v, 1, KERNEL_MAX_DEVICES,
 					      &o->devices);
-		else if (!strcmp(a, "--ops") && positional == NULL)
+		else if (!strcmp(a, "--ops") && run_opts)
 			ret = kernel_long_arg(a, v, 1, KERNEL_MAX_OPS, &o->ops);
-		else if (!strcmp(a, "--timeout") && positional == NULL)
+		else if (!strcmp(a, "--timeout") && run_opts)
 			ret = kernel_long_arg(a, v, KERNEL_MIN_TIMEOUT_S,
 					      KERNEL_MAX_TIMEOUT_S,
 					      &o->timeout);
-		else if (!strcmp(a, "--atc-timeout") && positional == NULL)
+		else if (!strcmp(a, "--atc-timeout") && run_opts)
 			o->atc_timeout = v;
-		else if (!strcmp(a, "--atc-timeout-delay") &&
-			 positional == NULL)
+		else if (!strcmp(a, "--atc-timeout-delay") && run_opts)
 			ret = kernel_delay_arg(a, v, &o->atc_delay_ns);
 		else {
 			fprintf(stderr,
@@ -816,83 +838,108 @@ static int kernel_cmdline(int argc, char **argv, char *buf, size_t len)
 	return used < len ? 0 : -ENAMETOOLONG;
 }
 
-static int kernel_run(int argc, char **argv)
+/* A kernel to boot: its Image, its modules folder ("" for none), whence */
+struct kernel_src {
+	char dir[RESULTS_PATH_MAX]; /* fetch.sh's or build.sh's folder, or "" */
+	char image[RESULTS_PATH_MAX], modules[RESULTS_PATH_MAX];
+	char source[RESULTS_PATH_MAX + 64];
+	char sha[64]; /* the commit built (--tree), else "" */
+};
+
+/* A folder of build.sh's, @dir, as the kernel to boot */
+static void kernel_src_built(const char *dir, const char *tree, const char *ref,
+			     struct kernel_src *k)
 {
-	struct kernel_opts o = { .devices = 1,
-				 .ops = 2000,
-				 .timeout = 300,
-				 .workload = "dio",
-				 .design = "rcu" };
-	char dir[RESULTS_PATH_MAX], image[RESULTS_PATH_MAX];
-	char modules[RESULTS_PATH_MAX], raw[RESULTS_PATH_MAX];
-	char script[RESULTS_PATH_MAX], name[KERNEL_NAME_MAX + 1];
-	char num[4][24], cmdline[2048], source[RESULTS_PATH_MAX + 32];
-	char qemu[RESULTS_PATH_MAX];
-	const char *out;
+	snprintf(k->dir, sizeof(k->dir), "%s", dir);
+	snprintf(k->image, sizeof(k->image), "%.*s/Image",
+		 (int)sizeof(k->image) - 7, dir);
+	snprintf(k->modules, sizeof(k->modules), "%.*s/modules",
+		 (int)sizeof(k->modules) - 9, dir);
+	kernel_read_line(dir, "commit", k->sha, sizeof(k->sha));
+	if (ref)
+		snprintf(k->source, sizeof(k->source),
+			 "tree %.*s at %.12s (%.32s)",
+			 (int)sizeof(k->source) - 64, tree, k->sha, ref);
+	else
+		snprintf(k->source, sizeof(k->source), "tree %.*s (its files)",
+			 (int)sizeof(k->source) - 64, tree);
+}
+
+/*
+ * The kernel to boot: Debian's (--kernel, fetched once), one built from a
+ * tree (--tree at @ref, or its files: built once per commit) or the
+ * user's (--image).  Returns 0, or an exit status.
+ */
+static int kernel_get(const struct kernel_opts *o, const char *ref,
+		      struct kernel_src *k)
+{
+	char script[RESULTS_PATH_MAX], dir[RESULTS_PATH_MAX];
 	int ret;
 
-	ret = kernel_parse(argc, argv, 1, &o, NULL);
-	if (ret)
-		return ret > 0 ? 0 : EXIT_USAGE;
-	if (!o.kernel == !o.image) {
-		fprintf(stderr,
-			"atcbench kernel run: one of --kernel and --image (--help)\n");
-		return EXIT_USAGE;
+	memset(k, 0, sizeof(*k));
+	if (o->image) {
+		snprintf(k->image, sizeof(k->image), "%s", o->image);
+		snprintf(k->modules, sizeof(k->modules), "%s",
+			 o->modules ? o->modules : "");
+		snprintf(k->source, sizeof(k->source), "image %s", o->image);
+		return 0;
 	}
-	if (o.kernel && o.modules) {
-		fprintf(stderr,
-			"atcbench kernel run: --modules goes with --image\n");
-		return EXIT_USAGE;
-	}
-	if (o.image && access(o.image, R_OK)) {
-		fprintf(stderr, "atcbench kernel run: %s: %s\n", o.image,
-			strerror(errno));
-		return EXIT_USAGE;
-	}
-	out = o.out;
-	if (!out) {
-		if (report_default_dir(dir, sizeof(dir)))
-			return EXIT_USAGE;
-		out = dir;
-	}
-	if (o.name)
-		snprintf(name, sizeof(name), "%s", o.name);
-	else
-		snprintf(name, sizeof(name), "%s-%ldd", o.workload, o.devices);
-	if (kernel_cmdline(argc, argv, cmdline, sizeof(cmdline)) ||
-	    snprintf(raw, sizeof(raw), "%s/kernel-%s", out, name) >=
-		    (int)sizeof(raw)) {
-		fprintf(stderr, "atcbench kernel run: arguments too long\n");
-		return EXIT_USAGE;
-	}
+	if (o->tree) {
+		char *build[] = { script,	   "--tree",
+				  (char *)o->tree, ref ? "--ref" : NULL,
+				  (char *)ref,	   NULL };
 
-	if (o.kernel) {
-		char *fetch[] = { script, (char *)o.kernel, NULL };
+		snprintf(script, sizeof(script), "%s/build.sh",
+			 kernel_scripts());
+		ret = kernel_spawn(build, dir, sizeof(dir));
+		if (ret) {
+			fprintf(stderr,
+				"atcbench kernel: no kernel built from %s%s%s\n",
+				o->tree, ref ? " at " : "", ref ? ref : "");
+			return ret == EXIT_USAGE || ret < 0 ? EXIT_USAGE :
+							      EXIT_FAILURE;
+		}
+		kernel_src_built(dir, o->tree, ref, k);
+		return 0;
+	}
+	{
+		char *fetch[] = { script, (char *)o->kernel, NULL };
 
 		snprintf(script, sizeof(script), "%s/fetch.sh",
 			 kernel_scripts());
-		ret = kernel_spawn(fetch, modules, sizeof(modules));
+		ret = kernel_spawn(fetch, dir, sizeof(dir));
 		if (ret) {
-			fprintf(stderr, "atcbench kernel run: no kernel %s\n",
-				o.kernel);
+			fprintf(stderr, "atcbench kernel: no kernel %s\n",
+				o->kernel);
 			return ret == EXIT_USAGE || ret < 0 ? EXIT_USAGE :
 							      EXIT_FAILURE;
 		}
 		/* fetch.sh printed the cached folder */
-		snprintf(image, sizeof(image), "%.*s/Image",
-			 (int)sizeof(image) - 7, modules);
-		snprintf(source, sizeof(source), "Debian %.*s",
-			 (int)sizeof(source) - 8, o.kernel);
-		strncat(modules, "/modules",
-			sizeof(modules) - strlen(modules) - 1);
-	} else {
-		snprintf(image, sizeof(image), "%s", o.image);
-		snprintf(modules, sizeof(modules), "%s",
-			 o.modules ? o.modules : "");
-		snprintf(source, sizeof(source), "image %s", o.image);
+		kernel_src_built(dir, NULL, NULL, k);
+		snprintf(k->source, sizeof(k->source), "Debian %.*s",
+			 (int)sizeof(k->source) - 8, o->kernel);
+		return 0;
 	}
+}
 
-	if (o.ats) {
+/*
+ * Boot @k under QEMU (run.sh) with @o's devices and workload, and write
+ * @out's kernel-@name files.  Returns 0, or an exit status.
+ */
+static int kernel_boot(const struct kernel_opts *o, const struct kernel_src *k,
+		       const char *out, const char *name)
+{
+	char script[RESULTS_PATH_MAX], raw[RESULTS_PATH_MAX];
+	char qemu[RESULTS_PATH_MAX], num[4][24];
+	char *run[32] = {};
+	int n = 0, ret;
+
+	if (snprintf(raw, sizeof(raw), "%s/kernel-%s", out, name) >=
+	    (int)sizeof(raw) - 8) {
+		fprintf(stderr, "atcbench kernel: %s: path too long\n", out);
+		return EXIT_USAGE;
+	}
+	if (o->ats) {
 		char *build[] = { script, NULL };
 
 		/* Built once, cached: it says so when it builds */
@@ -901,70 +948,245 @@ static int kernel_run(int argc, char **argv)
 		ret = kernel_spawn(build, qemu, sizeof(qemu));
 		if (ret) {
 			fprintf(stderr,
-				"atcbench kernel run: no ATS-capable QEMU\n");
+				"atcbench kernel: no ATS-capable QEMU\n");
 			return EXIT_FAILURE;
 		}
 	}
-
 	snprintf(script, sizeof(script), "%s/run.sh", kernel_scripts());
-	snprintf(num[0], sizeof(num[0]), "%ld", o.devices);
-	snprintf(num[1], sizeof(num[1]), "%ld", o.ops);
-	snprintf(num[2], sizeof(num[2]), "%ld", o.timeout);
+	snprintf(num[0], sizeof(num[0]), "%ld", o->devices);
+	snprintf(num[1], sizeof(num[1]), "%ld", o->ops);
+	snprintf(num[2], sizeof(num[2]), "%ld", o->timeout);
 	snprintf(num[3], sizeof(num[3]), "%llu",
-		 (unsigned long long)o.atc_delay_ns);
-	{
-		char *run[32] = { script,
-				  "--image",
-				  image,
-				  "--out",
-				  raw,
-				  "--devices",
-				  num[0],
-				  "--ops",
-				  num[1],
-				  "--timeout",
-				  num[2],
-				  "--workload",
-				  (char *)o.workload };
-		int n = 13;
-
-		if (*modules) {
-			run[n++] = "--modules";
-			run[n++] = modules;
-		}
-		if (o.ats) {
-			run[n++] = "--ats";
-			run[n++] = "--qemu";
-			run[n++] = qemu;
-			run[n++] = "--atc-timeout-delay";
-			run[n++] = num[3];
-		}
-		if (o.atc_timeout) {
-			run[n++] = "--atc-timeout";
-			run[n++] = (char *)o.atc_timeout;
-		}
-		ret = kernel_spawn(run, NULL, 0);
+		 (unsigned long long)o->atc_delay_ns);
+	run[n++] = script;
+	run[n++] = "--image";
+	run[n++] = (char *)k->image;
+	run[n++] = "--out";
+	run[n++] = raw;
+	run[n++] = "--devices";
+	run[n++] = num[0];
+	run[n++] = "--ops";
+	run[n++] = num[1];
+	run[n++] = "--timeout";
+	run[n++] = num[2];
+	run[n++] = "--workload";
+	run[n++] = (char *)o->workload;
+	if (k->modules[0]) {
+		run[n++] = "--modules";
+		run[n++] = (char *)k->modules;
 	}
+	if (o->ats) {
+		run[n++] = "--ats";
+		run[n++] = "--qemu";
+		run[n++] = qemu;
+		run[n++] = "--atc-timeout-delay";
+		run[n++] = num[3];
+	}
+	if (o->atc_timeout) {
+		run[n++] = "--atc-timeout";
+		run[n++] = (char *)o->atc_timeout;
+	}
+	ret = kernel_spawn(run, NULL, 0);
 	if (ret) {
-		fprintf(stderr, "atcbench kernel run: the run failed (%s)\n",
-			raw);
+		fprintf(stderr, "atcbench kernel: the run failed (%s)\n", raw);
 		return EXIT_USAGE;
 	}
-	strncat(raw, "/trace", sizeof(raw) - strlen(raw) - 1);
-	if (kernel_convert(raw, out, name, source))
+	strcat(raw, "/trace");
+	return kernel_convert(raw, out, name, k->source) ? EXIT_FAILURE : 0;
+}
+
+/* The output folder: --out, or a new one under results/ */
+static int kernel_out(const struct kernel_opts *o, char *dir, size_t len)
+{
+	if (o->out) {
+		snprintf(dir, len, "%s", o->out);
+		return 0;
+	}
+	return report_default_dir(dir, len) ? EXIT_USAGE : 0;
+}
+
+static void kernel_default_name(const struct kernel_opts *o, char *name,
+				size_t len)
+{
+	if (o->name)
+		snprintf(name, len, "%s", o->name);
+	else
+		snprintf(name, len, "%s-%ldd", o->workload, o->devices);
+}
+
+/* Which kernel: exactly one source, and what goes with it */
+static int kernel_check_source(const struct kernel_opts *o, const char *cmd)
+{
+	const char *why = NULL;
+
+	if (!!o->kernel + !!o->image + !!o->tree != 1)
+		why = "one of --kernel, --image and --tree";
+	else if (o->modules && !o->image)
+		why = "--modules goes with --image";
+	else if (o->ref && !o->tree)
+		why = "--ref goes with --tree";
+	if (why) {
+		fprintf(stderr, "atcbench kernel %s: %s (--help)\n", cmd, why);
+		return -EINVAL;
+	}
+	if (o->image && access(o->image, R_OK)) {
+		fprintf(stderr, "atcbench kernel %s: %s: %s\n", cmd, o->image,
+			strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static int kernel_run(int argc, char **argv)
+{
+	struct kernel_opts o = { .devices = 1,
+				 .ops = 2000,
+				 .timeout = 300,
+				 .workload = "dio",
+				 .design = "rcu" };
+	char out[RESULTS_PATH_MAX], name[KERNEL_NAME_MAX + 1], cmdline[2048];
+	struct kernel_src k;
+	int got, ret;
+
+	ret = kernel_parse(argc, argv, &o, true, NULL, 0, &got);
+	if (ret)
+		return ret > 0 ? 0 : EXIT_USAGE;
+	if (kernel_check_source(&o, "run") || kernel_out(&o, out, sizeof(out)))
+		return EXIT_USAGE;
+	kernel_default_name(&o, name, sizeof(name));
+	if (kernel_cmdline(argc, argv, cmdline, sizeof(cmdline))) {
+		fprintf(stderr, "atcbench kernel run: arguments too long\n");
+		return EXIT_USAGE;
+	}
+	ret = kernel_get(&o, o.ref, &k);
+	if (!ret)
+		ret = kernel_boot(&o, &k, out, name);
+	return ret ? ret : kernel_finish(out, cmdline);
+}
+
+static int kernel_build_cmd(int argc, char **argv)
+{
+	struct kernel_opts o = {};
+	struct kernel_src k;
+	int got, ret;
+
+	ret = kernel_parse(argc, argv, &o, true, NULL, 0, &got);
+	if (ret)
+		return ret > 0 ? 0 : EXIT_USAGE;
+	if (!o.tree || o.kernel || o.image || o.modules || o.out || o.name ||
+	    o.workload || o.design || o.atc_timeout || o.ats || o.devices ||
+	    o.ops || o.timeout || o.atc_delay_ns) {
+		fprintf(stderr, "atcbench kernel build: --tree DIR "
+				"[--ref REF] only (--help)\n");
+		return EXIT_USAGE;
+	}
+	ret = kernel_get(&o, o.ref, &k);
+	if (ret)
+		return ret;
+	printf("%s\n", k.dir);
+	return 0;
+}
+
+/* One side of a comparison: its results folder, env.json and report */
+static int kernel_compare_side(const struct kernel_opts *o,
+			       const struct kernel_src *k, const char *dir,
+			       const char *name, const char *ref,
+			       const char *cmdline)
+{
+	int ret;
+
+	fprintf(stderr, "atcbench kernel compare: running %s (%.12s)\n", ref,
+		k->sha);
+	ret = report_mkdir(dir);
+	if (ret) {
+		fprintf(stderr, "atcbench kernel compare: %s: %s\n", dir,
+			strerror(-ret));
+		return EXIT_USAGE;
+	}
+	ret = kernel_boot(o, k, dir, name);
+	if (ret)
+		return ret;
+	ret = report_write_env_ref(dir, cmdline, "tcg", 0, ref, k->sha);
+	if (!ret)
+		ret = report_write(dir, NULL);
+	if (ret) {
+		fprintf(stderr, "atcbench kernel compare: %s: %s\n", dir,
+			strerror(-ret));
 		return EXIT_FAILURE;
-	return kernel_finish(out, cmdline);
+	}
+	return 0;
+}
+
+static int kernel_compare_cmd(int argc, char **argv)
+{
+	struct kernel_opts o = { .devices = 1,
+				 .ops = 2000,
+				 .timeout = 300,
+				 .workload = "dio",
+				 .design = "rcu" };
+	char out[RESULTS_PATH_MAX], side[2][RESULTS_PATH_MAX + 8];
+	char name[KERNEL_NAME_MAX + 1], cmdline[2048];
+	const char *refs[2] = {};
+	struct kernel_src k[2];
+	int got, ret, i;
+
+	ret = kernel_parse(argc, argv, &o, true, refs, 2, &got);
+	if (ret)
+		return ret > 0 ? 0 : EXIT_USAGE;
+	if (!o.tree || o.kernel || o.image || o.modules || o.ref || got != 2) {
+		fprintf(stderr, "atcbench kernel compare: --tree DIR BASE HEAD "
+				"(--help)\n");
+		return EXIT_USAGE;
+	}
+	kernel_default_name(&o, name, sizeof(name));
+	if (kernel_cmdline(argc, argv, cmdline, sizeof(cmdline))) {
+		fprintf(stderr,
+			"atcbench kernel compare: arguments too long\n");
+		return EXIT_USAGE;
+	}
+	/* Both built before either runs: a ref that does not build fails early */
+	for (i = 0; i < 2; i++) {
+		ret = kernel_get(&o, refs[i], &k[i]);
+		if (ret)
+			return EXIT_USAGE;
+	}
+	if (o.out)
+		snprintf(out, sizeof(out), "%s", o.out);
+	else
+		snprintf(out, sizeof(out), "results/kernel-compare-%.12s-%.12s",
+			 k[0].sha, k[1].sha);
+	for (i = 0; i < 2; i++) {
+		snprintf(side[i], sizeof(side[i]), "%s/%s", out,
+			 i ? "head" : "base");
+		ret = kernel_compare_side(&o, &k[i], side[i], name, refs[i],
+					  cmdline);
+		if (ret)
+			return EXIT_USAGE;
+	}
+	{
+		char *cmp[] = { "compare", side[0],  side[1],  "--out",
+				out,	   "--gate", "kernel", NULL };
+
+		/* 0 same, 1 a change in the exact counts, 2 could not */
+		ret = compare_cmd(7, cmp);
+	}
+	if (ret == EXIT_USAGE || report_write(out, NULL))
+		return EXIT_USAGE;
+	printf("%s (%.12s) -> %s (%.12s): %s\nreport: %s/report.txt\n", refs[0],
+	       k[0].sha, refs[1], k[1].sha,
+	       ret ? "the counts changed" : "the same counts", out);
+	return ret;
 }
 
 static int kernel_convert_cmd(int argc, char **argv)
 {
 	struct kernel_opts o = {};
-	const char *trace = NULL, *out;
-	char dir[RESULTS_PATH_MAX], cmdline[2048];
+	const char *trace = NULL;
+	char out[RESULTS_PATH_MAX], cmdline[2048];
 	char source[RESULTS_PATH_MAX + 32];
-	int ret;
+	int got, ret;
 
-	ret = kernel_parse(argc, argv, 1, &o, &trace);
+	ret = kernel_parse(argc, argv, &o, false, &trace, 1, &got);
 	if (ret)
 		return ret > 0 ? 0 : EXIT_USAGE;
 	if (!trace) {
@@ -972,13 +1194,8 @@ static int kernel_convert_cmd(int argc, char **argv)
 			"atcbench kernel convert: which trace folder? (--help)\n");
 		return EXIT_USAGE;
 	}
-	out = o.out;
-	if (!out) {
-		if (report_default_dir(dir, sizeof(dir)))
-			return EXIT_USAGE;
-		out = dir;
-	}
-	if (kernel_cmdline(argc, argv, cmdline, sizeof(cmdline)))
+	if (kernel_out(&o, out, sizeof(out)) ||
+	    kernel_cmdline(argc, argv, cmdline, sizeof(cmdline)))
 		return EXIT_USAGE;
 	snprintf(source, sizeof(source), "trace %s", trace);
 	if (kernel_convert(trace, out, o.name ? o.name : "hw", source))
@@ -991,15 +1208,14 @@ static int kernel_sim_cmd(int argc, char **argv)
 	struct kernel_opts o = {
 		.devices = 1, .ops = 2000, .design = "rcu", .workload = "dio"
 	};
-	char dir[RESULTS_PATH_MAX], cmdline[2048], name[KERNEL_NAME_MAX + 1];
+	char out[RESULTS_PATH_MAX], cmdline[2048], name[KERNEL_NAME_MAX + 1];
 	struct kernel_trace t;
-	const char *out;
-	int ret;
+	int got, ret;
 
-	ret = kernel_parse(argc, argv, 1, &o, NULL);
+	ret = kernel_parse(argc, argv, &o, true, NULL, 0, &got);
 	if (ret)
 		return ret > 0 ? 0 : EXIT_USAGE;
-	if (o.kernel || o.image || o.modules) {
+	if (o.kernel || o.image || o.modules || o.tree || o.ref) {
 		fprintf(stderr,
 			"atcbench kernel sim: no kernel to give (--help)\n");
 		return EXIT_USAGE;
@@ -1010,18 +1226,10 @@ static int kernel_sim_cmd(int argc, char **argv)
 			"storm in simulation is 'atcbench stress timeout-storm'\n");
 		return EXIT_USAGE;
 	}
-	out = o.out;
-	if (!out) {
-		if (report_default_dir(dir, sizeof(dir)))
-			return EXIT_USAGE;
-		out = dir;
-	}
-	if (kernel_cmdline(argc, argv, cmdline, sizeof(cmdline)))
+	if (kernel_out(&o, out, sizeof(out)) ||
+	    kernel_cmdline(argc, argv, cmdline, sizeof(cmdline)))
 		return EXIT_USAGE;
-	if (o.name)
-		snprintf(name, sizeof(name), "%s", o.name);
-	else
-		snprintf(name, sizeof(name), "%s-%ldd", o.workload, o.devices);
+	kernel_default_name(&o, name, sizeof(name));
 	ret = kernel_sim_run(o.devices, o.ops, !strcmp(o.design, "devlist"),
 			     o.ats, &t);
 	if (ret)
@@ -1043,11 +1251,16 @@ int kernel_cmd(int argc, char **argv)
 		return kernel_run(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "convert"))
 		return kernel_convert_cmd(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "build"))
+		return kernel_build_cmd(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "compare"))
+		return kernel_compare_cmd(argc - 1, argv + 1);
 	if (argc >= 2 &&
 	    (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		kernel_usage(stdout);
 		return 0;
 	}
-	fprintf(stderr, "atcbench kernel: run, sim or convert? (--help)\n");
+	fprintf(stderr, "atcbench kernel: run, sim, convert, build or compare? "
+			"(--help)\n");
 	return EXIT_USAGE;
 }

@@ -82,6 +82,13 @@ static void report_cpu_model(char *buf, size_t len)
 int report_write_env(const char *dir, const char *cmdline, const char *clock,
 		     unsigned long long seed)
 {
+	return report_write_env_ref(dir, cmdline, clock, seed, NULL, NULL);
+}
+
+int report_write_env_ref(const char *dir, const char *cmdline,
+			 const char *clock, unsigned long long seed,
+			 const char *ref, const char *sha)
+{
 	char path[RESULTS_PATH_MAX], cpu[256], date[32];
 	struct utsname u = {};
 	time_t now = time(NULL);
@@ -102,8 +109,18 @@ int report_write_env(const char *dir, const char *cmdline, const char *clock,
 	f = open_memstream(&buf, &len);
 	if (!f)
 		return -ENOMEM;
-	fprintf(f, "{\n  \"date\": \"%s\",\n  \"git_sha\": \"%s\",\n", date,
-		ATCBENCH_GIT_SHA);
+	fprintf(f, "{\n  \"date\": \"%s\",\n", date);
+	if (ref) {
+		/* a side of a comparison: what it compares, then atcbench */
+		fputs("  \"ref\": ", f);
+		json_write_str(f, ref);
+		fputs(",\n  \"git_sha\": ", f);
+		json_write_str(f, sha);
+		fprintf(f, ",\n  \"atcbench_git_sha\": \"%s\",\n",
+			ATCBENCH_GIT_SHA);
+	} else {
+		fprintf(f, "  \"git_sha\": \"%s\",\n", ATCBENCH_GIT_SHA);
+	}
 	fputs("  \"git_branch\": ", f);
 	json_write_str(f, ATCBENCH_GIT_BRANCH);
 	fprintf(f, ",\n  \"git_dirty\": %s,\n",
@@ -438,7 +455,7 @@ static void report_kernel_ats(const struct json *k, double ops, FILE *f)
 		snprintf(item + n, sizeof(item) - n, ")");
 		report_wrap(f, &col, item);
 	}
-	fputc('\n', f);
+	fputs(nsid ? "\n" : " none (ATS on, not one sent)\n", f);
 	if (!json_str(k, "atc_timeout", NULL))
 		return;
 	fprintf(f, "  ATC timeouts injected: %.50s\n",

@@ -22,6 +22,14 @@ int report_mkdir(const char *dir);
  */
 int report_write_env(const char *dir, const char *cmdline, const char *clock,
 		     unsigned long long seed);
+/*
+ * The same for one side of a comparison: @ref (what the user named) and
+ * @sha (its commit) as "ref" and "git_sha", atcbench's own commit as
+ * "atcbench_git_sha"
+ */
+int report_write_env_ref(const char *dir, const char *cmdline,
+			 const char *clock, unsigned long long seed,
+			 const char *ref, const char *sha);
 /* A duration in at most 7 columns: 812ns, 1.10us, 12.3us, 1.20ms, 2.00s */
 const char *report_ns(double ns, char *buf, size_t len);
 /* A count in at most 7 columns: 812, 12.3k, 1.20M */

@@ -1,0 +1,184 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `atcbench kernel build`, `kernel run --tree` and `kernel compare` (ctest
+# label "kernel"), without a compiler or QEMU: the tree is a git repository
+# whose Makefile answers kbuild's targets (allnoconfig with
+# KCONFIG_ALLCONFIG, Image, modules, kernelrelease) and logs each build;
+# run.sh is a stand-in that writes atc-trace.sh's files with counts the
+# built Image names.  The real build.sh and atcbench.config are used.
+# Checks: a ref built once per commit and cached, the next commit built in
+# the same clone, the tree untouched; an option of atcbench.config that
+# does not reach .config fails the build, named; the tree's own files
+# built without --ref; compare of equal and of different counts (exit 0
+# and 1), each side's env.json naming its ref and commit, the report; a
+# ref that does not build exits 2 before anything runs.  No randomness.
+# usage: run.sh ATCBENCH WORKDIR
+set -u
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+work=$2
+root=$(cd "$(dirname "$0")/../.." && pwd)
+rm -rf "$work"
+mkdir -p "$work"/{bin,scripts}
+work=$(cd "$work" && pwd)
+fail=0
+bad() {
+	echo "FAIL: $*"
+	fail=1
+}
+export ATCBENCH_CACHE=$work/cache ATCBENCH_KERNEL_SCRIPTS=$work/scripts
+export FAKE_LOG=$work/make.log
+: >"$FAKE_LOG"
+
+# The tools build.sh asks for; the Makefile below needs none of them
+for t in aarch64-linux-gnu-gcc flex bison bc; do
+	printf '#!/bin/sh\necho "%s (stand-in) 1.0"\n' "$t" >"$work/bin/$t"
+	chmod +x "$work/bin/$t"
+done
+export PATH=$work/bin:$PATH
+cp "$root/kernel-hooks/real/build.sh" "$root/kernel-hooks/real/atcbench.config" \
+	"$work/scripts/"
+
+# run.sh's stand-in: the Image says how many ATC_INVs an unmap sends
+cat >"$work/scripts/run.sh" <<'EOF'
+#!/bin/bash
+set -eu
+while (($#)); do
+	case $1 in
+	--image) image=$2 ;;
+	--out) out=$2 ;;
+	--ops) ops=$2 ;;
+	--devices) devices=$2 ;;
+	esac
+	shift 2
+done
+atc=$(sed -n 's/^atc=//p' "$image")
+t=$out/trace
+mkdir -p "$t"
+echo 6.12.0-standin >"$t/kernel"
+echo 7.2.22 >"$t/qemu-version"
+echo dio >"$t/workload"
+echo "$devices" >"$t/devices"
+for p in issue op atc skip; do
+	echo "$p fn_$p fn_$p"
+done >"$t/points"
+lists=$((2 * ops))
+printf '  %s %d 0\n' issue $lists issue_ret $lists op "$ops" op_ret "$ops" \
+	atc "$ops" skip 0 >"$t/kprobe_profile"
+{
+	echo "# trigger info: hist:keys=n,sync:vals=hitcount [active]"
+	echo "{ n:          1, sync:          1 } hitcount: $((ops + atc * ops))"
+	((atc)) || echo "{ n:          0, sync:          1 } hitcount: $ops"
+} >"$t/hist-issue"
+echo "{ lat:       8000 } hitcount: $lists" >"$t/hist-issue_lat"
+echo "{ lat:      40000 } hitcount: $ops" >"$t/hist-op_lat"
+{
+	echo "CMD_SYNC $lists"
+	echo "CMD_TLBI_NH_VA $ops"
+	((atc == 0)) || echo "CMD_ATC_INV $((atc * ops))"
+} >"$t/qemu-opcodes"
+EOF
+chmod +x "$work/scripts/run.sh"
+
+# The tree: kbuild's targets, each build logged
+tree=$work/linux
+mkdir -p "$tree/arch/arm64"
+echo "# arm64" >"$tree/arch/arm64/Kconfig"
+printf '%s\n' \
+	'allnoconfig:' \
+	'	grep "^CONFIG_" $(KCONFIG_ALLCONFIG) | grep -v -x -F -f $(CURDIR)/drop >$(O)/.config; true' \
+	'Image:' \
+	'	mkdir -p $(O)/arch/arm64/boot' \
+	'	cp $(CURDIR)/image $(O)/arch/arm64/boot/Image' \
+	'	echo build $(shell cat $(CURDIR)/image) >>$(FAKE_LOG)' \
+	'modules:' \
+	'	@:' \
+	'kernelrelease:' \
+	'	@cat $(CURDIR)/version' >"$tree/Makefile"
+echo 6.12.0-standin >"$tree/version"
+: >"$tree/drop"
+echo atc=0 >"$tree/image"
+g() { git -C "$tree" -c user.name=t -c user.email=t@localhost "$@"; }
+g init -q
+g add -A
+g commit -qm base
+g tag v1
+echo atc=1 >"$tree/image"
+g commit -qam fix
+g tag v2
+echo CONFIG_ARM_SMMU_V3=y >"$tree/drop"
+g commit -qam "no smmu"
+g tag v3
+g checkout -q v1
+sha() { git -C "$tree" rev-parse "$1"; }
+builds() { grep -c '^build' "$FAKE_LOG"; }
+
+# build: once per commit, then cached
+d1=$("$bin" kernel build --tree "$tree" --ref v1 2>"$work/b1.err") || bad "build v1 exited $?"
+[ "$(cat "$d1/commit" 2>/dev/null)" = "$(sha v1)" ] || bad "build v1: commit $(cat "$d1/commit" 2>/dev/null)"
+grep -qx atc=0 "$d1/Image" 2>/dev/null || bad "build v1: not v1's Image"
+[ "$(cat "$d1/version" 2>/dev/null)" = 6.12.0-standin ] || bad "build v1: no version"
+d1b=$("$bin" kernel build --tree "$tree" --ref v1 2>/dev/null)
+[ "$d1b" = "$d1" ] && [ "$(builds)" = 1 ] || bad "build v1 again: not cached ($(builds) builds)"
+d2=$("$bin" kernel build --tree "$tree" --ref v2 2>/dev/null) || bad "build v2 exited $?"
+grep -qx atc=1 "$d2/Image" 2>/dev/null || bad "build v2: not v2's Image"
+[ "$(find "$ATCBENCH_CACHE/builds" -maxdepth 1 -name 'src-*' | wc -l)" = 1 ] ||
+	bad "v2 not built in v1's clone"
+[ "$(git -C "$tree" rev-parse HEAD)" = "$(sha v1)" ] && [ -z "$(git -C "$tree" status --porcelain)" ] ||
+	bad "the tree was touched"
+
+# An option that does not reach .config fails the build, named
+"$bin" kernel build --tree "$tree" --ref v3 >/dev/null 2>"$work/b3.err"
+rc=$?
+[ $rc = 2 ] && grep -q "CONFIG_ARM_SMMU_V3=y" "$work/b3.err" ||
+	bad "v3 (SMMU dropped): exit $rc, $(tail -n 1 "$work/b3.err")"
+"$bin" kernel build --tree "$tree" --ref nosuch >/dev/null 2>&1
+[ $? = 2 ] || bad "a ref that does not exist did not exit 2"
+
+# The tree's own files, without --ref
+echo atc=7 >"$tree/image"
+d=$("$bin" kernel build --tree "$tree" 2>/dev/null) || bad "build of the files exited $?"
+grep -qx atc=7 "$d/Image" 2>/dev/null || bad "build of the files: not the files' Image"
+touch "$tree/.config"
+"$bin" kernel build --tree "$tree" >/dev/null 2>&1
+[ $? = 2 ] || bad "an in-tree .config did not stop the build"
+rm -f "$tree/.config"
+g checkout -q -f v1
+
+# run --tree: the built kernel boots (run.sh's stand-in)
+"$bin" kernel run --tree "$tree" --ref v2 --ops 100 --out "$work/run" >/dev/null 2>&1 ||
+	bad "run --tree exited $?"
+jq -e '.smmu_opcodes.CMD_ATC_INV == 100 and .ops == 100' \
+	"$work/run/kernel-dio-1d.json" >/dev/null 2>&1 || bad "run --tree: wrong counts"
+
+# compare: the same counts, then different ones
+"$bin" kernel compare --tree "$tree" v1 v1 --ops 100 --out "$work/same" >"$work/same.out" 2>&1
+rc=$?
+[ $rc = 0 ] || bad "compare v1 v1 exited $rc: $(tail -n 3 "$work/same.out")"
+"$bin" kernel compare --tree "$tree" v1 v2 --ops 100 --out "$work/cmp" >"$work/cmp.out" 2>&1
+rc=$?
+[ $rc = 1 ] || bad "compare v1 v2 exited $rc: $(tail -n 3 "$work/cmp.out")"
+jq -e '.rows[] | select(.name == "dio-1d ATC_INV/op") |
+	.base == 0 and .head == 1 and .verdict == "REGRESSED"' \
+	"$work/cmp/compare.json" >/dev/null 2>&1 || bad "compare v1 v2: no ATC_INV/op row 0 -> 1"
+for side in base:v1 head:v2; do
+	s=${side%%:*} r=${side#*:}
+	jq -e --arg r "$r" --arg sha "$(sha "$r")" '.ref == $r and .git_sha == $sha' \
+		"$work/cmp/$s/env.json" >/dev/null 2>&1 || bad "compare: $s/env.json does not name $r"
+done
+grep -q "^compare: base v1 ($(sha v1 | cut -c1-12))" "$work/cmp/report.txt" 2>/dev/null ||
+	bad "compare: report.txt does not name the base"
+grep -q "^report: $work/cmp/report.txt" "$work/cmp.out" || bad "compare: no report line"
+awk 'length > 80 { print "FAIL: report line over 80 columns: " $0; exit 1 }' \
+	"$work/cmp/report.txt" || fail=1
+
+# A ref that does not build: exit 2 before any run, nothing written
+"$bin" kernel compare --tree "$tree" v1 v3 --out "$work/broken" >/dev/null 2>&1
+rc=$?
+[ $rc = 2 ] && [ ! -e "$work/broken" ] || bad "compare v1 v3 (v3 does not build): exit $rc"
+
+if [ $fail = 0 ]; then
+	echo "kernel build and compare: all checks passed ($(builds) builds)"
+	rm -rf "$work"
+fi
+exit $fail

@@ -172,6 +172,21 @@ grep -q "^report: $work/cmp/report.txt" "$work/cmp.out" || bad "compare: no repo
 awk 'length > 80 { print "FAIL: report line over 80 columns: " $0; exit 1 }' \
 	"$work/cmp/report.txt" || fail=1
 
+# Options that do not go together
+for bad_args in "run --kernel 7.3 --ref v1:--ref goes with --tree" \
+	"run --tree $tree --modules $work:--modules goes with --image" \
+	"run --tree $tree --kernel 7.3:one of --kernel, --image and --tree" \
+	"build --tree $tree --ops 3:--tree DIR [--ref REF] only" \
+	"compare --tree $tree v1:--tree DIR BASE HEAD" \
+	"compare --tree $tree --ref v1 v1 v2:--tree DIR BASE HEAD"; do
+	msg=${bad_args#*:}
+	# shellcheck disable=SC2086
+	"$bin" kernel ${bad_args%%:*} >/dev/null 2>"$work/err"
+	rc=$?
+	[ $rc = 2 ] && grep -qF -- "$msg" "$work/err" ||
+		bad "kernel ${bad_args%%:*}: exit $rc, '$(cat "$work/err")', want 2 and '$msg'"
+done
+
 # A ref that does not build: exit 2 before any run, nothing written
 "$bin" kernel compare --tree "$tree" v1 v3 --out "$work/broken" >/dev/null 2>&1
 rc=$?

@@ -113,7 +113,7 @@ expect2() { # MESSAGE ARGS...
 expect2 "no Debian arm64 kernel 5.99.x" run --kernel 5.99 --out "$work/e1"
 expect2 "No such file" run --image "$work/nothing" --out "$work/e2"
 expect2 "--devices takes 1 to 8" run --kernel 7.3 --devices 9
-expect2 "one of --kernel and --image" run --out "$work/e3"
+expect2 "one of --kernel, --image and --tree" run --out "$work/e3"
 head -c 4096 /dev/zero >"$work/garbage.img"
 expect2 "did not boot" run --image "$work/garbage.img" --timeout 10 --out "$work/e4"
 [ -s "$work/e4/kernel-dio-1d/console.log" ] || [ -f "$work/e4/kernel-dio-1d/console.log" ] ||

@@ -9,17 +9,18 @@
 #include <string.h>
 #include <linux/rcupdate.h>
 
-#include "compare.h"
+#include "compare/compare.h"
 #include "gbench/gbench.h"
 #include "gitinfo.h"
-#include "isolate.h"
-#include "kernel.h"
+#include "isolate/isolate.h"
+#include "kernel/kernel.h"
+#include "lib/env.h"
+#include "lib/results.h"
+#include "lib/topo.h"
 #include "micro/micro.h"
-#include "replay.h"
-#include "report.h"
-#include "results.h"
-#include "stress.h"
-#include "topo.h"
+#include "replay/replay.h"
+#include "report/report.h"
+#include "stress/stress.h"
 
 #define EXIT_USAGE 2
 #define MICRO_OUT_FLAG "--benchmark_out="
@@ -199,9 +200,9 @@ static int cmd_env(int argc, char **argv)
 		fputs("usage: atcbench env DIR\n", stderr);
 		return EXIT_USAGE;
 	}
-	ret = report_mkdir(argv[1]);
+	ret = results_mkdir(argv[1]);
 	if (!ret)
-		ret = report_write_env(argv[1], "atcbench env", "none", 0);
+		ret = env_write(argv[1], "atcbench env", "none", 0);
 	if (ret) {
 		fprintf(stderr, "atcbench env: %s: %s\n", argv[1],
 			strerror(-ret));

@@ -9,7 +9,7 @@
 #include <new>
 #include <string>
 
-#include "gbench.h"
+#include "gbench/gbench.h"
 
 struct gbench_state {
 	benchmark::State *st;

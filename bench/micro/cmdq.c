@@ -23,7 +23,7 @@
 #include <sim/smmu.h>
 
 #include "gbench/gbench.h"
-#include "micro.h"
+#include "micro/micro.h"
 
 #define MICRO_CMDQ_SIDS 512
 

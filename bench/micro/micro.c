@@ -45,8 +45,8 @@
 #include <sim/smmu.h>
 
 #include "gbench/gbench.h"
-#include "lat.h"
-#include "micro.h"
+#include "lib/lat.h"
+#include "micro/micro.h"
 
 #define MICRO_IOVA 0x100000UL
 /*
@@ -722,7 +722,7 @@ static void micro_measure_floor(struct gbench_state *st, void *arg)
 /*
  * What the stress harness adds to one mapper operation, as
  * stress_mapper_op() and stress_mapper_progress() do it with the default
- * keys (bench/stress.c; keep the two in step): two clock reads from the
+ * keys (bench/stress/; keep the two in step): two clock reads from the
  * TSC around the invalidation, the watchdog's completion store, one record,
  * the timeline bin, the bystander check and the ops count; the progress
  * counter only when a progress line is shown (never here: bench.sh and CI

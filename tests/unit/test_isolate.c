@@ -13,7 +13,7 @@
 #include <linux/bitmap.h>
 #include <sim/clock.h>
 
-#include "../bench/isolate.h"
+#include "isolate/isolate.h"
 #include "unit/khooks_test.h"
 
 static const struct arm_smmu_atc_costs costs = {

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <lat.h>
+#include "lib/lat.h"
 
 #include "unit/khooks_test.h"
 

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <topo.h>
+#include "lib/topo.h"
 
 #include "unit/khooks_test.h"
 

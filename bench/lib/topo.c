@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "topo.h"
+#include "lib/topo.h"
 
 /*
  * libnuma's weak warning hook: it warns on stderr about nodes it cannot

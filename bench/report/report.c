@@ -11,203 +11,15 @@
 #include <unistd.h>
 
 #include "gitinfo.h"
-#include "json.h"
-#include "compare.h"
-#include "report.h"
-#include "results.h"
-#include "topo.h"
+#include "lib/fmt.h"
+#include "lib/json.h"
+#include "lib/results.h"
+#include "lib/topo.h"
+#include "report/report.h"
 
 #define EXIT_USAGE 2
-#define REPORT_MAX_FILES 256
+#define RESULTS_MAX_FILES 256
 #define REPORT_NAME_COLS 24
-
-int report_default_dir(char *buf, size_t len)
-{
-	char host[64] = "host", stamp[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	int n;
-
-	gethostname(host, sizeof(host) - 1);
-	host[strcspn(host, ".")] = '\0';
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	n = snprintf(buf, len, "results/%s-%s-%.7s", stamp, host,
-		     ATCBENCH_GIT_SHA);
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
-int report_mkdir(const char *dir)
-{
-	char path[RESULTS_PATH_MAX];
-	char *p;
-
-	if (strlen(dir) >= sizeof(path))
-		return -ENAMETOOLONG;
-	strcpy(path, dir);
-	for (p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0777) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(path, 0777) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-static void report_cpu_model(char *buf, size_t len)
-{
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	char line[512];
-
-	snprintf(buf, len, "unknown");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		char *colon = strchr(line, ':');
-
-		if (strncmp(line, "model name", 10) || !colon)
-			continue;
-		colon += 1 + (colon[1] == ' ');
-		colon[strcspn(colon, "\n")] = '\0';
-		snprintf(buf, len, "%s", colon);
-		break;
-	}
-	fclose(f);
-}
-
-int report_write_env(const char *dir, const char *cmdline, const char *clock,
-		     unsigned long long seed)
-{
-	return report_write_env_ref(dir, cmdline, clock, seed, NULL, NULL);
-}
-
-int report_write_env_ref(const char *dir, const char *cmdline,
-			 const char *clock, unsigned long long seed,
-			 const char *ref, const char *sha)
-{
-	char path[RESULTS_PATH_MAX], cpu[256], date[32];
-	struct utsname u = {};
-	time_t now = time(NULL);
-	struct topo topo;
-	char *buf = NULL;
-	size_t len = 0;
-	struct tm tm;
-	FILE *f;
-	int ret;
-
-	if (snprintf(path, sizeof(path), "%s/env.json", dir) >=
-	    (int)sizeof(path))
-		return -ENAMETOOLONG;
-	uname(&u);
-	report_cpu_model(cpu, sizeof(cpu));
-	gmtime_r(&now, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	f = open_memstream(&buf, &len);
-	if (!f)
-		return -ENOMEM;
-	fprintf(f, "{\n  \"date\": \"%s\",\n", date);
-	if (ref) {
-		/* a side of a comparison: what it compares, then atcbench */
-		fputs("  \"ref\": ", f);
-		json_write_str(f, ref);
-		fputs(",\n  \"git_sha\": ", f);
-		json_write_str(f, sha);
-		fprintf(f, ",\n  \"atcbench_git_sha\": \"%s\",\n",
-			ATCBENCH_GIT_SHA);
-	} else {
-		fprintf(f, "  \"git_sha\": \"%s\",\n", ATCBENCH_GIT_SHA);
-	}
-	fputs("  \"git_branch\": ", f);
-	json_write_str(f, ATCBENCH_GIT_BRANCH);
-	fprintf(f, ",\n  \"git_dirty\": %s,\n",
-		ATCBENCH_GIT_DIRTY ? "true" : "false");
-	fprintf(f, "  \"compiler\": \"gcc %s\",\n", __VERSION__);
-	fprintf(f, "  \"build_type\": \"%s\",\n  \"c_flags\": ",
-		ATCBENCH_BUILD_TYPE);
-	json_write_str(f, ATCBENCH_C_FLAGS);
-#ifdef KHOOKS_RCU_ATOMIC
-	fputs(",\n  \"rcu\": \"atomic-shim\",\n", f);
-#else
-	fputs(",\n  \"rcu\": \"liburcu-memb\",\n", f);
-#endif
-	fputs("  \"kernel\": ", f);
-	json_write_str(f, u.release);
-	fputs(",\n  \"machine\": ", f);
-	json_write_str(f, u.machine);
-	fputs(",\n  \"hostname\": ", f);
-	json_write_str(f, u.nodename);
-	fputs(",\n  \"cpu_model\": ", f);
-	json_write_str(f, cpu);
-	fprintf(f, ",\n  \"online_cpus\": %ld,\n",
-		sysconf(_SC_NPROCESSORS_ONLN));
-	fputs("  \"topology\": ", f);
-	if (!topo_init(&topo)) {
-		topo_json(&topo, "", f);
-		topo_fini(&topo);
-	} else {
-		fputs("null", f);
-	}
-	fprintf(f,
-		",\n  \"libraries\": {\"liburcu\": \"%s\", \"hwloc\": \"%s\", "
-		"\"hwloc_runtime_api\": \"%x\", \"libnuma\": \"%s\", "
-		"\"benchmark\": \"%s\"},\n",
-		ATCBENCH_URCU_VERSION, ATCBENCH_HWLOC_VERSION,
-		hwloc_get_api_version(), ATCBENCH_NUMA_VERSION,
-		ATCBENCH_BENCHMARK_VERSION);
-	fprintf(f, "  \"clock\": \"%s\",\n  \"seed\": %llu,\n  \"command\": ",
-		clock, seed);
-	json_write_str(f, cmdline);
-	fputs("\n}\n", f);
-	ret = ferror(f) ? -EIO : 0;
-	fclose(f);
-	if (!ret)
-		ret = results_write_file(path, buf, len);
-	free(buf);
-	return ret;
-}
-
-const char *report_ns(double ns, char *buf, size_t len)
-{
-	static const struct {
-		double div;
-		const char *unit;
-	} units[] = { { 1e9, "s" }, { 1e6, "ms" }, { 1e3, "us" } };
-	unsigned int i;
-
-	if (ns < 0) {
-		snprintf(buf, len, "-");
-		return buf;
-	}
-	for (i = 0; i < 3; i++) {
-		double v = ns / units[i].div;
-
-		if (v < 1)
-			continue;
-		snprintf(buf, len,
-			 v < 10	 ? "%.2f%s" :
-			 v < 100 ? "%.1f%s" :
-				   "%.0f%s",
-			 v, units[i].unit);
-		return buf;
-	}
-	snprintf(buf, len, "%.0fns", ns);
-	return buf;
-}
-
-const char *report_count(double v, char *buf, size_t len)
-{
-	if (v >= 1e6)
-		snprintf(buf, len, "%.2fM", v / 1e6);
-	else if (v >= 1e4)
-		snprintf(buf, len, "%.1fk", v / 1e3);
-	else
-		snprintf(buf, len, "%.0f", v);
-	return buf;
-}
 
 /* Percentile @p of metric @name, or -1 if it recorded nothing */
 static double report_pct(const struct json *metrics, const char *name,
@@ -216,47 +28,6 @@ static double report_pct(const struct json *metrics, const char *name,
 	const struct json *m = json_get(metrics, name);
 
 	return json_num(m, "count", 0) ? json_num(m, p, -1) : -1;
-}
-
-static int report_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-int report_files(const char *dir, const char *prefix, char ***names)
-{
-	size_t pl = strlen(prefix);
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char **v;
-	int n = 0;
-
-	if (!d)
-		return -errno;
-	v = calloc(REPORT_MAX_FILES, sizeof(*v));
-	if (!v) {
-		closedir(d);
-		return -ENOMEM;
-	}
-	while ((e = readdir(d)) && n < REPORT_MAX_FILES) {
-		size_t l = strlen(e->d_name);
-
-		if (strncmp(e->d_name, prefix, pl) || l < pl + 6 ||
-		    strcmp(e->d_name + l - 5, ".json"))
-			continue;
-		v[n] = strdup(e->d_name);
-		if (v[n])
-			n++;
-	}
-	closedir(d);
-	qsort(v, n, sizeof(*v), report_cmp);
-	*names = v;
-	return n;
-}
-
-int report_stress_files(const char *dir, char ***names)
-{
-	return report_files(dir, "stress-", names);
 }
 
 static void report_env(const char *dir, FILE *f)
@@ -287,7 +58,7 @@ static void report_stress(const char *dir, FILE *f)
 {
 	char **names = NULL, b[6][16];
 	struct json **runs;
-	int n = report_stress_files(dir, &names), i;
+	int n = results_files(dir, "stress-", ".json", &names), i;
 	bool faults = false, virt, any_virt = false;
 	char name[REPORT_NAME_COLS + 2];
 
@@ -320,12 +91,12 @@ static void report_stress(const char *dir, FILE *f)
 			 json_str(runs[i], "name", "?"), virt ? "*" : "");
 		fprintf(f, "%-*.*s %7s %7s %7s %7s %7s\n", REPORT_NAME_COLS,
 			REPORT_NAME_COLS, name,
-			report_count(json_num(runs[i], "throughput_ops_s", 0),
-				     b[0], 16),
-			report_ns(json_num(inv, "p50", -1), b[1], 16),
-			report_ns(json_num(inv, "p99", -1), b[2], 16),
-			report_ns(json_num(inv, "p99_9", -1), b[3], 16),
-			report_ns(json_num(inv, "max", -1), b[4], 16));
+			fmt_count(json_num(runs[i], "throughput_ops_s", 0),
+				  b[0], 16),
+			fmt_ns(json_num(inv, "p50", -1), b[1], 16),
+			fmt_ns(json_num(inv, "p99", -1), b[2], 16),
+			fmt_ns(json_num(inv, "p99_9", -1), b[3], 16),
+			fmt_ns(json_num(inv, "max", -1), b[4], 16));
 	}
 	if (any_virt)
 		fprintf(f, "* virtual time: ops/s per simulated second, the "
@@ -343,11 +114,11 @@ static void report_stress(const char *dir, FILE *f)
 				"longest %s)\n",
 				json_str(runs[i], "name", "?"),
 				json_num(runs[i], "stalls", 0),
-				report_ns(json_num(runs[i],
-						   "stall_threshold_ns", -1),
-					  b[0], 16),
-				report_ns(json_num(runs[i], "stall_max_ns", -1),
-					  b[1], 16));
+				fmt_ns(json_num(runs[i], "stall_threshold_ns",
+						-1),
+				       b[0], 16),
+				fmt_ns(json_num(runs[i], "stall_max_ns", -1),
+				       b[1], 16));
 	}
 	if (faults) {
 		fprintf(f, "\nFaults: timeouts, quarantines (innocent), time "
@@ -368,10 +139,10 @@ static void report_stress(const char *dir, FILE *f)
 			json_num(runs[i], "timeouts", 0),
 			json_num(runs[i], "quarantines", 0),
 			json_num(runs[i], "innocent_quarantines", 0),
-			report_ns(report_pct(m, "time_to_quarantine_ns", "p50"),
-				  b[0], 16),
-			report_ns(report_pct(m, "bystander_inv_ns", "p99"),
-				  b[1], 16),
+			fmt_ns(report_pct(m, "time_to_quarantine_ns", "p50"),
+			       b[0], 16),
+			fmt_ns(report_pct(m, "bystander_inv_ns", "p99"), b[1],
+			       16),
 			json_num(runs[i], "atc_invs_to_broken", 0),
 			json_num(runs[i], "oracle_violations", 0));
 	}
@@ -395,7 +166,7 @@ static void report_wrap(FILE *f, unsigned int *col, const char *item)
 {
 	size_t n = strlen(item);
 
-	if (*col + n > REPORT_COLUMNS) {
+	if (*col + n > FMT_COLUMNS) {
 		fputs("\n   ", f);
 		*col = 3;
 	}
@@ -492,11 +263,10 @@ static void report_kernel_run(const struct json *k, FILE *f)
 		if (!json_num(h, "count", 0))
 			continue;
 		fprintf(f, "  %-10s p50 %7s p99 %7s p99.9 %7s max %7s\n",
-			lats[i].label,
-			report_ns(json_num(h, "p50", -1), b[0], 16),
-			report_ns(json_num(h, "p99", -1), b[1], 16),
-			report_ns(json_num(h, "p99_9", -1), b[2], 16),
-			report_ns(json_num(h, "max", -1), b[3], 16));
+			lats[i].label, fmt_ns(json_num(h, "p50", -1), b[0], 16),
+			fmt_ns(json_num(h, "p99", -1), b[1], 16),
+			fmt_ns(json_num(h, "p99_9", -1), b[2], 16),
+			fmt_ns(json_num(h, "max", -1), b[3], 16));
 	}
 	op = json_get(k, "smmu_opcodes");
 	if (!op || !op->child || !ops)
@@ -518,7 +288,7 @@ static void report_kernel_run(const struct json *k, FILE *f)
 static void report_kernel(const char *dir, FILE *f)
 {
 	char **names = NULL;
-	int n = report_files(dir, "kernel-", &names), i;
+	int n = results_files(dir, "kernel-", ".json", &names), i;
 	bool header = false;
 
 	for (i = 0; i < n; i++) {
@@ -554,7 +324,7 @@ static struct json *report_find(const char *dir, const char *prefix,
 				const char *key, const char *value)
 {
 	char **names = NULL, path[RESULTS_PATH_MAX], err[128];
-	int n = report_files(dir, prefix, &names), i;
+	int n = results_files(dir, prefix, ".json", &names), i;
 	struct json *found = NULL, *j;
 
 	for (i = 0; i < n; i++) {
@@ -601,9 +371,9 @@ static void report_storm_vs_series(const char *dir, FILE *f)
 		"    reports %.0f, CMD_SYNC timeouts %.0f, invalidation max %s\n",
 		json_str(k, "kernel", "?"), failed, json_num(e, "kernel", 0),
 		json_num(e, "sync_timeouts", 0),
-		report_ns(json_num(json_get(json_get(k, "metrics"), "inv_ns"),
-				   "max", -1),
-			  b[0], 16));
+		fmt_ns(json_num(json_get(json_get(k, "metrics"), "inv_ns"),
+				"max", -1),
+		       b[0], 16));
 	fprintf(f,
 		"  the series (simulation, %.12s): ATC timeouts %.0f,\n"
 		"    quarantines %.0f, ATC_INVs to a quarantined device %.0f,\n"
@@ -611,9 +381,9 @@ static void report_storm_vs_series(const char *dir, FILE *f)
 		json_str(s, "strategy", "?"), json_num(s, "timeouts", 0),
 		json_num(s, "quarantines", 0),
 		json_num(s, "atc_invs_to_broken", 0),
-		report_ns(json_num(json_get(json_get(s, "metrics"), "inv_ns"),
-				   "max", -1),
-			  b[1], 16));
+		fmt_ns(json_num(json_get(json_get(s, "metrics"), "inv_ns"),
+				"max", -1),
+		       b[1], 16));
 out:
 	json_free(k);
 	json_free(s);
@@ -662,8 +432,8 @@ static void report_isolate(const char *dir, FILE *f)
 				    strcmp(json_str(c, "strategy", ""), name))
 					continue;
 				snprintf(txt, sizeof(txt), "%s [%.2f]",
-					 report_ns(json_num(c, "time_ns", -1),
-						   b, sizeof(b)),
+					 fmt_ns(json_num(c, "time_ns", -1), b,
+						sizeof(b)),
 					 json_num(c, "innocent_broken", 0));
 				cell = txt;
 				break;
@@ -677,21 +447,10 @@ static void report_isolate(const char *dir, FILE *f)
 
 void report_plots(const char *dir, FILE *f)
 {
-	char **v = calloc(REPORT_MAX_FILES, sizeof(*v));
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0, i;
+	char **v = NULL;
+	int n = results_files(dir, "", ".svg", &v), i;
 
-	while (v && d && (e = readdir(d)) && n < REPORT_MAX_FILES) {
-		size_t l = strlen(e->d_name);
-
-		if (l > 4 && !strcmp(e->d_name + l - 4, ".svg"))
-			v[n] = strdup(e->d_name), n += !!v[n];
-	}
-	if (d)
-		closedir(d);
-	if (n) {
-		qsort(v, n, sizeof(*v), report_cmp);
+	if (n > 0) {
 		fprintf(f, "\nPlots (.svg and .png):\n");
 		for (i = 0; i < n; i++)
 			fprintf(f, "  %.68s\n", v[i]);
@@ -712,7 +471,7 @@ int report_render(const char *dir, FILE *f)
 		return -ENOTDIR;
 	snprintf(path, sizeof(path), "%s/compare.json", dir);
 	if (!stat(path, &st))
-		return compare_report(dir, f);
+		return report_comparison(dir, f);
 	fprintf(f, "atcbench results: %.54s\n", dir);
 	report_env(dir, f);
 	report_stress(dir, f);

@@ -26,6 +26,7 @@
 #define COMPARE_DEFAULT_ICOUNT_BAND_PCT 1.0
 #define COMPARE_DEFAULT_ALPHA 0.05
 #define COMPARE_MAX_BAND_PCT 100.0
+#define COMPARE_MAX_ROWS 4096 /* rows of a comparison */
 
 /*
  * "atcbench compare BASE_DIR HEAD_DIR [--utest FILE] [--band PCT]
@@ -33,8 +34,5 @@
  * 1 something did, 2 could not compare
  */
 int compare_cmd(int argc, char **argv);
-
-/* The report of a comparison folder (it holds compare.json); -errno */
-int compare_report(const char *dir, FILE *f);
 
 #endif /* COMPARE_H */

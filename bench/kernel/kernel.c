@@ -9,13 +9,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "compare.h"
-#include "json.h"
-#include "kernel.h"
-#include "lat.h"
-#include "report.h"
-#include "results.h"
-#include "units.h"
+#include "compare/compare.h"
+#include "kernel/kernel.h"
+#include "lib/env.h"
+#include "lib/json.h"
+#include "lib/lat.h"
+#include "lib/results.h"
+#include "lib/units.h"
+#include "report/report.h"
 
 #define EXIT_USAGE 2
 #define KERNEL_NAME_MAX 63
@@ -518,7 +519,7 @@ static int kernel_write_results(const char *out, const char *name,
 	char file[KERNEL_NAME_MAX + 32];
 	int ret;
 
-	ret = report_mkdir(out);
+	ret = results_mkdir(out);
 	snprintf(file, sizeof(file), "kernel-%s-cmdq_issue.hgrm", name);
 	if (!ret && t->issue_lat->count)
 		ret = kernel_write(out, file, kernel_hgrm_fn, t->issue_lat);
@@ -815,7 +816,7 @@ static int kernel_parse(int argc, char **argv, struct kernel_opts *o,
 
 static int kernel_finish(const char *out, const char *cmdline)
 {
-	int ret = report_write_env(out, cmdline, "tcg", 0);
+	int ret = env_write(out, cmdline, "tcg", 0);
 	FILE *f = stdout;
 
 	if (ret) {
@@ -1002,7 +1003,7 @@ static int kernel_out(const struct kernel_opts *o, char *dir, size_t len)
 		snprintf(dir, len, "%s", o->out);
 		return 0;
 	}
-	return report_default_dir(dir, len) ? EXIT_USAGE : 0;
+	return results_default_dir(dir, len) ? EXIT_USAGE : 0;
 }
 
 static void kernel_default_name(const struct kernel_opts *o, char *name,
@@ -1097,7 +1098,7 @@ static int kernel_compare_side(const struct kernel_opts *o,
 
 	fprintf(stderr, "atcbench kernel compare: running %s (%.12s)\n", ref,
 		k->sha);
-	ret = report_mkdir(dir);
+	ret = results_mkdir(dir);
 	if (ret) {
 		fprintf(stderr, "atcbench kernel compare: %s: %s\n", dir,
 			strerror(-ret));
@@ -1106,7 +1107,7 @@ static int kernel_compare_side(const struct kernel_opts *o,
 	ret = kernel_boot(o, k, dir, name);
 	if (ret)
 		return ret;
-	ret = report_write_env_ref(dir, cmdline, "tcg", 0, ref, k->sha);
+	ret = env_write_ref(dir, cmdline, "tcg", 0, ref, k->sha);
 	if (!ret)
 		ret = report_write(dir, NULL);
 	if (ret) {

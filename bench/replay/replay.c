@@ -11,7 +11,7 @@
 #include <sim/cmd.h>
 #include <sim/smmu.h>
 
-#include "replay.h"
+#include "replay/replay.h"
 
 struct replay {
 	/* An array, so that pointer order is index order */

@@ -12,9 +12,9 @@
 #include <sim/clock.h>
 #include <sim/rng.h>
 
-#include "isolate.h"
-#include "results.h"
-#include "units.h"
+#include "isolate/isolate.h"
+#include "lib/results.h"
+#include "lib/units.h"
 
 #define EXIT_USAGE 2
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lat.h"
+#include "lib/lat.h"
 
 #define LAT_HGRM_TICKS 5 /* ticks per half distance to 100 % */
 

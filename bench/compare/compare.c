@@ -9,18 +9,16 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "compare.h"
-#include "json.h"
-#include "report.h"
-#include "results.h"
+#include "compare/compare.h"
+#include "lib/fmt.h"
+#include "lib/json.h"
+#include "lib/results.h"
 
 #define EXIT_USAGE 2
-#define COMPARE_MAX_ROWS 4096
 #define COMPARE_MAX_BENCHMARKS 512 /* micro benchmarks, icount rows */
 #define COMPARE_MAX_RUNS 100 /* runs of one micro benchmark */
 #define COMPARE_NAME_MAX 96
 #define COMPARE_NAME_COLS 28 /* longer names get a line of their own */
-#define COMPARE_TOP 10 /* rows in the report's top changes */
 
 enum compare_kind { CK_TIME, CK_INSTR, CK_STRESS, CK_SWEEP, CK_KERNEL, CK_NR };
 
@@ -533,7 +531,7 @@ static int compare_stress(struct compare *c)
 	char **names = NULL;
 	int n, i, ret = 0;
 
-	n = report_stress_files(c->o->dir[0], &names);
+	n = results_files(c->o->dir[0], "stress-", ".json", &names);
 	if (n < 0)
 		return compare_fail(c, "%s: %s", c->o->dir[0], strerror(-n));
 	for (i = 0; i < n; i++) {
@@ -618,7 +616,7 @@ static int compare_kernel(struct compare *c)
 	char **names = NULL;
 	int n, i, ret = 0;
 
-	n = report_files(c->o->dir[0], "kernel-", &names);
+	n = results_files(c->o->dir[0], "kernel-", ".json", &names);
 	if (n < 0)
 		return compare_fail(c, "%s: %s", c->o->dir[0], strerror(-n));
 	for (i = 0; i < n; i++) {
@@ -720,11 +718,11 @@ static const char *compare_value(const struct compare_row *r, double v,
 	if (isnan(v))
 		return "-";
 	if (r->unit == CU_NS)
-		return report_ns(v, buf, len);
+		return fmt_ns(v, buf, len);
 	if (v != floor(v) && v < 1e4)
 		snprintf(buf, len, v < 100 ? "%.2f" : "%.1f", v);
 	else
-		report_count(v, buf, len);
+		fmt_count(v, buf, len);
 	return buf;
 }
 
@@ -794,7 +792,7 @@ static void compare_table(const struct compare *c, FILE *f)
 	fprintf(f, "%-*s %8s %8s %7s %6s %9s\n", COMPARE_NAME_COLS, "benchmark",
 		"base", "head", "change", "p", "verdict");
 	for (k = 0; k < CK_NR; k++) {
-		char title[REPORT_COLUMNS + 8];
+		char title[FMT_COLUMNS + 8];
 
 		if (!c->present[k])
 			continue;
@@ -1117,97 +1115,4 @@ int compare_cmd(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	return ret;
-}
-
-/* The report of a comparison folder */
-
-struct compare_top {
-	const struct json *row;
-	double mag;
-};
-
-static int compare_top_cmp(const void *a, const void *b)
-{
-	double x = ((const struct compare_top *)a)->mag;
-	double y = ((const struct compare_top *)b)->mag;
-
-	return (x < y) - (x > y);
-}
-
-static void compare_report_side(FILE *f, const char *key,
-				const struct json *side)
-{
-	fprintf(f, "%s %.30s (%.12s)\n", key, json_str(side, "ref", "?"),
-		json_str(side, "git_sha", "?"));
-}
-
-int compare_report(const char *dir, FILE *f)
-{
-	char path[RESULTS_PATH_MAX], err[160];
-	struct compare_top top[COMPARE_MAX_ROWS];
-	const struct json *row, *topo;
-	struct json *cj, *env = NULL;
-	unsigned int n = 0, i;
-	size_t len;
-	FILE *t;
-	int ret;
-
-	snprintf(path, sizeof(path), "%s/compare.json", dir);
-	ret = json_parse_file(path, &cj, err, sizeof(err));
-	if (ret)
-		return ret;
-	/* refs of up to 30 characters in full, one line each */
-	compare_report_side(f, "compare: base", json_get(cj, "base"));
-	compare_report_side(f, "      -> head", json_get(cj, "head"));
-	snprintf(path, sizeof(path), "%s/head/env.json", dir);
-	json_parse_file(path, &env, err, sizeof(err));
-	topo = json_get(env, "topology");
-	fprintf(f,
-		"%.16s: %.32s, %.0f PUs, %.0f node(s)\n  Linux %.24s, %.24s\n",
-		json_str(env, "hostname", "?"), json_str(env, "cpu_model", "?"),
-		json_num(topo, "pus", 0), json_num(topo, "numa_nodes", 0),
-		json_str(env, "kernel", "?"), json_str(env, "compiler", "?"));
-	json_free(env);
-
-	fputc('\n', f);
-	snprintf(path, sizeof(path), "%s/compare.txt", dir);
-	t = fopen(path, "r");
-	if (t) {
-		char buf[4096];
-
-		while ((len = fread(buf, 1, sizeof(buf), t)))
-			fwrite(buf, 1, len, f);
-		fclose(t);
-	}
-
-	row = json_get(cj, "rows");
-	for (row = row ? row->child : NULL; row && n < COMPARE_MAX_ROWS;
-	     row = row->next) {
-		const char *v = json_str(row, "verdict", "");
-
-		if (strcmp(v, "REGRESSED") && strcmp(v, "improved"))
-			continue;
-		top[n].row = row;
-		top[n++].mag = fabs(json_num(row, "change_pct", INFINITY));
-	}
-	qsort(top, n, sizeof(top[0]), compare_top_cmp);
-	fputs("\nTop changes:\n", f);
-	if (!n)
-		fputs("  none beyond the noise bands\n", f);
-	for (i = 0; i < n && i < COMPARE_TOP; i++) {
-		double ch = json_num(top[i].row, "change_pct", NAN);
-		char c[16];
-
-		if (isnan(ch))
-			snprintf(c, sizeof(c), "+inf");
-		else
-			snprintf(c, sizeof(c), "%+.1f%%", ch);
-		fprintf(f, "  %-9s %-6s %-7s %.45s\n",
-			json_str(top[i].row, "verdict", ""),
-			json_str(top[i].row, "evidence", ""), c,
-			json_str(top[i].row, "name", ""));
-	}
-	json_free(cj);
-	report_plots(dir, f);
-	return ferror(f) ? -EIO : 0;
 }

@@ -17,7 +17,7 @@
 #include <sim/cmd.h>
 #include <sim/smmu.h>
 
-#include "kernel.h"
+#include "kernel/kernel.h"
 
 #define KERNEL_SIM_IOVA 0x100000UL
 #define KERNEL_SIM_PAGES 256 /* the pages the invalidations cycle over */

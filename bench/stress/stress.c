@@ -25,13 +25,13 @@
 #include <sim/smmu.h>
 #include <trace/events/arm_smmu_v3.h>
 
-#include "json.h"
-#include "lat.h"
-#include "report.h"
-#include "results.h"
-#include "stress.h"
-#include "topo.h"
-#include "units.h"
+#include "lib/env.h"
+#include "lib/json.h"
+#include "lib/lat.h"
+#include "lib/results.h"
+#include "lib/topo.h"
+#include "lib/units.h"
+#include "stress/stress.h"
 
 #define EXIT_USAGE 2
 #define STRESS_PAGE_SHIFT 12
@@ -1964,15 +1964,15 @@ int stress_cmd(int argc, char **argv)
 		stress_config_print(&cfg, stdout);
 		return 0;
 	}
-	if (!*out && report_default_dir(out, sizeof(out))) {
+	if (!*out && results_default_dir(out, sizeof(out))) {
 		fprintf(stderr, "atcbench stress: cannot name the results "
 				"folder\n");
 		return EXIT_FAILURE;
 	}
-	ret = report_mkdir(out);
+	ret = results_mkdir(out);
 	if (!ret)
-		ret = report_write_env(out, cmdline,
-				       stress_clock_names[cfg.clock], cfg.seed);
+		ret = env_write(out, cmdline, stress_clock_names[cfg.clock],
+				cfg.seed);
 	if (ret) {
 		fprintf(stderr, "atcbench stress: %s: %s\n", out,
 			strerror(-ret));

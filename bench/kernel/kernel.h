@@ -18,7 +18,7 @@
 
 #include <stdbool.h>
 
-#include "lat.h"
+#include "lib/lat.h"
 
 /* The file's "schema_version" (results/README.md describes the schema) */
 #define KERNEL_SCHEMA_VERSION 1

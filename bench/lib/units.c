@@ -5,7 +5,7 @@
 #include <string.h>
 #include <linux/kernel.h>
 
-#include "units.h"
+#include "lib/units.h"
 
 int units_parse_ns(const char *s, u64 *ns)
 {

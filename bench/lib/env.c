@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/* env: a results folder's env.json (see env.h) */
+#include <errno.h>
+#include <hwloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gitinfo.h"
+#include "lib/env.h"
+#include "lib/json.h"
+#include "lib/results.h"
+#include "lib/topo.h"
+
+static void env_cpu_model(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[512];
+
+	snprintf(buf, len, "unknown");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (strncmp(line, "model name", 10) || !colon)
+			continue;
+		colon += 1 + (colon[1] == ' ');
+		colon[strcspn(colon, "\n")] = '\0';
+		snprintf(buf, len, "%s", colon);
+		break;
+	}
+	fclose(f);
+}
+
+int env_write(const char *dir, const char *cmdline, const char *clock,
+	      unsigned long long seed)
+{
+	return env_write_ref(dir, cmdline, clock, seed, NULL, NULL);
+}
+
+int env_write_ref(const char *dir, const char *cmdline, const char *clock,
+		  unsigned long long seed, const char *ref, const char *sha)
+{
+	char path[RESULTS_PATH_MAX], cpu[256], date[32];
+	struct utsname u = {};
+	time_t now = time(NULL);
+	struct topo topo;
+	char *buf = NULL;
+	size_t len = 0;
+	struct tm tm;
+	FILE *f;
+	int ret;
+
+	if (snprintf(path, sizeof(path), "%s/env.json", dir) >=
+	    (int)sizeof(path))
+		return -ENAMETOOLONG;
+	uname(&u);
+	env_cpu_model(cpu, sizeof(cpu));
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return -ENOMEM;
+	fprintf(f, "{\n  \"date\": \"%s\",\n", date);
+	if (ref) {
+		/* a side of a comparison: what it compares, then atcbench */
+		fputs("  \"ref\": ", f);
+		json_write_str(f, ref);
+		fputs(",\n  \"git_sha\": ", f);
+		json_write_str(f, sha);
+		fprintf(f, ",\n  \"atcbench_git_sha\": \"%s\",\n",
+			ATCBENCH_GIT_SHA);
+	} else {
+		fprintf(f, "  \"git_sha\": \"%s\",\n", ATCBENCH_GIT_SHA);
+	}
+	fputs("  \"git_branch\": ", f);
+	json_write_str(f, ATCBENCH_GIT_BRANCH);
+	fprintf(f, ",\n  \"git_dirty\": %s,\n",
+		ATCBENCH_GIT_DIRTY ? "true" : "false");
+	fprintf(f, "  \"compiler\": \"gcc %s\",\n", __VERSION__);
+	fprintf(f, "  \"build_type\": \"%s\",\n  \"c_flags\": ",
+		ATCBENCH_BUILD_TYPE);
+	json_write_str(f, ATCBENCH_C_FLAGS);
+#ifdef KHOOKS_RCU_ATOMIC
+	fputs(",\n  \"rcu\": \"atomic-shim\",\n", f);
+#else
+	fputs(",\n  \"rcu\": \"liburcu-memb\",\n", f);
+#endif
+	fputs("  \"kernel\": ", f);
+	json_write_str(f, u.release);
+	fputs(",\n  \"machine\": ", f);
+	json_write_str(f, u.machine);
+	fputs(",\n  \"hostname\": ", f);
+	json_write_str(f, u.nodename);
+	fputs(",\n  \"cpu_model\": ", f);
+	json_write_str(f, cpu);
+	fprintf(f, ",\n  \"online_cpus\": %ld,\n",
+		sysconf(_SC_NPROCESSORS_ONLN));
+	fputs("  \"topology\": ", f);
+	if (!topo_init(&topo)) {
+		topo_json(&topo, "", f);
+		topo_fini(&topo);
+	} else {
+		fputs("null", f);
+	}
+	fprintf(f,
+		",\n  \"libraries\": {\"liburcu\": \"%s\", \"hwloc\": \"%s\", "
+		"\"hwloc_runtime_api\": \"%x\", \"libnuma\": \"%s\", "
+		"\"benchmark\": \"%s\"},\n",
+		ATCBENCH_URCU_VERSION, ATCBENCH_HWLOC_VERSION,
+		hwloc_get_api_version(), ATCBENCH_NUMA_VERSION,
+		ATCBENCH_BENCHMARK_VERSION);
+	fprintf(f, "  \"clock\": \"%s\",\n  \"seed\": %llu,\n  \"command\": ",
+		clock, seed);
+	json_write_str(f, cmdline);
+	fputs("\n}\n", f);
+	ret = ferror(f) ? -EIO : 0;
+	fclose(f);
+	if (!ret)
+		ret = results_write_file(path, buf, len);
+	free(buf);
+	return ret;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * env: the machine and the build a results folder was measured with, in
+ * its env.json (results/README.md describes the fields)
+ */
+#ifndef ENV_H
+#define ENV_H
+
+/*
+ * Write @dir/env.json: git, compiler and flags, kernel, CPU, topology and
+ * NUMA mode, library versions, clock, seed, command line.
+ */
+int env_write(const char *dir, const char *cmdline, const char *clock,
+	      unsigned long long seed);
+/*
+ * The same for one side of a comparison: @ref (what the user named) and
+ * @sha (its commit) as "ref" and "git_sha", atcbench's own commit as
+ * "atcbench_git_sha"
+ */
+int env_write_ref(const char *dir, const char *cmdline, const char *clock,
+		  unsigned long long seed, const char *ref, const char *sha);
+
+#endif /* ENV_H */

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/* results: the results folder and its files (see results.h) */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gitinfo.h"
+#include "lib/results.h"
+
+int results_tmp_path(const char *path, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s.tmp.%ld", path, (long)getpid());
+
+	if (n < 0 || (size_t)n >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int results_commit(const char *tmp, const char *path)
+{
+	int fd = open(tmp, O_RDONLY);
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd))
+		ret = -errno;
+	close(fd);
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+	return ret;
+}
+
+int results_write_file(const char *path, const void *data, size_t len)
+{
+	char tmp[RESULTS_PATH_MAX];
+	const char *p = data;
+	int fd, ret;
+
+	ret = results_tmp_path(path, tmp, sizeof(tmp));
+	if (ret)
+		return ret;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		return -errno;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = -errno;
+			close(fd);
+			unlink(tmp);
+			return ret;
+		}
+		p += n;
+		len -= n;
+	}
+	if (close(fd)) {
+		ret = -errno;
+		unlink(tmp);
+		return ret;
+	}
+	return results_commit(tmp, path);
+}
+
+int results_default_dir(char *buf, size_t len)
+{
+	char host[64] = "host", stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	int n;
+
+	gethostname(host, sizeof(host) - 1);
+	host[strcspn(host, ".")] = '\0';
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	n = snprintf(buf, len, "results/%s-%s-%.7s", stamp, host,
+		     ATCBENCH_GIT_SHA);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+int results_mkdir(const char *dir)
+{
+	char path[RESULTS_PATH_MAX];
+	char *p;
+
+	if (strlen(dir) >= sizeof(path))
+		return -ENAMETOOLONG;
+	strcpy(path, dir);
+	for (p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0777) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(path, 0777) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int results_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int results_files(const char *dir, const char *prefix, const char *suffix,
+		  char ***names)
+{
+	size_t pl = strlen(prefix), sl = strlen(suffix);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **v;
+	int n = 0;
+
+	if (!d)
+		return -errno;
+	v = calloc(RESULTS_MAX_FILES, sizeof(*v));
+	if (!v) {
+		closedir(d);
+		return -ENOMEM;
+	}
+	while ((e = readdir(d)) && n < RESULTS_MAX_FILES) {
+		size_t l = strlen(e->d_name);
+
+		if (strncmp(e->d_name, prefix, pl) || l <= pl + sl ||
+		    strcmp(e->d_name + l - sl, suffix))
+			continue;
+		v[n] = strdup(e->d_name);
+		if (v[n])
+			n++;
+	}
+	closedir(d);
+	qsort(v, n, sizeof(*v), results_name_cmp);
+	*names = v;
+	return n;
+}

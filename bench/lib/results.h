@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * results: the results folder.  Its files are written under a temporary
+ * name in the same folder and renamed into place, so that a killed run
+ * never leaves a half-written file behind; its default name; its files of
+ * one kind.
+ */
+#ifndef RESULTS_H
+#define RESULTS_H
+
+#include <stddef.h>
+
+#define RESULTS_PATH_MAX 4096
+#define RESULTS_MAX_FILES 256 /* files of one kind a folder may hold */
+
+/* The temporary name of @path ("<path>.tmp.<pid>"); -ENAMETOOLONG */
+int results_tmp_path(const char *path, char *buf, size_t len);
+/* Flush @tmp to disk and rename it to @path; a negative errno on failure */
+int results_commit(const char *tmp, const char *path);
+/* Write @len bytes to @path atomically */
+int results_write_file(const char *path, const void *data, size_t len);
+/* "results/<UTC date>T<time>Z-<host>-<short sha>" */
+int results_default_dir(char *buf, size_t len);
+/* mkdir -p */
+int results_mkdir(const char *dir);
+/*
+ * The files PREFIX*SUFFIX of @dir (at most RESULTS_MAX_FILES), sorted:
+ * their number, or -errno; the caller frees each and the array
+ */
+int results_files(const char *dir, const char *prefix, const char *suffix,
+		  char ***names);
+
+#endif /* RESULTS_H */

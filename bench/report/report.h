@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * report: a results folder's plain-text report (report.txt, at most 72
+ * columns, for a cover letter), rendered from the JSON files the folder
+ * holds ("atcbench report DIR")
+ */
+#ifndef REPORT_H
+#define REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* The list of plot files (*.svg) of @dir */
+void report_plots(const char *dir, FILE *f);
+
+/* The report of a comparison folder (it holds compare.json); -errno */
+int report_comparison(const char *dir, FILE *f);
+
+/* Render the report of @dir to @f; a negative errno */
+int report_render(const char *dir, FILE *f);
+
+/* "atcbench report DIR": write DIR/report.txt and print it */
+int report_cmd(int argc, char **argv);
+/* Render DIR/report.txt, write it, print it to @print (if not NULL) */
+int report_write(const char *dir, FILE *print);
+
+#endif /* REPORT_H */

@@ -6,6 +6,9 @@
 #ifndef MICRO_H
 #define MICRO_H
 
+/* "atcbench micro [--icount N] [--benchmark_*...]" (cmd.c) */
+int micro_cmd(int argc, char **argv);
+
 /* Build the simulated worlds and register every benchmark */
 int micro_register(void);
 /* Tear down what micro_register() built, after gbench_run() */

@@ -13,6 +13,8 @@
 
 #include "replay/replay.h"
 
+#define EXIT_USAGE 2
+
 struct replay {
 	/* An array, so that pointer order is index order */
 	struct arm_smmu_device smmus[REPLAY_MAX_SMMUS];
@@ -384,4 +386,64 @@ int replay_run(FILE *in, FILE *out, FILE *err, const struct replay_opts *opts)
 	free(toks);
 	replay_free(r);
 	return ret;
+}
+
+static void replay_usage(FILE *f)
+{
+	fputs("usage: atcbench replay [--range-inv] [FILE|-]\n"
+	      "\n"
+	      "Apply invalidation-array operations, one a line, from FILE (or\n"
+	      "standard input) and print the array after each (README.md,\n"
+	      "\"atcbench replay\").  --range-inv: the SMMU has range\n"
+	      "invalidation (IDR3.RIL).  Exit status: 0, 1 a run-time failure,\n"
+	      "2 bad input (a line it cannot read).\n",
+	      f);
+}
+
+int replay_cmd(int argc, char **argv)
+{
+	struct replay_opts opts = {};
+	const char *path = NULL;
+	FILE *in = stdin;
+	int i, ret;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--range-inv")) {
+			opts.range_inv = true;
+		} else if (!strcmp(argv[i], "--help") ||
+			   !strcmp(argv[i], "-h")) {
+			replay_usage(stdout);
+			return 0;
+		} else if (argv[i][0] == '-' && strcmp(argv[i], "-")) {
+			fprintf(stderr,
+				"atcbench replay: unknown option '%s'\n",
+				argv[i]);
+			return EXIT_USAGE;
+		} else if (path) {
+			fprintf(stderr,
+				"atcbench replay: one input file only\n");
+			return EXIT_USAGE;
+		} else {
+			path = argv[i];
+		}
+	}
+
+	if (path && strcmp(path, "-")) {
+		in = fopen(path, "r");
+		if (!in) {
+			fprintf(stderr, "atcbench replay: %s: %s\n", path,
+				strerror(errno));
+			return EXIT_USAGE;
+		}
+	}
+	ret = replay_run(in, stdout, stderr, &opts);
+	if (in != stdin)
+		fclose(in);
+	if (ret == -EINVAL)
+		return EXIT_USAGE;
+	if (ret) {
+		fprintf(stderr, "atcbench replay: %s\n", strerror(-ret));
+		return EXIT_FAILURE;
+	}
+	return 0;
 }

@@ -26,5 +26,7 @@ struct replay_opts {
  * another negative errno.
  */
 int replay_run(FILE *in, FILE *out, FILE *err, const struct replay_opts *opts);
+/* "atcbench replay [--range-inv] [FILE|-]" */
+int replay_cmd(int argc, char **argv);
 
 #endif /* REPLAY_H */

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * stress/internal.h: what the stress engine's files share (stress.h is the
+ * interface): the run, its devices and threads, the metrics, the limits
+ */
+#ifndef STRESS_INTERNAL_H
+#define STRESS_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <time.h>
+#include <linux/pci.h>
+#include <arm-smmu-v3/arm-smmu-v3.h>
+#include <sim/clock.h>
+#include <sim/oracle.h>
+#include <sim/smmu.h>
+
+#include "lib/lat.h"
+#include "lib/topo.h"
+#include "stress/stress.h"
+
+#define EXIT_USAGE 2
+#define STRESS_PAGE_SHIFT 12
+#define STRESS_TICK_NS 1000000ULL /* the fault driver's period */
+#define STRESS_TRANSLATE_BURST 16
+/* Timeline bins: 2^shift ns (2^20: about 1 ms at least), 1024 at most */
+#define STRESS_TIMELINE_BINS 1024
+#define STRESS_TIMELINE_MIN_SHIFT 20
+#define STRESS_MAX_EVENTS 4096
+#define STRESS_MAX_RATE 1000000000ULL /* operations per second per mapper */
+#define STRESS_MIN_STALL_NS 1000000ULL
+#define STRESS_VIRTUAL_STEP_NS \
+	200 /* virtual time a step without commands takes */
+
+/* The simulated world */
+
+enum stress_metric {
+	SM_INV, /* end-to-end arm_smmu_domain_inv_range() */
+	SM_INSERT, /* command-queue insertion */
+	SM_SYNC, /* CMD_SYNC wait */
+	SM_BYSTANDER, /* invalidations of unaffected domains during a fault */
+	SM_ISOLATION, /* isolation episodes */
+	SM_TTQ, /* fault onset to quarantine */
+	SM_NR,
+};
+
+extern const char *const stress_metric_names[SM_NR];
+
+struct stress_run;
+
+struct stress_dev {
+	struct pci_dev pdev;
+	char name[24];
+	struct sim_dev sdev;
+	struct arm_smmu_master *master;
+	unsigned int domain; /* index of its domain */
+	u64 fault_onset_ns; /* 0: no fault under way */
+	u64 invs_at_quarantine;
+	bool quarantined; /* seen by the probe, until lifted */
+};
+
+struct stress_thread {
+	struct stress_run *run;
+	pthread_t tid;
+	struct topo_slot slot;
+	u64 rng;
+	struct lat_hist *hist[SM_NR]; /* SM_INV .. SM_ISOLATION */
+	u64 ops; /* measured; read by the progress line (relaxed) */
+	u64 *progress; /* a coarse histogram of SM_INV, for the progress line */
+	u64 translations, attaches, refused;
+	/* Mappers: per timeline bin, invalidations and their worst latency */
+	u64 *tl_count, *tl_max;
+	/* Mapper state */
+	unsigned int domain, first_page, next;
+	u64 next_start_ns; /* open loop: the next operation's intended start */
+	u64 cmdq_t0, cmdq_t1; /* cmdq_detail: the current list's times */
+	/*
+	 * The watchdog's view: @last_done_ns is written by the mapper
+	 * (release) at each completion, U64_MAX once it is done; @stalled is
+	 * set by whoever reports the stall first (the driver while it lasts,
+	 * else the mapper when it ends) and cleared by the mapper
+	 */
+	u64 last_done_ns;
+	bool stalled;
+};
+
+/* A fault-driver or driver event, for the timeline */
+struct stress_event {
+	u64 t_ns; /* since the measurement began */
+	/* fault, timeout, quarantine, reset, failed-reset, stall */
+	const char *kind;
+	int dev; /* device index (stall: mapper index), or -1 */
+};
+
+struct stress_run {
+	const struct stress_config *cfg;
+	struct topo topo;
+	struct arm_smmu_device smmu;
+	struct sim_smmu *hw;
+	struct arm_smmu_domain **dom;
+	struct stress_dev *devs;
+	struct sim_dev **sdevs;
+	unsigned int ndevs, pages_per_domain;
+	struct sim_oracle *oracle;
+	struct stress_thread *mappers, *translators, *churners;
+	struct lat_hist *prog_layout; /* index layout of the progress hists */
+
+	bool stop, measuring;
+	bool progress; /* a progress line is shown: mappers count for it */
+	double cpu_seconds; /* virtual time: CPU time of the measured span */
+	u64 t_measure_ns, t_end_ns;
+	unsigned int mappers_done;
+
+	/* Shared metrics, under @lock */
+	pthread_mutex_t lock;
+	/*
+	 * The run's histograms: the mappers' are merged in at the end; the
+	 * probes record SM_TTQ and off-mapper SM_ISOLATION here directly
+	 */
+	struct lat_hist *merged[SM_NR];
+	u64 quarantines, innocent, spam, faults, resets, failed_resets;
+	u64 recoveries, lifts;
+	u64 stalls, stall_max_ns; /* stall_max_ns: the longest gap, any */
+	bool smmu_stalled; /* a smmu-stall fault is under way */
+	int victim; /* device index of the fault under way, or -1 */
+	u64 fault_end_ns, next_fault_ns;
+	u64 timeouts0, isolations0, tests0, warns0;
+	u64 fault_rng; /* the fault driver's choices */
+	unsigned int tl_shift; /* a bin is 2^tl_shift ns: no division */
+	struct stress_event events[STRESS_MAX_EVENTS];
+	unsigned int nevents;
+	u64 events_lost;
+};
+
+extern struct stress_run *stress_cur; /* for the probes (world.c) */
+extern __thread struct stress_thread *stress_self; /* a role's own */
+
+static inline bool stress_stopping(struct stress_run *r)
+{
+	/* The driver sets it at the end, on Ctrl-C or on an error */
+	return __atomic_load_n(&r->stop, __ATOMIC_ACQUIRE);
+}
+
+static inline bool stress_measuring(struct stress_run *r)
+{
+	return __atomic_load_n(&r->measuring, __ATOMIC_ACQUIRE);
+}
+
+static inline void stress_sleep_ns(struct stress_run *r, u64 ns)
+{
+	struct timespec ts = { .tv_sec = ns / 1000000000ULL,
+			       .tv_nsec = ns % 1000000000ULL };
+
+	if (!ns)
+		return;
+	if (r->cfg->clock == STRESS_CLOCK_VIRTUAL)
+		sim_clock_delay_ns(ns);
+	else
+		nanosleep(&ts, NULL);
+}
+
+/* config.c */
+extern const char *const stress_clock_names[];
+extern const char *const stress_bug_names[];
+void stress_config_defaults(struct stress_config *cfg);
+/* The keys and their help, a line each */
+void stress_config_print_keys(FILE *f);
+int stress_err(char *err, size_t errlen, const char *fmt, ...);
+
+/* world.c */
+void stress_event_at_locked(struct stress_run *r, u64 now, const char *kind,
+			    int dev);
+void stress_event_locked(struct stress_run *r, const char *kind, int dev);
+void stress_event(struct stress_run *r, const char *kind, int dev);
+void stress_probe_cmdq_start(int n);
+void stress_probe_cmdq_inserted(int n);
+void stress_probe_cmdq_done(int n, bool sync, int ret);
+void stress_probe_isolate(unsigned int num_sids, unsigned int tests,
+			  unsigned int broken, u64 ns);
+void stress_probe_quarantine(u32 sid);
+void stress_count_spam(struct stress_run *r, struct stress_dev *d);
+void stress_world_free(struct stress_run *r);
+int stress_world_init(struct stress_run *r, bool threaded);
+
+/* roles.c */
+void stress_watchdog(struct stress_run *r, u64 now);
+void stress_mapper_op(struct stress_thread *t, u64 intended);
+void stress_translate_op(struct stress_thread *t);
+void stress_churn_op(struct stress_thread *t);
+void *stress_mapper_main(void *arg);
+void *stress_translator_main(void *arg);
+void *stress_churner_main(void *arg);
+u64 stress_mapper_pace(struct stress_thread *t);
+
+/* faults.c */
+void stress_fault_end(struct stress_run *r);
+void stress_faults_tick(struct stress_run *r, u64 now);
+
+/* output.c */
+int stress_write(struct stress_run *r, const char *dir, const char *cmdline,
+		 struct stress_result *res);
+
+#endif /* STRESS_INTERNAL_H */

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stress: the roles: mappers (open or closed loop, the watchdog's stalls),
+ * translators and attach churners
+ */
+#include <string.h>
+#include <time.h>
+#include <sim/rng.h>
+
+#include "stress/internal.h"
+
+/*
+ * A mapper's completion at @t1, @gap after its previous one: a gap over
+ * the threshold is a stall, reported here unless the watchdog did
+ */
+static void stress_mapper_progress(struct stress_thread *t, u64 t1)
+{
+	struct stress_run *r = t->run;
+	u64 last = t->last_done_ns, gap = t1 - last;
+
+	__atomic_store_n(&t->last_done_ns, t1, __ATOMIC_RELEASE);
+	if (gap <= r->cfg->stall_ns || t1 < r->t_measure_ns)
+		return;
+	pthread_mutex_lock(&r->lock);
+	if (!__atomic_exchange_n(&t->stalled, false, __ATOMIC_RELAXED)) {
+		r->stalls++;
+		stress_event_at_locked(r, max(last, r->t_measure_ns), "stall",
+				       t - r->mappers);
+	}
+	r->stall_max_ns = max(r->stall_max_ns, gap);
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* The driver's watchdog: a mapper whose gap is over the threshold now */
+void stress_watchdog(struct stress_run *r, u64 now)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->cfg->mappers; i++) {
+		struct stress_thread *t = &r->mappers[i];
+		u64 last = __atomic_load_n(&t->last_done_ns, __ATOMIC_ACQUIRE);
+
+		if (last == U64_MAX || now < last ||
+		    now - last <= r->cfg->stall_ns ||
+		    __atomic_load_n(&t->stalled, __ATOMIC_RELAXED))
+			continue;
+		pthread_mutex_lock(&r->lock);
+		/* the mapper may have completed since: it clears under lock */
+		if (__atomic_load_n(&t->last_done_ns, __ATOMIC_RELAXED) ==
+		    last) {
+			__atomic_store_n(&t->stalled, true, __ATOMIC_RELAXED);
+			r->stalls++;
+			stress_event_at_locked(r, max(last, r->t_measure_ns),
+					       "stall", i);
+		}
+		pthread_mutex_unlock(&r->lock);
+	}
+}
+
+/*
+ * One operation of a mapper: unmap, invalidate, check, map again.  Its
+ * latency runs from @intended (open loop: when it should have started) or
+ * else from the invalidation's start, to the invalidation's end; it is
+ * recorded when it ends in the measured span, whenever it started.
+ */
+void stress_mapper_op(struct stress_thread *t, u64 intended)
+{
+	struct stress_run *r = t->run;
+	const struct stress_config *cfg = r->cfg;
+	unsigned int page = t->first_page + t->next;
+	unsigned long iova = (unsigned long)page << STRESS_PAGE_SHIFT;
+	size_t size = (size_t)cfg->op_pages << STRESS_PAGE_SHIFT;
+	u64 t0, t1, bin, lat;
+	int victim;
+	u32 i;
+
+	sim_oracle_unmap(r->oracle, t->domain, page, cfg->op_pages);
+	t0 = sim_clock_now_ns();
+	arm_smmu_domain_inv_range(r->dom[t->domain], iova, size,
+				  1UL << STRESS_PAGE_SHIFT, true);
+	t1 = sim_clock_now_ns();
+	sim_oracle_inv_done(r->oracle, t->domain, page, cfg->op_pages);
+	sim_oracle_check(r->oracle, r->sdevs, r->ndevs, t->domain, page,
+			 cfg->op_pages);
+	sim_oracle_map(r->oracle, t->domain, page, cfg->op_pages);
+
+	t->next += cfg->op_pages;
+	if (t->next + cfg->op_pages > cfg->pages)
+		t->next = 0;
+	stress_mapper_progress(t, t1);
+	if (t1 < r->t_measure_ns)
+		return;
+	lat = t1 - (intended ? min(intended, t0) : t0);
+	lat_record(t->hist[SM_INV], lat);
+	/* In flight when the run stopped: the last bin */
+	bin = min((t1 - r->t_measure_ns) >> r->tl_shift,
+		  (u64)STRESS_TIMELINE_BINS - 1);
+	t->tl_count[bin]++;
+	t->tl_max[bin] = max(t->tl_max[bin], lat);
+	victim = __atomic_load_n(&r->victim, __ATOMIC_RELAXED);
+	if (victim >= 0 && __atomic_load_n(&r->devs[victim].domain,
+					   __ATOMIC_RELAXED) != t->domain)
+		lat_record(t->hist[SM_BYSTANDER], lat);
+	/* Single writer: relaxed stores, read by the progress line (if any) */
+	if (r->progress) {
+		i = lat_index(r->prog_layout, lat);
+		__atomic_store_n(&t->progress[i], t->progress[i] + 1,
+				 __ATOMIC_RELAXED);
+	}
+	__atomic_store_n(&t->ops, t->ops + 1, __ATOMIC_RELEASE);
+}
+
+void stress_translate_op(struct stress_thread *t)
+{
+	struct stress_run *r = t->run;
+	struct stress_dev *d = &r->devs[sim_rng_next(&t->rng) % r->ndevs];
+
+	if (!sim_oracle_translate(r->oracle, &d->sdev,
+				  sim_rng_next(&t->rng) % r->pages_per_domain))
+		t->translations++;
+}
+
+void stress_churn_op(struct stress_thread *t)
+{
+	struct stress_run *r = t->run;
+	struct stress_dev *d = &r->devs[sim_rng_next(&t->rng) % r->ndevs];
+	unsigned int to = sim_rng_next(&t->rng) % r->cfg->domains;
+	int ret;
+
+	if (to == __atomic_load_n(&d->domain, __ATOMIC_RELAXED))
+		to = (to + 1) % r->cfg->domains;
+	ret = iommu_attach_device(&r->dom[to]->domain, &d->pdev.dev);
+	if (!ret) {
+		__atomic_store_n(&d->domain, to, __ATOMIC_RELAXED);
+		t->attaches++;
+	} else {
+		t->refused++;
+	}
+}
+
+/*
+ * Open loop: wait for the next operation's intended start (none if late:
+ * the delay is then part of its latency) and return it; 0 in closed loop
+ */
+u64 stress_mapper_pace(struct stress_thread *t)
+{
+	struct stress_run *r = t->run;
+	u64 intended = t->next_start_ns, now;
+
+	if (!r->cfg->rate)
+		return 0;
+	t->next_start_ns += NSEC_PER_SEC / r->cfg->rate;
+	now = sim_clock_now_ns();
+	if (now >= intended)
+		return intended;
+	if (r->cfg->clock == STRESS_CLOCK_VIRTUAL) {
+		sim_clock_advance_to(intended);
+		return intended;
+	}
+	/* The real sources share CLOCK_MONOTONIC's origin (sim/clock.h) */
+	if (intended - now > 100 * NSEC_PER_USEC) {
+		struct timespec ts = {
+			.tv_sec =
+				(intended - 50 * NSEC_PER_USEC) / NSEC_PER_SEC,
+			.tv_nsec =
+				(intended - 50 * NSEC_PER_USEC) % NSEC_PER_SEC,
+		};
+
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+	}
+	while (sim_clock_now_ns() < intended && !stress_stopping(r))
+		cpu_relax();
+	return intended;
+}
+
+void *stress_mapper_main(void *arg)
+{
+	struct stress_thread *t = arg;
+	struct stress_run *r = t->run;
+
+	rcu_register_thread();
+	topo_bind_self(&r->topo, &t->slot);
+	stress_self = t;
+	while (!stress_stopping(r) && (!r->cfg->ops || t->ops < r->cfg->ops))
+		stress_mapper_op(t, stress_mapper_pace(t));
+	__atomic_store_n(&t->last_done_ns, U64_MAX, __ATOMIC_RELEASE);
+	stress_self = NULL;
+	__atomic_fetch_add(&r->mappers_done, 1, __ATOMIC_RELEASE);
+	rcu_unregister_thread();
+	return NULL;
+}
+
+void *stress_translator_main(void *arg)
+{
+	struct stress_thread *t = arg;
+	struct stress_run *r = t->run;
+	unsigned int i;
+
+	topo_bind_self(&r->topo, &t->slot);
+	while (!stress_stopping(r)) {
+		for (i = 0; i < STRESS_TRANSLATE_BURST; i++)
+			stress_translate_op(t);
+		stress_sleep_ns(r, r->cfg->translate_interval_ns);
+	}
+	return NULL;
+}
+
+void *stress_churner_main(void *arg)
+{
+	struct stress_thread *t = arg;
+	struct stress_run *r = t->run;
+
+	rcu_register_thread();
+	topo_bind_self(&r->topo, &t->slot);
+	while (!stress_stopping(r)) {
+		stress_churn_op(t);
+		stress_sleep_ns(r, r->cfg->churn_interval_ns);
+	}
+	rcu_unregister_thread();
+	return NULL;
+}

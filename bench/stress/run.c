@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stress: a run: the threads, real and virtual time, the progress line,
+ * Ctrl-C, stress_run()
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sim/rng.h>
+#include <trace/events/arm_smmu_v3.h>
+
+#include "stress/internal.h"
+
+/* Set by the signal handler: a lock-free atomic store is signal-safe */
+static int stress_sigint;
+
+/* Progress line and Ctrl-C */
+
+static void stress_on_sigint(int sig)
+{
+	__atomic_store_n(&stress_sigint, 1, __ATOMIC_RELAXED);
+}
+
+static bool stress_interrupted(void)
+{
+	return __atomic_load_n(&stress_sigint, __ATOMIC_RELAXED);
+}
+
+static u64 stress_total_ops(struct stress_run *r)
+{
+	u64 ops = 0;
+	unsigned int i;
+
+	for (i = 0; i < r->cfg->mappers; i++)
+		ops += __atomic_load_n(&r->mappers[i].ops, __ATOMIC_ACQUIRE);
+	return ops;
+}
+
+static void stress_progress(struct stress_run *r, u64 now, u64 *last_ops,
+			    u64 *last_ns, u64 *snap, u64 *cur)
+{
+	struct lat_hist *h = r->prog_layout;
+	u64 ops = stress_total_ops(r), n = 0, target, acc = 0;
+	struct sim_smmu_stats st;
+	double secs = (now - *last_ns) / 1e9;
+	u32 i, j;
+
+	memset(cur, 0, h->counts_len * sizeof(*cur));
+	for (i = 0; i < r->cfg->mappers; i++)
+		for (j = 0; j < h->counts_len; j++)
+			cur[j] += __atomic_load_n(&r->mappers[i].progress[j],
+						  __ATOMIC_RELAXED);
+	for (j = 0; j < h->counts_len; j++)
+		n += cur[j] - snap[j];
+	target = n - n / 100;
+	for (j = 0; j < h->counts_len && n; j++) {
+		acc += cur[j] - snap[j];
+		if (acc >= target)
+			break;
+	}
+	memcpy(snap, cur, h->counts_len * sizeof(*cur));
+	sim_smmu_stats(r->hw, &st);
+	pthread_mutex_lock(&r->lock);
+	fprintf(stderr,
+		"\r%6.1f s  %9.0f ops/s  p99 %8.2f us  timeouts %llu  "
+		"quarantines %llu  violations %llu   ",
+		(now - r->t_measure_ns) / 1e9,
+		secs > 0 ? (ops - *last_ops) / secs : 0,
+		n ? lat_highest(h, j < h->counts_len ? j : 0) / 1000.0 : 0.0,
+		st.atc_timeouts - r->timeouts0, r->quarantines,
+		sim_oracle_violations(r->oracle));
+	pthread_mutex_unlock(&r->lock);
+	*last_ops = ops;
+	*last_ns = now;
+}
+
+/* Runs */
+
+static int stress_threads_alloc(struct stress_run *r,
+				struct stress_thread **out, unsigned int n,
+				unsigned int first_slot,
+				const struct topo_slot *slots, bool hists)
+{
+	struct stress_thread *t;
+	unsigned int i, m;
+	int ret;
+
+	t = calloc(n ? n : 1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	*out = t;
+	for (i = 0; i < n; i++) {
+		t[i].run = r;
+		t[i].slot = slots[first_slot + i];
+		t[i].rng = r->cfg->seed * 0x9e3779b97f4a7c15ULL + first_slot +
+			   i + 1;
+		if (!hists)
+			continue;
+		t[i].tl_count = calloc(STRESS_TIMELINE_BINS, sizeof(u64));
+		t[i].tl_max = calloc(STRESS_TIMELINE_BINS, sizeof(u64));
+		if (!t[i].tl_count || !t[i].tl_max)
+			return -ENOMEM;
+		for (m = SM_INV; m <= SM_ISOLATION; m++) {
+			ret = lat_create(r->cfg->hist_digits, &t[i].hist[m]);
+			if (ret)
+				return ret;
+		}
+		t[i].progress = topo_alloc(
+			&r->topo, r->prog_layout->counts_len * sizeof(u64),
+			t[i].slot.node);
+		if (!t[i].progress)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void stress_threads_free(struct stress_run *r, struct stress_thread *t,
+				unsigned int n)
+{
+	unsigned int i, m;
+
+	for (i = 0; t && i < n; i++) {
+		free(t[i].tl_count);
+		free(t[i].tl_max);
+		for (m = 0; m < SM_NR; m++)
+			lat_destroy(t[i].hist[m]);
+		if (t[i].progress)
+			topo_free(&r->topo, t[i].progress,
+				  r->prog_layout->counts_len * sizeof(u64));
+	}
+	free(t);
+}
+
+/* Real time: every role on its own thread; the caller drives faults */
+static int stress_run_real(struct stress_run *r)
+{
+	const struct stress_config *cfg = r->cfg;
+	bool progress = cfg->progress == STRESS_ON ||
+			(cfg->progress == STRESS_AUTO && isatty(2));
+	u64 *snap = NULL, *cur = NULL, last_ops = 0, last_ns, next_progress;
+	unsigned int i, started_m = 0, started_t = 0, started_c = 0;
+	int ret = 0;
+
+	if (progress) {
+		snap = calloc(r->prog_layout->counts_len, sizeof(u64));
+		cur = calloc(r->prog_layout->counts_len, sizeof(u64));
+		if (!snap || !cur)
+			progress = false;
+	}
+	r->progress = progress; /* before the mappers start */
+	for (i = 0; i < cfg->mappers && !ret; i++)
+		if (!(ret = -pthread_create(&r->mappers[i].tid, NULL,
+					    stress_mapper_main,
+					    &r->mappers[i])))
+			started_m++;
+	for (i = 0; i < cfg->translators && !ret; i++)
+		if (!(ret = -pthread_create(&r->translators[i].tid, NULL,
+					    stress_translator_main,
+					    &r->translators[i])))
+			started_t++;
+	for (i = 0; i < cfg->churners && !ret; i++)
+		if (!(ret = -pthread_create(&r->churners[i].tid, NULL,
+					    stress_churner_main,
+					    &r->churners[i])))
+			started_c++;
+
+	last_ns = next_progress = sim_clock_now_ns();
+	while (!ret) {
+		u64 now = sim_clock_now_ns();
+
+		if (!r->measuring && now >= r->t_measure_ns) {
+			__atomic_store_n(&r->measuring, true, __ATOMIC_RELEASE);
+			last_ns = now;
+		}
+		if (stress_interrupted() || now >= r->t_end_ns ||
+		    __atomic_load_n(&r->mappers_done, __ATOMIC_ACQUIRE) ==
+			    cfg->mappers)
+			break;
+		if (r->measuring) {
+			stress_faults_tick(r, now);
+			stress_watchdog(r, now);
+		}
+		if (progress && now >= next_progress && r->measuring) {
+			stress_progress(r, now, &last_ops, &last_ns, snap, cur);
+			next_progress = now + 1000000000ULL;
+		}
+		stress_sleep_ns(r, STRESS_TICK_NS);
+	}
+	r->t_end_ns = sim_clock_now_ns();
+	__atomic_store_n(&r->stop, true, __ATOMIC_RELEASE);
+	for (i = 0; i < started_m; i++)
+		pthread_join(r->mappers[i].tid, NULL);
+	for (i = 0; i < started_t; i++)
+		pthread_join(r->translators[i].tid, NULL);
+	for (i = 0; i < started_c; i++)
+		pthread_join(r->churners[i].tid, NULL);
+	if (r->victim >= 0 || r->smmu_stalled)
+		stress_fault_end(r);
+	if (progress)
+		fputc('\n', stderr);
+	free(snap);
+	free(cur);
+	return ret;
+}
+
+/* CPU time of this thread */
+static u64 stress_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (u64)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+/*
+ * Virtual time: one thread takes every role in a seeded order, so a run is
+ * a function of its seed.  Time moves only through the modelled costs.
+ */
+static int stress_run_virtual(struct stress_run *r)
+{
+	const struct stress_config *cfg = r->cfg;
+	unsigned int weight = cfg->mappers + cfg->translators + cfg->churners;
+	u64 rng = cfg->seed ^ 0x5deece66dULL, cpu0 = 0;
+
+	while (!stress_interrupted()) {
+		u64 now = sim_clock_now_ns();
+		unsigned int pick;
+		bool all_done = true;
+		unsigned int i;
+
+		if (!r->measuring && now >= r->t_measure_ns) {
+			r->measuring = true;
+			cpu0 = stress_cpu_ns();
+		}
+		if (now >= r->t_end_ns)
+			break;
+		for (i = 0; i < cfg->mappers && cfg->ops; i++)
+			all_done &= r->mappers[i].ops >= cfg->ops;
+		if (cfg->ops && all_done)
+			break;
+		if (r->measuring)
+			stress_faults_tick(r, now);
+
+		pick = sim_rng_next(&rng) % weight;
+		if (pick < cfg->mappers) {
+			struct stress_thread *t = &r->mappers[pick];
+
+			stress_self = t;
+			/* open loop: a mapper whose next start is due */
+			if ((!cfg->ops || t->ops < cfg->ops) &&
+			    (!cfg->rate || t->next_start_ns <= now))
+				stress_mapper_op(t, stress_mapper_pace(t));
+			stress_self = NULL;
+		} else if (pick < cfg->mappers + cfg->translators) {
+			stress_translate_op(
+				&r->translators[pick - cfg->mappers]);
+		} else {
+			stress_churn_op(&r->churners[pick - cfg->mappers -
+						     cfg->translators]);
+		}
+		/* The broken worker runs now, not at a thread's whim */
+		flush_scheduled_work();
+		sim_clock_delay_ns(STRESS_VIRTUAL_STEP_NS);
+	}
+	r->t_end_ns = sim_clock_now_ns();
+	if (r->measuring)
+		r->cpu_seconds = (stress_cpu_ns() - cpu0) / 1e9;
+	if (r->victim >= 0 || r->smmu_stalled)
+		stress_fault_end(r);
+	return 0;
+}
+static void stress_set_bugs(unsigned int bug)
+{
+	WRITE_ONCE(arm_smmu_bug_install_invs_after_ste,
+		   bug == STRESS_BUG_INSTALL_INVS_AFTER_STE);
+	WRITE_ONCE(iommu_bug_lift_on_failed_reset,
+		   bug == STRESS_BUG_LIFT_ON_FAILED_RESET);
+	WRITE_ONCE(arm_smmu_bug_ste_rmw_race, bug == STRESS_BUG_STE_RMW_RACE);
+}
+
+int stress_run(const struct stress_config *cfg, const char *out_dir,
+	       const char *cmdline, struct stress_result *res)
+{
+	unsigned int nthreads = cfg->mappers + cfg->translators + cfg->churners;
+	struct stress_run *r = calloc(1, sizeof(*r));
+	struct topo_slot *slots = NULL;
+	enum topo_plan_kind kind = TOPO_LIST;
+	struct sigaction sa = { .sa_handler = stress_on_sigint }, old_int,
+			 old_term;
+	bool virt = cfg->clock == STRESS_CLOCK_VIRTUAL, threaded;
+	char err[256];
+	unsigned int i, m;
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	memset(res, 0, sizeof(*res));
+	r->cfg = cfg;
+	r->victim = -1;
+	r->fault_rng = cfg->seed ^ 0xfa017ULL;
+	pthread_mutex_init(&r->lock, NULL);
+	ret = topo_init(&r->topo);
+	if (ret)
+		goto out_free;
+	slots = calloc(nthreads, sizeof(*slots));
+	if (!slots) {
+		ret = -ENOMEM;
+		goto out_topo;
+	}
+	topo_parse_plan(cfg->pin, &kind);
+	ret = topo_plan(&r->topo, kind, cfg->pin, nthreads, slots, err,
+			sizeof(err));
+	if (ret) {
+		fprintf(stderr, "atcbench stress: pin: %s\n", err);
+		goto out_topo;
+	}
+
+	ret = sim_clock_init(virt ? SIM_CLOCK_VIRTUAL : SIM_CLOCK_TSC);
+	if (ret)
+		goto out_topo;
+	arm_smmu_quarantine_mode = cfg->quarantine;
+	stress_set_bugs(cfg->inject_bug);
+	/* The driver's messages would drown the output: counted, not shown */
+	khooks_printk_level(LOGLEVEL_ERR - 1);
+	threaded = !virt && (cfg->smmu_thread == STRESS_ON ||
+			     (cfg->smmu_thread == STRESS_AUTO &&
+			      r->topo.pus > nthreads));
+	ret = stress_world_init(r, threaded);
+	if (ret)
+		goto out_world;
+
+	ret = lat_create(1, &r->prog_layout);
+	for (m = 0; m < SM_NR && !ret; m++)
+		ret = lat_create(cfg->hist_digits, &r->merged[m]);
+	if (!ret)
+		ret = stress_threads_alloc(r, &r->mappers, cfg->mappers, 0,
+					   slots, true);
+	if (!ret)
+		ret = stress_threads_alloc(r, &r->translators,
+					   cfg->translators ? cfg->translators :
+							      1,
+					   cfg->mappers, slots, false);
+	if (!ret)
+		ret = stress_threads_alloc(r, &r->churners, cfg->churners,
+					   cfg->mappers + cfg->translators,
+					   slots, false);
+	if (ret)
+		goto out_threads;
+	for (i = 0; i < cfg->mappers; i++) {
+		struct stress_thread *t = &r->mappers[i];
+
+		t->domain = i % cfg->domains;
+		t->first_page = (i / cfg->domains) * cfg->pages;
+	}
+
+	stress_cur = r;
+	arm_smmu_trace_probes = (struct arm_smmu_trace_probes){
+		.cmdq_issue_start = cfg->cmdq_detail ? stress_probe_cmdq_start :
+						       NULL,
+		.cmdq_issue_inserted =
+			cfg->cmdq_detail ? stress_probe_cmdq_inserted : NULL,
+		.cmdq_issue_done = stress_probe_cmdq_done,
+		.atc_isolate = stress_probe_isolate,
+		.master_quarantine = stress_probe_quarantine,
+	};
+	__atomic_store_n(&stress_sigint, 0, __ATOMIC_RELAXED);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C kills */
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+
+	{
+		struct sim_smmu_stats st;
+		u64 start = sim_clock_now_ns();
+
+		sim_smmu_stats(r->hw, &st);
+		r->timeouts0 = st.atc_timeouts;
+		r->isolations0 = atomic_long_read(&r->smmu.atc_isolations);
+		r->tests0 = atomic_long_read(&r->smmu.atc_isolation_tests);
+		r->warns0 = khooks_warn_count();
+		r->t_measure_ns = start + cfg->warmup_ns;
+		r->t_end_ns = r->t_measure_ns + cfg->duration_ns;
+		r->tl_shift = STRESS_TIMELINE_MIN_SHIFT;
+		while ((cfg->duration_ns >> r->tl_shift) >=
+		       STRESS_TIMELINE_BINS)
+			r->tl_shift++;
+		if (cfg->ops)
+			r->t_end_ns = virt ? start + 600ULL * 1000000000ULL :
+					     U64_MAX;
+		r->next_fault_ns = r->t_measure_ns + cfg->fault_interval_ns / 2;
+		for (i = 0; i < cfg->mappers; i++)
+			r->mappers[i].last_done_ns =
+				r->mappers[i].next_start_ns = start;
+		khooks_workqueue_set_deferred(virt);
+		ret = virt ? stress_run_virtual(r) : stress_run_real(r);
+		khooks_workqueue_set_deferred(false);
+		flush_scheduled_work();
+		sim_smmu_stats(r->hw, &st);
+		res->timeouts = st.atc_timeouts - r->timeouts0;
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	arm_smmu_trace_probes = (struct arm_smmu_trace_probes){};
+	res->interrupted = stress_interrupted();
+	if (ret)
+		goto out_threads;
+
+	/* Devices still quarantined at the end count their spam too */
+	for (i = 0; i < r->ndevs; i++)
+		stress_count_spam(r, &r->devs[i]);
+	for (i = 0; i < cfg->mappers; i++) {
+		res->ops += r->mappers[i].ops;
+		for (m = SM_INV; m <= SM_ISOLATION; m++)
+			lat_merge(r->merged[m], r->mappers[i].hist[m]);
+	}
+	res->seconds = r->t_end_ns > r->t_measure_ns ?
+			       (r->t_end_ns - r->t_measure_ns) / 1e9 :
+			       0.0;
+	res->ops_per_s = res->seconds > 0 ? res->ops / res->seconds : 0;
+	res->cpu_seconds = r->cpu_seconds;
+	res->violations = sim_oracle_violations(r->oracle);
+	res->quarantines = r->quarantines;
+	res->spam = r->spam;
+	res->warns = khooks_warn_count() - r->warns0;
+	ret = stress_write(r, out_dir, cmdline, res);
+
+out_threads:
+	stress_threads_free(r, r->mappers, cfg->mappers);
+	stress_threads_free(r, r->translators, 0);
+	stress_threads_free(r, r->churners, 0);
+	for (m = 0; m < SM_NR; m++)
+		lat_destroy(r->merged[m]);
+	lat_destroy(r->prog_layout);
+out_world:
+	stress_world_free(r);
+	stress_set_bugs(STRESS_BUG_NONE);
+	khooks_printk_level(LOGLEVEL_WARNING);
+	arm_smmu_quarantine_mode = ARM_SMMU_QUARANTINE_FLAG;
+	stress_cur = NULL;
+out_topo:
+	free(slots);
+	topo_fini(&r->topo);
+out_free:
+	pthread_mutex_destroy(&r->lock);
+	free(r);
+	return ret;
+}

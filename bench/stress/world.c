@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stress: the simulated world (SMMU, domains, masters, the oracle) and the
+ * probes on the kernel-form tracepoints
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "stress/internal.h"
+
+struct stress_run *stress_cur;
+__thread struct stress_thread *stress_self;
+
+/* Record an event at @now (under r->lock), in the measured span */
+void stress_event_at_locked(struct stress_run *r, u64 now, const char *kind,
+			    int dev)
+{
+	if (!stress_measuring(r))
+		return;
+	if (r->nevents == STRESS_MAX_EVENTS) {
+		r->events_lost++;
+		return;
+	}
+	r->events[r->nevents++] = (struct stress_event){
+		now > r->t_measure_ns ? now - r->t_measure_ns : 0, kind, dev
+	};
+}
+
+void stress_event_locked(struct stress_run *r, const char *kind, int dev)
+{
+	stress_event_at_locked(r, sim_clock_now_ns(), kind, dev);
+}
+
+void stress_event(struct stress_run *r, const char *kind, int dev)
+{
+	pthread_mutex_lock(&r->lock);
+	stress_event_locked(r, kind, dev);
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* Probes of the kernel-form tracepoints */
+
+/* cmdq_detail: the probes take the list's times (a mapper's lists only) */
+void stress_probe_cmdq_start(int n)
+{
+	struct stress_thread *t = stress_self;
+
+	if (t && t->hist[SM_INSERT])
+		t->cmdq_t0 = sim_clock_now_ns();
+}
+
+void stress_probe_cmdq_inserted(int n)
+{
+	struct stress_thread *t = stress_self;
+
+	if (!t || !t->hist[SM_INSERT])
+		return;
+	t->cmdq_t1 = sim_clock_now_ns();
+	if (stress_measuring(t->run))
+		lat_record(t->hist[SM_INSERT], t->cmdq_t1 - t->cmdq_t0);
+}
+
+void stress_probe_cmdq_done(int n, bool sync, int ret)
+{
+	struct stress_thread *t = stress_self;
+
+	if (!t || !t->hist[SM_INSERT] || !stress_measuring(t->run))
+		return;
+	if (ret)
+		stress_event(t->run, "timeout", -1);
+	if (sync && t->run->cfg->cmdq_detail)
+		lat_record(t->hist[SM_SYNC], sim_clock_now_ns() - t->cmdq_t1);
+}
+
+void stress_probe_isolate(unsigned int num_sids, unsigned int tests,
+			  unsigned int broken, u64 ns)
+{
+	struct stress_thread *t = stress_self;
+	struct stress_run *r = stress_cur;
+
+	if (t && t->hist[SM_ISOLATION]) {
+		lat_record(t->hist[SM_ISOLATION], ns);
+		return;
+	}
+	pthread_mutex_lock(&r->lock);
+	lat_record(r->merged[SM_ISOLATION], ns);
+	pthread_mutex_unlock(&r->lock);
+}
+
+static struct stress_dev *stress_dev_of_sid(struct stress_run *r, u32 sid)
+{
+	return sid < r->ndevs ? &r->devs[sid] : NULL;
+}
+
+void stress_probe_quarantine(u32 sid)
+{
+	struct stress_run *r = stress_cur;
+	struct stress_dev *d = stress_dev_of_sid(r, sid);
+	u64 now = sim_clock_now_ns(), onset;
+
+	if (!d)
+		return;
+	pthread_mutex_lock(&r->lock);
+	r->quarantines++;
+	onset = __atomic_load_n(&d->fault_onset_ns, __ATOMIC_RELAXED);
+	if (onset)
+		lat_record(r->merged[SM_TTQ], now - onset);
+	else
+		r->innocent++;
+	d->quarantined = true;
+	stress_event_locked(r, "quarantine", d - r->devs);
+	d->invs_at_quarantine =
+		__atomic_load_n(&d->sdev.atc_invs, __ATOMIC_RELAXED);
+	sim_oracle_quarantined(r->oracle, &d->sdev);
+	pthread_mutex_unlock(&r->lock);
+}
+
+/*
+ * Add the ATC_INVs the device received since it was quarantined (or since
+ * the last count) to the spam (under r->lock)
+ */
+void stress_count_spam(struct stress_run *r, struct stress_dev *d)
+{
+	u64 invs = __atomic_load_n(&d->sdev.atc_invs, __ATOMIC_RELAXED);
+
+	if (!d->quarantined)
+		return;
+	r->spam += invs - d->invs_at_quarantine;
+	d->invs_at_quarantine = invs;
+}
+
+/* World set-up */
+
+void stress_world_free(struct stress_run *r)
+{
+	unsigned int i;
+
+	flush_scheduled_work();
+	for (i = 0; r->devs && i < r->ndevs; i++) {
+		struct stress_dev *d = &r->devs[i];
+
+		if (d->master && !IS_ERR(d->master)) {
+			iommu_release_device(&d->pdev.dev);
+			arm_smmu_release_master(d->master);
+		}
+		sim_dev_atc_free(&d->sdev);
+	}
+	for (i = 0; r->dom && i < r->cfg->domains; i++)
+		if (r->dom[i] && !IS_ERR(r->dom[i]))
+			arm_smmu_domain_free(r->dom[i]);
+	if (r->hw)
+		sim_smmu_remove(&r->smmu, r->hw);
+	sim_oracle_destroy(r->oracle);
+	free(r->devs);
+	free(r->sdevs);
+	free(r->dom);
+}
+
+int stress_world_init(struct stress_run *r, bool threaded)
+{
+	const struct stress_config *cfg = r->cfg;
+	struct sim_smmu_config scfg = {
+		.ats = true,
+		.msi = true,
+		.threaded = threaded,
+		.cmdq_shift = cfg->cmdq_shift,
+		.lat = { .cmd_ns = cfg->cmd_ns,
+			 .atc_inv_ns = cfg->atc_inv_ns,
+			 .sync_ns = cfg->sync_ns },
+		.atc_timeout_ns = cfg->atc_timeout_ns,
+	};
+	unsigned int i, slices;
+	int ret;
+
+	r->ndevs = cfg->domains * cfg->devices;
+	slices = (cfg->mappers + cfg->domains - 1) / cfg->domains;
+	r->pages_per_domain = slices * cfg->pages;
+	r->dom = calloc(cfg->domains, sizeof(*r->dom));
+	r->devs = calloc(r->ndevs, sizeof(*r->devs));
+	r->sdevs = calloc(r->ndevs, sizeof(*r->sdevs));
+	if (!r->dom || !r->devs || !r->sdevs)
+		return -ENOMEM;
+
+	r->smmu.atc_isolate_ops = arm_smmu_atc_isolate_ops_find(cfg->strategy);
+	ret = sim_smmu_probe(&scfg, r->ndevs, &r->smmu, &r->hw);
+	if (ret) {
+		r->hw = NULL;
+		return ret;
+	}
+	ret = sim_oracle_create(r->smmu.strtab, r->ndevs, cfg->domains,
+				r->pages_per_domain, &r->oracle);
+	if (ret)
+		return ret;
+	for (i = 0; i < cfg->domains; i++) {
+		r->dom[i] = arm_smmu_domain_alloc(&r->smmu, ARM_SMMU_DOMAIN_S1,
+						  i + 1, false);
+		if (IS_ERR(r->dom[i]))
+			return PTR_ERR(r->dom[i]);
+		sim_oracle_set_domain(r->oracle, i, r->dom[i]->asid);
+		sim_oracle_map(r->oracle, i, 0, r->pages_per_domain);
+	}
+	for (i = 0; i < r->ndevs; i++) {
+		struct stress_dev *d = &r->devs[i];
+		u32 sid = i;
+
+		sim_dev_init(&d->sdev, sid, cfg->dev_latency_ns);
+		ret = sim_dev_atc_alloc(&d->sdev, r->pages_per_domain);
+		if (!ret)
+			ret = sim_smmu_add_dev(r->hw, &d->sdev);
+		if (ret)
+			return ret;
+		r->sdevs[i] = &d->sdev;
+		snprintf(d->name, sizeof(d->name), "0000:00:%02x.%u", i / 8,
+			 i % 8);
+		d->pdev.dev.init_name = d->name;
+		d->pdev.ats_cap = true;
+		d->master = arm_smmu_probe_master(&r->smmu, &sid, 1, true);
+		if (IS_ERR(d->master))
+			return PTR_ERR(d->master);
+		arm_smmu_master_set_dev(d->master, &d->pdev.dev);
+		ret = iommu_probe_device(&d->pdev.dev, &arm_smmu_ops,
+					 d->master);
+		if (ret)
+			return ret;
+		d->domain = i / cfg->devices;
+		ret = iommu_attach_device(&r->dom[d->domain]->domain,
+					  &d->pdev.dev);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}

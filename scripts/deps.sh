@@ -16,7 +16,7 @@ set -euo pipefail
 PACKAGES=(
 	build-essential cmake ninja-build pkg-config g++
 	libbenchmark-dev libbenchmark-tools python3 python3-scipy
-	libhwloc-dev hwloc-nox libnuma-dev liburcu-dev libcmocka-dev
+	libhwloc-dev hwloc-nox libnuma-dev liburcu-dev libcmocka-dev libjson-c-dev
 	gnuplot-nox jq valgrind git clang-format
 	qemu-system-arm device-tree-compiler cpio xz-utils zstd dash
 	debian-archive-keyring

@@ -856,7 +856,8 @@ static void compare_json(const struct compare *c, unsigned int regressed,
 	size_t i;
 	int k;
 
-	fputs("{\n", f);
+	fprintf(f, "{\n  \"schema_version\": %d,\n  \"kind\": \"compare\",\n",
+		COMPARE_SCHEMA_VERSION);
 	compare_json_side(f, "base", c->o->dir[0]);
 	compare_json_side(f, "head", c->o->dir[1]);
 	fputs("  ", f);

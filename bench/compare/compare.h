@@ -20,6 +20,9 @@
 #ifndef COMPARE_H
 #define COMPARE_H
 
+/* compare.json's "schema_version" (results/README.md describes the schema) */
+#define COMPARE_SCHEMA_VERSION 1
+
 #include <stdio.h>
 
 #define COMPARE_DEFAULT_BAND_PCT 5.0

@@ -599,14 +599,15 @@ static int isolate_write(const char *dir, const struct isolate_grid *grid,
 	if (!f)
 		return -ENOMEM;
 	fprintf(f,
-		"{\"params\": {\"seed\": %llu"
+		"{\"schema_version\": %d, \"kind\": \"isolate\",\n"
+		" \"params\": {\"seed\": %llu"
 		", \"trials\": %u, \"warmup\": %u, \"sync_ns\": %llu"
 		", \"cmd_ns\": %llu, \"clock\": \"virtual\", "
 		"\"cost_model\": \"sync + cmd * sids + timeout if it fails\", "
 		"\"optimum\": \"best nested policy knowing k, n <= %d\", "
 		"\"strategies\": [",
-		grid->seed, grid->trials, grid->warmup, grid->sync_ns,
-		grid->cmd_ns, ISOLATE_OPT_MAX_N);
+		ISOLATE_SCHEMA_VERSION, grid->seed, grid->trials, grid->warmup,
+		grid->sync_ns, grid->cmd_ns, ISOLATE_OPT_MAX_N);
 	for (i = 0; i < grid->num_ops; i++)
 		fprintf(f, "%s\"%s\"", i ? ", " : "", grid->ops[i]->name);
 	fputs("]},\n \"cells\": [\n", f);

@@ -10,6 +10,9 @@
 #ifndef ISOLATE_H
 #define ISOLATE_H
 
+/* isolate.json's "schema_version" (results/README.md describes the schema) */
+#define ISOLATE_SCHEMA_VERSION 1
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <arm-smmu-v3/arm-smmu-v3.h>

@@ -65,7 +65,10 @@ int env_write_ref(const char *dir, const char *cmdline, const char *clock,
 	f = open_memstream(&buf, &len);
 	if (!f)
 		return -ENOMEM;
-	fprintf(f, "{\n  \"date\": \"%s\",\n", date);
+	fprintf(f,
+		"{\n  \"schema_version\": %d,\n  \"kind\": \"env\",\n"
+		"  \"date\": \"%s\",\n",
+		ENV_SCHEMA_VERSION, date);
 	if (ref) {
 		/* a side of a comparison: what it compares, then atcbench */
 		fputs("  \"ref\": ", f);

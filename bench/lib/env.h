@@ -6,6 +6,9 @@
 #ifndef ENV_H
 #define ENV_H
 
+/* env.json's "schema_version" (results/README.md describes the schema) */
+#define ENV_SCHEMA_VERSION 1
+
 /*
  * Write @dir/env.json: git, compiler and flags, kernel, CPU, topology and
  * NUMA mode, library versions, clock, seed, command line.

@@ -1,261 +1,184 @@
 // SPDX-License-Identifier: GPL-2.0
-/* json: a small JSON reader and string writer (see json.h) */
-#include <ctype.h>
+/*
+ * json: results files read with json-c (strict: no NaN, no leading zeros,
+ * nothing after the value), turned into the tree of json.h (see json.h)
+ */
 #include <errno.h>
-#include <stdarg.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <json-c/json.h>
 
 #include "lib/json.h"
 
-struct json_parser {
-	const char *s, *start;
-	char *err;
-	size_t errlen;
-	int ret;
-};
+static struct json *json_from(struct json_object *o, int *ret);
 
-static struct json *json_fail(struct json_parser *p, const char *fmt, ...)
+/* @parent's members (an object) or elements (an array), in order */
+static int json_children(struct json *parent, struct json_object *o)
 {
-	va_list ap;
-	int n;
+	struct json **tail = &parent->child;
+	int ret = 0;
 
-	if (p->ret)
-		return NULL;
-	p->ret = -EINVAL;
-	n = snprintf(p->err, p->errlen, "offset %td: ", p->s - p->start);
-	va_start(ap, fmt);
-	if (n >= 0 && (size_t)n < p->errlen)
-		vsnprintf(p->err + n, p->errlen - n, fmt, ap);
-	va_end(ap);
-	return NULL;
+	if (json_object_is_type(o, json_type_array)) {
+		size_t i, n = json_object_array_length(o);
+
+		for (i = 0; i < n && !ret; i++) {
+			*tail = json_from(json_object_array_get_idx(o, i),
+					  &ret);
+			if (*tail)
+				tail = &(*tail)->next;
+		}
+		return ret;
+	}
+	json_object_object_foreach(o, key, val)
+	{
+		if (ret)
+			break;
+		*tail = json_from(val, &ret);
+		if (!*tail)
+			break;
+		(*tail)->key = strdup(key);
+		if (!(*tail)->key)
+			ret = -ENOMEM;
+		tail = &(*tail)->next;
+	}
+	return ret;
 }
 
-static void json_ws(struct json_parser *p)
-{
-	while (isspace((unsigned char)*p->s))
-		p->s++;
-}
-
-static struct json *json_new(struct json_parser *p, enum json_type type)
+/* One node of the tree from json-c's @o; NULL with *@ret set on failure */
+static struct json *json_from(struct json_object *o, int *ret)
 {
 	struct json *j = calloc(1, sizeof(*j));
+	int64_t i;
 
-	if (!j && !p->ret)
-		p->ret = -ENOMEM;
-	if (j)
-		j->type = type;
+	if (!j) {
+		*ret = -ENOMEM;
+		return NULL;
+	}
+	switch (json_object_get_type(o)) {
+	case json_type_null:
+		j->type = JSON_NULL;
+		break;
+	case json_type_boolean:
+		j->type = JSON_BOOL;
+		j->num = json_object_get_boolean(o);
+		break;
+	case json_type_int:
+		/* integers exact up to 2^64 - 1 (json_u64), as doubles too */
+		j->type = JSON_NUMBER;
+		i = json_object_get_int64(o);
+		if (i < 0) {
+			j->num = (double)i;
+		} else {
+			j->u64 = json_object_get_uint64(o);
+			j->is_u64 = true;
+			j->num = (double)j->u64;
+		}
+		break;
+	case json_type_double:
+		j->type = JSON_NUMBER;
+		j->num = json_object_get_double(o);
+		/* json-c reads NaN and Infinity even in strict mode */
+		if (!isfinite(j->num))
+			*ret = -EDOM;
+		break;
+	case json_type_string:
+		j->type = JSON_STRING;
+		j->str = strndup(json_object_get_string(o),
+				 json_object_get_string_len(o));
+		if (!j->str)
+			*ret = -ENOMEM;
+		break;
+	case json_type_array:
+	case json_type_object:
+		j->type = json_object_is_type(o, json_type_array) ? JSON_ARRAY :
+								    JSON_OBJECT;
+		*ret = json_children(j, o);
+		break;
+	}
 	return j;
 }
 
-static char *json_string(struct json_parser *p)
+/*
+ * The offset of a quote character outside a string, or @len: json-c 0.16
+ * takes 'single-quoted' strings even in strict mode
+ */
+static size_t json_single_quote(const char *text, size_t len)
 {
-	size_t cap = 16, len = 0;
-	char *buf = malloc(cap);
+	bool in_str = false;
+	size_t i;
 
-	p->s++; /* the opening quote */
-	while (buf && *p->s != '"') {
-		char c = *p->s++;
-
-		if (!c || (unsigned char)c < 0x20) {
-			free(buf);
-			json_fail(p, "unterminated string");
-			return NULL;
-		}
-		if (c == '\\') {
-			c = *p->s++;
-			switch (c) {
-			case 'n':
-				c = '\n';
-				break;
-			case 't':
-				c = '\t';
-				break;
-			case 'r':
-				c = '\r';
-				break;
-			case 'b':
-				c = '\b';
-				break;
-			case 'f':
-				c = '\f';
-				break;
-			case 'u': {
-				unsigned int u;
-
-				if (sscanf(p->s, "%4x", &u) != 1) {
-					free(buf);
-					json_fail(p, "bad \\u escape");
-					return NULL;
-				}
-				p->s += 4;
-				c = u < 0x80 ? (char)u : '?';
-				break;
-			}
-			case '"':
-			case '\\':
-			case '/':
-				break;
-			default:
-				free(buf);
-				json_fail(p, "bad escape");
-				return NULL;
-			}
-		}
-		if (len + 2 > cap) {
-			char *n = realloc(buf, cap *= 2);
-
-			if (!n)
-				free(buf);
-			buf = n;
-			if (!buf)
-				break;
-		}
-		buf[len++] = c;
+	for (i = 0; i < len; i++) {
+		if (in_str && text[i] == '\\')
+			i++;
+		else if (text[i] == '"')
+			in_str = !in_str;
+		else if (!in_str && text[i] == '\'')
+			return i;
 	}
-	if (!buf) {
-		p->ret = -ENOMEM;
-		return NULL;
-	}
-	buf[len] = '\0';
-	p->s++;
-	return buf;
+	return len;
 }
 
-static struct json *json_value(struct json_parser *p, unsigned int depth);
-
-static struct json *json_container(struct json_parser *p, unsigned int depth,
-				   bool object)
+static int json_parse_len(const char *text, size_t len, struct json **out,
+			  char *err, size_t errlen)
 {
-	struct json *j = json_new(p, object ? JSON_OBJECT : JSON_ARRAY);
-	struct json **tail = j ? &j->child : NULL;
-	char close = object ? '}' : ']';
+	struct json_tokener *tok;
+	struct json_object *o;
+	size_t end;
+	int ret = 0;
 
-	if (!j)
-		return NULL;
-	p->s++;
-	json_ws(p);
-	if (*p->s == close) {
-		p->s++;
-		return j;
+	*out = NULL;
+	end = json_single_quote(text, len);
+	if (end < len) {
+		snprintf(err, errlen, "offset %zu: a single quote", end);
+		return -EINVAL;
 	}
-	for (;;) {
-		char *key = NULL;
-		struct json *v;
+	tok = json_tokener_new_ex(JSON_MAX_DEPTH);
+	if (!tok)
+		return -ENOMEM;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	o = json_tokener_parse_ex(tok, text, (int)len);
+	end = json_tokener_get_parse_end(tok);
+	if (!o) {
+		enum json_tokener_error e = json_tokener_get_error(tok);
 
-		json_ws(p);
-		if (object) {
-			if (*p->s != '"' || !(key = json_string(p)))
-				break;
-			json_ws(p);
-			if (*p->s++ != ':') {
-				free(key);
-				json_fail(p, "expected ':'");
-				break;
-			}
+		snprintf(err, errlen, "offset %zu: %s", end,
+			 e == json_tokener_continue ?
+				 "unexpected end" :
+				 json_tokener_error_desc(e));
+		ret = -EINVAL;
+	} else {
+		while (end < len && strchr(" \t\r\n", text[end]) && text[end])
+			end++;
+		if (end < len) {
+			snprintf(err, errlen, "offset %zu: %s", end,
+				 text[end] ? "text after the value" :
+					     "a NUL byte");
+			ret = -EINVAL;
 		}
-		v = json_value(p, depth + 1);
-		if (!v) {
-			free(key);
-			break;
-		}
-		v->key = key;
-		*tail = v;
-		tail = &v->next;
-		json_ws(p);
-		if (*p->s == ',') {
-			p->s++;
-			continue;
-		}
-		if (*p->s == close) {
-			p->s++;
-			return j;
-		}
-		break;
 	}
-	json_fail(p, "expected ',' or '%c'", close);
-	json_free(j);
-	return NULL;
-}
-
-static struct json *json_value(struct json_parser *p, unsigned int depth)
-{
-	struct json *j;
-	char *end;
-
-	if (depth > JSON_MAX_DEPTH)
-		return json_fail(p, "nested deeper than %d", JSON_MAX_DEPTH);
-	json_ws(p);
-	switch (*p->s) {
-	case '{':
-		return json_container(p, depth, true);
-	case '[':
-		return json_container(p, depth, false);
-	case '"':
-		j = json_new(p, JSON_STRING);
-		if (j && !(j->str = json_string(p))) {
-			free(j);
-			return NULL;
+	if (!ret) {
+		*out = json_from(o, &ret);
+		if (ret) {
+			json_free(*out);
+			*out = NULL;
+			snprintf(err, errlen, "%s",
+				 ret == -EDOM ? "NaN or Infinity (not JSON)" :
+						strerror(-ret));
+			if (ret == -EDOM)
+				ret = -EINVAL;
 		}
-		return j;
-	case 't':
-	case 'f':
-	case 'n': {
-		static const struct {
-			const char *word;
-			enum json_type type;
-			double num;
-		} words[] = { { "true", JSON_BOOL, 1 },
-			      { "false", JSON_BOOL, 0 },
-			      { "null", JSON_NULL, 0 } };
-		unsigned int i;
-
-		for (i = 0; i < 3; i++) {
-			size_t n = strlen(words[i].word);
-
-			if (strncmp(p->s, words[i].word, n))
-				continue;
-			p->s += n;
-			j = json_new(p, words[i].type);
-			if (j)
-				j->num = words[i].num;
-			return j;
-		}
-		return json_fail(p, "unknown literal");
 	}
-	default:
-		j = json_new(p, JSON_NUMBER);
-		if (!j)
-			return NULL;
-		j->num = strtod(p->s, &end);
-		if (end == p->s) {
-			free(j);
-			return json_fail(p, "unexpected character '%c'", *p->s);
-		}
-		p->s = end;
-		return j;
-	}
+	json_object_put(o);
+	json_tokener_free(tok);
+	return ret;
 }
 
 int json_parse(const char *text, struct json **out, char *err, size_t errlen)
 {
-	struct json_parser p = {
-		.s = text, .start = text, .err = err, .errlen = errlen
-	};
-	struct json *j = json_value(&p, 0);
-
-	if (j) {
-		json_ws(&p);
-		if (*p.s) {
-			json_fail(&p, "trailing characters");
-			json_free(j);
-			j = NULL;
-		}
-	}
-	if (!j)
-		return p.ret ? p.ret : -EINVAL;
-	*out = j;
-	return 0;
+	return json_parse_len(text, strlen(text), out, err, errlen);
 }
 
 int json_parse_file(const char *path, struct json **out, char *err,
@@ -266,6 +189,7 @@ int json_parse_file(const char *path, struct json **out, char *err,
 	size_t cap = 0, len = 0, n;
 	int ret;
 
+	*out = NULL;
 	if (!f)
 		return -errno;
 	do {
@@ -284,10 +208,10 @@ int json_parse_file(const char *path, struct json **out, char *err,
 	} while (n);
 	ret = ferror(f) ? -EIO : 0;
 	fclose(f);
-	if (!ret) {
-		buf[len] = '\0';
-		ret = json_parse(buf, out, err, errlen);
-	}
+	if (!ret && len > INT32_MAX)
+		ret = -EFBIG;
+	if (!ret)
+		ret = json_parse_len(buf, len, out, err, errlen);
 	free(buf);
 	return ret;
 }
@@ -323,6 +247,14 @@ double json_num(const struct json *j, const char *key, double dflt)
 
 	return v && (v->type == JSON_NUMBER || v->type == JSON_BOOL) ? v->num :
 								       dflt;
+}
+
+unsigned long long json_u64(const struct json *j, const char *key,
+			    unsigned long long dflt)
+{
+	const struct json *v = json_get(j, key);
+
+	return v && v->type == JSON_NUMBER && v->is_u64 ? v->u64 : dflt;
 }
 
 const char *json_str(const struct json *j, const char *key, const char *dflt)

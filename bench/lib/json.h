@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * json: the little JSON the harness needs to read its own results back
- * (atcbench report): a parser into a tree, lookups, and a string writer.
- * Numbers are doubles; strings keep their escapes decoded (\uXXXX below
- * 0x80 only, others become '?').
+ * json: the JSON the harness reads back (its own results, compare's and
+ * report's input), parsed by json-c in strict mode as RFC 8259 says (no
+ * NaN or Infinity, no leading zeros, no trailing text, no NUL byte) and
+ * turned into a small tree with lookups; and a string writer.  Numbers
+ * are doubles, and non-negative integers are also exact up to 2^64 - 1
+ * (json_u64); strings are UTF-8 with their escapes decoded.
  */
 #ifndef JSON_H
 #define JSON_H
@@ -14,7 +16,7 @@
 
 #define JSON_MAX_DEPTH 64
 
-enum json_type {
+enum json_node_type {
 	JSON_NULL,
 	JSON_BOOL,
 	JSON_NUMBER,
@@ -24,8 +26,10 @@ enum json_type {
 };
 
 struct json {
-	enum json_type type;
+	enum json_node_type type;
 	double num; /* JSON_NUMBER, JSON_BOOL (0 or 1) */
+	unsigned long long u64; /* JSON_NUMBER: a non-negative integer, */
+	bool is_u64; /* exact */
 	char *str; /* JSON_STRING */
 	char *key; /* member of an object */
 	struct json *child; /* first element or member */
@@ -43,6 +47,9 @@ void json_free(struct json *j);
 const struct json *json_get(const struct json *j, const char *key);
 /* The number at @key, or @dflt when missing or not a number */
 double json_num(const struct json *j, const char *key, double dflt);
+/* The non-negative integer at @key, exact, or @dflt */
+unsigned long long json_u64(const struct json *j, const char *key,
+			    unsigned long long dflt);
 /* The string at @key, or @dflt */
 const char *json_str(const struct json *j, const char *key, const char *dflt);
 

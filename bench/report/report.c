@@ -104,14 +104,15 @@ static void report_stress(const char *dir, FILE *f)
 	for (i = 0; runs && i < n; i++) {
 		if (runs[i] && !strcmp(json_str(runs[i], "load", ""), "open"))
 			fprintf(f,
-				"%s: open loop, %.0f ops/s per mapper\n"
-				"  (latency from each one's intended start)\n",
+				"%.60s: open loop,\n"
+				"  %.0f ops/s per mapper (latency from each "
+				"one's intended start)\n",
 				json_str(runs[i], "name", "?"),
 				json_num(runs[i], "rate_per_mapper", 0));
 		if (runs[i] && json_num(runs[i], "stalls", 0) > 0)
 			fprintf(f,
-				"STALLS in %s: %.0f (no completion for > %s; "
-				"longest %s)\n",
+				"STALLS in %.50s: %.0f\n"
+				"  (no completion for > %s; longest %s)\n",
 				json_str(runs[i], "name", "?"),
 				json_num(runs[i], "stalls", 0),
 				fmt_ns(json_num(runs[i], "stall_threshold_ns",
@@ -150,9 +151,10 @@ static void report_stress(const char *dir, FILE *f)
 		if (runs && runs[i] &&
 		    json_num(runs[i], "oracle_violations", 0))
 			fprintf(f,
-				"VIOLATIONS in %s: reproduce with seed %.0f\n",
+				"VIOLATIONS in %.60s:\n"
+				"  reproduce with seed %llu\n",
 				json_str(runs[i], "name", "?"),
-				json_num(runs[i], "seed", 0));
+				json_u64(runs[i], "seed", 0));
 		if (runs)
 			json_free(runs[i]);
 		free(names[i]);

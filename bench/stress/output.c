@@ -160,7 +160,9 @@ int stress_write(struct stress_run *r, const char *dir, const char *cmdline,
 		free(cfgtext);
 		return -ENOMEM;
 	}
-	fputs("{\n  \"name\": ", f);
+	fprintf(f, "{\n  \"schema_version\": %d,\n  \"kind\": \"stress\",\n",
+		STRESS_SCHEMA_VERSION);
+	fputs("  \"name\": ", f);
 	json_write_str(f, cfg->name);
 	fputs(",\n  \"scenario\": ", f);
 	json_write_str(f, cfg->scenario);

@@ -19,6 +19,9 @@
 #ifndef STRESS_H
 #define STRESS_H
 
+/* stress-NAME.json's "schema_version" (results/README.md describes the schema) */
+#define STRESS_SCHEMA_VERSION 1
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <linux/types.h>

@@ -229,6 +229,20 @@ grep -q "real-timeout-storm" "$work/report.txt" || bad "report lacks a scenario"
 "$bin" report "$work/nowhere" 2>/dev/null
 [ $? = 2 ] || bad "report of a missing folder: want exit 2"
 
+# A run's own lines stay within 72 columns whatever its name, and a seed
+# above 2^53 is reproduced exactly (jq would round it: set it with sed)
+mkdir -p "$work/long"
+jq '.name = "a-scenario-name-of-forty-characters-xxxx" | .stalls = 3 |
+	.stall_threshold_ns = 100000000 | .stall_max_ns = 263000000 |
+	.oracle_violations = 1 | .seed = "SEED" | .load = "open" |
+	.rate_per_mapper = 1000000000' "$work/stress-real-timeout-storm.json" |
+	sed 's/"SEED"/18446744073709551615/' >"$work/long/stress-long.json"
+"$bin" report "$work/long" >/dev/null || bad "report of a long name failed"
+awk 'length > 72 { print "FAIL: report line over 72 columns: " $0; exit 1 }' \
+	"$work/long/report.txt" || fail=1
+grep -q "reproduce with seed 18446744073709551615$" "$work/long/report.txt" ||
+	bad "report: the seed above 2^53 is not reproduced exactly"
+
 # The topology command on a synthetic 2-node machine
 HWLOC_SYNTHETIC="pack:2 numa:1 core:2 pu:1" "$bin" topo --pin per-node \
 	--threads 4 >"$work/topo" || bad "topo failed"

@@ -14,6 +14,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+for a in "$@"; do
+	case $a in
+	-h | --help)
+		awk 'NR >= 4 && !/^#/ { exit } NR >= 4 { sub(/^# ?/, ""); print }' "$0"
+		exit 0
+		;;
+	--benchmark_*) ;;
+	*)
+		echo "bench.sh: $a: only --benchmark_* flags (--help)" >&2
+		exit 2
+		;;
+	esac
+done
+
 scripts/deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$(nproc)"

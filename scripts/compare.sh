@@ -34,7 +34,11 @@ die() { # the reason; exit 2
 	echo "compare.sh: could not compare: $*" >&2
 	exit 2
 }
-usage() {
+usage() { # [STATUS]: --help prints to stdout and exits 0
+	if [[ ${1:-2} == 0 ]]; then
+		sed -n '/^# usage:/,/^# Exit/p' "$0" | sed 's/^# \{0,1\}//'
+		exit 0
+	fi
 	sed -n '/^# usage:/,/^# Exit/p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
@@ -66,7 +70,7 @@ while (($#)); do
 		esac
 		shift
 		;;
-	-h | --help) usage ;;
+	-h | --help) usage 0 ;;
 	-*) echo "compare.sh: unknown option $1" >&2 && usage ;;
 	*) break ;;
 	esac

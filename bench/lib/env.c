@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* env: a results folder's env.json (see env.h) */
 #include <errno.h>
+#include <stdbool.h>
 #include <hwloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,33 +43,75 @@ int env_write(const char *dir, const char *cmdline, const char *clock,
 	return env_write_ref(dir, cmdline, clock, seed, NULL, NULL);
 }
 
-int env_write_ref(const char *dir, const char *cmdline, const char *clock,
-		  unsigned long long seed, const char *ref, const char *sha)
+/* The first line of @path into @buf; false when it cannot be read */
+static bool env_read_line(const char *path, char *buf, size_t len)
 {
-	char path[RESULTS_PATH_MAX], cpu[256], date[32];
-	struct utsname u = {};
-	time_t now = time(NULL);
-	struct topo topo;
-	char *buf = NULL;
-	size_t len = 0;
-	struct tm tm;
-	FILE *f;
-	int ret;
+	FILE *f = fopen(path, "r");
+	bool ok;
 
-	if (snprintf(path, sizeof(path), "%s/env.json", dir) >=
-	    (int)sizeof(path))
-		return -ENAMETOOLONG;
-	uname(&u);
-	env_cpu_model(cpu, sizeof(cpu));
-	gmtime_r(&now, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	f = open_memstream(&buf, &len);
 	if (!f)
-		return -ENOMEM;
-	fprintf(f,
-		"{\n  \"schema_version\": %d,\n  \"kind\": \"env\",\n"
-		"  \"date\": \"%s\",\n",
-		ENV_SCHEMA_VERSION, date);
+		return false;
+	ok = fgets(buf, len, f) != NULL;
+	fclose(f);
+	if (ok)
+		buf[strcspn(buf, "\n")] = '\0';
+	return ok;
+}
+
+/* "key": the first line of @path as a string, or null */
+static void env_file_str(FILE *f, const char *key, const char *path)
+{
+	char v[256];
+
+	fprintf(f, "\"%s\": ", key);
+	if (env_read_line(path, v, sizeof(v)))
+		json_write_str(f, v);
+	else
+		fputs("null", f);
+}
+
+/*
+ * What moves a measurement besides the code: frequency scaling (the
+ * governor, turbo or boost), SMT, isolated and nohz_full CPUs, ASLR, and
+ * the load when the folder was written.  Absent sysfs files are null (a
+ * VM often has no cpufreq).
+ */
+static void env_write_tuning(FILE *f)
+{
+	char v[64];
+	double load[3] = { -1, -1, -1 };
+
+	fputs("  \"tuning\": {", f);
+	env_file_str(f, "governor",
+		     "/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
+	fputs(", \"boost\": ", f);
+	/* intel_pstate says no_turbo; acpi-cpufreq and others say boost */
+	if (env_read_line("/sys/devices/system/cpu/intel_pstate/no_turbo", v,
+			  sizeof(v)))
+		fputs(strcmp(v, "0") ? "false" : "true", f);
+	else if (env_read_line("/sys/devices/system/cpu/cpufreq/boost", v,
+			       sizeof(v)))
+		fputs(strcmp(v, "0") ? "true" : "false", f);
+	else
+		fputs("null", f);
+	fputs(", ", f);
+	env_file_str(f, "smt", "/sys/devices/system/cpu/smt/control");
+	fputs(", ", f);
+	env_file_str(f, "isolated_cpus", "/sys/devices/system/cpu/isolated");
+	fputs(", ", f);
+	env_file_str(f, "nohz_full", "/sys/devices/system/cpu/nohz_full");
+	fputs(", ", f);
+	env_file_str(f, "aslr", "/proc/sys/kernel/randomize_va_space");
+	if (getloadavg(load, 3) == 3)
+		fprintf(f, ", \"load_avg\": [%.2f, %.2f, %.2f]},\n", load[0],
+			load[1], load[2]);
+	else
+		fputs(", \"load_avg\": null},\n", f);
+}
+
+/* Which atcbench, built how (and, for a side of a comparison, what ref) */
+static void env_write_build(FILE *f, const char *ref, const char *sha)
+{
 	if (ref) {
 		/* a side of a comparison: what it compares, then atcbench */
 		fputs("  \"ref\": ", f);
@@ -93,6 +136,24 @@ int env_write_ref(const char *dir, const char *cmdline, const char *clock,
 #else
 	fputs(",\n  \"rcu\": \"liburcu-memb\",\n", f);
 #endif
+	fprintf(f,
+		"  \"libraries\": {\"liburcu\": \"%s\", \"hwloc\": \"%s\", "
+		"\"hwloc_runtime_api\": \"%x\", \"libnuma\": \"%s\", "
+		"\"benchmark\": \"%s\"},\n",
+		ATCBENCH_URCU_VERSION, ATCBENCH_HWLOC_VERSION,
+		hwloc_get_api_version(), ATCBENCH_NUMA_VERSION,
+		ATCBENCH_BENCHMARK_VERSION);
+}
+
+/* The machine: kernel, CPU, topology */
+static void env_write_machine(FILE *f)
+{
+	struct utsname u = {};
+	struct topo topo;
+	char cpu[256];
+
+	uname(&u);
+	env_cpu_model(cpu, sizeof(cpu));
 	fputs("  \"kernel\": ", f);
 	json_write_str(f, u.release);
 	fputs(",\n  \"machine\": ", f);
@@ -110,13 +171,35 @@ int env_write_ref(const char *dir, const char *cmdline, const char *clock,
 	} else {
 		fputs("null", f);
 	}
+	fputs(",\n", f);
+}
+
+int env_write_ref(const char *dir, const char *cmdline, const char *clock,
+		  unsigned long long seed, const char *ref, const char *sha)
+{
+	char path[RESULTS_PATH_MAX], date[32];
+	time_t now = time(NULL);
+	char *buf = NULL;
+	size_t len = 0;
+	struct tm tm;
+	FILE *f;
+	int ret;
+
+	if (snprintf(path, sizeof(path), "%s/env.json", dir) >=
+	    (int)sizeof(path))
+		return -ENAMETOOLONG;
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return -ENOMEM;
 	fprintf(f,
-		",\n  \"libraries\": {\"liburcu\": \"%s\", \"hwloc\": \"%s\", "
-		"\"hwloc_runtime_api\": \"%x\", \"libnuma\": \"%s\", "
-		"\"benchmark\": \"%s\"},\n",
-		ATCBENCH_URCU_VERSION, ATCBENCH_HWLOC_VERSION,
-		hwloc_get_api_version(), ATCBENCH_NUMA_VERSION,
-		ATCBENCH_BENCHMARK_VERSION);
+		"{\n  \"schema_version\": %d,\n  \"kind\": \"env\",\n"
+		"  \"date\": \"%s\",\n",
+		ENV_SCHEMA_VERSION, date);
+	env_write_build(f, ref, sha);
+	env_write_machine(f);
+	env_write_tuning(f);
 	fprintf(f, "  \"clock\": \"%s\",\n  \"seed\": %llu,\n  \"command\": ",
 		clock, seed);
 	json_write_str(f, cmdline);

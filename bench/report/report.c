@@ -20,6 +20,8 @@
 #define EXIT_USAGE 2
 #define RESULTS_MAX_FILES 256
 #define REPORT_NAME_COLS 24
+/* the 1-minute load per CPU above which the report warns */
+#define REPORT_LOADED_PER_CPU 0.5
 
 /* Percentile @p of metric @name, or -1 if it recorded nothing */
 static double report_pct(const struct json *metrics, const char *name,
@@ -28,6 +30,42 @@ static double report_pct(const struct json *metrics, const char *name,
 	const struct json *m = json_get(metrics, name);
 
 	return json_num(m, "count", 0) ? json_num(m, p, -1) : -1;
+}
+
+/*
+ * env.json's tuning in a line, and a warning line for each thing that
+ * makes the figures less trustworthy: a loaded machine, frequency scaling
+ */
+static void report_tuning(const struct json *env, FILE *f)
+{
+	const struct json *t = json_get(env, "tuning");
+	const struct json *load = json_get(t, "load_avg");
+	const struct json *boost = json_get(t, "boost");
+	const char *gov = json_str(t, "governor", NULL);
+	double cpus = json_num(env, "online_cpus", 1);
+	double load1 = load && load->child ? load->child->num : -1;
+	bool boosting = boost && boost->type == JSON_BOOL && boost->num;
+
+	if (!t)
+		return; /* an env.json from before the field */
+	fprintf(f, "tuning: governor %.16s, boost %s, SMT %.16s, ASLR %.4s",
+		gov ? gov : "-",
+		boost && boost->type == JSON_BOOL ? (boosting ? "on" : "off") :
+						    "-",
+		json_str(t, "smt", "-"), json_str(t, "aslr", "-"));
+	if (load1 >= 0)
+		fprintf(f, ", load %.2f", load1);
+	fputc('\n', f);
+	if (load1 >= REPORT_LOADED_PER_CPU * cpus)
+		fprintf(f,
+			"WARNING: loaded machine: load %.2f on %.0f CPUs when "
+			"it began\n",
+			load1, cpus);
+	if ((gov && strcmp(gov, "performance")) || boosting)
+		fprintf(f,
+			"WARNING: frequency scaling: governor %.16s, boost "
+			"%s\n",
+			gov ? gov : "-", boosting ? "on" : "off");
 }
 
 static void report_env(const char *dir, FILE *f)
@@ -51,6 +89,7 @@ static void report_env(const char *dir, FILE *f)
 	fprintf(f, "cpu: %.32s, %.0f PUs, %.0f node(s), %s\n",
 		json_str(env, "cpu_model", "?"), json_num(topo, "pus", 0),
 		json_num(topo, "numa_nodes", 0), json_str(topo, "mode", "?"));
+	report_tuning(env, f);
 	json_free(env);
 }
 

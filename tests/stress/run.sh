@@ -243,6 +243,22 @@ awk 'length > 72 { print "FAIL: report line over 72 columns: " $0; exit 1 }' \
 grep -q "reproduce with seed 18446744073709551615$" "$work/long/report.txt" ||
 	bad "report: the seed above 2^53 is not reproduced exactly"
 
+# The environment's tuning: captured, and a warning when it spoils figures
+"$bin" env "$work/long" || bad "env exited $?"
+jq -e '.tuning | has("governor") and has("boost") and has("smt") and
+	has("isolated_cpus") and has("nohz_full") and has("aslr") and
+	(.load_avg | length == 3)' "$work/long/env.json" >/dev/null ||
+	bad "env.json: tuning incomplete: $(jq -c .tuning "$work/long/env.json")"
+tune() { # JQ-UPDATE: the report's WARNING lines for that tuning
+	jq ".online_cpus = 2 | .tuning = $1" "$work/long/env.json" >"$work/long/env.tmp" &&
+		mv "$work/long/env.tmp" "$work/long/env.json"
+	"$bin" report "$work/long" | grep -c "^WARNING: "
+}
+[ "$(tune '{"governor": "powersave", "boost": true, "load_avg": [9, 9, 9]}')" = 2 ] ||
+	bad "report: no warnings for a loaded, frequency-scaled machine"
+[ "$(tune '{"governor": "performance", "boost": false, "load_avg": [0.2, 0, 0]}')" = 0 ] ||
+	bad "report: warnings for a quiet, fixed-frequency machine"
+
 # The topology command on a synthetic 2-node machine
 HWLOC_SYNTHETIC="pack:2 numa:1 core:2 pu:1" "$bin" topo --pin per-node \
 	--threads 4 >"$work/topo" || bad "topo failed"

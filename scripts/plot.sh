@@ -28,6 +28,12 @@ usage() {
 	echo "usage: scripts/plot.sh [--out DIR] DIR [DIR...]" >&2
 	exit 2
 }
+case ${1:-} in
+-h | --help)
+	awk 'NR >= 4 && !/^#/ { exit } NR >= 4 { sub(/^# ?/, ""); print }' "$0"
+	exit 0
+	;;
+esac
 out=""
 if [[ ${1:-} == --out ]]; then
 	(($# >= 2)) || usage
@@ -38,6 +44,11 @@ fi
 for d in "$@"; do
 	[[ -d $d ]] || {
 		echo "plot.sh: $d: not a folder" >&2
+		exit 2
+	}
+	compgen -G "$d/stress-*.json" >/dev/null || compgen -G "$d/kernel-*.json" >/dev/null ||
+		[[ -f $d/micro.json || -f $d/isolate.json ]] || {
+		echo "plot.sh: $d: no results (stress-*.json, kernel-*.json, micro.json or isolate.json)" >&2
 		exit 2
 	}
 done

@@ -9,6 +9,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/kernel.h>
 
 #include "gitinfo.h"
 #include "lib/fmt.h"
@@ -501,6 +502,32 @@ void report_plots(const char *dir, FILE *f)
 	free(v);
 }
 
+/* Whether @dir holds a results file the report reads */
+static bool report_has_results(const char *dir)
+{
+	static const char *const kinds[] = { "stress-", "kernel-" };
+	static const char *const files[] = { "micro.json", "isolate.json" };
+	char path[RESULTS_PATH_MAX], **names = NULL;
+	size_t i;
+	int n, k;
+
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		n = results_files(dir, kinds[i], ".json", &names);
+		for (k = 0; k < n; k++)
+			free(names[k]);
+		free(names);
+		names = NULL;
+		if (n > 0)
+			return true;
+	}
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		if (!access(path, R_OK))
+			return true;
+	}
+	return false;
+}
+
 int report_render(const char *dir, FILE *f)
 {
 	char path[RESULTS_PATH_MAX];
@@ -513,6 +540,8 @@ int report_render(const char *dir, FILE *f)
 	snprintf(path, sizeof(path), "%s/compare.json", dir);
 	if (!stat(path, &st))
 		return report_comparison(dir, f);
+	if (!report_has_results(dir))
+		return -ENODATA;
 	fprintf(f, "atcbench results: %.54s\n", dir);
 	report_env(dir, f);
 	report_stress(dir, f);
@@ -538,7 +567,10 @@ int report_write(const char *dir, FILE *print)
 	fclose(f);
 	if (ret) {
 		fprintf(stderr, "atcbench report: %s: %s\n", dir,
-			strerror(-ret));
+			ret == -ENODATA ? "no results (stress-*.json, "
+					  "kernel-*.json, micro.json, "
+					  "isolate.json or compare.json)" :
+					  strerror(-ret));
 		free(buf);
 		return ret;
 	}
@@ -568,7 +600,7 @@ int report_cmd(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	ret = report_write(argv[1], stdout);
-	if (ret == -ENOENT || ret == -ENOTDIR)
+	if (ret == -ENOENT || ret == -ENOTDIR || ret == -ENODATA)
 		return EXIT_USAGE;
 	return ret ? EXIT_FAILURE : 0;
 }

@@ -63,6 +63,15 @@ static int stress_load(const char *what, struct stress_config *cfg, char *err,
 		return stress_err(err, errlen, "%s: larger than %d bytes", what,
 				  STRESS_MAX_FILE);
 	}
+	if (memchr(text, '\0', n)) {
+		/* a text file has none; the parser would stop at it */
+		n = (char *)memchr(text, '\0', n) - text;
+		free(text);
+		return stress_err(err, errlen,
+				  "%s: a NUL byte at offset %zu (not a text "
+				  "file?)",
+				  what, n);
+	}
 	text[n] = '\0';
 	ret = stress_config_apply(cfg, text, what, err, errlen);
 	free(text);

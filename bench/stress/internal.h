@@ -30,6 +30,7 @@
 #define STRESS_MAX_EVENTS 4096
 #define STRESS_MAX_RATE 1000000000ULL /* operations per second per mapper */
 #define STRESS_MIN_STALL_NS 1000000ULL
+#define STRESS_SIGNALS_TO_KILL 3 /* SIGINT/SIGTERM: 1 and 2 stop, 3 kills */
 #define STRESS_VIRTUAL_STEP_NS \
 	200 /* virtual time a step without commands takes */
 

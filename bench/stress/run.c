@@ -19,9 +19,19 @@ static int stress_sigint;
 
 /* Progress line and Ctrl-C */
 
+/*
+ * SIGINT or SIGTERM: the first stops the run, whose results are still
+ * written; so does a second (timeout -s INT signals the process and its
+ * group, so one arrives twice), even during the final write; the third
+ * kills, as the signal would (the files are written whole or not at all)
+ */
 static void stress_on_sigint(int sig)
 {
-	__atomic_store_n(&stress_sigint, 1, __ATOMIC_RELAXED);
+	if (__atomic_add_fetch(&stress_sigint, 1, __ATOMIC_RELAXED) >=
+	    STRESS_SIGNALS_TO_KILL) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
 }
 
 static bool stress_interrupted(void)
@@ -368,7 +378,6 @@ int stress_run(const struct stress_config *cfg, const char *out_dir,
 	};
 	__atomic_store_n(&stress_sigint, 0, __ATOMIC_RELAXED);
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C kills */
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 
@@ -401,12 +410,10 @@ int stress_run(const struct stress_config *cfg, const char *out_dir,
 		sim_smmu_stats(r->hw, &st);
 		res->timeouts = st.atc_timeouts - r->timeouts0;
 	}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
 	arm_smmu_trace_probes = (struct arm_smmu_trace_probes){};
 	res->interrupted = stress_interrupted();
 	if (ret)
-		goto out_threads;
+		goto out_signals;
 
 	/* Devices still quarantined at the end count their spam too */
 	for (i = 0; i < r->ndevs; i++)
@@ -427,6 +434,10 @@ int stress_run(const struct stress_config *cfg, const char *out_dir,
 	res->warns = khooks_warn_count() - r->warns0;
 	ret = stress_write(r, out_dir, cmdline, res);
 
+out_signals:
+	/* after the write: a signal during it must not kill it */
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
 out_threads:
 	stress_threads_free(r, r->mappers, cfg->mappers);
 	stress_threads_free(r, r->translators, 0);

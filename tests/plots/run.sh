@@ -70,4 +70,16 @@ if "$root/scripts/plot.sh" "$tmp/nonexistent" 2>/dev/null; then
 	echo "FAIL: a missing folder was accepted"
 	exit 1
 fi
+mkdir -p "$tmp/empty"
+cp "$sample/base/env.json" "$tmp/empty/"
+st=0
+"$root/scripts/plot.sh" "$tmp/empty" 2>/dev/null || st=$?
+if [ $st != 2 ] || [ -n "$(find "$tmp/empty" -name '*.svg')" ]; then
+	echo "FAIL: a folder without results was not refused (exit 2, no plot)"
+	exit 1
+fi
+"$root/scripts/plot.sh" --help >/dev/null || {
+	echo "FAIL: plot.sh --help exited $?"
+	exit 1
+}
 echo "plots: all valid"

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gbench/gbench.h"
 #include "gitinfo.h"
@@ -73,8 +74,9 @@ int micro_cmd(int argc, char **argv)
 	char tmp[RESULTS_PATH_MAX], flag[RESULTS_PATH_MAX + 32];
 	const char *out = NULL;
 	bool listing = false;
+	int i, ret, status = 0;
+	size_t ran;
 	long icount;
-	int i, ret;
 
 	if (micro_icount_arg(&argc, argv, &icount))
 		return EXIT_USAGE;
@@ -122,24 +124,27 @@ int micro_cmd(int argc, char **argv)
 	if (ret) {
 		fprintf(stderr, "atcbench micro: cannot set up: %s\n",
 			strerror(-ret));
-		micro_unregister();
-		return EXIT_FAILURE;
+		status = EXIT_FAILURE;
+	} else if (gbench_init(&argc, argv)) {
+		status = EXIT_USAGE;
+	} else {
+		ran = gbench_run();
+		gbench_shutdown();
+		/* Google Benchmark said which filter matched nothing */
+		if (!ran && !listing)
+			status = EXIT_USAGE;
 	}
-	if (gbench_init(&argc, argv)) {
-		micro_unregister();
-		return EXIT_USAGE;
-	}
-	gbench_run();
-	gbench_shutdown();
 	micro_unregister();
 
-	if (out) {
+	if (out && (status || listing)) {
+		unlink(tmp); /* a failed run, or a listing, writes no file */
+	} else if (out) {
 		ret = results_commit(tmp, out);
 		if (ret) {
 			fprintf(stderr, "atcbench micro: cannot write %s: %s\n",
 				out, strerror(-ret));
-			return EXIT_FAILURE;
+			status = EXIT_FAILURE;
 		}
 	}
-	return 0;
+	return status;
 }

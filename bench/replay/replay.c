@@ -125,12 +125,13 @@ static int replay_parse_entry(struct replay *r, char *tok,
 			     &id))
 		return replay_error(r, "%s: bad ID '%s'", tok, id_s);
 	if (ssid_s) {
-		if (replay_types[t].type != INV_TYPE_ATS)
-			return replay_error(
-				r, "%s: only ats entries take an SSID", tok);
 		if (replay_parse_u64(ssid_s, false, REPLAY_MAX_SSID, &ssid))
 			return replay_error(r, "%s: bad SSID '%s' (0..%u)", tok,
 					    ssid_s, REPLAY_MAX_SSID);
+		/* "/0" on any type, as the output prints it */
+		if (ssid && replay_types[t].type != INV_TYPE_ATS)
+			return replay_error(
+				r, "%s: only ats entries take an SSID", tok);
 	}
 	if (smmu_s &&
 	    replay_parse_u64(smmu_s, false, REPLAY_MAX_SMMUS - 1, &smmu))

@@ -41,9 +41,24 @@ while IFS='	' read -r input expect; do
 done <"$dir/bad.cases"
 echo "bad.cases: $n cases"
 
+# What replay prints is input: each array state of the golden outputs,
+# its live entries as a merge list, is accepted
+for out in "$dir"/*.stdout; do
+	awk '/^num_invs=/ { if (l != "") print "merge" l; l = ""; next }
+	     /^  [a-z0-9_]+:/ && $2 != "users=0" { l = l " " $1 }
+	     END { if (l != "") print "merge" l }' "$out" >"$tmp/again"
+	[ -s "$tmp/again" ] || continue
+	"$bin" replay "$tmp/again" >/dev/null 2>"$tmp/err" || {
+		echo "FAIL: $(basename "$out")'s entries are not input: $(cat "$tmp/err")"
+		fail=1
+	}
+done
+
 # Bad usage exits 2 as well
 "$bin" replay --frobnicate >/dev/null 2>&1
 [ $? -eq 2 ] || { echo "FAIL: unknown option did not exit 2"; fail=1; }
 "$bin" replay "$tmp/does-not-exist" >/dev/null 2>&1
 [ $? -eq 2 ] || { echo "FAIL: missing file did not exit 2"; fail=1; }
+"$bin" replay --help | grep -q "^usage: atcbench replay" ||
+	{ echo "FAIL: replay --help is not replay's"; fail=1; }
 exit $fail

@@ -832,7 +832,24 @@ static void compare_json_num(FILE *f, const char *key, double v, bool comma)
 		fputs(", ", f);
 }
 
-static void compare_json_side(FILE *f, const char *key, const char *dir)
+/*
+ * A side's folder as compare.json gives it: relative to compare.json's own
+ * folder @out when it lies inside it (compare.sh and kernel compare build
+ * the folder under a temporary name, then rename it), else as given
+ */
+static const char *compare_json_dir(const char *dir, const char *out)
+{
+	size_t n = strlen(out);
+
+	while (n > 1 && out[n - 1] == '/')
+		n--;
+	if (!strncmp(dir, out, n) && dir[n] == '/' && dir[n + 1])
+		return dir + n + 1;
+	return dir;
+}
+
+static void compare_json_side(FILE *f, const char *key, const char *dir,
+			      const char *out)
 {
 	char path[RESULTS_PATH_MAX], err[128];
 	struct json *env = NULL;
@@ -840,7 +857,7 @@ static void compare_json_side(FILE *f, const char *key, const char *dir)
 	snprintf(path, sizeof(path), "%s/env.json", dir);
 	json_parse_file(path, &env, err, sizeof(err));
 	fprintf(f, "  \"%s\": {\"dir\": ", key);
-	json_write_str(f, dir);
+	json_write_str(f, compare_json_dir(dir, out));
 	fputs(", \"ref\": ", f);
 	json_write_str(f, json_str(env, "ref", ""));
 	fputs(", \"git_sha\": ", f);
@@ -858,8 +875,8 @@ static void compare_json(const struct compare *c, unsigned int regressed,
 
 	fprintf(f, "{\n  \"schema_version\": %d,\n  \"kind\": \"compare\",\n",
 		COMPARE_SCHEMA_VERSION);
-	compare_json_side(f, "base", c->o->dir[0]);
-	compare_json_side(f, "head", c->o->dir[1]);
+	compare_json_side(f, "base", c->o->dir[0], c->o->out);
+	compare_json_side(f, "head", c->o->dir[1], c->o->out);
 	fputs("  ", f);
 	compare_json_num(f, "band_pct", c->o->band_pct, true);
 	compare_json_num(f, "icount_band_pct", c->o->icount_band_pct, true);

@@ -120,6 +120,13 @@ verdicts() { # DIR EVIDENCE: "name verdict" lines
 }
 
 compare 0 same --evidence instr,stress,sweep base base
+for side in base head; do
+	d=$(jq -r ".$side.dir" "$tmp/same/compare.json")
+	[ -f "$tmp/same/$d/env.json" ] || {
+		echo "FAIL: compare.json's $side.dir '$d' is not the $side folder"
+		exit 1
+	}
+done
 for e in instr stress sweep; do
 	n=$(verdicts "$tmp/same" $e | wc -l)
 	bad=$(verdicts "$tmp/same" $e | grep -vc ' same$' || true)

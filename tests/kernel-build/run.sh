@@ -161,6 +161,10 @@ rc=$?
 jq -e '.rows[] | select(.name == "dio-1d ATC_INV/op") |
 	.base == 0 and .head == 1 and .verdict == "REGRESSED"' \
 	"$work/cmp/compare.json" >/dev/null 2>&1 || bad "compare v1 v2: no ATC_INV/op row 0 -> 1"
+for s in base head; do
+	d=$(jq -r ".$s.dir" "$work/cmp/compare.json")
+	[ -f "$work/cmp/$d/env.json" ] || bad "compare.json's $s.dir '$d' is not the $s folder"
+done
 for side in base:v1 head:v2; do
 	s=${side%%:*} r=${side#*:}
 	jq -e --arg r "$r" --arg sha "$(sha "$r")" '.ref == $r and .git_sha == $sha' \

@@ -94,31 +94,18 @@ static void report_env(const char *dir, FILE *f)
 	json_free(env);
 }
 
-static void report_stress(const char *dir, FILE *f)
+/* The latency table, a line per run; whether any run injected faults */
+static bool report_stress_latency(struct json **runs, int n, FILE *f)
 {
-	char **names = NULL, b[6][16];
-	struct json **runs;
-	int n = results_files(dir, "stress-", ".json", &names), i;
 	bool faults = false, virt, any_virt = false;
-	char name[REPORT_NAME_COLS + 2];
+	char name[REPORT_NAME_COLS + 2], b[5][16];
+	int i;
 
-	if (n <= 0) {
-		free(names);
-		return;
-	}
-	runs = calloc(n, sizeof(*runs));
-	for (i = 0; runs && i < n; i++) {
-		char path[RESULTS_PATH_MAX], err[128];
-
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		if (json_parse_file(path, &runs[i], err, sizeof(err)))
-			runs[i] = NULL;
-	}
 	fprintf(f, "\nInvalidation latency, arm_smmu_domain_inv_range(), "
 		   "end to end\n");
 	fprintf(f, "%-*s %7s %7s %7s %7s %7s\n", REPORT_NAME_COLS, "scenario",
 		"ops/s", "p50", "p99", "p99.9", "max");
-	for (i = 0; runs && i < n; i++) {
+	for (i = 0; i < n; i++) {
 		const struct json *inv =
 			json_get(json_get(runs[i], "metrics"), "inv_ns");
 
@@ -141,35 +128,44 @@ static void report_stress(const char *dir, FILE *f)
 	if (any_virt)
 		fprintf(f, "* virtual time: ops/s per simulated second, the "
 			   "model's latencies\n");
-	for (i = 0; runs && i < n; i++) {
-		if (runs[i] && !strcmp(json_str(runs[i], "load", ""), "open"))
-			fprintf(f,
-				"%.60s: open loop,\n"
-				"  %.0f ops/s per mapper (latency from each "
-				"one's intended start)\n",
-				json_str(runs[i], "name", "?"),
-				json_num(runs[i], "rate_per_mapper", 0));
-		if (runs[i] && json_num(runs[i], "stalls", 0) > 0)
-			fprintf(f,
-				"STALLS in %.50s: %.0f\n"
-				"  (no completion for > %s; longest %s)\n",
-				json_str(runs[i], "name", "?"),
-				json_num(runs[i], "stalls", 0),
-				fmt_ns(json_num(runs[i], "stall_threshold_ns",
-						-1),
-				       b[0], 16),
-				fmt_ns(json_num(runs[i], "stall_max_ns", -1),
-				       b[1], 16));
-	}
-	if (faults) {
-		fprintf(f, "\nFaults: timeouts, quarantines (innocent), time "
-			   "to quarantine p50,\nother domains' invalidation "
-			   "p99 during faults, spam, violations\n");
-		fprintf(f, "%-*s %4s %5s %4s %7s %7s %4s %4s\n",
-			REPORT_NAME_COLS - 2, "scenario", "tmo", "quar", "inn",
-			"ttq", "other", "spam", "viol");
-	}
-	for (i = 0; runs && i < n && faults; i++) {
+	return faults;
+}
+
+/* Open-loop runs and stalls, a note each */
+static void report_stress_notes(const struct json *run, FILE *f)
+{
+	char b[2][16];
+
+	if (!strcmp(json_str(run, "load", ""), "open"))
+		fprintf(f,
+			"%.60s: open loop,\n"
+			"  %.0f ops/s per mapper (latency from each one's "
+			"intended start)\n",
+			json_str(run, "name", "?"),
+			json_num(run, "rate_per_mapper", 0));
+	if (json_num(run, "stalls", 0) > 0)
+		fprintf(f,
+			"STALLS in %.50s: %.0f\n"
+			"  (no completion for > %s; longest %s)\n",
+			json_str(run, "name", "?"), json_num(run, "stalls", 0),
+			fmt_ns(json_num(run, "stall_threshold_ns", -1), b[0],
+			       16),
+			fmt_ns(json_num(run, "stall_max_ns", -1), b[1], 16));
+}
+
+/* The fault table, a line per run that injected faults */
+static void report_stress_faults(struct json **runs, int n, FILE *f)
+{
+	char b[2][16];
+	int i;
+
+	fprintf(f, "\nFaults: timeouts, quarantines (innocent), time "
+		   "to quarantine p50,\nother domains' invalidation "
+		   "p99 during faults, spam, violations\n");
+	fprintf(f, "%-*s %4s %5s %4s %7s %7s %4s %4s\n", REPORT_NAME_COLS - 2,
+		"scenario", "tmo", "quar", "inn", "ttq", "other", "spam",
+		"viol");
+	for (i = 0; i < n; i++) {
 		const struct json *m = json_get(runs[i], "metrics");
 
 		if (!runs[i] || !json_num(runs[i], "faults", 0))
@@ -187,14 +183,38 @@ static void report_stress(const char *dir, FILE *f)
 			json_num(runs[i], "atc_invs_to_broken", 0),
 			json_num(runs[i], "oracle_violations", 0));
 	}
-	for (i = 0; i < n; i++) {
-		if (runs && runs[i] &&
-		    json_num(runs[i], "oracle_violations", 0))
+}
+
+static void report_stress(const char *dir, FILE *f)
+{
+	char **names = NULL;
+	struct json **runs;
+	bool faults;
+	int n, i;
+
+	n = results_files(dir, "stress-", ".json", &names);
+	runs = n > 0 ? calloc(n, sizeof(*runs)) : NULL;
+	for (i = 0; runs && i < n; i++) {
+		char path[RESULTS_PATH_MAX], err[128];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (json_parse_file(path, &runs[i], err, sizeof(err)))
+			runs[i] = NULL;
+	}
+	faults = runs && report_stress_latency(runs, n, f);
+	for (i = 0; runs && i < n; i++)
+		if (runs[i])
+			report_stress_notes(runs[i], f);
+	if (faults)
+		report_stress_faults(runs, n, f);
+	for (i = 0; runs && i < n; i++)
+		if (runs[i] && json_num(runs[i], "oracle_violations", 0))
 			fprintf(f,
 				"VIOLATIONS in %.60s:\n"
 				"  reproduce with seed %llu\n",
 				json_str(runs[i], "name", "?"),
 				json_u64(runs[i], "seed", 0));
+	for (i = 0; i < n; i++) {
 		if (runs)
 			json_free(runs[i]);
 		free(names[i]);

@@ -127,39 +127,20 @@ static void stress_json_u64(FILE *f, const char *key, u64 v)
 	fprintf(f, "  \"%s\": %llu,\n", key, v);
 }
 
-int stress_write(struct stress_run *r, const char *dir, const char *cmdline,
-		 struct stress_result *res)
+/* What ran: names, command, configuration, clock, seed, topology */
+static int stress_json_what(struct stress_run *r, const char *cmdline,
+			    const struct stress_result *res, FILE *f)
 {
 	const struct stress_config *cfg = r->cfg;
-	struct sim_oracle_violation v;
-	struct sim_smmu_stats st;
-	char path[RESULTS_PATH_MAX];
-	u64 translations = 0, attaches = 0, refused = 0;
-	char *buf = NULL, *cfgtext = NULL;
-	size_t len = 0, cfglen = 0;
-	unsigned int i, m;
-	FILE *f;
-	int ret;
+	char *cfgtext = NULL;
+	size_t cfglen = 0;
+	FILE *c;
 
-	for (i = 0; i < cfg->translators; i++)
-		translations += r->translators[i].translations;
-	for (i = 0; i < cfg->churners; i++) {
-		attaches += r->churners[i].attaches;
-		refused += r->churners[i].refused;
-	}
-	sim_smmu_stats(r->hw, &st);
-
-	f = open_memstream(&cfgtext, &cfglen);
-	if (!f)
+	c = open_memstream(&cfgtext, &cfglen);
+	if (!c)
 		return -ENOMEM;
-	stress_config_print(cfg, f);
-	fclose(f);
-
-	f = open_memstream(&buf, &len);
-	if (!f) {
-		free(cfgtext);
-		return -ENOMEM;
-	}
+	stress_config_print(cfg, c);
+	fclose(c);
 	fprintf(f, "{\n  \"schema_version\": %d,\n  \"kind\": \"stress\",\n",
 		STRESS_SCHEMA_VERSION);
 	fputs("  \"name\": ", f);
@@ -172,6 +153,7 @@ int stress_write(struct stress_run *r, const char *dir, const char *cmdline,
 	json_write_str(f, cmdline);
 	fputs(",\n  \"config\": ", f);
 	json_write_str(f, cfgtext);
+	free(cfgtext);
 	fprintf(f, ",\n  \"clock\": \"%s\",\n", stress_clock_names[cfg->clock]);
 	stress_json_u64(f, "seed", cfg->seed);
 	fprintf(f, "  \"strategy\": \"%s\",\n  \"inject_bug\": \"%s\",\n",
@@ -180,7 +162,28 @@ int stress_write(struct stress_run *r, const char *dir, const char *cmdline,
 		res->interrupted ? "true" : "false");
 	fprintf(f, "  \"topology\": ");
 	topo_json(&r->topo, cfg->pin, f);
-	fprintf(f, ",\n  \"duration_s\": %.6f,\n", res->seconds);
+	fputs(",\n", f);
+	return 0;
+}
+
+/* Throughput, faults, the driver's reactions, the oracle's verdict */
+static void stress_json_counts(struct stress_run *r,
+			       const struct stress_result *res, FILE *f)
+{
+	const struct stress_config *cfg = r->cfg;
+	u64 translations = 0, attaches = 0, refused = 0;
+	struct sim_oracle_violation v;
+	struct sim_smmu_stats st;
+	unsigned int i;
+
+	for (i = 0; i < cfg->translators; i++)
+		translations += r->translators[i].translations;
+	for (i = 0; i < cfg->churners; i++) {
+		attaches += r->churners[i].attaches;
+		refused += r->churners[i].refused;
+	}
+	sim_smmu_stats(r->hw, &st);
+	fprintf(f, "  \"duration_s\": %.6f,\n", res->seconds);
 	stress_json_u64(f, "ops", res->ops);
 	fprintf(f, "  \"throughput_ops_s\": %.1f,\n", res->ops_per_s);
 	if (res->cpu_seconds > 0)
@@ -217,26 +220,44 @@ int stress_write(struct stress_run *r, const char *dir, const char *cmdline,
 	stress_json_u64(f, "smmu_commands", st.cmds);
 	stress_json_u64(f, "warns", res->warns);
 	stress_json_u64(f, "oracle_violations", res->violations);
-	if (sim_oracle_first(r->oracle, &v)) {
+	if (sim_oracle_first(r->oracle, &v))
 		fprintf(f,
 			"  \"first_violation\": {\"what\": \"%s\", \"sid\": "
 			"%u, \"domain\": %u, \"page\": %u, \"held_gen\": %llu, "
 			"\"completed_gen\": %llu, \"after_s\": %.6f},\n",
 			v.what, v.sid, v.domain, v.page, v.held, v.completed,
 			(v.t_ns - r->t_measure_ns + cfg->warmup_ns) / 1e9);
-	} else {
+	else
 		fputs("  \"first_violation\": null,\n", f);
+}
+
+int stress_write(struct stress_run *r, const char *dir, const char *cmdline,
+		 struct stress_result *res)
+{
+	const struct stress_config *cfg = r->cfg;
+	char path[RESULTS_PATH_MAX];
+	char *buf = NULL;
+	size_t len = 0;
+	unsigned int m;
+	FILE *f;
+	int ret;
+
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return -ENOMEM;
+	ret = stress_json_what(r, cmdline, res, f);
+	if (!ret) {
+		stress_json_counts(r, res, f);
+		fputs("  \"metrics\": {", f);
+		for (m = 0; m < SM_NR; m++) {
+			fprintf(f, "%s\n    \"%s_ns\": ", m ? "," : "",
+				stress_metric_names[m]);
+			lat_write_json(r->merged[m], f, true);
+		}
+		fputs("\n  }\n}\n", f);
+		ret = ferror(f) ? -EIO : 0;
 	}
-	fputs("  \"metrics\": {", f);
-	for (m = 0; m < SM_NR; m++) {
-		fprintf(f, "%s\n    \"%s_ns\": ", m ? "," : "",
-			stress_metric_names[m]);
-		lat_write_json(r->merged[m], f, true);
-	}
-	fputs("\n  }\n}\n", f);
-	ret = ferror(f) ? -EIO : 0;
 	fclose(f);
-	free(cfgtext);
 	if (!ret && snprintf(path, sizeof(path), "%s/stress-%s.json", dir,
 			     cfg->name) >= (int)sizeof(path))
 		ret = -ENAMETOOLONG;

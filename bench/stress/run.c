@@ -291,56 +291,45 @@ static void stress_set_bugs(unsigned int bug)
 	WRITE_ONCE(arm_smmu_bug_ste_rmw_race, bug == STRESS_BUG_STE_RMW_RACE);
 }
 
-int stress_run(const struct stress_config *cfg, const char *out_dir,
-	       const char *cmdline, struct stress_result *res)
+/* Where each thread runs: @nthreads slots of the topology, by cfg->pin */
+static int stress_run_plan(struct stress_run *r, unsigned int nthreads,
+			   struct topo_slot **slots)
 {
-	unsigned int nthreads = cfg->mappers + cfg->translators + cfg->churners;
-	struct stress_run *r = calloc(1, sizeof(*r));
-	struct topo_slot *slots = NULL;
 	enum topo_plan_kind kind = TOPO_LIST;
-	struct sigaction sa = { .sa_handler = stress_on_sigint }, old_int,
-			 old_term;
-	bool virt = cfg->clock == STRESS_CLOCK_VIRTUAL, threaded;
 	char err[256];
-	unsigned int i, m;
 	int ret;
 
-	if (!r)
+	*slots = calloc(nthreads, sizeof(**slots));
+	if (!*slots)
 		return -ENOMEM;
-	memset(res, 0, sizeof(*res));
-	r->cfg = cfg;
-	r->victim = -1;
-	r->fault_rng = cfg->seed ^ 0xfa017ULL;
-	pthread_mutex_init(&r->lock, NULL);
-	ret = topo_init(&r->topo);
-	if (ret)
-		goto out_free;
-	slots = calloc(nthreads, sizeof(*slots));
-	if (!slots) {
-		ret = -ENOMEM;
-		goto out_topo;
-	}
-	topo_parse_plan(cfg->pin, &kind);
-	ret = topo_plan(&r->topo, kind, cfg->pin, nthreads, slots, err,
+	topo_parse_plan(r->cfg->pin, &kind);
+	ret = topo_plan(&r->topo, kind, r->cfg->pin, nthreads, *slots, err,
 			sizeof(err));
-	if (ret) {
+	if (ret)
 		fprintf(stderr, "atcbench stress: pin: %s\n", err);
-		goto out_topo;
-	}
+	return ret;
+}
 
-	ret = sim_clock_init(virt ? SIM_CLOCK_VIRTUAL : SIM_CLOCK_TSC);
-	if (ret)
-		goto out_topo;
-	arm_smmu_quarantine_mode = cfg->quarantine;
-	stress_set_bugs(cfg->inject_bug);
-	/* The driver's messages would drown the output: counted, not shown */
-	khooks_printk_level(LOGLEVEL_ERR - 1);
-	threaded = !virt && (cfg->smmu_thread == STRESS_ON ||
-			     (cfg->smmu_thread == STRESS_AUTO &&
-			      r->topo.pus > nthreads));
-	ret = stress_world_init(r, threaded);
-	if (ret)
-		goto out_world;
+/* The probes on the kernel-form tracepoints (world.c) */
+static void stress_probes_install(const struct stress_config *cfg)
+{
+	arm_smmu_trace_probes = (struct arm_smmu_trace_probes){
+		.cmdq_issue_start = cfg->cmdq_detail ? stress_probe_cmdq_start :
+						       NULL,
+		.cmdq_issue_inserted =
+			cfg->cmdq_detail ? stress_probe_cmdq_inserted : NULL,
+		.cmdq_issue_done = stress_probe_cmdq_done,
+		.atc_isolate = stress_probe_isolate,
+		.master_quarantine = stress_probe_quarantine,
+	};
+}
+
+/* The run's histograms and threads, each pinned to its slot */
+static int stress_run_threads(struct stress_run *r, struct topo_slot *slots)
+{
+	const struct stress_config *cfg = r->cfg;
+	unsigned int i, m;
+	int ret;
 
 	ret = lat_create(1, &r->prog_layout);
 	for (m = 0; m < SM_NR && !ret; m++)
@@ -358,7 +347,7 @@ int stress_run(const struct stress_config *cfg, const char *out_dir,
 					   cfg->mappers + cfg->translators,
 					   slots, false);
 	if (ret)
-		goto out_threads;
+		return ret;
 	for (i = 0; i < cfg->mappers; i++) {
 		struct stress_thread *t = &r->mappers[i];
 
@@ -366,54 +355,54 @@ int stress_run(const struct stress_config *cfg, const char *out_dir,
 		t->first_page = (i / cfg->domains) * cfg->pages;
 	}
 
-	stress_cur = r;
-	arm_smmu_trace_probes = (struct arm_smmu_trace_probes){
-		.cmdq_issue_start = cfg->cmdq_detail ? stress_probe_cmdq_start :
-						       NULL,
-		.cmdq_issue_inserted =
-			cfg->cmdq_detail ? stress_probe_cmdq_inserted : NULL,
-		.cmdq_issue_done = stress_probe_cmdq_done,
-		.atc_isolate = stress_probe_isolate,
-		.master_quarantine = stress_probe_quarantine,
-	};
-	__atomic_store_n(&stress_sigint, 0, __ATOMIC_RELAXED);
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	return 0;
+}
 
-	{
-		struct sim_smmu_stats st;
-		u64 start = sim_clock_now_ns();
+/*
+ * Warm-up and measurement: the baselines the results are counted from,
+ * the measured span and the timeline's bins, then the run in real or
+ * virtual time
+ */
+static int stress_run_measure(struct stress_run *r, struct stress_result *res)
+{
+	const struct stress_config *cfg = r->cfg;
+	bool virt = cfg->clock == STRESS_CLOCK_VIRTUAL;
+	unsigned int i;
+	int ret;
 
-		sim_smmu_stats(r->hw, &st);
-		r->timeouts0 = st.atc_timeouts;
-		r->isolations0 = atomic_long_read(&r->smmu.atc_isolations);
-		r->tests0 = atomic_long_read(&r->smmu.atc_isolation_tests);
-		r->warns0 = khooks_warn_count();
-		r->t_measure_ns = start + cfg->warmup_ns;
-		r->t_end_ns = r->t_measure_ns + cfg->duration_ns;
-		r->tl_shift = STRESS_TIMELINE_MIN_SHIFT;
-		while ((cfg->duration_ns >> r->tl_shift) >=
-		       STRESS_TIMELINE_BINS)
-			r->tl_shift++;
-		if (cfg->ops)
-			r->t_end_ns = virt ? start + 600ULL * 1000000000ULL :
-					     U64_MAX;
-		r->next_fault_ns = r->t_measure_ns + cfg->fault_interval_ns / 2;
-		for (i = 0; i < cfg->mappers; i++)
-			r->mappers[i].last_done_ns =
-				r->mappers[i].next_start_ns = start;
-		khooks_workqueue_set_deferred(virt);
-		ret = virt ? stress_run_virtual(r) : stress_run_real(r);
-		khooks_workqueue_set_deferred(false);
-		flush_scheduled_work();
-		sim_smmu_stats(r->hw, &st);
-		res->timeouts = st.atc_timeouts - r->timeouts0;
-	}
-	arm_smmu_trace_probes = (struct arm_smmu_trace_probes){};
-	res->interrupted = stress_interrupted();
-	if (ret)
-		goto out_signals;
+	struct sim_smmu_stats st;
+	u64 start = sim_clock_now_ns();
+
+	sim_smmu_stats(r->hw, &st);
+	r->timeouts0 = st.atc_timeouts;
+	r->isolations0 = atomic_long_read(&r->smmu.atc_isolations);
+	r->tests0 = atomic_long_read(&r->smmu.atc_isolation_tests);
+	r->warns0 = khooks_warn_count();
+	r->t_measure_ns = start + cfg->warmup_ns;
+	r->t_end_ns = r->t_measure_ns + cfg->duration_ns;
+	r->tl_shift = STRESS_TIMELINE_MIN_SHIFT;
+	while ((cfg->duration_ns >> r->tl_shift) >= STRESS_TIMELINE_BINS)
+		r->tl_shift++;
+	if (cfg->ops)
+		r->t_end_ns = virt ? start + 600ULL * 1000000000ULL : U64_MAX;
+	r->next_fault_ns = r->t_measure_ns + cfg->fault_interval_ns / 2;
+	for (i = 0; i < cfg->mappers; i++)
+		r->mappers[i].last_done_ns = r->mappers[i].next_start_ns =
+			start;
+	khooks_workqueue_set_deferred(virt);
+	ret = virt ? stress_run_virtual(r) : stress_run_real(r);
+	khooks_workqueue_set_deferred(false);
+	flush_scheduled_work();
+	sim_smmu_stats(r->hw, &st);
+	res->timeouts = st.atc_timeouts - r->timeouts0;
+	return ret;
+}
+
+/* The run's figures into @res, the mappers' histograms merged */
+static void stress_run_collect(struct stress_run *r, struct stress_result *res)
+{
+	const struct stress_config *cfg = r->cfg;
+	unsigned int i, m;
 
 	/* Devices still quarantined at the end count their spam too */
 	for (i = 0; i < r->ndevs; i++)
@@ -432,6 +421,66 @@ int stress_run(const struct stress_config *cfg, const char *out_dir,
 	res->quarantines = r->quarantines;
 	res->spam = r->spam;
 	res->warns = khooks_warn_count() - r->warns0;
+}
+
+int stress_run(const struct stress_config *cfg, const char *out_dir,
+	       const char *cmdline, struct stress_result *res)
+{
+	unsigned int nthreads = cfg->mappers + cfg->translators + cfg->churners;
+	struct stress_run *r = calloc(1, sizeof(*r));
+	struct topo_slot *slots = NULL;
+	struct sigaction sa = { .sa_handler = stress_on_sigint }, old_int,
+			 old_term;
+	bool virt = cfg->clock == STRESS_CLOCK_VIRTUAL, threaded;
+	unsigned int m;
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	memset(res, 0, sizeof(*res));
+	r->cfg = cfg;
+	r->victim = -1;
+	r->fault_rng = cfg->seed ^ 0xfa017ULL;
+	pthread_mutex_init(&r->lock, NULL);
+	ret = topo_init(&r->topo);
+	if (ret)
+		goto out_free;
+	ret = stress_run_plan(r, nthreads, &slots);
+	if (ret)
+		goto out_topo;
+
+	ret = sim_clock_init(virt ? SIM_CLOCK_VIRTUAL : SIM_CLOCK_TSC);
+	if (ret)
+		goto out_topo;
+	arm_smmu_quarantine_mode = cfg->quarantine;
+	stress_set_bugs(cfg->inject_bug);
+	/* The driver's messages would drown the output: counted, not shown */
+	khooks_printk_level(LOGLEVEL_ERR - 1);
+	threaded = !virt && (cfg->smmu_thread == STRESS_ON ||
+			     (cfg->smmu_thread == STRESS_AUTO &&
+			      r->topo.pus > nthreads));
+	ret = stress_world_init(r, threaded);
+	if (ret)
+		goto out_world;
+
+	ret = stress_run_threads(r, slots);
+	if (ret)
+		goto out_threads;
+
+	stress_cur = r;
+	stress_probes_install(cfg);
+	__atomic_store_n(&stress_sigint, 0, __ATOMIC_RELAXED);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+
+	ret = stress_run_measure(r, res);
+	arm_smmu_trace_probes = (struct arm_smmu_trace_probes){};
+	res->interrupted = stress_interrupted();
+	if (ret)
+		goto out_signals;
+
+	stress_run_collect(r, res);
 	ret = stress_write(r, out_dir, cmdline, res);
 
 out_signals:

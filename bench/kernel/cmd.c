@@ -1,0 +1,516 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kernel: the commands, "atcbench kernel run|sim|convert|build|compare", and
+ * their options
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compare/compare.h"
+#include "kernel/internal.h"
+#include "lib/env.h"
+#include "lib/units.h"
+#include "report/report.h"
+
+static void kernel_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: atcbench kernel run KERNEL [--devices N] [--ops N]\n"
+		"                            [--workload dio] [--timeout S] [--name NAME]\n"
+		"                            [--ats [--atc-timeout SPEC]\n"
+		"                            [--atc-timeout-delay D]] [--out DIR]\n"
+		"       atcbench kernel sim [--design rcu|devlist] [--devices N] [--ops N]\n"
+		"                            [--ats] [--name NAME] [--out DIR]\n"
+		"       atcbench kernel convert TRACEDIR [--name NAME] [--out DIR]\n"
+		"       atcbench kernel build --tree DIR [--ref REF]\n"
+		"       atcbench kernel compare --tree DIR BASE HEAD [run's options]\n"
+		"\nKERNEL: --kernel SERIES|PACKAGE, --image IMAGE [--modules DIR] or\n"
+		"        --tree DIR [--ref REF]\n"
+		"\n"
+		"run: boot the kernel under QEMU (virt, SMMUv3, TCG) with --devices\n"
+		"virtio-blk devices behind the SMMU (1..%d, default 1), trace --ops\n"
+		"4 KiB direct-I/O reads (1..%d, default 2000) with atc-trace.sh, and\n"
+		"write the results folder (default results/<run-id>), report.txt\n"
+		"included.  --kernel: 7.3, 6.12, 6.1 (Debian's newest build) or a\n"
+		"Debian arm64 kernel package, downloaded once into the cache\n"
+		"(kernel-hooks/real/fetch.sh); --image: your arm64 Image, with\n"
+		"--modules holding virtio_blk.ko unless it is built in; --tree: a\n"
+		"kernel tree, built as build does.  --timeout: the guest's limit in\n"
+		"seconds (%d..%d, default 300).  --ats: the devices behind PCIe root\n"
+		"ports with ATS on, on atcbench's patched QEMU\n"
+		"(kernel-hooks/real/qemu-ats.sh, built once: about 10 min);\n"
+		"--atc-timeout SIDS@FROM[+FOR][;...] leaves those SIDs' ATC_INVs\n"
+		"unanswered (SIDS N or N-M; device i is SID (i + 1) << 8; FROM, FOR\n"
+		"a time, 500ms, or a count of SMMU commands, 1000c) and the CMD_SYNC\n"
+		"after them fails after --atc-timeout-delay (default 0).\n"
+		"sim: the simulated twin of run: atcbench's kernel-form code (the\n"
+		"array, or the pre-7.1 devlist) on a simulated SMMU in the same\n"
+		"topology (--ats: run's --ats topology), --ops one-page\n"
+		"invalidations, counted the same way.\n"
+		"convert: the folder atc-trace.sh stop wrote (on real hardware) into\n"
+		"kernel-NAME.json and .hgrm files.  NAME: 1 to %d of [A-Za-z0-9._-]\n"
+		"(default: run and sim: WORKLOAD-Nd, convert: hw).\n"
+		"build: an arm64 Image from a kernel tree with Debian's cross\n"
+		"compiler and kernel-hooks/real/atcbench.config; with --ref that\n"
+		"commit, built once (the cache keeps it), else the tree's files.\n"
+		"Prints the folder that holds it (kernel-hooks/real/build.sh).\n"
+		"compare: build BASE and HEAD of the tree, run both with the same\n"
+		"options into DIR/base and DIR/head (default DIR\n"
+		"results/kernel-compare-<base>-<head>), and compare their exact\n"
+		"counts per operation (atcbench compare --gate kernel).\n"
+		"Exit status: 0; compare: 0 the counts are the same, 1 they\n"
+		"changed; 2 bad options, no kernel, no QEMU, no boot, an absent\n"
+		"probe.\n",
+		KERNEL_MAX_DEVICES, KERNEL_MAX_OPS, KERNEL_MIN_TIMEOUT_S,
+		KERNEL_MAX_TIMEOUT_S, KERNEL_NAME_MAX);
+}
+
+static bool kernel_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 1 && n <= KERNEL_NAME_MAX &&
+	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			 "0123456789._-") == n &&
+	       s[0] != '.';
+}
+
+static int kernel_long_arg(const char *flag, const char *arg, long min,
+			   long max, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(arg, &end, 10);
+	if (errno || *end || end == arg || *out < min || *out > max ||
+	    !(arg[0] >= '0' && arg[0] <= '9')) {
+		fprintf(stderr, "atcbench kernel: %s takes %ld to %ld\n", flag,
+			min, max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int kernel_delay_arg(const char *flag, const char *arg, u64 *ns)
+{
+	if (units_parse_ns(arg, ns) || *ns > KERNEL_MAX_ATC_DELAY_NS) {
+		fprintf(stderr,
+			"atcbench kernel: %s takes a duration up to 10s "
+			"(ns, us, ms or s)\n",
+			flag);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The --atc-timeout syntax (qemu-ats.patch checks it again, in full) */
+static bool kernel_atc_spec_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 3 && n <= KERNEL_ATC_SPEC_MAX &&
+	       strspn(s, "0123456789@+;-cmnsu") == n && strchr(s, '@');
+}
+
+/*
+ * Options from argv[1..]: the run options (the kernel, the workload) only
+ * when @run_opts; up to @npos operands into @pos[], counted in *@got
+ */
+static int kernel_parse(int argc, char **argv, struct kernel_opts *o,
+			bool run_opts, const char **pos, int npos, int *got)
+{
+	int i;
+
+	*got = 0;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		int ret = 0;
+
+		if (a[0] != '-' && *got < npos) {
+			pos[(*got)++] = a;
+			continue;
+		}
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			kernel_usage(stdout);
+			return 1;
+		}
+		if (!strcmp(a, "--ats") && run_opts) {
+			o->ats = true;
+			continue;
+		}
+		if (!v || a[0] != '-') {
+			fprintf(stderr, "atcbench kernel: %s: %s (--help)\n", a,
+				a[0] == '-' ? "needs a value" :
+					      "unexpected argument");
+			return -EINVAL;
+		}
+		i++;
+		if (!strcmp(a, "--kernel") && run_opts)
+			o->kernel = v;
+		else if (!strcmp(a, "--image") && run_opts)
+			o->image = v;
+		else if (!strcmp(a, "--modules") && run_opts)
+			o->modules = v;
+		else if (!strcmp(a, "--tree") && run_opts)
+			o->tree = v;
+		else if (!strcmp(a, "--ref") && run_opts)
+			o->ref = v;
+		else if (!strcmp(a, "--workload") && run_opts)
+			o->workload = v;
+		else if (!strcmp(a, "--design") && run_opts)
+			o->design = v;
+		else if (!strcmp(a, "--out"))
+			o->out = v;
+		else if (!strcmp(a, "--name"))
+			o->name = v;
+		else if (!strcmp(a, "--devices") && run_opts)
+			ret = kernel_long_arg(a, v, 1, KERNEL_MAX_DEVICES,
+					      &o->devices);
+		else if (!strcmp(a, "--ops") && run_opts)
+			ret = kernel_long_arg(a, v, 1, KERNEL_MAX_OPS, &o->ops);
+		else if (!strcmp(a, "--timeout") && run_opts)
+			ret = kernel_long_arg(a, v, KERNEL_MIN_TIMEOUT_S,
+					      KERNEL_MAX_TIMEOUT_S,
+					      &o->timeout);
+		else if (!strcmp(a, "--atc-timeout") && run_opts)
+			o->atc_timeout = v;
+		else if (!strcmp(a, "--atc-timeout-delay") && run_opts)
+			ret = kernel_delay_arg(a, v, &o->atc_delay_ns);
+		else {
+			fprintf(stderr,
+				"atcbench kernel: unknown option '%s' (--help)\n",
+				a);
+			return -EINVAL;
+		}
+		if (ret)
+			return ret;
+	}
+	if (o->name && !kernel_name_ok(o->name)) {
+		fprintf(stderr,
+			"atcbench kernel: --name: 1 to %d of [A-Za-z0-9._-]\n",
+			KERNEL_NAME_MAX);
+		return -EINVAL;
+	}
+	if (o->design && strcmp(o->design, "rcu") &&
+	    strcmp(o->design, "devlist")) {
+		fprintf(stderr, "atcbench kernel: --design: rcu or devlist\n");
+		return -EINVAL;
+	}
+	if (o->atc_timeout && !kernel_atc_spec_ok(o->atc_timeout)) {
+		fprintf(stderr,
+			"atcbench kernel: --atc-timeout: SIDS@FROM[+FOR][;...] "
+			"(--help), at most %d characters\n",
+			KERNEL_ATC_SPEC_MAX);
+		return -EINVAL;
+	}
+	if ((o->atc_timeout || o->atc_delay_ns) && !o->ats) {
+		fprintf(stderr,
+			"atcbench kernel: --atc-timeout and --atc-timeout-delay "
+			"need --ats\n");
+		return -EINVAL;
+	}
+	if (o->workload && strcmp(o->workload, "dio")) {
+		fprintf(stderr,
+			"atcbench kernel: --workload: dio is the only one\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int kernel_finish(const char *out, const char *cmdline)
+{
+	int ret = env_write(out, cmdline, "tcg", 0);
+	FILE *f = stdout;
+
+	if (ret) {
+		fprintf(stderr,
+			"atcbench kernel: cannot write %s/env.json: %s\n", out,
+			strerror(-ret));
+		return EXIT_FAILURE;
+	}
+	ret = report_write(out, f);
+	return ret ? EXIT_FAILURE : 0;
+}
+
+static int kernel_cmdline(int argc, char **argv, char *buf, size_t len)
+{
+	size_t used = snprintf(buf, len, "atcbench");
+	int i;
+
+	for (i = 0; i < argc && used < len; i++)
+		used += snprintf(buf + used, len - used, " %s", argv[i]);
+	return used < len ? 0 : -ENAMETOOLONG;
+}
+
+/* The output folder: --out, or a new one under results/ */
+static int kernel_out(const struct kernel_opts *o, char *dir, size_t len)
+{
+	if (o->out) {
+		snprintf(dir, len, "%s", o->out);
+		return 0;
+	}
+	return results_default_dir(dir, len) ? EXIT_USAGE : 0;
+}
+
+static void kernel_default_name(const struct kernel_opts *o, char *name,
+				size_t len)
+{
+	if (o->name)
+		snprintf(name, len, "%s", o->name);
+	else
+		snprintf(name, len, "%s-%ldd", o->workload, o->devices);
+}
+
+/* Which kernel: exactly one source, and what goes with it */
+static int kernel_check_source(const struct kernel_opts *o, const char *cmd)
+{
+	const char *why = NULL;
+
+	if (!!o->kernel + !!o->image + !!o->tree != 1)
+		why = "one of --kernel, --image and --tree";
+	else if (o->modules && !o->image)
+		why = "--modules goes with --image";
+	else if (o->ref && !o->tree)
+		why = "--ref goes with --tree";
+	if (why) {
+		fprintf(stderr, "atcbench kernel %s: %s (--help)\n", cmd, why);
+		return -EINVAL;
+	}
+	if (o->image && access(o->image, R_OK)) {
+		fprintf(stderr, "atcbench kernel %s: %s: %s\n", cmd, o->image,
+			strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static int kernel_run(int argc, char **argv)
+{
+	struct kernel_opts o = { .devices = 1,
+				 .ops = 2000,
+				 .timeout = 300,
+				 .workload = "dio",
+				 .design = "rcu" };
+	char out[RESULTS_PATH_MAX], name[KERNEL_NAME_MAX + 1], cmdline[2048];
+	struct kernel_src k;
+	int got, ret;
+
+	ret = kernel_parse(argc, argv, &o, true, NULL, 0, &got);
+	if (ret)
+		return ret > 0 ? 0 : EXIT_USAGE;
+	if (kernel_check_source(&o, "run") || kernel_out(&o, out, sizeof(out)))
+		return EXIT_USAGE;
+	kernel_default_name(&o, name, sizeof(name));
+	if (kernel_cmdline(argc, argv, cmdline, sizeof(cmdline))) {
+		fprintf(stderr, "atcbench kernel run: arguments too long\n");
+		return EXIT_USAGE;
+	}
+	ret = kernel_get(&o, o.ref, &k);
+	if (!ret)
+		ret = kernel_boot(&o, &k, out, name);
+	return ret ? ret : kernel_finish(out, cmdline);
+}
+
+static int kernel_build_cmd(int argc, char **argv)
+{
+	struct kernel_opts o = {};
+	struct kernel_src k;
+	int got, ret;
+
+	ret = kernel_parse(argc, argv, &o, true, NULL, 0, &got);
+	if (ret)
+		return ret > 0 ? 0 : EXIT_USAGE;
+	if (!o.tree || o.kernel || o.image || o.modules || o.out || o.name ||
+	    o.workload || o.design || o.atc_timeout || o.ats || o.devices ||
+	    o.ops || o.timeout || o.atc_delay_ns) {
+		fprintf(stderr, "atcbench kernel build: --tree DIR "
+				"[--ref REF] only (--help)\n");
+		return EXIT_USAGE;
+	}
+	ret = kernel_get(&o, o.ref, &k);
+	if (ret)
+		return ret;
+	printf("%s\n", k.dir);
+	return 0;
+}
+
+/* One side of a comparison: its results folder, env.json and report */
+static int kernel_compare_side(const struct kernel_opts *o,
+			       const struct kernel_src *k, const char *dir,
+			       const char *name, const char *ref,
+			       const char *cmdline)
+{
+	int ret;
+
+	fprintf(stderr, "atcbench kernel compare: running %s (%.12s)\n", ref,
+		k->sha);
+	ret = results_mkdir(dir);
+	if (ret) {
+		fprintf(stderr, "atcbench kernel compare: %s: %s\n", dir,
+			strerror(-ret));
+		return EXIT_USAGE;
+	}
+	ret = kernel_boot(o, k, dir, name);
+	if (ret)
+		return ret;
+	ret = env_write_ref(dir, cmdline, "tcg", 0, ref, k->sha);
+	if (!ret)
+		ret = report_write(dir, NULL);
+	if (ret) {
+		fprintf(stderr, "atcbench kernel compare: %s: %s\n", dir,
+			strerror(-ret));
+		return EXIT_FAILURE;
+	}
+	return 0;
+}
+
+static int kernel_compare_cmd(int argc, char **argv)
+{
+	struct kernel_opts o = { .devices = 1,
+				 .ops = 2000,
+				 .timeout = 300,
+				 .workload = "dio",
+				 .design = "rcu" };
+	char out[RESULTS_PATH_MAX], side[2][RESULTS_PATH_MAX + 8];
+	char name[KERNEL_NAME_MAX + 1], cmdline[2048];
+	const char *refs[2] = {};
+	struct kernel_src k[2];
+	int got, ret, i;
+
+	ret = kernel_parse(argc, argv, &o, true, refs, 2, &got);
+	if (ret)
+		return ret > 0 ? 0 : EXIT_USAGE;
+	if (!o.tree || o.kernel || o.image || o.modules || o.ref || got != 2) {
+		fprintf(stderr, "atcbench kernel compare: --tree DIR BASE HEAD "
+				"(--help)\n");
+		return EXIT_USAGE;
+	}
+	kernel_default_name(&o, name, sizeof(name));
+	if (kernel_cmdline(argc, argv, cmdline, sizeof(cmdline))) {
+		fprintf(stderr,
+			"atcbench kernel compare: arguments too long\n");
+		return EXIT_USAGE;
+	}
+	/* Both built before either runs: a ref that does not build fails early */
+	for (i = 0; i < 2; i++) {
+		ret = kernel_get(&o, refs[i], &k[i]);
+		if (ret)
+			return EXIT_USAGE;
+	}
+	if (o.out)
+		snprintf(out, sizeof(out), "%s", o.out);
+	else
+		snprintf(out, sizeof(out), "results/kernel-compare-%.12s-%.12s",
+			 k[0].sha, k[1].sha);
+	for (i = 0; i < 2; i++) {
+		snprintf(side[i], sizeof(side[i]), "%s/%s", out,
+			 i ? "head" : "base");
+		ret = kernel_compare_side(&o, &k[i], side[i], name, refs[i],
+					  cmdline);
+		if (ret)
+			return EXIT_USAGE;
+	}
+	{
+		char *cmp[] = { "compare", side[0],  side[1],  "--out",
+				out,	   "--gate", "kernel", NULL };
+
+		/* 0 same, 1 a change in the exact counts, 2 could not */
+		ret = compare_cmd(7, cmp);
+	}
+	if (ret == EXIT_USAGE || report_write(out, NULL))
+		return EXIT_USAGE;
+	printf("%s (%.12s) -> %s (%.12s): %s\nreport: %s/report.txt\n", refs[0],
+	       k[0].sha, refs[1], k[1].sha,
+	       ret ? "the counts changed" : "the same counts", out);
+	return ret;
+}
+
+static int kernel_convert_cmd(int argc, char **argv)
+{
+	struct kernel_opts o = {};
+	const char *trace = NULL;
+	char out[RESULTS_PATH_MAX], cmdline[2048];
+	char source[RESULTS_PATH_MAX + 32];
+	int got, ret;
+
+	ret = kernel_parse(argc, argv, &o, false, &trace, 1, &got);
+	if (ret)
+		return ret > 0 ? 0 : EXIT_USAGE;
+	if (!trace) {
+		fprintf(stderr,
+			"atcbench kernel convert: which trace folder? (--help)\n");
+		return EXIT_USAGE;
+	}
+	if (kernel_out(&o, out, sizeof(out)) ||
+	    kernel_cmdline(argc, argv, cmdline, sizeof(cmdline)))
+		return EXIT_USAGE;
+	snprintf(source, sizeof(source), "trace %s", trace);
+	if (kernel_convert(trace, out, o.name ? o.name : "hw", source))
+		return EXIT_USAGE;
+	return kernel_finish(out, cmdline);
+}
+
+static int kernel_sim_cmd(int argc, char **argv)
+{
+	struct kernel_opts o = {
+		.devices = 1, .ops = 2000, .design = "rcu", .workload = "dio"
+	};
+	char out[RESULTS_PATH_MAX], cmdline[2048], name[KERNEL_NAME_MAX + 1];
+	struct kernel_trace t;
+	int got, ret;
+
+	ret = kernel_parse(argc, argv, &o, true, NULL, 0, &got);
+	if (ret)
+		return ret > 0 ? 0 : EXIT_USAGE;
+	if (o.kernel || o.image || o.modules || o.tree || o.ref) {
+		fprintf(stderr,
+			"atcbench kernel sim: no kernel to give (--help)\n");
+		return EXIT_USAGE;
+	}
+	if (o.atc_timeout || o.atc_delay_ns) {
+		fprintf(stderr,
+			"atcbench kernel sim: no --atc-timeout yet: a timeout "
+			"storm in simulation is 'atcbench stress timeout-storm'\n");
+		return EXIT_USAGE;
+	}
+	if (kernel_out(&o, out, sizeof(out)) ||
+	    kernel_cmdline(argc, argv, cmdline, sizeof(cmdline)))
+		return EXIT_USAGE;
+	kernel_default_name(&o, name, sizeof(name));
+	ret = kernel_sim_run(o.devices, o.ops, !strcmp(o.design, "devlist"),
+			     o.ats, &t);
+	if (ret)
+		fprintf(stderr, "atcbench kernel sim: %s\n", strerror(-ret));
+	else
+		ret = kernel_write_results(out, name, "atcbench simulation",
+					   &t);
+	kernel_trace_free(&t);
+	if (ret)
+		return EXIT_FAILURE;
+	return kernel_finish(out, cmdline);
+}
+
+int kernel_cmd(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "sim"))
+		return kernel_sim_cmd(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "run"))
+		return kernel_run(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "convert"))
+		return kernel_convert_cmd(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "build"))
+		return kernel_build_cmd(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "compare"))
+		return kernel_compare_cmd(argc - 1, argv + 1);
+	if (argc >= 2 &&
+	    (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		kernel_usage(stdout);
+		return 0;
+	}
+	fprintf(stderr, "atcbench kernel: run, sim, convert, build or compare? "
+			"(--help)\n");
+	return EXIT_USAGE;
+}

@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kernel: a run's results files, kernel-NAME.json and its .hgrm histograms,
+ * and convert
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/internal.h"
+#include "lib/json.h"
+
+static void kernel_json_str_or_null(FILE *f, const char *s)
+{
+	if (s && *s)
+		json_write_str(f, s);
+	else
+		fputs("null", f);
+}
+
+static void kernel_write_per_s(FILE *f, const char *key,
+			       const unsigned long long *per_s, unsigned int n)
+{
+	unsigned long long total = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		total += per_s[i];
+	fprintf(f, "\"%s\": %llu, \"%s_per_s\": [", key, total, key);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s%llu", i ? ", " : "", per_s[i]);
+	fputc(']', f);
+}
+
+/* ATS: the ATC_INVs by shape, the injected timeouts, their errors */
+static void kernel_write_json_atc(FILE *f, const struct kernel_trace *t)
+{
+	unsigned int i;
+
+	fprintf(f, ",\n  \"ats\": %s", t->ats ? "true" : "false");
+	if (!t->ats)
+		return;
+	fputs(",\n  \"atc_timeout\": ", f);
+	kernel_json_str_or_null(f, t->atc_timeout);
+	fputs(",\n  \"atc_inv\": [", f);
+	for (i = 0; i < t->natc; i++) {
+		const struct kernel_atc_inv *a = &t->atc[i];
+
+		fprintf(f,
+			"%s\n    {\"sid\": %u, \"ssid\": %u, \"ssv\": %s, "
+			"\"size\": %u, \"global\": %s, \"fails\": %s, "
+			"\"count\": %llu}",
+			i ? "," : "", a->sid, a->ssid,
+			a->ssv ? "true" : "false", a->size,
+			a->global ? "true" : "false",
+			a->fails ? "true" : "false", a->count);
+	}
+	fputs("\n  ],\n  \"atc_errors\": {", f);
+	kernel_write_per_s(f, "smmu", t->smmu_errors, t->nseconds);
+	fputs(", ", f);
+	kernel_write_per_s(f, "kernel", t->kernel_errors, t->nseconds);
+	fputs(", ", f);
+	kernel_write_per_s(f, "sync_timeouts", t->sync_timeouts, t->nseconds);
+	fputc('}', f);
+}
+
+/* The JSON of a run; per-operation figures divide by the op probe's hits */
+static void kernel_write_json(FILE *f, const struct kernel_trace *t,
+			      const char *name, const char *source)
+{
+	unsigned long long lists = t->hits[KP_ISSUE], ops = t->hits[KP_OP];
+	unsigned long long cmds = 0, syncs = 0, smmu = 0;
+	double per = ops ? 1.0 / ops : 0;
+	bool array = !strcmp(t->points[1][0], "arm_smmu_domain_inv_range");
+	unsigned int i;
+
+	for (i = 0; i < t->nsizes; i++) {
+		cmds += t->sizes[i].n * t->sizes[i].count;
+		syncs += t->sizes[i].sync ? t->sizes[i].count : 0;
+	}
+	for (i = 0; i < t->nopcodes; i++)
+		smmu += t->opcodes[i].count;
+
+	fprintf(f, "{\n  \"schema_version\": %d,\n  \"kind\": \"kernel\",\n",
+		KERNEL_SCHEMA_VERSION);
+	fputs("  \"name\": ", f);
+	json_write_str(f, name);
+	fputs(",\n  \"kernel\": ", f);
+	json_write_str(f, t->kernel);
+	fputs(",\n  \"source\": ", f);
+	json_write_str(f, source);
+	fprintf(f, ",\n  \"design\": \"%s\",\n",
+		array ? "invalidation array (7.1+)" :
+			"per-domain master list (before 7.1)");
+	fputs("  \"qemu\": ", f);
+	kernel_json_str_or_null(f, t->qemu);
+	fprintf(f, ",\n  \"accel\": %s,\n  \"times\": ",
+		*t->qemu ? "\"tcg\"" : "null");
+	json_write_str(f, t->times);
+	fputs(",\n  \"workload\": ", f);
+	kernel_json_str_or_null(f, t->workload);
+	if (t->devices >= 0)
+		fprintf(f, ",\n  \"devices\": %ld", t->devices);
+	else
+		fputs(",\n  \"devices\": null", f);
+	fputs(",\n  \"points\": {", f);
+	for (i = 0; i < 4; i++) {
+		fprintf(f, "%s\"%s\": ", i ? ", " : "", kernel_point_roles[i]);
+		if (*t->points[i][0] && strcmp(t->points[i][1], "absent"))
+			json_write_str(f, t->points[i][0]);
+		else
+			fputs("null", f);
+	}
+	fprintf(f, "},\n  \"ops\": %llu,\n  \"lists\": %llu,\n", ops, lists);
+	fprintf(f, "  \"lists_per_op\": %.6g,\n", lists * per);
+	fprintf(f, "  \"cmds\": %llu,\n  \"cmds_per_op\": %.6g,\n", cmds,
+		cmds * per);
+	fprintf(f, "  \"cmds_per_list\": %.6g,\n",
+		lists ? (double)cmds / lists : 0);
+	fprintf(f, "  \"syncs\": %llu,\n  \"syncs_per_op\": %.6g,\n", syncs,
+		syncs * per);
+	fputs("  \"list_sizes\": [", f);
+	for (i = 0; i < t->nsizes; i++)
+		fprintf(f, "%s{\"cmds\": %ld, \"sync\": %s, \"lists\": %llu}",
+			i ? ", " : "", t->sizes[i].n,
+			t->sizes[i].sync ? "true" : "false", t->sizes[i].count);
+	fputs("],\n  \"atc_inv_domain_calls\": ", f);
+	if (t->probed[KP_ATC])
+		fprintf(f, "%llu", t->hits[KP_ATC]);
+	else
+		fputs("null", f);
+	fputs(",\n  \"skip_err\": ", f);
+	if (t->probed[KP_SKIP])
+		fprintf(f, "%llu", t->hits[KP_SKIP]);
+	else
+		fputs("null", f);
+	if (t->have_opcodes) {
+		fprintf(f, ",\n  \"smmu_commands\": %llu,\n", smmu);
+		fputs("  \"smmu_opcodes\": {", f);
+		for (i = 0; i < t->nopcodes; i++)
+			fprintf(f, "%s\"%s\": %llu", i ? ", " : "",
+				t->opcodes[i].name, t->opcodes[i].count);
+		fputs("}", f);
+	} else {
+		fputs(",\n  \"smmu_commands\": null,\n  \"smmu_opcodes\": null",
+		      f);
+	}
+	kernel_write_json_atc(f, t);
+	fputs(",\n  \"metrics\": {\n    \"cmdq_issue_ns\": ", f);
+	lat_write_json(t->issue_lat, f, true);
+	fputs(",\n    \"inv_ns\": ", f);
+	lat_write_json(t->op_lat, f, true);
+	fputs("\n  }\n}\n", f);
+}
+
+static int kernel_write(const char *out, const char *file,
+			void (*fn)(FILE *f, const void *arg), const void *arg)
+{
+	char path[RESULTS_PATH_MAX], *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int ret;
+
+	if (snprintf(path, sizeof(path), "%s/%s", out, file) >=
+	    (int)sizeof(path))
+		return -ENAMETOOLONG;
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return -ENOMEM;
+	fn(f, arg);
+	ret = ferror(f) ? -EIO : 0;
+	fclose(f);
+	if (!ret)
+		ret = results_write_file(path, buf, len);
+	free(buf);
+	return ret;
+}
+
+struct kernel_json_arg {
+	const struct kernel_trace *t;
+	const char *name, *source;
+};
+
+static void kernel_json_fn(FILE *f, const void *arg)
+{
+	const struct kernel_json_arg *a = arg;
+
+	kernel_write_json(f, a->t, a->name, a->source);
+}
+
+static void kernel_hgrm_fn(FILE *f, const void *arg)
+{
+	lat_write_hgrm(arg, f);
+}
+
+/* @out's kernel-@name files from @t */
+int kernel_write_results(const char *out, const char *name, const char *source,
+			 const struct kernel_trace *t)
+{
+	struct kernel_json_arg a = { t, name, source };
+	char file[KERNEL_NAME_MAX + 32];
+	int ret;
+
+	ret = results_mkdir(out);
+	snprintf(file, sizeof(file), "kernel-%s-cmdq_issue.hgrm", name);
+	if (!ret && t->issue_lat->count)
+		ret = kernel_write(out, file, kernel_hgrm_fn, t->issue_lat);
+	snprintf(file, sizeof(file), "kernel-%s-inv.hgrm", name);
+	if (!ret && t->op_lat->count)
+		ret = kernel_write(out, file, kernel_hgrm_fn, t->op_lat);
+	snprintf(file, sizeof(file), "kernel-%s.json", name);
+	if (!ret)
+		ret = kernel_write(out, file, kernel_json_fn, &a);
+	if (ret)
+		fprintf(stderr, "atcbench kernel: cannot write %s: %s\n", out,
+			strerror(-ret));
+	return ret;
+}
+
+/* Convert the trace folder @trace into @out's kernel-@name files */
+int kernel_convert(const char *trace, const char *out, const char *name,
+		   const char *source)
+{
+	char err[RESULTS_PATH_MAX + 64];
+	struct kernel_trace t;
+	int ret;
+
+	ret = kernel_trace_load(trace, &t, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "atcbench kernel: %s\n", err);
+	else
+		ret = kernel_write_results(out, name, source, &t);
+	kernel_trace_free(&t);
+	return ret;
+}

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * compare: "atcbench compare BASE_DIR HEAD_DIR": options, the run, the exit
+ * status
+ */
+
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "compare/internal.h"
+#include "lib/results.h"
+
+/* Run every comparison, write the files; 0, 1 (regressed) or -errno */
+static int compare_run(struct compare *c)
+{
+	unsigned int regressed = 0, advisory = 0, improved = 0, noise = 0;
+	char *txt = NULL, *js = NULL;
+	size_t txt_len, js_len, i;
+	FILE *t, *j;
+	int ret;
+
+	ret = compare_micro(c);
+	if (!ret)
+		ret = compare_icount(c);
+	if (!ret)
+		ret = compare_stress(c);
+	if (!ret)
+		ret = compare_sweep(c);
+	if (!ret)
+		ret = compare_kernel(c);
+	if (ret)
+		return ret;
+	if (!c->n)
+		return compare_fail(c, "no evidence in %s and %s", c->o->dir[0],
+				    c->o->dir[1]);
+	compare_mark_noise(c);
+	for (i = 0; i < c->n; i++) {
+		bool gated = c->o->gate[c->rows[i].kind];
+
+		regressed += gated && c->rows[i].verdict == CV_REGRESSED;
+		advisory += !gated && c->rows[i].verdict == CV_REGRESSED;
+		improved += c->rows[i].verdict == CV_IMPROVED;
+		noise += c->rows[i].verdict == CV_NOISE;
+	}
+
+	t = open_memstream(&txt, &txt_len);
+	j = open_memstream(&js, &js_len);
+	if (!t || !j) {
+		if (t)
+			fclose(t);
+		free(txt);
+		return -ENOMEM;
+	}
+	compare_table(c, t);
+	fprintf(t, "%s: %u regressed, %u improved, %zu compared\n",
+		regressed ? "REGRESSED" : "no regression", regressed, improved,
+		c->n);
+	if (advisory)
+		fprintf(t,
+			"(and %u regressed in evidence that does not gate)\n",
+			advisory);
+	if (noise)
+		fprintf(t,
+			"(%u wall-clock changes with the same instruction "
+			"count: noise?)\n",
+			noise);
+	compare_json(c, regressed, improved, j);
+	fclose(t);
+	fclose(j);
+	fwrite(txt, 1, txt_len, stdout);
+	ret = compare_write(c->o->out, "compare.txt", txt, txt_len);
+	if (!ret)
+		ret = compare_write(c->o->out, "compare.json", js, js_len);
+	free(txt);
+	free(js);
+	if (ret)
+		return compare_fail(c, "cannot write to %s: %s", c->o->out,
+				    strerror(-ret));
+	return regressed ? 1 : 0;
+}
+
+static int compare_band_arg(const char *flag, const char *arg, double max,
+			    double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = arg ? strtod(arg, &end) : NAN;
+	if (!arg || errno || *end || !(*out >= 0 && *out <= max)) {
+		fprintf(stderr, "atcbench compare: %s takes 0 to %g\n", flag,
+			max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* "--gate time,instr,stress,sweep": the evidence that sets the exit */
+static int compare_gate_arg(const char *arg, bool *gate)
+{
+	char buf[64], *tok, *save;
+	unsigned int k;
+
+	memset(gate, 0, CK_NR * sizeof(*gate));
+	snprintf(buf, sizeof(buf), "%s", arg);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		for (k = 0; k < CK_NR && strcmp(tok, compare_kind_names[k]);
+		     k++)
+			;
+		if (k == CK_NR) {
+			fprintf(stderr,
+				"atcbench compare: --gate: %s is not one of "
+				"time, instr, stress, sweep, kernel\n",
+				tok);
+			return -EINVAL;
+		}
+		gate[k] = true;
+	}
+	return 0;
+}
+
+static void compare_usage(FILE *f)
+{
+	fputs("usage: atcbench compare BASE_DIR HEAD_DIR [--utest FILE]\n"
+	      "         [--band PCT] [--icount-band PCT] [--alpha A] "
+	      "[--out DIR]\n"
+	      "         [--gate time,instr,stress,sweep,kernel]\n"
+	      "\n"
+	      "Compare two results folders (scripts/compare.sh makes them):\n"
+	      "  micro.json   wall clock: --utest is compare.py's -d output;\n"
+	      "               a change counts when p < A (default 0.05) and\n"
+	      "               the median moved by more than PCT (default 5)\n"
+	      "  icount.tsv   instructions per op: --icount-band (default 1)\n"
+	      "  stress-*.json (virtual clock), isolate.json: exact\n"
+	      "  kernel-*.json  real-kernel runs: commands per op, exact\n"
+	      "A wall-clock change whose instruction count is the same is\n"
+	      "\"noise?\", never a regression.  Writes compare.txt and\n"
+	      "compare.json to --out (default: the parent of HEAD_DIR).\n"
+	      "Exit 0: no regression; 1: regression in the --gate evidence\n"
+	      "(default: instr,stress,sweep,kernel, the deterministic\n"
+	      "evidence; the rest is advisory); 2: could not compare.\n",
+	      f);
+}
+
+int compare_cmd(int argc, char **argv)
+{
+	struct compare_opts o = {
+		.band_pct = COMPARE_DEFAULT_BAND_PCT,
+		.icount_band_pct = COMPARE_DEFAULT_ICOUNT_BAND_PCT,
+		.alpha = COMPARE_DEFAULT_ALPHA,
+		/* the deterministic evidence; time gates when named */
+		.gate = { [CK_INSTR] = true,
+			  [CK_STRESS] = true,
+			  [CK_SWEEP] = true,
+			  [CK_KERNEL] = true },
+	};
+	struct compare c = { .o = &o };
+	char out[RESULTS_PATH_MAX];
+	unsigned int ndirs = 0;
+	int i, ret;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			compare_usage(stdout);
+			return 0;
+		} else if (!strcmp(a, "--utest") && v) {
+			o.utest = v, i++;
+		} else if (!strcmp(a, "--out") && v) {
+			o.out = v, i++;
+		} else if (!strcmp(a, "--band")) {
+			if (compare_band_arg(a, v, COMPARE_MAX_BAND_PCT,
+					     &o.band_pct))
+				return EXIT_USAGE;
+			i++;
+		} else if (!strcmp(a, "--icount-band")) {
+			if (compare_band_arg(a, v, COMPARE_MAX_BAND_PCT,
+					     &o.icount_band_pct))
+				return EXIT_USAGE;
+			i++;
+		} else if (!strcmp(a, "--gate") && v) {
+			if (compare_gate_arg(v, o.gate))
+				return EXIT_USAGE;
+			i++;
+		} else if (!strcmp(a, "--alpha")) {
+			if (compare_band_arg(a, v, 1, &o.alpha))
+				return EXIT_USAGE;
+			i++;
+		} else if (a[0] != '-' && ndirs < 2) {
+			o.dir[ndirs++] = a;
+		} else {
+			compare_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (ndirs != 2) {
+		compare_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!o.out) {
+		char *slash;
+
+		snprintf(out, sizeof(out), "%s", o.dir[1]);
+		slash = strrchr(out, '/');
+		if (slash)
+			*slash = 0;
+		else
+			snprintf(out, sizeof(out), ".");
+		o.out = out;
+	}
+	c.rows = calloc(COMPARE_MAX_ROWS, sizeof(*c.rows));
+	if (!c.rows)
+		return EXIT_FAILURE;
+	ret = compare_run(&c);
+	free(c.rows);
+	if (ret < 0) {
+		fprintf(stderr, "atcbench compare: could not compare: %s\n",
+			c.reason[0] ? c.reason : strerror(-ret));
+		return EXIT_USAGE;
+	}
+	return ret;
+}

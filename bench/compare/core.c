@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * compare: the rows and their verdicts, and reading each side's files
+ */
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "compare/internal.h"
+#include "lib/results.h"
+
+int compare_fail(struct compare *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->reason, sizeof(c->reason), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+struct compare_row *compare_add(struct compare *c, enum compare_kind kind,
+				enum compare_unit unit, double base,
+				double head, const char *fmt, ...)
+{
+	struct compare_row *r;
+	va_list ap;
+
+	if (c->n == COMPARE_MAX_ROWS)
+		return NULL;
+	r = &c->rows[c->n++];
+	*r = (struct compare_row){ .kind = kind,
+				   .unit = unit,
+				   .base = base,
+				   .head = head,
+				   .change_pct = NAN,
+				   .p = NAN };
+	va_start(ap, fmt);
+	vsnprintf(r->name, sizeof(r->name), fmt, ap);
+	va_end(ap);
+	c->present[kind] = true;
+	return r;
+}
+
+/*
+ * The verdict of a lower-is-better figure: a change beyond @band_pct, and
+ * for wall-clock figures a U test below @alpha
+ */
+void compare_judge(struct compare_row *r, double band_pct, double alpha)
+{
+	if (isnan(r->base)) {
+		r->verdict = CV_NEW;
+		return;
+	}
+	if (isnan(r->head)) {
+		r->verdict = CV_GONE;
+		return;
+	}
+	r->change_pct = r->base ? (r->head / r->base - 1) * 100 :
+			r->head ? INFINITY :
+				  0;
+	if (r->kind == CK_TIME && !(r->p < alpha)) /* NAN: no test */
+		r->verdict = CV_SAME;
+	else if (r->change_pct > band_pct)
+		r->verdict = CV_REGRESSED;
+	else if (r->change_pct < -band_pct)
+		r->verdict = CV_IMPROVED;
+	else
+		r->verdict = CV_SAME;
+}
+
+static bool compare_file_exists(const char *dir, const char *name)
+{
+	char path[RESULTS_PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return !stat(path, &st);
+}
+
+/* Both sides have @name, neither has it (0), or one lacks it (-EINVAL) */
+int compare_both(struct compare *c, const char *name, bool *both)
+{
+	bool b = compare_file_exists(c->o->dir[0], name);
+	bool h = compare_file_exists(c->o->dir[1], name);
+
+	*both = b && h;
+	if (b != h)
+		return compare_fail(c, "%s has no %s", c->o->dir[!h ? 1 : 0],
+				    name);
+	return 0;
+}
+
+int compare_load_path(struct compare *c, const char *path, struct json **out)
+{
+	char err[160];
+	int ret;
+
+	ret = json_parse_file(path, out, err, sizeof(err));
+	if (ret)
+		return compare_fail(c, "%s: %s", path,
+				    ret == -EINVAL ? err : strerror(-ret));
+	return 0;
+}
+
+int compare_load(struct compare *c, const char *dir, const char *name,
+		 struct json **out)
+{
+	char path[RESULTS_PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return compare_load_path(c, path, out);
+}
+
+/*
+ * The index of @name among @n items of @size bytes that each begin with
+ * their name, or -1: base and head are paired by name
+ */
+int compare_find(const void *items, size_t size, unsigned int n,
+		 const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp((const char *)items + i * size, name))
+			return i;
+	return -1;
+}

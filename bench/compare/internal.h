@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * compare/internal.h: what the compare command's files share (compare.h is
+ * the interface): the evidence kinds, the rows and their verdicts
+ */
+#ifndef COMPARE_INTERNAL_H
+#define COMPARE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "compare/compare.h"
+#include "lib/json.h"
+
+#define EXIT_USAGE 2
+#define COMPARE_MAX_BENCHMARKS 512 /* micro benchmarks, icount rows */
+#define COMPARE_MAX_RUNS 100 /* runs of one micro benchmark */
+#define COMPARE_NAME_MAX 96
+#define COMPARE_NAME_COLS 28 /* longer names get a line of their own */
+
+enum compare_kind { CK_TIME, CK_INSTR, CK_STRESS, CK_SWEEP, CK_KERNEL, CK_NR };
+
+enum compare_unit { CU_NS, CU_COUNT };
+
+/*
+ * CV_NOISE: a wall-clock change of a benchmark whose instruction count is
+ * the same (code layout, the host): reported, never a regression
+ */
+enum compare_verdict {
+	CV_SAME,
+	CV_REGRESSED,
+	CV_IMPROVED,
+	CV_NEW,
+	CV_GONE,
+	CV_NOISE,
+};
+
+struct compare_row {
+	enum compare_kind kind;
+	char name[COMPARE_NAME_MAX];
+	enum compare_unit unit;
+	double base, head; /* NAN when the side lacks it */
+	double change_pct; /* NAN when it cannot be computed */
+	double p; /* NAN: no test */
+	unsigned int runs; /* time: repetitions per side (the fewer) */
+	enum compare_verdict verdict;
+};
+
+struct compare_opts {
+	const char *dir[2]; /* base, head */
+	const char *utest;
+	const char *out;
+	double band_pct, icount_band_pct, alpha;
+	bool gate[CK_NR]; /* the evidence whose regressions set the exit */
+};
+
+struct compare {
+	const struct compare_opts *o;
+	struct compare_row *rows;
+	size_t n;
+	bool present[CK_NR];
+	char reason[256]; /* why it could not compare */
+};
+
+extern const char *const compare_kind_names[];
+/* core.c */
+/* Why it could not compare, into c->reason; -EINVAL */
+int compare_fail(struct compare *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A row, named by @fmt; NULL when the table is full */
+struct compare_row *compare_add(struct compare *c, enum compare_kind kind,
+				enum compare_unit unit, double base,
+				double head, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+void compare_judge(struct compare_row *r, double band_pct, double alpha);
+int compare_both(struct compare *c, const char *name, bool *both);
+int compare_load_path(struct compare *c, const char *path, struct json **out);
+int compare_load(struct compare *c, const char *dir, const char *name,
+		 struct json **out);
+int compare_find(const void *items, size_t size, unsigned int n,
+		 const char *name);
+
+/* micro.c */
+int compare_micro(struct compare *c);
+int compare_icount(struct compare *c);
+void compare_mark_noise(struct compare *c);
+
+/* exact.c */
+int compare_stress(struct compare *c);
+int compare_kernel(struct compare *c);
+int compare_sweep(struct compare *c);
+
+/* output.c */
+void compare_table(const struct compare *c, FILE *f);
+void compare_json(const struct compare *c, unsigned int regressed,
+		  unsigned int improved, FILE *f);
+int compare_write(const char *dir, const char *name, const char *data,
+		  size_t len);
+
+#endif /* COMPARE_INTERNAL_H */

@@ -20,32 +20,24 @@
  *                             MICRO_READSIDE_WALKS walks of the readers
  *                             (counted: the same write share for both
  *                             designs, whatever their speed)
- * invs/{merge,unref,purge}/entries:N
+ * invs/{merge,unref,purge}/entries:N (array.c)
  *                             one array operation on an array of N entries
+ * measure/... (measure.c), cmdq/... (cmdq.c)
  *
  * <design> is "rcu" (the invalidation array) or "devlist" (the pre-series
  * device list under a spinlock, kernel-hooks/variants/devlist.c).
  */
 #include <errno.h>
-#include <sched.h>
-#include <string.h>
-#include <limits.h>
-#include <math.h>
-#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
-#include <linux/err.h>
 #include <linux/slab.h>
-#include <linux/sched/clock.h>
-#include <arm-smmu-v3/arm-smmu-v3.h>
 #include <variants/devlist.h>
 #include <sim/clock.h>
-#include <sim/rng.h>
 #include <sim/smmu.h>
 
 #include "gbench/gbench.h"
-#include "lib/lat.h"
 #include "micro/micro.h"
 
 #define MICRO_IOVA 0x100000UL
@@ -116,8 +108,6 @@ static struct micro_world *micro_worlds[MICRO_MAX_WORLDS];
 static unsigned int micro_num_worlds;
 static struct micro_walk_arg micro_walk_args[2 * MICRO_MAX_WORLDS];
 static unsigned int micro_num_walk_args;
-/* The SMMU the array operations' entries name (never issued to) */
-static struct arm_smmu_device micro_invs_smmu;
 
 static void micro_world_free(struct micro_world *w)
 {
@@ -383,125 +373,6 @@ static void micro_walk(struct gbench_state *st, void *arg)
 		rcu_unregister_thread();
 }
 
-/* An array of @n live entries: one ASID, then ATS stream IDs 0..n-2 */
-static struct arm_smmu_invs *micro_invs(struct arm_smmu_device *smmu,
-					unsigned int n)
-{
-	struct arm_smmu_invs *invs = arm_smmu_invs_alloc(n);
-	unsigned int i;
-
-	if (!invs)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		struct arm_smmu_inv *inv = &invs->inv[i];
-
-		inv->smmu = smmu;
-		inv->type = i ? INV_TYPE_ATS : INV_TYPE_S1_ASID;
-		inv->id = i ? 2 * (i - 1) : 1;
-		inv->size_opcode = i ? CMDQ_OP_ATC_INV : CMDQ_OP_TLBI_NH_VA;
-		inv->nsize_opcode = i ? CMDQ_OP_ATC_INV : CMDQ_OP_TLBI_NH_ASID;
-		inv->pgsize = SZ_4K;
-		inv->users = 1;
-	}
-	invs->has_ats = n > 1;
-	return invs;
-}
-
-static void micro_invs_done(struct gbench_state *st, int64_t iters,
-			    unsigned int entries)
-{
-	gbench_counter(st, "per_entry", (double)iters * entries,
-		       GBENCH_COUNTER_RATE | GBENCH_COUNTER_INVERT);
-}
-
-static void micro_merge(struct gbench_state *st, void *arg)
-{
-	unsigned int entries = *(const unsigned int *)arg;
-	struct arm_smmu_invs *invs = micro_invs(&micro_invs_smmu, entries);
-	struct arm_smmu_invs *to_merge = micro_invs(&micro_invs_smmu, 2);
-	int64_t iters = 0;
-
-	if (!invs || !to_merge) {
-		gbench_skip_with_error(st, "out of memory");
-		goto out;
-	}
-	/* A new ATS entry in the middle: an odd SID */
-	to_merge->inv[1].id = entries - 1;
-
-	while (gbench_keep_running(st)) {
-		struct arm_smmu_invs *new_invs =
-			arm_smmu_invs_merge(invs, to_merge);
-
-		if (IS_ERR(new_invs)) {
-			gbench_skip_with_error(st, "merge failed");
-			break;
-		}
-		kfree(new_invs);
-		iters++;
-	}
-	micro_invs_done(st, iters, entries);
-out:
-	kfree(to_merge);
-	kfree(invs);
-}
-
-static void micro_unref(struct gbench_state *st, void *arg)
-{
-	unsigned int entries = *(const unsigned int *)arg;
-	struct arm_smmu_invs *invs = micro_invs(&micro_invs_smmu, entries);
-	struct arm_smmu_invs *to_unref = micro_invs(&micro_invs_smmu, 2);
-	int64_t iters = 0;
-
-	if (!invs || !to_unref) {
-		gbench_skip_with_error(st, "out of memory");
-		goto out;
-	}
-	/*
-	 * Drop one user of the ASID and of the middle ATS entry per
-	 * iteration; enough users that neither becomes trash.
-	 */
-	to_unref->inv[1] = invs->inv[entries / 2];
-	invs->inv[0].users = INT_MAX;
-	invs->inv[entries / 2].users = INT_MAX;
-
-	while (gbench_keep_running(st)) {
-		arm_smmu_invs_unref(invs, to_unref);
-		iters++;
-	}
-	micro_invs_done(st, iters, entries);
-out:
-	kfree(to_unref);
-	kfree(invs);
-}
-
-static void micro_purge(struct gbench_state *st, void *arg)
-{
-	unsigned int entries = *(const unsigned int *)arg;
-	struct arm_smmu_invs *invs = micro_invs(&micro_invs_smmu, entries);
-	int64_t iters = 0;
-
-	if (!invs) {
-		gbench_skip_with_error(st, "out of memory");
-		return;
-	}
-	/* One trash entry in the middle */
-	invs->inv[entries / 2].users = 0;
-	invs->num_trashes = 1;
-
-	while (gbench_keep_running(st)) {
-		struct arm_smmu_invs *new_invs = arm_smmu_invs_purge(invs);
-
-		if (!new_invs) {
-			gbench_skip_with_error(st, "purge failed");
-			break;
-		}
-		kfree(new_invs);
-		iters++;
-	}
-	micro_invs_done(st, iters, entries);
-	kfree(invs);
-}
-
 /* @churn: 0 or 1 with a "churn:" field in the name, -1 without */
 static int micro_register_walk(enum micro_design design, unsigned int entries,
 			       int churn, int threads)
@@ -553,9 +424,6 @@ static int micro_register_readside(enum micro_design design,
 	return 0;
 }
 
-static struct lat_hist *micro_hist;
-static int micro_register_measure(void);
-
 /*
  * Between an instruction count's warm-up and its counted iterations: the
  * warm-up may have built a world, whose attaches retired arrays with
@@ -570,7 +438,6 @@ static void micro_quiesce(void)
 
 int micro_register(void)
 {
-	char name[128];
 	unsigned int d, i, c, t;
 	int ret;
 
@@ -633,171 +500,15 @@ int micro_register(void)
 		return ret;
 
 	/* The array operations against the array size */
-	for (i = 0; i < ARRAY_SIZE(micro_entries); i++) {
-		static const struct {
-			const char *name;
-			gbench_fn fn;
-		} ops[] = {
-			{ "merge", micro_merge },
-			{ "unref", micro_unref },
-			{ "purge", micro_purge },
-		};
-		unsigned int o;
-
-		for (o = 0; o < ARRAY_SIZE(ops); o++) {
-			snprintf(name, sizeof(name), "invs/%s/entries:%u",
-				 ops[o].name, micro_entries[i]);
-			if (!gbench_register(name, ops[o].fn,
-					     (void *)&micro_entries[i]))
-				return -ENOMEM;
-		}
-	}
-	return 0;
-}
-
-/*
- * A realistic latency stream for the record benchmark, drawn once: a
- * log-normal body around 2 us (sigma 0.5 in log space: 90 % between 0.9
- * and 4.6 us, straddling the 2,048 ns edge of the exact counters at 3
- * digits) and, one value in 1000, a log-uniform tail from 10 us to 100 ms.
- */
-#define MICRO_STREAM_LEN (1u << 16)
-static u64 micro_stream[MICRO_STREAM_LEN];
-
-static void micro_stream_init(void)
-{
-	u64 rng = 1;
-	unsigned int i;
-
-	for (i = 0; i < MICRO_STREAM_LEN; i++) {
-		double u1 = sim_rng_uniform(&rng), u2 = sim_rng_uniform(&rng);
-
-		if (sim_rng_below(&rng, 1000) == 0) {
-			micro_stream[i] = exp(log(1e4) + u1 * log(1e4));
-			continue;
-		}
-		/* Box-Muller: a standard normal from two uniforms */
-		micro_stream[i] = 2000.0 * exp(0.5 * sqrt(-2.0 * log1p(-u1)) *
-					       cos(2.0 * M_PI * u2));
-	}
-}
-
-/* The cost of measuring: one histogram record, one clock read */
-static void micro_lat_record(struct gbench_state *st, void *arg)
-{
-	struct lat_hist *h = arg;
-	unsigned int i = 0;
-
-	while (gbench_keep_running(st))
-		lat_record(h, micro_stream[i++ & (MICRO_STREAM_LEN - 1)]);
-	gbench_counter(st, "recorded", h->count, 0);
-}
-
-static void micro_clock_read(struct gbench_state *st, void *arg)
-{
-	u64 sum = 0;
-
-	while (gbench_keep_running(st))
-		sum += sim_clock_now_ns();
-	gbench_counter(st, "sink", sum & 1, 0);
-}
-
-/*
- * The floor of any such measurement: two clock reads and one record in one
- * loop, nothing else.  Measured together, not summed from the benchmarks
- * above: a record that follows a TSC read does not overlap it as freely as
- * back-to-back records overlap each other.
- */
-static void micro_measure_floor(struct gbench_state *st, void *arg)
-{
-	struct lat_hist *h = arg;
-
-	while (gbench_keep_running(st)) {
-		u64 t0 = sim_clock_now_ns();
-
-		lat_record(h, sim_clock_now_ns() - t0);
-	}
-}
-
-/*
- * What the stress harness adds to one mapper operation, as
- * stress_mapper_op() and stress_mapper_progress() do it with the default
- * keys (bench/stress/; keep the two in step): two clock reads from the
- * TSC around the invalidation, the watchdog's completion store, one record,
- * the timeline bin, the bystander check and the ops count; the progress
- * counter only when a progress line is shown (never here: bench.sh and CI
- * run stress with --progress off, so only its test is paid).  The
- * invalidation's own tracepoints are off (cmdq_detail = false) and cost a
- * load each, as in stress.
- */
-#define MICRO_TL_BINS 1024
-struct micro_measure_state {
-	u64 last_done, ops, t_measure;
-	u64 tl_count[MICRO_TL_BINS], tl_max[MICRO_TL_BINS];
-	u64 progress[64];
-	int victim;
-	bool show_progress;
-};
-
-static void micro_measure_op(struct gbench_state *st, void *arg)
-{
-	struct lat_hist *h = arg;
-	struct micro_measure_state *m = calloc(1, sizeof(*m));
-	unsigned int i;
-
-	if (!m) {
-		gbench_skip_with_error(st, "out of memory");
-		return;
-	}
-	m->victim = -1;
-	m->t_measure = sim_clock_now_ns();
-	while (gbench_keep_running(st)) {
-		u64 t0 = sim_clock_now_ns(), t1, gap, bin, lat;
-
-		t1 = sim_clock_now_ns();
-		gap = t1 - m->last_done;
-		__atomic_store_n(&m->last_done, t1, __ATOMIC_RELEASE);
-		if (gap > 100 * NSEC_PER_MSEC && m->last_done == 0)
-			break; /* the stall path: never taken here */
-		lat = t1 - t0;
-		lat_record(h, lat);
-		bin = min((t1 - m->t_measure) >> 20, (u64)MICRO_TL_BINS - 1);
-		m->tl_count[bin]++;
-		m->tl_max[bin] = max(m->tl_max[bin], lat);
-		if (__atomic_load_n(&m->victim, __ATOMIC_RELAXED) >= 0)
-			lat_record(h, lat);
-		if (m->show_progress) {
-			i = lat_index(h, lat) & 63;
-			__atomic_store_n(&m->progress[i], m->progress[i] + 1,
-					 __ATOMIC_RELAXED);
-		}
-		__atomic_store_n(&m->ops, m->ops + 1, __ATOMIC_RELEASE);
-	}
-	free(m);
-}
-
-static int micro_register_measure(void)
-{
-	int ret = lat_create(LAT_DEFAULT_DIGITS, &micro_hist);
-
-	micro_stream_init();
+	ret = micro_array_register(micro_entries, ARRAY_SIZE(micro_entries));
 	if (ret)
 		return ret;
-	if (!gbench_register("measure/lat_record", micro_lat_record,
-			     micro_hist) ||
-	    !gbench_register("measure/clock_read", micro_clock_read, NULL) ||
-	    !gbench_register("measure/op_floor", micro_measure_floor,
-			     micro_hist) ||
-	    !gbench_register("measure/mapper_op_overhead", micro_measure_op,
-			     micro_hist))
-		return -ENOMEM;
 	return 0;
 }
 
 void micro_unregister(void)
 {
-	lat_destroy(micro_hist);
-	micro_hist = NULL;
+	micro_measure_unregister();
 	micro_cmdq_unregister();
 	while (micro_num_worlds)
 		micro_world_free(micro_worlds[--micro_num_worlds]);

@@ -14,6 +14,13 @@ int micro_register(void);
 /* Tear down what micro_register() built, after gbench_run() */
 void micro_unregister(void);
 
+/* array.c: invs/{merge,unref,purge}/entries:N for the @n sizes @entries */
+int micro_array_register(const unsigned int *entries, unsigned int n);
+
+/* measure.c: the measure/ suite, and its teardown */
+int micro_register_measure(void);
+void micro_measure_unregister(void);
+
 /* cmdq.c: the command queue suites (micro_register() calls them) */
 int micro_cmdq_register(void);
 void micro_cmdq_unregister(void);

@@ -74,9 +74,10 @@ static void stress_progress(struct stress_run *r, u64 now, u64 *last_ops,
 	memcpy(snap, cur, h->counts_len * sizeof(*cur));
 	sim_smmu_stats(r->hw, &st);
 	pthread_mutex_lock(&r->lock);
+	/* fixed widths, 74 columns: each line overwrites the last in place */
 	fprintf(stderr,
-		"\r%6.1f s  %9.0f ops/s  p99 %8.2f us  timeouts %llu  "
-		"quarantines %llu  violations %llu   ",
+		"\r%7.1fs %9.0f ops/s p99 %8.1fus timeouts %-5llu quar %-4llu "
+		"viol %-4llu",
 		(now - r->t_measure_ns) / 1e9,
 		secs > 0 ? (ops - *last_ops) / secs : 0,
 		n ? lat_highest(h, j < h->counts_len ? j : 0) / 1000.0 : 0.0,

@@ -243,6 +243,13 @@ st=$?
 [ -z "$(find "$work" -maxdepth 1 -name '*.tmp.*')" ] ||
 	bad "temporary files left: $(find "$work" -maxdepth 1 -name '*.tmp.*')"
 
+# The progress line: redrawn in place, at most 80 columns
+"$bin" stress baseline --duration 2s --progress on --out "$work/progress" \
+	>/dev/null 2>"$work/progress.err" || bad "stress with --progress on failed"
+grep -q $'\r' "$work/progress.err" || bad "no progress line redrawn with \\r"
+tr '\r' '\n' <"$work/progress.err" |
+	awk 'length > 80 { print "FAIL: progress line over 80 columns: " $0; exit 1 }' || fail=1
+
 # The report: at most 72 columns, with the scenarios in it
 "$bin" report "$work" >"$work/report.out" || bad "report failed"
 [ -f "$work/report.txt" ] || bad "no report.txt"

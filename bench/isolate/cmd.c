@@ -52,9 +52,10 @@ static int isolate_parse_ns(const char *opt, const char *s, u64 max, u64 *val)
 	int ret = units_parse_ns(s, val);
 
 	if (ret == -EINVAL)
-		return isolate_usage_error("%s: '%s' is not a duration (a "
-					   "number with ns, us, ms or s)",
-					   opt, s);
+		return isolate_usage_error(
+			"%s: '%s' is not a duration (" UNITS_DURATION_SYNTAX
+			")",
+			opt, s);
 	if (ret || *val > max)
 		return isolate_usage_error(
 			"%s: %s is above the limit of %llu ns", opt, s, max);
@@ -143,7 +144,7 @@ static void isolate_help(FILE *f)
 	      "\n"
 	      "COSTS: --sync D (2us) --cmd D (100ns); a test of g SIDs costs\n"
 	      "sync + g x cmd, plus the timeout (--timeout D, 1ms) if it fails.\n"
-	      "Durations take ns, us, ms or s.  Strategies: linear bisect\n"
+	      "Durations: seconds, or ns, us, ms, s, m, h.  Strategies: linear bisect\n"
 	      "bisect-infer adaptive whole-batch.\n",
 	      f);
 }

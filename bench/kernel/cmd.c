@@ -99,7 +99,7 @@ static int kernel_delay_arg(const char *flag, const char *arg, u64 *ns)
 	if (units_parse_ns(arg, ns) || *ns > KERNEL_MAX_ATC_DELAY_NS) {
 		fprintf(stderr,
 			"atcbench kernel: %s takes a duration up to 10s "
-			"(ns, us, ms or s)\n",
+			"(" UNITS_DURATION_SYNTAX ")\n",
 			flag);
 		return -EINVAL;
 	}

@@ -12,18 +12,26 @@ int units_parse_ns(const char *s, u64 *ns)
 	static const struct {
 		const char *suffix;
 		double mul;
-	} units[] = { { "ns", 1 },
-		      { "us", 1e3 },
-		      { "ms", 1e6 },
-		      { "s", 1e9 },
-		      { "", 1 } };
+	} units[] = { { "ns", 1 },  { "us", 1e3 }, { "ms", 1e6 },
+		      { "s", 1e9 }, { "m", 60e9 }, { "h", 3600e9 },
+		      { "", 1e9 } /* fio's convention: seconds */ };
+	size_t digits = strspn(s, "0123456789"), frac = 0;
 	unsigned int i;
 	char *end;
 	double v;
 
+	/* Decimal only: no sign, exponent, hex, NaN or Infinity for strtod */
+	if (!digits)
+		return -EINVAL;
+	if (s[digits] == '.') {
+		frac = strspn(s + digits + 1, "0123456789");
+		if (!frac)
+			return -EINVAL;
+		frac++;
+	}
 	errno = 0;
 	v = strtod(s, &end);
-	if (end == s || errno || v < 0 || *s == '-')
+	if (errno || end != s + digits + frac)
 		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(units); i++) {
 		if (strcmp(end, units[i].suffix))

@@ -6,9 +6,14 @@
 #include <linux/types.h>
 
 /*
- * "50us", "1ms", "1.5s", "100ns" or a bare number of nanoseconds into *@ns:
- * 0, -EINVAL (not a duration, or an unknown unit), -ERANGE (above 2^64 ns).
+ * A duration into *@ns: a decimal number ("3", "1.5") and a unit, ns, us,
+ * ms, s, m or h; a bare number is seconds, as fio reads it.  0, -EINVAL
+ * (not that: a sign, an exponent, hex, NaN, Infinity, an unknown unit),
+ * -ERANGE (2^64 ns or more).
  */
 int units_parse_ns(const char *s, u64 *ns);
+
+/* For the messages about a bad duration */
+#define UNITS_DURATION_SYNTAX "seconds, or a number with ns, us, ms, s, m or h"
 
 #endif /* UNITS_H */

@@ -25,7 +25,7 @@ static void stress_help(FILE *f)
 	      "stress-NAME.json, stress-NAME-METRIC.hgrm and env.json into DIR\n"
 	      "(default results/<date>-<host>-<sha>).  --show prints the\n"
 	      "configuration and exits.  Ctrl-C stops the run and still writes\n"
-	      "the results.  Durations take ns, us, ms or s.\n"
+	      "the results.  Durations: seconds, or with ns, us, ms, s, m, h.\n"
 	      "\n"
 	      "keys (--KEY VALUE; '-' and '_' are the same):\n",
 	      f);

@@ -220,13 +220,100 @@ int stress_err(char *err, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
+/* A duration as short as it stays exact: 5s, 100ms, 50us, 1500ns */
+static void stress_ns_str(u64 ns, char *buf, size_t len)
+{
+	static const struct {
+		u64 div;
+		const char *unit;
+	} units[] = { { 3600000000000ULL, "h" },
+		      { 1000000000, "s" },
+		      { 1000000, "ms" },
+		      { 1000, "us" } };
+	unsigned int i;
+
+	if (!ns) {
+		snprintf(buf, len, "0");
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(units); i++)
+		if (!(ns % units[i].div)) {
+			snprintf(buf, len, "%llu%s", ns / units[i].div,
+				 units[i].unit);
+			return;
+		}
+	snprintf(buf, len, "%lluns", ns);
+}
+
+/* @k's default (from @dflt) and its limits, for the help */
+static void stress_key_default(const struct stress_key *k,
+			       const struct stress_config *dflt, char *buf,
+			       size_t len)
+{
+	const void *field = (const char *)dflt + k->off;
+	char v[24], lo[24], hi[24];
+
+	switch (k->type) {
+	case SK_STR:
+		snprintf(buf, len, *(const char *)field ? " (default %s)" : "",
+			 (const char *)field);
+		return;
+	case SK_ENUM:
+		snprintf(buf, len, " (default %s)",
+			 k->names[*(const unsigned int *)field]);
+		return;
+	case SK_BOOL:
+		snprintf(buf, len, " (default %s)",
+			 *(const bool *)field ? "true" : "false");
+		return;
+	case SK_NS:
+		stress_ns_str(*(const u64 *)field, v, sizeof(v));
+		stress_ns_str(k->min, lo, sizeof(lo));
+		stress_ns_str(k->max, hi, sizeof(hi));
+		break;
+	case SK_UINT:
+	case SK_U64:
+		snprintf(v, sizeof(v), "%llu",
+			 k->type == SK_UINT ?
+				 (u64) * (const unsigned int *)field :
+				 *(const u64 *)field);
+		snprintf(lo, sizeof(lo), "%llu", k->min);
+		snprintf(hi, sizeof(hi), k->max == U64_MAX ? "2^64-1" : "%llu",
+			 k->max);
+		break;
+	}
+	snprintf(buf, len, " (default %s; %s..%s)", v, lo, hi);
+}
+
 void stress_config_print_keys(FILE *f)
 {
+	struct stress_config dflt;
+	char text[512], extra[128];
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(stress_keys); i++)
-		fprintf(f, "  %-20s %s\n", stress_keys[i].name,
-			stress_keys[i].help);
+	stress_config_defaults(&dflt);
+	for (i = 0; i < ARRAY_SIZE(stress_keys); i++) {
+		const struct stress_key *k = &stress_keys[i];
+		const char *w = text;
+		int col;
+
+		stress_key_default(k, &dflt, extra, sizeof(extra));
+		snprintf(text, sizeof(text), "%s%s", k->help, extra);
+		/* the help wrapped at 79 columns, under its key */
+		col = fprintf(f, "  %-18s", k->name);
+		while (*w) {
+			size_t n = strcspn(w, " ");
+
+			if (col + 1 + (int)n > 79) {
+				fprintf(f, "\n%20s", "");
+				col = 20;
+			}
+			col += fprintf(f, " %.*s", (int)n, w);
+			w += n;
+			w += strspn(w, " ");
+		}
+		fputc('\n', f);
+	}
 }
 
 static const struct stress_key *stress_key_find(const char *name)
@@ -281,10 +368,11 @@ int stress_config_set(struct stress_config *cfg, const char *key,
 		return 0;
 	case SK_NS:
 		if (units_parse_ns(value, &v))
-			return stress_err(err, errlen,
-					  "%s: '%s' is not a duration (a "
-					  "number with ns, us, ms or s)",
-					  key, value);
+			return stress_err(
+				err, errlen,
+				"%s: '%s' is not a duration (" UNITS_DURATION_SYNTAX
+				")",
+				key, value);
 		break;
 	case SK_UINT:
 	case SK_U64:

@@ -191,6 +191,12 @@ expect_usage "neither a scenario" no-such-scenario
 printf 'mappers = 2\n\0fault = sometimes\n' >"$work/nul.scenario"
 expect_usage "nul.scenario: a NUL byte at offset 12" "$work/nul.scenario"
 expect_usage "unknown key 'frob'" baseline --frob 1
+expect_usage "'nan' is not a duration" baseline --duration nan
+expect_usage "'1e3' is not a duration" baseline --duration 1e3
+"$bin" stress baseline --duration 2 --show | grep -qx "duration = 2000000000ns" ||
+	bad "a bare duration is not read as seconds"
+"$bin" stress --help | awk 'length > 80 { print "FAIL: stress --help over 80 columns: " $0; exit 1 }' ||
+	fail=1
 expect_usage "mappers: 0 is out of range [1, 64]" baseline --mappers 0
 expect_usage "mappers: 65 is out of range" baseline --mappers 65
 expect_usage "duration: '10 parsecs' is not a duration" baseline --duration "10 parsecs"

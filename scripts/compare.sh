@@ -89,6 +89,7 @@ for opt in evidence gate; do
 			die "--$opt: $e is not one of time, instr, stress, sweep"
 	done
 done
+gate_given=$gate
 if [[ -z $gate ]]; then # the deterministic evidence run; time if alone
 	gate=$(tr , '\n' <<<"$evidence" | grep -vx time | paste -sd, || true)
 	gate=${gate:-time}
@@ -276,6 +277,20 @@ if ((plots)); then
 	"$root/scripts/plot.sh" --out "$stage" "$stage/base" "$stage/head" >/dev/null ||
 		echo "compare.sh: some plots failed" >&2
 fi
+# The command that reproduces this folder, for the report (the options
+# that differ from the defaults, the refs as commits)
+cmd=(scripts/compare.sh)
+((quick)) && cmd+=(--quick)
+((plots)) || cmd+=(--no-plots)
+[[ $band == 5 ]] || cmd+=(--band "$band")
+[[ $icount_band == 1 ]] || cmd+=(--icount-band "$icount_band")
+[[ $reps == $((quick ? 9 : 11)) ]] || cmd+=(--reps "$reps")
+[[ $evidence == time,instr,stress,sweep ]] || cmd+=(--evidence "$evidence")
+[[ -z $gate_given ]] || cmd+=(--gate "$gate")
+[[ $filter == . ]] || cmd+=(--filter "$filter")
+((seed == 1)) || cmd+=(--seed "$seed")
+cmd+=("$base_sha" "$head_sha")
+echo "${cmd[*]}" >"$stage/command"
 "${bin[head]}" report "$stage" >/dev/null
 
 rm -rf "$out"

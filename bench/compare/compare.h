@@ -30,6 +30,7 @@
 #define COMPARE_DEFAULT_ALPHA 0.05
 #define COMPARE_MAX_BAND_PCT 100.0
 #define COMPARE_MAX_ROWS 4096 /* rows of a comparison */
+#define COMPARE_NAME_MAX 96 /* a row's name */
 
 /*
  * "atcbench compare BASE_DIR HEAD_DIR [--utest FILE] [--band PCT]
@@ -37,5 +38,17 @@
  * 1 something did, 2 could not compare
  */
 int compare_cmd(int argc, char **argv);
+
+/* A micro benchmark's median time per operation, as compare judges it */
+struct compare_median {
+	char name[COMPARE_NAME_MAX];
+	double ns; /* CPU time for one thread, real time for several */
+};
+
+/*
+ * The medians of DIR/micro.json's iteration runs, in file order, into a
+ * new *@out (the caller frees it): their number, or -errno
+ */
+int compare_micro_medians(const char *dir, struct compare_median **out);
 
 #endif /* COMPARE_H */

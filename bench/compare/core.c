@@ -38,7 +38,8 @@ struct compare_row *compare_add(struct compare *c, enum compare_kind kind,
 				   .base = base,
 				   .head = head,
 				   .change_pct = NAN,
-				   .p = NAN };
+				   .p = NAN,
+				   .stddev_pct = { NAN, NAN } };
 	va_start(ap, fmt);
 	vsnprintf(r->name, sizeof(r->name), fmt, ap);
 	va_end(ap);

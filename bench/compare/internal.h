@@ -16,7 +16,6 @@
 #define EXIT_USAGE 2
 #define COMPARE_MAX_BENCHMARKS 512 /* micro benchmarks, icount rows */
 #define COMPARE_MAX_RUNS 100 /* runs of one micro benchmark */
-#define COMPARE_NAME_MAX 96
 #define COMPARE_NAME_COLS 28 /* longer names get a line of their own */
 
 enum compare_kind { CK_TIME, CK_INSTR, CK_STRESS, CK_SWEEP, CK_KERNEL, CK_NR };
@@ -44,6 +43,8 @@ struct compare_row {
 	double change_pct; /* NAN when it cannot be computed */
 	double p; /* NAN: no test */
 	unsigned int runs; /* time: repetitions per side (the fewer) */
+	/* time: each side's standard deviation, % of its mean; else NAN */
+	double stddev_pct[2];
 	enum compare_verdict verdict;
 };
 

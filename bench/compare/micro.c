@@ -92,6 +92,22 @@ static int compare_dbl(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The relative standard deviation of @s, in % of its mean; NAN below 2 */
+static double compare_stddev_pct(const struct compare_series *s)
+{
+	double mean = 0, var = 0;
+	unsigned int i;
+
+	if (!s || s->n < 2)
+		return NAN;
+	for (i = 0; i < s->n; i++)
+		mean += s->v[i];
+	mean /= s->n;
+	for (i = 0; i < s->n; i++)
+		var += (s->v[i] - mean) * (s->v[i] - mean);
+	return mean > 0 ? 100 * sqrt(var / (s->n - 1)) / mean : NAN;
+}
+
 static double compare_median(struct compare_series *s)
 {
 	qsort(s->v, s->n, sizeof(s->v[0]), compare_dbl);
@@ -166,6 +182,8 @@ int compare_micro(struct compare *c)
 			if (!r)
 				break;
 			r->runs = !b || !h ? 0 : b->n < h->n ? b->n : h->n;
+			r->stddev_pct[0] = compare_stddev_pct(b);
+			r->stddev_pct[1] = compare_stddev_pct(h);
 			r->p = compare_pvalue(utest, x->name, x->cpu);
 			compare_judge(r, c->o->band_pct, c->o->alpha);
 		}
@@ -271,4 +289,27 @@ void compare_mark_noise(struct compare *c)
 			}
 		}
 	}
+}
+
+int compare_micro_medians(const char *dir, struct compare_median **out)
+{
+	struct compare_series *s = NULL;
+	struct compare c = {};
+	unsigned int n = 0, i;
+	int ret;
+
+	*out = NULL;
+	ret = compare_micro_load(&c, dir, &s, &n);
+	if (!ret && n) {
+		*out = calloc(n, sizeof(**out));
+		if (!*out)
+			ret = -ENOMEM;
+	}
+	for (i = 0; !ret && i < n; i++) {
+		snprintf((*out)[i].name, sizeof((*out)[i].name), "%s",
+			 s[i].name);
+		(*out)[i].ns = compare_median(&s[i]);
+	}
+	free(s);
+	return ret ? ret : (int)n;
 }

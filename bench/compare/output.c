@@ -219,6 +219,8 @@ void compare_json(const struct compare *c, unsigned int regressed,
 		compare_json_num(f, "base", r->base, true);
 		compare_json_num(f, "head", r->head, true);
 		compare_json_num(f, "change_pct", r->change_pct, true);
+		compare_json_num(f, "base_stddev_pct", r->stddev_pct[0], true);
+		compare_json_num(f, "head_stddev_pct", r->stddev_pct[1], true);
 		compare_json_num(f, "p_value", r->p, true);
 		fprintf(f, "\"runs\": %u, \"verdict\": \"%s\"}", r->runs,
 			compare_verdict_names[r->verdict]);

@@ -237,7 +237,7 @@ static int kernel_finish(const char *out, const char *cmdline)
 
 static int kernel_cmdline(int argc, char **argv, char *buf, size_t len)
 {
-	size_t used = snprintf(buf, len, "atcbench");
+	size_t used = snprintf(buf, len, "atcbench kernel");
 	int i;
 
 	for (i = 0; i < argc && used < len; i++)
@@ -419,6 +419,17 @@ static int kernel_compare_cmd(int argc, char **argv)
 
 		/* 0 same, 1 a change in the exact counts, 2 could not */
 		ret = compare_cmd(7, cmp);
+	}
+	if (ret != EXIT_USAGE) {
+		/* the command, for the report's reproduce block */
+		char path[RESULTS_PATH_MAX + 16];
+		size_t len = strlen(cmdline);
+
+		snprintf(path, sizeof(path), "%s/command", out);
+		cmdline[len] = '\n';
+		if (results_write_file(path, cmdline, len + 1))
+			ret = EXIT_USAGE;
+		cmdline[len] = '\0';
 	}
 	if (ret == EXIT_USAGE || report_write(out, NULL))
 		return EXIT_USAGE;

@@ -12,6 +12,7 @@
 #include <linux/kernel.h>
 
 #include "gitinfo.h"
+#include "compare/compare.h"
 #include "lib/fmt.h"
 #include "lib/json.h"
 #include "lib/results.h"
@@ -37,7 +38,7 @@ static double report_pct(const struct json *metrics, const char *name,
  * env.json's tuning in a line, and a warning line for each thing that
  * makes the figures less trustworthy: a loaded machine, frequency scaling
  */
-static void report_tuning(const struct json *env, FILE *f)
+void report_tuning(const struct json *env, FILE *f)
 {
 	const struct json *t = json_get(env, "tuning");
 	const struct json *load = json_get(t, "load_avg");
@@ -509,17 +510,90 @@ static void report_isolate(const char *dir, FILE *f)
 
 void report_plots(const char *dir, FILE *f)
 {
+	unsigned int col = FMT_COLUMNS;
 	char **v = NULL;
 	int n = results_files(dir, "", ".svg", &v), i;
 
-	if (n > 0) {
-		fprintf(f, "\nPlots (.svg and .png):\n");
-		for (i = 0; i < n; i++)
-			fprintf(f, "  %.68s\n", v[i]);
-	}
-	for (i = 0; i < n; i++)
+	if (n > 0)
+		fputs("\nPlots (.svg and .png):", f);
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(v[i]) - 4; /* without .svg */
+
+		if (col + 1 + len > FMT_COLUMNS) {
+			fputs("\n ", f);
+			col = 1;
+		}
+		col += fprintf(f, " %.*s", (int)len, v[i]);
 		free(v[i]);
+	}
+	if (n > 0)
+		fputc('\n', f);
 	free(v);
+}
+
+/* The designs a single run's report sets against each other */
+static const struct {
+	const char *title, *new, *old;
+} report_micro_pairs[] = {
+	{ "RCU array / locked device list, walker", "walker/rcu/",
+	  "walker/devlist/" },
+	{ "RCU / lock, read side alone", "readside/rcu/", "readside/devlist/" },
+	{ "Lock-free / single-lock command queue", "cmdq/lockfree/",
+	  "cmdq/locked/" },
+};
+
+/*
+ * micro.json's key ratios: each design's median time over its baseline's,
+ * benchmark by benchmark (CPU time for one thread, real time for several,
+ * as compare judges them); < 1 when the first is faster
+ */
+static void report_micro(const char *dir, FILE *f)
+{
+	struct compare_median *m = NULL;
+	int n = compare_micro_medians(dir, &m), i, j;
+	size_t p;
+
+	if (n <= 0) {
+		free(m);
+		return;
+	}
+	fputs("\nMicro benchmarks, time ratios of medians (< 1: the first "
+	      "faster)\n",
+	      f);
+	for (p = 0; p < ARRAY_SIZE(report_micro_pairs); p++) {
+		const char *new = report_micro_pairs[p].new;
+		unsigned int col = FMT_COLUMNS, shown = 0;
+
+		for (i = 0; i < n; i++) {
+			char old[COMPARE_NAME_MAX + 16],
+				item[COMPARE_NAME_MAX + 32];
+			char label[COMPARE_NAME_MAX], *rt;
+			const char *rest = m[i].name + strlen(new);
+
+			if (strncmp(m[i].name, new, strlen(new)))
+				continue;
+			snprintf(old, sizeof(old), "%s%s",
+				 report_micro_pairs[p].old, rest);
+			for (j = 0; j < n && strcmp(m[j].name, old); j++)
+				;
+			if (j == n || !(m[j].ns > 0))
+				continue;
+			if (!shown++)
+				fprintf(f,
+					"  %s:", report_micro_pairs[p].title);
+			/* the benchmark's own part, without /real_time */
+			snprintf(label, sizeof(label), "%s", rest);
+			rt = strstr(label, "/real_time");
+			if (rt)
+				memmove(rt, rt + 10, strlen(rt + 10) + 1);
+			snprintf(item, sizeof(item), " %s %.2f", label,
+				 m[i].ns / m[j].ns);
+			report_wrap(f, &col, item);
+		}
+		if (shown)
+			fputc('\n', f);
+	}
+	free(m);
 }
 
 /* Whether @dir holds a results file the report reads */
@@ -568,6 +642,7 @@ int report_render(const char *dir, FILE *f)
 	report_kernel(dir, f);
 	report_storm_vs_series(dir, f);
 	report_isolate(dir, f);
+	report_micro(dir, f);
 	report_plots(dir, f);
 	return ferror(f) ? -EIO : 0;
 }

@@ -13,6 +13,9 @@
 /* The list of plot files (*.svg) of @dir */
 void report_plots(const char *dir, FILE *f);
 
+struct json;
+/* env.json's tuning in a line, and its WARNING lines (report.c) */
+void report_tuning(const struct json *env, FILE *f);
 /* The report of a comparison folder (it holds compare.json); -errno */
 int report_comparison(const char *dir, FILE *f);
 

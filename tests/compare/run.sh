@@ -120,6 +120,15 @@ verdicts() { # DIR EVIDENCE: "name verdict" lines
 }
 
 compare 0 same --evidence instr,stress,sweep base base
+# The reviewer's report: the count of unchanged rows, and the command
+grep -q "^Changed: 0 of " "$tmp/same/report.txt" &&
+	grep -q "^Unchanged: " "$tmp/same/report.txt" &&
+	grep -A2 "^Reproduce:" "$tmp/same/report.txt" | grep -q "scripts/compare.sh --quick --no-plots" || {
+	echo "FAIL: same: report.txt lacks the counts or the command"
+	cat "$tmp/same/report.txt"
+	exit 1
+}
+awk 'length > 72 { print "FAIL: report line over 72 columns: " $0; exit 1 }' "$tmp/same/report.txt"
 for side in base head; do
 	d=$(jq -r ".$side.dir" "$tmp/same/compare.json")
 	[ -f "$tmp/same/$d/env.json" ] || {

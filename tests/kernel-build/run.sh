@@ -173,6 +173,10 @@ done
 grep -q "^compare: base v1 ($(sha v1 | cut -c1-12))" "$work/cmp/report.txt" 2>/dev/null ||
 	bad "compare: report.txt does not name the base"
 grep -q "^report: $work/cmp/report.txt" "$work/cmp.out" || bad "compare: no report line"
+grep -q "^Changed: 2 of 7 rows" "$work/cmp/report.txt" &&
+	grep -q "^Unchanged: 5 rows (kernel 5)" "$work/cmp/report.txt" &&
+	grep -A1 "^Reproduce:" "$work/cmp/report.txt" | grep -q "atcbench kernel compare --tree" ||
+	bad "compare: report.txt lacks the changed rows, the count or the command: $(cat "$work/cmp/report.txt")"
 awk 'length > 80 { print "FAIL: report line over 80 columns: " $0; exit 1 }' \
 	"$work/cmp/report.txt" || fail=1
 

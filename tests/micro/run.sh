@@ -4,7 +4,8 @@
 # atcbench micro's errors (ctest label "smoke"): a filter that matches
 # nothing, an unknown flag, --icount outside callgrind and a listing exit
 # as they should and leave no file, complete or temporary, where
-# --benchmark_out pointed.  Nothing random, nothing timed.
+# --benchmark_out pointed; and a run's report shows the designs' ratios
+# (their values are not checked: times).  Nothing random.
 # usage: run.sh ATCBENCH WORKDIR
 set -u
 bin=$1
@@ -30,5 +31,16 @@ expect 2 "an unknown flag" --benchmark_no_such_flag=1
 expect 2 "--icount outside callgrind" --icount 5
 expect 0 "a listing" --benchmark_list_tests
 "$bin" micro --benchmark_list_tests | grep -q "^walker/" || bad "the listing has no walker/"
+
+# A single run's report sets the designs against each other
+mkdir -p "$work/run"
+"$bin" micro --benchmark_filter='^walker/(rcu|devlist)/entries:8/' \
+	--benchmark_min_time=0.01 --benchmark_repetitions=3 \
+	--benchmark_out="$work/run/micro.json" >/dev/null 2>&1 || bad "micro run exited $?"
+"$bin" report "$work/run" >"$work/report" 2>&1 || bad "report exited $?"
+grep -A1 "RCU array / locked device list, walker:" "$work/report" |
+	grep -qE "entries:8/threads:1 [0-9]+\.[0-9]{2}" || bad "report: no walker ratio: $(cat "$work/report")"
+rm -rf "$work/run" "$work/report"
+
 [ $fail = 0 ] && echo "micro errors: all checks passed" && rm -rf "$work"
 exit $fail

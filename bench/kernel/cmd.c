@@ -15,6 +15,15 @@
 #include "lib/units.h"
 #include "report/report.h"
 
+/* run's, sim's and compare's defaults (sim has no timeout: unused) */
+static const struct kernel_opts kernel_defaults = {
+	.devices = 1,
+	.ops = 2000,
+	.timeout = 300,
+	.workload = "dio",
+	.design = "rcu",
+};
+
 static void kernel_usage(FILE *f)
 {
 	fprintf(f,
@@ -289,11 +298,7 @@ static int kernel_check_source(const struct kernel_opts *o, const char *cmd)
 
 static int kernel_run(int argc, char **argv)
 {
-	struct kernel_opts o = { .devices = 1,
-				 .ops = 2000,
-				 .timeout = 300,
-				 .workload = "dio",
-				 .design = "rcu" };
+	struct kernel_opts o = kernel_defaults;
 	char out[RESULTS_PATH_MAX], name[KERNEL_NAME_MAX + 1], cmdline[2048];
 	struct kernel_src k;
 	int got, ret;
@@ -369,11 +374,7 @@ static int kernel_compare_side(const struct kernel_opts *o,
 
 static int kernel_compare_cmd(int argc, char **argv)
 {
-	struct kernel_opts o = { .devices = 1,
-				 .ops = 2000,
-				 .timeout = 300,
-				 .workload = "dio",
-				 .design = "rcu" };
+	struct kernel_opts o = kernel_defaults;
 	char out[RESULTS_PATH_MAX], side[2][RESULTS_PATH_MAX + 8];
 	char name[KERNEL_NAME_MAX + 1], cmdline[2048];
 	const char *refs[2] = {};
@@ -466,9 +467,7 @@ static int kernel_convert_cmd(int argc, char **argv)
 
 static int kernel_sim_cmd(int argc, char **argv)
 {
-	struct kernel_opts o = {
-		.devices = 1, .ops = 2000, .design = "rcu", .workload = "dio"
-	};
+	struct kernel_opts o = kernel_defaults;
 	char out[RESULTS_PATH_MAX], cmdline[2048], name[KERNEL_NAME_MAX + 1];
 	struct kernel_trace t;
 	int got, ret;

@@ -155,26 +155,14 @@ static void kernel_write_json(FILE *f, const struct kernel_trace *t,
 }
 
 static int kernel_write(const char *out, const char *file,
-			void (*fn)(FILE *f, const void *arg), const void *arg)
+			int (*fn)(FILE *f, const void *arg), const void *arg)
 {
-	char path[RESULTS_PATH_MAX], *buf = NULL;
-	size_t len = 0;
-	FILE *f;
-	int ret;
+	char path[RESULTS_PATH_MAX];
 
 	if (snprintf(path, sizeof(path), "%s/%s", out, file) >=
 	    (int)sizeof(path))
 		return -ENAMETOOLONG;
-	f = open_memstream(&buf, &len);
-	if (!f)
-		return -ENOMEM;
-	fn(f, arg);
-	ret = ferror(f) ? -EIO : 0;
-	fclose(f);
-	if (!ret)
-		ret = results_write_file(path, buf, len);
-	free(buf);
-	return ret;
+	return results_write_with(path, fn, arg);
 }
 
 struct kernel_json_arg {
@@ -182,16 +170,12 @@ struct kernel_json_arg {
 	const char *name, *source;
 };
 
-static void kernel_json_fn(FILE *f, const void *arg)
+static int kernel_json_fn(FILE *f, const void *arg)
 {
 	const struct kernel_json_arg *a = arg;
 
 	kernel_write_json(f, a->t, a->name, a->source);
-}
-
-static void kernel_hgrm_fn(FILE *f, const void *arg)
-{
-	lat_write_hgrm(arg, f);
+	return 0;
 }
 
 /* @out's kernel-@name files from @t */
@@ -205,10 +189,10 @@ int kernel_write_results(const char *out, const char *name, const char *source,
 	ret = results_mkdir(out);
 	snprintf(file, sizeof(file), "kernel-%s-cmdq_issue.hgrm", name);
 	if (!ret && t->issue_lat->count)
-		ret = kernel_write(out, file, kernel_hgrm_fn, t->issue_lat);
+		ret = kernel_write(out, file, lat_hgrm_writer, t->issue_lat);
 	snprintf(file, sizeof(file), "kernel-%s-inv.hgrm", name);
 	if (!ret && t->op_lat->count)
-		ret = kernel_write(out, file, kernel_hgrm_fn, t->op_lat);
+		ret = kernel_write(out, file, lat_hgrm_writer, t->op_lat);
 	snprintf(file, sizeof(file), "kernel-%s.json", name);
 	if (!ret)
 		ret = kernel_write(out, file, kernel_json_fn, &a);

@@ -174,40 +174,42 @@ static void env_write_machine(FILE *f)
 	fputs(",\n", f);
 }
 
-int env_write_ref(const char *dir, const char *cmdline, const char *clock,
-		  unsigned long long seed, const char *ref, const char *sha)
-{
-	char path[RESULTS_PATH_MAX], date[32];
-	time_t now = time(NULL);
-	char *buf = NULL;
-	size_t len = 0;
-	struct tm tm;
-	FILE *f;
-	int ret;
+struct env_args {
+	const char *cmdline, *clock, *ref, *sha;
+	unsigned long long seed;
+};
 
-	if (snprintf(path, sizeof(path), "%s/env.json", dir) >=
-	    (int)sizeof(path))
-		return -ENAMETOOLONG;
+static int env_print(FILE *f, const void *arg)
+{
+	const struct env_args *a = arg;
+	time_t now = time(NULL);
+	char date[32];
+	struct tm tm;
+
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	f = open_memstream(&buf, &len);
-	if (!f)
-		return -ENOMEM;
 	fprintf(f,
 		"{\n  \"schema_version\": %d,\n  \"kind\": \"env\",\n"
 		"  \"date\": \"%s\",\n",
 		ENV_SCHEMA_VERSION, date);
-	env_write_build(f, ref, sha);
+	env_write_build(f, a->ref, a->sha);
 	env_write_machine(f);
 	env_write_tuning(f);
 	fprintf(f, "  \"clock\": \"%s\",\n  \"seed\": %llu,\n  \"command\": ",
-		clock, seed);
-	json_write_str(f, cmdline);
+		a->clock, a->seed);
+	json_write_str(f, a->cmdline);
 	fputs("\n}\n", f);
-	ret = ferror(f) ? -EIO : 0;
-	fclose(f);
-	if (!ret)
-		ret = results_write_file(path, buf, len);
-	free(buf);
-	return ret;
+	return 0;
+}
+
+int env_write_ref(const char *dir, const char *cmdline, const char *clock,
+		  unsigned long long seed, const char *ref, const char *sha)
+{
+	const struct env_args a = { cmdline, clock, ref, sha, seed };
+	char path[RESULTS_PATH_MAX];
+
+	if (snprintf(path, sizeof(path), "%s/env.json", dir) >=
+	    (int)sizeof(path))
+		return -ENAMETOOLONG;
+	return results_write_with(path, env_print, &a);
 }

@@ -252,3 +252,8 @@ int lat_write_json(const struct lat_hist *h, FILE *f, bool bins)
 	fputc('}', f);
 	return ferror(f) ? -EIO : 0;
 }
+
+int lat_hgrm_writer(FILE *f, const void *h)
+{
+	return lat_write_hgrm(h, f);
+}

@@ -100,6 +100,8 @@ double lat_mean(const struct lat_hist *h);
  * Mean/Max/Buckets footer.  Returns 0 or -EIO.
  */
 int lat_write_hgrm(const struct lat_hist *h, FILE *f);
+/* The same, in the shape results_write_with() takes */
+int lat_hgrm_writer(FILE *f, const void *h);
 
 /*
  * JSON object: digits, unit, count, overflow, min, max, mean, the summary

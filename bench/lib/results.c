@@ -73,6 +73,27 @@ int results_write_file(const char *path, const void *data, size_t len)
 	return results_commit(tmp, path);
 }
 
+int results_write_with(const char *path, int (*fn)(FILE *f, const void *arg),
+		       const void *arg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int ret;
+
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return -ENOMEM;
+	ret = fn(f, arg);
+	if (!ret && ferror(f))
+		ret = -EIO;
+	fclose(f);
+	if (!ret)
+		ret = results_write_file(path, buf, len);
+	free(buf);
+	return ret;
+}
+
 int results_default_dir(char *buf, size_t len)
 {
 	char host[64] = "host", stamp[32];

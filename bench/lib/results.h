@@ -9,6 +9,7 @@
 #define RESULTS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #define RESULTS_PATH_MAX 4096
 #define RESULTS_MAX_FILES 256 /* files of one kind a folder may hold */
@@ -19,6 +20,12 @@ int results_tmp_path(const char *path, char *buf, size_t len);
 int results_commit(const char *tmp, const char *path);
 /* Write @len bytes to @path atomically */
 int results_write_file(const char *path, const void *data, size_t len);
+/*
+ * Write to @path atomically what @fn prints (into memory first): @fn's
+ * error (a negative errno), -EIO, or results_write_file()'s
+ */
+int results_write_with(const char *path, int (*fn)(FILE *f, const void *arg),
+		       const void *arg);
 /* "results/<UTC date>T<time>Z-<host>-<short sha>" */
 int results_default_dir(char *buf, size_t len);
 /* mkdir -p */

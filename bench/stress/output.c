@@ -40,20 +40,12 @@ static int stress_write_file(const char *dir, const char *name,
 static int stress_write_hgrm(const char *dir, const char *name,
 			     const char *metric, const struct lat_hist *h)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
-	int ret;
+	char path[RESULTS_PATH_MAX];
 
-	f = open_memstream(&buf, &len);
-	if (!f)
-		return -ENOMEM;
-	ret = lat_write_hgrm(h, f);
-	fclose(f);
-	if (!ret)
-		ret = stress_write_file(dir, name, metric, "hgrm", buf, len);
-	free(buf);
-	return ret;
+	if (snprintf(path, sizeof(path), "%s/stress-%s-%s.hgrm", dir, name,
+		     metric) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	return results_write_with(path, lat_hgrm_writer, h);
 }
 
 /*

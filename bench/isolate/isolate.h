@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * isolate: the fault-isolation strategies of kernel-hooks/arm-smmu-v3/atc.c
+ * isolate: the fault-isolation strategies of kernel-hooks/arm-smmu-v3/arm-smmu-v3-atc.c
  * run in virtual time against a cost model: one episode, or a sweep over
  * batch sizes, fault counts and timeouts ("atcbench isolate", README.md).
  *

@@ -307,7 +307,7 @@ struct arm_smmu_cmdq_batch {
 	int				num;
 };
 
-/* atc.c: finding the device behind an ATC invalidation timeout */
+/* arm-smmu-v3-atc.c: finding the device behind an ATC invalidation timeout */
 
 /**
  * struct arm_smmu_atc_costs - the cost of one isolation test, in ns
@@ -459,7 +459,7 @@ struct arm_smmu_stream {
 	struct arm_smmu_master		*master;
 };
 
-/* The invalidation array (see invs.c) */
+/* The invalidation array (see arm-smmu-v3-invs.c) */
 enum arm_smmu_inv_type {
 	INV_TYPE_S1_ASID,
 	INV_TYPE_S2_VMID,
@@ -646,7 +646,7 @@ struct arm_smmu_attach_state {
 extern struct mutex arm_smmu_asid_lock;
 
 /*
- * Low-level queue manipulation, shared by the lock-free queue (cmdq.c) and
+ * Low-level queue manipulation, shared by the lock-free queue (arm-smmu-v3-cmdq.c) and
  * the locked baseline (variants/cmdq-locked.c).
  */
 void queue_poll_init(struct arm_smmu_device *smmu,
@@ -767,7 +767,7 @@ extern bool arm_smmu_bug_ste_rmw_race;
  */
 extern bool arm_smmu_bug_install_invs_after_ste;
 
-/* invs.c: attach-time array updates and the invalidation walker */
+/* arm-smmu-v3-invs.c: attach-time array updates and the invalidation walker */
 void arm_smmu_master_build_invs(struct arm_smmu_master *master,
 				bool ats_enabled, ioasid_t ssid,
 				struct arm_smmu_domain *smmu_domain);
@@ -784,7 +784,7 @@ static inline void arm_smmu_domain_inv(struct arm_smmu_domain *smmu_domain)
 	arm_smmu_domain_inv_range(smmu_domain, 0, 0, 0, false);
 }
 
-/* cmdq.c: command building, the queue and the batch API */
+/* arm-smmu-v3-cmdq.c: command building, the queue and the batch API */
 int arm_smmu_cmdq_build_cmd(u64 *cmd, struct arm_smmu_cmdq_ent *ent);
 void arm_smmu_cmdq_build_sync_cmd(u64 *cmd, struct arm_smmu_device *smmu,
 				  struct arm_smmu_queue *q, u32 prod);

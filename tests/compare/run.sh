@@ -98,7 +98,7 @@ git -C "$repo" tag base
 git -C "$repo" -c user.name=t -c user.email=t@t commit -qam slow
 git -C "$repo" tag slow
 git -C "$repo" checkout -q base
-echo "this is not C" >>"$repo/kernel-hooks/arm-smmu-v3/invs.c"
+echo "this is not C" >>"$repo/kernel-hooks/arm-smmu-v3/arm-smmu-v3-invs.c"
 git -C "$repo" -c user.name=t -c user.email=t@t commit -qam broken
 git -C "$repo" tag broken
 

@@ -7,7 +7,7 @@
 # instructions at 64 entries and +6.4 % at 512 (callgrind), +8 to +10 %
 # CPU time.  Fails when the walker no longer has the anchor line.
 set -eu
-f=$1/kernel-hooks/arm-smmu-v3/invs.c
+f=$1/kernel-hooks/arm-smmu-v3/arm-smmu-v3-invs.c
 anchor='		type = READ_ONCE(cur->type);'
 grep -qxF "$anchor" "$f" || {
 	echo "slow-walker.sh: no '$anchor' in $f: update the fixture" >&2

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fault isolation strategies (kernel-hooks/arm-smmu-v3/atc.c) in virtual
+ * Fault isolation strategies (kernel-hooks/arm-smmu-v3/arm-smmu-v3-atc.c) in virtual
  * time: hand-worked episodes, the exact expectation of adaptive's model
  * against every placement, the optimum, and adaptive against linear and
  * bisect on a reduced sweep grid.
@@ -49,7 +49,7 @@ struct hand_case {
 };
 
 /*
- * Worked by hand from the definitions in atc.c.  bisect on n=8 {3}: [0-3] F,
+ * Worked by hand from the definitions in arm-smmu-v3-atc.c.  bisect on n=8 {3}: [0-3] F,
  * [4-7] P, [0-1] P, [2-3] F, [2] P, [3] F.  bisect-infer: [0-3] F, [4-7] P,
  * [0-1] P (so [2-3] fails), [2] P (so [3] is broken).
  */

@@ -8,7 +8,6 @@
 # and point type per strategy.
 load dir.'/style.gp'
 set datafile separator "\t"
-set key top left font ",8"
 strategies = "linear bisect bisect-infer adaptive whole-batch"
 timeouts = "50000 1000000 50000000 1000000000"
 tnames = "50us 1ms 50ms 1s"
@@ -19,11 +18,15 @@ lc_of(f, s) = nf > 1 ? color(f) : color(s)
 name(f, s) = nf > 1 ? word(titles, f)." ".word(strategies, s) : word(strategies, s)
 set logscale x 2
 do for [fmt in "svg png"] {
-	eval term(fmt, 1600, 900)
+	eval term(fmt, 1600, 960)
 	set output out.".".fmt
-	set multiplot layout 2,4 title ttl
+	# eight panels above, one key for all of them in a strip below
+	set multiplot title ttl
+	unset key
 	do for [row=1:2] {
 		do for [t=1:4] {
+			set origin (t - 1) * 0.25, 0.14 + (2 - row) * 0.41
+			set size 0.25, 0.41
 			set title sprintf("ATC timeout %s, k = %d", word(tnames, t), k)
 			set xlabel "batch size n (SIDs)"
 			if (row == 1) {
@@ -32,17 +35,37 @@ do for [fmt in "svg png"] {
 				set ylabel "mean isolation time (ms)"
 				plot for [f=1:nf] for [s=1:words(strategies)] sel(t, s, f) \
 					using 2:($7 / 1e6) with linespoints lw 2 \
-					lc rgb lc_of(f, s) dt int(nf > 1 ? s : 1) pt s \
+					lc rgb lc_of(f, s) dt dash(nf > 1 ? s : 1) pt s \
 					title name(f, s)
 			} else {
 				unset logscale y
 				set ylabel "innocent devices quarantined (mean)"
 				plot for [f=1:nf] for [s=1:words(strategies)] sel(t, s, f) \
 					using 2:8 with linespoints lw 2 \
-					lc rgb lc_of(f, s) dt int(nf > 1 ? s : 1) pt s \
+					lc rgb lc_of(f, s) dt dash(nf > 1 ? s : 1) pt s \
 					title name(f, s)
 			}
 		}
 	}
+	# the key's strip: the same styles, no data
+	set origin 0, 0
+	set size 1, 0.13
+	unset title
+	unset xlabel
+	unset ylabel
+	unset logscale
+	unset border
+	unset tics
+	unset grid
+	set xrange [0:1]
+	set yrange [0:1]
+	set key center center horizontal maxrows nf font ",9"
+	plot for [f=1:nf] for [s=1:words(strategies)] NaN with linespoints lw 2 \
+		lc rgb lc_of(f, s) dt dash(nf > 1 ? s : 1) pt s title name(f, s)
 	unset multiplot
+	set border
+	set tics
+	set grid
+	set autoscale
+	set logscale x 2
 }

@@ -6,7 +6,9 @@
 # dashes[i] (plot.sh: colour = folder, dash = metric, when overlaid).
 load dir.'/style.gp'
 set datafile commentschars "#"
-set key top left
+# the key under the plot, in columns: it never covers a curve
+set key outside bottom center maxrows 4
+set bmargin 9
 set title ttl
 set logscale y
 if (cdf) {
@@ -15,26 +17,25 @@ if (cdf) {
 	set xlabel "latency (us)"
 	set ylabel "fraction of operations at or below"
 	set yrange [0:1]
-	set key bottom right
 } else {
 	set logscale x
 	set xrange [1:1e6]
 	set xtics ("0%%" 1, "90%%" 10, "99%%" 100, "99.9%%" 1000, "99.99%%" 1e4, \
 		"99.999%%" 1e5, "99.9999%%" 1e6)
-	set xlabel "percentile"
+	set xlabel "percentile" offset 0,0.5
 	set ylabel "latency (us)"
 }
 do for [fmt in "svg png"] {
-	eval term(fmt, 900, 520)
+	eval term(fmt, 900, 600)
 	set output out.".".fmt
 	if (cdf) {
 		plot for [i=1:words(files)] word(files, i) \
 			using 1:2 with steps lw 2 lc rgb color(int(word(colors_of, i))) \
-			dt int(word(dashes, i)) title word(titles, i)
+			dt dash(int(word(dashes, i))) title word(titles, i)
 	} else {
 		plot for [i=1:words(files)] word(files, i) \
 			using (($4 > 0 && $4 < 1e300) ? $4 : 1/0):1 \
 			with steps lw 2 lc rgb color(int(word(colors_of, i))) \
-			dt int(word(dashes, i)) title word(titles, i)
+			dt dash(int(word(dashes, i))) title word(titles, i)
 	}
 }

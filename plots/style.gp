@@ -4,6 +4,11 @@
 # series.  Text is never "enhanced": names keep their underscores.
 colors = "#1f77b4 #d62728 #2ca02c #ff7f0e #9467bd #8c564b #17becf #7f7f7f"
 color(i) = word(colors, (i - 1) % words(colors) + 1)
+# A dash pattern per series within a colour: solid, then seven patterns
+# that stay apart (gnuplot's numbered dash types repeat after 5, so its
+# type 6 is type 1 again); "" draws solid
+dash_pats = "- . -. -.. _. __ .._"
+dash(i) = ((i - 1) % 8 == 0) ? "" : word(dash_pats, (i - 1) % 8)
 set termoption noenhanced
 set key noenhanced
 set grid

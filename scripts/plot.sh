@@ -107,7 +107,7 @@ mapfile -t runs < <(for d in "${dirs[@]}"; do
 done | sort -u)
 
 metrics=(inv cmdq_insert cmdq_sync bystander_inv isolation time_to_quarantine)
-all_files="" all_titles="" all_colors="" n_all=0
+all_files="" all_titles="" all_colors="" all_dashes="" n_all=0
 for name in "${runs[@]}"; do
 	files="" ttls="" colors="" dashes="" cfiles="" cttls="" ccolors=""
 	for ((f = 0; f < nd; f++)); do
@@ -128,7 +128,9 @@ for name in "${runs[@]}"; do
 			cfiles+="$h " cttls+="${labels[$f]} " ccolors+="$((f + 1)) "
 			if ((nd == 1)); then
 				n_all=$((n_all + 1))
+				# colour i, and a new dash every 8 colours: no two alike
 				all_files+="$h " all_titles+="$name " all_colors+="$n_all "
+				all_dashes+="$(((n_all - 1) / 8 + 1)) "
 			fi
 		fi
 	done
@@ -153,7 +155,7 @@ for name in "${runs[@]}"; do
 	fi
 done
 if ((n_all > 1)); then
-	gp latency.gp "files='$all_files'; titles='$all_titles'; colors_of='$all_colors'; dashes='$(printf '1 %.0s' $all_files)'; cdf=0; out='$out/latency-inv'; ttl='arm_smmu_domain_inv_range() end to end, every scenario ($refs)'"
+	gp latency.gp "files='$all_files'; titles='$all_titles'; colors_of='$all_colors'; dashes='$all_dashes'; cdf=0; out='$out/latency-inv'; ttl='arm_smmu_domain_inv_range() end to end, every scenario ($refs)'"
 fi
 
 # The real-kernel runs (atcbench kernel): the command list's issue and the
@@ -241,13 +243,14 @@ fi
 
 # The micro benchmarks: per folder the median and quartiles of its runs (CPU
 # time for one thread, real time for several, as compare does), relative to
-# the first folder's median
+# the first folder's median; one folder alone: the times themselves (ns)
 jsons=()
 for d in "${dirs[@]}"; do
 	[[ -f $d/micro.json ]] && jsons+=("$d/micro.json")
 done
 if ((${#jsons[@]} == nd)); then
-	jq -rs '
+	rel=$((nd > 1))
+	jq -rs --argjson rel $rel '
 	  def t: (if (.threads // 1) > 1 then .real_time else .cpu_time end);
 	  # linear interpolation between ranks (jq'"'"'s % is an integer modulo)
 	  def q($p): sort | ((length - 1) * $p) as $x | ($x | floor) as $i
@@ -258,12 +261,12 @@ if ((${#jsons[@]} == nd)); then
 	           order: [.[0].family_index, .[0].per_family_instance_index],
 	           v: map(t)}}) | from_entries] as $s
 	  | $s[0] | to_entries | sort_by(.value.order)[] | .key as $n
-	  | ($s[0][$n].v | med) as $ref
+	  | (if $rel == 1 then ($s[0][$n].v | med) / 100 else 1 end) as $ref
 	  | [($n | sub("/real_time"; "") | sub("/threads:1$"; ""))]
-	    + [$s[] | .[$n].v // [0] | (q(0.5), q(0.25), q(0.75)) | . / $ref * 100]
+	    + [$s[] | .[$n].v // [0] | (q(0.5), q(0.25), q(0.75)) | . / $ref]
 	  | @tsv' "${jsons[@]}" >"$tmp/micro.tsv"
 	if [[ -s $tmp/micro.tsv ]]; then
-		gp micro.gp "tsv='$tmp/micro.tsv'; titles='$titles'; out='$out/micro'; ttl='micro benchmarks: median and quartiles of the runs ($refs)'"
+		gp micro.gp "tsv='$tmp/micro.tsv'; titles='$titles'; rel=$rel; out='$out/micro'; ttl='micro benchmarks: median and quartiles of the runs ($refs)'"
 	fi
 fi
 echo "plot.sh: $made plots (svg and png) in $out"

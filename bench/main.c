@@ -9,6 +9,7 @@
 #include <linux/rcupdate.h>
 
 #include "compare/compare.h"
+#include "gitinfo.h"
 #include "isolate/isolate.h"
 #include "kernel/kernel.h"
 #include "machine.h"
@@ -57,7 +58,7 @@ static void usage(FILE *f)
 	for (i = 0; i < ARRAY_SIZE(atcbench_cmds); i++)
 		fprintf(f, "  %-9s %s\n  %9s   %s\n", atcbench_cmds[i].name,
 			atcbench_cmds[i].args, "", atcbench_cmds[i].help);
-	fputs("  help      this text\n"
+	fputs("  help      this text; --version: the build\n"
 	      "\nexit status: 0 success, 1 run-time failure, 2 bad usage or "
 	      "input\n",
 	      f);
@@ -76,6 +77,12 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "-h")) {
 		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("atcbench %s (%s%s), gcc %s\n", ATCBENCH_GIT_SHA,
+		       ATCBENCH_GIT_BRANCH, ATCBENCH_GIT_DIRTY ? ", dirty" : "",
+		       __VERSION__);
 		return 0;
 	}
 	for (i = 0; i < ARRAY_SIZE(atcbench_cmds) && !cmd; i++)

@@ -27,7 +27,7 @@ static void stress_help(FILE *f)
 	      "configuration and exits.  Ctrl-C stops the run and still writes\n"
 	      "the results.  Durations: seconds, or with ns, us, ms, s, m, h.\n"
 	      "\n"
-	      "keys (--KEY VALUE; '-' and '_' are the same):\n",
+	      "keys (--KEY VALUE or --KEY=VALUE; '-' and '_' are the same):\n",
 	      f);
 	stress_config_print_keys(f);
 	fputs("\nexit status: 0 no violation, 1 violations or run-time "
@@ -96,13 +96,78 @@ static bool stress_name_ok(const char *s)
 	return true;
 }
 
+/* What the command line sets besides the configuration's keys */
+struct stress_cmd_opts {
+	char out[RESULTS_PATH_MAX];
+	const char *name;
+	bool show;
+};
+
+/*
+ * The option at argv[0], "--KEY VALUE" or "--KEY=VALUE" ('-' and '_' the
+ * same in KEY): the arguments it took (1 or 2), 0 for --help, -EINVAL
+ * after saying why
+ */
+static int stress_option(int argc, char **argv, struct stress_config *cfg,
+			 struct stress_cmd_opts *o)
+{
+	const char *value, *eq = strchr(argv[0], '=');
+	char key[64], err[512];
+	int used = eq ? 1 : 2;
+	size_t k;
+
+	if (!strcmp(argv[0], "--show")) {
+		o->show = true;
+		return 1;
+	}
+	if (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))
+		return 0;
+	if (strncmp(argv[0], "--", 2) || (!eq && argc < 2)) {
+		fprintf(stderr,
+			"atcbench stress: expected --KEY VALUE or --KEY=VALUE, "
+			"got '%s'\n",
+			argv[0]);
+		return -EINVAL;
+	}
+	snprintf(key, sizeof(key), "%.*s",
+		 (int)(eq ? eq - argv[0] - 2 : strlen(argv[0]) - 2),
+		 argv[0] + 2);
+	for (k = 0; key[k]; k++)
+		if (key[k] == '-')
+			key[k] = '_';
+	value = eq ? eq + 1 : argv[1];
+	if (!strcmp(key, "out")) {
+		if (strlen(value) >= RESULTS_PATH_MAX - 64) {
+			fprintf(stderr,
+				"atcbench stress: --out: path longer than %d\n",
+				RESULTS_PATH_MAX - 64);
+			return -EINVAL;
+		}
+		strcpy(o->out, value);
+	} else if (!strcmp(key, "name")) {
+		if (strlen(value) >= STRESS_MAX_NAME ||
+		    !stress_name_ok(value)) {
+			fprintf(stderr,
+				"atcbench stress: --name: 1 to %d letters, "
+				"digits, '-', '_' or '.'\n",
+				STRESS_MAX_NAME - 1);
+			return -EINVAL;
+		}
+		o->name = value;
+	} else if (stress_config_set(cfg, key, value, err, sizeof(err))) {
+		fprintf(stderr, "atcbench stress: --%s\n", err);
+		return -EINVAL;
+	}
+	return used;
+}
+
 int stress_cmd(int argc, char **argv)
 {
 	struct stress_config cfg;
 	struct stress_result res;
-	char err[512], out[RESULTS_PATH_MAX] = "", cmdline[2048] = "";
-	const char *name = NULL;
-	bool show = false;
+	struct stress_cmd_opts opts = {};
+	char err[512], cmdline[2048] = "";
+	char *out = opts.out;
 	size_t cl = 0;
 	int i, ret;
 
@@ -117,70 +182,26 @@ int stress_cmd(int argc, char **argv)
 		fprintf(stderr, "atcbench stress: %s\n", err);
 		return EXIT_USAGE;
 	}
-	for (i = 2; i < argc; i++) {
-		char key[64];
-		size_t k;
-
-		if (!strcmp(argv[i], "--show")) {
-			show = true;
-			continue;
-		}
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+	for (i = 2; i < argc; i += ret) {
+		ret = stress_option(argc - i, argv + i, &cfg, &opts);
+		if (ret < 0)
+			return EXIT_USAGE;
+		if (!ret) {
 			stress_help(stdout);
 			return 0;
 		}
-		if (strncmp(argv[i], "--", 2) || i + 1 >= argc) {
-			fprintf(stderr,
-				"atcbench stress: expected --KEY VALUE, got "
-				"'%s'\n",
-				argv[i]);
-			return EXIT_USAGE;
-		}
-		snprintf(key, sizeof(key), "%s", argv[i] + 2);
-		for (k = 0; key[k]; k++)
-			if (key[k] == '-')
-				key[k] = '_';
-		if (!strcmp(key, "out")) {
-			if (strlen(argv[i + 1]) >= RESULTS_PATH_MAX - 64) {
-				fprintf(stderr,
-					"atcbench stress: --out: path longer "
-					"than %d\n",
-					RESULTS_PATH_MAX - 64);
-				return EXIT_USAGE;
-			}
-			strcpy(out, argv[++i]);
-			continue;
-		}
-		if (!strcmp(key, "name")) {
-			name = argv[++i];
-			if (strlen(name) >= STRESS_MAX_NAME ||
-			    !stress_name_ok(name)) {
-				fprintf(stderr,
-					"atcbench stress: --name: 1 to %d "
-					"letters, digits, '-', '_' or '.'\n",
-					STRESS_MAX_NAME - 1);
-				return EXIT_USAGE;
-			}
-			continue;
-		}
-		if (stress_config_set(&cfg, key, argv[i + 1], err,
-				      sizeof(err))) {
-			fprintf(stderr, "atcbench stress: --%s\n", err);
-			return EXIT_USAGE;
-		}
-		i++;
 	}
-	if (name)
-		snprintf(cfg.name, sizeof(cfg.name), "%s", name);
+	if (opts.name)
+		snprintf(cfg.name, sizeof(cfg.name), "%s", opts.name);
 	if (stress_config_check(&cfg, err, sizeof(err))) {
 		fprintf(stderr, "atcbench stress: %s\n", err);
 		return EXIT_USAGE;
 	}
-	if (show) {
+	if (opts.show) {
 		stress_config_print(&cfg, stdout);
 		return 0;
 	}
-	if (!*out && results_default_dir(out, sizeof(out))) {
+	if (!*out && results_default_dir(out, sizeof(opts.out))) {
 		fprintf(stderr, "atcbench stress: cannot name the results "
 				"folder\n");
 		return EXIT_FAILURE;

@@ -376,9 +376,11 @@ int stress_config_set(struct stress_config *cfg, const char *key,
 		break;
 	case SK_UINT:
 	case SK_U64:
+		/* decimal only: 010 is ten, 0x10 is refused */
 		errno = 0;
-		v = strtoull(value, &end, 0);
-		if (!*value || *end || errno || *value == '-')
+		v = strtoull(value, &end, 10);
+		if (!*value || *end || errno ||
+		    strspn(value, "0123456789") != strlen(value))
 			return stress_err(err, errlen,
 					  "%s: '%s' is not a number", key,
 					  value);

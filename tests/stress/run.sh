@@ -193,6 +193,10 @@ expect_usage "nul.scenario: a NUL byte at offset 12" "$work/nul.scenario"
 expect_usage "unknown key 'frob'" baseline --frob 1
 expect_usage "'nan' is not a duration" baseline --duration nan
 expect_usage "'1e3' is not a duration" baseline --duration 1e3
+expect_usage "'0x10' is not a number" baseline --mappers 0x10
+"$bin" stress baseline --mappers=010 --duration=2 --show | grep -qx "mappers = 10" ||
+	bad "--KEY=VALUE, or decimal 010, not taken"
+"$bin" --version | grep -q "^atcbench [0-9a-f]" || bad "--version"
 "$bin" stress baseline --duration 2 --show | grep -qx "duration = 2000000000ns" ||
 	bad "a bare duration is not read as seconds"
 "$bin" stress --help | awk 'length > 80 { print "FAIL: stress --help over 80 columns: " $0; exit 1 }' ||

@@ -121,7 +121,16 @@ start=$SECONDS
 {
 	kmake KCONFIG_ALLCONFIG="$fragment" allnoconfig &&
 		kmake Image modules
-} >"$log" 2>&1 || die "the build failed: $(grep -m 1 -i 'error' "$log" || tail -n 1 "$log") (log $log)"
+} >"$log" 2>&1 &
+pid=$!
+# a line every 10 s while it builds: what it has compiled so far
+n=0
+while kill -0 $pid 2>/dev/null; do
+	sleep 1
+	((++n % 10)) ||
+		echo "build.sh: $((SECONDS - start)) s, $(grep -c '^  CC' "$log" || true) files compiled" >&2
+done
+wait $pid || die "the build failed: $(grep -m 1 -i 'error' "$log" || tail -n 1 "$log") (log $log)"
 secs=$((SECONDS - start))
 
 # Every option of the fragment as it asked

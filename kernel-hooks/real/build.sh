@@ -94,9 +94,14 @@ else
 		die "$tree holds an in-tree build (.config): make mrproper there, or give --ref"
 fi
 
-# One build per source clone at a time
+# One build per source clone at a time; the one we waited for may have
+# built this very commit
 exec 9>"$builds/lock-$treekey"
 flock 9
+if [[ -n $sha && -f $dest/Image ]]; then
+	echo "$dest"
+	exit 0
+fi
 
 if [[ -n $sha ]]; then
 	# A clone sharing the tree's objects: checking a commit out touches

@@ -81,6 +81,23 @@ static void kernel_src_built(const char *dir, const char *tree, const char *ref,
 }
 
 /*
+ * Run kernel-hooks/real/@argv[0] with the rest of @argv; the folder it
+ * prints into @dir.  Returns 0, or an exit status.
+ */
+static int kernel_script_folder(char *argv[], char *dir, size_t len)
+{
+	char script[RESULTS_PATH_MAX];
+	int ret;
+
+	snprintf(script, sizeof(script), "%s/%s", kernel_scripts(), argv[0]);
+	argv[0] = script;
+	ret = kernel_spawn(argv, dir, len);
+	if (!ret)
+		return 0;
+	return ret == EXIT_USAGE || ret < 0 ? EXIT_USAGE : EXIT_FAILURE;
+}
+
+/*
  * The kernel to boot: Debian's (--kernel, fetched once), one built from a
  * tree (--tree at @ref, or its files: built once per commit) or the
  * user's (--image).  Returns 0, or an exit status.
@@ -88,7 +105,7 @@ static void kernel_src_built(const char *dir, const char *tree, const char *ref,
 int kernel_get(const struct kernel_opts *o, const char *ref,
 	       struct kernel_src *k)
 {
-	char script[RESULTS_PATH_MAX], dir[RESULTS_PATH_MAX];
+	char dir[RESULTS_PATH_MAX];
 	int ret;
 
 	memset(k, 0, sizeof(*k));
@@ -100,34 +117,27 @@ int kernel_get(const struct kernel_opts *o, const char *ref,
 		return 0;
 	}
 	if (o->tree) {
-		char *build[] = { script,	   "--tree",
+		char *build[] = { "build.sh",	   "--tree",
 				  (char *)o->tree, ref ? "--ref" : NULL,
 				  (char *)ref,	   NULL };
 
-		snprintf(script, sizeof(script), "%s/build.sh",
-			 kernel_scripts());
-		ret = kernel_spawn(build, dir, sizeof(dir));
-		if (ret) {
+		ret = kernel_script_folder(build, dir, sizeof(dir));
+		if (ret)
 			fprintf(stderr,
 				"atcbench kernel: no kernel built from %s%s%s\n",
 				o->tree, ref ? " at " : "", ref ? ref : "");
-			return ret == EXIT_USAGE || ret < 0 ? EXIT_USAGE :
-							      EXIT_FAILURE;
-		}
-		kernel_src_built(dir, o->tree, ref, k);
-		return 0;
+		else
+			kernel_src_built(dir, o->tree, ref, k);
+		return ret;
 	}
 	{
-		char *fetch[] = { script, (char *)o->kernel, NULL };
+		char *fetch[] = { "fetch.sh", (char *)o->kernel, NULL };
 
-		snprintf(script, sizeof(script), "%s/fetch.sh",
-			 kernel_scripts());
-		ret = kernel_spawn(fetch, dir, sizeof(dir));
+		ret = kernel_script_folder(fetch, dir, sizeof(dir));
 		if (ret) {
 			fprintf(stderr, "atcbench kernel: no kernel %s\n",
 				o->kernel);
-			return ret == EXIT_USAGE || ret < 0 ? EXIT_USAGE :
-							      EXIT_FAILURE;
+			return ret;
 		}
 		/* fetch.sh printed the cached folder */
 		kernel_src_built(dir, NULL, NULL, k);

@@ -289,6 +289,7 @@ cmd=(scripts/compare.sh)
 [[ -z $gate_given ]] || cmd+=(--gate "$gate")
 [[ $filter == . ]] || cmd+=(--filter "$filter")
 ((seed == 1)) || cmd+=(--seed "$seed")
+[[ $repo == "$root" ]] || cmd+=(--repo "$repo")
 cmd+=("$base_sha" "$head_sha")
 echo "${cmd[*]}" >"$stage/command"
 "${bin[head]}" report "$stage" >/dev/null

@@ -2,12 +2,11 @@
 /*
  * isolate: the sweep's results files, isolate.json and isolate.tsv
  */
+
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <sys/stat.h>
-
 #include "isolate/internal.h"
 #include "lib/results.h"
 
@@ -19,21 +18,19 @@ static void isolate_json_num(FILE *f, const char *key, double v, bool last)
 		fprintf(f, "\"%s\": %.6g%s", key, v, last ? "" : ", ");
 }
 
-int isolate_write(const char *dir, const struct isolate_grid *grid,
-		  const struct isolate_cell *cells, int count)
-{
-	char path[RESULTS_PATH_MAX];
-	char *buf = NULL;
-	size_t len = 0;
-	unsigned int i;
-	FILE *f;
-	int c, ret;
+struct isolate_sweep_out {
+	const struct isolate_grid *grid;
+	const struct isolate_cell *cells;
+	int count;
+};
 
-	if (mkdir(dir, 0777) && errno != EEXIST)
-		return -errno;
-	f = open_memstream(&buf, &len);
-	if (!f)
-		return -ENOMEM;
+static int isolate_print_json(FILE *f, const void *arg)
+{
+	const struct isolate_sweep_out *o = arg;
+	const struct isolate_grid *grid = o->grid;
+	unsigned int i;
+	int c;
+
 	fprintf(f,
 		"{\"schema_version\": %d, \"kind\": \"isolate\",\n"
 		" \"params\": {\"seed\": %llu"
@@ -47,8 +44,8 @@ int isolate_write(const char *dir, const struct isolate_grid *grid,
 	for (i = 0; i < grid->num_ops; i++)
 		fprintf(f, "%s\"%s\"", i ? ", " : "", grid->ops[i]->name);
 	fputs("]},\n \"cells\": [\n", f);
-	for (c = 0; c < count; c++) {
-		const struct isolate_cell *x = &cells[c];
+	for (c = 0; c < o->count; c++) {
+		const struct isolate_cell *x = &o->cells[c];
 
 		fprintf(f,
 			"  {\"timeout_ns\": %llu"
@@ -64,25 +61,23 @@ int isolate_write(const char *dir, const struct isolate_grid *grid,
 		isolate_json_num(f, "optimum_ns", x->optimum_ns, !x->plan);
 		if (x->plan)
 			fprintf(f, "\"plan\": \"%s\"", x->plan);
-		fprintf(f, "}%s\n", c + 1 < count ? "," : "");
+		fprintf(f, "}%s\n", c + 1 < o->count ? "," : "");
 	}
 	fputs(" ]}\n", f);
-	fclose(f);
-	snprintf(path, sizeof(path), "%s/isolate.json", dir);
-	ret = results_write_file(path, buf, len);
-	free(buf);
-	if (ret)
-		return ret;
+	return 0;
+}
 
-	f = open_memstream(&buf, &len);
-	if (!f)
-		return -ENOMEM;
+static int isolate_print_tsv(FILE *f, const void *arg)
+{
+	const struct isolate_sweep_out *o = arg;
+	int c;
+
 	fputs("timeout_ns\tn\tk\tstrategy\tsyncs\ttimeouts\ttime_ns\t"
 	      "innocent_broken\tinnocent_max\tmissed\texpected_ns\toptimum_ns\t"
 	      "plan\n",
 	      f);
-	for (c = 0; c < count; c++) {
-		const struct isolate_cell *x = &cells[c];
+	for (c = 0; c < o->count; c++) {
+		const struct isolate_cell *x = &o->cells[c];
 
 		fprintf(f, "%llu\t%u\t%u\t%s\t%.4f\t%.4f\t%.1f\t%.4f\t%u\t%u\t",
 			x->timeout_ns, x->n, x->k, x->strategy, x->syncs,
@@ -98,9 +93,22 @@ int isolate_write(const char *dir, const struct isolate_grid *grid,
 			fprintf(f, "%.1f\t", x->optimum_ns);
 		fprintf(f, "%s\n", x->plan ? x->plan : "-");
 	}
-	fclose(f);
+	return 0;
+}
+
+int isolate_write(const char *dir, const struct isolate_grid *grid,
+		  const struct isolate_cell *cells, int count)
+{
+	const struct isolate_sweep_out o = { grid, cells, count };
+	char path[RESULTS_PATH_MAX];
+	int ret;
+
+	if (mkdir(dir, 0777) && errno != EEXIST)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/isolate.json", dir);
+	ret = results_write_with(path, isolate_print_json, &o);
+	if (ret)
+		return ret;
 	snprintf(path, sizeof(path), "%s/isolate.tsv", dir);
-	ret = results_write_file(path, buf, len);
-	free(buf);
-	return ret;
+	return results_write_with(path, isolate_print_tsv, &o);
 }

@@ -1,6 +1,7 @@
-# timeline.gp: a stress run over time, one panel per folder: the worst
-# invalidation latency of each bin (about 1 ms) and the events (fault onset,
-# ATC timeout, quarantine, reset) marked on a strip above it.
+# timeline.gp: a stress run over time, per folder: the worst invalidation
+# latency of each bin (about 1 ms) in a panel, and under it, on a strip of
+# its own and the same time axis, the events (fault onset, ATC timeout,
+# quarantine, reset, failed reset), one row per kind.
 # gnuplot -e "tls='a-timeline.tsv b-timeline.tsv'; evs='a-events.tsv
 #             b-events.tsv'; titles='base head'; out='x'; ttl='...'" timeline.gp
 load dir.'/style.gp'
@@ -8,24 +9,51 @@ set datafile separator "\t"
 set datafile commentschars "#"
 kinds = "fault timeout quarantine reset failed-reset"
 nf = words(tls)
-set logscale y
-set ylabel "worst invalidation in the bin (us)"
-set y2range [0.5:5.5]
-set y2tics ("fault" 1, "timeout" 2, "quarantine" 3, "reset" 4, "failed reset" 5)
-set key top left
+band = 0.94 / nf # each folder's share of the height, under the title
+# the same left and right margins in every panel: the time axes line up
+set lmargin 14
+set rmargin 4
+unset key
 do for [fmt in "svg png"] {
-	eval term(fmt, 1200, 380 * nf + 60)
+	eval term(fmt, 1200, 400 * nf + 40)
 	set output out.".".fmt
-	set multiplot layout nf,1 title ttl
+	set multiplot title ttl
 	do for [f=1:nf] {
-		set title word(titles, f)
-		set xlabel "time since the measurement began (ms)"
+		# stats filters by the current ranges: the last strip set y's
+		set autoscale
+		stats word(tls, f) using 1 every ::1 nooutput
+		set xrange [0:STATS_max]
+		base = 0.94 - f * band
+		# the latency panel
+		set origin 0, base + 0.3 * band
+		set size 1, 0.7 * band
+		set title (nf > 1 ? word(titles, f) : "")
+		set logscale y
+		set yrange [*:*]
+		set ytics auto
+		set ylabel "worst invalidation in the bin (us)"
+		unset xlabel
+		set format x ""
+		set bmargin 0.5
 		plot word(tls, f) using 1:($2 > 0 ? $3 : 1/0) every ::1 \
-			with impulses lw 1 lc rgb color(f) title "worst latency per bin", \
-		     for [e=1:words(kinds)] word(evs, f) \
+			with impulses lw 1 lc rgb color(f)
+		# the events' strip
+		set origin 0, base
+		set size 1, 0.3 * band
+		unset title
+		unset logscale y
+		set yrange [0.5:5.5]
+		set ytics ("fault" 1, "timeout" 2, "quarantine" 3, "reset" 4, \
+			"failed reset" 5)
+		unset ylabel
+		set xlabel "time since the measurement began (ms)"
+		set format x "%g"
+		set bmargin 3
+		plot for [e=1:words(kinds)] word(evs, f) \
 			using 1:(strcol(2) eq word(kinds, e) ? e : 1/0) every ::1 \
-			axes x1y2 with points pt (e + 4) ps 1.2 lc rgb color(e + 2) \
-			title word(kinds, e)
+			with points pt (e + 4) ps 1.2 lc rgb color(e + 2)
+		set tmargin
+		set bmargin
 	}
 	unset multiplot
 }

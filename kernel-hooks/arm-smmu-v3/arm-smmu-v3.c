@@ -405,7 +405,7 @@ void arm_smmu_install_ste_for_dev(struct arm_smmu_master *master,
 		struct arm_smmu_ste *ste = &smmu->strtab[sid];
 		struct arm_smmu_cmdq_ent cmd = {
 			.opcode = CMDQ_OP_CFGI_STE,
-			.atc.sid = sid,
+			.cfgi = { .sid = sid, .leaf = true },
 		};
 
 		/*
@@ -589,7 +589,7 @@ static void arm_smmu_disable_eats_for_sid(struct arm_smmu_device *smmu, u32 sid)
 	struct arm_smmu_ste *step = &smmu->strtab[sid];
 	struct arm_smmu_cmdq_ent cmd = {
 		.opcode = CMDQ_OP_CFGI_STE,
-		.atc.sid = sid,
+		.cfgi = { .sid = sid, .leaf = true },
 	};
 	__le64 val = READ_ONCE(step->data[1]);
 

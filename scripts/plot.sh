@@ -126,12 +126,15 @@ for name in "${runs[@]}"; do
 		h="$d/stress-$name-inv.hgrm"
 		if [[ -f $h ]]; then
 			# the CDF from the histogram's own bins (the .hgrm's
-			# percentile rows are too coarse for it): us, fraction
+			# percentile rows are too coarse for it): us, fraction;
+			# from the .hgrm where the JSON has no bins (a trimmed
+			# or an older folder)
 			c=$tmp/cdf-$f-$name.tsv
 			jq -r '.metrics.inv_ns | (.bins | map(.[1]) | add) as $n
 			  | foreach .bins[] as $b (0; . + $b[1]; [$b[0] / 1000, . / $n])
 			  | @tsv' "$d/stress-$name.json" >"$c" 2>/dev/null || : >"$c"
-			[[ -s $c ]] && cfiles+="$c " cttls+="${labels[$f]} " ccolors+="$((f + 1)) "
+			[[ -s $c ]] || c=$h
+			cfiles+="$c " cttls+="${labels[$f]} " ccolors+="$((f + 1)) "
 			if ((nd == 1)); then
 				n_all=$((n_all + 1))
 				# colour i, and a new dash every 8 colours: no two alike

@@ -202,9 +202,14 @@ done
 # the series' timeout-storm in simulation, from one folder: upstream
 # against the series
 for d in "${dirs[@]}"; do
-	sim=$(for j in "$d"/stress-*.json; do
-		[[ -f $j ]] && jq -r 'select(.scenario == "timeout-storm") | .name' "$j"
-	done | head -n 1)
+	# the first timeout-storm run (no "| head": with pipefail, the loop
+	# writing on would die of SIGPIPE, and plot.sh with it)
+	sim=
+	for j in "$d"/stress-*.json; do
+		[[ -f $j ]] || continue
+		sim=$(jq -r 'select(.scenario == "timeout-storm") | .name' "$j")
+		[[ -z $sim ]] || break
+	done
 	[[ -n $sim && -f $d/stress-$sim-events.tsv ]] || continue
 	for j in "$d"/kernel-*.json; do
 		[[ -f $j ]] || continue

@@ -65,6 +65,17 @@ grep -q 'base:HEAD@' "$tmp/both/throughput.svg" || {
 cp -r "$sample/base" "$tmp/one"
 "$root/scripts/plot.sh" "$tmp/one"
 check "$tmp/one" "${common[@]}" latency-inv
+# Several timeout-storm runs in one folder, as bench.sh writes them
+# (plot.sh once died of SIGPIPE there)
+cp -r "$sample/base" "$tmp/storms"
+for f in "$tmp"/storms/stress-rt-storm*; do
+	cp "$f" "${f/rt-storm/rt-storm-again}"
+done
+jq '.name = "rt-storm-again"' "$sample/base/stress-rt-storm.json" >"$tmp/storms/stress-rt-storm-again.json"
+"$root/scripts/plot.sh" "$tmp/storms" >/dev/null || {
+	echo "FAIL: plot.sh of a folder with two timeout storms exited $?"
+	exit 1
+}
 # Usage errors
 if "$root/scripts/plot.sh" "$tmp/nonexistent" 2>/dev/null; then
 	echo "FAIL: a missing folder was accepted"

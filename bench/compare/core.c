@@ -98,10 +98,16 @@ int compare_both(struct compare *c, const char *name, bool *both)
 
 int compare_load_path(struct compare *c, const char *path, struct json **out)
 {
+	return compare_load_flags(c, path, JSON_STRICT, out);
+}
+
+int compare_load_flags(struct compare *c, const char *path, unsigned int flags,
+		       struct json **out)
+{
 	char err[160];
 	int ret;
 
-	ret = json_parse_file(path, out, err, sizeof(err));
+	ret = json_parse_file_flags(path, flags, out, err, sizeof(err));
 	if (ret)
 		return compare_fail(c, "%s: %s", path,
 				    ret == -EINVAL ? err : strerror(-ret));

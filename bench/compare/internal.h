@@ -76,6 +76,9 @@ struct compare_row *compare_add(struct compare *c, enum compare_kind kind,
 	__attribute__((format(printf, 6, 7)));
 void compare_judge(struct compare_row *r, double band_pct, double alpha);
 int compare_both(struct compare *c, const char *name, bool *both);
+/* @path read with json_parse_file_flags(): JSON_NONFINITE for others' files */
+int compare_load_flags(struct compare *c, const char *path, unsigned int flags,
+		       struct json **out);
 int compare_load_path(struct compare *c, const char *path, struct json **out);
 int compare_load(struct compare *c, const char *dir, const char *name,
 		 struct json **out);

@@ -49,11 +49,14 @@ static int compare_micro_load(struct compare *c, const char *dir,
 			      struct compare_series **out, unsigned int *n)
 {
 	const struct json *list, *b;
+	char path[RESULTS_PATH_MAX];
 	struct compare_series *s;
 	struct json *j;
 	int ret;
 
-	ret = compare_load(c, dir, "micro.json", &j);
+	/* Google Benchmark writes NaN for a counter it cannot compute */
+	snprintf(path, sizeof(path), "%s/micro.json", dir);
+	ret = compare_load_flags(c, path, JSON_NONFINITE, &j);
 	if (ret)
 		return ret;
 	list = json_get(j, "benchmarks");
@@ -159,7 +162,8 @@ int compare_micro(struct compare *c)
 	if (!c->o->utest)
 		return compare_fail(c, "micro.json in both folders, and no "
 				       "--utest file (compare.py -d)");
-	ret = compare_load_path(c, c->o->utest, &utest);
+	/* compare.py's output, Python's json: NaN where a test is undefined */
+	ret = compare_load_flags(c, c->o->utest, JSON_NONFINITE, &utest);
 	for (k = 0; k < 2 && !ret; k++)
 		ret = compare_micro_load(c, c->o->dir[k], &s[k], &n[k]);
 	/* Base's benchmarks in order, then those only head has */

@@ -13,10 +13,12 @@
 
 #include "lib/json.h"
 
-static struct json *json_from(struct json_object *o, int *ret);
+static struct json *json_from(struct json_object *o, unsigned int flags,
+			      int *ret);
 
 /* @parent's members (an object) or elements (an array), in order */
-static int json_children(struct json *parent, struct json_object *o)
+static int json_children(struct json *parent, struct json_object *o,
+			 unsigned int flags)
 {
 	struct json **tail = &parent->child;
 	int ret = 0;
@@ -26,7 +28,7 @@ static int json_children(struct json *parent, struct json_object *o)
 
 		for (i = 0; i < n && !ret; i++) {
 			*tail = json_from(json_object_array_get_idx(o, i),
-					  &ret);
+					  flags, &ret);
 			if (*tail)
 				tail = &(*tail)->next;
 		}
@@ -36,7 +38,7 @@ static int json_children(struct json *parent, struct json_object *o)
 	{
 		if (ret)
 			break;
-		*tail = json_from(val, &ret);
+		*tail = json_from(val, flags, &ret);
 		if (!*tail)
 			break;
 		(*tail)->key = strdup(key);
@@ -48,7 +50,8 @@ static int json_children(struct json *parent, struct json_object *o)
 }
 
 /* One node of the tree from json-c's @o; NULL with *@ret set on failure */
-static struct json *json_from(struct json_object *o, int *ret)
+static struct json *json_from(struct json_object *o, unsigned int flags,
+			      int *ret)
 {
 	struct json *j = calloc(1, sizeof(*j));
 	int64_t i;
@@ -81,7 +84,7 @@ static struct json *json_from(struct json_object *o, int *ret)
 		j->type = JSON_NUMBER;
 		j->num = json_object_get_double(o);
 		/* json-c reads NaN and Infinity even in strict mode */
-		if (!isfinite(j->num))
+		if (!isfinite(j->num) && !(flags & JSON_NONFINITE))
 			*ret = -EDOM;
 		break;
 	case json_type_string:
@@ -95,7 +98,7 @@ static struct json *json_from(struct json_object *o, int *ret)
 	case json_type_object:
 		j->type = json_object_is_type(o, json_type_array) ? JSON_ARRAY :
 								    JSON_OBJECT;
-		*ret = json_children(j, o);
+		*ret = json_children(j, o, flags);
 		break;
 	}
 	return j;
@@ -121,8 +124,8 @@ static size_t json_single_quote(const char *text, size_t len)
 	return len;
 }
 
-static int json_parse_len(const char *text, size_t len, struct json **out,
-			  char *err, size_t errlen)
+static int json_parse_len(const char *text, size_t len, unsigned int flags,
+			  struct json **out, char *err, size_t errlen)
 {
 	struct json_tokener *tok;
 	struct json_object *o;
@@ -160,7 +163,7 @@ static int json_parse_len(const char *text, size_t len, struct json **out,
 		}
 	}
 	if (!ret) {
-		*out = json_from(o, &ret);
+		*out = json_from(o, flags, &ret);
 		if (ret) {
 			json_free(*out);
 			*out = NULL;
@@ -178,11 +181,17 @@ static int json_parse_len(const char *text, size_t len, struct json **out,
 
 int json_parse(const char *text, struct json **out, char *err, size_t errlen)
 {
-	return json_parse_len(text, strlen(text), out, err, errlen);
+	return json_parse_len(text, strlen(text), 0, out, err, errlen);
 }
 
 int json_parse_file(const char *path, struct json **out, char *err,
 		    size_t errlen)
+{
+	return json_parse_file_flags(path, JSON_STRICT, out, err, errlen);
+}
+
+int json_parse_file_flags(const char *path, unsigned int flags,
+			  struct json **out, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
 	char *buf = NULL;
@@ -211,7 +220,7 @@ int json_parse_file(const char *path, struct json **out, char *err,
 	if (!ret && len > INT32_MAX)
 		ret = -EFBIG;
 	if (!ret)
-		ret = json_parse_len(buf, len, out, err, errlen);
+		ret = json_parse_len(buf, len, flags, out, err, errlen);
 	free(buf);
 	return ret;
 }

@@ -41,6 +41,15 @@ int json_parse(const char *text, struct json **out, char *err, size_t errlen);
 /* Read and parse a file; -errno when it cannot be read */
 int json_parse_file(const char *path, struct json **out, char *err,
 		    size_t errlen);
+
+#define JSON_STRICT 0u
+/*
+ * NaN and Infinity read as numbers: for the files other programs write
+ * (Google Benchmark's micro.json, compare.py's -d output), never ours
+ */
+#define JSON_NONFINITE 1u
+int json_parse_file_flags(const char *path, unsigned int flags,
+			  struct json **out, char *err, size_t errlen);
 void json_free(struct json *j);
 
 /* The member @key of object @j, or NULL */

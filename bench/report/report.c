@@ -95,6 +95,19 @@ static void report_env(const char *dir, FILE *f)
 	json_free(env);
 }
 
+/* @item at column *@col, on a new indented line if it would pass the width */
+static void report_wrap(FILE *f, unsigned int *col, const char *item)
+{
+	size_t n = strlen(item);
+
+	if (*col + n > FMT_COLUMNS) {
+		fputs("\n   ", f);
+		*col = 3;
+	}
+	fputs(item, f);
+	*col += n;
+}
+
 /* The latency table, a line per run; whether any run injected faults */
 static bool report_stress_latency(struct json **runs, int n, FILE *f)
 {
@@ -133,10 +146,8 @@ static bool report_stress_latency(struct json **runs, int n, FILE *f)
 }
 
 /* Open-loop runs and stalls, a note each */
-static void report_stress_notes(const struct json *run, FILE *f)
+static void report_stress_open_loop(const struct json *run, FILE *f)
 {
-	char b[2][16];
-
 	if (!strcmp(json_str(run, "load", ""), "open"))
 		fprintf(f,
 			"%.60s: open loop,\n"
@@ -144,16 +155,37 @@ static void report_stress_notes(const struct json *run, FILE *f)
 			"intended start)\n",
 			json_str(run, "name", "?"),
 			json_num(run, "rate_per_mapper", 0));
-	if (json_num(run, "stalls", 0) > 0)
-		fprintf(f,
-			"STALLS in %.50s: %.0f\n"
-			"  (no completion for > %s; longest %s)\n",
-			json_str(run, "name", "?"), json_num(run, "stalls", 0),
-			fmt_ns(json_num(run, "stall_threshold_ns", -1), b[0],
-			       16),
-			fmt_ns(json_num(run, "stall_max_ns", -1), b[1], 16));
 }
 
+/* The runs with stalls, in one paragraph: each one's count and longest */
+static void report_stress_stalls(struct json **runs, int n, FILE *f)
+{
+	unsigned int col = FMT_COLUMNS, left = 0;
+	char b[16], item[96];
+	int i;
+
+	for (i = 0; i < n; i++)
+		left += runs[i] && json_num(runs[i], "stalls", 0) > 0;
+	for (i = 0; i < n && left; i++) {
+		if (!runs[i] || json_num(runs[i], "stalls", 0) <= 0)
+			continue;
+		if (col == FMT_COLUMNS) {
+			fmt_ns(json_num(runs[i], "stall_threshold_ns", -1), b,
+			       sizeof(b));
+			fprintf(f,
+				"STALLS (no completion for > %s): run, "
+				"stalls, the longest",
+				b);
+		}
+		fmt_ns(json_num(runs[i], "stall_max_ns", -1), b, sizeof(b));
+		snprintf(item, sizeof(item), " %.50s %.0f %s%s",
+			 json_str(runs[i], "name", "?"),
+			 json_num(runs[i], "stalls", 0), b, --left ? "," : "");
+		report_wrap(f, &col, item);
+	}
+	if (col != FMT_COLUMNS)
+		fputc('\n', f);
+}
 /* The fault table, a line per run that injected faults */
 static void report_stress_faults(struct json **runs, int n, FILE *f)
 {
@@ -205,7 +237,9 @@ static void report_stress(const char *dir, FILE *f)
 	faults = runs && report_stress_latency(runs, n, f);
 	for (i = 0; runs && i < n; i++)
 		if (runs[i])
-			report_stress_notes(runs[i], f);
+			report_stress_open_loop(runs[i], f);
+	if (runs)
+		report_stress_stalls(runs, n, f);
 	if (faults)
 		report_stress_faults(runs, n, f);
 	for (i = 0; runs && i < n; i++)
@@ -222,19 +256,6 @@ static void report_stress(const char *dir, FILE *f)
 	}
 	free(runs);
 	free(names);
-}
-
-/* @item at column *@col, on a new indented line if it would pass the width */
-static void report_wrap(FILE *f, unsigned int *col, const char *item)
-{
-	size_t n = strlen(item);
-
-	if (*col + n > FMT_COLUMNS) {
-		fputs("\n   ", f);
-		*col = 3;
-	}
-	fputs(item, f);
-	*col += n;
 }
 
 /* A per-second count: total, mean and highest second */

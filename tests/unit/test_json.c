@@ -6,6 +6,7 @@
  * nesting deeper than JSON_MAX_DEPTH is refused, and a file with a NUL
  * byte is refused rather than cut.  No randomness.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +118,8 @@ static void test_file_with_nul(void **state)
 {
 	static const char body[] = "{\"a\": 1}\0{\"b\": 2}";
 	char path[] = "/tmp/test_json.XXXXXX", err[128];
+	char nan_path[] = "/tmp/test_json.XXXXXX";
+	const char *nan_doc = "{\"hits\": NaN, \"t\": 2}";
 	struct json *j = NULL;
 	int fd;
 
@@ -129,10 +132,26 @@ static void test_file_with_nul(void **state)
 	assert_int_equal(json_parse_file(path, &j, err, sizeof(err)), -EINVAL);
 	assert_null(j);
 	assert_non_null(strstr(err, "NUL"));
+	unlink(path);
+
+	/* Google Benchmark's NaN: refused, but read where the caller allows */
+	fd = mkstemp(nan_path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, nan_doc, strlen(nan_doc)),
+			 (ssize_t)strlen(nan_doc));
+	close(fd);
+	assert_int_equal(json_parse_file(nan_path, &j, err, sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(json_parse_file_flags(nan_path, JSON_NONFINITE, &j,
+					       err, sizeof(err)),
+			 0);
+	assert_true(isnan(json_num(j, "hits", 0)));
+	assert_true(json_num(j, "t", 0) == 2);
+	json_free(j);
+	unlink(nan_path);
 	assert_int_equal(json_parse_file("/nonexistent/x.json", &j, err,
 					 sizeof(err)),
 			 -ENOENT);
-	unlink(path);
 }
 
 int main(void)

@@ -1,22 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /* report: env.json and report.txt of a results folder (see report.h) */
-#include <dirent.h>
 #include <errno.h>
-#include <hwloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 #include <linux/kernel.h>
 
-#include "gitinfo.h"
 #include "compare/compare.h"
 #include "lib/fmt.h"
 #include "lib/json.h"
 #include "lib/results.h"
-#include "lib/topo.h"
 #include "report/report.h"
 
 #define EXIT_USAGE 2

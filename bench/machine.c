@@ -56,6 +56,12 @@ int machine_topo_cmd(int argc, char **argv)
 			     "per-node|CPULIST] [--threads N]");
 			return 0;
 		}
+		if (strcmp(argv[i], "--pin") && strcmp(argv[i], "--threads")) {
+			fprintf(stderr,
+				"atcbench topo: unknown option '%s' (--help)\n",
+				argv[i]);
+			return EXIT_USAGE;
+		}
 		if (i + 1 >= argc) {
 			fprintf(stderr, "atcbench topo: %s needs a value\n",
 				argv[i]);
@@ -63,7 +69,7 @@ int machine_topo_cmd(int argc, char **argv)
 		}
 		if (!strcmp(argv[i], "--pin")) {
 			pin = argv[++i];
-		} else if (!strcmp(argv[i], "--threads")) {
+		} else {
 			errno = 0;
 			threads = strtoul(argv[++i], &end, 10);
 			if (*end || errno || !threads ||
@@ -73,10 +79,6 @@ int machine_topo_cmd(int argc, char **argv)
 					TOPO_MAX_THREADS);
 				return EXIT_USAGE;
 			}
-		} else {
-			fprintf(stderr, "atcbench topo: unknown option '%s'\n",
-				argv[i]);
-			return EXIT_USAGE;
 		}
 	}
 	ret = topo_init(&t);

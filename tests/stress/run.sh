@@ -304,6 +304,9 @@ tune() { # JQ-UPDATE: the report's WARNING lines for that tuning
 [ "$(tune '{"governor": "performance", "boost": false, "load_avg": [0.2, 0, 0]}')" = 0 ] ||
 	bad "report: warnings for a quiet, fixed-frequency machine"
 
+# topo's option errors name what is wrong
+"$bin" topo --bogus 2>&1 | grep -q "unknown option '--bogus'" || bad "topo --bogus: not called unknown"
+"$bin" topo --pin 2>&1 | grep -q -- "--pin needs a value" || bad "topo --pin: no 'needs a value'"
 # The topology command on a synthetic 2-node machine
 HWLOC_SYNTHETIC="pack:2 numa:1 core:2 pu:1" "$bin" topo --pin per-node \
 	--threads 4 >"$work/topo" || bad "topo failed"

@@ -75,12 +75,20 @@ static void compare_stress_run(struct compare *c, const struct json *b,
 		      name, "cmds/op");
 }
 
-int compare_stress(struct compare *c)
+/*
+ * Each PREFIX*.json of base with head's file of that name, through @run;
+ * with @virtual_only, stress runs in real time are left alone (they feed
+ * the plots, not the verdicts)
+ */
+static int compare_pairs(struct compare *c, const char *prefix,
+			 bool virtual_only,
+			 void (*run)(struct compare *c, const struct json *b,
+				     const struct json *h))
 {
 	char **names = NULL;
 	int n, i, ret = 0;
 
-	n = results_files(c->o->dir[0], "stress-", ".json", &names);
+	n = results_files(c->o->dir[0], prefix, ".json", &names);
 	if (n < 0)
 		return compare_fail(c, "%s: %s", c->o->dir[0], strerror(-n));
 	for (i = 0; i < n; i++) {
@@ -89,14 +97,15 @@ int compare_stress(struct compare *c)
 
 		if (!ret)
 			ret = compare_load(c, c->o->dir[0], names[i], &j[0]);
-		if (!ret && strcmp(json_str(j[0], "clock", ""), "virtual"))
-			goto next; /* real time: for the plots */
+		if (!ret && virtual_only &&
+		    strcmp(json_str(j[0], "clock", ""), "virtual"))
+			goto next;
 		if (!ret)
 			ret = compare_both(c, names[i], &both);
 		if (!ret)
 			ret = compare_load(c, c->o->dir[1], names[i], &j[1]);
 		if (!ret)
-			compare_stress_run(c, j[0], j[1]);
+			run(c, j[0], j[1]);
 next:
 		json_free(j[0]);
 		json_free(j[1]);
@@ -104,6 +113,11 @@ next:
 	}
 	free(names);
 	return ret;
+}
+
+int compare_stress(struct compare *c)
+{
+	return compare_pairs(c, "stress-", true, compare_stress_run);
 }
 
 /*
@@ -162,30 +176,7 @@ static void compare_kernel_run(struct compare *c, const struct json *b,
 
 int compare_kernel(struct compare *c)
 {
-	char **names = NULL;
-	int n, i, ret = 0;
-
-	n = results_files(c->o->dir[0], "kernel-", ".json", &names);
-	if (n < 0)
-		return compare_fail(c, "%s: %s", c->o->dir[0], strerror(-n));
-	for (i = 0; i < n; i++) {
-		struct json *j[2] = {};
-		bool both;
-
-		if (!ret)
-			ret = compare_both(c, names[i], &both);
-		if (!ret)
-			ret = compare_load(c, c->o->dir[0], names[i], &j[0]);
-		if (!ret)
-			ret = compare_load(c, c->o->dir[1], names[i], &j[1]);
-		if (!ret)
-			compare_kernel_run(c, j[0], j[1]);
-		json_free(j[0]);
-		json_free(j[1]);
-		free(names[i]);
-	}
-	free(names);
-	return ret;
+	return compare_pairs(c, "kernel-", false, compare_kernel_run);
 }
 
 #define COMPARE_MAX_STRATEGIES 16

@@ -372,6 +372,12 @@ static int kernel_compare_side(const struct kernel_opts *o,
 	return 0;
 }
 
+static int kernel_print_line(FILE *f, const void *line)
+{
+	fprintf(f, "%s\n", (const char *)line);
+	return 0;
+}
+
 static int kernel_compare_cmd(int argc, char **argv)
 {
 	struct kernel_opts o = kernel_defaults;
@@ -424,13 +430,10 @@ static int kernel_compare_cmd(int argc, char **argv)
 	if (ret != EXIT_USAGE) {
 		/* the command, for the report's reproduce block */
 		char path[RESULTS_PATH_MAX + 16];
-		size_t len = strlen(cmdline);
 
 		snprintf(path, sizeof(path), "%s/command", out);
-		cmdline[len] = '\n';
-		if (results_write_file(path, cmdline, len + 1))
+		if (results_write_with(path, kernel_print_line, cmdline))
 			ret = EXIT_USAGE;
-		cmdline[len] = '\0';
 	}
 	if (ret == EXIT_USAGE || report_write(out, NULL))
 		return EXIT_USAGE;

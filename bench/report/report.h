@@ -14,6 +14,12 @@
 void report_plots(const char *dir, FILE *f);
 
 struct json;
+/* Module-internal: report.txt's parts, in the files of bench/report/ */
+#define REPORT_NAME_COLS 24 /* a run's name in the tables */
+/* An item of a wrapped paragraph: a new line, indented, if it overflows */
+void report_wrap(FILE *f, unsigned int *col, const char *item);
+/* The stress runs: tables, stalls, violations (stress.c) */
+void report_stress(const char *dir, FILE *f);
 /* env.json's tuning in a line, and its WARNING lines (report.c) */
 void report_tuning(const struct json *env, FILE *f);
 /* The report of a comparison folder (it holds compare.json); -errno */

@@ -5,10 +5,8 @@
 #include <string.h>
 #include <time.h>
 #include <linux/atomic.h>
-#include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
-#include <linux/sched/clock.h>
 #include <asm/barrier.h>
 
 #include "clock.h"
@@ -267,31 +265,18 @@ void sim_clock_del_poller(sim_clock_poll_fn fn, void *arg)
 	}
 }
 
-/* The kernel's view */
-u64 local_clock(void)
+/* ktime_get() of the platform: solo time, or the pollers run first */
+u64 sim_clock_ktime_ns(void)
 {
+	if (sim_clock_is_solo)
+		return sim_clock_solo_ns;
+	sim_clock_poll();
 	return sim_clock_now_ns();
 }
 
-ktime_t ktime_get(void)
-{
-	if (sim_clock_is_solo)
-		return (ktime_t)sim_clock_solo_ns;
-	sim_clock_poll();
-	return (ktime_t)sim_clock_now_ns();
-}
-
 /* In virtual time a kernel delay ends early at an event (see clock.h) */
-void ndelay(unsigned long nsecs)
+void sim_clock_kernel_delay_ns(u64 ns)
 {
-	if (!sim_clock_wait_until_event(nsecs))
-		sim_clock_delay_ns(nsecs);
-}
-
-void udelay(unsigned long usecs)
-{
-	u64 ns = (u64)usecs * NSEC_PER_USEC;
-
 	if (!sim_clock_wait_until_event(ns))
 		sim_clock_delay_ns(ns);
 }

@@ -85,6 +85,9 @@ static inline u64 sim_clock_now_ns(void)
 }
 /* Wait @ns: spin in the real modes, move time on in the virtual mode */
 void sim_clock_delay_ns(u64 ns);
+/* The platform's ktime_get() and delays (sim/platform.c) */
+u64 sim_clock_ktime_ns(void);
+void sim_clock_kernel_delay_ns(u64 ns);
 /* Virtual mode: move time on to @t_ns if it is later (no-op otherwise) */
 void sim_clock_advance_to(u64 t_ns);
 

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/kernel.h>
-#include <linux/slab.h>
 #include <linux/spinlock.h>
 
 #include "fault.h"
@@ -256,13 +255,12 @@ int sim_fault_parse(const char *text, u64 seed, struct sim_fault_plan **out,
 	size_t i;
 	int ret = 0;
 
-	plan = kzalloc(sizeof(*plan), GFP_KERNEL);
+	plan = calloc(1, sizeof(*plan));
 	if (!plan)
 		return -ENOMEM;
-	plan->rules = kcalloc(SIM_FAULT_MAX_STATEMENTS, sizeof(*plan->rules),
-			      GFP_KERNEL);
-	plan->events = kcalloc(SIM_FAULT_MAX_STATEMENTS * 2,
-			       sizeof(*plan->events), GFP_KERNEL);
+	plan->rules = calloc(SIM_FAULT_MAX_STATEMENTS, sizeof(*plan->rules));
+	plan->events =
+		calloc(SIM_FAULT_MAX_STATEMENTS * 2, sizeof(*plan->events));
 	if (!plan->rules || !plan->events) {
 		sim_fault_free(plan);
 		return -ENOMEM;
@@ -367,9 +365,9 @@ void sim_fault_free(struct sim_fault_plan *plan)
 {
 	if (!plan)
 		return;
-	kfree(plan->rules);
-	kfree(plan->events);
-	kfree(plan);
+	free(plan->rules);
+	free(plan->events);
+	free(plan);
 }
 
 u64 sim_fault_seed(const struct sim_fault_plan *plan)

@@ -38,8 +38,7 @@ void sim_irq_release(int irq)
 				 __ATOMIC_RELEASE);
 }
 
-int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags,
-		const char *name, void *dev_id)
+int sim_irq_request(unsigned int irq, irq_handler_t handler, void *dev_id)
 {
 	struct sim_irq_line *line;
 
@@ -53,7 +52,7 @@ int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags,
 	return 0;
 }
 
-void free_irq(unsigned int irq, void *dev_id)
+void sim_irq_free(unsigned int irq, void *dev_id)
 {
 	if (irq && irq < SIM_IRQ_MAX && sim_irq_lines[irq].dev_id == dev_id)
 		__atomic_store_n(&sim_irq_lines[irq].handler, NULL,

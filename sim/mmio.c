@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* sim_mmio: readl()/writel() dispatch to simulated devices (see mmio.h) */
+/* sim_mmio: the address map of simulated devices (see mmio.h) */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <linux/io.h>
 #include <linux/kernel.h>
-#include <linux/slab.h>
 
 #include "mmio.h"
 
@@ -30,7 +28,7 @@ int sim_mmio_register(void *base, size_t size, const struct sim_mmio_ops *ops,
 	if (i == SIM_MMIO_MAX_REGIONS)
 		return -ENOSPC;
 
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
 	r->base = (uintptr_t)base;
@@ -50,7 +48,7 @@ void sim_mmio_unregister(void *base)
 
 		if (r && r->base == (uintptr_t)base) {
 			WRITE_ONCE(sim_mmio_regions[i], NULL);
-			kfree(r);
+			free(r);
 			return;
 		}
 	}
@@ -82,7 +80,7 @@ static struct sim_mmio_region *sim_mmio_find(const volatile void *addr,
 	abort();
 }
 
-static u64 sim_mmio_read(const volatile void *addr, unsigned int width)
+u64 sim_mmio_read(const volatile void *addr, unsigned int width)
 {
 	size_t off;
 	struct sim_mmio_region *r = sim_mmio_find(addr, &off);
@@ -90,45 +88,10 @@ static u64 sim_mmio_read(const volatile void *addr, unsigned int width)
 	return r->ops->read(r->opaque, off, width);
 }
 
-static void sim_mmio_write(volatile void *addr, u64 val, unsigned int width)
+void sim_mmio_write(volatile void *addr, u64 val, unsigned int width)
 {
 	size_t off;
 	struct sim_mmio_region *r = sim_mmio_find(addr, &off);
 
 	r->ops->write(r->opaque, off, val, width);
-}
-
-u32 readl_relaxed(const volatile void __iomem *addr)
-{
-	return sim_mmio_read(addr, 4);
-}
-
-void writel_relaxed(u32 val, volatile void __iomem *addr)
-{
-	sim_mmio_write(addr, val, 4);
-}
-
-u64 readq_relaxed(const volatile void __iomem *addr)
-{
-	return sim_mmio_read(addr, 8);
-}
-
-void writeq_relaxed(u64 val, volatile void __iomem *addr)
-{
-	sim_mmio_write(addr, val, 8);
-}
-
-/* The non-relaxed forms: full ordering against normal memory */
-u32 readl(const volatile void __iomem *addr)
-{
-	u32 val = sim_mmio_read(addr, 4);
-
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	return val;
-}
-
-void writel(u32 val, volatile void __iomem *addr)
-{
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	sim_mmio_write(addr, val, 4);
 }

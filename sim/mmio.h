@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * sim_mmio: the address map of simulated devices.  readl()/writel() and the
- * other accessors of <linux/io.h> look the address up here and call the
- * owning device's handlers with the offset into its register window.
+ * sim_mmio: the address map of simulated devices.  The platform's readl()/
+ * writel() and the other accessors (sim/platform.c) look the address up here
+ * and call the owning device's handlers with the offset into its register
+ * window.  An access to an address no device owns aborts.
  *
  * Synchronisation: regions are added and removed while no accessor runs on
  * them (set-up and tear-down); lookups are lock-free (acquire loads of the
@@ -23,5 +24,8 @@ struct sim_mmio_ops {
 int sim_mmio_register(void *base, size_t size, const struct sim_mmio_ops *ops,
 		      void *opaque);
 void sim_mmio_unregister(void *base);
+/* One access of @width bytes (4 or 8) to @addr */
+u64 sim_mmio_read(const volatile void *addr, unsigned int width);
+void sim_mmio_write(volatile void *addr, u64 val, unsigned int width);
 
 #endif /* SIM_MMIO_H */

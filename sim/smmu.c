@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* sim_smmu: the hardware side of a simulated SMMUv3 (see smmu.h) */
 #include <errno.h>
+#include <stdlib.h>
 #include <pthread.h>
 #include <time.h>
 #include <linux/bitfield.h>
-#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <arm-smmu-v3/arm-smmu-v3.h>
 
@@ -516,7 +516,7 @@ int sim_smmu_create(const struct sim_smmu_config *cfg, unsigned int num_sids,
 	if (cfg->threaded && sim_clock_source() == SIM_CLOCK_VIRTUAL)
 		return -EINVAL;
 
-	smmu = kzalloc(sizeof(*smmu), GFP_KERNEL);
+	smmu = calloc(1, sizeof(*smmu));
 	if (!smmu)
 		return -ENOMEM;
 	smmu->cfg = *cfg;
@@ -526,7 +526,7 @@ int sim_smmu_create(const struct sim_smmu_config *cfg, unsigned int num_sids,
 	if (!smmu->cfg.atc_timeout_ns)
 		smmu->cfg.atc_timeout_ns = SIM_SMMU_ATC_TIMEOUT_DEFAULT_NS;
 	smmu->num_sids = num_sids;
-	smmu->devs = kcalloc(num_sids, sizeof(*smmu->devs), GFP_KERNEL);
+	smmu->devs = calloc(num_sids, sizeof(*smmu->devs));
 	smmu->irq = sim_irq_alloc();
 	if (!smmu->devs || smmu->irq < 0) {
 		ret = smmu->devs ? smmu->irq : -ENOMEM;
@@ -570,8 +570,8 @@ int sim_smmu_create(const struct sim_smmu_config *cfg, unsigned int num_sids,
 err_free:
 	if (smmu->irq > 0)
 		sim_irq_release(smmu->irq);
-	kfree(smmu->devs);
-	kfree(smmu);
+	free(smmu->devs);
+	free(smmu);
 	return ret;
 }
 
@@ -592,8 +592,8 @@ void sim_smmu_destroy(struct sim_smmu *smmu)
 	}
 	sim_mmio_unregister(smmu->window);
 	sim_irq_release(smmu->irq);
-	kfree(smmu->devs);
-	kfree(smmu);
+	free(smmu->devs);
+	free(smmu);
 }
 
 void __iomem *sim_smmu_base(struct sim_smmu *smmu)

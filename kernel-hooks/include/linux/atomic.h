@@ -10,6 +10,7 @@
 #include <asm/barrier.h>
 #include <linux/compiler.h>
 #include <linux/types.h>
+#include <khooks/platform.h>
 
 typedef struct {
 	int counter;
@@ -83,14 +84,13 @@ typedef struct {
  * userspace thread can be preempted while the one it waits for runs, yields
  * the CPU after a while.
  *
- * Where time is simulated, the platform sets khooks_wait_event.  arm64
- * waits here with WFE, if the location still holds VAL (__cmpwait_relaxed()),
- * until it changes or the event stream ticks; the platform does the same by
- * moving its clock on to its next event, at most one event-stream period
- * (true), rather than spinning while time stands still.  NULL in real time.
+ * Where time is simulated, the platform sets khooks_wait_event (see
+ * <khooks/platform.h>).  arm64 waits here with WFE, if the location still
+ * holds VAL (__cmpwait_relaxed()), until it changes or the event stream
+ * ticks; the platform does the same by moving its clock on to its next event
+ * rather than spinning while time stands still.
  */
 void khooks_spin_backoff(unsigned int *spins);
-extern bool (*khooks_wait_event)(void);
 
 static inline void khooks_cond_wait(unsigned int *spins)
 {

@@ -1,6 +1,4 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Shim: delays, implemented by the simulation's clock (sim/clock.c) */
+/* Shim: delays, supplied by the platform (see <khooks/platform.h>) */
 #pragma once
-
-void ndelay(unsigned long nsecs);
-void udelay(unsigned long usecs);
+#include <khooks/platform.h>

@@ -1,13 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shim: kernel time.  ktime_get() and the delays are implemented by the
- * simulation's clock (sim/clock.c): real monotonic time, or virtual time in
- * a discrete-event run, where a delay advances the clock.
+ * Shim: kernel time.  ktime_get() is supplied by the platform (see
+ * <khooks/platform.h>); the arithmetic is here.
  */
 #pragma once
-#include <linux/types.h>
-
-typedef s64 ktime_t;
+#include <khooks/platform.h>
 
 #define NSEC_PER_USEC 1000L
 #define NSEC_PER_MSEC 1000000L

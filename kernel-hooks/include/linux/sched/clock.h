@@ -1,10 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shim: local_clock(), the cheap per-CPU clock of tracing.  Implemented by
- * sim/clock.c: the simulation's time, without running the hardware pollers
- * that ktime_get() runs.
+ * Shim: local_clock(), the cheap per-CPU clock of tracing, supplied by the
+ * platform (see <khooks/platform.h>).
  */
 #pragma once
-#include <linux/types.h>
-
-u64 local_clock(void);
+#include <khooks/platform.h>

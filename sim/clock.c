@@ -23,8 +23,8 @@ static struct sim_clock_poller sim_clock_pollers[SIM_CLOCK_MAX_POLLERS];
 static unsigned int sim_clock_num_pollers;
 static __thread bool sim_clock_polling;
 /* Solo mode: the virtual time of the one thread that uses the clock */
-static bool sim_clock_is_solo;
-static u64 sim_clock_solo_ns;
+bool sim_clock_is_solo;
+u64 sim_clock_solo_ns;
 
 static bool sim_clock_wfe(void);
 
@@ -263,15 +263,6 @@ void sim_clock_del_poller(sim_clock_poll_fn fn, void *arg)
 			return;
 		}
 	}
-}
-
-/* ktime_get() of the platform: solo time, or the pollers run first */
-u64 sim_clock_ktime_ns(void)
-{
-	if (sim_clock_is_solo)
-		return sim_clock_solo_ns;
-	sim_clock_poll();
-	return sim_clock_now_ns();
 }
 
 /* In virtual time a kernel delay ends early at an event (see clock.h) */

@@ -85,8 +85,7 @@ static inline u64 sim_clock_now_ns(void)
 }
 /* Wait @ns: spin in the real modes, move time on in the virtual mode */
 void sim_clock_delay_ns(u64 ns);
-/* The platform's ktime_get() and delays (sim/platform.c) */
-u64 sim_clock_ktime_ns(void);
+/* The platform's delays (sim/platform.c) */
 void sim_clock_kernel_delay_ns(u64 ns);
 /* Virtual mode: move time on to @t_ns if it is later (no-op otherwise) */
 void sim_clock_advance_to(u64 t_ns);
@@ -103,5 +102,18 @@ int sim_clock_add_poller(sim_clock_poll_fn fn, void *arg);
 void sim_clock_del_poller(sim_clock_poll_fn fn, void *arg);
 /* Run the pollers now (what ktime_get() does); their earliest next event */
 u64 sim_clock_poll(void);
+
+/* Solo mode's state (see sim_clock_solo()), for sim_clock_ktime_ns() */
+extern bool sim_clock_is_solo;
+extern u64 sim_clock_solo_ns;
+
+/* The platform's ktime_get(): solo time, or the pollers run first */
+static inline u64 sim_clock_ktime_ns(void)
+{
+	if (sim_clock_is_solo)
+		return sim_clock_solo_ns;
+	sim_clock_poll();
+	return sim_clock_now_ns();
+}
 
 #endif /* SIM_CLOCK_H */

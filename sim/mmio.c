@@ -7,14 +7,7 @@
 
 #include "mmio.h"
 
-struct sim_mmio_region {
-	uintptr_t base;
-	size_t size;
-	const struct sim_mmio_ops *ops;
-	void *opaque;
-};
-
-static struct sim_mmio_region *sim_mmio_regions[SIM_MMIO_MAX_REGIONS];
+struct sim_mmio_region *sim_mmio_regions[SIM_MMIO_MAX_REGIONS];
 
 int sim_mmio_register(void *base, size_t size, const struct sim_mmio_ops *ops,
 		      void *opaque)
@@ -54,44 +47,10 @@ void sim_mmio_unregister(void *base)
 	}
 }
 
-static struct sim_mmio_region *sim_mmio_find(const volatile void *addr,
-					     size_t *offset)
+void sim_mmio_unmapped(const volatile void *addr)
 {
-	uintptr_t a = (uintptr_t)addr;
-	unsigned int i;
-
-	for (i = 0; i < SIM_MMIO_MAX_REGIONS; i++) {
-		struct sim_mmio_region *r =
-			__atomic_load_n(&sim_mmio_regions[i], __ATOMIC_ACQUIRE);
-
-		/*
-		 * One unsigned test (below the base wraps around): the same
-		 * instructions whatever the order of the regions' addresses,
-		 * so instruction counts do not follow the heap's layout
-		 */
-		if (r && a - r->base < r->size) {
-			*offset = a - r->base;
-			return r;
-		}
-	}
 	/* An access to no device is a bug in the caller: stop here */
 	fprintf(stderr, "sim_mmio: access to unmapped address %p\n",
 		(const void *)addr);
 	abort();
-}
-
-u64 sim_mmio_read(const volatile void *addr, unsigned int width)
-{
-	size_t off;
-	struct sim_mmio_region *r = sim_mmio_find(addr, &off);
-
-	return r->ops->read(r->opaque, off, width);
-}
-
-void sim_mmio_write(volatile void *addr, u64 val, unsigned int width)
-{
-	size_t off;
-	struct sim_mmio_region *r = sim_mmio_find(addr, &off);
-
-	r->ops->write(r->opaque, off, val, width);
 }

@@ -36,6 +36,7 @@
 #include <variants/devlist.h>
 #include <sim/clock.h>
 #include <sim/smmu.h>
+#include <sim/world.h>
 
 #include "gbench/gbench.h"
 #include "micro/micro.h"
@@ -74,12 +75,11 @@ struct micro_world {
 	enum micro_design design;
 	unsigned int entries;
 	bool sink; /* commands go nowhere: the read side alone */
-	struct arm_smmu_device smmu;
-	struct sim_smmu *hw;
-	struct arm_smmu_domain *domain;
+	/* SIDs 0..entries-2: the domain's masters; entries-1: churn's */
+	struct sim_world world;
+	struct arm_smmu_domain *domain; /* rcu: the world's domain */
 	struct arm_smmu_devlist_domain *dl_domain;
-	struct arm_smmu_master **masters;
-	unsigned int num_masters;
+	unsigned int num_attached;
 	struct arm_smmu_master *churn_master;
 	/* the churn writer */
 	pthread_t churn_thread;
@@ -113,23 +113,13 @@ static void micro_world_free(struct micro_world *w)
 {
 	unsigned int i;
 
-	for (i = 0; i < w->num_masters; i++) {
-		if (!w->masters[i])
-			continue;
-		if (w->design == MICRO_DEVLIST)
-			arm_smmu_devlist_detach(w->dl_domain, w->masters[i],
-						IOMMU_NO_PASID);
-		arm_smmu_release_master(w->masters[i]);
-	}
-	if (w->churn_master)
-		arm_smmu_release_master(w->churn_master);
-	if (!IS_ERR_OR_NULL(w->domain))
-		arm_smmu_domain_free(w->domain);
+	for (i = 0; w->dl_domain && i < w->num_attached; i++)
+		arm_smmu_devlist_detach(w->dl_domain,
+					w->world.masters[i].master,
+					IOMMU_NO_PASID);
 	if (!IS_ERR_OR_NULL(w->dl_domain))
 		arm_smmu_devlist_domain_free(w->dl_domain);
-	kfree(w->masters);
-	if (w->hw)
-		sim_smmu_remove(&w->smmu, w->hw);
+	sim_world_destroy(&w->world);
 	kfree(w);
 }
 
@@ -148,16 +138,6 @@ static void micro_detach(struct micro_world *w, struct arm_smmu_master *master)
 		arm_smmu_devlist_detach(w->dl_domain, master, IOMMU_NO_PASID);
 }
 
-static struct arm_smmu_master *micro_master(struct micro_world *w, u32 sid)
-{
-	struct arm_smmu_master *master;
-
-	master = arm_smmu_probe_master(&w->smmu, &sid, 1, true);
-	if (IS_ERR(master))
-		return NULL;
-	return master;
-}
-
 /* The sink: a command list is built, then dropped (issue_cmdlist's seam) */
 static int micro_sink_issue_cmdlist(struct arm_smmu_device *smmu,
 				    struct arm_smmu_cmdq *cmdq, u64 *cmds,
@@ -173,9 +153,10 @@ static const struct arm_smmu_impl_ops micro_sink_ops = {
 static int micro_world_alloc(enum micro_design design, unsigned int entries,
 			     bool sink, struct micro_world **out)
 {
-	const struct sim_smmu_config cfg = {
-		.ats = true,
-		.cmdq_shift = 8,
+	const struct sim_world_config cfg = {
+		.hw = { .ats = true, .cmdq_shift = 8 },
+		.num_domains = design == MICRO_RCU,
+		.num_masters = entries,
 	};
 	struct micro_world *w;
 	unsigned int i;
@@ -188,43 +169,30 @@ static int micro_world_alloc(enum micro_design design, unsigned int entries,
 	w->entries = entries;
 	w->sink = sink;
 
-	/* SIDs 0..entries-2 for the domain's masters, entries-1 for churn */
-	ret = sim_smmu_probe(&cfg, entries, &w->smmu, &w->hw);
-	if (ret)
-		goto err;
+	ret = sim_world_create(&w->world, &cfg);
+	if (ret) {
+		kfree(w);
+		return ret;
+	}
 	if (sink)
-		w->smmu.impl_ops = &micro_sink_ops;
-
-	ret = -ENOMEM;
+		w->world.smmu[0].impl_ops = &micro_sink_ops;
 	if (design == MICRO_RCU) {
-		w->domain = arm_smmu_domain_alloc(&w->smmu, ARM_SMMU_DOMAIN_S1,
-						  1, false);
-		if (IS_ERR(w->domain))
-			goto err;
+		w->domain = w->world.domains[0];
 	} else {
 		w->dl_domain = arm_smmu_devlist_domain_alloc(
-			&w->smmu, ARM_SMMU_DOMAIN_S1, 1);
-		if (IS_ERR(w->dl_domain))
+			&w->world.smmu[0], ARM_SMMU_DOMAIN_S1, 1);
+		if (IS_ERR(w->dl_domain)) {
+			ret = PTR_ERR(w->dl_domain);
 			goto err;
+		}
 	}
-
-	w->masters = kcalloc(entries - 1, sizeof(*w->masters), GFP_KERNEL);
-	if (!w->masters)
-		goto err;
 	for (i = 0; i < entries - 1; i++) {
-		w->masters[i] = micro_master(w, i);
-		if (!w->masters[i])
-			goto err;
-		w->num_masters++;
-		ret = micro_attach(w, w->masters[i]);
+		ret = micro_attach(w, w->world.masters[i].master);
 		if (ret)
 			goto err;
-		ret = -ENOMEM;
+		w->num_attached++;
 	}
-	w->churn_master = micro_master(w, entries - 1);
-	if (!w->churn_master)
-		goto err;
-
+	w->churn_master = w->world.masters[entries - 1].master;
 	*out = w;
 	return 0;
 err:
@@ -316,7 +284,7 @@ unlock:
 static void micro_walk(struct gbench_state *st, void *arg)
 {
 	struct micro_walk_arg *a = arg;
-	struct micro_world *w;
+	struct micro_world *w = NULL;
 	int index = gbench_thread_index(st);
 	bool leader = index == 0;
 	bool churn = a->churn;

@@ -13,14 +13,14 @@
 /* After a done(): a device that is no longer blocked had its block lifted */
 static void stress_after_done(struct stress_run *r, struct stress_dev *d)
 {
-	if (iommu_device_blocked(&d->pdev.dev))
+	if (iommu_device_blocked(&d->wm->pdev.dev))
 		return;
 	pthread_mutex_lock(&r->lock);
 	d->quarantined = false;
 	r->lifts++;
 	pthread_mutex_unlock(&r->lock);
-	sim_oracle_lifted(r->oracle, &d->sdev);
-	sim_oracle_check_dev(r->oracle, &d->sdev);
+	sim_oracle_lifted(r->oracle, &d->wm->sdev);
+	sim_oracle_check_dev(r->oracle, &d->wm->sdev);
 }
 
 /* A reset through the protocol; returns whether it succeeded */
@@ -30,13 +30,13 @@ static bool stress_protocol_reset(struct stress_run *r, struct stress_dev *d,
 	bool ok = !may_fail ||
 		  sim_rng_next(&r->fault_rng) % 100 >= r->cfg->reset_fail_pct;
 
-	pci_dev_reset_iommu_prepare(&d->pdev);
-	sim_oracle_quarantined(r->oracle, &d->sdev);
-	sim_dev_set_state(&d->sdev, SIM_DEV_RESETTING, 0);
+	pci_dev_reset_iommu_prepare(&d->wm->pdev);
+	sim_oracle_quarantined(r->oracle, &d->wm->sdev);
+	sim_dev_set_state(&d->wm->sdev, SIM_DEV_RESETTING, 0);
 	stress_sleep_ns(r, hold_ns);
 	if (ok)
-		sim_dev_reset(&d->sdev);
-	sim_dev_set_state(&d->sdev, SIM_DEV_RESPONSIVE, 0);
+		sim_dev_reset(&d->wm->sdev);
+	sim_dev_set_state(&d->wm->sdev, SIM_DEV_RESPONSIVE, 0);
 	/* What reaches it from now on is the re-attach's, not spam */
 	pthread_mutex_lock(&r->lock);
 	stress_count_spam(r, d);
@@ -44,7 +44,7 @@ static bool stress_protocol_reset(struct stress_run *r, struct stress_dev *d,
 	r->failed_resets += !ok;
 	stress_event_locked(r, ok ? "reset" : "failed-reset", d - r->devs);
 	pthread_mutex_unlock(&r->lock);
-	pci_dev_reset_iommu_done(&d->pdev, ok);
+	pci_dev_reset_iommu_done(&d->wm->pdev, ok);
 	stress_after_done(r, d);
 	return ok;
 }
@@ -60,7 +60,7 @@ static void stress_fault_begin(struct stress_run *r, u64 now)
 	if (cfg->fault == STRESS_FAULT_SMMU_STALL) {
 		r->smmu_stalled = true;
 		stress_event(r, "fault", -1);
-		sim_smmu_stall_for(r->hw, cfg->fault_duration_ns);
+		sim_smmu_stall_for(r->world.hw[0], cfg->fault_duration_ns);
 		return;
 	}
 	v = sim_rng_next(&r->fault_rng) % r->ndevs;
@@ -71,12 +71,12 @@ static void stress_fault_begin(struct stress_run *r, u64 now)
 
 	switch (cfg->fault) {
 	case STRESS_FAULT_TIMEOUT:
-		sim_dev_set_state(&d->sdev, SIM_DEV_UNRESPONSIVE, 0);
+		sim_dev_set_state(&d->wm->sdev, SIM_DEV_UNRESPONSIVE, 0);
 		break;
 	case STRESS_FAULT_DPC:
 		/* The link is down: the device lost its state, ATC included */
-		sim_dev_set_state(&d->sdev, SIM_DEV_SURPRISE_RESET, 0);
-		sim_dev_reset(&d->sdev);
+		sim_dev_set_state(&d->wm->sdev, SIM_DEV_SURPRISE_RESET, 0);
+		sim_dev_reset(&d->wm->sdev);
 		break;
 	case STRESS_FAULT_RESET:
 		if (cfg->reset_prepare) {
@@ -84,7 +84,7 @@ static void stress_fault_begin(struct stress_run *r, u64 now)
 			stress_protocol_reset(r, d, true,
 					      cfg->fault_duration_ns);
 		} else {
-			sim_dev_set_state(&d->sdev, SIM_DEV_RESETTING, 0);
+			sim_dev_set_state(&d->wm->sdev, SIM_DEV_RESETTING, 0);
 		}
 		break;
 	}
@@ -105,14 +105,14 @@ void stress_fault_end(struct stress_run *r)
 	d = &r->devs[r->victim];
 	if (cfg->fault != STRESS_FAULT_RESET || unprepared_reset) {
 		if (unprepared_reset)
-			sim_dev_reset(&d->sdev);
-		sim_dev_set_state(&d->sdev, SIM_DEV_RESPONSIVE, 0);
+			sim_dev_reset(&d->wm->sdev);
+		sim_dev_set_state(&d->wm->sdev, SIM_DEV_RESPONSIVE, 0);
 	}
 	__atomic_store_n(&r->victim, -1, __ATOMIC_RELAXED);
 	__atomic_store_n(&d->fault_onset_ns, 0, __ATOMIC_RELAXED);
 	flush_scheduled_work();
 	/* Error recovery: a reset with the protocol, which succeeds */
-	if (iommu_device_blocked(&d->pdev.dev)) {
+	if (iommu_device_blocked(&d->wm->pdev.dev)) {
 		r->recoveries++;
 		stress_protocol_reset(r, d, false, 0);
 	}

@@ -15,6 +15,7 @@
 #include <sim/clock.h>
 #include <sim/oracle.h>
 #include <sim/smmu.h>
+#include <sim/world.h>
 
 #include "lib/lat.h"
 #include "lib/topo.h"
@@ -51,10 +52,7 @@ extern const char *const stress_metric_names[SM_NR];
 struct stress_run;
 
 struct stress_dev {
-	struct pci_dev pdev;
-	char name[24];
-	struct sim_dev sdev;
-	struct arm_smmu_master *master;
+	struct sim_world_master *wm; /* its device, pci_dev and master */
 	unsigned int domain; /* index of its domain */
 	u64 fault_onset_ns; /* 0: no fault under way */
 	u64 invs_at_quarantine;
@@ -97,9 +95,7 @@ struct stress_event {
 struct stress_run {
 	const struct stress_config *cfg;
 	struct topo topo;
-	struct arm_smmu_device smmu;
-	struct sim_smmu *hw;
-	struct arm_smmu_domain **dom;
+	struct sim_world world;
 	struct stress_dev *devs;
 	struct sim_dev **sdevs;
 	unsigned int ndevs, pages_per_domain;

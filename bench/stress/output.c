@@ -174,7 +174,7 @@ static void stress_json_counts(struct stress_run *r,
 		attaches += r->churners[i].attaches;
 		refused += r->churners[i].refused;
 	}
-	sim_smmu_stats(r->hw, &st);
+	sim_smmu_stats(r->world.hw[0], &st);
 	fprintf(f, "  \"duration_s\": %.6f,\n", res->seconds);
 	stress_json_u64(f, "ops", res->ops);
 	fprintf(f, "  \"throughput_ops_s\": %.1f,\n", res->ops_per_s);
@@ -188,11 +188,12 @@ static void stress_json_counts(struct stress_run *r,
 	stress_json_u64(f, "hw_timeout_ns", cfg->hw_timeout_ns);
 	stress_json_u64(f, "timeouts", res->timeouts);
 	stress_json_u64(f, "isolations",
-			atomic_long_read(&r->smmu.atc_isolations) -
+			atomic_long_read(&r->world.smmu[0].atc_isolations) -
 				r->isolations0);
-	stress_json_u64(f, "isolation_tests",
-			atomic_long_read(&r->smmu.atc_isolation_tests) -
-				r->tests0);
+	stress_json_u64(
+		f, "isolation_tests",
+		atomic_long_read(&r->world.smmu[0].atc_isolation_tests) -
+			r->tests0);
 	fprintf(f, "  \"load\": \"%s\",\n", cfg->rate ? "open" : "closed");
 	stress_json_u64(f, "rate_per_mapper", cfg->rate);
 	stress_json_u64(f, "stall_threshold_ns", cfg->stall_ns);

@@ -76,7 +76,7 @@ void stress_mapper_op(struct stress_thread *t, u64 intended)
 
 	sim_oracle_unmap(r->oracle, t->domain, page, cfg->op_pages);
 	t0 = sim_clock_now_ns();
-	arm_smmu_domain_inv_range(r->dom[t->domain], iova, size,
+	arm_smmu_domain_inv_range(r->world.domains[t->domain], iova, size,
 				  1UL << STRESS_PAGE_SHIFT, true);
 	t1 = sim_clock_now_ns();
 	sim_oracle_inv_done(r->oracle, t->domain, page, cfg->op_pages);
@@ -115,7 +115,7 @@ void stress_translate_op(struct stress_thread *t)
 	struct stress_run *r = t->run;
 	struct stress_dev *d = &r->devs[sim_rng_next(&t->rng) % r->ndevs];
 
-	if (!sim_oracle_translate(r->oracle, &d->sdev,
+	if (!sim_oracle_translate(r->oracle, &d->wm->sdev,
 				  sim_rng_next(&t->rng) % r->pages_per_domain))
 		t->translations++;
 }
@@ -129,7 +129,8 @@ void stress_churn_op(struct stress_thread *t)
 
 	if (to == __atomic_load_n(&d->domain, __ATOMIC_RELAXED))
 		to = (to + 1) % r->cfg->domains;
-	ret = iommu_attach_device(&r->dom[to]->domain, &d->pdev.dev);
+	ret = iommu_attach_device(&r->world.domains[to]->domain,
+				  &d->wm->pdev.dev);
 	if (!ret) {
 		__atomic_store_n(&d->domain, to, __ATOMIC_RELAXED);
 		t->attaches++;

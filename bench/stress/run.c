@@ -72,7 +72,7 @@ static void stress_progress(struct stress_run *r, u64 now, u64 *last_ops,
 			break;
 	}
 	memcpy(snap, cur, h->counts_len * sizeof(*cur));
-	sim_smmu_stats(r->hw, &st);
+	sim_smmu_stats(r->world.hw[0], &st);
 	pthread_mutex_lock(&r->lock);
 	/* fixed widths, 74 columns: each line overwrites the last in place */
 	fprintf(stderr,
@@ -374,10 +374,10 @@ static int stress_run_measure(struct stress_run *r, struct stress_result *res)
 	struct sim_smmu_stats st;
 	u64 start = sim_clock_now_ns();
 
-	sim_smmu_stats(r->hw, &st);
+	sim_smmu_stats(r->world.hw[0], &st);
 	r->timeouts0 = st.atc_timeouts;
-	r->isolations0 = atomic_long_read(&r->smmu.atc_isolations);
-	r->tests0 = atomic_long_read(&r->smmu.atc_isolation_tests);
+	r->isolations0 = atomic_long_read(&r->world.smmu[0].atc_isolations);
+	r->tests0 = atomic_long_read(&r->world.smmu[0].atc_isolation_tests);
 	r->warns0 = khooks_warn_count();
 	r->t_measure_ns = start + cfg->warmup_ns;
 	r->t_end_ns = r->t_measure_ns + cfg->duration_ns;
@@ -394,7 +394,7 @@ static int stress_run_measure(struct stress_run *r, struct stress_result *res)
 	ret = virt ? stress_run_virtual(r) : stress_run_real(r);
 	khooks_workqueue_set_deferred(false);
 	flush_scheduled_work();
-	sim_smmu_stats(r->hw, &st);
+	sim_smmu_stats(r->world.hw[0], &st);
 	res->timeouts = st.atc_timeouts - r->timeouts0;
 	return ret;
 }

@@ -112,8 +112,8 @@ void stress_probe_quarantine(u32 sid)
 	d->quarantined = true;
 	stress_event_locked(r, "quarantine", d - r->devs);
 	d->invs_at_quarantine =
-		__atomic_load_n(&d->sdev.atc_invs, __ATOMIC_RELAXED);
-	sim_oracle_quarantined(r->oracle, &d->sdev);
+		__atomic_load_n(&d->wm->sdev.atc_invs, __ATOMIC_RELAXED);
+	sim_oracle_quarantined(r->oracle, &d->wm->sdev);
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -123,7 +123,7 @@ void stress_probe_quarantine(u32 sid)
  */
 void stress_count_spam(struct stress_run *r, struct stress_dev *d)
 {
-	u64 invs = __atomic_load_n(&d->sdev.atc_invs, __ATOMIC_RELAXED);
+	u64 invs = __atomic_load_n(&d->wm->sdev.atc_invs, __ATOMIC_RELAXED);
 
 	if (!d->quarantined)
 		return;
@@ -135,100 +135,60 @@ void stress_count_spam(struct stress_run *r, struct stress_dev *d)
 
 void stress_world_free(struct stress_run *r)
 {
-	unsigned int i;
-
-	flush_scheduled_work();
-	for (i = 0; r->devs && i < r->ndevs; i++) {
-		struct stress_dev *d = &r->devs[i];
-
-		if (d->master && !IS_ERR(d->master)) {
-			iommu_release_device(&d->pdev.dev);
-			arm_smmu_release_master(d->master);
-		}
-		sim_dev_atc_free(&d->sdev);
-	}
-	for (i = 0; r->dom && i < r->cfg->domains; i++)
-		if (r->dom[i] && !IS_ERR(r->dom[i]))
-			arm_smmu_domain_free(r->dom[i]);
-	if (r->hw)
-		sim_smmu_remove(&r->smmu, r->hw);
+	sim_world_destroy(&r->world);
 	sim_oracle_destroy(r->oracle);
 	free(r->devs);
 	free(r->sdevs);
-	free(r->dom);
 }
 
 int stress_world_init(struct stress_run *r, bool threaded)
 {
 	const struct stress_config *cfg = r->cfg;
-	struct sim_smmu_config scfg = {
-		.ats = true,
-		.msi = true,
-		.threaded = threaded,
-		.cmdq_shift = cfg->cmdq_shift,
-		.lat = { .cmd_ns = cfg->cmd_ns,
-			 .atc_inv_ns = cfg->atc_inv_ns,
-			 .sync_ns = cfg->sync_ns },
-		.atc_timeout_ns = cfg->atc_timeout_ns,
+	struct sim_world_config wcfg = {
+		.hw = {
+			.ats = true,
+			.msi = true,
+			.threaded = threaded,
+			.cmdq_shift = cfg->cmdq_shift,
+			.lat = { .cmd_ns = cfg->cmd_ns,
+				 .atc_inv_ns = cfg->atc_inv_ns,
+				 .sync_ns = cfg->sync_ns },
+			.atc_timeout_ns = cfg->atc_timeout_ns,
+		},
+		.isolate_ops = arm_smmu_atc_isolate_ops_find(cfg->strategy),
+		.num_domains = cfg->domains,
+		.num_masters = cfg->domains * cfg->devices,
+		.devices = true,
+		.masters_per_domain = cfg->devices,
+		.dev_latency_ns = cfg->dev_latency_ns,
 	};
 	unsigned int i, slices;
 	int ret;
 
-	r->ndevs = cfg->domains * cfg->devices;
+	r->ndevs = wcfg.num_masters;
 	slices = (cfg->mappers + cfg->domains - 1) / cfg->domains;
 	r->pages_per_domain = slices * cfg->pages;
-	r->dom = calloc(cfg->domains, sizeof(*r->dom));
+	wcfg.atc_pages = r->pages_per_domain;
 	r->devs = calloc(r->ndevs, sizeof(*r->devs));
 	r->sdevs = calloc(r->ndevs, sizeof(*r->sdevs));
-	if (!r->dom || !r->devs || !r->sdevs)
+	if (!r->devs || !r->sdevs)
 		return -ENOMEM;
 
-	r->smmu.atc_isolate_ops = arm_smmu_atc_isolate_ops_find(cfg->strategy);
-	ret = sim_smmu_probe(&scfg, r->ndevs, &r->smmu, &r->hw);
-	if (ret) {
-		r->hw = NULL;
+	ret = sim_world_create(&r->world, &wcfg);
+	if (ret)
 		return ret;
-	}
-	ret = sim_oracle_create(r->smmu.strtab, r->ndevs, cfg->domains,
+	ret = sim_oracle_create(r->world.smmu[0].strtab, r->ndevs, cfg->domains,
 				r->pages_per_domain, &r->oracle);
 	if (ret)
 		return ret;
 	for (i = 0; i < cfg->domains; i++) {
-		r->dom[i] = arm_smmu_domain_alloc(&r->smmu, ARM_SMMU_DOMAIN_S1,
-						  i + 1, false);
-		if (IS_ERR(r->dom[i]))
-			return PTR_ERR(r->dom[i]);
-		sim_oracle_set_domain(r->oracle, i, r->dom[i]->asid);
+		sim_oracle_set_domain(r->oracle, i, r->world.domains[i]->asid);
 		sim_oracle_map(r->oracle, i, 0, r->pages_per_domain);
 	}
 	for (i = 0; i < r->ndevs; i++) {
-		struct stress_dev *d = &r->devs[i];
-		u32 sid = i;
-
-		sim_dev_init(&d->sdev, sid, cfg->dev_latency_ns);
-		ret = sim_dev_atc_alloc(&d->sdev, r->pages_per_domain);
-		if (!ret)
-			ret = sim_smmu_add_dev(r->hw, &d->sdev);
-		if (ret)
-			return ret;
-		r->sdevs[i] = &d->sdev;
-		snprintf(d->name, sizeof(d->name), "0000:00:%02x.%u", i / 8,
-			 i % 8);
-		d->pdev.dev.init_name = d->name;
-		d->pdev.ats_cap = true;
-		d->master = arm_smmu_probe_master(&r->smmu, &sid, 1, true);
-		if (IS_ERR(d->master))
-			return PTR_ERR(d->master);
-		arm_smmu_master_set_dev(d->master, &d->pdev.dev);
-		ret = iommu_probe_device(&d->pdev.dev, &arm_smmu_ops,
-					 d->master);
-		if (ret)
-			return ret;
-		d->domain = i / cfg->devices;
-		ret = iommu_attach_device(&r->dom[d->domain]->domain,
-					  &d->pdev.dev);
-		if (ret)
-			return ret;
+		r->devs[i].wm = &r->world.masters[i];
+		r->devs[i].domain = i / cfg->devices;
+		r->sdevs[i] = &r->world.masters[i].sdev;
 	}
 	return 0;
 }

@@ -68,21 +68,21 @@ static void test_rcu_readers_vs_attach_churn(void **state)
 	khooks_warn_reset();
 	test_world_init(&c.w, 1, CHURN_MASTERS * 2, false);
 	/* The SMMU's own commands are not needed: keep the trace cheap */
-	sim_smmu_set_trace(c.w.hw[0], NULL, NULL);
+	sim_smmu_set_trace(c.w.world.hw[0], NULL, NULL);
 	khooks_slab_stats(&before);
 
-	c.domains[0] = arm_smmu_domain_alloc(&c.w.smmu[0], ARM_SMMU_DOMAIN_S1,
-					     1, false);
-	c.domains[1] = arm_smmu_domain_alloc(&c.w.smmu[0], ARM_SMMU_DOMAIN_S2,
-					     2, true);
+	c.domains[0] = arm_smmu_domain_alloc(&c.w.world.smmu[0],
+					     ARM_SMMU_DOMAIN_S1, 1, false);
+	c.domains[1] = arm_smmu_domain_alloc(&c.w.world.smmu[0],
+					     ARM_SMMU_DOMAIN_S2, 2, true);
 	assert_false(IS_ERR(c.domains[0]));
 	assert_false(IS_ERR(c.domains[1]));
 	for (i = 0; i < CHURN_MASTERS; i++) {
 		u32 sids[2] = { 2 * i + 1, 2 * i };
 
 		/* Every other master without ATS: has_ats flips */
-		c.masters[i] = arm_smmu_probe_master(&c.w.smmu[0], sids, 2,
-						     i % 2 == 0);
+		c.masters[i] = arm_smmu_probe_master(&c.w.world.smmu[0], sids,
+						     2, i % 2 == 0);
 		assert_false(IS_ERR(c.masters[i]));
 	}
 
@@ -189,9 +189,9 @@ static void test_retired_array_outlives_reader(void **state)
 	const u32 sid = 1;
 
 	test_world_init(&w, 1, 4, false);
-	t.domain =
-		arm_smmu_domain_alloc(&w.smmu[0], ARM_SMMU_DOMAIN_S1, 1, false);
-	t.master = arm_smmu_probe_master(&w.smmu[0], &sid, 1, true);
+	t.domain = arm_smmu_domain_alloc(&w.world.smmu[0], ARM_SMMU_DOMAIN_S1,
+					 1, false);
+	t.master = arm_smmu_probe_master(&w.world.smmu[0], &sid, 1, true);
 	assert_false(IS_ERR(t.domain));
 	assert_false(IS_ERR(t.master));
 	rcu_barrier();

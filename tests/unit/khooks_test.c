@@ -68,32 +68,26 @@ static void test_world_trace(void *arg, const u64 *cmd)
 void test_world_init(struct test_world *w, unsigned int num_smmus,
 		     unsigned int num_sids, bool range_inv)
 {
-	const struct sim_smmu_config cfg = {
-		.ats = true,
-		.range_inv = range_inv,
-		.cmdq_shift = 8,
+	const struct sim_world_config cfg = {
+		.hw = { .ats = true, .range_inv = range_inv, .cmdq_shift = 8 },
+		.num_smmus = num_smmus,
+		.num_sids = num_sids,
 	};
 	unsigned int i;
 
 	memset(w, 0, sizeof(*w));
-	assert_true(num_smmus <= TEST_MAX_SMMUS);
-	w->num_smmus = num_smmus;
+	assert_int_equal(sim_world_create(&w->world, &cfg), 0);
 	for (i = 0; i < num_smmus; i++) {
-		assert_int_equal(sim_smmu_probe(&cfg, num_sids, &w->smmu[i],
-						&w->hw[i]),
-				 0);
 		w->trace[i] = (struct test_trace){ .w = w, .idx = i };
-		sim_smmu_set_trace(w->hw[i], test_world_trace, &w->trace[i]);
+		sim_smmu_set_trace(w->world.hw[i], test_world_trace,
+				   &w->trace[i]);
 	}
 	test_world_clear(w);
 }
 
 void test_world_fini(struct test_world *w)
 {
-	unsigned int i;
-
-	for (i = 0; i < w->num_smmus; i++)
-		sim_smmu_remove(&w->smmu[i], w->hw[i]);
+	sim_world_destroy(&w->world);
 	free(w->log);
 	memset(w, 0, sizeof(*w));
 }

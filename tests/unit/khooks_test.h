@@ -13,8 +13,9 @@
 #include <cmocka.h>
 #include <arm-smmu-v3/arm-smmu-v3.h>
 #include <sim/smmu.h>
+#include <sim/world.h>
 
-#define TEST_MAX_SMMUS 2
+#define TEST_MAX_SMMUS SIM_WORLD_MAX_SMMUS
 
 /*
  * The seed of a randomised test: $ATCBENCH_SEED if set, else the time.
@@ -40,10 +41,8 @@ struct test_trace {
 };
 
 struct test_world {
-	struct arm_smmu_device smmu[TEST_MAX_SMMUS];
+	struct sim_world world; /* SMMUs only */
 	struct test_trace trace[TEST_MAX_SMMUS];
-	struct sim_smmu *hw[TEST_MAX_SMMUS];
-	unsigned int num_smmus;
 	char *log;
 	size_t len;
 	size_t cap;

@@ -14,6 +14,7 @@
 #include <linux/iommu.h>
 #include <linux/pci.h>
 #include <sim/clock.h>
+#include <sim/world.h>
 
 #include "unit/khooks_test.h"
 
@@ -21,71 +22,43 @@
 #define BAD 3
 
 struct qworld {
-	struct arm_smmu_device smmu;
-	struct sim_smmu *hw;
-	struct sim_dev sdev[NDEV];
-	struct pci_dev pdev[NDEV];
-	char names[NDEV][8];
-	struct arm_smmu_master *master[NDEV];
+	struct sim_world world; /* NDEV masters, all attached to dom */
 	struct arm_smmu_domain *dom, *dom2, *dom_s2;
 };
 
 static void qworld_init(struct qworld *w, const char *strategy,
 			enum arm_smmu_quarantine_mode mode)
 {
-	const struct sim_smmu_config cfg = {
-		.ats = true,
-		.msi = true,
-		.cmdq_shift = 8,
-		.atc_timeout_ns = 20 * 1000,
+	const struct sim_world_config cfg = {
+		.hw = {
+			.ats = true,
+			.msi = true,
+			.cmdq_shift = 8,
+			.atc_timeout_ns = 20 * 1000,
+		},
+		.isolate_ops = arm_smmu_atc_isolate_ops_find(strategy),
+		.num_domains = 2,
+		.num_masters = NDEV,
+		.devices = true,
+		.masters_per_domain = NDEV,
+		.dev_latency_ns = 500,
 	};
-	unsigned int i;
 
 	memset(w, 0, sizeof(*w));
 	arm_smmu_quarantine_mode = mode;
-	w->smmu.atc_isolate_ops = arm_smmu_atc_isolate_ops_find(strategy);
-	assert_non_null(w->smmu.atc_isolate_ops);
-	assert_int_equal(sim_smmu_probe(&cfg, NDEV, &w->smmu, &w->hw), 0);
-	w->dom = arm_smmu_domain_alloc(&w->smmu, ARM_SMMU_DOMAIN_S1, 1, false);
-	w->dom2 = arm_smmu_domain_alloc(&w->smmu, ARM_SMMU_DOMAIN_S1, 2, false);
-	w->dom_s2 =
-		arm_smmu_domain_alloc(&w->smmu, ARM_SMMU_DOMAIN_S2, 3, false);
-	assert_false(IS_ERR(w->dom));
-	assert_false(IS_ERR(w->dom2));
-	for (i = 0; i < NDEV; i++) {
-		u32 sid = i;
-
-		sim_dev_init(&w->sdev[i], sid, 500);
-		assert_int_equal(sim_smmu_add_dev(w->hw, &w->sdev[i]), 0);
-		snprintf(w->names[i], sizeof(w->names[i]), "dev%u", i);
-		w->pdev[i].dev.init_name = w->names[i];
-		w->pdev[i].ats_cap = true;
-		w->master[i] = arm_smmu_probe_master(&w->smmu, &sid, 1, true);
-		assert_false(IS_ERR(w->master[i]));
-		arm_smmu_master_set_dev(w->master[i], &w->pdev[i].dev);
-		assert_int_equal(iommu_probe_device(&w->pdev[i].dev,
-						    &arm_smmu_ops,
-						    w->master[i]),
-				 0);
-		assert_int_equal(iommu_attach_device(&w->dom->domain,
-						     &w->pdev[i].dev),
-				 0);
-	}
+	assert_non_null(cfg.isolate_ops);
+	assert_int_equal(sim_world_create(&w->world, &cfg), 0);
+	w->dom = w->world.domains[0];
+	w->dom2 = w->world.domains[1];
+	w->dom_s2 = arm_smmu_domain_alloc(&w->world.smmu[0], ARM_SMMU_DOMAIN_S2,
+					  3, false);
+	assert_false(IS_ERR(w->dom_s2));
 }
 
 static void qworld_fini(struct qworld *w)
 {
-	unsigned int i;
-
-	flush_scheduled_work();
-	for (i = 0; i < NDEV; i++) {
-		iommu_release_device(&w->pdev[i].dev);
-		arm_smmu_release_master(w->master[i]);
-	}
-	arm_smmu_domain_free(w->dom);
-	arm_smmu_domain_free(w->dom2);
 	arm_smmu_domain_free(w->dom_s2);
-	sim_smmu_remove(&w->smmu, w->hw);
+	sim_world_destroy(&w->world);
 	arm_smmu_quarantine_mode = ARM_SMMU_QUARANTINE_FLAG;
 }
 
@@ -98,8 +71,9 @@ static void inv(struct qworld *w, unsigned int rounds)
 
 static bool ste_eats(struct qworld *w, unsigned int i)
 {
-	return FIELD_GET(STRTAB_STE_1_EATS,
-			 le64_to_cpu(READ_ONCE(w->smmu.strtab[i].data[1])));
+	return FIELD_GET(
+		STRTAB_STE_1_EATS,
+		le64_to_cpu(READ_ONCE(w->world.smmu[0].strtab[i].data[1])));
 }
 
 static unsigned int num_broken(struct qworld *w)
@@ -107,7 +81,7 @@ static unsigned int num_broken(struct qworld *w)
 	unsigned int i, n = 0;
 
 	for (i = 0; i < NDEV; i++)
-		n += READ_ONCE(w->master[i]->ats_broken);
+		n += READ_ONCE(w->world.masters[i].master->ats_broken);
 	return n;
 }
 
@@ -127,10 +101,10 @@ static unsigned int ats_entries(struct arm_smmu_domain *dom, u32 sid, u8 type)
 /* Quarantine device BAD by a timeout; returns its ATC_INV count after */
 static u64 quarantine_bad(struct qworld *w)
 {
-	sim_dev_set_state(&w->sdev[BAD], SIM_DEV_UNRESPONSIVE, 0);
+	sim_dev_set_state(&w->world.masters[BAD].sdev, SIM_DEV_UNRESPONSIVE, 0);
 	inv(w, 1);
 	flush_scheduled_work();
-	return READ_ONCE(w->sdev[BAD].atc_invs);
+	return READ_ONCE(w->world.masters[BAD].sdev.atc_invs);
 }
 
 static void timeout_quarantines(const char *strategy,
@@ -149,26 +123,28 @@ static void timeout_quarantines(const char *strategy,
 	after = quarantine_bad(&w);
 	printf("%s/%s: broken %u, isolation tests %ld\n", strategy,
 	       mode == ARM_SMMU_QUARANTINE_FLAG ? "flag" : "inv-type",
-	       num_broken(&w), atomic_long_read(&w.smmu.atc_isolation_tests));
-	assert_int_equal(atomic_long_read(&w.smmu.atc_isolations), 1);
+	       num_broken(&w),
+	       atomic_long_read(&w.world.smmu[0].atc_isolation_tests));
+	assert_int_equal(atomic_long_read(&w.world.smmu[0].atc_isolations), 1);
 	assert_int_equal(num_broken(&w), whole ? NDEV : 1);
-	assert_true(w.master[BAD]->ats_broken);
+	assert_true(w.world.masters[BAD].master->ats_broken);
 	assert_false(ste_eats(&w, BAD));
-	assert_true(iommu_device_blocked(&w.pdev[BAD].dev));
-	assert_false(w.pdev[BAD].ats_enabled);
+	assert_true(iommu_device_blocked(&w.world.masters[BAD].pdev.dev));
+	assert_false(w.world.masters[BAD].pdev.ats_enabled);
 	for (i = 0; i < NDEV && !whole; i++)
 		if (i != BAD)
 			assert_true(ste_eats(&w, i) &&
-				    !iommu_device_blocked(&w.pdev[i].dev));
+				    !iommu_device_blocked(
+					    &w.world.masters[i].pdev.dev));
 
 	/* No spam: the quarantined device gets nothing, the others do */
-	good_before = READ_ONCE(w.sdev[0].atc_invs);
+	good_before = READ_ONCE(w.world.masters[0].sdev.atc_invs);
 	inv(&w, 20);
-	assert_int_equal(READ_ONCE(w.sdev[BAD].atc_invs), after);
+	assert_int_equal(READ_ONCE(w.world.masters[BAD].sdev.atc_invs), after);
 	if (!whole)
-		assert_int_equal(READ_ONCE(w.sdev[0].atc_invs),
+		assert_int_equal(READ_ONCE(w.world.masters[0].sdev.atc_invs),
 				 good_before + 20);
-	assert_int_equal(atomic_long_read(&w.smmu.atc_isolations), 1);
+	assert_int_equal(atomic_long_read(&w.world.smmu[0].atc_isolations), 1);
 	qworld_fini(&w);
 }
 
@@ -192,15 +168,15 @@ static void test_inv_type_skips_before_block(void **state)
 	qworld_init(&w, "linear", ARM_SMMU_QUARANTINE_INV_TYPE);
 	assert_int_equal(ats_entries(w.dom, BAD, INV_TYPE_ATS), 1);
 	/* Hold the group, so that the broken worker cannot block it yet */
-	group = w.pdev[BAD].dev.iommu_group;
+	group = w.world.masters[BAD].pdev.dev.iommu_group;
 	mutex_lock(&group->mutex);
-	sim_dev_set_state(&w.sdev[BAD], SIM_DEV_UNRESPONSIVE, 0);
+	sim_dev_set_state(&w.world.masters[BAD].sdev, SIM_DEV_UNRESPONSIVE, 0);
 	inv(&w, 1);
 	assert_int_equal(ats_entries(w.dom, BAD, INV_TYPE_ATS), 0);
 	assert_int_equal(ats_entries(w.dom, BAD, INV_TYPE_ATS_BROKEN), 1);
-	after = READ_ONCE(w.sdev[BAD].atc_invs);
+	after = READ_ONCE(w.world.masters[BAD].sdev.atc_invs);
 	inv(&w, 5);
-	assert_int_equal(READ_ONCE(w.sdev[BAD].atc_invs), after);
+	assert_int_equal(READ_ONCE(w.world.masters[BAD].sdev.atc_invs), after);
 	mutex_unlock(&group->mutex);
 	qworld_fini(&w);
 }
@@ -213,7 +189,7 @@ static void test_reset_lifecycle(void **state)
 	u64 count;
 
 	qworld_init(&w, "bisect", ARM_SMMU_QUARANTINE_FLAG);
-	bad = &w.pdev[BAD];
+	bad = &w.world.masters[BAD].pdev;
 	quarantine_bad(&w);
 
 	/* Quarantined: attach refused */
@@ -224,42 +200,46 @@ static void test_reset_lifecycle(void **state)
 	assert_int_equal(pci_dev_reset_iommu_prepare(bad), 0);
 	pci_dev_reset_iommu_done(bad, false);
 	assert_true(iommu_device_blocked(&bad->dev));
-	assert_true(w.master[BAD]->ats_broken);
+	assert_true(w.world.masters[BAD].master->ats_broken);
 	assert_int_equal(iommu_attach_device(&w.dom2->domain, &bad->dev),
 			 -EBUSY);
 
 	/* Nested: only the outermost successful done() unblocks */
 	assert_int_equal(pci_dev_reset_iommu_prepare(bad), 0);
 	assert_int_equal(pci_dev_reset_iommu_prepare(bad), 0);
-	sim_dev_set_state(&w.sdev[BAD], SIM_DEV_RESPONSIVE, 0);
+	sim_dev_set_state(&w.world.masters[BAD].sdev, SIM_DEV_RESPONSIVE, 0);
 	pci_dev_reset_iommu_done(bad, true);
 	assert_true(iommu_device_blocked(&bad->dev));
-	assert_true(w.master[BAD]->ats_broken);
+	assert_true(w.world.masters[BAD].master->ats_broken);
 	pci_dev_reset_iommu_done(bad, true);
 	assert_false(iommu_device_blocked(&bad->dev));
 
 	/* Restored: domain back, ATS on, invalidations reach it again */
-	assert_false(w.master[BAD]->ats_broken);
-	assert_ptr_equal(w.master[BAD]->domain, w.dom);
-	assert_true(w.master[BAD]->ats_enabled && bad->ats_enabled);
+	assert_false(w.world.masters[BAD].master->ats_broken);
+	assert_ptr_equal(w.world.masters[BAD].master->domain, w.dom);
+	assert_true(w.world.masters[BAD].master->ats_enabled &&
+		    bad->ats_enabled);
 	assert_true(ste_eats(&w, BAD));
-	count = READ_ONCE(w.sdev[BAD].atc_invs);
+	count = READ_ONCE(w.world.masters[BAD].sdev.atc_invs);
 	inv(&w, 2);
-	assert_int_equal(READ_ONCE(w.sdev[BAD].atc_invs), count + 2);
+	assert_int_equal(READ_ONCE(w.world.masters[BAD].sdev.atc_invs),
+			 count + 2);
 
 	/* An attach during a reset is deferred to done() */
-	assert_int_equal(pci_dev_reset_iommu_prepare(&w.pdev[1]), 0);
-	assert_true(iommu_device_blocked(&w.pdev[1].dev));
-	assert_null(w.master[1]->domain);
-	assert_int_equal(iommu_attach_device(&w.dom2->domain, &w.pdev[1].dev),
+	assert_int_equal(pci_dev_reset_iommu_prepare(&w.world.masters[1].pdev),
 			 0);
-	assert_null(w.master[1]->domain);
-	pci_dev_reset_iommu_done(&w.pdev[1], true);
-	assert_ptr_equal(w.master[1]->domain, w.dom2);
+	assert_true(iommu_device_blocked(&w.world.masters[1].pdev.dev));
+	assert_null(w.world.masters[1].master->domain);
+	assert_int_equal(iommu_attach_device(&w.dom2->domain,
+					     &w.world.masters[1].pdev.dev),
+			 0);
+	assert_null(w.world.masters[1].master->domain);
+	pci_dev_reset_iommu_done(&w.world.masters[1].pdev, true);
+	assert_ptr_equal(w.world.masters[1].master->domain, w.dom2);
 
 	/* done() without prepare() is a caller bug */
 	warns = khooks_warn_count();
-	pci_dev_reset_iommu_done(&w.pdev[2], true);
+	pci_dev_reset_iommu_done(&w.world.masters[2].pdev, true);
 	assert_int_equal(khooks_warn_count(), warns + 1);
 	khooks_warn_reset();
 	qworld_fini(&w);
@@ -272,14 +252,15 @@ static void test_prepare_fences_ats(void **state)
 	u64 count;
 
 	qworld_init(&w, "linear", ARM_SMMU_QUARANTINE_FLAG);
-	assert_int_equal(pci_dev_reset_iommu_prepare(&w.pdev[BAD]), 0);
-	sim_dev_set_state(&w.sdev[BAD], SIM_DEV_RESETTING, 0);
-	count = READ_ONCE(w.sdev[BAD].atc_invs);
+	assert_int_equal(
+		pci_dev_reset_iommu_prepare(&w.world.masters[BAD].pdev), 0);
+	sim_dev_set_state(&w.world.masters[BAD].sdev, SIM_DEV_RESETTING, 0);
+	count = READ_ONCE(w.world.masters[BAD].sdev.atc_invs);
 	inv(&w, 10);
-	assert_int_equal(READ_ONCE(w.sdev[BAD].atc_invs), count);
-	assert_int_equal(atomic_long_read(&w.smmu.atc_isolations), 0);
-	sim_dev_set_state(&w.sdev[BAD], SIM_DEV_RESPONSIVE, 0);
-	pci_dev_reset_iommu_done(&w.pdev[BAD], true);
+	assert_int_equal(READ_ONCE(w.world.masters[BAD].sdev.atc_invs), count);
+	assert_int_equal(atomic_long_read(&w.world.smmu[0].atc_isolations), 0);
+	sim_dev_set_state(&w.world.masters[BAD].sdev, SIM_DEV_RESPONSIVE, 0);
+	pci_dev_reset_iommu_done(&w.world.masters[BAD].pdev, true);
 	assert_true(ste_eats(&w, BAD));
 	assert_int_equal(num_broken(&w), 0);
 	qworld_fini(&w);
@@ -291,17 +272,19 @@ static void test_dpc(void **state)
 	struct qworld w;
 
 	qworld_init(&w, "adaptive", ARM_SMMU_QUARANTINE_FLAG);
-	sim_dev_set_state(&w.sdev[BAD], SIM_DEV_SURPRISE_RESET, 0);
+	sim_dev_set_state(&w.world.masters[BAD].sdev, SIM_DEV_SURPRISE_RESET,
+			  0);
 	inv(&w, 4);
 	flush_scheduled_work();
 	assert_int_equal(num_broken(&w), 1);
-	assert_true(iommu_device_blocked(&w.pdev[BAD].dev));
-	assert_int_equal(atomic_long_read(&w.smmu.atc_isolations), 1);
+	assert_true(iommu_device_blocked(&w.world.masters[BAD].pdev.dev));
+	assert_int_equal(atomic_long_read(&w.world.smmu[0].atc_isolations), 1);
 
 	/* Recovery: the DPC driver resets the device, and it comes back */
-	assert_int_equal(pci_dev_reset_iommu_prepare(&w.pdev[BAD]), 0);
-	sim_dev_set_state(&w.sdev[BAD], SIM_DEV_RESPONSIVE, 0);
-	pci_dev_reset_iommu_done(&w.pdev[BAD], true);
+	assert_int_equal(
+		pci_dev_reset_iommu_prepare(&w.world.masters[BAD].pdev), 0);
+	sim_dev_set_state(&w.world.masters[BAD].sdev, SIM_DEV_RESPONSIVE, 0);
+	pci_dev_reset_iommu_done(&w.world.masters[BAD].pdev, true);
 	assert_int_equal(num_broken(&w), 0);
 	assert_true(ste_eats(&w, BAD));
 	qworld_fini(&w);
@@ -315,16 +298,17 @@ static void test_ats_enable_failure(void **state)
 
 	qworld_init(&w, "linear", ARM_SMMU_QUARANTINE_FLAG);
 	warns = khooks_warn_count();
-	iommu_detach_device(&w.dom->domain, &w.pdev[BAD].dev);
-	w.pdev[BAD].ats_enable_fails = true;
-	assert_int_equal(iommu_attach_device(&w.dom2->domain, &w.pdev[BAD].dev),
+	iommu_detach_device(&w.dom->domain, &w.world.masters[BAD].pdev.dev);
+	w.world.masters[BAD].pdev.ats_enable_fails = true;
+	assert_int_equal(iommu_attach_device(&w.dom2->domain,
+					     &w.world.masters[BAD].pdev.dev),
 			 0);
-	assert_false(w.master[BAD]->ats_enabled);
+	assert_false(w.world.masters[BAD].master->ats_enabled);
 	assert_false(ste_eats(&w, BAD));
 	assert_int_equal(ats_entries(w.dom2, BAD, INV_TYPE_ATS), 0);
 	/* ... while the other devices still have theirs */
 	assert_int_equal(ats_entries(w.dom, 0, INV_TYPE_ATS), 1);
-	iommu_detach_device(&w.dom2->domain, &w.pdev[BAD].dev);
+	iommu_detach_device(&w.dom2->domain, &w.world.masters[BAD].pdev.dev);
 	assert_int_equal(khooks_warn_count(), warns);
 	qworld_fini(&w);
 }
@@ -367,7 +351,8 @@ static bool ste_as_expected(struct qworld *w, struct arm_smmu_master *m)
 	arm_smmu_make_ste(&want, d->stage,
 			  d->stage == ARM_SMMU_DOMAIN_S1 ? d->asid : d->vmid,
 			  m->ats_enabled && !m->ats_broken);
-	return !memcmp(&want, &w->smmu.strtab[m->streams[0].id], sizeof(want));
+	return !memcmp(&want, &w->world.smmu[0].strtab[m->streams[0].id],
+		       sizeof(want));
 }
 
 /*
@@ -386,9 +371,9 @@ static unsigned int ste_race(bool bug, unsigned int rounds, bool first)
 
 	qworld_init(&w, "linear", ARM_SMMU_QUARANTINE_FLAG);
 	/* A master without a device: nothing is reported to the core */
-	m = w.master[BAD];
-	iommu_detach_device(&w.dom->domain, &w.pdev[BAD].dev);
-	iommu_release_device(&w.pdev[BAD].dev);
+	m = w.world.masters[BAD].master;
+	iommu_detach_device(&w.dom->domain, &w.world.masters[BAD].pdev.dev);
+	iommu_release_device(&w.world.masters[BAD].pdev.dev);
 	m->dev = NULL;
 	arm_smmu_bug_ste_rmw_race = bug;
 	for (i = 0; i < rounds && !(first && bad); i++) {
@@ -410,7 +395,8 @@ static unsigned int ste_race(bool bug, unsigned int rounds, bool first)
 	arm_smmu_bug_ste_rmw_race = false;
 	WRITE_ONCE(m->ats_broken, false);
 	arm_smmu_attach_dev_blocked(m);
-	assert_int_equal(iommu_probe_device(&w.pdev[BAD].dev, &arm_smmu_ops, m),
+	assert_int_equal(iommu_probe_device(&w.world.masters[BAD].pdev.dev,
+					    &arm_smmu_ops, m),
 			 0);
 	qworld_fini(&w);
 	return bad;

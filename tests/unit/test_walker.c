@@ -42,7 +42,7 @@ static struct arm_smmu_domain domain_of(struct test_world *w,
 	for (i = 0; i < n; i++) {
 		struct arm_smmu_inv *inv = &invs->inv[i];
 
-		inv->smmu = &w->smmu[ents[i].smmu];
+		inv->smmu = &w->world.smmu[ents[i].smmu];
 		inv->type = ents[i].type;
 		inv->id = ents[i].id;
 		inv->ssid = ents[i].ssid;
@@ -243,11 +243,13 @@ static void test_attach_sequence(void **state)
 	const u32 sids[] = { 5, 2 };
 
 	test_world_init(&w, 1, 16, false);
-	master = arm_smmu_probe_master(&w.smmu[0], sids, 2, true);
+	master = arm_smmu_probe_master(&w.world.smmu[0], sids, 2, true);
 	assert_false(IS_ERR(master));
 	assert_int_equal(master->streams[0].id, 2); /* sorted at probe */
-	d1 = arm_smmu_domain_alloc(&w.smmu[0], ARM_SMMU_DOMAIN_S1, 7, false);
-	d2 = arm_smmu_domain_alloc(&w.smmu[0], ARM_SMMU_DOMAIN_S2, 9, true);
+	d1 = arm_smmu_domain_alloc(&w.world.smmu[0], ARM_SMMU_DOMAIN_S1, 7,
+				   false);
+	d2 = arm_smmu_domain_alloc(&w.world.smmu[0], ARM_SMMU_DOMAIN_S2, 9,
+				   true);
 	assert_false(IS_ERR(d1));
 	assert_false(IS_ERR(d2));
 
@@ -258,7 +260,7 @@ static void test_attach_sequence(void **state)
 	assert_int_equal(invs_of(d1)->inv[2].id, 5);
 	assert_true(master->ats_enabled);
 	assert_int_equal(FIELD_GET(STRTAB_STE_1_EATS,
-				   w.smmu[0].strtab[5].data[1]),
+				   w.world.smmu[0].strtab[5].data[1]),
 			 STRTAB_STE_1_EATS_TRANS);
 
 	/* Move to the nesting parent: d1 loses its last user, ASID flushed */
@@ -291,7 +293,7 @@ static void test_attach_sequence(void **state)
 	assert_non_null(strstr(test_world_log(&w),
 			       "0 CMD_TLBI_S12_VMALL vmid=9\n" SYNC("0")));
 	assert_int_equal(FIELD_GET(STRTAB_STE_0_CFG,
-				   w.smmu[0].strtab[2].data[0]),
+				   w.world.smmu[0].strtab[2].data[0]),
 			 STRTAB_STE_0_CFG_ABORT);
 
 	arm_smmu_release_master(master);

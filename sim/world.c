@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/* sim_world: the simulated machine with the driver probed on it (world.h) */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/err.h>
+#include <linux/iommu.h>
+#include <linux/workqueue.h>
+
+#include "world.h"
+
+static int sim_world_add_master(struct sim_world *w,
+				const struct sim_world_config *cfg,
+				unsigned int i)
+{
+	struct sim_world_master *m = &w->masters[i];
+	u32 sid = i;
+	int ret;
+
+	if (cfg->devices) {
+		sim_dev_init(&m->sdev, sid, cfg->dev_latency_ns);
+		ret = cfg->atc_pages ?
+			      sim_dev_atc_alloc(&m->sdev, cfg->atc_pages) :
+			      0;
+		if (!ret)
+			ret = sim_smmu_add_dev(w->hw[0], &m->sdev);
+		if (ret)
+			return ret;
+		snprintf(m->name, sizeof(m->name), "0000:00:%02x.%u",
+			 (i / 8) & 0xff, i % 8);
+		m->pdev.dev.init_name = m->name;
+		m->pdev.ats_cap = true;
+	}
+	m->master = arm_smmu_probe_master(&w->smmu[0], &sid, 1, true);
+	if (IS_ERR(m->master)) {
+		ret = PTR_ERR(m->master);
+		m->master = NULL;
+		return ret;
+	}
+	if (!cfg->devices)
+		return 0;
+	arm_smmu_master_set_dev(m->master, &m->pdev.dev);
+	ret = iommu_probe_device(&m->pdev.dev, &arm_smmu_ops, m->master);
+	if (ret)
+		return ret;
+	m->probed = true;
+	if (!cfg->masters_per_domain)
+		return 0;
+	return iommu_attach_device(
+		&w->domains[i / cfg->masters_per_domain]->domain, &m->pdev.dev);
+}
+
+static int sim_world_check(const struct sim_world_config *cfg)
+{
+	unsigned int num_sids = cfg->num_sids ? cfg->num_sids :
+						cfg->num_masters;
+
+	if (cfg->num_smmus > SIM_WORLD_MAX_SMMUS || !num_sids ||
+	    cfg->num_masters > num_sids || cfg->num_domains > U16_MAX)
+		return -EINVAL;
+	if (cfg->masters_per_domain &&
+	    (!cfg->devices ||
+	     cfg->num_masters > cfg->num_domains * cfg->masters_per_domain))
+		return -EINVAL;
+	return 0;
+}
+
+int sim_world_create(struct sim_world *w, const struct sim_world_config *cfg)
+{
+	unsigned int num_sids = cfg->num_sids ? cfg->num_sids :
+						cfg->num_masters;
+	unsigned int i;
+	int ret;
+
+	memset(w, 0, sizeof(*w));
+	ret = sim_world_check(cfg);
+	if (ret)
+		return ret;
+	w->devices = cfg->devices;
+	w->domains = calloc(cfg->num_domains ?: 1, sizeof(*w->domains));
+	w->masters = calloc(cfg->num_masters ?: 1, sizeof(*w->masters));
+	if (!w->domains || !w->masters) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	for (i = 0; i < (cfg->num_smmus ?: 1); i++) {
+		if (cfg->isolate_ops)
+			w->smmu[i].atc_isolate_ops = cfg->isolate_ops;
+		ret = sim_smmu_probe(&cfg->hw, num_sids, &w->smmu[i],
+				     &w->hw[i]);
+		if (ret)
+			goto err;
+		w->num_smmus++;
+	}
+	for (i = 0; i < cfg->num_domains; i++) {
+		w->domains[i] = arm_smmu_domain_alloc(
+			&w->smmu[0], ARM_SMMU_DOMAIN_S1, i + 1, false);
+		if (IS_ERR(w->domains[i])) {
+			ret = PTR_ERR(w->domains[i]);
+			w->domains[i] = NULL;
+			goto err;
+		}
+		w->num_domains++;
+	}
+	for (i = 0; i < cfg->num_masters; i++) {
+		w->num_masters++;
+		ret = sim_world_add_master(w, cfg, i);
+		if (ret)
+			goto err;
+	}
+	return 0;
+err:
+	sim_world_destroy(w);
+	return ret;
+}
+
+void sim_world_destroy(struct sim_world *w)
+{
+	unsigned int i;
+
+	flush_scheduled_work();
+	for (i = 0; i < w->num_masters; i++) {
+		struct sim_world_master *m = &w->masters[i];
+
+		if (m->probed)
+			iommu_release_device(&m->pdev.dev);
+		if (m->master)
+			arm_smmu_release_master(m->master);
+		if (w->devices)
+			sim_dev_atc_free(&m->sdev);
+	}
+	for (i = 0; i < w->num_domains; i++)
+		arm_smmu_domain_free(w->domains[i]);
+	for (i = 0; i < w->num_smmus; i++)
+		sim_smmu_remove(&w->smmu[i], w->hw[i]);
+	free(w->domains);
+	free(w->masters);
+	memset(w, 0, sizeof(*w));
+}

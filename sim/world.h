@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sim_world: a simulated machine with the kernel-form driver probed on it,
+ * the one set-up every user shares (stress, micro, the tests):
+ *
+ *   - num_smmus SMMUs of num_sids stream IDs each, probed (sim_smmu_probe),
+ *     each with the isolation strategy @isolate_ops;
+ *   - num_domains stage-1 domains on SMMU 0, ASIDs 1..num_domains;
+ *   - num_masters masters on SMMU 0, master i on stream ID i, each with ATS.
+ *     With @devices, each has a simulated PCIe device (a sim_dev with an ATC
+ *     of @atc_pages pages, added to the SMMU) and a struct pci_dev probed
+ *     through the IOMMU core (iommu_probe_device(), so the reset protocol
+ *     applies), and master i is attached through the core to domain
+ *     i / masters_per_domain (masters_per_domain 0: none attached).
+ *     Without @devices, a master is the driver's alone (probe_master), for
+ *     callers that attach it themselves.
+ *
+ * Everything is built in that order (domains, then each master probed and
+ * attached before the next), so the commands the set-up issues are the same
+ * from run to run.  Not thread-safe: build and destroy from one thread.
+ */
+#ifndef SIM_WORLD_H
+#define SIM_WORLD_H
+
+#include <arm-smmu-v3/arm-smmu-v3.h>
+#include <linux/pci.h>
+
+#include "dev.h"
+#include "smmu.h"
+
+#define SIM_WORLD_MAX_SMMUS 2
+
+struct sim_world_config {
+	struct sim_smmu_config hw; /* every SMMU's */
+	unsigned int num_smmus; /* 1..SIM_WORLD_MAX_SMMUS (0: 1) */
+	unsigned int num_sids; /* per SMMU (0: num_masters) */
+	const struct arm_smmu_atc_isolate_ops *isolate_ops; /* NULL: default */
+	unsigned int num_domains;
+	unsigned int num_masters;
+	bool devices;
+	unsigned int masters_per_domain;
+	unsigned int atc_pages; /* 0: no ATC model */
+	u64 dev_latency_ns;
+};
+
+struct sim_world_master {
+	struct arm_smmu_master *master;
+	/* With devices only */
+	struct sim_dev sdev;
+	struct pci_dev pdev;
+	char name[16]; /* "0000:00:DD.F" */
+	bool probed; /* by the IOMMU core */
+};
+
+struct sim_world {
+	struct arm_smmu_device smmu[SIM_WORLD_MAX_SMMUS];
+	struct sim_smmu *hw[SIM_WORLD_MAX_SMMUS];
+	unsigned int num_smmus;
+	struct arm_smmu_domain **domains;
+	unsigned int num_domains;
+	struct sim_world_master *masters;
+	unsigned int num_masters;
+	bool devices;
+};
+
+/*
+ * Build @w from @cfg: 0, or a negative errno (-EINVAL: @cfg out of range),
+ * having undone what was built.
+ */
+int sim_world_create(struct sim_world *w, const struct sim_world_config *cfg);
+/*
+ * Undo sim_world_create(): pending work flushed, masters released, domains
+ * freed, SMMUs removed.  Domains the caller allocated on the world's SMMUs
+ * must be freed before; masters the caller attached elsewhere detached.
+ */
+void sim_world_destroy(struct sim_world *w);
+
+#endif /* SIM_WORLD_H */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <khooks/switches.h>
 
 #include "lib/units.h"
 
@@ -479,6 +480,12 @@ int stress_config_check(const struct stress_config *cfg, char *err,
 		return stress_err(err, errlen,
 				  "virtual runs are limited to 600 s of "
 				  "simulated time");
+	if ((cfg->inject_bug != STRESS_BUG_NONE ||
+	     cfg->quarantine != STRESS_QUARANTINE_FLAG) &&
+	    !khooks_switches_built())
+		return stress_err(err, errlen,
+				  "inject_bug and quarantine = inv-type need "
+				  "a build with ATCBENCH_SWITCHES=ON");
 	return 0;
 }
 

@@ -173,8 +173,9 @@ void stress_event(struct stress_run *r, const char *kind, int dev);
 void stress_probe_cmdq_start(int n);
 void stress_probe_cmdq_inserted(int n);
 void stress_probe_cmdq_done(int n, bool sync, int ret);
+void stress_probe_isolate_start(void);
 void stress_probe_isolate(unsigned int num_sids, unsigned int tests,
-			  unsigned int broken, u64 ns);
+			  unsigned int broken);
 void stress_probe_quarantine(u32 sid);
 void stress_count_spam(struct stress_run *r, struct stress_dev *d);
 void stress_world_free(struct stress_run *r);

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <sim/rng.h>
 #include <trace/events/arm_smmu_v3.h>
+#include <khooks/switches.h>
 
 #include "stress/internal.h"
 
@@ -283,13 +284,28 @@ static int stress_run_virtual(struct stress_run *r)
 		stress_fault_end(r);
 	return 0;
 }
-static void stress_set_bugs(unsigned int bug)
+/*
+ * The kernel-form code's harness switches for a run of @bug and @quarantine
+ * (all off: 0, 0): -EOPNOTSUPP in a build without them
+ */
+static int stress_set_switches(unsigned int bug, unsigned int quarantine)
 {
-	WRITE_ONCE(arm_smmu_bug_install_invs_after_ste,
-		   bug == STRESS_BUG_INSTALL_INVS_AFTER_STE);
-	WRITE_ONCE(iommu_bug_lift_on_failed_reset,
-		   bug == STRESS_BUG_LIFT_ON_FAILED_RESET);
-	WRITE_ONCE(arm_smmu_bug_ste_rmw_race, bug == STRESS_BUG_STE_RMW_RACE);
+	static const enum khooks_switch bugs[] = {
+		[STRESS_BUG_INSTALL_INVS_AFTER_STE] =
+			KHOOKS_BUG_INSTALL_INVS_AFTER_STE,
+		[STRESS_BUG_LIFT_ON_FAILED_RESET] =
+			KHOOKS_BUG_LIFT_ON_FAILED_RESET,
+		[STRESS_BUG_STE_RMW_RACE] = KHOOKS_BUG_STE_RMW_RACE,
+	};
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 1; i < ARRAY_SIZE(bugs); i++)
+		ret = ret ?: khooks_switch_set(bugs[i], bug == i);
+	return ret   ?:
+		       khooks_switch_set(KHOOKS_QUARANTINE_INV_TYPE,
+					 quarantine ==
+						 STRESS_QUARANTINE_INV_TYPE);
 }
 
 /* Where each thread runs: @nthreads slots of the topology, by cfg->pin */
@@ -320,6 +336,7 @@ static void stress_probes_install(const struct stress_config *cfg)
 		.cmdq_issue_inserted =
 			cfg->cmdq_detail ? stress_probe_cmdq_inserted : NULL,
 		.cmdq_issue_done = stress_probe_cmdq_done,
+		.atc_isolate_start = stress_probe_isolate_start,
 		.atc_isolate = stress_probe_isolate,
 		.master_quarantine = stress_probe_quarantine,
 	};
@@ -453,8 +470,9 @@ int stress_run(const struct stress_config *cfg, const char *out_dir,
 	ret = sim_clock_init(virt ? SIM_CLOCK_VIRTUAL : SIM_CLOCK_TSC);
 	if (ret)
 		goto out_topo;
-	arm_smmu_quarantine_mode = cfg->quarantine;
-	stress_set_bugs(cfg->inject_bug);
+	ret = stress_set_switches(cfg->inject_bug, cfg->quarantine);
+	if (ret)
+		goto out_topo;
 	/* The driver's messages would drown the output: counted, not shown */
 	khooks_printk_level(LOGLEVEL_ERR - 1);
 	threaded = !virt && (cfg->smmu_thread == STRESS_ON ||
@@ -497,9 +515,8 @@ out_threads:
 	lat_destroy(r->prog_layout);
 out_world:
 	stress_world_free(r);
-	stress_set_bugs(STRESS_BUG_NONE);
+	stress_set_switches(STRESS_BUG_NONE, STRESS_QUARANTINE_FLAG);
 	khooks_printk_level(LOGLEVEL_WARNING);
-	arm_smmu_quarantine_mode = ARM_SMMU_QUARANTINE_FLAG;
 	stress_cur = NULL;
 out_topo:
 	free(slots);

@@ -54,6 +54,7 @@ enum stress_bug {
 	STRESS_BUG_LIFT_ON_FAILED_RESET,
 	STRESS_BUG_STE_RMW_RACE,
 };
+enum stress_quarantine { STRESS_QUARANTINE_FLAG, STRESS_QUARANTINE_INV_TYPE };
 enum stress_tristate { STRESS_AUTO, STRESS_ON, STRESS_OFF };
 
 struct stress_config {
@@ -66,7 +67,7 @@ struct stress_config {
 	char pin[64];
 	unsigned int clock; /* enum stress_clock */
 	char strategy[32];
-	unsigned int quarantine; /* enum arm_smmu_quarantine_mode */
+	unsigned int quarantine; /* enum stress_quarantine */
 	u64 atc_timeout_ns, hw_timeout_ns;
 	u64 dev_latency_ns, cmd_ns, atc_inv_ns, sync_ns;
 	unsigned int cmdq_shift;

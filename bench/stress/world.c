@@ -74,11 +74,20 @@ void stress_probe_cmdq_done(int n, bool sync, int ret)
 		lat_record(t->hist[SM_SYNC], sim_clock_now_ns() - t->cmdq_t1);
 }
 
+/* atc_isolate_start: the episode's start, in the thread that isolates */
+static __thread u64 stress_isolate_t0;
+
+void stress_probe_isolate_start(void)
+{
+	stress_isolate_t0 = sim_clock_now_ns();
+}
+
 void stress_probe_isolate(unsigned int num_sids, unsigned int tests,
-			  unsigned int broken, u64 ns)
+			  unsigned int broken)
 {
 	struct stress_thread *t = stress_self;
 	struct stress_run *r = stress_cur;
+	u64 ns = sim_clock_now_ns() - stress_isolate_t0;
 
 	if (t && t->hist[SM_ISOLATION]) {
 		lat_record(t->hist[SM_ISOLATION], ns);

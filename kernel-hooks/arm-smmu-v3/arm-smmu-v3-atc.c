@@ -28,7 +28,6 @@
 #include <linux/err.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
-#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -697,7 +696,6 @@ void arm_smmu_cmdq_batch_retry(struct arm_smmu_device *smmu,
 		.stats = &smmu->atc_stats,
 	};
 	struct arm_smmu_master *master;
-	u64 start = local_clock();
 	unsigned int i;
 
 	for (i = 0; i < cmds->num; i++) {
@@ -710,6 +708,7 @@ void arm_smmu_cmdq_batch_retry(struct arm_smmu_device *smmu,
 	if (!iso.num_sids)
 		return;
 
+	trace_arm_smmu_atc_isolate_start();
 	retry = kmalloc(sizeof(*retry), GFP_ATOMIC);
 	if (retry) {
 		retry->smmu = smmu;
@@ -723,8 +722,7 @@ void arm_smmu_cmdq_batch_retry(struct arm_smmu_device *smmu,
 	atomic_long_inc(&smmu->atc_isolations);
 	atomic_long_add(iso.num_tests, &smmu->atc_isolation_tests);
 	trace_arm_smmu_atc_isolate(iso.num_sids, iso.num_tests,
-				   bitmap_weight(broken, iso.num_sids),
-				   local_clock() - start);
+				   bitmap_weight(broken, iso.num_sids));
 	for (i = 0; i < iso.num_sids; i++) {
 		master = arm_smmu_find_master(smmu, sids[i]);
 		if (test_bit(i, broken) && master)

@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <asm/barrier.h>
+#include <khooks/switches.h>
 
 #include "arm-smmu-v3.h"
 
@@ -507,8 +508,7 @@ static bool arm_smmu_inv_ats_broken(struct arm_smmu_inv *inv, u8 type)
 {
 	struct arm_smmu_master *master;
 
-	if (arm_smmu_quarantine_mode == ARM_SMMU_QUARANTINE_INV_TYPE &&
-	    type == INV_TYPE_ATS)
+	if (khooks_switch(KHOOKS_QUARANTINE_INV_TYPE) && type == INV_TYPE_ATS)
 		return false;
 	master = arm_smmu_find_master(inv->smmu, inv->id);
 	return master && READ_ONCE(master->ats_broken);
@@ -591,7 +591,7 @@ static void __arm_smmu_domain_inv_range(struct arm_smmu_invs *invs,
 			arm_smmu_cmdq_batch_add(smmu, &cmds, &cmd);
 			break;
 		case INV_TYPE_ATS_BROKEN:
-			/* Quarantined (ARM_SMMU_QUARANTINE_INV_TYPE) */
+			/* Quarantined (KHOOKS_QUARANTINE_INV_TYPE) */
 			break;
 		default:
 			WARN_ON_ONCE(1);

@@ -15,16 +15,13 @@
 #include <linux/sort.h>
 #include <linux/string.h>
 #include <asm/barrier.h>
+#include <khooks/switches.h>
 #include <trace/events/arm_smmu_v3.h>
 
 #include "arm-smmu-v3.h"
 
 /* Serialises every change of an invalidation array, as in the driver */
 DEFINE_MUTEX(arm_smmu_asid_lock);
-
-enum arm_smmu_quarantine_mode arm_smmu_quarantine_mode;
-bool arm_smmu_bug_ste_rmw_race;
-bool arm_smmu_bug_install_invs_after_ste;
 
 /**
  * arm_smmu_device_hw_probe() - read the SMMU's ID registers
@@ -362,7 +359,7 @@ void arm_smmu_make_abort_ste(struct arm_smmu_ste *target)
 static bool arm_smmu_ste_lock(struct arm_smmu_device *smmu,
 			      unsigned long *flags)
 {
-	if (READ_ONCE(arm_smmu_bug_ste_rmw_race))
+	if (khooks_switch(KHOOKS_BUG_STE_RMW_RACE))
 		return false;
 	spin_lock_irqsave(&smmu->ste_lock, *flags);
 	return true;
@@ -523,7 +520,7 @@ int arm_smmu_attach_dev(struct arm_smmu_master *master,
 		return ret;
 	}
 
-	bug = READ_ONCE(arm_smmu_bug_install_invs_after_ste);
+	bug = khooks_switch(KHOOKS_BUG_INSTALL_INVS_AFTER_STE);
 	if (!bug)
 		arm_smmu_install_new_domain_invs(&state);
 	arm_smmu_make_ste(&target, smmu_domain->stage,
@@ -534,7 +531,7 @@ int arm_smmu_attach_dev(struct arm_smmu_master *master,
 	arm_smmu_install_ste_for_dev(master, &target);
 	if (bug) {
 		/* Translations of the new domain are cached, not invalidated */
-		udelay(20);
+		khooks_race_window(KHOOKS_BUG_INSTALL_INVS_AFTER_STE, 20);
 		arm_smmu_install_new_domain_invs(&state);
 	}
 	arm_smmu_attach_commit(&state);
@@ -593,8 +590,7 @@ static void arm_smmu_disable_eats_for_sid(struct arm_smmu_device *smmu, u32 sid)
 	};
 	__le64 val = READ_ONCE(step->data[1]);
 
-	if (READ_ONCE(arm_smmu_bug_ste_rmw_race))
-		udelay(50);
+	khooks_race_window(KHOOKS_BUG_STE_RMW_RACE, 50);
 	WRITE_ONCE(step->data[1], val & cpu_to_le64(~STRTAB_STE_1_EATS));
 	arm_smmu_cmdq_issue_cmd_with_sync(smmu, &cmd);
 }
@@ -653,7 +649,7 @@ bool arm_smmu_master_disable_ats(struct arm_smmu_master *master)
 	for (i = 0; i < master->num_streams; i++)
 		trace_arm_smmu_master_quarantine(master->streams[i].id);
 
-	if (arm_smmu_quarantine_mode == ARM_SMMU_QUARANTINE_INV_TYPE)
+	if (khooks_switch(KHOOKS_QUARANTINE_INV_TYPE))
 		arm_smmu_master_break_invs(master);
 	dev_err(master->dev, "ATC invalidation timed out: ATS blocked\n");
 	if (master->dev)

@@ -754,28 +754,6 @@ void arm_smmu_reset_device_done(struct device *dev);
 extern const struct iommu_ops arm_smmu_ops;
 extern const struct iommu_domain_ops arm_smmu_domain_ops;
 
-/*
- * How a quarantined master stops receiving ATC invalidations: its
- * @ats_broken flag, checked by the walker (v2), or its array entries turned
- * into INV_TYPE_ATS_BROKEN (v4 review).  atcbench switch.
- */
-enum arm_smmu_quarantine_mode {
-	ARM_SMMU_QUARANTINE_FLAG,
-	ARM_SMMU_QUARANTINE_INV_TYPE,
-};
-extern enum arm_smmu_quarantine_mode arm_smmu_quarantine_mode;
-/*
- * atcbench --inject-bug ste-rmw-race: clear EATS with the v2 series' lockless
- * read-modify-write of STE qword 1, which loses a concurrent STE write.
- */
-extern bool arm_smmu_bug_ste_rmw_race;
-/*
- * atcbench --inject-bug install-invs-after-ste: publish the new domain's
- * invalidation array after the STE switch (with a 20 us window), so the
- * device's translations of the new domain escape its invalidations.
- */
-extern bool arm_smmu_bug_install_invs_after_ste;
-
 /* arm-smmu-v3-invs.c: attach-time array updates and the invalidation walker */
 void arm_smmu_master_build_invs(struct arm_smmu_master *master,
 				bool ats_enabled, ioasid_t ssid,

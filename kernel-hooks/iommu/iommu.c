@@ -11,8 +11,7 @@
 #include <linux/kernel.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
-
-bool iommu_bug_lift_on_failed_reset;
+#include <khooks/switches.h>
 
 static void iommu_group_broken_worker(struct work_struct *work);
 
@@ -200,7 +199,7 @@ void pci_dev_reset_iommu_done(struct pci_dev *pdev, bool reset_succeeds)
 	 * device cache might retain stale entries.  Do not unblock it until a
 	 * successful reset.
 	 */
-	if (!reset_succeeds && !READ_ONCE(iommu_bug_lift_on_failed_reset)) {
+	if (!reset_succeeds && !khooks_switch(KHOOKS_BUG_LIFT_ON_FAILED_RESET)) {
 		pci_err(pdev,
 			"Reset failed. Keep it blocked to protect memory\n");
 		goto out_unlock;

@@ -15,6 +15,7 @@
 #include <linux/pci.h>
 #include <sim/clock.h>
 #include <sim/world.h>
+#include <khooks/switches.h>
 
 #include "unit/khooks_test.h"
 
@@ -26,8 +27,7 @@ struct qworld {
 	struct arm_smmu_domain *dom, *dom2, *dom_s2;
 };
 
-static void qworld_init(struct qworld *w, const char *strategy,
-			enum arm_smmu_quarantine_mode mode)
+static void qworld_init(struct qworld *w, const char *strategy, bool inv_type)
 {
 	const struct sim_world_config cfg = {
 		.hw = {
@@ -45,7 +45,8 @@ static void qworld_init(struct qworld *w, const char *strategy,
 	};
 
 	memset(w, 0, sizeof(*w));
-	arm_smmu_quarantine_mode = mode;
+	assert_int_equal(
+		khooks_switch_set(KHOOKS_QUARANTINE_INV_TYPE, inv_type), 0);
 	assert_non_null(cfg.isolate_ops);
 	assert_int_equal(sim_world_create(&w->world, &cfg), 0);
 	w->dom = w->world.domains[0];
@@ -59,7 +60,7 @@ static void qworld_fini(struct qworld *w)
 {
 	arm_smmu_domain_free(w->dom_s2);
 	sim_world_destroy(&w->world);
-	arm_smmu_quarantine_mode = ARM_SMMU_QUARANTINE_FLAG;
+	khooks_switch_set(KHOOKS_QUARANTINE_INV_TYPE, false);
 }
 
 static void inv(struct qworld *w, unsigned int rounds)
@@ -107,23 +108,21 @@ static u64 quarantine_bad(struct qworld *w)
 	return READ_ONCE(w->world.masters[BAD].sdev.atc_invs);
 }
 
-static void timeout_quarantines(const char *strategy,
-				enum arm_smmu_quarantine_mode mode)
+static void timeout_quarantines(const char *strategy, bool inv_type)
 {
 	bool whole = !strcmp(strategy, "whole-batch");
 	struct qworld w;
 	u64 after, good_before;
 	unsigned int i;
 
-	qworld_init(&w, strategy, mode);
+	qworld_init(&w, strategy, inv_type);
 	inv(&w, 3);
 	assert_int_equal(num_broken(&w), 0);
 	assert_true(ste_eats(&w, BAD));
 
 	after = quarantine_bad(&w);
 	printf("%s/%s: broken %u, isolation tests %ld\n", strategy,
-	       mode == ARM_SMMU_QUARANTINE_FLAG ? "flag" : "inv-type",
-	       num_broken(&w),
+	       inv_type ? "inv-type" : "flag", num_broken(&w),
 	       atomic_long_read(&w.world.smmu[0].atc_isolation_tests));
 	assert_int_equal(atomic_long_read(&w.world.smmu[0].atc_isolations), 1);
 	assert_int_equal(num_broken(&w), whole ? NDEV : 1);
@@ -153,9 +152,9 @@ static void test_timeout_quarantines(void **state)
 	const struct arm_smmu_atc_isolate_ops *ops;
 
 	for (ops = arm_smmu_atc_isolate_ops; ops->name; ops++)
-		timeout_quarantines(ops->name, ARM_SMMU_QUARANTINE_FLAG);
-	timeout_quarantines("bisect", ARM_SMMU_QUARANTINE_INV_TYPE);
-	timeout_quarantines("linear", ARM_SMMU_QUARANTINE_INV_TYPE);
+		timeout_quarantines(ops->name, false);
+	timeout_quarantines("bisect", true);
+	timeout_quarantines("linear", true);
 }
 
 /* Before the core's worker blocks it, the INV_TYPE mode already skips it */
@@ -165,7 +164,7 @@ static void test_inv_type_skips_before_block(void **state)
 	struct qworld w;
 	u64 after;
 
-	qworld_init(&w, "linear", ARM_SMMU_QUARANTINE_INV_TYPE);
+	qworld_init(&w, "linear", true);
 	assert_int_equal(ats_entries(w.dom, BAD, INV_TYPE_ATS), 1);
 	/* Hold the group, so that the broken worker cannot block it yet */
 	group = w.world.masters[BAD].pdev.dev.iommu_group;
@@ -188,7 +187,7 @@ static void test_reset_lifecycle(void **state)
 	struct qworld w;
 	u64 count;
 
-	qworld_init(&w, "bisect", ARM_SMMU_QUARANTINE_FLAG);
+	qworld_init(&w, "bisect", false);
 	bad = &w.world.masters[BAD].pdev;
 	quarantine_bad(&w);
 
@@ -251,7 +250,7 @@ static void test_prepare_fences_ats(void **state)
 	struct qworld w;
 	u64 count;
 
-	qworld_init(&w, "linear", ARM_SMMU_QUARANTINE_FLAG);
+	qworld_init(&w, "linear", false);
 	assert_int_equal(
 		pci_dev_reset_iommu_prepare(&w.world.masters[BAD].pdev), 0);
 	sim_dev_set_state(&w.world.masters[BAD].sdev, SIM_DEV_RESETTING, 0);
@@ -271,7 +270,7 @@ static void test_dpc(void **state)
 {
 	struct qworld w;
 
-	qworld_init(&w, "adaptive", ARM_SMMU_QUARANTINE_FLAG);
+	qworld_init(&w, "adaptive", false);
 	sim_dev_set_state(&w.world.masters[BAD].sdev, SIM_DEV_SURPRISE_RESET,
 			  0);
 	inv(&w, 4);
@@ -296,7 +295,7 @@ static void test_ats_enable_failure(void **state)
 	unsigned long warns;
 	struct qworld w;
 
-	qworld_init(&w, "linear", ARM_SMMU_QUARANTINE_FLAG);
+	qworld_init(&w, "linear", false);
 	warns = khooks_warn_count();
 	iommu_detach_device(&w.dom->domain, &w.world.masters[BAD].pdev.dev);
 	w.world.masters[BAD].pdev.ats_enable_fails = true;
@@ -369,13 +368,13 @@ static unsigned int ste_race(bool bug, unsigned int rounds, bool first)
 	struct qworld w;
 	unsigned int i, bad = 0;
 
-	qworld_init(&w, "linear", ARM_SMMU_QUARANTINE_FLAG);
+	qworld_init(&w, "linear", false);
 	/* A master without a device: nothing is reported to the core */
 	m = w.world.masters[BAD].master;
 	iommu_detach_device(&w.dom->domain, &w.world.masters[BAD].pdev.dev);
 	iommu_release_device(&w.world.masters[BAD].pdev.dev);
 	m->dev = NULL;
-	arm_smmu_bug_ste_rmw_race = bug;
+	khooks_switch_set(KHOOKS_BUG_STE_RMW_RACE, bug);
 	for (i = 0; i < rounds && !(first && bad); i++) {
 		WRITE_ONCE(m->ats_broken, false);
 		arm_smmu_attach_dev(m, w.dom_s2, IOMMU_NO_PASID);
@@ -392,7 +391,7 @@ static unsigned int ste_race(bool bug, unsigned int rounds, bool first)
 		pthread_barrier_destroy(&start);
 		bad += !ste_as_expected(&w, m);
 	}
-	arm_smmu_bug_ste_rmw_race = false;
+	khooks_switch_set(KHOOKS_BUG_STE_RMW_RACE, false);
 	WRITE_ONCE(m->ats_broken, false);
 	arm_smmu_attach_dev_blocked(m);
 	assert_int_equal(iommu_probe_device(&w.world.masters[BAD].pdev.dev,

@@ -83,10 +83,5 @@ void pci_dev_reset_iommu_done(struct pci_dev *pdev, bool reset_succeeds);
 void iommu_report_device_broken(struct device *dev);
 /* atcbench: the core's view of a device, for tests and the harness */
 bool iommu_device_blocked(struct device *dev);
-/*
- * atcbench --inject-bug lift-on-failed-reset: pci_dev_reset_iommu_done()
- * unblocks after a failed reset (the bug seed 000 fixes).
- */
-extern bool iommu_bug_lift_on_failed_reset;
 
 #endif /* _LINUX_IOMMU_H */

@@ -20,9 +20,14 @@ struct arm_smmu_trace_probes {
 	void (*cmdq_issue_start)(int n);
 	void (*cmdq_issue_inserted)(int n);
 	void (*cmdq_issue_done)(int n, bool sync, int ret);
-	/* An isolation episode over @num_sids SIDs ended */
+	/*
+	 * An isolation episode: begins; ended, over @num_sids SIDs, after
+	 * @tests tests, having found @broken of them (a probe that wants its
+	 * duration reads its own clock at both)
+	 */
+	void (*atc_isolate_start)(void);
 	void (*atc_isolate)(unsigned int num_sids, unsigned int tests,
-			    unsigned int broken, u64 ns);
+			    unsigned int broken);
 	/* A stream's ATS was quarantined (ats_broken, EATS cleared) */
 	void (*master_quarantine)(u32 sid);
 };
@@ -55,15 +60,24 @@ static inline void trace_arm_smmu_cmdq_issue_done(int n, bool sync, int ret)
 		probe(n, sync, ret);
 }
 
+static inline void trace_arm_smmu_atc_isolate_start(void)
+{
+	void (*probe)(void) =
+		READ_ONCE(arm_smmu_trace_probes.atc_isolate_start);
+
+	if (probe)
+		probe();
+}
+
 static inline void trace_arm_smmu_atc_isolate(unsigned int num_sids,
 					      unsigned int tests,
-					      unsigned int broken, u64 ns)
+					      unsigned int broken)
 {
-	void (*probe)(unsigned int, unsigned int, unsigned int, u64) =
+	void (*probe)(unsigned int, unsigned int, unsigned int) =
 		READ_ONCE(arm_smmu_trace_probes.atc_isolate);
 
 	if (probe)
-		probe(num_sids, tests, broken, ns);
+		probe(num_sids, tests, broken);
 }
 
 static inline void trace_arm_smmu_master_quarantine(u32 sid)

@@ -173,9 +173,17 @@ static const char *const cerror_str[] = {
 	[CMDQ_ERR_CERROR_ATC_INV_IDX] = "ATC invalidate timeout",
 };
 
-static void arm_smmu_cmdq_skip_err(struct arm_smmu_device *smmu)
+/**
+ * __arm_smmu_cmdq_skip_err() - recover @cmdq from the error GERROR reported
+ * @smmu: the SMMU
+ * @cmdq: its queue whose CONS holds the error
+ *
+ * An illegal command is replaced by a CMD_SYNC; an ATC invalidation timeout
+ * is recorded in @cmdq->atc_sync_timeouts for the waiter of the sync.
+ */
+static void __arm_smmu_cmdq_skip_err(struct arm_smmu_device *smmu,
+				     struct arm_smmu_cmdq *cmdq)
 {
-	struct arm_smmu_cmdq *cmdq = &smmu->cmdq;
 	struct arm_smmu_queue *q = &cmdq->q;
 	u32 cons = readl_relaxed(q->cons_reg);
 	u32 idx = FIELD_GET(CMDQ_CONS_ERR, cons);
@@ -218,6 +226,11 @@ static void arm_smmu_cmdq_skip_err(struct arm_smmu_device *smmu)
 
 	arm_smmu_cmdq_build_cmd(cmd, &cmd_sync);
 	queue_write(Q_ENT(q, cons), cmd, q->ent_dwords);
+}
+
+static void arm_smmu_cmdq_skip_err(struct arm_smmu_device *smmu)
+{
+	__arm_smmu_cmdq_skip_err(smmu, &smmu->cmdq);
 }
 
 /**
@@ -525,6 +538,32 @@ int arm_smmu_cmdq_poll_until_sync(struct arm_smmu_device *smmu,
 }
 
 /**
+ * arm_smmu_cmdq_write_entries() - copy commands into claimed queue slots
+ * @cmdq: the queue
+ * @cmds: @n commands of CMDQ_ENT_DWORDS each
+ * @prod: the first slot, claimed by the caller
+ * @n: number of commands
+ *
+ * The slots are not valid until the caller marks them in the valid map.
+ */
+static void arm_smmu_cmdq_write_entries(struct arm_smmu_cmdq *cmdq, u64 *cmds,
+					u32 prod, int n)
+{
+	struct arm_smmu_ll_queue llq = {
+		.max_n_shift = cmdq->q.llq.max_n_shift,
+		.prod = prod,
+	};
+	int i;
+
+	for (i = 0; i < n; ++i) {
+		u64 *cmd = &cmds[i * CMDQ_ENT_DWORDS];
+
+		prod = queue_inc_prod_n(&llq, i);
+		queue_write(Q_ENT(&cmdq->q, prod), cmd, CMDQ_ENT_DWORDS);
+	}
+}
+
+/**
  * arm_smmu_cmdq_sync_result() - the result of a completed CMD_SYNC wait
  * @smmu: the SMMU
  * @cmdq: its command queue
@@ -603,11 +642,7 @@ static int __arm_smmu_cmdq_issue_cmdlist(struct arm_smmu_device *smmu,
 	llq.prod &= ~CMDQ_PROD_OWNED_FLAG;
 
 	/* 2. Write our slots (ordered after the claim by dependency) */
-	for (int i = 0; i < n; ++i) {
-		prod = queue_inc_prod_n(&llq, i);
-		queue_write(Q_ENT(&cmdq->q, prod), &cmds[i * CMDQ_ENT_DWORDS],
-			    CMDQ_ENT_DWORDS);
-	}
+	arm_smmu_cmdq_write_entries(cmdq, cmds, llq.prod, n);
 	if (sync) {
 		prod = queue_inc_prod_n(&llq, n);
 		arm_smmu_cmdq_build_sync_cmd(cmd_sync, smmu, &cmdq->q, prod);

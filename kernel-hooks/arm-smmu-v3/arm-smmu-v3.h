@@ -20,6 +20,8 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+#include "arm-smmu-v3-atc.h"
+
 /* The kernel's column-aligned defines and members: */
 /* clang-format off */
 
@@ -316,105 +318,6 @@ struct arm_smmu_cmdq_batch {
 	int				num;
 };
 
-/* arm-smmu-v3-atc.c: finding the device behind an ATC invalidation timeout */
-
-/**
- * struct arm_smmu_atc_costs - the cost of one isolation test, in ns
- * @sync_ns: a CMD_SYNC that completes
- * @cmd_ns: each ATC_INV re-issued
- * @timeout_ns: what a test that times out costs on top
- */
-struct arm_smmu_atc_costs {
-	u64				sync_ns;
-	u64				cmd_ns;
-	u64				timeout_ns;
-};
-
-/* The plans adaptive chooses from */
-enum arm_smmu_atc_plan {
-	ARM_SMMU_ATC_PLAN_LINEAR,
-	ARM_SMMU_ATC_PLAN_BISECT,
-	/* bisect-infer, confirming an inferred culprit with a test */
-	ARM_SMMU_ATC_PLAN_BISECT_CONFIRM,
-};
-
-/**
- * struct arm_smmu_atc_stats - what the adaptive strategy has seen
- * @sync_ns: running average of a passing test's CMD_SYNC (0: none yet)
- * @cmd_ns: per-ATC_INV cost (set by the owner; 0: a default)
- * @timeout_ns: running average of a timeout's extra cost (0: none yet)
- * @episodes: isolations of batches of more than one SID
- * @clear_q16: running fraction (Q16) of isolations that found nothing: the
- *             fault had cleared
- * @rate_q32: running average (Q32) of broken devices per SID of a batch,
- *            over the isolations that found some
- * @plan: adaptive's last decision and what it was taken from
- *
- * Updated with READ_ONCE()/WRITE_ONCE() and no lock by concurrent
- * isolations: a lost sample only slows the averages down.  @plan is read
- * and written under its lock, taken with spin_trylock() only: an isolation
- * that finds it held plans without the cache.
- */
-struct arm_smmu_atc_stats {
-	u64				sync_ns;
-	u64				cmd_ns;
-	u64				timeout_ns;
-	u32				episodes;
-	u32				clear_q16;
-	u64				rate_q32;
-	struct {
-		spinlock_t			lock;
-		bool				valid;
-		enum arm_smmu_atc_plan		plan;
-		u32				num_sids;
-		u32				faulty;
-		u64				cleared;
-		struct arm_smmu_atc_costs	costs;
-	} plan;
-};
-
-/**
- * struct arm_smmu_atc_isolation - one search for the culprits of a batch
- * @sids: the batch's distinct stream IDs, sorted
- * @num_sids: number of @sids
- * @broken: out: bitmap of the indices into @sids found broken (zeroed by the
- *          caller)
- * @test: re-issue the ATC_INVs of @sids[@first, @first + @num) and one
- *        CMD_SYNC; return 0, -EIO on an ATC timeout, or another negative
- *        errno when the test could not be run
- * @priv: for @test
- * @stats: the statistics adaptive learns into and decides from; NULL for
- *         none
- * @num_tests: out: tests run (each one CMD_SYNC)
- * @num_timeouts: out: tests that timed out
- * @last: with @stats, when the last test ended (at first, the isolation
- *        began): tests run back to back, so one clock read times each
- */
-struct arm_smmu_atc_isolation {
-	const u32			*sids;
-	unsigned int			num_sids;
-	unsigned long			*broken;
-	int (*test)(struct arm_smmu_atc_isolation *iso, unsigned int first,
-		    unsigned int num);
-	void				*priv;
-	struct arm_smmu_atc_stats	*stats;
-	unsigned int			num_tests;
-	unsigned int			num_timeouts;
-	ktime_t				last;
-};
-
-struct arm_smmu_atc_isolate_ops {
-	const char			*name;
-	int (*isolate)(struct arm_smmu_atc_isolation *iso);
-};
-
-struct arm_smmu_atc_estimate {
-	u64				tests_q32;
-	u64				timeouts_q32;
-	u64				time_ns;
-};
-
-
 struct arm_smmu_device;
 
 /**
@@ -456,7 +359,7 @@ struct arm_smmu_device {
 	/* The master of each SID (the driver's rb-tree of streams) */
 	struct arm_smmu_master		**sid_masters;
 
-	/* ATC timeout isolation: the strategy and what it learnt */
+	/* ATC timeout isolation (proposed: arm-smmu-v3-atc.h) */
 	const struct arm_smmu_atc_isolate_ops *atc_isolate_ops;
 	struct arm_smmu_atc_stats	atc_stats;
 	atomic_long_t			atc_isolations;
@@ -808,21 +711,6 @@ void arm_smmu_cmdq_batch_add_range(struct arm_smmu_device *smmu,
 				   size_t granule, size_t pgsize);
 void arm_smmu_atc_inv_to_cmd(int ssid, unsigned long iova, size_t size,
 			     struct arm_smmu_cmdq_ent *cmd);
-/* Terminated by an entry with a NULL name */
-extern const struct arm_smmu_atc_isolate_ops arm_smmu_atc_isolate_ops[];
-
-const struct arm_smmu_atc_isolate_ops *
-arm_smmu_atc_isolate_ops_find(const char *name);
-int arm_smmu_atc_isolate(const struct arm_smmu_atc_isolate_ops *ops,
-			 struct arm_smmu_atc_isolation *iso);
-int arm_smmu_atc_expected(enum arm_smmu_atc_plan plan, unsigned int num_sids,
-			  unsigned int num_faulty,
-			  const struct arm_smmu_atc_costs *costs,
-			  struct arm_smmu_atc_estimate *out);
-enum arm_smmu_atc_plan
-arm_smmu_atc_adaptive_plan(struct arm_smmu_atc_stats *stats,
-			   unsigned int num_sids);
-
 /* clang-format on */
 
 #endif /* _ARM_SMMU_V3_H */

@@ -13,6 +13,7 @@
 #include <sim/clock.h>
 
 #include "isolate/internal.h"
+#include "lib/opt.h"
 #include "lib/units.h"
 
 /* Option parsing */
@@ -30,36 +31,15 @@ isolate_usage_error(const char *fmt, ...)
 	return -EINVAL;
 }
 
-static int isolate_parse_u64(const char *opt, const char *s, u64 min, u64 max,
-			     u64 *val)
+__attribute__((format(printf, 3, 4))) static int
+isolate_err(char *err, size_t errlen, const char *fmt, ...)
 {
-	char *end;
+	va_list ap;
 
-	errno = 0;
-	*val = strtoull(s, &end, 10);
-	if (!*s || *end || errno || *s == '-')
-		return isolate_usage_error("%s: '%s' is not a number", opt, s);
-	if (*val < min || *val > max)
-		return isolate_usage_error("%s: %s is out of range [%llu"
-					   ", %llu]",
-					   opt, s, min, max);
-	return 0;
-}
-
-/* A duration (units_parse_ns()) of at most @max ns */
-static int isolate_parse_ns(const char *opt, const char *s, u64 max, u64 *val)
-{
-	int ret = units_parse_ns(s, val);
-
-	if (ret == -EINVAL)
-		return isolate_usage_error(
-			"%s: '%s' is not a duration (" UNITS_DURATION_SYNTAX
-			")",
-			opt, s);
-	if (ret || *val > max)
-		return isolate_usage_error(
-			"%s: %s is above the limit of %llu ns", opt, s, max);
-	return 0;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
 }
 
 #define ISOLATE_LIST_BYTES 1024
@@ -67,61 +47,113 @@ static int isolate_parse_ns(const char *opt, const char *s, u64 max, u64 *val)
 /* Split a comma-separated list into at most ISOLATE_MAX_LIST items */
 static int isolate_split(const char *opt, const char *s,
 			 char buf[ISOLATE_LIST_BYTES],
-			 char *items[ISOLATE_MAX_LIST], unsigned int *num)
+			 char *items[ISOLATE_MAX_LIST], unsigned int *num,
+			 char *err, size_t errlen)
 {
 	char *tok, *save;
 
 	if (strlen(s) >= ISOLATE_LIST_BYTES)
-		return isolate_usage_error("%s: list too long", opt);
+		return isolate_err(err, errlen, "%s: list too long", opt);
 	strcpy(buf, s);
 	*num = 0;
 	for (tok = strtok_r(buf, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
 		if (*num == ISOLATE_MAX_LIST)
-			return isolate_usage_error("%s: more than %d values",
-						   opt, ISOLATE_MAX_LIST);
+			return isolate_err(err, errlen,
+					   "%s: more than %d values", opt,
+					   ISOLATE_MAX_LIST);
 		items[(*num)++] = tok;
 	}
 	if (!*num)
-		return isolate_usage_error("%s: empty list", opt);
+		return isolate_err(err, errlen, "%s: empty list", opt);
 	return 0;
 }
 
-/* A comma-separated list of numbers or durations */
+/* A comma-separated list of numbers (or durations) in [min, max] */
 static int isolate_parse_list(const char *opt, const char *s, bool durations,
-			      u64 min, u64 max, u64 *vals, unsigned int *num)
+			      u64 min, u64 max, u64 *vals, unsigned int *num,
+			      char *err, size_t errlen)
 {
 	char buf[ISOLATE_LIST_BYTES], *items[ISOLATE_MAX_LIST];
 	unsigned int i;
 	int ret;
 
-	ret = isolate_split(opt, s, buf, items, num);
+	ret = isolate_split(opt, s, buf, items, num, err, errlen);
 	for (i = 0; !ret && i < *num; i++) {
-		ret = durations ?
-			      isolate_parse_ns(opt, items[i], max, &vals[i]) :
-			      isolate_parse_u64(opt, items[i], min, max,
-						&vals[i]);
-		if (!ret && durations && vals[i] < min)
-			ret = isolate_usage_error("%s: '%s' is below %llu ns",
-						  opt, items[i], min);
+		ret = durations ? units_parse_ns(items[i], &vals[i]) :
+				  opt_parse_u64(items[i], 0, U64_MAX, &vals[i]);
+		if (ret == -EINVAL)
+			return isolate_err(err, errlen, "%s: '%s' is not a %s",
+					   opt, items[i],
+					   durations ? "duration" :
+						       "decimal number");
+		if (ret || vals[i] < min || vals[i] > max)
+			return isolate_err(err, errlen,
+					   "%s: %s is out of range [%llu, "
+					   "%llu]%s",
+					   opt, items[i], min, max,
+					   durations ? " ns" : "");
 	}
 	return ret;
 }
 
-static int isolate_parse_ops(const char *s, struct isolate_grid *grid)
+/* --grid-n, --grid-k, --grid-timeout, --strategies: @field is the grid */
+static int isolate_opt_grid(const struct opt *o, const char *value, void *field,
+			    char *err, size_t errlen)
 {
-	char buf[ISOLATE_LIST_BYTES], *items[ISOLATE_MAX_LIST];
-	unsigned int i;
+	struct isolate_grid *grid = field;
+	u64 vals[ISOLATE_MAX_LIST];
+	unsigned int num, i;
 	int ret;
 
-	ret = isolate_split("--strategies", s, buf, items, &grid->num_ops);
-	for (i = 0; !ret && i < grid->num_ops; i++) {
-		grid->ops[i] = arm_smmu_atc_isolate_ops_find(items[i]);
-		if (!grid->ops[i])
-			ret = isolate_usage_error("unknown strategy '%s'",
-						  items[i]);
+	if (!strcmp(o->name, "grid_timeout")) {
+		ret = isolate_parse_list(o->name, value, true, 1,
+					 ISOLATE_MAX_TIMEOUT_NS, grid->timeouts,
+					 &num, err, errlen);
+		grid->num_timeouts = num;
+		return ret;
 	}
+	if (!strcmp(o->name, "strategies")) {
+		char buf[ISOLATE_LIST_BYTES], *items[ISOLATE_MAX_LIST];
+
+		ret = isolate_split(o->name, value, buf, items, &grid->num_ops,
+				    err, errlen);
+		for (i = 0; !ret && i < grid->num_ops; i++) {
+			grid->ops[i] = arm_smmu_atc_isolate_ops_find(items[i]);
+			if (!grid->ops[i])
+				ret = isolate_err(err, errlen,
+						  "%s: unknown strategy '%s'",
+						  o->name, items[i]);
+		}
+		return ret;
+	}
+	ret = isolate_parse_list(o->name, value, false, o->min, o->max, vals,
+				 &num, err, errlen);
+	for (i = 0; !ret && i < num; i++) {
+		if (!strcmp(o->name, "grid_n"))
+			grid->ns[i] = vals[i];
+		else
+			grid->ks[i] = vals[i];
+	}
+	if (!strcmp(o->name, "grid_n"))
+		grid->num_ns = num;
+	else
+		grid->num_ks = num;
 	return ret;
+}
+
+static int isolate_opt_strategy(const struct opt *o, const char *value,
+				void *field, char *err, size_t errlen)
+{
+	const struct arm_smmu_atc_isolate_ops **ops = field;
+
+	*ops = arm_smmu_atc_isolate_ops_find(value);
+	if (!*ops)
+		return isolate_err(err, errlen,
+				   "%s: unknown strategy '%s' (linear bisect "
+				   "bisect-infer adaptive whole-batch)",
+				   o->name, value);
+	return 0;
 }
 
 static void isolate_help(FILE *f)
@@ -216,107 +248,70 @@ struct isolate_args {
 	struct isolate_grid grid;
 };
 
-static bool isolate_known(const char *opt)
-{
-	static const char *const with_value[] = {
-		"--strategy",	  "--n",	  "--faulty", "--timeout",
-		"--sync",	  "--cmd",	  "--out",    "--seed",
-		"--trials",	  "--warmup",	  "--grid-n", "--grid-k",
-		"--grid-timeout", "--strategies",
-	};
-	unsigned int i;
+#define IO(n, t, field, lo, hi, fn, a, h)                               \
+	{                                                               \
+		.name = n, .type = t,                                   \
+		.off = offsetof(struct isolate_args, field), .min = lo, \
+		.max = hi, .parse = fn, .arg = a, .help = h             \
+	}
 
-	for (i = 0; i < ARRAY_SIZE(with_value); i++)
-		if (!strcmp(opt, with_value[i]))
-			return true;
-	return false;
+static const struct opt isolate_opts[] = {
+	IO("strategy", OPT_FUNC, ops, 0, 0, isolate_opt_strategy, "S",
+	   "one episode's strategy: linear, bisect, bisect-infer, adaptive, "
+	   "whole-batch"),
+	IO("n", OPT_U64, n, 1, ISOLATE_MAX_N, NULL, "N",
+	   "one episode's batch: SIDs"),
+	IO("faulty", OPT_STR, faulty, 0, 0, NULL, "LIST",
+	   "one episode's faulty positions 0..N-1, or none"),
+	IO("json", OPT_FLAG, json, 0, 0, NULL, NULL,
+	   "one episode's result as JSON"),
+	IO("timeout", OPT_NS, timeout_ns, 0, ISOLATE_MAX_TIMEOUT_NS, NULL, "D",
+	   "what a failed test costs on top"),
+	IO("sync", OPT_NS, grid.sync_ns, 0, ISOLATE_MAX_COST_NS, NULL, "D",
+	   "a test's CMD_SYNC"),
+	IO("cmd", OPT_NS, grid.cmd_ns, 0, ISOLATE_MAX_COST_NS, NULL, "D",
+	   "each ATC_INV a test re-issues"),
+	IO("sweep", OPT_FLAG, sweep, 0, 0, NULL, NULL,
+	   "every strategy on every cell of the grid"),
+	IO("out", OPT_STR, out, 0, 0, NULL, "DIR",
+	   "the sweep's folder (default .)"),
+	IO("seed", OPT_U64, grid.seed, 0, U64_MAX, NULL, "N",
+	   "the sweep's placements"),
+	IO("trials", OPT_UINT, grid.trials, 1, ISOLATE_MAX_TRIALS, NULL, "N",
+	   "measured episodes per cell"),
+	IO("warmup", OPT_UINT, grid.warmup, 0, ISOLATE_MAX_WARMUP, NULL, "N",
+	   "unmeasured episodes per cell, first"),
+	IO("grid_n", OPT_FUNC, grid, 1, ISOLATE_MAX_N, isolate_opt_grid, "LIST",
+	   "batch sizes (default 1,2,4..4096)"),
+	IO("grid_k", OPT_FUNC, grid, 0, ISOLATE_MAX_K, isolate_opt_grid, "LIST",
+	   "faulty devices per batch (default 0,1,2,4,8)"),
+	IO("grid_timeout", OPT_FUNC, grid, 0, 0, isolate_opt_grid, "LIST",
+	   "timeouts (default 50us,1ms,50ms,1s)"),
+	IO("strategies", OPT_FUNC, grid, 0, 0, isolate_opt_grid, "LIST",
+	   "the strategies swept (default all)"),
+};
+
+static void isolate_defaults(struct isolate_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	isolate_grid_default(&a->grid);
+	a->timeout_ns = 1000000;
 }
 
 static int isolate_parse(int argc, char **argv, struct isolate_args *a)
 {
-	u64 vals[ISOLATE_MAX_LIST];
-	unsigned int num, i;
-	int ret = 0, k;
+	const struct opt_group g = OPT_GROUP(isolate_opts, a);
+	int npos, ret;
 
-	isolate_grid_default(&a->grid);
-	a->timeout_ns = 1000000;
-	for (k = 1; k < argc && !ret; k++) {
-		const char *opt = argv[k], *val = argv[k + 1];
-		bool flag = !strcmp(opt, "--sweep") || !strcmp(opt, "--json");
-		u64 v;
-
-		if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
-			isolate_help(stdout);
-			return 1;
-		}
-		if (!flag && !isolate_known(opt))
-			return isolate_usage_error("unknown option '%s'", opt);
-		if (!flag && !val)
-			return isolate_usage_error("%s needs a value", opt);
-		if (!strcmp(opt, "--sweep")) {
-			a->sweep = true;
-		} else if (!strcmp(opt, "--json")) {
-			a->json = true;
-		} else if (!strcmp(opt, "--strategy")) {
-			a->ops = arm_smmu_atc_isolate_ops_find(val);
-			if (!a->ops)
-				ret = isolate_usage_error(
-					"unknown strategy '%s' (linear bisect "
-					"bisect-infer adaptive whole-batch)",
-					val);
-		} else if (!strcmp(opt, "--n")) {
-			ret = isolate_parse_u64(opt, val, 1, ISOLATE_MAX_N,
-						&a->n);
-		} else if (!strcmp(opt, "--faulty")) {
-			a->faulty = val;
-		} else if (!strcmp(opt, "--timeout")) {
-			ret = isolate_parse_ns(opt, val, ISOLATE_MAX_TIMEOUT_NS,
-					       &a->timeout_ns);
-		} else if (!strcmp(opt, "--sync")) {
-			ret = isolate_parse_ns(opt, val, ISOLATE_MAX_COST_NS,
-					       &a->grid.sync_ns);
-		} else if (!strcmp(opt, "--cmd")) {
-			ret = isolate_parse_ns(opt, val, ISOLATE_MAX_COST_NS,
-					       &a->grid.cmd_ns);
-		} else if (!strcmp(opt, "--out")) {
-			a->out = val;
-		} else if (!strcmp(opt, "--seed")) {
-			ret = isolate_parse_u64(opt, val, 0, U64_MAX,
-						&a->grid.seed);
-		} else if (!strcmp(opt, "--trials")) {
-			ret = isolate_parse_u64(opt, val, 1, ISOLATE_MAX_TRIALS,
-						&v);
-			a->grid.trials = v;
-		} else if (!strcmp(opt, "--warmup")) {
-			ret = isolate_parse_u64(opt, val, 0, ISOLATE_MAX_WARMUP,
-						&v);
-			a->grid.warmup = v;
-		} else if (!strcmp(opt, "--grid-n")) {
-			ret = isolate_parse_list(opt, val, false, 1,
-						 ISOLATE_MAX_N, vals, &num);
-			for (i = 0; !ret && i < num; i++)
-				a->grid.ns[i] = vals[i];
-			a->grid.num_ns = num;
-		} else if (!strcmp(opt, "--grid-k")) {
-			ret = isolate_parse_list(opt, val, false, 0,
-						 ISOLATE_MAX_K, vals, &num);
-			for (i = 0; !ret && i < num; i++)
-				a->grid.ks[i] = vals[i];
-			a->grid.num_ks = num;
-		} else if (!strcmp(opt, "--grid-timeout")) {
-			ret = isolate_parse_list(opt, val, true, 1,
-						 ISOLATE_MAX_TIMEOUT_NS,
-						 a->grid.timeouts, &num);
-			a->grid.num_timeouts = num;
-		} else if (!strcmp(opt, "--strategies")) {
-			ret = isolate_parse_ops(val, &a->grid);
-		}
-		if (!flag)
-			k++;
+	isolate_defaults(a);
+	ret = opt_parse("isolate", &g, 1, argc, argv, NULL, 0, &npos);
+	if (ret > 0) {
+		isolate_help(stdout);
+		fputs("\noptions (--KEY VALUE or --KEY=VALUE):\n", stdout);
+		opt_help(stdout, &g, 1, true);
 	}
 	if (ret)
 		return ret;
-
 	if (a->sweep) {
 		if (a->ops || a->n || a->faulty || a->json)
 			return isolate_usage_error(
@@ -340,8 +335,13 @@ static int isolate_parse_faulty(const char *s, unsigned int n,
 
 	if (!strcmp(s, "none"))
 		return 0;
-	ret = isolate_parse_list("--faulty", s, false, 0, n - 1, vals, &num);
-	for (i = 0; !ret && i < num; i++) {
+	char err[256];
+
+	ret = isolate_parse_list("--faulty", s, false, 0, n - 1, vals, &num,
+				 err, sizeof(err));
+	if (ret)
+		return isolate_usage_error("%s", err);
+	for (i = 0; i < num; i++) {
 		if (test_bit(vals[i], faulty))
 			return isolate_usage_error("--faulty: %llu given twice",
 						   vals[i]);

@@ -178,9 +178,9 @@ int kernel_boot(const struct kernel_opts *o, const struct kernel_src *k,
 		}
 	}
 	snprintf(script, sizeof(script), "%s/run.sh", kernel_scripts());
-	snprintf(num[0], sizeof(num[0]), "%ld", o->devices);
-	snprintf(num[1], sizeof(num[1]), "%ld", o->ops);
-	snprintf(num[2], sizeof(num[2]), "%ld", o->timeout);
+	snprintf(num[0], sizeof(num[0]), "%u", o->devices);
+	snprintf(num[1], sizeof(num[1]), "%u", o->ops);
+	snprintf(num[2], sizeof(num[2]), "%u", o->timeout);
 	snprintf(num[3], sizeof(num[3]), "%llu",
 		 (unsigned long long)o->atc_delay_ns);
 	run[n++] = script;
@@ -195,7 +195,7 @@ int kernel_boot(const struct kernel_opts *o, const struct kernel_src *k,
 	run[n++] = "--timeout";
 	run[n++] = num[2];
 	run[n++] = "--workload";
-	run[n++] = (char *)o->workload;
+	run[n++] = (char *)kernel_workload_names[o->workload];
 	if (k->modules[0]) {
 		run[n++] = "--modules";
 		run[n++] = (char *)k->modules;

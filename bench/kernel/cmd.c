@@ -12,17 +12,94 @@
 #include "compare/compare.h"
 #include "kernel/internal.h"
 #include "lib/env.h"
-#include "lib/units.h"
+#include "lib/opt.h"
 #include "report/report.h"
+
+const char *const kernel_workload_names[] = { "dio", NULL };
+static const char *const kernel_design_names[] = { "rcu", "devlist", NULL };
 
 /* run's, sim's and compare's defaults (sim has no timeout: unused) */
 static const struct kernel_opts kernel_defaults = {
 	.devices = 1,
 	.ops = 2000,
 	.timeout = 300,
-	.workload = "dio",
-	.design = "rcu",
 };
+
+#define KO(n, t, field, lo, hi, en, a, h)                              \
+	{                                                              \
+		.name = n, .type = t,                                  \
+		.off = offsetof(struct kernel_opts, field), .min = lo, \
+		.max = hi, .names = en, .arg = a, .help = h            \
+	}
+
+/* Every subcommand's */
+static const struct opt kernel_out_opts[] = {
+	KO("out", OPT_STR, out, 0, 0, NULL, "DIR",
+	   "the results folder (default results/<run-id>)"),
+	KO("name", OPT_STR, name, 0, 0, NULL, "NAME",
+	   "names the results: 1 to 63 of [A-Za-z0-9._-] (default: run and "
+	   "sim WORKLOAD-Nd, convert hw)"),
+};
+
+/* Which kernel: run, compare (--tree), build (--tree, --ref) */
+static const struct opt kernel_src_opts[] = {
+	KO("kernel", OPT_STR, kernel, 0, 0, NULL, "K",
+	   "7.3, 6.12, 6.1 or a Debian arm64 kernel package"),
+	KO("image", OPT_STR, image, 0, 0, NULL, "IMAGE", "your arm64 Image"),
+	KO("modules", OPT_STR, modules, 0, 0, NULL, "DIR",
+	   "the modules of --image (virtio_blk.ko)"),
+	KO("tree", OPT_STR, tree, 0, 0, NULL, "DIR", "a kernel tree to build"),
+	KO("ref", OPT_STR, ref, 0, 0, NULL, "REF",
+	   "the commit of --tree to build"),
+};
+
+/* The topology: run, compare, sim */
+static const struct opt kernel_topo_opts[] = {
+	KO("devices", OPT_UINT, devices, 1, KERNEL_MAX_DEVICES, NULL, "N",
+	   "devices behind the SMMU"),
+	KO("ops", OPT_UINT, ops, 1, KERNEL_MAX_OPS, NULL, "N",
+	   "operations traced (4 KiB reads; sim: invalidations)"),
+	KO("ats", OPT_FLAG, ats, 0, 0, NULL, NULL,
+	   "devices behind PCIe root ports with ATS on"),
+};
+
+/* The guest: run, compare */
+static const struct opt kernel_run_opts[] = {
+	KO("workload", OPT_ENUM, workload, 0, 0, kernel_workload_names, "W",
+	   "direct-I/O reads"),
+	KO("timeout", OPT_UINT, timeout, KERNEL_MIN_TIMEOUT_S,
+	   KERNEL_MAX_TIMEOUT_S, NULL, "S", "the guest's limit, in seconds"),
+	KO("atc_timeout", OPT_STR, atc_timeout, 0, 0, NULL, "SPEC",
+	   "leave these SIDs' ATC_INVs unanswered: SIDS@FROM[+FOR][;...]"),
+	KO("atc_timeout_delay", OPT_NS, atc_delay_ns, 0,
+	   KERNEL_MAX_ATC_DELAY_NS, NULL, "D",
+	   "when the CMD_SYNC after them fails"),
+};
+
+static const struct opt kernel_sim_opts[] = {
+	KO("design", OPT_ENUM, design, 0, 0, kernel_design_names, "D",
+	   "the array (rcu) or the pre-7.1 device list (devlist)"),
+};
+
+enum { KG_OUT = 1, KG_SRC = 2, KG_TOPO = 4, KG_RUN = 8, KG_SIM = 16 };
+
+static unsigned int kernel_groups(unsigned int which, struct kernel_opts *o,
+				  struct opt_group *g)
+{
+	unsigned int n = 0;
+
+	if (which & KG_OUT)
+		g[n++] = (struct opt_group)OPT_GROUP(kernel_out_opts, o);
+	if (which & KG_SRC)
+		g[n++] = (struct opt_group)OPT_GROUP(kernel_src_opts, o);
+	if (which & KG_TOPO)
+		g[n++] = (struct opt_group)OPT_GROUP(kernel_topo_opts, o);
+	if (which & KG_RUN)
+		g[n++] = (struct opt_group)OPT_GROUP(kernel_run_opts, o);
+	if (which & KG_SIM)
+		g[n++] = (struct opt_group)OPT_GROUP(kernel_sim_opts, o);
+	return n;
+}
 
 static void kernel_usage(FILE *f)
 {
@@ -77,6 +154,16 @@ static void kernel_usage(FILE *f)
 		KERNEL_MAX_TIMEOUT_S, KERNEL_NAME_MAX);
 }
 
+static void kernel_help(FILE *f)
+{
+	struct kernel_opts o = kernel_defaults;
+	struct opt_group g[5];
+
+	kernel_usage(f);
+	fputs("\noptions (--KEY VALUE or --KEY=VALUE):\n", f);
+	opt_help(f, g, kernel_groups(~0u, &o, g), true);
+}
+
 static bool kernel_name_ok(const char *s)
 {
 	size_t n = strlen(s);
@@ -85,34 +172,6 @@ static bool kernel_name_ok(const char *s)
 	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 			 "0123456789._-") == n &&
 	       s[0] != '.';
-}
-
-static int kernel_long_arg(const char *flag, const char *arg, long min,
-			   long max, long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtol(arg, &end, 10);
-	if (errno || *end || end == arg || *out < min || *out > max ||
-	    !(arg[0] >= '0' && arg[0] <= '9')) {
-		fprintf(stderr, "atcbench kernel: %s takes %ld to %ld\n", flag,
-			min, max);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int kernel_delay_arg(const char *flag, const char *arg, u64 *ns)
-{
-	if (units_parse_ns(arg, ns) || *ns > KERNEL_MAX_ATC_DELAY_NS) {
-		fprintf(stderr,
-			"atcbench kernel: %s takes a duration up to 10s "
-			"(" UNITS_DURATION_SYNTAX ")\n",
-			flag);
-		return -EINVAL;
-	}
-	return 0;
 }
 
 /* The --atc-timeout syntax (qemu-ats.patch checks it again, in full) */
@@ -125,105 +184,43 @@ static bool kernel_atc_spec_ok(const char *s)
 }
 
 /*
- * Options from argv[1..]: the run options (the kernel, the workload) only
- * when @run_opts; up to @npos operands into @pos[], counted in *@got
+ * The options of @cmd, from @which groups, in argv[1..]; up to @npos
+ * operands into @pos[], counted in *@got.  0, 1 after printing the help,
+ * or -EINVAL after saying why.
  */
-static int kernel_parse(int argc, char **argv, struct kernel_opts *o,
-			bool run_opts, const char **pos, int npos, int *got)
+static int kernel_parse(const char *cmd, unsigned int which, int argc,
+			char **argv, struct kernel_opts *o, const char **pos,
+			int npos, int *got)
 {
-	int i;
+	struct opt_group g[5];
+	char what[32];
+	int ret;
 
-	*got = 0;
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		int ret = 0;
-
-		if (a[0] != '-' && *got < npos) {
-			pos[(*got)++] = a;
-			continue;
-		}
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			kernel_usage(stdout);
-			return 1;
-		}
-		if (!strcmp(a, "--ats") && run_opts) {
-			o->ats = true;
-			continue;
-		}
-		if (!v || a[0] != '-') {
-			fprintf(stderr, "atcbench kernel: %s: %s (--help)\n", a,
-				a[0] == '-' ? "needs a value" :
-					      "unexpected argument");
-			return -EINVAL;
-		}
-		i++;
-		if (!strcmp(a, "--kernel") && run_opts)
-			o->kernel = v;
-		else if (!strcmp(a, "--image") && run_opts)
-			o->image = v;
-		else if (!strcmp(a, "--modules") && run_opts)
-			o->modules = v;
-		else if (!strcmp(a, "--tree") && run_opts)
-			o->tree = v;
-		else if (!strcmp(a, "--ref") && run_opts)
-			o->ref = v;
-		else if (!strcmp(a, "--workload") && run_opts)
-			o->workload = v;
-		else if (!strcmp(a, "--design") && run_opts)
-			o->design = v;
-		else if (!strcmp(a, "--out"))
-			o->out = v;
-		else if (!strcmp(a, "--name"))
-			o->name = v;
-		else if (!strcmp(a, "--devices") && run_opts)
-			ret = kernel_long_arg(a, v, 1, KERNEL_MAX_DEVICES,
-					      &o->devices);
-		else if (!strcmp(a, "--ops") && run_opts)
-			ret = kernel_long_arg(a, v, 1, KERNEL_MAX_OPS, &o->ops);
-		else if (!strcmp(a, "--timeout") && run_opts)
-			ret = kernel_long_arg(a, v, KERNEL_MIN_TIMEOUT_S,
-					      KERNEL_MAX_TIMEOUT_S,
-					      &o->timeout);
-		else if (!strcmp(a, "--atc-timeout") && run_opts)
-			o->atc_timeout = v;
-		else if (!strcmp(a, "--atc-timeout-delay") && run_opts)
-			ret = kernel_delay_arg(a, v, &o->atc_delay_ns);
-		else {
-			fprintf(stderr,
-				"atcbench kernel: unknown option '%s' (--help)\n",
-				a);
-			return -EINVAL;
-		}
-		if (ret)
-			return ret;
-	}
+	snprintf(what, sizeof(what), "kernel %s", cmd);
+	ret = opt_parse(what, g, kernel_groups(which, o, g), argc, argv, pos,
+			npos, got);
+	if (ret > 0)
+		kernel_help(stdout);
+	if (ret)
+		return ret;
 	if (o->name && !kernel_name_ok(o->name)) {
 		fprintf(stderr,
-			"atcbench kernel: --name: 1 to %d of [A-Za-z0-9._-]\n",
-			KERNEL_NAME_MAX);
-		return -EINVAL;
-	}
-	if (o->design && strcmp(o->design, "rcu") &&
-	    strcmp(o->design, "devlist")) {
-		fprintf(stderr, "atcbench kernel: --design: rcu or devlist\n");
+			"atcbench %s: --name: 1 to %d of [A-Za-z0-9._-]\n",
+			what, KERNEL_NAME_MAX);
 		return -EINVAL;
 	}
 	if (o->atc_timeout && !kernel_atc_spec_ok(o->atc_timeout)) {
 		fprintf(stderr,
-			"atcbench kernel: --atc-timeout: SIDS@FROM[+FOR][;...] "
+			"atcbench %s: --atc-timeout: SIDS@FROM[+FOR][;...] "
 			"(--help), at most %d characters\n",
-			KERNEL_ATC_SPEC_MAX);
+			what, KERNEL_ATC_SPEC_MAX);
 		return -EINVAL;
 	}
 	if ((o->atc_timeout || o->atc_delay_ns) && !o->ats) {
 		fprintf(stderr,
-			"atcbench kernel: --atc-timeout and --atc-timeout-delay "
-			"need --ats\n");
-		return -EINVAL;
-	}
-	if (o->workload && strcmp(o->workload, "dio")) {
-		fprintf(stderr,
-			"atcbench kernel: --workload: dio is the only one\n");
+			"atcbench %s: --atc-timeout and --atc-timeout-delay "
+			"need --ats\n",
+			what);
 		return -EINVAL;
 	}
 	return 0;
@@ -270,7 +267,8 @@ static void kernel_default_name(const struct kernel_opts *o, char *name,
 	if (o->name)
 		snprintf(name, len, "%s", o->name);
 	else
-		snprintf(name, len, "%s-%ldd", o->workload, o->devices);
+		snprintf(name, len, "%s-%ud",
+			 kernel_workload_names[o->workload], o->devices);
 }
 
 /* Which kernel: exactly one source, and what goes with it */
@@ -303,7 +301,8 @@ static int kernel_run(int argc, char **argv)
 	struct kernel_src k;
 	int got, ret;
 
-	ret = kernel_parse(argc, argv, &o, true, NULL, 0, &got);
+	ret = kernel_parse("run", KG_OUT | KG_SRC | KG_TOPO | KG_RUN, argc,
+			   argv, &o, NULL, 0, &got);
 	if (ret)
 		return ret > 0 ? 0 : EXIT_USAGE;
 	if (kernel_check_source(&o, "run") || kernel_out(&o, out, sizeof(out)))
@@ -325,12 +324,10 @@ static int kernel_build_cmd(int argc, char **argv)
 	struct kernel_src k;
 	int got, ret;
 
-	ret = kernel_parse(argc, argv, &o, true, NULL, 0, &got);
+	ret = kernel_parse("build", KG_SRC, argc, argv, &o, NULL, 0, &got);
 	if (ret)
 		return ret > 0 ? 0 : EXIT_USAGE;
-	if (!o.tree || o.kernel || o.image || o.modules || o.out || o.name ||
-	    o.workload || o.design || o.atc_timeout || o.ats || o.devices ||
-	    o.ops || o.timeout || o.atc_delay_ns) {
+	if (!o.tree || o.kernel || o.image || o.modules) {
 		fprintf(stderr, "atcbench kernel build: --tree DIR "
 				"[--ref REF] only (--help)\n");
 		return EXIT_USAGE;
@@ -387,7 +384,8 @@ static int kernel_compare_cmd(int argc, char **argv)
 	struct kernel_src k[2];
 	int got, ret, i;
 
-	ret = kernel_parse(argc, argv, &o, true, refs, 2, &got);
+	ret = kernel_parse("compare", KG_OUT | KG_SRC | KG_TOPO | KG_RUN, argc,
+			   argv, &o, refs, 2, &got);
 	if (ret)
 		return ret > 0 ? 0 : EXIT_USAGE;
 	if (!o.tree || o.kernel || o.image || o.modules || o.ref || got != 2) {
@@ -451,7 +449,7 @@ static int kernel_convert_cmd(int argc, char **argv)
 	char source[RESULTS_PATH_MAX + 32];
 	int got, ret;
 
-	ret = kernel_parse(argc, argv, &o, false, &trace, 1, &got);
+	ret = kernel_parse("convert", KG_OUT, argc, argv, &o, &trace, 1, &got);
 	if (ret)
 		return ret > 0 ? 0 : EXIT_USAGE;
 	if (!trace) {
@@ -475,26 +473,15 @@ static int kernel_sim_cmd(int argc, char **argv)
 	struct kernel_trace t;
 	int got, ret;
 
-	ret = kernel_parse(argc, argv, &o, true, NULL, 0, &got);
+	ret = kernel_parse("sim", KG_OUT | KG_TOPO | KG_SIM, argc, argv, &o,
+			   NULL, 0, &got);
 	if (ret)
 		return ret > 0 ? 0 : EXIT_USAGE;
-	if (o.kernel || o.image || o.modules || o.tree || o.ref) {
-		fprintf(stderr,
-			"atcbench kernel sim: no kernel to give (--help)\n");
-		return EXIT_USAGE;
-	}
-	if (o.atc_timeout || o.atc_delay_ns) {
-		fprintf(stderr,
-			"atcbench kernel sim: no --atc-timeout yet: a timeout "
-			"storm in simulation is 'atcbench stress timeout-storm'\n");
-		return EXIT_USAGE;
-	}
 	if (kernel_out(&o, out, sizeof(out)) ||
 	    kernel_cmdline(argc, argv, cmdline, sizeof(cmdline)))
 		return EXIT_USAGE;
 	kernel_default_name(&o, name, sizeof(name));
-	ret = kernel_sim_run(o.devices, o.ops, !strcmp(o.design, "devlist"),
-			     o.ats, &t);
+	ret = kernel_sim_run(o.devices, o.ops, o.design == 1, o.ats, &t);
 	if (ret)
 		fprintf(stderr, "atcbench kernel sim: %s\n", strerror(-ret));
 	else
@@ -520,7 +507,7 @@ int kernel_cmd(int argc, char **argv)
 		return kernel_compare_cmd(argc - 1, argv + 1);
 	if (argc >= 2 &&
 	    (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		kernel_usage(stdout);
+		kernel_help(stdout);
 		return 0;
 	}
 	fprintf(stderr, "atcbench kernel: run, sim, convert, build or compare? "

@@ -24,12 +24,16 @@
 #define KERNEL_TIMES_NOTE "TCG: times are emulation times, counts are exact"
 
 struct kernel_opts {
-	const char *kernel, *image, *modules, *out, *name, *workload, *design;
+	const char *kernel, *image, *modules, *out, *name;
 	const char *tree, *ref, *atc_timeout;
-	long devices, ops, timeout;
+	unsigned int workload; /* kernel_workload_names[] */
+	unsigned int design;   /* kernel_design_names[] */
+	unsigned int devices, ops, timeout;
 	u64 atc_delay_ns;
 	bool ats;
 };
+
+extern const char *const kernel_workload_names[];
 
 /* A kernel to boot: its Image, its modules folder ("" for none), whence */
 struct kernel_src {

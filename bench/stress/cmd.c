@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lib/env.h"
+#include "lib/opt.h"
 #include "lib/results.h"
 
 #include "stress/internal.h"
@@ -98,67 +99,53 @@ static bool stress_name_ok(const char *s)
 
 /* What the command line sets besides the configuration's keys */
 struct stress_cmd_opts {
-	char out[RESULTS_PATH_MAX];
+	char out[RESULTS_PATH_MAX - 64];
 	const char *name;
 	bool show;
 };
 
-/*
- * The option at argv[0], "--KEY VALUE" or "--KEY=VALUE" ('-' and '_' the
- * same in KEY): the arguments it took (1 or 2), 0 for --help, -EINVAL
- * after saying why
- */
-static int stress_option(int argc, char **argv, struct stress_config *cfg,
-			 struct stress_cmd_opts *o)
-{
-	const char *value, *eq = strchr(argv[0], '=');
-	char key[64], err[512];
-	int used = eq ? 1 : 2;
-	size_t k;
+static const struct opt stress_cmd_opts[] = {
+	{ .name = "out",
+	  .type = OPT_TEXT,
+	  .off = offsetof(struct stress_cmd_opts, out),
+	  .size = sizeof(((struct stress_cmd_opts *)0)->out),
+	  .arg = "DIR",
+	  .help = "the results folder" },
+	{ .name = "name",
+	  .type = OPT_STR,
+	  .off = offsetof(struct stress_cmd_opts, name),
+	  .size = STRESS_MAX_NAME - 1,
+	  .arg = "NAME",
+	  .help = "names the results (default: the scenario's)" },
+	{ .name = "show",
+	  .type = OPT_FLAG,
+	  .off = offsetof(struct stress_cmd_opts, show),
+	  .help = "print the configuration and exit" },
+};
 
-	if (!strcmp(argv[0], "--show")) {
-		o->show = true;
-		return 1;
-	}
-	if (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))
-		return 0;
-	if (strncmp(argv[0], "--", 2) || (!eq && argc < 2)) {
+/* The options after SCENARIO: 0, 1 for --help, or -EINVAL after saying why */
+static int stress_options(int argc, char **argv, struct stress_config *cfg,
+			  struct stress_cmd_opts *o)
+{
+	struct opt_group groups[] = {
+		OPT_GROUP(stress_cmd_opts, o),
+		{ .base = cfg },
+	};
+	int npos, ret;
+
+	groups[1].opts = stress_config_keys(&groups[1].num);
+	ret = opt_parse("stress", groups, ARRAY_SIZE(groups), argc, argv, NULL,
+			0, &npos);
+	if (ret)
+		return ret;
+	if (o->name && !stress_name_ok(o->name)) {
 		fprintf(stderr,
-			"atcbench stress: expected --KEY VALUE or --KEY=VALUE, "
-			"got '%s'\n",
-			argv[0]);
+			"atcbench stress: --name: 1 to %d letters, digits, "
+			"'-', '_' or '.'\n",
+			STRESS_MAX_NAME - 1);
 		return -EINVAL;
 	}
-	snprintf(key, sizeof(key), "%.*s",
-		 (int)(eq ? eq - argv[0] - 2 : strlen(argv[0]) - 2),
-		 argv[0] + 2);
-	for (k = 0; key[k]; k++)
-		if (key[k] == '-')
-			key[k] = '_';
-	value = eq ? eq + 1 : argv[1];
-	if (!strcmp(key, "out")) {
-		if (strlen(value) >= RESULTS_PATH_MAX - 64) {
-			fprintf(stderr,
-				"atcbench stress: --out: path longer than %d\n",
-				RESULTS_PATH_MAX - 64);
-			return -EINVAL;
-		}
-		strcpy(o->out, value);
-	} else if (!strcmp(key, "name")) {
-		if (strlen(value) >= STRESS_MAX_NAME ||
-		    !stress_name_ok(value)) {
-			fprintf(stderr,
-				"atcbench stress: --name: 1 to %d letters, "
-				"digits, '-', '_' or '.'\n",
-				STRESS_MAX_NAME - 1);
-			return -EINVAL;
-		}
-		o->name = value;
-	} else if (stress_config_set(cfg, key, value, err, sizeof(err))) {
-		fprintf(stderr, "atcbench stress: --%s\n", err);
-		return -EINVAL;
-	}
-	return used;
+	return 0;
 }
 
 int stress_cmd(int argc, char **argv)
@@ -182,14 +169,13 @@ int stress_cmd(int argc, char **argv)
 		fprintf(stderr, "atcbench stress: %s\n", err);
 		return EXIT_USAGE;
 	}
-	for (i = 2; i < argc; i += ret) {
-		ret = stress_option(argc - i, argv + i, &cfg, &opts);
-		if (ret < 0)
-			return EXIT_USAGE;
-		if (!ret) {
-			stress_help(stdout);
-			return 0;
-		}
+	/* argv[1], the scenario, stands where getopt expects the command */
+	ret = stress_options(argc - 1, argv + 1, &cfg, &opts);
+	if (ret < 0)
+		return EXIT_USAGE;
+	if (ret) {
+		stress_help(stdout);
+		return 0;
 	}
 	if (opts.name)
 		snprintf(cfg.name, sizeof(cfg.name), "%s", opts.name);

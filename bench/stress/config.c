@@ -10,22 +10,11 @@
 #include <string.h>
 #include <khooks/switches.h>
 
-#include "lib/units.h"
+#include "lib/opt.h"
 
 #include "stress/internal.h"
 
-/* Configuration keys */
-
-enum stress_key_type { SK_UINT, SK_U64, SK_NS, SK_BOOL, SK_ENUM, SK_STR };
-
-struct stress_key {
-	const char *name;
-	enum stress_key_type type;
-	size_t off, size;
-	u64 min, max;
-	const char *const *names; /* SK_ENUM, NULL-terminated */
-	const char *help;
-};
+/* Configuration keys: the command line's options and the files' keys */
 
 const char *const stress_clock_names[] = { "real", "virtual", NULL };
 static const char *const stress_fault_names[] = {
@@ -47,89 +36,90 @@ static const char *const stress_tristate_names[] = { "auto", "on", "off",
 		.max = hi, .names = en, .help = h                              \
 	}
 
-static const struct stress_key stress_keys[] = {
-	SK("description", SK_STR, description, 0, 0, NULL,
+static const struct opt stress_keys[] = {
+	SK("description", OPT_TEXT, description, 0, 0, NULL,
 	   "what the scenario does (text)"),
-	SK("duration", SK_NS, duration_ns, 1000000, STRESS_MAX_DURATION_NS,
+	SK("duration", OPT_NS, duration_ns, 1000000, STRESS_MAX_DURATION_NS,
 	   NULL, "measured time, after the warm-up"),
-	SK("warmup", SK_NS, warmup_ns, 0, 3600ULL * 1000000000ULL, NULL,
+	SK("warmup", OPT_NS, warmup_ns, 0, 3600ULL * 1000000000ULL, NULL,
 	   "time run before measuring"),
-	SK("ops", SK_U64, ops, 0, STRESS_MAX_OPS, NULL,
+	SK("ops", OPT_U64, ops, 0, STRESS_MAX_OPS, NULL,
 	   "stop each mapper after this many measured operations (0: by "
 	   "duration)"),
-	SK("seed", SK_U64, seed, 0, U64_MAX, NULL,
+	SK("seed", OPT_U64, seed, 0, U64_MAX, NULL,
 	   "seed of every random choice"),
-	SK("mappers", SK_UINT, mappers, 1, STRESS_MAX_MAPPERS, NULL,
+	SK("mappers", OPT_UINT, mappers, 1, STRESS_MAX_MAPPERS, NULL,
 	   "mapper threads (unmap, invalidate, map)"),
-	SK("translators", SK_UINT, translators, 0, STRESS_MAX_TRANSLATORS, NULL,
-	   "threads issuing translation requests (filling ATCs)"),
-	SK("churners", SK_UINT, churners, 0, STRESS_MAX_CHURNERS, NULL,
+	SK("translators", OPT_UINT, translators, 0, STRESS_MAX_TRANSLATORS,
+	   NULL, "threads issuing translation requests (filling ATCs)"),
+	SK("churners", OPT_UINT, churners, 0, STRESS_MAX_CHURNERS, NULL,
 	   "threads moving devices between domains"),
-	SK("domains", SK_UINT, domains, 1, STRESS_MAX_DOMAINS, NULL,
+	SK("domains", OPT_UINT, domains, 1, STRESS_MAX_DOMAINS, NULL,
 	   "stage-1 domains"),
-	SK("devices", SK_UINT, devices, 1, STRESS_MAX_DEVICES, NULL,
+	SK("devices", OPT_UINT, devices, 1, STRESS_MAX_DEVICES, NULL,
 	   "ATS devices per domain (one SID each)"),
-	SK("pages", SK_UINT, pages, 1, STRESS_MAX_PAGES, NULL,
+	SK("pages", OPT_UINT, pages, 1, STRESS_MAX_PAGES, NULL,
 	   "4 KiB pages of IOVA each mapper owns"),
-	SK("op_pages", SK_UINT, op_pages, 1, STRESS_MAX_OP_PAGES, NULL,
+	SK("op_pages", OPT_UINT, op_pages, 1, STRESS_MAX_OP_PAGES, NULL,
 	   "pages unmapped and invalidated per operation"),
-	SK("pin", SK_STR, pin, 0, 0, NULL,
+	SK("pin", OPT_TEXT, pin, 0, 0, NULL,
 	   "compact, spread, per-node or a CPU list (0,2-3)"),
-	SK("clock", SK_ENUM, clock, 0, 0, stress_clock_names,
+	SK("clock", OPT_ENUM, clock, 0, 0, stress_clock_names,
 	   "real (threads) or virtual (one thread, deterministic)"),
-	SK("strategy", SK_STR, strategy, 0, 0, NULL,
+	SK("strategy", OPT_TEXT, strategy, 0, 0, NULL,
 	   "isolation strategy: linear, bisect, bisect-infer, adaptive, "
 	   "whole-batch"),
-	SK("quarantine", SK_ENUM, quarantine, 0, 0, stress_quarantine_names,
+	SK("quarantine", OPT_ENUM, quarantine, 0, 0, stress_quarantine_names,
 	   "flag (ats_broken) or inv-type (INV_TYPE_ATS_BROKEN entries)"),
-	SK("atc_timeout", SK_NS, atc_timeout_ns, 1000, STRESS_MAX_LATENCY_NS,
+	SK("atc_timeout", OPT_NS, atc_timeout_ns, 1000, STRESS_MAX_LATENCY_NS,
 	   NULL, "the SMMU's ATC invalidation timeout, as simulated"),
-	SK("hw_timeout", SK_NS, hw_timeout_ns, 1000, 600ULL * 1000000000ULL,
+	SK("hw_timeout", OPT_NS, hw_timeout_ns, 1000, 600ULL * 1000000000ULL,
 	   NULL, "the hardware timeout atc_timeout stands for (reported)"),
-	SK("dev_latency", SK_NS, dev_latency_ns, 0, STRESS_MAX_LATENCY_NS, NULL,
-	   "a device's answer to an ATC_INV"),
-	SK("cmd_latency", SK_NS, cmd_ns, 0, STRESS_MAX_LATENCY_NS, NULL,
+	SK("dev_latency", OPT_NS, dev_latency_ns, 0, STRESS_MAX_LATENCY_NS,
+	   NULL, "a device's answer to an ATC_INV"),
+	SK("cmd_latency", OPT_NS, cmd_ns, 0, STRESS_MAX_LATENCY_NS, NULL,
 	   "the SMMU's time per TLBI/CFGI command"),
-	SK("atc_inv_latency", SK_NS, atc_inv_ns, 0, STRESS_MAX_LATENCY_NS, NULL,
-	   "the SMMU's time to send an ATC_INV"),
-	SK("sync_latency", SK_NS, sync_ns, 0, STRESS_MAX_LATENCY_NS, NULL,
+	SK("atc_inv_latency", OPT_NS, atc_inv_ns, 0, STRESS_MAX_LATENCY_NS,
+	   NULL, "the SMMU's time to send an ATC_INV"),
+	SK("sync_latency", OPT_NS, sync_ns, 0, STRESS_MAX_LATENCY_NS, NULL,
 	   "the SMMU's time to complete a CMD_SYNC"),
-	SK("cmdq_shift", SK_UINT, cmdq_shift, SIM_SMMU_CMDQ_SHIFT_MIN,
+	SK("cmdq_shift", OPT_UINT, cmdq_shift, SIM_SMMU_CMDQ_SHIFT_MIN,
 	   SIM_SMMU_CMDQ_SHIFT_MAX, NULL, "log2 of the command queue depth"),
-	SK("fault", SK_ENUM, fault, 0, 0, stress_fault_names,
+	SK("fault", OPT_ENUM, fault, 0, 0, stress_fault_names,
 	   "none, timeout (device stops answering), reset, dpc, smmu-stall "
 	   "(the SMMU consumes no command)"),
-	SK("fault_interval", SK_NS, fault_interval_ns, 1000000,
+	SK("fault_interval", OPT_NS, fault_interval_ns, 1000000,
 	   STRESS_MAX_DURATION_NS, NULL, "time between two faults"),
-	SK("fault_duration", SK_NS, fault_duration_ns, 100000,
+	SK("fault_duration", OPT_NS, fault_duration_ns, 100000,
 	   STRESS_MAX_DURATION_NS, NULL,
 	   "how long a fault lasts before recovery"),
-	SK("reset_prepare", SK_BOOL, reset_prepare, 0, 1, NULL,
+	SK("reset_prepare", OPT_BOOL, reset_prepare, 0, 1, NULL,
 	   "resets go through pci_dev_reset_iommu_prepare/done"),
-	SK("reset_fail", SK_UINT, reset_fail_pct, 0, 100, NULL,
+	SK("reset_fail", OPT_UINT, reset_fail_pct, 0, 100, NULL,
 	   "percentage of resets that fail"),
-	SK("churn_interval", SK_NS, churn_interval_ns, 0, STRESS_MAX_LATENCY_NS,
-	   NULL, "pause between two attaches of a churner"),
-	SK("translate_interval", SK_NS, translate_interval_ns, 0,
+	SK("churn_interval", OPT_NS, churn_interval_ns, 0,
+	   STRESS_MAX_LATENCY_NS, NULL,
+	   "pause between two attaches of a churner"),
+	SK("translate_interval", OPT_NS, translate_interval_ns, 0,
 	   STRESS_MAX_LATENCY_NS, NULL,
 	   "pause after each burst of translation requests"),
-	SK("cmdq_detail", SK_BOOL, cmdq_detail, 0, 1, NULL,
+	SK("cmdq_detail", OPT_BOOL, cmdq_detail, 0, 1, NULL,
 	   "also time each command list's insertion and CMD_SYNC wait (4 "
 	   "clock reads and 2 records more per operation)"),
-	SK("rate", SK_U64, rate, 0, STRESS_MAX_RATE, NULL,
+	SK("rate", OPT_U64, rate, 0, STRESS_MAX_RATE, NULL,
 	   "open loop: operations per second per mapper, latency from each "
 	   "one's intended start (0: closed loop)"),
-	SK("stall", SK_NS, stall_ns, STRESS_MIN_STALL_NS,
+	SK("stall", OPT_NS, stall_ns, STRESS_MIN_STALL_NS,
 	   3600ULL * 1000000000ULL, NULL,
 	   "a mapper without a completion for this long is stalled (an "
 	   "event)"),
-	SK("hist_digits", SK_UINT, hist_digits, LAT_MIN_DIGITS, LAT_MAX_DIGITS,
+	SK("hist_digits", OPT_UINT, hist_digits, LAT_MIN_DIGITS, LAT_MAX_DIGITS,
 	   NULL, "significant digits of the latency histograms"),
-	SK("inject_bug", SK_ENUM, inject_bug, 0, 0, stress_bug_names,
+	SK("inject_bug", OPT_ENUM, inject_bug, 0, 0, stress_bug_names,
 	   "none, install-invs-after-ste, lift-on-failed-reset, ste-rmw-race"),
-	SK("progress", SK_ENUM, progress, 0, 0, stress_tristate_names,
+	SK("progress", OPT_ENUM, progress, 0, 0, stress_tristate_names,
 	   "progress line on stderr: auto (if a terminal), on, off"),
-	SK("smmu_thread", SK_ENUM, smmu_thread, 0, 0, stress_tristate_names,
+	SK("smmu_thread", OPT_ENUM, smmu_thread, 0, 0, stress_tristate_names,
 	   "SMMU consumer thread: auto (if a CPU is spare), on, off"),
 };
 
@@ -221,182 +211,27 @@ int stress_err(char *err, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
-/* A duration as short as it stays exact: 5s, 100ms, 50us, 1500ns */
-static void stress_ns_str(u64 ns, char *buf, size_t len)
-{
-	static const struct {
-		u64 div;
-		const char *unit;
-	} units[] = { { 3600000000000ULL, "h" },
-		      { 1000000000, "s" },
-		      { 1000000, "ms" },
-		      { 1000, "us" } };
-	unsigned int i;
-
-	if (!ns) {
-		snprintf(buf, len, "0");
-		return;
-	}
-	for (i = 0; i < ARRAY_SIZE(units); i++)
-		if (!(ns % units[i].div)) {
-			snprintf(buf, len, "%llu%s", ns / units[i].div,
-				 units[i].unit);
-			return;
-		}
-	snprintf(buf, len, "%lluns", ns);
-}
-
-/* @k's default (from @dflt) and its limits, for the help */
-static void stress_key_default(const struct stress_key *k,
-			       const struct stress_config *dflt, char *buf,
-			       size_t len)
-{
-	const void *field = (const char *)dflt + k->off;
-	char v[24], lo[24], hi[24];
-
-	switch (k->type) {
-	case SK_STR:
-		snprintf(buf, len, *(const char *)field ? " (default %s)" : "",
-			 (const char *)field);
-		return;
-	case SK_ENUM:
-		snprintf(buf, len, " (default %s)",
-			 k->names[*(const unsigned int *)field]);
-		return;
-	case SK_BOOL:
-		snprintf(buf, len, " (default %s)",
-			 *(const bool *)field ? "true" : "false");
-		return;
-	case SK_NS:
-		stress_ns_str(*(const u64 *)field, v, sizeof(v));
-		stress_ns_str(k->min, lo, sizeof(lo));
-		stress_ns_str(k->max, hi, sizeof(hi));
-		break;
-	case SK_UINT:
-	case SK_U64:
-		snprintf(v, sizeof(v), "%llu",
-			 k->type == SK_UINT ?
-				 (u64) * (const unsigned int *)field :
-				 *(const u64 *)field);
-		snprintf(lo, sizeof(lo), "%llu", k->min);
-		snprintf(hi, sizeof(hi), k->max == U64_MAX ? "2^64-1" : "%llu",
-			 k->max);
-		break;
-	}
-	snprintf(buf, len, " (default %s; %s..%s)", v, lo, hi);
-}
-
 void stress_config_print_keys(FILE *f)
 {
 	struct stress_config dflt;
-	char text[512], extra[128];
-	size_t i;
+	const struct opt_group g = OPT_GROUP(stress_keys, &dflt);
 
 	stress_config_defaults(&dflt);
-	for (i = 0; i < ARRAY_SIZE(stress_keys); i++) {
-		const struct stress_key *k = &stress_keys[i];
-		const char *w = text;
-		int col;
-
-		stress_key_default(k, &dflt, extra, sizeof(extra));
-		snprintf(text, sizeof(text), "%s%s", k->help, extra);
-		/* the help wrapped at 79 columns, under its key */
-		col = fprintf(f, "  %-18s", k->name);
-		while (*w) {
-			size_t n = strcspn(w, " ");
-
-			if (col + 1 + (int)n > 79) {
-				fprintf(f, "\n%20s", "");
-				col = 20;
-			}
-			col += fprintf(f, " %.*s", (int)n, w);
-			w += n;
-			w += strspn(w, " ");
-		}
-		fputc('\n', f);
-	}
+	opt_help(f, &g, 1, false);
 }
 
-static const struct stress_key *stress_key_find(const char *name)
+const struct opt *stress_config_keys(unsigned int *num)
 {
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(stress_keys); i++)
-		if (!strcmp(stress_keys[i].name, name))
-			return &stress_keys[i];
-	return NULL;
+	*num = ARRAY_SIZE(stress_keys);
+	return stress_keys;
 }
 
 int stress_config_set(struct stress_config *cfg, const char *key,
 		      const char *value, char *err, size_t errlen)
 {
-	const struct stress_key *k = stress_key_find(key);
-	char *field = (char *)cfg, *end;
-	unsigned int i;
-	u64 v = 0;
+	const struct opt_group g = OPT_GROUP(stress_keys, cfg);
 
-	if (!k)
-		return stress_err(err, errlen, "unknown key '%s'", key);
-	field += k->off;
-	switch (k->type) {
-	case SK_STR:
-		if (strlen(value) >= k->size)
-			return stress_err(err, errlen,
-					  "%s: longer than %zu characters", key,
-					  k->size - 1);
-		strcpy(field, value);
-		return 0;
-	case SK_ENUM:
-		for (i = 0; k->names[i]; i++) {
-			if (!strcmp(k->names[i], value)) {
-				*(unsigned int *)field = i;
-				return 0;
-			}
-		}
-		return stress_err(err, errlen, "%s: '%s' is not one of: %s",
-				  key, value, k->help);
-	case SK_BOOL:
-		if (!strcmp(value, "true") || !strcmp(value, "1") ||
-		    !strcmp(value, "yes"))
-			*(bool *)field = true;
-		else if (!strcmp(value, "false") || !strcmp(value, "0") ||
-			 !strcmp(value, "no"))
-			*(bool *)field = false;
-		else
-			return stress_err(err, errlen,
-					  "%s: '%s' is not true or false", key,
-					  value);
-		return 0;
-	case SK_NS:
-		if (units_parse_ns(value, &v))
-			return stress_err(
-				err, errlen,
-				"%s: '%s' is not a duration (" UNITS_DURATION_SYNTAX
-				")",
-				key, value);
-		break;
-	case SK_UINT:
-	case SK_U64:
-		/* decimal only: 010 is ten, 0x10 is refused */
-		errno = 0;
-		v = strtoull(value, &end, 10);
-		if (!*value || *end || errno ||
-		    strspn(value, "0123456789") != strlen(value))
-			return stress_err(err, errlen,
-					  "%s: '%s' is not a number", key,
-					  value);
-		break;
-	}
-	if (v < k->min || v > k->max)
-		return stress_err(err, errlen,
-				  "%s: %s is out of range [%llu, %llu]%s", key,
-				  value, k->min, k->max,
-				  k->type == SK_NS ? " ns" : "");
-	if (k->type == SK_UINT)
-		*(unsigned int *)field = v;
-	else
-		*(u64 *)field = v;
-	return 0;
+	return opt_set(&g, 1, key, value, err, errlen) ? -EINVAL : 0;
 }
 
 static char *stress_trim(char *s)
@@ -491,34 +326,7 @@ int stress_config_check(const struct stress_config *cfg, char *err,
 
 void stress_config_print(const struct stress_config *cfg, FILE *f)
 {
-	const char *base = (const char *)cfg;
-	unsigned int i;
+	const struct opt_group g = OPT_GROUP(stress_keys, (void *)cfg);
 
-	for (i = 0; i < ARRAY_SIZE(stress_keys); i++) {
-		const struct stress_key *k = &stress_keys[i];
-		const void *field = base + k->off;
-
-		fprintf(f, "%s = ", k->name);
-		switch (k->type) {
-		case SK_STR:
-			fputs(field, f);
-			break;
-		case SK_ENUM:
-			fputs(k->names[*(const unsigned int *)field], f);
-			break;
-		case SK_BOOL:
-			fputs(*(const bool *)field ? "true" : "false", f);
-			break;
-		case SK_UINT:
-			fprintf(f, "%u", *(const unsigned int *)field);
-			break;
-		case SK_U64:
-			fprintf(f, "%llu", *(const u64 *)field);
-			break;
-		case SK_NS:
-			fprintf(f, "%lluns", *(const u64 *)field);
-			break;
-		}
-		fputc('\n', f);
-	}
+	opt_print_values(f, &g, 1);
 }

@@ -57,6 +57,8 @@ enum stress_bug {
 enum stress_quarantine { STRESS_QUARANTINE_FLAG, STRESS_QUARANTINE_INV_TYPE };
 enum stress_tristate { STRESS_AUTO, STRESS_ON, STRESS_OFF };
 
+struct opt;
+
 struct stress_config {
 	char name[STRESS_MAX_NAME]; /* results are stress-<name>.* */
 	char scenario[STRESS_MAX_NAME];
@@ -92,6 +94,8 @@ int stress_config_builtin(const char *name, struct stress_config *cfg);
  */
 int stress_config_apply(struct stress_config *cfg, const char *text,
 			const char *src, char *err, size_t errlen);
+/* The keys' table (lib/opt.h), over a struct stress_config */
+const struct opt *stress_config_keys(unsigned int *num);
 /* Set one key; -EINVAL with the reason in @err */
 int stress_config_set(struct stress_config *cfg, const char *key,
 		      const char *value, char *err, size_t errlen);

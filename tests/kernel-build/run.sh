@@ -184,7 +184,7 @@ awk 'length > 80 { print "FAIL: report line over 80 columns: " $0; exit 1 }' \
 for bad_args in "run --kernel 7.3 --ref v1:--ref goes with --tree" \
 	"run --tree $tree --modules $work:--modules goes with --image" \
 	"run --tree $tree --kernel 7.3:one of --kernel, --image and --tree" \
-	"build --tree $tree --ops 3:--tree DIR [--ref REF] only" \
+	"build --tree $tree --ops 3:unknown option '--ops'" \
 	"compare --tree $tree v1:--tree DIR BASE HEAD" \
 	"compare --tree $tree --ref v1 v1 v2:--tree DIR BASE HEAD"; do
 	msg=${bad_args#*:}

@@ -112,7 +112,9 @@ expect2() { # MESSAGE ARGS...
 }
 expect2 "no Debian arm64 kernel 5.99.x" run --kernel 5.99 --out "$work/e1"
 expect2 "No such file" run --image "$work/nothing" --out "$work/e2"
-expect2 "--devices takes 1 to 8" run --kernel 7.3 --devices 9
+expect2 "--devices: 9 is out of range [1, 8]" run --kernel 7.3 --devices 9
+expect2 "--ops: '1e3' is not a decimal number" sim --ops 1e3
+expect2 "unknown option '--devices'" build --tree "$work" --devices 2
 expect2 "one of --kernel, --image and --tree" run --out "$work/e3"
 head -c 4096 /dev/zero >"$work/garbage.img"
 expect2 "did not boot" run --image "$work/garbage.img" --timeout 10 --out "$work/e4"

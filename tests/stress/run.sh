@@ -190,10 +190,12 @@ expect_usage "bad.scenario:2: fault: 'sometimes' is not one of" "$work/bad.scena
 expect_usage "neither a scenario" no-such-scenario
 printf 'mappers = 2\n\0fault = sometimes\n' >"$work/nul.scenario"
 expect_usage "nul.scenario: a NUL byte at offset 12" "$work/nul.scenario"
-expect_usage "unknown key 'frob'" baseline --frob 1
+expect_usage "unknown option '--frob'" baseline --frob 1
 expect_usage "'nan' is not a duration" baseline --duration nan
 expect_usage "'1e3' is not a duration" baseline --duration 1e3
-expect_usage "'0x10' is not a number" baseline --mappers 0x10
+expect_usage "'0x10' is not a decimal number" baseline --mappers 0x10
+expect_usage "'-1' is not a decimal number" baseline --mappers=-1
+expect_usage "unexpected argument 'extra'" baseline extra
 "$bin" stress baseline --mappers=010 --duration=2 --show | grep -qx "mappers = 10" ||
 	bad "--KEY=VALUE, or decimal 010, not taken"
 "$bin" --version | grep -q "^atcbench [0-9a-f]" || bad "--version"
@@ -207,7 +209,7 @@ expect_usage "duration: '10 parsecs' is not a duration" baseline --duration "10 
 expect_usage "op_pages (300) is larger than pages (256)" baseline --op-pages 300
 expect_usage "strategy: 'best' is not one of" baseline --strategy best
 expect_usage "CPU 4096 is not in the topology" baseline --pin 4096 --duration 10ms
-expect_usage "expected --KEY VALUE" baseline --duration
+expect_usage "--duration needs a value" baseline --duration
 expect_usage "fault_duration must be shorter" timeout-storm --fault-duration 2s
 expect_usage "--name: 1 to 63" baseline --name "a/b"
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lib/env.h"
+#include "lib/opt.h"
 #include "lib/results.h"
 #include "lib/topo.h"
 #include "machine.h"
@@ -18,69 +19,75 @@
 
 int machine_env_cmd(int argc, char **argv)
 {
-	int ret;
+	const struct opt_group g = { .opts = NULL };
+	const char *dir = NULL;
+	int npos, ret;
 
-	if (argc == 2 &&
-	    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+	ret = opt_parse("env", &g, 0, argc, argv, &dir, 1, &npos);
+	if (ret > 0) {
 		fputs("usage: atcbench env DIR: write DIR/env.json\n", stdout);
 		return 0;
 	}
-	if (argc != 2 || argv[1][0] == '-') {
+	if (ret)
+		return EXIT_USAGE;
+	if (!dir) {
 		fputs("usage: atcbench env DIR\n", stderr);
 		return EXIT_USAGE;
 	}
-	ret = results_mkdir(argv[1]);
+	ret = results_mkdir(dir);
 	if (!ret)
-		ret = env_write(argv[1], "atcbench env", "none", 0);
+		ret = env_write(dir, "atcbench env", "none", 0);
 	if (ret) {
-		fprintf(stderr, "atcbench env: %s: %s\n", argv[1],
-			strerror(-ret));
+		fprintf(stderr, "atcbench env: %s: %s\n", dir, strerror(-ret));
 		return EXIT_FAILURE;
 	}
 	return 0;
 }
 
+struct machine_topo_opts {
+	const char *pin;
+	unsigned int threads;
+};
+
+static const struct opt machine_topo_opts[] = {
+	{ .name = "pin",
+	  .type = OPT_STR,
+	  .off = offsetof(struct machine_topo_opts, pin),
+	  .arg = "PLAN",
+	  .help = "compact, spread, per-node or a CPU list (0,2-3)" },
+	{ .name = "threads",
+	  .type = OPT_UINT,
+	  .off = offsetof(struct machine_topo_opts, threads),
+	  .min = 1,
+	  .max = TOPO_MAX_THREADS,
+	  .arg = "N",
+	  .help = "threads to place (default: one per PU)" },
+};
+
 int machine_topo_cmd(int argc, char **argv)
 {
+	struct machine_topo_opts o = { .pin = "compact" };
+	const struct opt_group g = OPT_GROUP(machine_topo_opts, &o);
 	struct topo_slot slots[TOPO_MAX_THREADS];
 	enum topo_plan_kind kind = TOPO_LIST;
-	const char *pin = "compact";
-	unsigned long threads = 0;
-	char err[256], *end;
+	const char *pin;
+	unsigned long threads;
+	char err[256];
 	struct topo t;
-	int i, ret;
+	int ret, npos;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			puts("usage: atcbench topo [--pin compact|spread|"
-			     "per-node|CPULIST] [--threads N]");
-			return 0;
-		}
-		if (strcmp(argv[i], "--pin") && strcmp(argv[i], "--threads")) {
-			fprintf(stderr,
-				"atcbench topo: unknown option '%s' (--help)\n",
-				argv[i]);
-			return EXIT_USAGE;
-		}
-		if (i + 1 >= argc) {
-			fprintf(stderr, "atcbench topo: %s needs a value\n",
-				argv[i]);
-			return EXIT_USAGE;
-		}
-		if (!strcmp(argv[i], "--pin")) {
-			pin = argv[++i];
-		} else {
-			errno = 0;
-			threads = strtoul(argv[++i], &end, 10);
-			if (*end || errno || !threads ||
-			    threads > TOPO_MAX_THREADS) {
-				fprintf(stderr,
-					"atcbench topo: --threads: 1..%d\n",
-					TOPO_MAX_THREADS);
-				return EXIT_USAGE;
-			}
-		}
+	ret = opt_parse("topo", &g, 1, argc, argv, NULL, 0, &npos);
+	if (ret > 0) {
+		puts("usage: atcbench topo [--pin PLAN] [--threads N]\n\n"
+		     "The machine's topology (hwloc) and where N threads "
+		     "would run.\n\noptions:");
+		opt_help(stdout, &g, 1, true);
+		return 0;
 	}
+	if (ret)
+		return EXIT_USAGE;
+	pin = o.pin;
+	threads = o.threads;
 	ret = topo_init(&t);
 	if (ret) {
 		fprintf(stderr, "atcbench topo: %s\n", strerror(-ret));

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "compare/internal.h"
+#include "lib/opt.h"
 #include "lib/results.h"
 
 /* Run every comparison, write the files; 0, 1 (regressed) or -errno */
@@ -82,25 +83,12 @@ static int compare_run(struct compare *c)
 	return regressed ? 1 : 0;
 }
 
-static int compare_band_arg(const char *flag, const char *arg, double max,
-			    double *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = arg ? strtod(arg, &end) : NAN;
-	if (!arg || errno || *end || !(*out >= 0 && *out <= max)) {
-		fprintf(stderr, "atcbench compare: %s takes 0 to %g\n", flag,
-			max);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 /* "--gate time,instr,stress,sweep": the evidence that sets the exit */
-static int compare_gate_arg(const char *arg, bool *gate)
+static int compare_gate_arg(const struct opt *o, const char *arg, void *field,
+			    char *err, size_t errlen)
 {
 	char buf[64], *tok, *save;
+	bool *gate = field;
 	unsigned int k;
 
 	memset(gate, 0, CK_NR * sizeof(*gate));
@@ -111,16 +99,40 @@ static int compare_gate_arg(const char *arg, bool *gate)
 		     k++)
 			;
 		if (k == CK_NR) {
-			fprintf(stderr,
-				"atcbench compare: --gate: %s is not one of "
-				"time, instr, stress, sweep, kernel\n",
-				tok);
+			snprintf(err, errlen,
+				 "%s: %s is not one of time, instr, stress, "
+				 "sweep, kernel",
+				 o->name, tok);
 			return -EINVAL;
 		}
 		gate[k] = true;
 	}
 	return 0;
 }
+
+#define CO(n, t, field, hi, fn, a, h)                                   \
+	{                                                               \
+		.name = n, .type = t,                                   \
+		.off = offsetof(struct compare_opts, field), .max = hi, \
+		.parse = fn, .arg = a, .help = h                        \
+	}
+
+static const struct opt compare_opts[] = {
+	CO("utest", OPT_STR, utest, 0, NULL, "FILE",
+	   "compare.py's -d output for micro.json's wall clock"),
+	CO("band", OPT_REAL, band_pct, COMPARE_MAX_BAND_PCT, NULL, "PCT",
+	   "wall-clock noise band"),
+	CO("icount_band", OPT_REAL, icount_band_pct, COMPARE_MAX_BAND_PCT, NULL,
+	   "PCT", "instruction-count band"),
+	CO("alpha", OPT_REAL, alpha, 1, NULL, "A",
+	   "a wall-clock change counts when p < A"),
+	CO("gate", OPT_FUNC, gate, 0, compare_gate_arg, "LIST",
+	   "the evidence whose regressions set the exit status, of time, "
+	   "instr, stress, sweep, kernel (default instr,stress,sweep,kernel)"),
+	CO("out", OPT_STR, out, 0, NULL, "DIR",
+	   "where compare.txt and compare.json go (default: the parent of "
+	   "HEAD_DIR)"),
+};
 
 static void compare_usage(FILE *f)
 {
@@ -157,48 +169,23 @@ int compare_cmd(int argc, char **argv)
 			  [CK_SWEEP] = true,
 			  [CK_KERNEL] = true },
 	};
+	const struct opt_group g = OPT_GROUP(compare_opts, &o);
 	struct compare c = { .o = &o };
 	char out[RESULTS_PATH_MAX];
-	unsigned int ndirs = 0;
-	int i, ret;
+	int ndirs, ret;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			compare_usage(stdout);
-			return 0;
-		} else if (!strcmp(a, "--utest") && v) {
-			o.utest = v, i++;
-		} else if (!strcmp(a, "--out") && v) {
-			o.out = v, i++;
-		} else if (!strcmp(a, "--band")) {
-			if (compare_band_arg(a, v, COMPARE_MAX_BAND_PCT,
-					     &o.band_pct))
-				return EXIT_USAGE;
-			i++;
-		} else if (!strcmp(a, "--icount-band")) {
-			if (compare_band_arg(a, v, COMPARE_MAX_BAND_PCT,
-					     &o.icount_band_pct))
-				return EXIT_USAGE;
-			i++;
-		} else if (!strcmp(a, "--gate") && v) {
-			if (compare_gate_arg(v, o.gate))
-				return EXIT_USAGE;
-			i++;
-		} else if (!strcmp(a, "--alpha")) {
-			if (compare_band_arg(a, v, 1, &o.alpha))
-				return EXIT_USAGE;
-			i++;
-		} else if (a[0] != '-' && ndirs < 2) {
-			o.dir[ndirs++] = a;
-		} else {
-			compare_usage(stderr);
-			return EXIT_USAGE;
-		}
+	ret = opt_parse("compare", &g, 1, argc, argv, o.dir, 2, &ndirs);
+	if (ret > 0) {
+		compare_usage(stdout);
+		fputs("\noptions (--KEY VALUE or --KEY=VALUE):\n", stdout);
+		opt_help(stdout, &g, 1, true);
+		return 0;
 	}
+	if (ret)
+		return EXIT_USAGE;
 	if (ndirs != 2) {
-		compare_usage(stderr);
+		fprintf(stderr,
+			"atcbench compare: BASE_DIR and HEAD_DIR (--help)\n");
 		return EXIT_USAGE;
 	}
 	if (!o.out) {

@@ -126,6 +126,19 @@ static int opt_apply(const struct opt *o, void *base, const char *value,
 			       o->name, value, list);
 	case OPT_FUNC:
 		return o->parse(o, value, field, err, errlen);
+	case OPT_REAL:
+		if (!*value || strspn(value, "0123456789.") != strlen(value) ||
+		    strchr(value, '.') != strrchr(value, '.') ||
+		    !strcmp(value, "."))
+			return opt_err(err, errlen,
+				       "%s: '%s' is not a decimal number",
+				       o->name, value);
+		*(double *)field = strtod(value, NULL);
+		if (*(double *)field < o->min || *(double *)field > o->max)
+			return opt_err(err, errlen,
+				       "%s: %s is out of range [%llu, %llu]",
+				       o->name, value, o->min, o->max);
+		return 0;
 	case OPT_NS:
 		ret = units_parse_ns(value, &v);
 		if (ret == -EINVAL)
@@ -383,6 +396,10 @@ static void opt_default(const struct opt *o, const void *base, char *buf,
 	case OPT_UINT:
 		snprintf(v, sizeof(v), "%u", *(const unsigned int *)field);
 		break;
+	case OPT_REAL:
+		snprintf(buf, len, " (default %g; %llu..%llu)",
+			 *(const double *)field, o->min, o->max);
+		return;
 	}
 	opt_limit_str(o, o->min, lo, sizeof(lo));
 	opt_limit_str(o, o->max, hi, sizeof(hi));
@@ -427,10 +444,11 @@ void opt_help(FILE *f, const struct opt_group *groups, unsigned int num_groups,
 		for (i = 0; i < groups[g].num; i++) {
 			const struct opt *o = &groups[g].opts[i];
 
+			bool arg = dashes && o->arg && o->type != OPT_FLAG;
+
 			snprintf(name, sizeof(name), "%s%s%s%s",
-				 dashes ? "--" : "", o->name,
-				 dashes && o->arg ? " " : "",
-				 dashes && o->arg ? o->arg : "");
+				 dashes ? "--" : "", o->name, arg ? " " : "",
+				 arg ? o->arg : "");
 			for (c = name; dashes && *c && *c != ' '; c++)
 				if (*c == '_')
 					*c = '-';
@@ -479,6 +497,9 @@ void opt_print_values(FILE *f, const struct opt_group *groups,
 				break;
 			case OPT_NS:
 				fprintf(f, "%lluns", *(const u64 *)field);
+				break;
+			case OPT_REAL:
+				fprintf(f, "%g", *(const double *)field);
 				break;
 			default:
 				break;

@@ -29,6 +29,7 @@ enum opt_type {
 	OPT_UINT, /* unsigned int in [min, max] */
 	OPT_U64, /* u64 in [min, max] */
 	OPT_NS, /* a duration, u64 ns in [min, max] */
+	OPT_REAL, /* a double in [min, max]: digits, one '.' at most */
 	OPT_ENUM, /* unsigned int: the index of the value in @names */
 	OPT_FUNC, /* @parse reads it */
 };

@@ -12,6 +12,7 @@
 
 #include "gbench/gbench.h"
 #include "gitinfo.h"
+#include "lib/opt.h"
 #include "lib/results.h"
 #include "micro/micro.h"
 
@@ -41,7 +42,7 @@ static void micro_context(void)
 /* Take "--icount N" out of the command line; 0 when absent */
 static int micro_icount_arg(int *argc, char **argv, long *iterations)
 {
-	char *end;
+	u64 n;
 	int i;
 
 	*iterations = 0;
@@ -50,16 +51,14 @@ static int micro_icount_arg(int *argc, char **argv, long *iterations)
 			break;
 	if (i == *argc)
 		return 0;
-	errno = 0;
-	if (i + 1 < *argc)
-		*iterations = strtol(argv[i + 1], &end, 10);
-	if (i + 1 == *argc || errno || *end || *iterations < 1 ||
-	    *iterations > MICRO_ICOUNT_MAX) {
+	if (i + 1 == *argc ||
+	    opt_parse_u64(argv[i + 1], 1, MICRO_ICOUNT_MAX, &n)) {
 		fprintf(stderr,
 			"atcbench micro: --icount takes 1 to %d iterations\n",
 			MICRO_ICOUNT_MAX);
 		return -EINVAL;
 	}
+	*iterations = n;
 	memmove(&argv[i], &argv[i + 2], (*argc - i - 1) * sizeof(*argv));
 	*argc -= 2;
 	return 0;

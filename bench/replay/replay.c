@@ -11,6 +11,7 @@
 #include <sim/cmd.h>
 #include <sim/smmu.h>
 
+#include "lib/opt.h"
 #include "replay/replay.h"
 
 #define EXIT_USAGE 2
@@ -401,34 +402,30 @@ static void replay_usage(FILE *f)
 	      f);
 }
 
+static const struct opt replay_opts[] = {
+	{ .name = "range_inv",
+	  .type = OPT_FLAG,
+	  .off = offsetof(struct replay_opts, range_inv),
+	  .help = "the SMMUs have range invalidation (IDR3.RIL)" },
+};
+
 int replay_cmd(int argc, char **argv)
 {
 	struct replay_opts opts = {};
+	const struct opt_group g = OPT_GROUP(replay_opts, &opts);
 	const char *path = NULL;
 	FILE *in = stdin;
-	int i, ret;
+	int npos, ret;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--range-inv")) {
-			opts.range_inv = true;
-		} else if (!strcmp(argv[i], "--help") ||
-			   !strcmp(argv[i], "-h")) {
-			replay_usage(stdout);
-			return 0;
-		} else if (argv[i][0] == '-' && strcmp(argv[i], "-")) {
-			fprintf(stderr,
-				"atcbench replay: unknown option '%s'\n",
-				argv[i]);
-			return EXIT_USAGE;
-		} else if (path) {
-			fprintf(stderr,
-				"atcbench replay: one input file only\n");
-			return EXIT_USAGE;
-		} else {
-			path = argv[i];
-		}
+	ret = opt_parse("replay", &g, 1, argc, argv, &path, 1, &npos);
+	if (ret > 0) {
+		replay_usage(stdout);
+		fputs("\noptions:\n", stdout);
+		opt_help(stdout, &g, 1, true);
+		return 0;
 	}
-
+	if (ret)
+		return EXIT_USAGE;
 	if (path && strcmp(path, "-")) {
 		in = fopen(path, "r");
 		if (!in) {

@@ -8,6 +8,7 @@
 #include <linux/kernel.h>
 
 #include "compare/compare.h"
+#include "lib/opt.h"
 #include "lib/fmt.h"
 #include "lib/json.h"
 #include "lib/results.h"
@@ -536,19 +537,23 @@ int report_write(const char *dir, FILE *print)
 
 int report_cmd(int argc, char **argv)
 {
-	int ret;
+	const struct opt_group g = { .opts = NULL };
+	const char *dir = NULL;
+	int npos, ret;
 
-	if (argc == 2 &&
-	    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+	ret = opt_parse("report", &g, 0, argc, argv, &dir, 1, &npos);
+	if (ret > 0) {
 		puts("usage: atcbench report DIR\n\nwrite DIR/report.txt "
 		     "from the results in DIR and print it");
 		return 0;
 	}
-	if (argc != 2 || argv[1][0] == '-') {
+	if (ret)
+		return EXIT_USAGE;
+	if (!dir) {
 		fputs("usage: atcbench report DIR\n", stderr);
 		return EXIT_USAGE;
 	}
-	ret = report_write(argv[1], stdout);
+	ret = report_write(dir, stdout);
 	if (ret == -ENOENT || ret == -ENOTDIR || ret == -ENODATA)
 		return EXIT_USAGE;
 	return ret ? EXIT_FAILURE : 0;

@@ -232,18 +232,26 @@ int stress_cmd(int argc, char **argv)
 	return 0;
 }
 
+static const struct opt stress_scenarios_opts[] = {
+	{ .name = "show", .type = OPT_FLAG, .help = "each one's keys too" },
+};
+
 int stress_scenarios_cmd(int argc, char **argv)
 {
 	const struct stress_scenario *s;
-	bool show = argc > 1 && !strcmp(argv[1], "--show");
+	bool show = false;
+	const struct opt_group g = OPT_GROUP(stress_scenarios_opts, &show);
+	int npos, ret;
 
-	if (argc > 1 && !show) {
-		fputs(strcmp(argv[1], "--help") ?
-			      "atcbench scenarios: unknown option\n" :
-			      "usage: atcbench scenarios [--show]\n",
-		      strcmp(argv[1], "--help") ? stderr : stdout);
-		return strcmp(argv[1], "--help") ? EXIT_USAGE : 0;
+	ret = opt_parse("scenarios", &g, 1, argc, argv, NULL, 0, &npos);
+	if (ret > 0) {
+		puts("usage: atcbench scenarios [--show]\n\nThe built-in "
+		     "scenarios of atcbench stress.\n\noptions:");
+		opt_help(stdout, &g, 1, true);
+		return 0;
 	}
+	if (ret)
+		return EXIT_USAGE;
 	for (s = stress_scenarios; s->name; s++) {
 		printf("%-14s %s\n", s->name, s->summary);
 		if (show) {

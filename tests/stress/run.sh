@@ -315,5 +315,23 @@ HWLOC_SYNTHETIC="pack:2 numa:1 core:2 pu:1" "$bin" topo --pin per-node \
 grep -q "mode: simulated" "$work/topo" && grep -q "thread 1: cpu 2 node 1" \
 	"$work/topo" || bad "topo: $(cat "$work/topo")"
 
+# A new user's walk: every command's --help exits 0 within 80 columns, and
+# an option no command has is refused in one line with exit 2
+for cmd in replay isolate "stress baseline" scenarios report compare \
+	"kernel run" "kernel sim" "kernel convert" "kernel build" \
+	"kernel compare" env topo; do
+	# shellcheck disable=SC2086
+	"$bin" $cmd --help >"$work/help" 2>&1 || bad "$cmd --help exited $?"
+	awk -v c="$cmd" 'length > 80 { print "FAIL: " c " --help over 80 columns: " $0; exit 1 }' \
+		"$work/help" || fail=1
+	# shellcheck disable=SC2086
+	"$bin" $cmd --no-such-option >"$work/out" 2>"$work/err"
+	st=$?
+	[ $st = 2 ] && [ "$(wc -l <"$work/err")" = 1 ] &&
+		grep -q "unknown option '--no-such-option'" "$work/err" ||
+		bad "$cmd --no-such-option: exit $st, '$(cat "$work/err")'"
+done
+"$bin" micro --help >/dev/null || bad "micro --help exited $?"
+
 [ $fail = 0 ] && echo "stress CLI: all checks passed"
 exit $fail

@@ -10,12 +10,18 @@
 
 #include "world.h"
 
+/* Master @i's stream ID */
+static u32 sim_world_sid(const struct sim_world_config *cfg, unsigned int i)
+{
+	return cfg->first_sid + i * (cfg->sid_stride ?: 1);
+}
+
 static int sim_world_add_master(struct sim_world *w,
 				const struct sim_world_config *cfg,
 				unsigned int i)
 {
 	struct sim_world_master *m = &w->masters[i];
-	u32 sid = i;
+	u32 sid = sim_world_sid(cfg, i);
 	int ret;
 
 	if (cfg->devices) {
@@ -30,9 +36,9 @@ static int sim_world_add_master(struct sim_world *w,
 		snprintf(m->name, sizeof(m->name), "0000:00:%02x.%u",
 			 (i / 8) & 0xff, i % 8);
 		m->pdev.dev.init_name = m->name;
-		m->pdev.ats_cap = true;
+		m->pdev.ats_cap = !cfg->no_ats;
 	}
-	m->master = arm_smmu_probe_master(&w->smmu[0], &sid, 1, true);
+	m->master = arm_smmu_probe_master(&w->smmu[0], &sid, 1, !cfg->no_ats);
 	if (IS_ERR(m->master)) {
 		ret = PTR_ERR(m->master);
 		m->master = NULL;
@@ -51,13 +57,21 @@ static int sim_world_add_master(struct sim_world *w,
 		&w->domains[i / cfg->masters_per_domain]->domain, &m->pdev.dev);
 }
 
+static unsigned int sim_world_num_sids(const struct sim_world_config *cfg)
+{
+	if (cfg->num_sids || !cfg->num_masters)
+		return cfg->num_sids;
+	return sim_world_sid(cfg, cfg->num_masters - 1) + 1;
+}
+
 static int sim_world_check(const struct sim_world_config *cfg)
 {
-	unsigned int num_sids = cfg->num_sids ? cfg->num_sids :
-						cfg->num_masters;
+	unsigned int num_sids = sim_world_num_sids(cfg);
 
 	if (cfg->num_smmus > SIM_WORLD_MAX_SMMUS || !num_sids ||
-	    cfg->num_masters > num_sids || cfg->num_domains > U16_MAX)
+	    (cfg->num_masters &&
+	     sim_world_sid(cfg, cfg->num_masters - 1) >= num_sids) ||
+	    cfg->num_domains > U16_MAX)
 		return -EINVAL;
 	if (cfg->masters_per_domain &&
 	    (!cfg->devices ||
@@ -68,8 +82,7 @@ static int sim_world_check(const struct sim_world_config *cfg)
 
 int sim_world_create(struct sim_world *w, const struct sim_world_config *cfg)
 {
-	unsigned int num_sids = cfg->num_sids ? cfg->num_sids :
-						cfg->num_masters;
+	unsigned int num_sids = sim_world_num_sids(cfg);
 	unsigned int i;
 	int ret;
 

@@ -6,7 +6,8 @@
  *   - num_smmus SMMUs of num_sids stream IDs each, probed (sim_smmu_probe),
  *     each with the isolation strategy @isolate_ops;
  *   - num_domains stage-1 domains on SMMU 0, ASIDs 1..num_domains;
- *   - num_masters masters on SMMU 0, master i on stream ID i, each with ATS.
+ *   - num_masters masters on SMMU 0, master i on stream ID first_sid + i *
+ *     sid_stride (default: i), each with ATS unless @no_ats.
  *     With @devices, each has a simulated PCIe device (a sim_dev with an ATC
  *     of @atc_pages pages, added to the SMMU) and a struct pci_dev probed
  *     through the IOMMU core (iommu_probe_device(), so the reset protocol
@@ -33,10 +34,12 @@
 struct sim_world_config {
 	struct sim_smmu_config hw; /* every SMMU's */
 	unsigned int num_smmus; /* 1..SIM_WORLD_MAX_SMMUS (0: 1) */
-	unsigned int num_sids; /* per SMMU (0: num_masters) */
+	unsigned int num_sids; /* per SMMU (0: the last master's SID + 1) */
 	const struct arm_smmu_atc_isolate_ops *isolate_ops; /* NULL: default */
 	unsigned int num_domains;
 	unsigned int num_masters;
+	u32 first_sid, sid_stride; /* master i's SID (stride 0: 1) */
+	bool no_ats;
 	bool devices;
 	unsigned int masters_per_domain;
 	unsigned int atc_pages; /* 0: no ATC model */

@@ -16,8 +16,9 @@
 #include <variants/devlist.h>
 #include <sim/cmd.h>
 #include <sim/smmu.h>
+#include <sim/world.h>
 
-#include "kernel/kernel.h"
+#include "kernel/internal.h"
 
 #define KERNEL_SIM_IOVA 0x100000UL
 #define KERNEL_SIM_PAGES 256 /* the pages the invalidations cycle over */
@@ -82,12 +83,9 @@ static void kernel_sim_trace(void *arg, const u64 *cmd)
 }
 
 struct kernel_sim_world {
-	struct arm_smmu_device smmu;
-	struct sim_smmu *hw;
-	struct arm_smmu_master *masters[8];
-	struct arm_smmu_domain *domains[8];
-	struct arm_smmu_devlist_domain *dl_domains[8];
-	unsigned int devices;
+	struct sim_world world; /* rcu: a domain per device, from the world */
+	struct arm_smmu_devlist_domain *dl_domains[KERNEL_MAX_DEVICES];
+	unsigned int devices, attached;
 	bool devlist, ats;
 };
 
@@ -95,73 +93,55 @@ static void kernel_sim_free(struct kernel_sim_world *w)
 {
 	unsigned int i;
 
-	for (i = 0; i < w->devices; i++) {
-		if (w->devlist && w->dl_domains[i] && w->masters[i])
-			arm_smmu_devlist_detach(w->dl_domains[i], w->masters[i],
+	for (i = 0; w->devlist && i < w->devices; i++) {
+		if (i < w->attached)
+			arm_smmu_devlist_detach(w->dl_domains[i],
+						w->world.masters[i].master,
 						IOMMU_NO_PASID);
-		if (w->masters[i])
-			arm_smmu_release_master(w->masters[i]);
-		if (!IS_ERR_OR_NULL(w->domains[i]))
-			arm_smmu_domain_free(w->domains[i]);
 		if (!IS_ERR_OR_NULL(w->dl_domains[i]))
 			arm_smmu_devlist_domain_free(w->dl_domains[i]);
 	}
-	if (w->hw)
-		sim_smmu_remove(&w->smmu, w->hw);
+	sim_world_destroy(&w->world);
 }
 
 /*
  * QEMU's virt SMMUv3: no MSI (CMD_SYNC polled), RIL; with ATS (run.sh
  * --ats) IDR0.ATS, and device i behind root port i: requester ID, so SID,
- * (i + 1) << 8
+ * (i + 1) << 8.  Each device is in a group of its own: its own DMA domain.
  */
 static int kernel_sim_build(struct kernel_sim_world *w)
 {
-	const struct sim_smmu_config cfg = {
-		.range_inv = true,
-		.cmdq_shift = 8,
-		.ats = w->ats,
+	const struct sim_world_config cfg = {
+		.hw = { .range_inv = true, .cmdq_shift = 8, .ats = w->ats },
+		.num_sids = w->ats ? (w->devices + 1) << 8 : w->devices,
+		.num_domains = w->devlist ? 0 : w->devices,
+		.num_masters = w->devices,
+		.first_sid = w->ats ? 1 << 8 : 0,
+		.sid_stride = w->ats ? 1 << 8 : 1,
+		.no_ats = !w->ats,
 	};
 	unsigned int i;
 	int ret;
 
-	ret = sim_smmu_probe(&cfg, w->ats ? (w->devices + 1) << 8 : w->devices,
-			     &w->smmu, &w->hw);
-	if (ret) {
-		w->hw = NULL;
-		return ret;
-	}
-	for (i = 0; i < w->devices; i++) {
-		u32 sid = w->ats ? (i + 1) << 8 : i;
+	ret = sim_world_create(&w->world, &cfg);
+	for (i = 0; !ret && i < w->devices; i++) {
+		struct arm_smmu_master *master = w->world.masters[i].master;
 
-		w->masters[i] =
-			arm_smmu_probe_master(&w->smmu, &sid, 1, w->ats);
-		if (IS_ERR(w->masters[i])) {
-			ret = PTR_ERR(w->masters[i]);
-			w->masters[i] = NULL;
-			return ret;
-		}
-		/* Each device in a group of its own: its own DMA domain */
 		if (w->devlist) {
 			w->dl_domains[i] = arm_smmu_devlist_domain_alloc(
-				&w->smmu, ARM_SMMU_DOMAIN_S1, i + 1);
+				&w->world.smmu[0], ARM_SMMU_DOMAIN_S1, i + 1);
 			if (IS_ERR(w->dl_domains[i]))
 				return PTR_ERR(w->dl_domains[i]);
-			ret = arm_smmu_devlist_attach(w->dl_domains[i],
-						      w->masters[i],
+			ret = arm_smmu_devlist_attach(w->dl_domains[i], master,
 						      IOMMU_NO_PASID);
 		} else {
-			w->domains[i] = arm_smmu_domain_alloc(
-				&w->smmu, ARM_SMMU_DOMAIN_S1, i + 1, false);
-			if (IS_ERR(w->domains[i]))
-				return PTR_ERR(w->domains[i]);
-			ret = arm_smmu_attach_dev(w->masters[i], w->domains[i],
+			ret = arm_smmu_attach_dev(master, w->world.domains[i],
 						  IOMMU_NO_PASID);
 		}
-		if (ret)
-			return ret;
+		if (!ret)
+			w->attached++;
 	}
-	return 0;
+	return ret;
 }
 
 int kernel_sim_run(unsigned int devices, unsigned long ops, bool devlist,
@@ -175,7 +155,7 @@ int kernel_sim_run(unsigned int devices, unsigned long ops, bool devlist,
 	unsigned int op;
 	int ret;
 
-	if (!devices || devices > ARRAY_SIZE(w.masters))
+	if (!devices || devices > KERNEL_MAX_DEVICES)
 		return -EINVAL;
 	memset(t, 0, sizeof(*t));
 	ret = lat_create(LAT_DEFAULT_DIGITS, &t->issue_lat);
@@ -205,10 +185,10 @@ int kernel_sim_run(unsigned int devices, unsigned long ops, bool devlist,
 	t->probed[KP_ISSUE] = t->probed[KP_OP] = true;
 	t->ats = ats;
 	if (ats)
-		sim_smmu_set_trace(w.hw, kernel_sim_trace, t);
+		sim_smmu_set_trace(w.world.hw[0], kernel_sim_trace, t);
 
 	for (op = 0; op < 256; op++)
-		before[op] = sim_smmu_cmd_count(w.hw, op);
+		before[op] = sim_smmu_cmd_count(w.world.hw[0], op);
 	kernel_sim_cur = t;
 	arm_smmu_trace_probes.cmdq_issue_start = kernel_sim_probe_start;
 	arm_smmu_trace_probes.cmdq_issue_done = kernel_sim_probe;
@@ -222,19 +202,19 @@ int kernel_sim_run(unsigned int devices, unsigned long ops, bool devlist,
 			arm_smmu_devlist_domain_inv_range(w.dl_domains[d], iova,
 							  SZ_4K, SZ_4K, true);
 		else
-			arm_smmu_domain_inv_range(w.domains[d], iova, SZ_4K,
-						  SZ_4K, true);
+			arm_smmu_domain_inv_range(w.world.domains[d], iova,
+						  SZ_4K, SZ_4K, true);
 		lat_record(t->op_lat, local_clock() - t0);
 		t->hits[KP_OP]++;
 	}
 	arm_smmu_trace_probes.cmdq_issue_start = NULL;
 	arm_smmu_trace_probes.cmdq_issue_done = NULL;
 	kernel_sim_cur = NULL;
-	sim_smmu_set_trace(w.hw, NULL, NULL);
+	sim_smmu_set_trace(w.world.hw[0], NULL, NULL);
 
 	t->have_opcodes = true;
 	for (op = 0; op < 256 && t->nopcodes < KERNEL_MAX_OPCODES; op++) {
-		u64 n = sim_smmu_cmd_count(w.hw, op) - before[op];
+		u64 n = sim_smmu_cmd_count(w.world.hw[0], op) - before[op];
 
 		if (!n)
 			continue;
@@ -242,7 +222,7 @@ int kernel_sim_run(unsigned int devices, unsigned long ops, bool devlist,
 			 sizeof(t->opcodes[0].name), "%s", sim_cmd_name(op));
 		t->opcodes[t->nopcodes++].count = n;
 	}
-	if (sim_smmu_cmd_count(w.hw, CMDQ_OP_CMD_SYNC) -
+	if (sim_smmu_cmd_count(w.world.hw[0], CMDQ_OP_CMD_SYNC) -
 		    before[CMDQ_OP_CMD_SYNC] ==
 	    t->hits[KP_ISSUE])
 		for (i = 0; i < t->nsizes; i++)

@@ -76,14 +76,63 @@ static void opt_enum_list(const struct opt *o, char *buf, size_t len)
 			      o->names[i]);
 }
 
+/* OPT_UINT, OPT_U64, OPT_NS, OPT_REAL: @value into @field */
+static int opt_apply_number(const struct opt *o, char *field, const char *value,
+			    char *err, size_t errlen)
+{
+	char lo[24], hi[24];
+	u64 v = 0;
+	int ret;
+
+	if (o->type == OPT_REAL) {
+		if (!*value || strspn(value, "0123456789.") != strlen(value) ||
+		    strchr(value, '.') != strrchr(value, '.') ||
+		    !strcmp(value, "."))
+			return opt_err(err, errlen,
+				       "%s: '%s' is not a decimal number",
+				       o->name, value);
+		*(double *)field = strtod(value, NULL);
+		if (*(double *)field < o->min || *(double *)field > o->max)
+			return opt_err(err, errlen,
+				       "%s: %s is out of range [%llu, %llu]",
+				       o->name, value, o->min, o->max);
+		return 0;
+	}
+	if (o->type == OPT_NS) {
+		ret = units_parse_ns(value, &v);
+		if (ret == -EINVAL)
+			return opt_err(err, errlen,
+				       "%s: '%s' is not a duration "
+				       "(" UNITS_DURATION_SYNTAX ")",
+				       o->name, value);
+		if (ret || v < o->min || v > o->max)
+			ret = -ERANGE;
+	} else {
+		ret = opt_parse_u64(value, o->min, o->max, &v);
+		if (ret == -EINVAL)
+			return opt_err(err, errlen,
+				       "%s: '%s' is not a decimal number",
+				       o->name, value);
+	}
+	if (ret) {
+		opt_limit_str(o, o->min, lo, sizeof(lo));
+		opt_limit_str(o, o->max, hi, sizeof(hi));
+		return opt_err(err, errlen, "%s: %s is out of range [%s, %s]",
+			       o->name, value, lo, hi);
+	}
+	if (o->type == OPT_UINT)
+		*(unsigned int *)field = v;
+	else
+		*(u64 *)field = v;
+	return 0;
+}
+
 /* Set @o's field in @base from @value */
 static int opt_apply(const struct opt *o, void *base, const char *value,
 		     char *err, size_t errlen)
 {
-	char *field = (char *)base + o->off, lo[24], hi[24], list[256];
+	char *field = (char *)base + o->off, list[256];
 	unsigned int i;
-	u64 v = 0;
-	int ret = 0;
 
 	switch (o->type) {
 	case OPT_FLAG:
@@ -126,49 +175,9 @@ static int opt_apply(const struct opt *o, void *base, const char *value,
 			       o->name, value, list);
 	case OPT_FUNC:
 		return o->parse(o, value, field, err, errlen);
-	case OPT_REAL:
-		if (!*value || strspn(value, "0123456789.") != strlen(value) ||
-		    strchr(value, '.') != strrchr(value, '.') ||
-		    !strcmp(value, "."))
-			return opt_err(err, errlen,
-				       "%s: '%s' is not a decimal number",
-				       o->name, value);
-		*(double *)field = strtod(value, NULL);
-		if (*(double *)field < o->min || *(double *)field > o->max)
-			return opt_err(err, errlen,
-				       "%s: %s is out of range [%llu, %llu]",
-				       o->name, value, o->min, o->max);
-		return 0;
-	case OPT_NS:
-		ret = units_parse_ns(value, &v);
-		if (ret == -EINVAL)
-			return opt_err(err, errlen,
-				       "%s: '%s' is not a duration "
-				       "(" UNITS_DURATION_SYNTAX ")",
-				       o->name, value);
-		if (ret || v < o->min || v > o->max)
-			ret = -ERANGE;
-		break;
-	case OPT_UINT:
-	case OPT_U64:
-		ret = opt_parse_u64(value, o->min, o->max, &v);
-		if (ret == -EINVAL)
-			return opt_err(err, errlen,
-				       "%s: '%s' is not a decimal number",
-				       o->name, value);
-		break;
+	default:
+		return opt_apply_number(o, field, value, err, errlen);
 	}
-	if (ret) {
-		opt_limit_str(o, o->min, lo, sizeof(lo));
-		opt_limit_str(o, o->max, hi, sizeof(hi));
-		return opt_err(err, errlen, "%s: %s is out of range [%s, %s]",
-			       o->name, value, lo, hi);
-	}
-	if (o->type == OPT_UINT)
-		*(unsigned int *)field = v;
-	else
-		*(u64 *)field = v;
-	return 0;
 }
 
 /* @a and @b name the same key, '-' and '_' alike */

@@ -107,16 +107,19 @@ jq -r '.cells[] | select(.k == 1 and (.n == 8 or .n == 64 or .n == 512))
     + (if .optimum_ns then "  optimum \(.optimum_ns / 1e6 * 1000 | round / 1000) ms" else "" end)' \
   "$out/isolate.json"
 
-# The stress scenarios: baseline (1 and 2 mappers) and churn at their
-# defaults; each fault scenario with every isolation strategy
+# The stress scenarios: baseline (1 and 2 mappers, three runs each) and
+# churn at their defaults; each fault scenario with every isolation strategy
 secs=${STRESS_SECONDS:-4}
 stress() {
 	build/release/atcbench stress "$@" --seed 1 --out "$out" --progress off |
 		grep -v "^results:" || echo "stress $1: violations or failure (see the report)"
 }
 echo
-stress baseline
-stress baseline --mappers 1 --name baseline-1mapper
+# three runs of each mapper count: the throughput plot's median and bar
+for rep in "" -r2 -r3; do
+	stress baseline --name "baseline$rep"
+	stress baseline --mappers 1 --name "baseline-1mapper$rep"
+done
 stress churn
 for strategy in linear bisect bisect-infer adaptive whole-batch; do
 	stress timeout-storm --duration "${secs}s" --strategy $strategy \

@@ -123,7 +123,9 @@ out=${out:-$root/results/compare-${base_sha:0:7}-${head_sha:0:7}}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/atcbench-compare.XXXXXX")
 stage=$out.tmp.$$
+ticker=
 cleanup() {
+	[[ -z $ticker ]] || kill "$ticker" 2>/dev/null || true
 	for side in base head; do
 		[[ -d $tmp/$side ]] && git -C "$repo" worktree remove --force "$tmp/$side" 2>/dev/null
 	done
@@ -143,7 +145,16 @@ for side in base head; do
 	git -C "$repo" worktree add --detach --force "$tmp/$side" "${sha[$side]}" >/dev/null 2>&1 ||
 		die "cannot check $side out in a worktree"
 	log=$stage/$side/build.log
-	if ! (cd "$tmp/$side" && cmake --preset release && cmake --build --preset release --target atcbench) >"$log" 2>&1; then
+	# silent for a minute or two: say every 10 s that it still builds
+	: >"$log"
+	"$root/scripts/heartbeat.sh" "compare.sh: building $side" "$log" &
+	ticker=$!
+	built=0
+	(cd "$tmp/$side" && cmake --preset release && cmake --build --preset release --target atcbench) >"$log" 2>&1 || built=$?
+	kill $ticker 2>/dev/null || true
+	wait $ticker 2>/dev/null || true
+	ticker=
+	if ((built != 0)); then
 		tail -n 15 "$log" >&2
 		mkdir -p "$out.failed" && cp "$log" "$out.failed/$side-build.log"
 		die "$side ${ref[$side]} (${sha[$side]:0:12}) does not build (log: $out.failed/$side-build.log)"
@@ -233,15 +244,19 @@ if has sweep; then
 	done
 fi
 
-# Real time, for the plots only: throughput against mappers, a storm
+# Real time, for the plots only: throughput against mappers (each point
+# three runs, interleaved: the plot's median and error bar), a storm
 if ((plots)); then
 	for m in 1 2 4; do
-		shuffle
-		for side in "${order[@]}"; do
-			echo "compare.sh: stress baseline, $m mapper(s), real time: $side"
-			run "$side" stress stress baseline --mappers $m \
-				--duration $rdur --seed "$seed" --name "rt-mappers-$m" \
-				--out "$stage/$side" --progress off
+		for rep in 1 2 3; do
+			shuffle
+			for side in "${order[@]}"; do
+				echo "compare.sh: stress baseline, $m mapper(s), real time, run $rep of 3: $side"
+				run "$side" stress stress baseline --mappers $m \
+					--duration $rdur --seed "$seed" \
+					--name "rt-mappers-$m$([[ $rep == 1 ]] || echo "-r$rep")" \
+					--out "$stage/$side" --progress off
+			done
 		done
 	done
 	shuffle

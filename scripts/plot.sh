@@ -14,7 +14,8 @@
 #                     --atc-timeout) per second, above the folder's
 #                     timeout-storm run of the series in simulation
 #   throughput        mapper throughput versus mapper threads (baseline runs
-#                     in real time with different --mappers)
+#                     in real time with different --mappers; repeated runs:
+#                     the median, bars from the lowest to the highest)
 #   isolation-k1      isolation time and innocent devices quarantined
 #                     versus n per strategy, one column per timeout
 #   micro             micro benchmarks, each folder's median relative to the
@@ -225,8 +226,10 @@ for d in "${dirs[@]}"; do
 done
 
 # Throughput against mapper threads: the real-time baseline runs (their
-# translator threads share the CPUs too)
-tsvs="" points=0 translators=0
+# translator threads share the CPUs too).  Runs with the same number of
+# mappers are repetitions: the median, with the lowest and highest as the
+# error bar, and how many runs (columns: mappers, median, min, max, runs)
+tsvs="" points=0 translators=0 reps=0
 for ((f = 0; f < nd; f++)); do
 	t=$tmp/throughput-$f.tsv
 	for j in "${dirs[$f]}"/stress-*.json; do
@@ -235,15 +238,22 @@ for ((f = 0; f < nd; f++)); do
 		  | [(.mapper_ops | length), .throughput_ops_s,
 		     ((.config // "" | capture("translators = (?<t>[0-9]+)").t)?
 		      // "0")] | @tsv' "$j"
-	done | sort -n -u -k1,1 >"$t.all"
-	cut -f1,2 "$t.all" >"$t"
+	done | sort -n -k1,1 -k2,2 >"$t.all"
+	awk -F'\t' -v OFS='\t' '
+	  function flush() {
+	    if (n) print m, (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2), v[1], v[n], n
+	  }
+	  $1 != m { flush(); m = $1; n = 0 }
+	  { v[++n] = $2 }
+	  END { flush() }' "$t.all" >"$t"
 	translators=$(cut -f3 "$t.all" | sort -n | tail -1)
 	tsvs+="$t "
 	points=$(($(wc -l <"$t") > points ? $(wc -l <"$t") : points))
+	reps=$(awk -v r=$reps '$5 > r { r = $5 } END { print r }' "$t")
 done
 if ((points > 1)); then
 	pus=$(jq -r '.topology.pus // 2' "${dirs[0]}/env.json" 2>/dev/null || echo 2)
-	gp throughput.gp "tsvs='$tsvs'; titles='$titles'; pus=$pus; others=${translators:-0}; out='$out/throughput'; ttl='stress baseline: throughput versus mapper threads ($refs)'"
+	gp throughput.gp "tsvs='$tsvs'; titles='$titles'; pus=$pus; others=${translators:-0}; reps=$reps; out='$out/throughput'; ttl='stress baseline: throughput versus mapper threads ($refs)'"
 fi
 
 # The isolation sweep

@@ -34,6 +34,11 @@ for preset in "${presets[@]}"; do
 	cmake --build --preset "$preset" -j "$jobs"
 done
 
+# Every 10 s without a new line of ctest's output, which tests still run
+# (a kernel test is silent for minutes): scripts/heartbeat.sh
+hb=
+trap '[[ -z $hb ]] || kill "$hb" 2>/dev/null' EXIT
+
 # One line per preset: "PRESET: N passed, N failed, N skipped[: names]"
 summary=() total_pass=0 total_fail=0 total_skip=0
 for preset in "${presets[@]}"; do
@@ -42,7 +47,13 @@ for preset in "${presets[@]}"; do
 	failed_log=build/$preset/Testing/Temporary/LastTestsFailed.log
 	rm -f "$failed_log"
 	rc=0
+	: >"$log"
+	scripts/heartbeat.sh "test.sh: $preset" "$log" &
+	hb=$!
 	ctest --preset "$preset" -j "$jobs" 2>&1 | tee "$log" || rc=$?
+	kill "$hb" 2>/dev/null || true
+	wait "$hb" 2>/dev/null || true
+	hb=
 	line=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" |
 		tail -n 1 || true)
 	if [[ -z $line ]]; then

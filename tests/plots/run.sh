@@ -76,6 +76,19 @@ jq '.name = "rt-storm-again"' "$sample/base/stress-rt-storm.json" >"$tmp/storms/
 	echo "FAIL: plot.sh of a folder with two timeout storms exited $?"
 	exit 1
 }
+# Repetitions of a mapper count: one point, the median, with a bar
+cp -r "$sample/base" "$tmp/reps"
+for r in 2 3; do
+	jq --argjson r $r '.name = "rt-mappers-1-r\($r)" |
+	  .throughput_ops_s = .throughput_ops_s * (1 + ($r - 2.5) / 10)' \
+		"$sample/base/stress-rt-mappers-1.json" >"$tmp/reps/stress-rt-mappers-1-r$r.json"
+done
+"$root/scripts/plot.sh" "$tmp/reps" >/dev/null
+check "$tmp/reps" throughput
+grep -q 'median of up to 3 runs' "$tmp/reps/throughput.svg" || {
+	echo "FAIL: the throughput plot does not say its points are medians"
+	exit 1
+}
 # Usage errors
 if "$root/scripts/plot.sh" "$tmp/nonexistent" 2>/dev/null; then
 	echo "FAIL: a missing folder was accepted"

@@ -65,22 +65,12 @@ static void kernel_write_json_atc(FILE *f, const struct kernel_trace *t)
 	fputc('}', f);
 }
 
-/* The JSON of a run; per-operation figures divide by the op probe's hits */
-static void kernel_write_json(FILE *f, const struct kernel_trace *t,
-			      const char *name, const char *source)
+/* What ran: the kernel, where it came from, the workload, the probes */
+static void kernel_write_json_head(FILE *f, const struct kernel_trace *t,
+				   const char *name, const char *source)
 {
-	unsigned long long lists = t->hits[KP_ISSUE], ops = t->hits[KP_OP];
-	unsigned long long cmds = 0, syncs = 0, smmu = 0;
-	double per = ops ? 1.0 / ops : 0;
 	bool array = !strcmp(t->points[1][0], "arm_smmu_domain_inv_range");
 	unsigned int i;
-
-	for (i = 0; i < t->nsizes; i++) {
-		cmds += t->sizes[i].n * t->sizes[i].count;
-		syncs += t->sizes[i].sync ? t->sizes[i].count : 0;
-	}
-	for (i = 0; i < t->nopcodes; i++)
-		smmu += t->opcodes[i].count;
 
 	fprintf(f, "{\n  \"schema_version\": %d,\n  \"kind\": \"kernel\",\n",
 		KERNEL_SCHEMA_VERSION);
@@ -112,6 +102,25 @@ static void kernel_write_json(FILE *f, const struct kernel_trace *t,
 		else
 			fputs("null", f);
 	}
+}
+
+/* The JSON of a run; per-operation figures divide by the op probe's hits */
+static void kernel_write_json(FILE *f, const struct kernel_trace *t,
+			      const char *name, const char *source)
+{
+	unsigned long long lists = t->hits[KP_ISSUE], ops = t->hits[KP_OP];
+	unsigned long long cmds = 0, syncs = 0, smmu = 0;
+	double per = ops ? 1.0 / ops : 0;
+	unsigned int i;
+
+	for (i = 0; i < t->nsizes; i++) {
+		cmds += t->sizes[i].n * t->sizes[i].count;
+		syncs += t->sizes[i].sync ? t->sizes[i].count : 0;
+	}
+	for (i = 0; i < t->nopcodes; i++)
+		smmu += t->opcodes[i].count;
+
+	kernel_write_json_head(f, t, name, source);
 	fprintf(f, "},\n  \"ops\": %llu,\n  \"lists\": %llu,\n", ops, lists);
 	fprintf(f, "  \"lists_per_op\": %.6g,\n", lists * per);
 	fprintf(f, "  \"cmds\": %llu,\n  \"cmds_per_op\": %.6g,\n", cmds,

@@ -144,6 +144,32 @@ static int kernel_sim_build(struct kernel_sim_world *w)
 	return ret;
 }
 
+/* What the twin's trace says of itself, as a real run's says of its kernel */
+static void kernel_sim_describe(struct kernel_trace *t, unsigned int devices,
+				bool devlist, bool ats)
+{
+	unsigned int op;
+
+	snprintf(t->kernel, sizeof(t->kernel), "sim-%s",
+		 devlist ? "devlist" : "rcu");
+	snprintf(t->workload, sizeof(t->workload), "dio");
+	snprintf(t->times, sizeof(t->times),
+		 "the software on a zero-latency simulated SMMU");
+	snprintf(t->points[0][0], sizeof(t->points[0][0]),
+		 "arm_smmu_cmdq_issue_cmdlist");
+	snprintf(t->points[1][0], sizeof(t->points[1][0]), "%s",
+		 devlist ? "arm_smmu_devlist_domain_inv_range" :
+			   "arm_smmu_domain_inv_range");
+	snprintf(t->points[2][1], sizeof(t->points[2][1]), "absent");
+	snprintf(t->points[3][1], sizeof(t->points[3][1]), "absent");
+	for (op = 0; op < 2; op++)
+		snprintf(t->points[op][1], sizeof(t->points[op][1]), "%s",
+			 t->points[op][0]);
+	t->devices = devices;
+	t->probed[KP_ISSUE] = t->probed[KP_OP] = true;
+	t->ats = ats;
+}
+
 int kernel_sim_run(unsigned int devices, unsigned long ops, bool devlist,
 		   bool ats, struct kernel_trace *t)
 {
@@ -166,24 +192,7 @@ int kernel_sim_run(unsigned int devices, unsigned long ops, bool devlist,
 	if (ret)
 		goto out;
 
-	snprintf(t->kernel, sizeof(t->kernel), "sim-%s",
-		 devlist ? "devlist" : "rcu");
-	snprintf(t->workload, sizeof(t->workload), "dio");
-	snprintf(t->times, sizeof(t->times),
-		 "the software on a zero-latency simulated SMMU");
-	snprintf(t->points[0][0], sizeof(t->points[0][0]),
-		 "arm_smmu_cmdq_issue_cmdlist");
-	snprintf(t->points[1][0], sizeof(t->points[1][0]), "%s",
-		 devlist ? "arm_smmu_devlist_domain_inv_range" :
-			   "arm_smmu_domain_inv_range");
-	snprintf(t->points[2][1], sizeof(t->points[2][1]), "absent");
-	snprintf(t->points[3][1], sizeof(t->points[3][1]), "absent");
-	for (op = 0; op < 2; op++)
-		snprintf(t->points[op][1], sizeof(t->points[op][1]), "%s",
-			 t->points[op][0]);
-	t->devices = devices;
-	t->probed[KP_ISSUE] = t->probed[KP_OP] = true;
-	t->ats = ats;
+	kernel_sim_describe(t, devices, devlist, ats);
 	if (ats)
 		sim_smmu_set_trace(w.world.hw[0], kernel_sim_trace, t);
 

@@ -148,6 +148,35 @@ static int stress_options(int argc, char **argv, struct stress_config *cfg,
 	return 0;
 }
 
+/* The run's summary on stdout: 0, or EXIT_FAILURE on violations */
+static int stress_print_result(const struct stress_config *cfg,
+			       const struct stress_result *res, const char *out,
+			       const char *scenario)
+{
+	printf("%s: %llu ops in %.2f s (%.0f ops/s), timeouts %llu, "
+	       "quarantines %llu, atc_invs_to_broken %llu, warns %llu, "
+	       "oracle_violations %llu%s\n",
+	       cfg->name, res->ops, res->seconds, res->ops_per_s, res->timeouts,
+	       res->quarantines, res->spam, res->warns, res->violations,
+	       res->interrupted ? " (interrupted)" : "");
+	if (res->cpu_seconds > 0)
+		printf("%s: simulated %.0f operations per CPU second "
+		       "(%llu in %.2f CPU s)\n",
+		       cfg->name, res->ops / res->cpu_seconds, res->ops,
+		       res->cpu_seconds);
+	printf("results: %s/stress-%s.json\n", out, cfg->name);
+	if (res->violations) {
+		printf("oracle: %llu violations; reproduce with: atcbench "
+		       "stress %s --seed %llu%s%s\n",
+		       res->violations, scenario, cfg->seed,
+		       cfg->inject_bug ? " --inject-bug " : "",
+		       cfg->inject_bug ? stress_bug_names[cfg->inject_bug] :
+					 "");
+		return EXIT_FAILURE;
+	}
+	return 0;
+}
+
 int stress_cmd(int argc, char **argv)
 {
 	struct stress_config cfg;
@@ -209,27 +238,7 @@ int stress_cmd(int argc, char **argv)
 		fprintf(stderr, "atcbench stress: %s\n", strerror(-ret));
 		return EXIT_FAILURE;
 	}
-	printf("%s: %llu ops in %.2f s (%.0f ops/s), timeouts %llu, "
-	       "quarantines %llu, atc_invs_to_broken %llu, warns %llu, "
-	       "oracle_violations %llu%s\n",
-	       cfg.name, res.ops, res.seconds, res.ops_per_s, res.timeouts,
-	       res.quarantines, res.spam, res.warns, res.violations,
-	       res.interrupted ? " (interrupted)" : "");
-	if (res.cpu_seconds > 0)
-		printf("%s: simulated %.0f operations per CPU second "
-		       "(%llu in %.2f CPU s)\n",
-		       cfg.name, res.ops / res.cpu_seconds, res.ops,
-		       res.cpu_seconds);
-	printf("results: %s/stress-%s.json\n", out, cfg.name);
-	if (res.violations) {
-		printf("oracle: %llu violations; reproduce with: atcbench "
-		       "stress %s --seed %llu%s%s\n",
-		       res.violations, argv[1], cfg.seed,
-		       cfg.inject_bug ? " --inject-bug " : "",
-		       cfg.inject_bug ? stress_bug_names[cfg.inject_bug] : "");
-		return EXIT_FAILURE;
-	}
-	return 0;
+	return stress_print_result(&cfg, &res, out, argv[1]);
 }
 
 static const struct opt stress_scenarios_opts[] = {

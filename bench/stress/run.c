@@ -441,14 +441,42 @@ static void stress_run_collect(struct stress_run *r, struct stress_result *res)
 	res->warns = khooks_warn_count() - r->warns0;
 }
 
+/*
+ * The measured run, the probes installed and SIGINT/SIGTERM stopping it
+ * (the results are still written), then the results written
+ */
+static int stress_run_signalled(struct stress_run *r, const char *out_dir,
+				const char *cmdline, struct stress_result *res)
+{
+	struct sigaction sa = { .sa_handler = stress_on_sigint }, old_int,
+			 old_term;
+	int ret;
+
+	stress_probes_install(r->cfg);
+	__atomic_store_n(&stress_sigint, 0, __ATOMIC_RELAXED);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+
+	ret = stress_run_measure(r, res);
+	arm_smmu_trace_probes = (struct arm_smmu_trace_probes){};
+	res->interrupted = stress_interrupted();
+	if (!ret) {
+		stress_run_collect(r, res);
+		ret = stress_write(r, out_dir, cmdline, res);
+	}
+	/* after the write: a signal during it must not kill it */
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	return ret;
+}
+
 int stress_run(const struct stress_config *cfg, const char *out_dir,
 	       const char *cmdline, struct stress_result *res)
 {
 	unsigned int nthreads = cfg->mappers + cfg->translators + cfg->churners;
 	struct stress_run *r = calloc(1, sizeof(*r));
 	struct topo_slot *slots = NULL;
-	struct sigaction sa = { .sa_handler = stress_on_sigint }, old_int,
-			 old_term;
 	bool virt = cfg->clock == STRESS_CLOCK_VIRTUAL, threaded;
 	unsigned int m;
 	int ret;
@@ -487,25 +515,7 @@ int stress_run(const struct stress_config *cfg, const char *out_dir,
 		goto out_threads;
 
 	stress_cur = r;
-	stress_probes_install(cfg);
-	__atomic_store_n(&stress_sigint, 0, __ATOMIC_RELAXED);
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-
-	ret = stress_run_measure(r, res);
-	arm_smmu_trace_probes = (struct arm_smmu_trace_probes){};
-	res->interrupted = stress_interrupted();
-	if (ret)
-		goto out_signals;
-
-	stress_run_collect(r, res);
-	ret = stress_write(r, out_dir, cmdline, res);
-
-out_signals:
-	/* after the write: a signal during it must not kill it */
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	ret = stress_run_signalled(r, out_dir, cmdline, res);
 out_threads:
 	stress_threads_free(r, r->mappers, cfg->mappers);
 	stress_threads_free(r, r->translators, 0);

@@ -172,7 +172,7 @@ int compare_cmd(int argc, char **argv)
 	const struct opt_group g = OPT_GROUP(compare_opts, &o);
 	struct compare c = { .o = &o };
 	char out[RESULTS_PATH_MAX];
-	int ndirs, ret;
+	int ndirs, ret, i;
 
 	ret = opt_parse("compare", &g, 1, argc, argv, o.dir, 2, &ndirs);
 	if (ret > 0) {
@@ -198,6 +198,17 @@ int compare_cmd(int argc, char **argv)
 		else
 			snprintf(out, sizeof(out), ".");
 		o.out = out;
+	}
+	for (i = 0; i < 2; i++) {
+		char err[RESULTS_PATH_MAX + 256];
+
+		if (results_check_dir(o.dir[i], err, sizeof(err))) {
+			fprintf(stderr,
+				"atcbench compare: could not compare: "
+				"%s\n",
+				err);
+			return EXIT_USAGE;
+		}
 	}
 	c.rows = calloc(COMPARE_MAX_ROWS, sizeof(*c.rows));
 	if (!c.rows)

@@ -10,7 +10,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/kernel.h>
+
 #include "gitinfo.h"
+#include "lib/json.h"
 #include "lib/results.h"
 
 int results_tmp_path(const char *path, char *buf, size_t len)
@@ -166,4 +169,115 @@ int results_files(const char *dir, const char *prefix, const char *suffix,
 	qsort(v, n, sizeof(*v), results_name_cmp);
 	*names = v;
 	return n;
+}
+
+/* Each kind of file a results folder holds, and what it must be */
+static const struct results_kind {
+	const char *prefix, *suffix; /* the file's name */
+	const char *kind; /* "kind"; NULL: Google Benchmark's output */
+	/*
+	 * A member every file of the kind has had: a file from before
+	 * schema_version and kind (an older ref that compare.sh builds)
+	 * must have it
+	 */
+	const char *legacy;
+} results_kinds[] = {
+	{ "stress-", ".json", "stress", "scenario" },
+	{ "kernel-", ".json", "kernel", "points" },
+	{ "isolate.json", "", "isolate", "cells" },
+	{ "env.json", "", "env", "git_sha" },
+	{ "compare.json", "", "compare", "gate" },
+	{ "micro.json", "", NULL, NULL },
+};
+
+/* The newest schema of each kind this build reads */
+#define RESULTS_SCHEMA_MAX 1
+
+static int results_check_file(const char *dir, const char *name,
+			      const struct results_kind *k, char *err,
+			      size_t errlen)
+{
+	char path[RESULTS_PATH_MAX], why[160] = "";
+	const struct json *b;
+	struct json *j;
+	unsigned long long v;
+	const char *kind;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	ret = json_parse_file_flags(path,
+				    k->kind ? JSON_STRICT : JSON_NONFINITE, &j,
+				    why, sizeof(why));
+	if (ret && ret != -EINVAL)
+		snprintf(why, sizeof(why), "%s", strerror(-ret));
+	if (ret)
+		goto out;
+	if (j->type != JSON_OBJECT) {
+		snprintf(why, sizeof(why), "not a JSON object");
+	} else if (!k->kind) {
+		b = json_get(j, "benchmarks");
+		if (!b || b->type != JSON_ARRAY || !json_get(j, "context"))
+			snprintf(why, sizeof(why),
+				 "not Google Benchmark's JSON (no context and "
+				 "benchmarks)");
+	} else {
+		kind = json_str(j, "kind", NULL);
+		v = json_u64(j, "schema_version", 0);
+		if (!kind && !json_get(j, "schema_version") &&
+		    json_get(j, k->legacy))
+			; /* written before schema_version: schema 0 */
+		else if (!kind || strcmp(kind, k->kind))
+			snprintf(why, sizeof(why),
+				 "kind '%s', not '%s': not atcbench's %s file",
+				 kind ? kind : "(none)", k->kind, k->kind);
+		else if (v < 1 || v > RESULTS_SCHEMA_MAX)
+			snprintf(why, sizeof(why),
+				 "schema_version %llu: this atcbench reads "
+				 "1 to %d",
+				 v, RESULTS_SCHEMA_MAX);
+	}
+	json_free(j);
+out:
+	if (!*why)
+		return 0;
+	snprintf(err, errlen, "%s: %s", path, why);
+	return -EINVAL;
+}
+
+int results_check_dir(const char *dir, char *err, size_t errlen)
+{
+	unsigned int k;
+	char **names;
+	int n, i, ret = 0;
+
+	for (k = 0; k < ARRAY_SIZE(results_kinds); k++) {
+		const struct results_kind *rk = &results_kinds[k];
+		char path[RESULTS_PATH_MAX];
+
+		if (!*rk->suffix) { /* one file of that name, or none */
+			snprintf(path, sizeof(path), "%s/%s", dir, rk->prefix);
+			if (access(path, F_OK))
+				continue;
+			ret = results_check_file(dir, rk->prefix, rk, err,
+						 errlen);
+			if (ret)
+				return ret;
+			continue;
+		}
+		n = results_files(dir, rk->prefix, rk->suffix, &names);
+		if (n < 0) {
+			snprintf(err, errlen, "%s: %s", dir, strerror(-n));
+			return n;
+		}
+		for (i = 0; i < n; i++) {
+			if (!ret)
+				ret = results_check_file(dir, names[i], rk, err,
+							 errlen);
+			free(names[i]);
+		}
+		free(names);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }

@@ -37,4 +37,13 @@ int results_mkdir(const char *dir);
 int results_files(const char *dir, const char *prefix, const char *suffix,
 		  char ***names);
 
+/*
+ * Every results file of @dir that atcbench reads (stress-*.json,
+ * kernel-*.json, isolate.json, env.json, compare.json: our "kind" and a
+ * schema_version this build reads; micro.json: Google Benchmark's JSON)
+ * parses and is what its name says: 0, or -EINVAL with "FILE: why" in
+ * @err (-errno when the folder cannot be listed)
+ */
+int results_check_dir(const char *dir, char *err, size_t errlen);
+
 #endif /* RESULTS_H */

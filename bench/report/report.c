@@ -504,12 +504,18 @@ int report_render(const char *dir, FILE *f)
 
 int report_write(const char *dir, FILE *print)
 {
-	char path[RESULTS_PATH_MAX];
+	char path[RESULTS_PATH_MAX], err[RESULTS_PATH_MAX + 256];
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f;
 	int ret;
 
+	/* a file that does not parse, or is not what its name says: refused */
+	ret = results_check_dir(dir, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "atcbench report: %s\n", err);
+		return ret;
+	}
 	f = open_memstream(&buf, &len);
 	if (!f)
 		return -ENOMEM;
@@ -554,7 +560,8 @@ int report_cmd(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	ret = report_write(dir, stdout);
-	if (ret == -ENOENT || ret == -ENOTDIR || ret == -ENODATA)
+	if (ret == -ENOENT || ret == -ENOTDIR || ret == -ENODATA ||
+	    ret == -EINVAL)
 		return EXIT_USAGE;
 	return ret ? EXIT_FAILURE : 0;
 }

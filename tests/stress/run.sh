@@ -290,6 +290,33 @@ awk 'length > 72 { print "FAIL: report line over 72 columns: " $0; exit 1 }' \
 grep -q "reproduce with seed 18446744073709551615$" "$work/long/report.txt" ||
 	bad "report: the seed above 2^53 is not reproduced exactly"
 
+# A results file that does not parse or is not what its name says is
+# refused by report and compare (exit 2, the file named), never skipped
+bad_file() { # NAME CONTENT MESSAGE
+	rm -rf "$work/badfile"
+	mkdir -p "$work/badfile"
+	cp "$work/stress-real-timeout-storm.json" "$work/badfile/"
+	printf '%s' "$2" >"$work/badfile/$1"
+	"$bin" report "$work/badfile" >/dev/null 2>"$work/err"
+	st=$?
+	[ $st = 2 ] && grep -qF "badfile/$1: $3" "$work/err" ||
+		bad "report with a bad $1: exit $st, '$(cat "$work/err")'"
+	"$bin" compare "$work/long" "$work/badfile" --out "$work/badfile" \
+		>/dev/null 2>"$work/err"
+	st=$?
+	[ $st = 2 ] && grep -qF "badfile/$1: $3" "$work/err" ||
+		bad "compare with a bad $1: exit $st, '$(cat "$work/err")'"
+}
+bad_file stress-cut.json '{"schema_version": 1, "kind": "stress"' "offset"
+bad_file stress-wrong.json '{"schema_version": 1, "kind": "isolate"}' \
+	"kind 'isolate', not 'stress'"
+bad_file stress-future.json '{"schema_version": 2, "kind": "stress"}' \
+	"schema_version 2"
+bad_file isolate.json "$(cat "$work/stress-real-timeout-storm.json")" \
+	"kind 'stress', not 'isolate'"
+bad_file micro.json '{"benchmarks": 1}' "not Google Benchmark's JSON"
+bad_file kernel-x.json '[1, 2]' "not a JSON object"
+
 # The environment's tuning: captured, and a warning when it spoils figures
 "$bin" env "$work/long" || bad "env exited $?"
 jq -e '.tuning | has("governor") and has("boost") and has("smt") and

@@ -4,6 +4,7 @@
  * line
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -350,8 +351,16 @@ static int isolate_parse_faulty(const char *s, unsigned int n,
 	return ret;
 }
 
+static void isolate_on_signal(int sig)
+{
+	isolate_stop = 1;
+}
+
 int isolate_cmd(int argc, char **argv)
 {
+	struct sigaction sa = { .sa_handler = isolate_on_signal }, old_int,
+			 old_term;
+	bool interrupted;
 	struct isolate_args a = {};
 	struct isolate_cell *cells;
 	struct timespec t0, t1;
@@ -394,23 +403,39 @@ int isolate_cmd(int argc, char **argv)
 		return 0;
 	}
 
+	/*
+	 * SIGINT, SIGTERM: the sweep stops after the cell under way and the
+	 * cells done are written, marked; a second signal, during the write,
+	 * changes nothing
+	 */
+	isolate_stop = 0;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
 	count = isolate_sweep(&a.grid, &cells);
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
+	interrupted = isolate_stop;
+	ret = count < 0 ? count :
+			  isolate_write(a.out ? a.out : ".", interrupted,
+					&a.grid, cells, count);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
 	if (count < 0) {
 		fprintf(stderr, "atcbench isolate: sweep: %s\n",
 			strerror(-count));
 		return EXIT_FAILURE;
 	}
-	ret = isolate_write(a.out ? a.out : ".", &a.grid, cells, count);
 	free(cells);
 	if (ret) {
 		fprintf(stderr, "atcbench isolate: cannot write to %s: %s\n",
 			a.out ? a.out : ".", strerror(-ret));
 		return EXIT_FAILURE;
 	}
-	fprintf(stderr, "atcbench isolate: %d cells in %s/isolate.{json,tsv}\n",
-		count, a.out ? a.out : ".");
+	fprintf(stderr,
+		"atcbench isolate: %d cells in %s/isolate.{json,tsv}%s\n",
+		count, a.out ? a.out : ".",
+		interrupted ? " (interrupted)" : "");
 	/* The sweep's own speed: episodes, warm-up included, per CPU second */
 	cpu_s = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	episodes = (double)count * (a.grid.trials + a.grid.warmup);

@@ -11,7 +11,8 @@
 #define EXIT_USAGE 2
 
 /* output.c: isolate.json and isolate.tsv of @count cells into @dir */
-int isolate_write(const char *dir, const struct isolate_grid *grid,
+int isolate_write(const char *dir, bool interrupted,
+		  const struct isolate_grid *grid,
 		  const struct isolate_cell *cells, int count);
 
 #endif /* ISOLATE_INTERNAL_H */

@@ -10,6 +10,8 @@
 #ifndef ISOLATE_H
 #define ISOLATE_H
 
+#include <signal.h>
+
 /* isolate.json's "schema_version" (results/README.md describes the schema) */
 #define ISOLATE_SCHEMA_VERSION 1
 
@@ -90,6 +92,11 @@ void isolate_grid_default(struct isolate_grid *grid);
  * grid.  Returns the number of cells or a negative errno.
  */
 int isolate_sweep(const struct isolate_grid *grid, struct isolate_cell **cells);
+/*
+ * Set (by a signal handler) to stop a sweep after the cell under way: the
+ * cells done are returned, and written marked "interrupted"
+ */
+extern volatile sig_atomic_t isolate_stop;
 
 /* The "atcbench isolate" command: returns the exit status */
 int isolate_cmd(int argc, char **argv);

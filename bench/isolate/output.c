@@ -22,6 +22,7 @@ struct isolate_sweep_out {
 	const struct isolate_grid *grid;
 	const struct isolate_cell *cells;
 	int count;
+	bool interrupted;
 };
 
 static int isolate_print_json(FILE *f, const void *arg)
@@ -33,14 +34,16 @@ static int isolate_print_json(FILE *f, const void *arg)
 
 	fprintf(f,
 		"{\"schema_version\": %d, \"kind\": \"isolate\",\n"
+		" \"interrupted\": %s,\n"
 		" \"params\": {\"seed\": %llu"
 		", \"trials\": %u, \"warmup\": %u, \"sync_ns\": %llu"
 		", \"cmd_ns\": %llu, \"clock\": \"virtual\", "
 		"\"cost_model\": \"sync + cmd * sids + timeout if it fails\", "
 		"\"optimum\": \"best nested policy knowing k, n <= %d\", "
 		"\"strategies\": [",
-		ISOLATE_SCHEMA_VERSION, grid->seed, grid->trials, grid->warmup,
-		grid->sync_ns, grid->cmd_ns, ISOLATE_OPT_MAX_N);
+		ISOLATE_SCHEMA_VERSION, o->interrupted ? "true" : "false",
+		grid->seed, grid->trials, grid->warmup, grid->sync_ns,
+		grid->cmd_ns, ISOLATE_OPT_MAX_N);
 	for (i = 0; i < grid->num_ops; i++)
 		fprintf(f, "%s\"%s\"", i ? ", " : "", grid->ops[i]->name);
 	fputs("]},\n \"cells\": [\n", f);
@@ -96,10 +99,11 @@ static int isolate_print_tsv(FILE *f, const void *arg)
 	return 0;
 }
 
-int isolate_write(const char *dir, const struct isolate_grid *grid,
+int isolate_write(const char *dir, bool interrupted,
+		  const struct isolate_grid *grid,
 		  const struct isolate_cell *cells, int count)
 {
-	const struct isolate_sweep_out o = { grid, cells, count };
+	const struct isolate_sweep_out o = { grid, cells, count, interrupted };
 	char path[RESULTS_PATH_MAX];
 	int ret;
 

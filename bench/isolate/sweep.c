@@ -203,6 +203,8 @@ static int isolate_cell_run(const struct isolate_grid *grid,
 	return 0;
 }
 
+volatile sig_atomic_t isolate_stop;
+
 int isolate_sweep(const struct isolate_grid *grid, struct isolate_cell **cells)
 {
 	struct isolate_episode res = {};
@@ -236,7 +238,11 @@ int isolate_sweep(const struct isolate_grid *grid, struct isolate_cell **cells)
 				if (grid->ks[ik] > grid->ns[in])
 					continue;
 				for (io = 0; io < grid->num_ops; io++) {
-					struct isolate_cell *cell = &c[count++];
+					struct isolate_cell *cell = &c[count];
+
+					if (isolate_stop)
+						goto out;
+					count++;
 
 					cell->timeout_ns = costs.timeout_ns;
 					cell->n = grid->ns[in];

@@ -4,6 +4,7 @@
  * output file written atomically, and the callgrind mode (--icount)
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,21 @@ static int micro_icount_arg(int *argc, char **argv, long *iterations)
 }
 
 /*
+ * Interrupted (SIGINT, SIGTERM), Google Benchmark has no partial output to
+ * give: the temporary file goes, then the signal does what it would have
+ * done (unlink() and raise() are async-signal-safe)
+ */
+static char micro_tmp[RESULTS_PATH_MAX];
+
+static void micro_on_signal(int sig)
+{
+	if (micro_tmp[0])
+		unlink(micro_tmp);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/*
  * Google Benchmark writes --benchmark_out in place; point it at a temporary
  * name and rename it when the run is complete.
  */
@@ -116,6 +132,9 @@ int micro_cmd(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		fclose(f);
+		snprintf(micro_tmp, sizeof(micro_tmp), "%s", tmp);
+		signal(SIGINT, micro_on_signal);
+		signal(SIGTERM, micro_on_signal);
 	}
 
 	micro_context();
@@ -135,6 +154,9 @@ int micro_cmd(int argc, char **argv)
 	}
 	micro_unregister();
 
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	micro_tmp[0] = '\0';
 	if (out && (status || listing)) {
 		unlink(tmp); /* a failed run, or a listing, writes no file */
 	} else if (out) {

@@ -18,6 +18,8 @@ PACKAGES=(
 	libbenchmark-dev libbenchmark-tools python3 python3-scipy
 	libhwloc-dev hwloc-nox libnuma-dev liburcu-dev libcmocka-dev libjson-c-dev
 	gnuplot-nox jq valgrind git clang-format
+	# the libFuzzer targets (the fuzz preset)
+	clang libclang-rt-14-dev
 	qemu-system-arm device-tree-compiler cpio xz-utils zstd dash
 	debian-archive-keyring
 	# the patched QEMU that kernel-hooks/real/qemu-ats.sh builds on demand

@@ -4,7 +4,8 @@
 # test.sh - install what is missing, build, and run every test through ctest:
 # the ASan+UBSan and TSan builds run every test (labels unit, stress, smoke);
 # the release build runs the tests that need an uninstrumented binary (the
-# instruction counts under callgrind).  Ends with one summary of all builds;
+# instruction counts under callgrind); the fuzz build (clang) a short
+# libFuzzer pass over each parser (label fuzz).  Ends with one summary of all builds;
 # the exit status is 0 when every test of every build passed, 1 otherwise.
 #
 # usage: scripts/test.sh [-h|--help]
@@ -15,7 +16,7 @@ cd "$(dirname "$0")/.."
 
 case ${1:-} in
 -h | --help)
-	sed -n 's/^# \{0,1\}//; 4,12p' "$0"
+	sed -n 's/^# \{0,1\}//; 4,14p' "$0"
 	exit 0
 	;;
 "") ;;
@@ -27,7 +28,7 @@ esac
 
 scripts/deps.sh
 jobs=${JOBS:-$(nproc)}
-presets=(asan tsan release)
+presets=(asan tsan release fuzz)
 
 for preset in "${presets[@]}"; do
 	cmake --preset "$preset" >/dev/null

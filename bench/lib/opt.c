@@ -387,8 +387,10 @@ static void opt_default(const struct opt *o, const void *base, char *buf,
 		field = *(const char *const *)field;
 		/* fall through */
 	case OPT_TEXT:
-		snprintf(buf, len, field && *field ? " (default %s)" : "",
-			 field);
+		if (field && *field)
+			snprintf(buf, len, " (default %s)", field);
+		else
+			buf[0] = '\0';
 		return;
 	case OPT_ENUM:
 		snprintf(buf, len, " (default %s)",

@@ -278,6 +278,11 @@ static int replay_walk(struct replay *r, char **toks, int ntoks)
 				"walk: GRANULE must be a power of two from 0x1000 to 0x40000000");
 		if (iova + size - 1 < iova)
 			return replay_error(r, "walk: IOVA + SIZE overflows");
+		/* as iommu_unmap() requires: whole pages of the domain */
+		if ((iova | size) & (SZ_4K - 1))
+			return replay_error(
+				r,
+				"walk: IOVA and SIZE must be multiples of 0x1000 (the domain's page size)");
 	}
 
 	arm_smmu_domain_inv_range(&(struct arm_smmu_domain){ .invs = r->invs },

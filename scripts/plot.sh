@@ -100,12 +100,13 @@ gp() { # SCRIPT EXPR
 	fi
 }
 
-# The stress runs of any folder, by name
+# The stress runs of any folder, by name; a repetition (NAME-r2, -r3...,
+# for the throughput plot's medians) gets no plots of its own
 mapfile -t runs < <(for d in "${dirs[@]}"; do
 	for j in "$d"/stress-*.json; do
 		[[ -f $j ]] && jq -r .name "$j"
 	done
-done | sort -u)
+done | grep -v -- '-r[0-9][0-9]*$' | sort -u)
 
 metrics=(inv cmdq_insert cmdq_sync bystander_inv isolation time_to_quarantine)
 all_files="" all_titles="" all_colors="" all_dashes="" n_all=0

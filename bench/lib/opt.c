@@ -470,52 +470,107 @@ void opt_help(FILE *f, const struct opt_group *groups, unsigned int num_groups,
 	}
 }
 
+/*
+ * @o's value in @base as opt_set() reads it back; durations in ns, or with
+ * @short_ns in the largest unit that keeps them exact
+ */
+static void opt_value_str(const struct opt *o, const void *base, bool short_ns,
+			  char *buf, size_t len)
+{
+	const char *field = (const char *)base + o->off;
+
+	switch (o->type) {
+	case OPT_STR:
+		field = *(const char *const *)field;
+		snprintf(buf, len, "%s", field ? field : "");
+		break;
+	case OPT_TEXT:
+		snprintf(buf, len, "%s", field);
+		break;
+	case OPT_ENUM:
+		snprintf(buf, len, "%s",
+			 o->names[*(const unsigned int *)field]);
+		break;
+	case OPT_BOOL:
+		snprintf(buf, len, "%s",
+			 *(const bool *)field ? "true" : "false");
+		break;
+	case OPT_UINT:
+		snprintf(buf, len, "%u", *(const unsigned int *)field);
+		break;
+	case OPT_U64:
+		snprintf(buf, len, "%llu", *(const u64 *)field);
+		break;
+	case OPT_NS:
+		if (short_ns)
+			opt_ns_str(*(const u64 *)field, buf, len);
+		else
+			snprintf(buf, len, "%lluns", *(const u64 *)field);
+		break;
+	case OPT_REAL:
+		snprintf(buf, len, "%.17g", *(const double *)field);
+		break;
+	default:
+		buf[0] = '\0';
+		break;
+	}
+}
+
 void opt_print_values(FILE *f, const struct opt_group *groups,
 		      unsigned int num_groups)
 {
+	char value[OPT_VALUE_MAX];
 	unsigned int g, i;
 
 	for (g = 0; g < num_groups; g++) {
 		for (i = 0; i < groups[g].num; i++) {
 			const struct opt *o = &groups[g].opts[i];
-			const char *field =
-				(const char *)groups[g].base + o->off;
 
 			if (o->type == OPT_FLAG || o->type == OPT_FUNC)
 				continue;
-			fprintf(f, "%s = ", o->name);
-			switch (o->type) {
-			case OPT_STR:
-				field = *(const char *const *)field;
-				fputs(field ? field : "", f);
-				break;
-			case OPT_TEXT:
-				fputs(field, f);
-				break;
-			case OPT_ENUM:
-				fputs(o->names[*(const unsigned int *)field],
-				      f);
-				break;
-			case OPT_BOOL:
-				fputs(*(const bool *)field ? "true" : "false",
-				      f);
-				break;
-			case OPT_UINT:
-				fprintf(f, "%u", *(const unsigned int *)field);
-				break;
-			case OPT_U64:
-				fprintf(f, "%llu", *(const u64 *)field);
-				break;
-			case OPT_NS:
-				fprintf(f, "%lluns", *(const u64 *)field);
-				break;
-			case OPT_REAL:
-				fprintf(f, "%g", *(const double *)field);
-				break;
-			default:
-				break;
-			}
-			fputc('\n', f);
+			opt_value_str(o, groups[g].base, false, value,
+				      sizeof(value));
+			fprintf(f, "%s = %s\n", o->name, value);
 		}
+	}
+}
+
+/* @s as one shell word: as it is when it needs no quotes */
+static void opt_shell_word(FILE *f, const char *s)
+{
+	if (*s &&
+	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		      "0123456789._,:/@+=-") == strlen(s)) {
+		fputs(s, f);
+		return;
+	}
+	fputc('\'', f);
+	for (; *s; s++)
+		if (*s == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*s, f);
+	fputc('\'', f);
+}
+
+void opt_print_diff(FILE *f, const struct opt_group *group, const void *from)
+{
+	char now[OPT_VALUE_MAX], was[OPT_VALUE_MAX], *c;
+	unsigned int i;
+
+	for (i = 0; i < group->num; i++) {
+		const struct opt *o = &group->opts[i];
+
+		if (o->type == OPT_FLAG || o->type == OPT_FUNC)
+			continue;
+		opt_value_str(o, group->base, true, now, sizeof(now));
+		opt_value_str(o, from, true, was, sizeof(was));
+		if (!strcmp(now, was))
+			continue;
+		fputs(" --", f);
+		for (c = (char *)o->name; *c; c++)
+			fputc(*c == '_' ? '-' : *c, f);
+		fputc(' ', f);
+		opt_shell_word(f, now);
 	}
 }

@@ -95,6 +95,17 @@ void opt_help(FILE *f, const struct opt_group *groups, unsigned int num_groups,
 void opt_print_values(FILE *f, const struct opt_group *groups,
 		      unsigned int num_groups);
 
+/*
+ * " --name value" for every option of @group whose value differs from its
+ * value in @from (a structure of the same type): the options that turn
+ * @from into @group's, as a command line (values quoted for a shell where
+ * they need it)
+ */
+void opt_print_diff(FILE *f, const struct opt_group *group, const void *from);
+
+/* The longest value opt_print_values() and opt_print_diff() print */
+#define OPT_VALUE_MAX 512
+
 /* A duration as short as it stays exact: 5s, 100ms, 50us, 1500ns */
 void opt_ns_str(u64 ns, char *buf, size_t len);
 

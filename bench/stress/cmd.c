@@ -150,6 +150,7 @@ static int stress_options(int argc, char **argv, struct stress_config *cfg,
 
 /* The run's summary on stdout: 0, or EXIT_FAILURE on violations */
 static int stress_print_result(const struct stress_config *cfg,
+			       const struct stress_config *scenario_cfg,
 			       const struct stress_result *res, const char *out,
 			       const char *scenario)
 {
@@ -166,12 +167,15 @@ static int stress_print_result(const struct stress_config *cfg,
 		       res->cpu_seconds);
 	printf("results: %s/stress-%s.json\n", out, cfg->name);
 	if (res->violations) {
+		struct stress_config from = *scenario_cfg;
+
+		/* the scenario, its seed, and every key the options changed */
+		from.seed = cfg->seed;
 		printf("oracle: %llu violations; reproduce with: atcbench "
-		       "stress %s --seed %llu%s%s\n",
-		       res->violations, scenario, cfg->seed,
-		       cfg->inject_bug ? " --inject-bug " : "",
-		       cfg->inject_bug ? stress_bug_names[cfg->inject_bug] :
-					 "");
+		       "stress %s --seed %llu",
+		       res->violations, scenario, cfg->seed);
+		stress_config_print_diff(stdout, cfg, &from);
+		putchar('\n');
 		return EXIT_FAILURE;
 	}
 	return 0;
@@ -179,7 +183,7 @@ static int stress_print_result(const struct stress_config *cfg,
 
 int stress_cmd(int argc, char **argv)
 {
-	struct stress_config cfg;
+	struct stress_config cfg, scenario_cfg;
 	struct stress_result res;
 	struct stress_cmd_opts opts = {};
 	char err[512], cmdline[2048] = "";
@@ -198,6 +202,7 @@ int stress_cmd(int argc, char **argv)
 		fprintf(stderr, "atcbench stress: %s\n", err);
 		return EXIT_USAGE;
 	}
+	scenario_cfg = cfg;
 	/* argv[1], the scenario, stands where getopt expects the command */
 	ret = stress_options(argc - 1, argv + 1, &cfg, &opts);
 	if (ret < 0)
@@ -238,7 +243,7 @@ int stress_cmd(int argc, char **argv)
 		fprintf(stderr, "atcbench stress: %s\n", strerror(-ret));
 		return EXIT_FAILURE;
 	}
-	return stress_print_result(&cfg, &res, out, argv[1]);
+	return stress_print_result(&cfg, &scenario_cfg, &res, out, argv[1]);
 }
 
 static const struct opt stress_scenarios_opts[] = {

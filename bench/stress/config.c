@@ -324,6 +324,14 @@ int stress_config_check(const struct stress_config *cfg, char *err,
 	return 0;
 }
 
+void stress_config_print_diff(FILE *f, const struct stress_config *cfg,
+			      const struct stress_config *from)
+{
+	const struct opt_group g = OPT_GROUP(stress_keys, (void *)cfg);
+
+	opt_print_diff(f, &g, from);
+}
+
 void stress_config_print(const struct stress_config *cfg, FILE *f)
 {
 	const struct opt_group g = OPT_GROUP(stress_keys, (void *)cfg);

@@ -99,6 +99,9 @@ const struct opt *stress_config_keys(unsigned int *num);
 /* Set one key; -EINVAL with the reason in @err */
 int stress_config_set(struct stress_config *cfg, const char *key,
 		      const char *value, char *err, size_t errlen);
+/* " --key value" for each key whose value in @cfg differs from @from's */
+void stress_config_print_diff(FILE *f, const struct stress_config *cfg,
+			      const struct stress_config *from);
 /* Cross-key checks (op_pages <= pages, a known strategy, ...) */
 int stress_config_check(const struct stress_config *cfg, char *err,
 			size_t errlen);

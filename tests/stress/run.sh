@@ -160,7 +160,7 @@ j=$work/stress-open.json
 
 # The injected bugs are caught, with the seed to reproduce them
 run 1 churn --inject-bug install-invs-after-ste --duration 3s --name bug1
-grep -q "reproduce with: atcbench stress churn --seed $seed --inject-bug install-invs-after-ste" \
+grep -q "reproduce with: atcbench stress churn --seed $seed --duration 3s --inject-bug install-invs-after-ste" \
 	"$work/out" || bad "install-invs-after-ste: no reproducer line"
 [ "$(field "$work/stress-bug1.json" .oracle_violations)" -gt 0 ] ||
 	bad "install-invs-after-ste not caught"
@@ -171,6 +171,21 @@ run 1 reset-race --inject-bug lift-on-failed-reset --clock virtual \
 [ "$(field "$work/stress-bug2.json" .first_violation.what)" = \
 	"quarantine lifted without a device reset" ] ||
 	bad "lift-on-failed-reset not caught"
+# The reproduce line carries every option that changed the scenario, and
+# reproduces the run (virtual time: the same violations, the same first one)
+line=$(sed -n 's/.*reproduce with: atcbench //p' "$work/out")
+for opt in "--clock virtual" "--duration 300ms" "--warmup 0" \
+	"--fault-interval 6ms" "--fault-duration 2ms" \
+	"--inject-bug lift-on-failed-reset"; do
+	case " $line " in *" $opt "*) ;; *) bad "reproduce line without $opt: $line" ;; esac
+done
+mkdir -p "$work/again"
+eval "\"\$bin\" $line --out \"\$work/again\" --name bug2" >/dev/null 2>&1
+for f in .oracle_violations .first_violation.what .first_violation.sid \
+	.first_violation.after_s .ops; do
+	[ "$(field "$work/again/stress-bug2.json" $f)" = "$(field "$work/stress-bug2.json" $f)" ] ||
+		bad "the reproduce line gave another $f: $(field "$work/again/stress-bug2.json" $f)"
+done
 
 # Scenario files, and errors (exit 2 with the reason)
 printf 'fault = timeout  # a comment\nfault_interval = 40ms\nfault_duration = 10ms\n' \

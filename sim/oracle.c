@@ -268,6 +268,12 @@ unsigned int sim_oracle_lifted(struct sim_oracle *o, struct sim_dev *dev)
 	return 1;
 }
 
+void sim_oracle_report(struct sim_oracle *o, u32 sid, const char *what)
+{
+	sim_oracle_violation(o, &(struct sim_oracle_violation){ .sid = sid,
+								.what = what });
+}
+
 u64 sim_oracle_violations(struct sim_oracle *o)
 {
 	return __atomic_load_n(&o->violations, __ATOMIC_RELAXED);

@@ -87,6 +87,13 @@ void sim_oracle_quarantined(struct sim_oracle *o, struct sim_dev *dev);
 /* @dev's quarantine was lifted; returns 1 (a violation) if no reset since */
 unsigned int sim_oracle_lifted(struct sim_oracle *o, struct sim_dev *dev);
 
+/*
+ * A violation the harness saw itself, where it knows the truth (an innocent
+ * device quarantined, an attach the reset protocol should have refused):
+ * counted and kept as the first like the oracle's own
+ */
+void sim_oracle_report(struct sim_oracle *o, u32 sid, const char *what);
+
 u64 sim_oracle_violations(struct sim_oracle *o);
 /* The first violation; false if none */
 bool sim_oracle_first(struct sim_oracle *o, struct sim_oracle_violation *v);

@@ -166,11 +166,15 @@ static int stress_print_result(const struct stress_config *cfg,
 		       cfg->name, res->ops / res->cpu_seconds, res->ops,
 		       res->cpu_seconds);
 	printf("results: %s/stress-%s.json\n", out, cfg->name);
-	if (res->violations) {
+	if (res->violations || res->warns) {
 		struct stress_config from = *scenario_cfg;
 
 		/* the scenario, its seed, and every key the options changed */
 		from.seed = cfg->seed;
+		if (res->warns)
+			printf("WARN: %llu warnings in the kernel-form code "
+			       "(stderr names each WARN once)\n",
+			       res->warns);
 		printf("oracle: %llu violations; reproduce with: atcbench "
 		       "stress %s --seed %llu",
 		       res->violations, scenario, cfg->seed);

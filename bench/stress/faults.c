@@ -30,6 +30,7 @@ static bool stress_protocol_reset(struct stress_run *r, struct stress_dev *d,
 	bool ok = !may_fail ||
 		  sim_rng_next(&r->fault_rng) % 100 >= r->cfg->reset_fail_pct;
 
+	__atomic_store_n(&d->in_reset, true, __ATOMIC_RELAXED);
 	pci_dev_reset_iommu_prepare(&d->wm->pdev);
 	sim_oracle_quarantined(r->oracle, &d->wm->sdev);
 	sim_dev_set_state(&d->wm->sdev, SIM_DEV_RESETTING, 0);
@@ -45,6 +46,7 @@ static bool stress_protocol_reset(struct stress_run *r, struct stress_dev *d,
 	stress_event_locked(r, ok ? "reset" : "failed-reset", d - r->devs);
 	pthread_mutex_unlock(&r->lock);
 	pci_dev_reset_iommu_done(&d->wm->pdev, ok);
+	__atomic_store_n(&d->in_reset, false, __ATOMIC_RELAXED);
 	stress_after_done(r, d);
 	return ok;
 }

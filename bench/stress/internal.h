@@ -57,6 +57,7 @@ struct stress_dev {
 	u64 fault_onset_ns; /* 0: no fault under way */
 	u64 invs_at_quarantine;
 	bool quarantined; /* seen by the probe, until lifted */
+	bool in_reset; /* between prepare() and done() */
 };
 
 struct stress_thread {

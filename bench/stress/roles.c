@@ -125,12 +125,23 @@ void stress_churn_op(struct stress_thread *t)
 	struct stress_run *r = t->run;
 	struct stress_dev *d = &r->devs[sim_rng_next(&t->rng) % r->ndevs];
 	unsigned int to = sim_rng_next(&t->rng) % r->cfg->domains;
+	/* blocked and not in a reset (an attach then is deferred, not refused) */
+	bool refuse = iommu_device_blocked(&d->wm->pdev.dev) &&
+		      !__atomic_load_n(&d->in_reset, __ATOMIC_RELAXED);
 	int ret;
 
 	if (to == __atomic_load_n(&d->domain, __ATOMIC_RELAXED))
 		to = (to + 1) % r->cfg->domains;
 	ret = iommu_attach_device(&r->world.domains[to]->domain,
 				  &d->wm->pdev.dev);
+	/*
+	 * A blocked device (quarantined, or in a failed reset) takes no
+	 * attach.  Judged in virtual time, where nothing unblocks it
+	 * between the check and the attach.
+	 */
+	if (!ret && refuse && r->cfg->clock == STRESS_CLOCK_VIRTUAL)
+		sim_oracle_report(r->oracle, d->wm->master->streams[0].id,
+				  "attach to a blocked device not refused");
 	if (!ret) {
 		__atomic_store_n(&d->domain, to, __ATOMIC_RELAXED);
 		t->attaches++;

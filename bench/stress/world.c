@@ -118,6 +118,15 @@ void stress_probe_quarantine(u32 sid)
 		lat_record(r->merged[SM_TTQ], now - onset);
 	else
 		r->innocent++;
+	/*
+	 * In virtual time the fault driver's victim is the truth: only
+	 * whole-batch blames a whole batch by design.  (In real time an
+	 * isolation can outlast the fault it began in: counted, not judged.)
+	 */
+	if (!onset && r->cfg->clock == STRESS_CLOCK_VIRTUAL &&
+	    strcmp(r->cfg->strategy, "whole-batch"))
+		sim_oracle_report(r->oracle, sid,
+				  "innocent device quarantined");
 	d->quarantined = true;
 	stress_event_locked(r, "quarantine", d - r->devs);
 	d->invs_at_quarantine =

@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mutate.sh - mutation testing of the kernel-form code: each mutant of the
+# catalogue (tests/mutants/*.mutant: a realistic bug, an exact block of a
+# file and what replaces it) is built in a scratch worktree of HEAD, then
+# run against the tests (ctest, labels unit and the C stress tests) and
+# against the oracle (the stress runs below, until one reports a
+# violation, a WARN or a failure).  Prints a table and the two scores.  A
+# mutant marked "oracle: no REASON" is one the oracle cannot see by design;
+# it counts as expected, and the table says why.
+#
+# usage: scripts/mutate.sh [--keep DIR] [MUTANT...]
+#   MUTANT: a catalogue file or its number (default: every one)
+#   --keep DIR: the scratch worktree (kept; reused, so a second run only
+#   rebuilds what the mutants touch)
+# Exit status: 0 every mutant caught (or marked), 1 one missed, 2 a
+# catalogue entry that does not apply or build, or bad usage.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+keep=""
+mutants=()
+while (($#)); do
+	case $1 in
+	-h | --help)
+		sed -n 's/^# \{0,1\}//; 4,20p' "$0"
+		exit 0
+		;;
+	--keep)
+		[[ -n ${2:-} ]] || {
+			echo "mutate.sh: --keep needs a folder" >&2
+			exit 2
+		}
+		keep=$2
+		shift 2
+		;;
+	-*)
+		echo "mutate.sh: unknown option '$1' (--help)" >&2
+		exit 2
+		;;
+	*)
+		m=$1
+		[[ -f $m ]] || m=$(ls tests/mutants/"$(printf '%02d' "$1" 2>/dev/null)"-*.mutant 2>/dev/null | head -n 1)
+		[[ -n $m && -f $m ]] || {
+			echo "mutate.sh: no mutant '$1'" >&2
+			exit 2
+		}
+		mutants+=("$(cd "$(dirname "$m")" && pwd)/$(basename "$m")")
+		shift
+		;;
+	esac
+done
+((${#mutants[@]})) || mutants=("$root"/tests/mutants/*.mutant)
+
+# The oracle: stress runs that each give the kernel-form code a chance to
+# show a bug (virtual time is exact and repeatable; the two real-time runs
+# are for the races only threads show)
+oracle=(
+	"timeout-storm --clock virtual --duration 2s --warmup 0"
+	"timeout-storm --clock virtual --duration 2s --warmup 0 --churners 1 --devices 16 --strategy bisect"
+	"timeout-storm --clock virtual --duration 2s --warmup 0 --devices 16 --strategy adaptive --op-pages 3"
+	"reset-race --clock virtual --duration 1s --warmup 0 --fault-interval 20ms --fault-duration 5ms --churners 1"
+	"dpc --clock virtual --duration 2s --warmup 0 --churners 1"
+	"churn --clock virtual --duration 1s --warmup 0 --op-pages 5 --pages 64"
+	"churn --duration 2s --warmup 100ms --op-pages 2"
+	"timeout-storm --duration 2s --warmup 100ms --churners 1"
+)
+# The tests: every unit test and the C stress tests (not the CLI walks)
+tests_re='^(test_|replay_golden|khooks_pristine)'
+
+scratch=${keep:-$(mktemp -d "${TMPDIR:-/tmp}/atcbench-mutate.XXXXXX")}
+cleanup() {
+	git -C "$root" worktree remove --force "$scratch" 2>/dev/null
+	git -C "$root" worktree prune 2>/dev/null
+	[[ -n $keep ]] || rm -rf "$scratch"
+}
+[[ -n $keep ]] || trap cleanup EXIT
+if [[ ! -d $scratch/.git && ! -f $scratch/.git ]]; then
+	rm -rf "$scratch"
+	git worktree add --detach --force "$scratch" HEAD >/dev/null 2>&1 || {
+		echo "mutate.sh: cannot make a worktree of HEAD in $scratch" >&2
+		exit 2
+	}
+fi
+build=$scratch/build/release
+log=$scratch/mutate.log
+: >"$log"
+scripts/heartbeat.sh "mutate.sh" "$log" &
+hb=$!
+trap '[[ -z ${hb:-} ]] || kill $hb 2>/dev/null; [[ -n $keep ]] || cleanup' EXIT
+
+# apply FILE: put the mutant's block in place (exactly one match)
+apply() {
+	perl -e '
+	  local $/; open(my $m, "<", $ARGV[0]) or die; my $t = <$m>;
+	  my ($file) = $t =~ /^file: (.*)$/m;
+	  my ($find) = $t =~ /^--- find\n(.*?)\n--- replace\n/s;
+	  my ($repl) = $t =~ /^--- replace\n(.*?)\n--- end/s;
+	  my $path = "$ARGV[1]/$file";
+	  open(my $f, "<", $path) or die "no $path\n"; my $src = <$f>; close $f;
+	  my $n = () = $src =~ /\Q$find\E/g;
+	  die "$ARGV[0]: the block occurs $n times in $file\n" if $n != 1;
+	  $src =~ s/\Q$find\E/$repl/;
+	  open($f, ">", $path) or die; print $f $src; close $f;
+	  print "$file\n";' "$1" "$scratch"
+}
+
+run_tests() {
+	ctest --test-dir "$build" -R "$tests_re" --timeout 120 \
+		--stop-on-failure >>"$log" 2>&1
+}
+
+# run_oracle: the first oracle run that fails (1-based), or 0
+run_oracle() {
+	local i=0 st
+	for args in "${oracle[@]}"; do
+		i=$((i + 1))
+		# shellcheck disable=SC2086
+		timeout 120 "$build/atcbench" stress $args --seed 1 --progress off \
+			--out "$scratch/oracle" >>"$log" 2>&1
+		st=$?
+		if ((st != 0)); then
+			echo $i
+			return
+		fi
+	done
+	echo 0
+}
+
+echo "mutate.sh: building HEAD in $scratch"
+(cd "$scratch" && cmake --preset release && cmake --build --preset release) >>"$log" 2>&1 || {
+	tail -n 20 "$log"
+	echo "mutate.sh: HEAD does not build" >&2
+	exit 2
+}
+echo "mutate.sh: HEAD against the tests and the oracle"
+run_tests || {
+	echo "mutate.sh: HEAD fails its own tests ($log)" >&2
+	exit 2
+}
+o=$(run_oracle)
+((o == 0)) || {
+	echo "mutate.sh: HEAD fails oracle run $o: ${oracle[o - 1]}" >&2
+	exit 2
+}
+
+printf '%-32s %-10s %s\n' mutant tests oracle
+tests_caught=0 oracle_caught=0 oracle_marked=0 total=0 missed=0
+for m in "${mutants[@]}"; do
+	name=$(basename "$m" .mutant)
+	file=$(apply "$m" 2>>"$log") || {
+		echo "mutate.sh: $name does not apply: $(tail -n 1 "$log")" >&2
+		exit 2
+	}
+	if ! (cd "$scratch" && cmake --build --preset release) >>"$log" 2>&1; then
+		git -C "$scratch" checkout -q -- "$file"
+		echo "mutate.sh: $name does not build (log: $log)" >&2
+		exit 2
+	fi
+	total=$((total + 1))
+	t=missed
+	run_tests || { t=caught; tests_caught=$((tests_caught + 1)); }
+	o=$(run_oracle)
+	mark=$(sed -n 's/^oracle: no //p' "$m")
+	if ((o > 0)); then
+		oc="caught by run $o"
+		oracle_caught=$((oracle_caught + 1))
+		[[ -z $mark ]] || oc+=" (marked: $mark)"
+	elif [[ -n $mark ]]; then
+		oc="not by design: $mark"
+		oracle_marked=$((oracle_marked + 1))
+	else
+		oc=MISSED
+	fi
+	[[ $t == caught && $oc != MISSED ]] || missed=$((missed + 1))
+	printf '%-32s %-10s %s\n' "$name" "$t" "$oc"
+	git -C "$scratch" checkout -q -- "$file"
+done
+# the last mutant's file restored: the binaries are HEAD's again next time
+(cd "$scratch" && cmake --build --preset release) >>"$log" 2>&1
+
+echo
+echo "tests:  $tests_caught of $total caught ($((100 * tests_caught / total)) %)"
+echo "oracle: $oracle_caught of $((total - oracle_marked)) caught ($((100 * oracle_caught / (total - oracle_marked > 0 ? total - oracle_marked : 1))) %), $oracle_marked marked as beyond it"
+((missed == 0))

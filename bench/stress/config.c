@@ -85,6 +85,8 @@ static const struct opt stress_keys[] = {
 	   "the SMMU's time to complete a CMD_SYNC"),
 	SK("cmdq_shift", OPT_UINT, cmdq_shift, SIM_SMMU_CMDQ_SHIFT_MIN,
 	   SIM_SMMU_CMDQ_SHIFT_MAX, NULL, "log2 of the command queue depth"),
+	SK("msi", OPT_BOOL, msi, 0, 1, NULL,
+	   "CMD_SYNC completion by MSI (false: the driver polls CONS)"),
 	SK("fault", OPT_ENUM, fault, 0, 0, stress_fault_names,
 	   "none, timeout (device stops answering), reset, dpc, smmu-stall "
 	   "(the SMMU consumes no command)"),
@@ -176,6 +178,7 @@ void stress_config_defaults(struct stress_config *cfg)
 	cfg->atc_inv_ns = 20;
 	cfg->sync_ns = 50;
 	cfg->cmdq_shift = 8;
+	cfg->msi = true;
 	cfg->fault_interval_ns = 1000000000ULL;
 	cfg->fault_duration_ns = 100000000ULL;
 	cfg->reset_prepare = true;

@@ -73,6 +73,7 @@ struct stress_config {
 	u64 atc_timeout_ns, hw_timeout_ns;
 	u64 dev_latency_ns, cmd_ns, atc_inv_ns, sync_ns;
 	unsigned int cmdq_shift;
+	bool msi; /* CMD_SYNC completion by MSI, else by polling CONS */
 	unsigned int fault; /* enum stress_fault */
 	u64 fault_interval_ns, fault_duration_ns;
 	bool reset_prepare;

@@ -165,7 +165,7 @@ int stress_world_init(struct stress_run *r, bool threaded)
 	struct sim_world_config wcfg = {
 		.hw = {
 			.ats = true,
-			.msi = true,
+			.msi = cfg->msi,
 			.threaded = threaded,
 			.cmdq_shift = cfg->cmdq_shift,
 			.lat = { .cmd_ns = cfg->cmd_ns,

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Memory-ordering litmus test of the walker's smp_mb() against the attach
+ * path's (the pair documented at arm_smmu_install_new_domain_invs() and
+ * arm_smmu_domain_inv_range()), on the real functions, store-buffering:
+ *
+ *   attach (A)                         unmap (B)
+ *   install_new_domain_invs():         WRITE_ONCE(iopte, 0)
+ *     publish the array with the       arm_smmu_domain_inv_range():
+ *     new ATS master; smp_mb()           smp_mb(); load the array
+ *   r_a = READ_ONCE(iopte)             r_b = it sent the ATC_INV
+ *   (the device, through the new STE,
+ *    walks the page table)
+ *
+ * Forbidden: r_a == 1 (the device cached the old IOPTE) and !r_b (the
+ * unmap missed the device's ATC): a stale ATC entry.  Either barrier
+ * removed, x86's store buffer allows it, and it shows within a million
+ * rounds on two CPUs (tests/mutants/11-walker-no-smp-mb, in a scratch
+ * build).  With both it cannot happen: the test cannot fail by timing or
+ * load; on one CPU it just observes nothing.  A's start is moved by a
+ * seeded random spin each round, to sweep the two threads' alignment.
+ *
+ * ATCBENCH_LITMUS_ROUNDS sets the rounds (default 10^6; 2·10^5 under a
+ * sanitizer, which slows each round).
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+
+#include "unit/khooks_test.h"
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define LITMUS_ROUNDS_DEFAULT 200000UL
+#else
+#define LITMUS_ROUNDS_DEFAULT 1000000UL
+#endif
+#define LITMUS_SID 5
+#define LITMUS_IOVA 0x100000
+
+struct litmus {
+	struct test_world w;
+	struct arm_smmu_domain domain;
+	struct arm_smmu_attach_state state;
+	unsigned long go, done; /* round numbers: B starts, B finished */
+	unsigned long iopte;
+	bool saw_atc; /* B's walk sent the new master's ATC_INV */
+	bool stop;
+};
+
+static struct litmus *litmus_cur;
+
+/* The SMMU's queue, as the walk sees it: records the ATC_INV to the SID */
+static int litmus_issue_cmdlist(struct arm_smmu_device *smmu,
+				struct arm_smmu_cmdq *cmdq, u64 *cmds, int n,
+				bool sync)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (FIELD_GET(CMDQ_0_OP, cmds[i * CMDQ_ENT_DWORDS]) ==
+			    CMDQ_OP_ATC_INV &&
+		    FIELD_GET(CMDQ_ATC_0_SID, cmds[i * CMDQ_ENT_DWORDS]) ==
+			    LITMUS_SID)
+			WRITE_ONCE(litmus_cur->saw_atc, true);
+	return 0;
+}
+
+static const struct arm_smmu_impl_ops litmus_ops = {
+	.issue_cmdlist = litmus_issue_cmdlist,
+};
+
+/* An array of the domain's S1 entry, and the ATS master's if @ats */
+static struct arm_smmu_invs *litmus_invs(struct litmus *l, bool ats)
+{
+	struct arm_smmu_invs *invs = arm_smmu_invs_alloc(1 + ats);
+
+	assert_non_null(invs);
+	invs->inv[0] = (struct arm_smmu_inv){
+		.smmu = &l->w.world.smmu[0],
+		.type = INV_TYPE_S1_ASID,
+		.size_opcode = CMDQ_OP_TLBI_NH_VA,
+		.nsize_opcode = CMDQ_OP_TLBI_NH_ASID,
+		.id = 1,
+		.pgsize = SZ_4K,
+		.users = 1,
+	};
+	if (ats) {
+		invs->inv[1] = (struct arm_smmu_inv){
+			.smmu = &l->w.world.smmu[0],
+			.type = INV_TYPE_ATS,
+			.size_opcode = CMDQ_OP_ATC_INV,
+			.nsize_opcode = CMDQ_OP_ATC_INV,
+			.id = LITMUS_SID,
+			.ssid = IOMMU_NO_PASID,
+			.pgsize = SZ_4K,
+			.users = 1,
+		};
+		invs->has_ats = true;
+	}
+	return invs;
+}
+
+/* B: the unmap, each round once A's side may run */
+static void *litmus_unmap(void *arg)
+{
+	struct litmus *l = arg;
+	unsigned long round = 0;
+
+	rcu_register_thread();
+	for (;;) {
+		while (__atomic_load_n(&l->go, __ATOMIC_ACQUIRE) == round)
+			if (__atomic_load_n(&l->stop, __ATOMIC_ACQUIRE))
+				goto out;
+		round++;
+		WRITE_ONCE(l->iopte, 0);
+		arm_smmu_domain_inv_range(&l->domain, LITMUS_IOVA, SZ_4K, SZ_4K,
+					  true);
+		__atomic_store_n(&l->done, round, __ATOMIC_RELEASE);
+	}
+out:
+	rcu_unregister_thread();
+	return NULL;
+}
+
+static void test_walker_mb_vs_attach(void **state)
+{
+	const char *env = getenv("ATCBENCH_LITMUS_ROUNDS");
+	unsigned long rounds = env ? strtoul(env, NULL, 10) :
+				     LITMUS_ROUNDS_DEFAULT;
+	u64 rng = test_seed("test_walker_mb_vs_attach");
+	unsigned long round, forbidden = 0, seen[2][2] = {};
+	struct litmus *l = calloc(1, sizeof(*l));
+	pthread_t unmap;
+
+	assert_non_null(l);
+	litmus_cur = l;
+	test_world_init(&l->w, 1, 16, false);
+	l->w.world.smmu[0].impl_ops = &litmus_ops;
+	assert_int_equal(pthread_create(&unmap, NULL, litmus_unmap, l), 0);
+
+	for (round = 1; round <= rounds; round++) {
+		unsigned int spin = test_rand(&rng) % 64;
+		unsigned long r_a;
+		bool r_b;
+
+		/* Before the round: the old array, the page mapped */
+		l->domain.invs = litmus_invs(l, false);
+		l->state.new_domain_invst = (struct arm_smmu_inv_state){
+			.invs_ptr = &l->domain.invs,
+			.old_invs = l->domain.invs,
+			.new_invs = litmus_invs(l, true),
+		};
+		WRITE_ONCE(l->iopte, 1);
+		WRITE_ONCE(l->saw_atc, false);
+		__atomic_store_n(&l->go, round, __ATOMIC_RELEASE);
+
+		/* A: the attach publishes, then the device walks */
+		while (spin--)
+			cpu_relax();
+		arm_smmu_install_new_domain_invs(&l->state);
+		r_a = READ_ONCE(l->iopte);
+
+		while (__atomic_load_n(&l->done, __ATOMIC_ACQUIRE) != round)
+			cpu_relax();
+		r_b = READ_ONCE(l->saw_atc);
+		seen[r_a][r_b]++;
+		forbidden += r_a && !r_b;
+		kfree(l->domain.invs); /* the new array: no reader is left */
+		if (!(round % 65536))
+			rcu_barrier(); /* the old arrays' kfree_rcu() */
+	}
+	__atomic_store_n(&l->stop, true, __ATOMIC_RELEASE);
+	pthread_join(unmap, NULL);
+	rcu_barrier();
+	printf("%lu rounds: old IOPTE and ATC_INV %lu, new IOPTE and ATC_INV "
+	       "%lu, new IOPTE and no ATC_INV %lu, old IOPTE and no ATC_INV "
+	       "(forbidden) %lu\n",
+	       rounds, seen[1][1], seen[0][1], seen[0][0], seen[1][0]);
+	assert_int_equal(forbidden, 0);
+	test_world_fini(&l->w);
+	free(l);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_walker_mb_vs_attach),
+	};
+
+	return cmocka_run_group_tests(tests, test_rcu_setup, test_rcu_teardown);
+}

@@ -78,7 +78,13 @@ cleanup() {
 	[[ -n $keep ]] || rm -rf "$scratch"
 }
 [[ -n $keep ]] || trap cleanup EXIT
-if [[ ! -d $scratch/.git && ! -f $scratch/.git ]]; then
+if [[ -e $scratch/.git ]]; then
+	# a kept worktree: brought to this HEAD, its build reused
+	git -C "$scratch" checkout -q --detach --force "$(git rev-parse HEAD)" || {
+		echo "mutate.sh: cannot bring $scratch to HEAD" >&2
+		exit 2
+	}
+else
 	rm -rf "$scratch"
 	git worktree add --detach --force "$scratch" HEAD >/dev/null 2>&1 || {
 		echo "mutate.sh: cannot make a worktree of HEAD in $scratch" >&2

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <khooks/switches.h>
 
+#include <sim/fault.h>
+
 #include "lib/opt.h"
 
 #include "stress/internal.h"
@@ -90,6 +92,8 @@ static const struct opt stress_keys[] = {
 	SK("fault", OPT_ENUM, fault, 0, 0, stress_fault_names,
 	   "none, timeout (device stops answering), reset, dpc, smmu-stall "
 	   "(the SMMU consumes no command)"),
+	SK("fault_plan", OPT_TEXT, fault_plan, 0, 0, NULL,
+	   "a fault plan file (README, Fault plans), beside the fault driver"),
 	SK("fault_interval", OPT_NS, fault_interval_ns, 1000000,
 	   STRESS_MAX_DURATION_NS, NULL, "time between two faults"),
 	SK("fault_duration", OPT_NS, fault_duration_ns, 100000,
@@ -290,9 +294,39 @@ int stress_config_apply(struct stress_config *cfg, const char *text,
 	return 0;
 }
 
+/* The plan parses, and names only the run's devices (SIDs 0..n-1) */
+static int stress_config_check_plan(const struct stress_config *cfg, char *err,
+				    size_t errlen)
+{
+	unsigned int ndevs = cfg->domains * cfg->devices;
+	struct sim_fault_plan *plan;
+	char why[256];
+	u32 sids[SIM_FAULT_MAX_STATEMENTS];
+	size_t n, i;
+	int ret;
+
+	ret = sim_fault_parse_file(cfg->fault_plan, cfg->seed, &plan, why,
+				   sizeof(why));
+	if (ret)
+		return stress_err(err, errlen, "fault_plan: %s: %s",
+				  cfg->fault_plan,
+				  ret == -EINVAL ? why : strerror(-ret));
+	n = sim_fault_sids(plan, sids, ARRAY_SIZE(sids));
+	sim_fault_free(plan);
+	for (i = 0; i < n && i < ARRAY_SIZE(sids); i++)
+		if (sids[i] >= ndevs)
+			return stress_err(err, errlen,
+					  "fault_plan: %s: SID %u is not a "
+					  "device of the run (0..%u)",
+					  cfg->fault_plan, sids[i], ndevs - 1);
+	return 0;
+}
+
 int stress_config_check(const struct stress_config *cfg, char *err,
 			size_t errlen)
 {
+	int ret = 0;
+
 	unsigned int slices = (cfg->mappers + cfg->domains - 1) / cfg->domains;
 
 	if (cfg->op_pages > cfg->pages)
@@ -318,6 +352,10 @@ int stress_config_check(const struct stress_config *cfg, char *err,
 		return stress_err(err, errlen,
 				  "virtual runs are limited to 600 s of "
 				  "simulated time");
+	if (cfg->fault_plan[0])
+		ret = stress_config_check_plan(cfg, err, errlen);
+	if (ret)
+		return ret;
 	if ((cfg->inject_bug != STRESS_BUG_NONE ||
 	     cfg->quarantine != STRESS_QUARANTINE_FLAG) &&
 	    !khooks_switches_built())

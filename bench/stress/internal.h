@@ -13,6 +13,7 @@
 #include <linux/pci.h>
 #include <arm-smmu-v3/arm-smmu-v3.h>
 #include <sim/clock.h>
+#include <sim/fault.h>
 #include <sim/oracle.h>
 #include <sim/smmu.h>
 #include <sim/world.h>
@@ -58,6 +59,7 @@ struct stress_dev {
 	u64 invs_at_quarantine;
 	bool quarantined; /* seen by the probe, until lifted */
 	bool in_reset; /* between prepare() and done() */
+	bool in_plan; /* the fault plan names it: it may be faulty */
 };
 
 struct stress_thread {
@@ -101,6 +103,7 @@ struct stress_run {
 	struct sim_dev **sdevs;
 	unsigned int ndevs, pages_per_domain;
 	struct sim_oracle *oracle;
+	struct sim_fault_plan *plan; /* --fault-plan, or NULL */
 	struct stress_thread *mappers, *translators, *churners;
 	struct lat_hist *prog_layout; /* index layout of the progress hists */
 

@@ -63,6 +63,7 @@ struct stress_config {
 	char name[STRESS_MAX_NAME]; /* results are stress-<name>.* */
 	char scenario[STRESS_MAX_NAME];
 	char description[160];
+	char fault_plan[256]; /* a fault plan file (sim/fault.h), or "" */
 	u64 duration_ns, warmup_ns, ops, seed;
 	unsigned int mappers, translators, churners;
 	unsigned int domains, devices, pages, op_pages;

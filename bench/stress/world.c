@@ -116,14 +116,15 @@ void stress_probe_quarantine(u32 sid)
 	onset = __atomic_load_n(&d->fault_onset_ns, __ATOMIC_RELAXED);
 	if (onset)
 		lat_record(r->merged[SM_TTQ], now - onset);
-	else
+	else if (!d->in_plan)
 		r->innocent++;
 	/*
-	 * In virtual time the fault driver's victim is the truth: only
+	 * In virtual time the fault driver's victim and the devices the
+	 * fault plan names are the truth: only
 	 * whole-batch blames a whole batch by design.  (In real time an
 	 * isolation can outlast the fault it began in: counted, not judged.)
 	 */
-	if (!onset && r->cfg->clock == STRESS_CLOCK_VIRTUAL &&
+	if (!onset && !d->in_plan && r->cfg->clock == STRESS_CLOCK_VIRTUAL &&
 	    strcmp(r->cfg->strategy, "whole-batch"))
 		sim_oracle_report(r->oracle, sid,
 				  "innocent device quarantined");
@@ -154,9 +155,37 @@ void stress_count_spam(struct stress_run *r, struct stress_dev *d)
 void stress_world_free(struct stress_run *r)
 {
 	sim_world_destroy(&r->world);
+	sim_fault_free(r->plan);
 	sim_oracle_destroy(r->oracle);
 	free(r->devs);
 	free(r->sdevs);
+}
+
+/*
+ * The fault plan, if any: the SMMU consults it from now on (the run's time
+ * origin), and the devices it names may be faulty (the truth the innocence
+ * check needs)
+ */
+static int stress_world_plan(struct stress_run *r)
+{
+	u32 sids[SIM_FAULT_MAX_STATEMENTS];
+	char err[256];
+	size_t n, i;
+	int ret;
+
+	if (!r->cfg->fault_plan[0])
+		return 0;
+	ret = sim_fault_parse_file(r->cfg->fault_plan, r->cfg->seed, &r->plan,
+				   err, sizeof(err));
+	if (ret)
+		return ret;
+	n = sim_fault_sids(r->plan, sids, ARRAY_SIZE(sids));
+	for (i = 0; i < n; i++)
+		if (sids[i] < r->ndevs)
+			r->devs[sids[i]].in_plan = true;
+	sim_fault_start(r->plan, sim_clock_now_ns());
+	sim_smmu_set_fault_plan(r->world.hw[0], r->plan);
+	return 0;
 }
 
 int stress_world_init(struct stress_run *r, bool threaded)
@@ -203,6 +232,9 @@ int stress_world_init(struct stress_run *r, bool threaded)
 		sim_oracle_set_domain(r->oracle, i, r->world.domains[i]->asid);
 		sim_oracle_map(r->oracle, i, 0, r->pages_per_domain);
 	}
+	ret = stress_world_plan(r);
+	if (ret)
+		return ret;
 	for (i = 0; i < r->ndevs; i++) {
 		r->devs[i].wm = &r->world.masters[i];
 		r->devs[i].domain = i / cfg->devices;

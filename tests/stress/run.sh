@@ -201,6 +201,20 @@ expect_usage() { # MESSAGE ARGS...
 	[ "$st" = 2 ] && grep -qF -- "$msg" "$work/err" ||
 		bad "stress $*: exit $st, stderr '$(cat "$work/err")', want 2 and '$msg'"
 }
+
+# A fault plan beside the scenario: the devices it names fault and are
+# quarantined, none innocent; a plan that names no device of the run, or
+# does not parse, is refused
+printf 'at 50ms 3 unresponsive for 100ms\ndrop 5 0.5 from 300ms to 400ms\n' \
+	>"$work/two.plan"
+run 0 baseline --clock virtual --duration 1s --warmup 0 \
+	--fault-plan "$work/two.plan" --name plan
+[ "$(field "$work/stress-plan.json" '[.quarantines, .innocent_quarantines, .oracle_violations] | @tsv')" = "$(printf '2\t0\t0')" ] ||
+	bad "fault plan: $(field "$work/stress-plan.json" '[.quarantines, .innocent_quarantines, .oracle_violations] | @tsv')"
+printf 'at 5ms 64 unresponsive\n' >"$work/far.plan"
+expect_usage "SID 64 is not a device of the run (0..7)" baseline --fault-plan "$work/far.plan"
+printf 'at 5ms x unresponsive\n' >"$work/bad.plan"
+expect_usage "bad.plan: line 1: bad SID 'x'" baseline --fault-plan "$work/bad.plan"
 expect_usage "bad.scenario:2: fault: 'sometimes' is not one of" "$work/bad.scenario"
 expect_usage "neither a scenario" no-such-scenario
 printf 'mappers = 2\n\0fault = sometimes\n' >"$work/nul.scenario"

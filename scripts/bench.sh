@@ -133,6 +133,11 @@ stress reset-race --duration "${secs}s" --reset-prepare false \
 	--name reset-unprepared
 # Virtual time, one core: the model's latencies, and how fast it simulates
 stress baseline --clock virtual --name baseline-virtual
+# The paths the defaults leave out, for the oracle: CMD_SYNC polled, not
+# MSI; multi-page unmaps; batches big enough for bisection; a churner
+stress timeout-storm --clock virtual --duration "${secs}s" --msi false \
+	--op-pages 3 --devices 16 --strategy bisect --churners 1 \
+	--name oracle-wide
 
 scripts/plot.sh "$out"
 echo

@@ -135,7 +135,7 @@ stress reset-race --duration "${secs}s" --reset-prepare false \
 stress baseline --clock virtual --name baseline-virtual
 # The paths the defaults leave out, for the oracle: CMD_SYNC polled, not
 # MSI; multi-page unmaps; batches big enough for bisection; a churner
-stress timeout-storm --clock virtual --duration "${secs}s" --msi false \
+stress timeout-storm --clock virtual --duration 1s --msi false \
 	--op-pages 3 --devices 16 --strategy bisect --churners 1 \
 	--name oracle-wide
 

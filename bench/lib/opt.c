@@ -371,52 +371,39 @@ out:
 	return ret;
 }
 
+static void opt_value_str(const struct opt *o, const void *base, bool short_ns,
+			  char *buf, size_t len);
+
 /* @o's default (its field in @base now) and its limits, for the help */
 static void opt_default(const struct opt *o, const void *base, char *buf,
 			size_t len)
 {
 	const char *field = (const char *)base + o->off;
-	char v[24], lo[24], hi[24];
+	char v[OPT_VALUE_MAX], lo[24], hi[24];
 
-	switch (o->type) {
-	case OPT_FLAG:
-	case OPT_FUNC:
-		buf[0] = '\0';
+	buf[0] = '\0';
+	if (o->type == OPT_FLAG || o->type == OPT_FUNC)
 		return;
+	opt_value_str(o, base, true, v, sizeof(v));
+	switch (o->type) {
 	case OPT_STR:
-		field = *(const char *const *)field;
-		/* fall through */
 	case OPT_TEXT:
-		if (field && *field)
-			snprintf(buf, len, " (default %s)", field);
-		else
-			buf[0] = '\0';
+		if (*v)
+			snprintf(buf, len, " (default %s)", v);
 		return;
 	case OPT_ENUM:
-		snprintf(buf, len, " (default %s)",
-			 o->names[*(const unsigned int *)field]);
-		return;
 	case OPT_BOOL:
-		snprintf(buf, len, " (default %s)",
-			 *(const bool *)field ? "true" : "false");
+		snprintf(buf, len, " (default %s)", v);
 		return;
-	case OPT_NS:
-	case OPT_U64:
-		opt_limit_str(o, *(const u64 *)field, v, sizeof(v));
+	default:
 		break;
-	case OPT_UINT:
-		snprintf(v, sizeof(v), "%u", *(const unsigned int *)field);
-		break;
-	case OPT_REAL:
-		snprintf(buf, len, " (default %g; %llu..%llu)",
-			 *(const double *)field, o->min, o->max);
-		return;
 	}
 	opt_limit_str(o, o->min, lo, sizeof(lo));
 	opt_limit_str(o, o->max, hi, sizeof(hi));
 	/* below its minimum: no default, the option must be given */
-	if ((o->type == OPT_UINT ? *(const unsigned int *)field :
-				   *(const u64 *)field) < o->min)
+	if ((o->type == OPT_UINT && *(const unsigned int *)field < o->min) ||
+	    ((o->type == OPT_U64 || o->type == OPT_NS) &&
+	     *(const u64 *)field < o->min))
 		snprintf(buf, len, " (%s..%s)", lo, hi);
 	else
 		snprintf(buf, len, " (default %s; %s..%s)", v, lo, hi);
@@ -448,7 +435,8 @@ static void opt_wrap(FILE *f, int col, const char *text)
 void opt_help(FILE *f, const struct opt_group *groups, unsigned int num_groups,
 	      bool dashes)
 {
-	char name[OPT_NAME_MAX + 24], text[512], extra[128], *c;
+	char name[OPT_NAME_MAX + 24], text[2 * OPT_VALUE_MAX],
+		extra[OPT_VALUE_MAX + 64], *c;
 	unsigned int g, i;
 
 	for (g = 0; g < num_groups; g++) {
@@ -508,7 +496,7 @@ static void opt_value_str(const struct opt *o, const void *base, bool short_ns,
 			snprintf(buf, len, "%lluns", *(const u64 *)field);
 		break;
 	case OPT_REAL:
-		snprintf(buf, len, "%.17g", *(const double *)field);
+		snprintf(buf, len, "%.15g", *(const double *)field);
 		break;
 	default:
 		buf[0] = '\0';

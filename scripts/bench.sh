@@ -138,6 +138,7 @@ stress baseline --clock virtual --name baseline-virtual
 stress timeout-storm --clock virtual --duration 1s --msi false \
 	--op-pages 3 --devices 16 --strategy bisect --churners 1 \
 	--name oracle-wide
+stress churn --clock virtual --duration 1s --nested true --name oracle-nested
 
 scripts/plot.sh "$out"
 echo

@@ -65,6 +65,8 @@ oracle=(
 	"dpc --clock virtual --duration 2s --warmup 0 --churners 1"
 	"timeout-storm --clock virtual --duration 2s --warmup 0 --msi false --churners 1"
 	"churn --clock virtual --duration 1s --warmup 0 --op-pages 5 --pages 64"
+	"churn --clock virtual --duration 1s --warmup 0 --nested true"
+	"timeout-storm --clock virtual --duration 2s --warmup 0 --nested true --churners 1"
 	"churn --duration 2s --warmup 100ms --op-pages 2"
 	"timeout-storm --duration 2s --warmup 100ms --churners 1"
 )
@@ -94,7 +96,7 @@ fi
 build=$scratch/build/release
 log=$scratch/mutate.log
 : >"$log"
-scripts/heartbeat.sh "mutate.sh" "$log" &
+scripts/heartbeat.sh "mutate.sh" "$log" >&2 &
 hb=$!
 trap '[[ -z ${hb:-} ]] || kill $hb 2>/dev/null; [[ -n $keep ]] || cleanup' EXIT
 

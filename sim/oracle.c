@@ -15,7 +15,8 @@
 struct sim_oracle {
 	const struct arm_smmu_ste *strtab;
 	unsigned int num_sids, num_domains, pages;
-	u16 *asids; /* per domain */
+	u16 *ids; /* per domain: its ASID, or VMID when s2 */
+	bool *s2;
 	u64 *gen; /* [domain][page] */
 	u64 *completed; /* [domain][page] */
 	u64 *quarantine_resets; /* per SID: dev->resets when quarantined */
@@ -43,11 +44,13 @@ int sim_oracle_create(const struct arm_smmu_ste *strtab, unsigned int num_sids,
 	o->num_sids = num_sids;
 	o->num_domains = num_domains;
 	o->pages = pages;
-	o->asids = calloc(num_domains, sizeof(*o->asids));
+	o->ids = calloc(num_domains, sizeof(*o->ids));
+	o->s2 = calloc(num_domains, sizeof(*o->s2));
 	o->gen = calloc(n, sizeof(*o->gen));
 	o->completed = calloc(n, sizeof(*o->completed));
 	o->quarantine_resets = calloc(num_sids, sizeof(u64));
-	if (!o->asids || !o->gen || !o->completed || !o->quarantine_resets) {
+	if (!o->ids || !o->s2 || !o->gen || !o->completed ||
+	    !o->quarantine_resets) {
 		sim_oracle_destroy(o);
 		return -ENOMEM;
 	}
@@ -62,18 +65,21 @@ void sim_oracle_destroy(struct sim_oracle *o)
 {
 	if (!o)
 		return;
-	free(o->asids);
+	free(o->ids);
+	free(o->s2);
 	free(o->gen);
 	free(o->completed);
 	free(o->quarantine_resets);
 	free(o);
 }
 
-int sim_oracle_set_domain(struct sim_oracle *o, unsigned int domain, u16 asid)
+int sim_oracle_set_domain(struct sim_oracle *o, unsigned int domain, bool s2,
+			  u16 id)
 {
 	if (domain >= o->num_domains)
 		return -EINVAL;
-	o->asids[domain] = asid;
+	o->ids[domain] = id;
+	o->s2[domain] = s2;
 	return 0;
 }
 
@@ -129,14 +135,19 @@ static int sim_oracle_ste_domain(struct sim_oracle *o, u32 sid)
 	const struct arm_smmu_ste *ste = &o->strtab[sid];
 	u64 d0 = le64_to_cpu(__atomic_load_n(&ste->data[0], __ATOMIC_ACQUIRE));
 	u64 d1 = le64_to_cpu(__atomic_load_n(&ste->data[1], __ATOMIC_ACQUIRE));
-	unsigned int i;
+	u64 d2 = le64_to_cpu(__atomic_load_n(&ste->data[2], __ATOMIC_ACQUIRE));
+	unsigned int i, cfg = FIELD_GET(STRTAB_STE_0_CFG, d0);
+	bool s2 = cfg == STRTAB_STE_0_CFG_S2_TRANS;
+	u16 id;
 
 	if (sid >= o->num_sids || !(d0 & STRTAB_STE_0_V) ||
-	    FIELD_GET(STRTAB_STE_0_CFG, d0) != STRTAB_STE_0_CFG_S1_TRANS ||
+	    (cfg != STRTAB_STE_0_CFG_S1_TRANS && !s2) ||
 	    !FIELD_GET(STRTAB_STE_1_EATS, d1))
 		return -1;
+	id = s2 ? FIELD_GET(STRTAB_STE_2_S2VMID, d2) :
+		  FIELD_GET(STRTAB_STE_0_S1CTXPTR_ASID, d0);
 	for (i = 0; i < o->num_domains; i++)
-		if (o->asids[i] == FIELD_GET(STRTAB_STE_0_S1CTXPTR_ASID, d0))
+		if (o->s2[i] == s2 && o->ids[i] == id)
 			return i;
 	return -1;
 }

@@ -52,8 +52,12 @@ int sim_oracle_create(const struct arm_smmu_ste *strtab, unsigned int num_sids,
 		      unsigned int num_domains, unsigned int pages,
 		      struct sim_oracle **out);
 void sim_oracle_destroy(struct sim_oracle *o);
-/* Stage-1 STEs carrying @asid translate through @domain */
-int sim_oracle_set_domain(struct sim_oracle *o, unsigned int domain, u16 asid);
+/*
+ * STEs of @domain: stage 1 carrying ASID @id, or with @s2 stage 2 carrying
+ * VMID @id
+ */
+int sim_oracle_set_domain(struct sim_oracle *o, unsigned int domain, bool s2,
+			  u16 id);
 
 void sim_oracle_map(struct sim_oracle *o, unsigned int domain,
 		    unsigned int page, unsigned int num);

@@ -108,7 +108,10 @@ int sim_world_create(struct sim_world *w, const struct sim_world_config *cfg)
 	}
 	for (i = 0; i < cfg->num_domains; i++) {
 		w->domains[i] = arm_smmu_domain_alloc(
-			&w->smmu[0], ARM_SMMU_DOMAIN_S1, i + 1, false);
+			&w->smmu[0],
+			cfg->s2_nest_parent ? ARM_SMMU_DOMAIN_S2 :
+					      ARM_SMMU_DOMAIN_S1,
+			i + 1, cfg->s2_nest_parent);
 		if (IS_ERR(w->domains[i])) {
 			ret = PTR_ERR(w->domains[i]);
 			w->domains[i] = NULL;

@@ -5,7 +5,8 @@
  *
  *   - num_smmus SMMUs of num_sids stream IDs each, probed (sim_smmu_probe),
  *     each with the isolation strategy @isolate_ops;
- *   - num_domains stage-1 domains on SMMU 0, ASIDs 1..num_domains;
+ *   - num_domains stage-1 domains on SMMU 0, ASIDs 1..num_domains (with
+ *     @s2_nest_parent: stage-2 nesting parents, VMIDs 1..num_domains);
  *   - num_masters masters on SMMU 0, master i on stream ID first_sid + i *
  *     sid_stride (default: i), each with ATS unless @no_ats.
  *     With @devices, each has a simulated PCIe device (a sim_dev with an ATC
@@ -37,6 +38,7 @@ struct sim_world_config {
 	unsigned int num_sids; /* per SMMU (0: the last master's SID + 1) */
 	const struct arm_smmu_atc_isolate_ops *isolate_ops; /* NULL: default */
 	unsigned int num_domains;
+	bool s2_nest_parent; /* the domains: stage-2 nesting parents */
 	unsigned int num_masters;
 	u32 first_sid, sid_stride; /* master i's SID (stride 0: 1) */
 	bool no_ats;

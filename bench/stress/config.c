@@ -87,6 +87,9 @@ static const struct opt stress_keys[] = {
 	   "the SMMU's time to complete a CMD_SYNC"),
 	SK("cmdq_shift", OPT_UINT, cmdq_shift, SIM_SMMU_CMDQ_SHIFT_MIN,
 	   SIM_SMMU_CMDQ_SHIFT_MAX, NULL, "log2 of the command queue depth"),
+	SK("nested", OPT_BOOL, nested, 0, 1, NULL,
+	   "the domains are stage-2 nesting parents (S2 TLBIs, the S1 clear, "
+	   "ATS_FULL entries)"),
 	SK("msi", OPT_BOOL, msi, 0, 1, NULL,
 	   "CMD_SYNC completion by MSI (false: the driver polls CONS)"),
 	SK("fault", OPT_ENUM, fault, 0, 0, stress_fault_names,

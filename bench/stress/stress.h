@@ -75,6 +75,7 @@ struct stress_config {
 	u64 dev_latency_ns, cmd_ns, atc_inv_ns, sync_ns;
 	unsigned int cmdq_shift;
 	bool msi; /* CMD_SYNC completion by MSI, else by polling CONS */
+	bool nested; /* the domains are stage-2 nesting parents */
 	unsigned int fault; /* enum stress_fault */
 	u64 fault_interval_ns, fault_duration_ns;
 	bool reset_prepare;

@@ -204,6 +204,7 @@ int stress_world_init(struct stress_run *r, bool threaded)
 		},
 		.isolate_ops = arm_smmu_atc_isolate_ops_find(cfg->strategy),
 		.num_domains = cfg->domains,
+		.s2_nest_parent = cfg->nested,
 		.num_masters = cfg->domains * cfg->devices,
 		.devices = true,
 		.masters_per_domain = cfg->devices,
@@ -229,7 +230,9 @@ int stress_world_init(struct stress_run *r, bool threaded)
 	if (ret)
 		return ret;
 	for (i = 0; i < cfg->domains; i++) {
-		sim_oracle_set_domain(r->oracle, i, r->world.domains[i]->asid);
+		sim_oracle_set_domain(r->oracle, i, cfg->nested,
+				      cfg->nested ? r->world.domains[i]->vmid :
+						    r->world.domains[i]->asid);
 		sim_oracle_map(r->oracle, i, 0, r->pages_per_domain);
 	}
 	ret = stress_world_plan(r);

@@ -202,6 +202,12 @@ expect_usage() { # MESSAGE ARGS...
 		bad "stress $*: exit $st, stderr '$(cat "$work/err")', want 2 and '$msg'"
 }
 
+# Stage-2 nesting parents: the S2 walk and ATS_FULL invalidations, judged
+run 0 churn --clock virtual --duration 500ms --warmup 0 --nested true \
+	--name nested
+[ "$(field "$work/stress-nested.json" .translations)" -gt 0 ] ||
+	bad "nested: no translation through a stage-2 STE"
+
 # A fault plan beside the scenario: the devices it names fault and are
 # quarantined, none innocent; a plan that names no device of the run, or
 # does not parse, is refused

@@ -234,6 +234,65 @@ static struct arm_smmu_invs *invs_of(struct arm_smmu_domain *d)
 	return rcu_dereference_protected(d->invs, true);
 }
 
+/*
+ * The attach publishes the new domain's array before it switches the STE:
+ * when the SMMU executes the CFGI_STE of the switch, the array already
+ * holds the master's ATS entry, so an unmap that follows the switch cannot
+ * miss the device (the install-invs-after-ste bug: the entry comes after)
+ */
+struct ste_order {
+	struct arm_smmu_domain *to;
+	u32 sid;
+	unsigned int cfgis, with_entry;
+};
+
+static void ste_order_trace(void *arg, const u64 *cmd)
+{
+	struct ste_order *o = arg;
+	const struct arm_smmu_invs *invs;
+	size_t i;
+
+	if (FIELD_GET(CMDQ_0_OP, cmd[0]) != CMDQ_OP_CFGI_STE ||
+	    FIELD_GET(CMDQ_CFGI_0_SID, cmd[0]) != o->sid)
+		return;
+	o->cfgis++;
+	invs = rcu_dereference_protected(o->to->invs, true);
+	for (i = 0; i < invs->num_invs; i++)
+		if (invs->inv[i].type == INV_TYPE_ATS &&
+		    invs->inv[i].id == o->sid && invs->inv[i].users)
+			o->with_entry++;
+}
+
+static void test_array_published_before_ste(void **state)
+{
+	struct test_world w;
+	struct arm_smmu_master *master;
+	struct arm_smmu_domain *d1, *d2;
+	struct ste_order o = { .sid = 3 };
+
+	test_world_init(&w, 1, 16, false);
+	master = arm_smmu_probe_master(&w.world.smmu[0], &o.sid, 1, true);
+	d1 = arm_smmu_domain_alloc(&w.world.smmu[0], ARM_SMMU_DOMAIN_S1, 1,
+				   false);
+	d2 = arm_smmu_domain_alloc(&w.world.smmu[0], ARM_SMMU_DOMAIN_S1, 2,
+				   false);
+	assert_false(IS_ERR(master) || IS_ERR(d1) || IS_ERR(d2));
+	assert_int_equal(arm_smmu_attach_dev(master, d1, IOMMU_NO_PASID), 0);
+
+	o.to = d2;
+	sim_smmu_set_trace(w.world.hw[0], ste_order_trace, &o);
+	assert_int_equal(arm_smmu_attach_dev(master, d2, IOMMU_NO_PASID), 0);
+	sim_smmu_set_trace(w.world.hw[0], NULL, NULL);
+	assert_true(o.cfgis > 0);
+	assert_int_equal(o.with_entry, o.cfgis);
+
+	arm_smmu_release_master(master);
+	rcu_barrier();
+	arm_smmu_domain_free(d1);
+	arm_smmu_domain_free(d2);
+	test_world_fini(&w);
+}
+
 /* The attach sequence end to end: arrays, STE, and the flush of a tag */
 static void test_attach_sequence(void **state)
 {
@@ -308,6 +367,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_batch_ats_after_tlbi),
+		cmocka_unit_test(test_array_published_before_ste),
 		cmocka_unit_test(test_batch_s1_clear),
 		cmocka_unit_test(test_batch_smmu_change),
 		cmocka_unit_test(test_full_fallback_and_s1_clear_skip),

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/iommu.h>
 #include <linux/pci.h>
 #include <sim/clock.h>
@@ -401,6 +402,53 @@ static unsigned int ste_race(bool bug, unsigned int rounds, bool first)
 	return bad;
 }
 
+/*
+ * What makes the race above impossible: the EATS clear of a quarantine
+ * waits for the STE lock.  Held here for up to 100 ms while a quarantine
+ * runs, EATS must still be set; released, the quarantine clears it.  (The
+ * watch only lets a lockless clear show itself sooner: with the lock, EATS
+ * cannot change whatever the timing.)
+ */
+static void test_eats_clear_takes_ste_lock(void **state)
+{
+	struct arm_smmu_master *m;
+	pthread_barrier_t start;
+	unsigned long flags;
+	bool eats_while_held;
+	struct qworld w;
+	struct race a;
+	int i;
+
+	qworld_init(&w, "linear", false);
+	m = w.world.masters[BAD].master;
+	iommu_detach_device(&w.dom->domain, &w.world.masters[BAD].pdev.dev);
+	iommu_release_device(&w.world.masters[BAD].pdev.dev);
+	m->dev = NULL;
+	arm_smmu_attach_dev(m, w.dom, IOMMU_NO_PASID);
+	assert_true(ste_eats(&w, BAD));
+
+	spin_lock_irqsave(&w.world.smmu[0].ste_lock, flags);
+	pthread_barrier_init(&start, NULL, 1);
+	a = (struct race){ .master = m, .start = &start };
+	assert_int_equal(pthread_create(&a.thread, NULL, race_quarantine, &a),
+			 0);
+	for (i = 0; i < 100 && ste_eats(&w, BAD); i++)
+		usleep(1000);
+	eats_while_held = ste_eats(&w, BAD);
+	spin_unlock_irqrestore(&w.world.smmu[0].ste_lock, flags);
+	pthread_join(a.thread, NULL);
+	pthread_barrier_destroy(&start);
+	assert_true(eats_while_held);
+	assert_false(ste_eats(&w, BAD));
+
+	WRITE_ONCE(m->ats_broken, false);
+	arm_smmu_attach_dev_blocked(m);
+	assert_int_equal(iommu_probe_device(&w.world.masters[BAD].pdev.dev,
+					    &arm_smmu_ops, m),
+			 0);
+	qworld_fini(&w);
+}
+
 static void test_ste_rmw_race(void **state)
 {
 	unsigned int fixed = ste_race(false, 300, false);
@@ -430,6 +478,7 @@ int main(void)
 		cmocka_unit_test(test_dpc),
 		cmocka_unit_test(test_ats_enable_failure),
 		cmocka_unit_test(test_ste_rmw_race),
+		cmocka_unit_test(test_eats_clear_takes_ste_lock),
 	};
 
 	return cmocka_run_group_tests(tests, setup, test_rcu_teardown);

@@ -7,7 +7,8 @@
 # run against the tests (ctest, labels unit and the C stress tests) and
 # against the oracle (the stress runs below, until one reports a
 # violation, a WARN or a failure).  Prints a table and the two scores.  A
-# mutant marked "oracle: no: REASON" is one the oracle cannot see by
+# mutant marked "tests: asan" is tested in an ASan build (a use-after-free
+# a release run reads unharmed).  A mutant marked "oracle: no: REASON" is one the oracle cannot see by
 # design, one marked "oracle: not yet: REASON" one it will see once it
 # covers more; the table says which and why, the score leaves them out.
 #
@@ -118,8 +119,17 @@ apply() {
 	  print "$file\n";' "$1" "$scratch"
 }
 
+# run_tests MUTANT: in the release build, or in the asan one for a mutant
+# marked "tests: asan" (a use-after-free a release run cannot see)
 run_tests() {
-	ctest --test-dir "$build" -R "$tests_re" --timeout 120 \
+	local dir=$build
+	if grep -q '^tests: asan$' "$1"; then
+		dir=$scratch/build/asan
+		(cd "$scratch" && cmake --preset asan && cmake --build --preset asan) \
+			>>"$log" 2>&1 || return 0
+	fi
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		ctest --test-dir "$dir" -R "$tests_re" --timeout 300 \
 		--stop-on-failure >>"$log" 2>&1
 }
 
@@ -147,7 +157,7 @@ echo "mutate.sh: building HEAD in $scratch"
 	exit 2
 }
 echo "mutate.sh: HEAD against the tests and the oracle"
-run_tests || {
+run_tests /dev/null || {
 	echo "mutate.sh: HEAD fails its own tests ($log)" >&2
 	exit 2
 }
@@ -173,7 +183,7 @@ for m in "${mutants[@]}"; do
 	fi
 	total=$((total + 1))
 	t=missed
-	run_tests || { t=caught; tests_caught=$((tests_caught + 1)); }
+	run_tests "$m" || { t=caught; tests_caught=$((tests_caught + 1)); }
 	o=$(run_oracle)
 	mark=$(sed -n 's/^oracle: no: //p' "$m")
 	pending=$(sed -n 's/^oracle: not yet: //p' "$m")
@@ -194,6 +204,9 @@ for m in "${mutants[@]}"; do
 		sed '2,$s/^/                                      /'
 
 	git -C "$scratch" checkout -q -- "$file"
+	# an asan build left with the mutant in: rebuilt clean on next use
+	! grep -q '^tests: asan$' "$m" ||
+		(cd "$scratch" && cmake --build --preset asan) >>"$log" 2>&1
 done
 # the last mutant's file restored: the binaries are HEAD's again next time
 (cd "$scratch" && cmake --build --preset release) >>"$log" 2>&1

@@ -6,8 +6,9 @@
 # SIGKILL at a random moment, KILLS times (default 20).  Afterwards every
 # JSON file in the results folder parses; after SIGINT or SIGTERM the
 # interrupted run's result is there and says so (micro, which has no partial
-# output, leaves none), and no temporary file is left; after SIGKILL a
-# result is there only if the run had finished.  The moments and choices
+# output, leaves none; a run the signal reaches before its handler, while
+# it starts, dies of it and leaves none), and no temporary file is left;
+# after SIGKILL a result is there only if the run had finished.  The moments and choices
 # come from the printed seed (ATCBENCH_SEED=N replays them).
 #
 # usage: run.sh ATCBENCH WORKDIR [KILLS]
@@ -90,8 +91,17 @@ for ((i = 1; i <= kills; i++)); do
 			bad "kill $i: micro left an incomplete micro.json"
 		;;
 	*)
+		# killed by the signal itself: it came outside the run's
+		# handler, while it set up (no result) or after its write (a
+		# finished result)
+		if ((st == 130 || st == 143)); then
+			[[ -z $result ]] ||
+				jq -e '.interrupted == false' "$result" >/dev/null ||
+				bad "kill $i: died of SIG$sig and left $result"
+			continue
+		fi
 		[[ -n $result ]] || {
-			bad "kill $i: no result after SIG$sig: $(cat "$d/err")"
+			bad "kill $i: no result after SIG$sig (exit $st): $(cat "$d/err")"
 			continue
 		}
 		# interrupted, or finished in the moment before the signal

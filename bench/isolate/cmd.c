@@ -356,91 +356,98 @@ static void isolate_on_signal(int sig)
 	isolate_stop = 1;
 }
 
-int isolate_cmd(int argc, char **argv)
+/* One episode from the options: an exit status */
+static int isolate_episode_cmd(const struct isolate_args *a)
+{
+	const struct arm_smmu_atc_costs costs = {
+		.sync_ns = a->grid.sync_ns,
+		.cmd_ns = a->grid.cmd_ns,
+		.timeout_ns = a->timeout_ns,
+	};
+	unsigned long *faulty;
+	int ret;
+
+	faulty = bitmap_zalloc(ISOLATE_MAX_N, GFP_KERNEL);
+	if (!faulty)
+		return EXIT_FAILURE;
+	ret = isolate_parse_faulty(a->faulty, a->n, faulty);
+	if (!ret)
+		ret = isolate_one(a->ops, a->n, faulty, &costs, a->json);
+	bitmap_free(faulty);
+	if (ret == -EINVAL)
+		return EXIT_USAGE;
+	if (ret) {
+		fprintf(stderr, "atcbench isolate: %s\n", strerror(-ret));
+		return EXIT_FAILURE;
+	}
+	return 0;
+}
+
+/*
+ * The sweep: an exit status.  SIGINT, SIGTERM: the sweep stops after the
+ * cell under way and the cells done are written, marked; a second signal,
+ * during the write, changes nothing.
+ */
+static int isolate_sweep_cmd(const struct isolate_args *a)
 {
 	struct sigaction sa = { .sa_handler = isolate_on_signal }, old_int,
 			 old_term;
-	bool interrupted;
-	struct isolate_args a = {};
-	struct isolate_cell *cells;
+	const char *out = a->out ? a->out : ".";
+	struct isolate_cell *cells = NULL;
 	struct timespec t0, t1;
 	double cpu_s, episodes;
-	unsigned long *faulty;
+	bool interrupted;
 	int ret, count;
+
+	isolate_stop = 0;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+	count = isolate_sweep(&a->grid, &cells);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
+	interrupted = isolate_stop;
+	ret = count < 0 ?
+		      count :
+		      isolate_write(out, interrupted, &a->grid, cells, count);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	free(cells);
+	if (ret) {
+		if (count < 0)
+			fprintf(stderr, "atcbench isolate: sweep: %s\n",
+				strerror(-ret));
+		else
+			fprintf(stderr,
+				"atcbench isolate: cannot write to %s: %s\n",
+				out, strerror(-ret));
+		return EXIT_FAILURE;
+	}
+	fprintf(stderr,
+		"atcbench isolate: %d cells in %s/isolate.{json,tsv}%s\n",
+		count, out, interrupted ? " (interrupted)" : "");
+	/* The sweep's own speed: episodes, warm-up included, per CPU second */
+	cpu_s = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	episodes = (double)count * (a->grid.trials + a->grid.warmup);
+	fprintf(stderr,
+		"atcbench isolate: %.0f episodes in %.3f CPU s: %.0f episodes/s\n",
+		episodes, cpu_s, cpu_s > 0 ? episodes / cpu_s : 0);
+	return 0;
+}
+
+int isolate_cmd(int argc, char **argv)
+{
+	struct isolate_args a = {};
+	int ret;
 
 	ret = isolate_parse(argc, argv, &a);
 	if (ret)
 		return ret > 0 ? 0 : EXIT_USAGE;
-
 	ret = sim_clock_init(SIM_CLOCK_VIRTUAL);
 	if (ret) {
 		fprintf(stderr, "atcbench isolate: clock: %s\n",
 			strerror(-ret));
 		return EXIT_FAILURE;
 	}
-
-	if (!a.sweep) {
-		const struct arm_smmu_atc_costs costs = {
-			.sync_ns = a.grid.sync_ns,
-			.cmd_ns = a.grid.cmd_ns,
-			.timeout_ns = a.timeout_ns,
-		};
-
-		faulty = bitmap_zalloc(ISOLATE_MAX_N, GFP_KERNEL);
-		if (!faulty)
-			return EXIT_FAILURE;
-		ret = isolate_parse_faulty(a.faulty, a.n, faulty);
-		if (!ret)
-			ret = isolate_one(a.ops, a.n, faulty, &costs, a.json);
-		bitmap_free(faulty);
-		if (ret == -EINVAL)
-			return EXIT_USAGE;
-		if (ret) {
-			fprintf(stderr, "atcbench isolate: %s\n",
-				strerror(-ret));
-			return EXIT_FAILURE;
-		}
-		return 0;
-	}
-
-	/*
-	 * SIGINT, SIGTERM: the sweep stops after the cell under way and the
-	 * cells done are written, marked; a second signal, during the write,
-	 * changes nothing
-	 */
-	isolate_stop = 0;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
-	count = isolate_sweep(&a.grid, &cells);
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
-	interrupted = isolate_stop;
-	ret = count < 0 ? count :
-			  isolate_write(a.out ? a.out : ".", interrupted,
-					&a.grid, cells, count);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	if (count < 0) {
-		fprintf(stderr, "atcbench isolate: sweep: %s\n",
-			strerror(-count));
-		return EXIT_FAILURE;
-	}
-	free(cells);
-	if (ret) {
-		fprintf(stderr, "atcbench isolate: cannot write to %s: %s\n",
-			a.out ? a.out : ".", strerror(-ret));
-		return EXIT_FAILURE;
-	}
-	fprintf(stderr,
-		"atcbench isolate: %d cells in %s/isolate.{json,tsv}%s\n",
-		count, a.out ? a.out : ".",
-		interrupted ? " (interrupted)" : "");
-	/* The sweep's own speed: episodes, warm-up included, per CPU second */
-	cpu_s = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-	episodes = (double)count * (a.grid.trials + a.grid.warmup);
-	fprintf(stderr,
-		"atcbench isolate: %.0f episodes in %.3f CPU s: %.0f episodes/s\n",
-		episodes, cpu_s, cpu_s > 0 ? episodes / cpu_s : 0);
-	return 0;
+	return a.sweep ? isolate_sweep_cmd(&a) : isolate_episode_cmd(&a);
 }

@@ -81,6 +81,26 @@ static void micro_on_signal(int sig)
 }
 
 /*
+ * The temporary file, made now: fail before a long run, not after it, on a
+ * folder that cannot be written; from now on a signal removes it
+ */
+static int micro_tmp_open(const char *tmp)
+{
+	FILE *f = fopen(tmp, "w");
+
+	if (!f) {
+		fprintf(stderr, "atcbench micro: cannot write %s: %s\n", tmp,
+			strerror(errno));
+		return -errno;
+	}
+	fclose(f);
+	snprintf(micro_tmp, sizeof(micro_tmp), "%s", tmp);
+	signal(SIGINT, micro_on_signal);
+	signal(SIGTERM, micro_on_signal);
+	return 0;
+}
+
+/*
  * Google Benchmark writes --benchmark_out in place; point it at a temporary
  * name and rename it when the run is complete.
  */
@@ -122,20 +142,8 @@ int micro_cmd(int argc, char **argv)
 		argv[i] = flag;
 	}
 
-	/* Fail before a long run, not after it, on a folder we cannot write */
-	if (out) {
-		FILE *f = fopen(tmp, "w");
-
-		if (!f) {
-			fprintf(stderr, "atcbench micro: cannot write %s: %s\n",
-				tmp, strerror(errno));
-			return EXIT_USAGE;
-		}
-		fclose(f);
-		snprintf(micro_tmp, sizeof(micro_tmp), "%s", tmp);
-		signal(SIGINT, micro_on_signal);
-		signal(SIGTERM, micro_on_signal);
-	}
+	if (out && micro_tmp_open(tmp))
+		return EXIT_USAGE;
 
 	micro_context();
 	ret = micro_register();

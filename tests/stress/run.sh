@@ -37,14 +37,17 @@ run() { # EXPECTED_STATUS ARGS...
 	}
 }
 
-# Every scenario in real time: no violation, and the faults happened
+# Every scenario in real time: no violation, no WARN, and the counters,
+# histograms, timeline and events agree with each other.  What a real-time
+# run happens to do (how many faults met an invalidation, how many resets a
+# loaded machine let happen) is not asserted here: the virtual-time runs
+# below assert it, exactly.
 for s in baseline churn timeout-storm reset-race dpc; do
 	run 0 "$s" --duration 1500ms --warmup 200ms --fault-interval 300ms \
 		--fault-duration 100ms --name "real-$s"
 	j=$work/stress-real-$s.json
 	[ -f "$j" ] || { bad "$s: no $j"; continue; }
 	[ "$(field "$j" .oracle_violations)" = 0 ] || bad "$s: violations"
-	[ "$(field "$j" .ops)" -gt 0 ] || bad "$s: no operations"
 	[ "$(field "$j" .warns)" = 0 ] || bad "$s: WARNs"
 	[ "$(field "$j" .metrics.inv_ns.count)" = "$(field "$j" .ops)" ] ||
 		bad "$s: inv_ns count differs from ops"
@@ -58,20 +61,10 @@ for s in baseline churn timeout-storm reset-race dpc; do
 		[ "$(grep -cE "	${e%:*}	" "$ev")" = "$(field "$j" ".${e##*:}")" ] ||
 			bad "$s: ${e%:*} events differ from .${e##*:}"
 	done
-	case $s in
-	timeout-storm | dpc)
-		[ "$(field "$j" .quarantines)" -gt 0 ] || bad "$s: no quarantine"
-		[ "$(field "$j" .atc_invs_to_broken)" = 0 ] || bad "$s: spam"
-		grep -q "	timeout	" "$ev" || bad "$s: no timeout event"
-		;;
-	reset-race)
-		[ "$(field "$j" .resets)" -gt 0 ] || bad "$s: no reset"
+	if [ "$s" = reset-race ]; then
 		[ "$(field "$j" .timeouts)" = 0 ] ||
 			bad "$s: timeouts despite prepare/done"
-		;;
-	churn)
-		[ "$(field "$j" .attaches)" -gt 0 ] || bad "$s: no attach" ;;
-	esac
+	fi
 done
 [ -f "$work/env.json" ] && jq -e .git_sha "$work/env.json" >/dev/null ||
 	bad "no env.json"
@@ -87,8 +80,15 @@ for s in timeout-storm dpc reset-race; do
 		[ "$(field "$j" .oracle_violations)" = 0 ] ||
 			bad "$s/$strat: violations"
 		if [ "$s" != reset-race ]; then
-			[ "$(field "$j" .quarantines)" -ge "$(field "$j" .faults)" ] ||
+			[ "$(field "$j" .quarantines)" -ge "$(field "$j" .faults)" ] &&
+				[ "$(field "$j" .faults)" -gt 0 ] ||
 				bad "$s/$strat: a fault went unquarantined"
+			grep -q "	timeout	" "$work/stress-v-$s-$strat-events.tsv" ||
+				bad "$s/$strat: no timeout event"
+		else
+			[ "$(field "$j" .resets)" -gt 0 ] &&
+				[ "$(field "$j" .timeouts)" = 0 ] ||
+				bad "$s/$strat: no reset, or timeouts despite prepare/done"
 		fi
 	done
 done
@@ -205,8 +205,9 @@ expect_usage() { # MESSAGE ARGS...
 # Stage-2 nesting parents: the S2 walk and ATS_FULL invalidations, judged
 run 0 churn --clock virtual --duration 500ms --warmup 0 --nested true \
 	--name nested
-[ "$(field "$work/stress-nested.json" .translations)" -gt 0 ] ||
-	bad "nested: no translation through a stage-2 STE"
+[ "$(field "$work/stress-nested.json" .translations)" -gt 0 ] &&
+	[ "$(field "$work/stress-nested.json" .attaches)" -gt 0 ] ||
+	bad "nested: no translation through a stage-2 STE, or no attach"
 
 # A fault plan beside the scenario: the devices it names fault and are
 # quarantined, none innocent; a plan that names no device of the run, or

@@ -8,11 +8,13 @@
 # against the oracle (the stress runs below, until one reports a
 # violation, a WARN or a failure).  Prints a table and the two scores.  A
 # mutant marked "tests: asan" is tested in an ASan build (a use-after-free
-# a release run reads unharmed).  A mutant marked "oracle: no: REASON" is one the oracle cannot see by
-# design, one marked "oracle: not yet: REASON" one it will see once it
-# covers more; the table says which and why, the score leaves them out.
+# a release run reads unharmed).  One marked "oracle: no: REASON" is
+# beyond the oracle by design, one marked "oracle: not yet: REASON" one it
+# will see once it covers more: the table says which and why, the oracle's
+# score leaves them out.
 #
-# usage: scripts/mutate.sh [--keep DIR] [MUTANT...]
+# usage: scripts/mutate.sh [--check] [--keep DIR] [MUTANT...]
+#   --check: only check that every mutant applies to this tree
 #   MUTANT: a catalogue file or its number (default: every one)
 #   --keep DIR: the scratch worktree (kept; reused, so a second run only
 #   rebuilds what the mutants touch)
@@ -22,12 +24,17 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 keep=""
+check=0
 mutants=()
 while (($#)); do
 	case $1 in
 	-h | --help)
-		sed -n 's/^# \{0,1\}//; 4,20p' "$0"
+		sed -n 's/^# \{0,1\}//; 4,21p' "$0"
 		exit 0
+		;;
+	--check)
+		check=1
+		shift
 		;;
 	--keep)
 		[[ -n ${2:-} ]] || {
@@ -54,6 +61,36 @@ while (($#)); do
 	esac
 done
 ((${#mutants[@]})) || mutants=("$root"/tests/mutants/*.mutant)
+
+# apply MUTANT TREE [dry]: put the mutant's block in place in TREE (it must
+# occur exactly once); dry: only check that it does
+apply() {
+	perl -e '
+	  local $/; open(my $m, "<", $ARGV[0]) or die; my $t = <$m>;
+	  my ($file) = $t =~ /^file: (.*)$/m;
+	  my ($find) = $t =~ /^--- find\n(.*?)\n--- replace\n/ms;
+	  my ($repl) = $t =~ /^--- replace\n(.*?)\n--- end/ms;
+	  die "$ARGV[0]: no file, find or replace\n"
+	    unless defined $file && defined $find && defined $repl;
+	  my $path = "$ARGV[1]/$file";
+	  open(my $f, "<", $path) or die "no $path\n"; my $src = <$f>; close $f;
+	  my $n = () = $src =~ /\Q$find\E/g;
+	  die "$ARGV[0]: the block occurs $n times in $file\n" if $n != 1;
+	  exit 0 if $ARGV[2];
+	  $src =~ s/\Q$find\E/$repl/;
+	  open($f, ">", $path) or die; print $f $src; close $f;
+	  print "$file\n";' "$1" "$2" "${3:-}"
+}
+
+# --check: every mutant still applies to this tree (exactly once)
+if ((check)); then
+	bad=0
+	for m in "${mutants[@]}"; do
+		apply "$m" "$root" dry || bad=1
+	done
+	((bad == 0)) && echo "mutate.sh: ${#mutants[@]} mutants apply"
+	exit $((bad ? 2 : 0))
+fi
 
 # The oracle: stress runs that each give the kernel-form code a chance to
 # show a bug (virtual time is exact and repeatable; the two real-time runs
@@ -101,23 +138,6 @@ scripts/heartbeat.sh "mutate.sh" "$log" >&2 &
 hb=$!
 trap '[[ -z ${hb:-} ]] || kill $hb 2>/dev/null; [[ -n $keep ]] || cleanup' EXIT
 
-# apply FILE: put the mutant's block in place (exactly one match)
-apply() {
-	perl -e '
-	  local $/; open(my $m, "<", $ARGV[0]) or die; my $t = <$m>;
-	  my ($file) = $t =~ /^file: (.*)$/m;
-	  my ($find) = $t =~ /^--- find\n(.*?)\n--- replace\n/ms;
-	  my ($repl) = $t =~ /^--- replace\n(.*?)\n--- end/ms;
-	  die "$ARGV[0]: no file, find or replace\n"
-	    unless defined $file && defined $find && defined $repl;
-	  my $path = "$ARGV[1]/$file";
-	  open(my $f, "<", $path) or die "no $path\n"; my $src = <$f>; close $f;
-	  my $n = () = $src =~ /\Q$find\E/g;
-	  die "$ARGV[0]: the block occurs $n times in $file\n" if $n != 1;
-	  $src =~ s/\Q$find\E/$repl/;
-	  open($f, ">", $path) or die; print $f $src; close $f;
-	  print "$file\n";' "$1" "$scratch"
-}
 
 # run_tests MUTANT: in the release build, or in the asan one for a mutant
 # marked "tests: asan" (a use-after-free a release run cannot see)
@@ -172,7 +192,7 @@ tests_caught=0 oracle_caught=0 oracle_marked=0 oracle_pending=0 total=0
 missed=0
 for m in "${mutants[@]}"; do
 	name=$(basename "$m" .mutant)
-	file=$(apply "$m" 2>>"$log") || {
+	file=$(apply "$m" "$scratch" 2>>"$log") || {
 		echo "mutate.sh: $name does not apply: $(tail -n 1 "$log")" >&2
 		exit 2
 	}

@@ -27,7 +27,7 @@ struct kernel_opts {
 	const char *kernel, *image, *modules, *out, *name;
 	const char *tree, *ref, *atc_timeout;
 	unsigned int workload; /* kernel_workload_names[] */
-	unsigned int design;   /* kernel_design_names[] */
+	unsigned int design; /* kernel_design_names[] */
 	unsigned int devices, ops, timeout;
 	u64 atc_delay_ns;
 	bool ats;

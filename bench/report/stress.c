@@ -15,7 +15,6 @@
 #include "lib/results.h"
 #include "report/report.h"
 
-
 /* Percentile @p of metric @name, or -1 if it recorded nothing */
 static double report_pct(const struct json *metrics, const char *name,
 			 const char *p)

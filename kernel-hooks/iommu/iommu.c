@@ -199,7 +199,8 @@ void pci_dev_reset_iommu_done(struct pci_dev *pdev, bool reset_succeeds)
 	 * device cache might retain stale entries.  Do not unblock it until a
 	 * successful reset.
 	 */
-	if (!reset_succeeds && !khooks_switch(KHOOKS_BUG_LIFT_ON_FAILED_RESET)) {
+	if (!reset_succeeds &&
+	    !khooks_switch(KHOOKS_BUG_LIFT_ON_FAILED_RESET)) {
 		pci_err(pdev,
 			"Reset failed. Keep it blocked to protect memory\n");
 		goto out_unlock;

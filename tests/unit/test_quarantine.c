@@ -356,6 +356,31 @@ static bool ste_as_expected(struct qworld *w, struct arm_smmu_master *m)
 }
 
 /*
+ * The BAD master without a device: taken from the IOMMU core, so a
+ * quarantine reports nothing to it; bare_master_fini() gives it back and
+ * tears the world down
+ */
+static struct arm_smmu_master *bare_master(struct qworld *w)
+{
+	struct sim_world_master *wm = &w->world.masters[BAD];
+
+	iommu_detach_device(&w->dom->domain, &wm->pdev.dev);
+	iommu_release_device(&wm->pdev.dev);
+	wm->master->dev = NULL;
+	return wm->master;
+}
+
+static void bare_master_fini(struct qworld *w, struct arm_smmu_master *m)
+{
+	WRITE_ONCE(m->ats_broken, false);
+	arm_smmu_attach_dev_blocked(m);
+	assert_int_equal(iommu_probe_device(&w->world.masters[BAD].pdev.dev,
+					    &arm_smmu_ops, m),
+			 0);
+	qworld_fini(w);
+}
+
+/*
  * A quarantine racing an attach of the same master (stage 2 to stage 1,
  * whose STE qword 1 differs): afterwards the STE must be the attached
  * domain's with EATS cleared.  Returns how many of @rounds did not end so
@@ -370,11 +395,7 @@ static unsigned int ste_race(bool bug, unsigned int rounds, bool first)
 	unsigned int i, bad = 0;
 
 	qworld_init(&w, "linear", false);
-	/* A master without a device: nothing is reported to the core */
-	m = w.world.masters[BAD].master;
-	iommu_detach_device(&w.dom->domain, &w.world.masters[BAD].pdev.dev);
-	iommu_release_device(&w.world.masters[BAD].pdev.dev);
-	m->dev = NULL;
+	m = bare_master(&w);
 	khooks_switch_set(KHOOKS_BUG_STE_RMW_RACE, bug);
 	for (i = 0; i < rounds && !(first && bad); i++) {
 		WRITE_ONCE(m->ats_broken, false);
@@ -393,12 +414,7 @@ static unsigned int ste_race(bool bug, unsigned int rounds, bool first)
 		bad += !ste_as_expected(&w, m);
 	}
 	khooks_switch_set(KHOOKS_BUG_STE_RMW_RACE, false);
-	WRITE_ONCE(m->ats_broken, false);
-	arm_smmu_attach_dev_blocked(m);
-	assert_int_equal(iommu_probe_device(&w.world.masters[BAD].pdev.dev,
-					    &arm_smmu_ops, m),
-			 0);
-	qworld_fini(&w);
+	bare_master_fini(&w, m);
 	return bad;
 }
 
@@ -420,10 +436,7 @@ static void test_eats_clear_takes_ste_lock(void **state)
 	int i;
 
 	qworld_init(&w, "linear", false);
-	m = w.world.masters[BAD].master;
-	iommu_detach_device(&w.dom->domain, &w.world.masters[BAD].pdev.dev);
-	iommu_release_device(&w.world.masters[BAD].pdev.dev);
-	m->dev = NULL;
+	m = bare_master(&w);
 	arm_smmu_attach_dev(m, w.dom, IOMMU_NO_PASID);
 	assert_true(ste_eats(&w, BAD));
 
@@ -441,12 +454,7 @@ static void test_eats_clear_takes_ste_lock(void **state)
 	assert_true(eats_while_held);
 	assert_false(ste_eats(&w, BAD));
 
-	WRITE_ONCE(m->ats_broken, false);
-	arm_smmu_attach_dev_blocked(m);
-	assert_int_equal(iommu_probe_device(&w.world.masters[BAD].pdev.dev,
-					    &arm_smmu_ops, m),
-			 0);
-	qworld_fini(&w);
+	bare_master_fini(&w, m);
 }
 
 static void test_ste_rmw_race(void **state)

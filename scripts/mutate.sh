@@ -29,7 +29,7 @@ mutants=()
 while (($#)); do
 	case $1 in
 	-h | --help)
-		sed -n 's/^# \{0,1\}//; 4,21p' "$0"
+		sed -n 's/^# \{0,1\}//; 4,22p' "$0"
 		exit 0
 		;;
 	--check)

@@ -134,11 +134,15 @@ stress reset-race --duration "${secs}s" --reset-prepare false \
 # Virtual time, one core: the model's latencies, and how fast it simulates
 stress baseline --clock virtual --name baseline-virtual
 # The paths the defaults leave out, for the oracle: CMD_SYNC polled, not
-# MSI; multi-page unmaps; batches big enough for bisection; a churner
+# MSI; multi-page unmaps; batches big enough for bisection; a churner;
+# range TLBIs (IDR3.RIL) of stage 1 and of stage 2
 stress timeout-storm --clock virtual --duration 1s --msi false \
 	--op-pages 3 --devices 16 --strategy bisect --churners 1 \
 	--name oracle-wide
-stress churn --clock virtual --duration 1s --nested true --name oracle-nested
+stress churn --clock virtual --duration 1s --op-pages 5 --range-inv true \
+	--name oracle-ril
+stress churn --clock virtual --duration 1s --nested true --op-pages 3 \
+	--range-inv true --name oracle-nested
 
 scripts/plot.sh "$out"
 echo

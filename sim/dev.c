@@ -55,6 +55,18 @@ void sim_dev_atc_invalidate(struct sim_dev *dev, u64 first, u64 num)
 	spin_unlock(&dev->atc_lock);
 }
 
+bool sim_dev_atc_drop_page(struct sim_dev *dev, u64 page)
+{
+	u64 held;
+
+	if (!dev->atc || page >= dev->atc_pages)
+		return false;
+	spin_lock(&dev->atc_lock);
+	held = __atomic_exchange_n(&dev->atc[page], 0, __ATOMIC_RELAXED);
+	spin_unlock(&dev->atc_lock);
+	return held;
+}
+
 void sim_dev_reset(struct sim_dev *dev)
 {
 	sim_dev_atc_invalidate(dev, 0, dev->atc_pages);

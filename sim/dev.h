@@ -67,6 +67,8 @@ int sim_dev_atc_alloc(struct sim_dev *dev, unsigned int pages);
 void sim_dev_atc_free(struct sim_dev *dev);
 /* The ATC answers an invalidation of [@first, @first + @num) pages */
 void sim_dev_atc_invalidate(struct sim_dev *dev, u64 first, u64 num);
+/* The ATC drops @page; returns whether it held a translation there */
+bool sim_dev_atc_drop_page(struct sim_dev *dev, u64 page);
 /* A successful reset: the ATC is empty */
 void sim_dev_reset(struct sim_dev *dev);
 

@@ -8,12 +8,14 @@
 
 #include "clock.h"
 #include "oracle.h"
+#include "tlb.h"
 
 #define SIM_ORACLE_NO_QUARANTINE U64_MAX
 #define SIM_ORACLE_GEN_BITS 40
 
 struct sim_oracle {
 	const struct arm_smmu_ste *strtab;
+	struct sim_tlb *tlb;
 	unsigned int num_sids, num_domains, pages;
 	u16 *ids; /* per domain: its ASID, or VMID when s2 */
 	bool *s2;
@@ -81,6 +83,11 @@ int sim_oracle_set_domain(struct sim_oracle *o, unsigned int domain, bool s2,
 	o->ids[domain] = id;
 	o->s2[domain] = s2;
 	return 0;
+}
+
+void sim_oracle_set_tlb(struct sim_oracle *o, struct sim_tlb *tlb)
+{
+	o->tlb = tlb;
 }
 
 static u64 *sim_oracle_slot(u64 *arr, struct sim_oracle *o, unsigned int domain,
@@ -157,32 +164,77 @@ bool sim_oracle_ats_allowed(struct sim_oracle *o, u32 sid)
 	return sid < o->num_sids && sim_oracle_ste_domain(o, sid) >= 0;
 }
 
+/* The SMMU's tag for the translations of @domain */
+static struct sim_tlb_tag sim_oracle_tag(struct sim_oracle *o,
+					 unsigned int domain)
+{
+	struct sim_tlb_tag tag = { .s2 = o->s2[domain] };
+
+	if (tag.s2)
+		tag.vmid = o->ids[domain];
+	else
+		tag.asid = o->ids[domain];
+	return tag;
+}
+
+/* The page table: what a translation caches, or 0 when not mapped */
+static u64 sim_oracle_walk(struct sim_oracle *o, unsigned int domain,
+			   unsigned int page)
+{
+	u64 gen = __atomic_load_n(sim_oracle_slot(o->gen, o, domain, page),
+				  __ATOMIC_ACQUIRE);
+
+	return gen & 1 ? ((u64)(domain + 1) << SIM_ORACLE_GEN_BITS) | gen : 0;
+}
+
+/* The SMMU serves a translation request: STE, then TLB or page table */
+static int sim_oracle_serve(struct sim_oracle *o, u32 sid, unsigned int page,
+			    u64 *val)
+{
+	int domain = sim_oracle_ste_domain(o, sid);
+	struct sim_tlb_tag tag;
+
+	if (domain < 0)
+		return -EPERM;
+	if (!o->tlb) {
+		*val = sim_oracle_walk(o, domain, page);
+		return 0;
+	}
+	tag = sim_oracle_tag(o, domain);
+	*val = sim_tlb_lookup(o->tlb, &tag, page);
+	if (!*val) {
+		*val = sim_oracle_walk(o, domain, page);
+		if (*val)
+			sim_tlb_fill(o->tlb, &tag, page, *val);
+	}
+	return 0;
+}
+
 int sim_oracle_translate(struct sim_oracle *o, struct sim_dev *dev,
 			 unsigned int page)
 {
-	int domain, ret = 0;
-	u64 gen;
+	int ret;
+	u64 v;
 
 	if (!dev->atc || page >= dev->atc_pages || page >= o->pages)
 		return -EINVAL;
 	spin_lock(&dev->atc_lock);
-	domain = sim_oracle_ste_domain(o, dev->sid);
-	if (domain < 0) {
-		ret = -EPERM;
-		goto out;
-	}
-	gen = __atomic_load_n(sim_oracle_slot(o->gen, o, domain, page),
-			      __ATOMIC_ACQUIRE);
-	if (!(gen & 1)) {
+	if (o->tlb)
+		sim_tlb_lock(o->tlb);
+	ret = sim_oracle_serve(o, dev->sid, page, &v);
+	if (o->tlb)
+		sim_tlb_unlock(o->tlb);
+	if (!ret && !v)
 		ret = -ENOENT;
-		goto out;
-	}
-	__atomic_store_n(&dev->atc[page],
-			 ((u64)(domain + 1) << SIM_ORACLE_GEN_BITS) | gen,
-			 __ATOMIC_RELAXED);
-out:
+	if (!ret)
+		__atomic_store_n(&dev->atc[page], v, __ATOMIC_RELAXED);
 	spin_unlock(&dev->atc_lock);
 	return ret;
+}
+
+void sim_oracle_refetch(void *arg, struct sim_dev *dev, unsigned int page)
+{
+	sim_oracle_translate(arg, dev, page);
 }
 
 static void sim_oracle_violation(struct sim_oracle *o,
@@ -198,6 +250,31 @@ static void sim_oracle_violation(struct sim_oracle *o,
 	spin_unlock(&o->lock);
 }
 
+/*
+ * Whether @e, a cached translation of @page (ATC or TLB entry), is older
+ * than the page's completed invalidation; fills in @v if so.  With
+ * @only_domain >= 0, an entry of another domain is not looked at.
+ */
+static bool sim_oracle_stale(struct sim_oracle *o, u64 e, int only_domain,
+			     unsigned int page, struct sim_oracle_violation *v)
+{
+	unsigned int domain = (e >> SIM_ORACLE_GEN_BITS) - 1;
+	u64 held = e & ((1ULL << SIM_ORACLE_GEN_BITS) - 1), done;
+
+	if (!e || domain >= o->num_domains ||
+	    (only_domain >= 0 && domain != (unsigned int)only_domain))
+		return false;
+	done = __atomic_load_n(sim_oracle_slot(o->completed, o, domain, page),
+			       __ATOMIC_ACQUIRE);
+	if (held >= done)
+		return false;
+	v->domain = domain;
+	v->page = page;
+	v->held = held;
+	v->completed = done;
+	return true;
+}
+
 static unsigned int sim_oracle_check_pages(struct sim_oracle *o,
 					   struct sim_dev *dev, int only_domain,
 					   unsigned int page, unsigned int num)
@@ -208,26 +285,42 @@ static unsigned int sim_oracle_check_pages(struct sim_oracle *o,
 		return 0;
 	for (i = page; i < page + num && i < dev->atc_pages && i < o->pages;
 	     i++) {
-		u64 e = __atomic_load_n(&dev->atc[i], __ATOMIC_RELAXED);
-		unsigned int domain = (e >> SIM_ORACLE_GEN_BITS) - 1;
-		u64 held = e & ((1ULL << SIM_ORACLE_GEN_BITS) - 1), done;
+		struct sim_oracle_violation v = {
+			.sid = dev->sid,
+			.what = "stale translation in a device's ATC after a "
+				"completed invalidation",
+		};
 
-		if (!e || (only_domain >= 0 && domain != (unsigned)only_domain))
-			continue;
-		done = __atomic_load_n(sim_oracle_slot(o->completed, o, domain,
-						       i),
-				       __ATOMIC_ACQUIRE);
-		if (held < done) {
-			struct sim_oracle_violation v = {
-				.sid = dev->sid,
-				.domain = domain,
-				.page = i,
-				.held = held,
-				.completed = done,
-				.what = "stale translation after a completed "
-					"invalidation",
-			};
+		if (sim_oracle_stale(
+			    o, __atomic_load_n(&dev->atc[i], __ATOMIC_RELAXED),
+			    only_domain, i, &v)) {
+			sim_oracle_violation(o, &v);
+			found++;
+		}
+	}
+	return found;
+}
 
+/* The SMMU's TLB must not serve an invalidated page of @domain either */
+static unsigned int sim_oracle_check_tlb(struct sim_oracle *o,
+					 unsigned int domain, unsigned int page,
+					 unsigned int num)
+{
+	struct sim_tlb_tag tag;
+	unsigned int i, found = 0;
+
+	if (!o->tlb || domain >= o->num_domains)
+		return 0;
+	tag = sim_oracle_tag(o, domain);
+	for (i = page; i < page + num && i < o->pages; i++) {
+		struct sim_oracle_violation v = {
+			.sid = SIM_ORACLE_NO_SID,
+			.what = "stale translation in the SMMU's TLB after a "
+				"completed invalidation",
+		};
+
+		if (sim_oracle_stale(o, sim_tlb_peek(o->tlb, &tag, i), domain,
+				     i, &v)) {
 			sim_oracle_violation(o, &v);
 			found++;
 		}
@@ -243,7 +336,7 @@ unsigned int sim_oracle_check(struct sim_oracle *o, struct sim_dev *const *devs,
 
 	for (i = 0; i < num_devs; i++)
 		found += sim_oracle_check_pages(o, devs[i], domain, page, num);
-	return found;
+	return found + sim_oracle_check_tlb(o, domain, page, num);
 }
 
 unsigned int sim_oracle_check_dev(struct sim_oracle *o, struct sim_dev *dev)

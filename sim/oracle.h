@@ -12,7 +12,12 @@
  *   a device whose STE allows translated requests and whose ATC holds an
  *   entry of that domain and page older than the completed generation
  *
- * is a violation (a stale translation).  So is lifting a quarantine (the
+ * is a violation (a stale translation).  With the SMMU's TLB (sim/tlb.h),
+ * a translation request is served from the TLB when it holds the page and
+ * fills it otherwise, and the TLB must not hold such an entry either: an
+ * ATC invalidated before the TLB's invalidation completed is refilled from
+ * the TLB (by a later translation, or at once by a device's refetch) and
+ * caught.  So is lifting a quarantine (the
  * device allowed translated requests again) without a successful device
  * reset, which empties its ATC, since the quarantine began.
  *
@@ -31,14 +36,17 @@
 
 #define SIM_ORACLE_MAX_DOMAINS 1024
 #define SIM_ORACLE_MAX_PAGES (1u << 20)
+/* The stream of a violation that is no device's (the SMMU's TLB) */
+#define SIM_ORACLE_NO_SID U32_MAX
 
 struct sim_oracle;
+struct sim_tlb;
 struct arm_smmu_ste;
 
 /* The first violation seen, for the report and the reproducer */
 struct sim_oracle_violation {
 	u64 t_ns; /* sim_clock time */
-	u32 sid;
+	u32 sid; /* SIM_ORACLE_NO_SID: the SMMU's TLB */
 	unsigned int domain, page;
 	u64 held, completed; /* generations */
 	const char *what; /* "stale translation" or "quarantine lifted ..." */
@@ -59,6 +67,12 @@ void sim_oracle_destroy(struct sim_oracle *o);
 int sim_oracle_set_domain(struct sim_oracle *o, unsigned int domain, bool s2,
 			  u16 id);
 
+/*
+ * Translations go through @tlb (the SMMU's, sim_smmu_tlb()), which the
+ * checks look at too (NULL: no TLB)
+ */
+void sim_oracle_set_tlb(struct sim_oracle *o, struct sim_tlb *tlb);
+
 void sim_oracle_map(struct sim_oracle *o, unsigned int domain,
 		    unsigned int page, unsigned int num);
 void sim_oracle_unmap(struct sim_oracle *o, unsigned int domain,
@@ -73,10 +87,18 @@ void sim_oracle_inv_done(struct sim_oracle *o, unsigned int domain,
  */
 int sim_oracle_translate(struct sim_oracle *o, struct sim_dev *dev,
 			 unsigned int page);
+/*
+ * A device asks again for @page after an ATC invalidation (a
+ * sim_smmu_refetch_fn; @arg is the oracle)
+ */
+void sim_oracle_refetch(void *arg, struct sim_dev *dev, unsigned int page);
 /* Whether the STE of @sid allows translated requests */
 bool sim_oracle_ats_allowed(struct sim_oracle *o, u32 sid);
 
-/* Check the pages of @domain in every device of @devs; returns violations */
+/*
+ * Check the pages of @domain in every device of @devs and in the TLB;
+ * returns violations
+ */
 unsigned int sim_oracle_check(struct sim_oracle *o, struct sim_dev *const *devs,
 			      unsigned int num_devs, unsigned int domain,
 			      unsigned int page, unsigned int num);

@@ -13,12 +13,14 @@
 #include "irq.h"
 #include "mmio.h"
 #include "smmu.h"
+#include "tlb.h"
 
 /* No PROD value (index and wrap bit fit in 17 bits) */
 #define SIM_SMMU_NO_PROD U32_MAX
 
 enum sim_smmu_cmd_kind {
-	SIM_SMMU_CMD_PLAIN, /* TLBI, CFGI, ...: it takes its time */
+	SIM_SMMU_CMD_PLAIN, /* CFGI, ...: it takes its time */
+	SIM_SMMU_CMD_TLBI, /* a TLBI, with a TLB: pending until a CMD_SYNC */
 	SIM_SMMU_CMD_ATC_INV,
 	SIM_SMMU_CMD_SYNC,
 	SIM_SMMU_CMD_ILLEGAL,
@@ -55,6 +57,13 @@ struct sim_smmu {
 	struct sim_dev **devs;
 	unsigned int num_sids;
 	struct sim_fault_plan *plan;
+
+	/* The TLB (cfg.tlb_pages), and the TLBIs no CMD_SYNC completed yet */
+	struct sim_tlb *tlb;
+	u64 (*tlbi)[CMDQ_ENT_DWORDS];
+	unsigned int num_tlbi, max_tlbi;
+	sim_smmu_refetch_fn refetch;
+	void *refetch_arg;
 
 	sim_smmu_trace_fn trace;
 	void *trace_arg;
@@ -98,14 +107,34 @@ static void sim_smmu_stall(struct sim_smmu *smmu, u32 err)
 	sim_smmu_stat_inc(&smmu->stats.errors);
 }
 
-/* The device answered an ATC_INV: its ATC drops the command's range */
-static void sim_smmu_atc_drop(struct sim_dev *dev, const u64 *cmd)
+/*
+ * The device answered an ATC_INV: its ATC drops the command's range, and
+ * with a refetch hook it asks again for each translation it lost
+ */
+static void sim_smmu_atc_drop(struct sim_smmu *smmu, struct sim_dev *dev,
+			      const u64 *cmd)
 {
 	u64 size = FIELD_GET(CMDQ_ATC_1_SIZE, cmd[1]);
 	u64 pages = size >= ATC_INV_SIZE_ALL ? U64_MAX : 1ULL << size;
+	u64 first = (cmd[1] & CMDQ_ATC_1_ADDR_MASK) >> 12, i;
 
-	sim_dev_atc_invalidate(dev, (cmd[1] & CMDQ_ATC_1_ADDR_MASK) >> 12,
-			       pages);
+	if (!smmu->refetch) {
+		sim_dev_atc_invalidate(dev, first, pages);
+		return;
+	}
+	for (i = first; i < dev->atc_pages && i - first < pages; i++)
+		if (sim_dev_atc_drop_page(dev, i))
+			smmu->refetch(smmu->refetch_arg, dev, i);
+}
+
+/* A CMD_SYNC completed: so did every TLBI before it */
+static void sim_smmu_tlbi_complete(struct sim_smmu *smmu)
+{
+	unsigned int i;
+
+	for (i = 0; i < smmu->num_tlbi; i++)
+		sim_tlb_invalidate(smmu->tlb, smmu->tlbi[i]);
+	smmu->num_tlbi = 0;
 }
 
 /* An ATC_INV reaches its device @dev at @t */
@@ -121,7 +150,7 @@ static void sim_smmu_atc_inv(struct sim_smmu *smmu, struct sim_dev *dev,
 		smmu->batch_fail = max(smmu->batch_fail, deadline);
 	} else {
 		smmu->batch_done = max(smmu->batch_done, answer);
-		sim_smmu_atc_drop(dev, cmd);
+		sim_smmu_atc_drop(smmu, dev, cmd);
 	}
 }
 
@@ -177,6 +206,16 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, u32 prod, bool *raise)
 			if (end > now)
 				goto out;
 			break;
+		case SIM_SMMU_CMD_TLBI:
+			if (end > now)
+				goto out;
+			/* More than a queue's worth: this one completes now */
+			if (smmu->num_tlbi == smmu->max_tlbi)
+				sim_smmu_tlbi_complete(smmu);
+			smmu->tlbi[smmu->num_tlbi][0] = cmd[0];
+			smmu->tlbi[smmu->num_tlbi++][1] = le64_to_cpu(
+				__atomic_load_n(&ent[1], __ATOMIC_RELAXED));
+			break;
 		case SIM_SMMU_CMD_ATC_INV: {
 			u32 sid = FIELD_GET(CMDQ_ATC_0_SID, cmd[0]);
 
@@ -215,6 +254,7 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, u32 prod, bool *raise)
 			if (end > now)
 				goto out;
 			smmu->batch_done = smmu->batch_fail = 0;
+			sim_smmu_tlbi_complete(smmu);
 			cmd[1] = le64_to_cpu(
 				__atomic_load_n(&ent[1], __ATOMIC_RELAXED));
 			if (FIELD_GET(CMDQ_SYNC_0_CS, cmd[0]) ==
@@ -489,6 +529,9 @@ static void sim_smmu_init_costs(struct sim_smmu *smmu)
 		} else if (op == CMDQ_OP_CMD_SYNC) {
 			smmu->kind[op] = SIM_SMMU_CMD_SYNC;
 			smmu->cost[op] = smmu->cfg.lat.sync_ns;
+		} else if (smmu->cfg.tlb_pages && sim_tlb_is_tlbi(op)) {
+			smmu->kind[op] = SIM_SMMU_CMD_TLBI;
+			smmu->cost[op] = smmu->cfg.lat.cmd_ns;
 		} else if (sim_cmd_name(op)) {
 			smmu->kind[op] = SIM_SMMU_CMD_PLAIN;
 			smmu->cost[op] = smmu->cfg.lat.cmd_ns;
@@ -515,6 +558,8 @@ int sim_smmu_create(const struct sim_smmu_config *cfg, unsigned int num_sids,
 		return -EINVAL;
 	if (cfg->threaded && sim_clock_source() == SIM_CLOCK_VIRTUAL)
 		return -EINVAL;
+	if (cfg->tlb_pages > SIM_TLB_MAX_PAGES)
+		return -EINVAL;
 
 	smmu = calloc(1, sizeof(*smmu));
 	if (!smmu)
@@ -531,6 +576,18 @@ int sim_smmu_create(const struct sim_smmu_config *cfg, unsigned int num_sids,
 	if (!smmu->devs || smmu->irq < 0) {
 		ret = smmu->devs ? smmu->irq : -ENOMEM;
 		goto err_free;
+	}
+	if (cfg->tlb_pages) {
+		ret = sim_tlb_create(cfg->tlb_pages, &smmu->tlb);
+		if (ret)
+			goto err_free;
+		/* Between two syncs: at most a queue's worth */
+		smmu->max_tlbi = 1U << cfg->cmdq_shift;
+		smmu->tlbi = calloc(smmu->max_tlbi, sizeof(*smmu->tlbi));
+		if (!smmu->tlbi) {
+			ret = -ENOMEM;
+			goto err_free;
+		}
 	}
 
 	smmu->idr0 = IDR0_COHACC;
@@ -570,6 +627,8 @@ int sim_smmu_create(const struct sim_smmu_config *cfg, unsigned int num_sids,
 err_free:
 	if (smmu->irq > 0)
 		sim_irq_release(smmu->irq);
+	sim_tlb_destroy(smmu->tlb);
+	free(smmu->tlbi);
 	free(smmu->devs);
 	free(smmu);
 	return ret;
@@ -592,6 +651,8 @@ void sim_smmu_destroy(struct sim_smmu *smmu)
 	}
 	sim_mmio_unregister(smmu->window);
 	sim_irq_release(smmu->irq);
+	sim_tlb_destroy(smmu->tlb);
+	free(smmu->tlbi);
 	free(smmu->devs);
 	free(smmu);
 }
@@ -626,6 +687,22 @@ int sim_smmu_add_dev(struct sim_smmu *smmu, struct sim_dev *dev)
 	smmu->devs[dev->sid] = dev;
 	spin_unlock_irqrestore(&smmu->lock, flags);
 	return 0;
+}
+
+struct sim_tlb *sim_smmu_tlb(struct sim_smmu *smmu)
+{
+	return smmu->tlb;
+}
+
+void sim_smmu_set_refetch(struct sim_smmu *smmu, sim_smmu_refetch_fn fn,
+			  void *arg)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&smmu->lock, flags);
+	smmu->refetch = fn;
+	smmu->refetch_arg = arg;
+	spin_unlock_irqrestore(&smmu->lock, flags);
 }
 
 void sim_smmu_set_fault_plan(struct sim_smmu *smmu, struct sim_fault_plan *plan)

@@ -15,7 +15,11 @@
  *    GERROR.CMDQ_ERR toggles, the queue stalls and the GERROR interrupt is
  *    raised; once the driver acknowledges (GERRORN) the sync is repeated
  *    and completes;
- *  - an opcode it does not know stalls the queue with CONS.ERR = ILL.
+ *  - an opcode it does not know stalls the queue with CONS.ERR = ILL;
+ *  - with a TLB (sim/tlb.h), a TLBI takes effect when a later CMD_SYNC
+ *    completes, the latest the architecture allows: an ATC_INV between
+ *    them leaves the TLB as it was, and a device that asks for the
+ *    translation again (the refetch hook) gets what the TLB still holds.
  *
  * Time (see sim/clock.h): in inline mode the SMMU has no thread; it is
  * advanced when PROD is written, when CONS is read and whenever the kernel
@@ -47,6 +51,7 @@
 #define SIM_SMMU_ATC_TIMEOUT_DEFAULT_NS (200 * 1000)
 
 struct sim_smmu;
+struct sim_tlb;
 struct arm_smmu_device;
 
 /* Time each class of command occupies the SMMU */
@@ -67,6 +72,7 @@ struct sim_smmu_latency {
  * @lat: command latencies
  * @atc_timeout_ns: the hardware ATC invalidation completion timeout (0:
  *                  SIM_SMMU_ATC_TIMEOUT_DEFAULT_NS)
+ * @tlb_pages: a TLB of this many 4 KiB pages from address 0 (0: none)
  */
 struct sim_smmu_config {
 	bool ats;
@@ -77,6 +83,7 @@ struct sim_smmu_config {
 	unsigned int cmdq_shift;
 	struct sim_smmu_latency lat;
 	u64 atc_timeout_ns;
+	unsigned int tlb_pages;
 };
 
 /* Called for each command the SMMU executes, in queue order */
@@ -100,6 +107,17 @@ void sim_smmu_set_trace(struct sim_smmu *smmu, sim_smmu_trace_fn fn, void *arg);
 void sim_smmu_stall_for(struct sim_smmu *smmu, u64 ns);
 /* Put @dev behind the SMMU at its SID (the SIDs of no device answer at once) */
 int sim_smmu_add_dev(struct sim_smmu *smmu, struct sim_dev *dev);
+/* The TLB of cfg.tlb_pages, or NULL */
+struct sim_tlb *sim_smmu_tlb(struct sim_smmu *smmu);
+/*
+ * A device whose ATC_INV was answered asks again for each translation it
+ * lost (a device still using those pages): @fn is its translation request,
+ * called with the SMMU's lock held (NULL: devices ask for nothing)
+ */
+typedef void (*sim_smmu_refetch_fn)(void *arg, struct sim_dev *dev,
+				    unsigned int page);
+void sim_smmu_set_refetch(struct sim_smmu *smmu, sim_smmu_refetch_fn fn,
+			  void *arg);
 /* Let @plan decide ATC_INV answers and device states (NULL: none) */
 void sim_smmu_set_fault_plan(struct sim_smmu *smmu,
 			     struct sim_fault_plan *plan);

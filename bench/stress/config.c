@@ -92,6 +92,8 @@ static const struct opt stress_keys[] = {
 	   "ATS_FULL entries)"),
 	SK("msi", OPT_BOOL, msi, 0, 1, NULL,
 	   "CMD_SYNC completion by MSI (false: the driver polls CONS)"),
+	SK("range_inv", OPT_BOOL, range_inv, 0, 1, NULL,
+	   "the SMMU has range invalidation (IDR3.RIL): range TLBIs"),
 	SK("fault", OPT_ENUM, fault, 0, 0, stress_fault_names,
 	   "none, timeout (device stops answering), reset, dpc, smmu-stall "
 	   "(the SMMU consumes no command)"),

@@ -213,15 +213,20 @@ static void stress_json_counts(struct stress_run *r,
 	stress_json_u64(f, "smmu_commands", st.cmds);
 	stress_json_u64(f, "warns", res->warns);
 	stress_json_u64(f, "oracle_violations", res->violations);
-	if (sim_oracle_first(r->oracle, &v))
+	if (sim_oracle_first(r->oracle, &v)) {
+		char sid[16] = "null"; /* the SMMU's TLB */
+
+		if (v.sid != SIM_ORACLE_NO_SID)
+			snprintf(sid, sizeof(sid), "%u", v.sid);
 		fprintf(f,
 			"  \"first_violation\": {\"what\": \"%s\", \"sid\": "
-			"%u, \"domain\": %u, \"page\": %u, \"held_gen\": %llu, "
+			"%s, \"domain\": %u, \"page\": %u, \"held_gen\": %llu, "
 			"\"completed_gen\": %llu, \"after_s\": %.6f},\n",
-			v.what, v.sid, v.domain, v.page, v.held, v.completed,
+			v.what, sid, v.domain, v.page, v.held, v.completed,
 			(v.t_ns - r->t_measure_ns + cfg->warmup_ns) / 1e9);
-	else
+	} else {
 		fputs("  \"first_violation\": null,\n", f);
+	}
 }
 
 int stress_write(struct stress_run *r, const char *dir, const char *cmdline,

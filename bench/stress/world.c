@@ -154,6 +154,8 @@ void stress_count_spam(struct stress_run *r, struct stress_dev *d)
 
 void stress_world_free(struct stress_run *r)
 {
+	if (r->world.hw[0])
+		sim_smmu_set_refetch(r->world.hw[0], NULL, NULL);
 	sim_world_destroy(&r->world);
 	sim_fault_free(r->plan);
 	sim_oracle_destroy(r->oracle);
@@ -195,6 +197,7 @@ int stress_world_init(struct stress_run *r, bool threaded)
 		.hw = {
 			.ats = true,
 			.msi = cfg->msi,
+			.range_inv = cfg->range_inv,
 			.threaded = threaded,
 			.cmdq_shift = cfg->cmdq_shift,
 			.lat = { .cmd_ns = cfg->cmd_ns,
@@ -217,6 +220,12 @@ int stress_world_init(struct stress_run *r, bool threaded)
 	slices = (cfg->mappers + cfg->domains - 1) / cfg->domains;
 	r->pages_per_domain = slices * cfg->pages;
 	wcfg.atc_pages = r->pages_per_domain;
+	/*
+	 * The SMMU's TLB in virtual time only, where an unmap and its
+	 * invalidation are one step against an attach (docs/decisions.md)
+	 */
+	if (cfg->clock == STRESS_CLOCK_VIRTUAL)
+		wcfg.hw.tlb_pages = r->pages_per_domain;
 	r->devs = calloc(r->ndevs, sizeof(*r->devs));
 	r->sdevs = calloc(r->ndevs, sizeof(*r->sdevs));
 	if (!r->devs || !r->sdevs)
@@ -235,6 +244,11 @@ int stress_world_init(struct stress_run *r, bool threaded)
 						    r->world.domains[i]->asid);
 		sim_oracle_map(r->oracle, i, 0, r->pages_per_domain);
 	}
+	/* Translations go through the SMMU's TLB; devices refetch */
+	sim_oracle_set_tlb(r->oracle, sim_smmu_tlb(r->world.hw[0]));
+	if (cfg->clock == STRESS_CLOCK_VIRTUAL)
+		sim_smmu_set_refetch(r->world.hw[0], sim_oracle_refetch,
+				     r->oracle);
 	ret = stress_world_plan(r);
 	if (ret)
 		return ret;

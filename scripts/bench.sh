@@ -135,14 +135,15 @@ stress reset-race --duration "${secs}s" --reset-prepare false \
 stress baseline --clock virtual --name baseline-virtual
 # The paths the defaults leave out, for the oracle: CMD_SYNC polled, not
 # MSI; multi-page unmaps; batches big enough for bisection; a churner;
-# range TLBIs (IDR3.RIL) of stage 1 and of stage 2
+# range TLBIs (IDR3.RIL) of stage 1 and of stage 2; devices without ATS
+# sharing a domain (whose TLB entries only the array's TLBIs reach)
 stress timeout-storm --clock virtual --duration 1s --msi false \
 	--op-pages 3 --devices 16 --strategy bisect --churners 1 \
 	--name oracle-wide
 stress churn --clock virtual --duration 1s --op-pages 5 --range-inv true \
-	--name oracle-ril
+	--non-ats 1 --name oracle-ril
 stress churn --clock virtual --duration 1s --nested true --op-pages 3 \
-	--range-inv true --name oracle-nested
+	--range-inv true --non-ats 2 --name oracle-nested
 
 scripts/plot.sh "$out"
 echo

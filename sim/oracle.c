@@ -136,20 +136,28 @@ void sim_oracle_inv_done(struct sim_oracle *o, unsigned int domain,
 			__ATOMIC_RELEASE);
 }
 
-/* The domain a STE translates through for ATS, or -1 */
-static int sim_oracle_ste_domain(struct sim_oracle *o, u32 sid)
+/*
+ * The domain a STE translates through, or -1; with @ats, for translated
+ * requests (EATS set) only
+ */
+static int sim_oracle_ste_domain(struct sim_oracle *o, u32 sid, bool ats)
 {
 	const struct arm_smmu_ste *ste = &o->strtab[sid];
-	u64 d0 = le64_to_cpu(__atomic_load_n(&ste->data[0], __ATOMIC_ACQUIRE));
-	u64 d1 = le64_to_cpu(__atomic_load_n(&ste->data[1], __ATOMIC_ACQUIRE));
-	u64 d2 = le64_to_cpu(__atomic_load_n(&ste->data[2], __ATOMIC_ACQUIRE));
-	unsigned int i, cfg = FIELD_GET(STRTAB_STE_0_CFG, d0);
-	bool s2 = cfg == STRTAB_STE_0_CFG_S2_TRANS;
+	unsigned int i, cfg;
+	u64 d0, d1, d2;
+	bool s2;
 	u16 id;
 
-	if (sid >= o->num_sids || !(d0 & STRTAB_STE_0_V) ||
+	if (sid >= o->num_sids)
+		return -1;
+	d0 = le64_to_cpu(__atomic_load_n(&ste->data[0], __ATOMIC_ACQUIRE));
+	d1 = le64_to_cpu(__atomic_load_n(&ste->data[1], __ATOMIC_ACQUIRE));
+	d2 = le64_to_cpu(__atomic_load_n(&ste->data[2], __ATOMIC_ACQUIRE));
+	cfg = FIELD_GET(STRTAB_STE_0_CFG, d0);
+	s2 = cfg == STRTAB_STE_0_CFG_S2_TRANS;
+	if (!(d0 & STRTAB_STE_0_V) ||
 	    (cfg != STRTAB_STE_0_CFG_S1_TRANS && !s2) ||
-	    !FIELD_GET(STRTAB_STE_1_EATS, d1))
+	    (ats && !FIELD_GET(STRTAB_STE_1_EATS, d1)))
 		return -1;
 	id = s2 ? FIELD_GET(STRTAB_STE_2_S2VMID, d2) :
 		  FIELD_GET(STRTAB_STE_0_S1CTXPTR_ASID, d0);
@@ -161,7 +169,7 @@ static int sim_oracle_ste_domain(struct sim_oracle *o, u32 sid)
 
 bool sim_oracle_ats_allowed(struct sim_oracle *o, u32 sid)
 {
-	return sid < o->num_sids && sim_oracle_ste_domain(o, sid) >= 0;
+	return sim_oracle_ste_domain(o, sid, true) >= 0;
 }
 
 /* The SMMU's tag for the translations of @domain */
@@ -188,10 +196,10 @@ static u64 sim_oracle_walk(struct sim_oracle *o, unsigned int domain,
 }
 
 /* The SMMU serves a translation request: STE, then TLB or page table */
-static int sim_oracle_serve(struct sim_oracle *o, u32 sid, unsigned int page,
-			    u64 *val)
+static int sim_oracle_serve(struct sim_oracle *o, u32 sid, bool ats,
+			    unsigned int page, u64 *val)
 {
-	int domain = sim_oracle_ste_domain(o, sid);
+	int domain = sim_oracle_ste_domain(o, sid, ats);
 	struct sim_tlb_tag tag;
 
 	if (domain < 0)
@@ -221,7 +229,7 @@ int sim_oracle_translate(struct sim_oracle *o, struct sim_dev *dev,
 	spin_lock(&dev->atc_lock);
 	if (o->tlb)
 		sim_tlb_lock(o->tlb);
-	ret = sim_oracle_serve(o, dev->sid, page, &v);
+	ret = sim_oracle_serve(o, dev->sid, true, page, &v);
 	if (o->tlb)
 		sim_tlb_unlock(o->tlb);
 	if (!ret && !v)
@@ -230,6 +238,21 @@ int sim_oracle_translate(struct sim_oracle *o, struct sim_dev *dev,
 		__atomic_store_n(&dev->atc[page], v, __ATOMIC_RELAXED);
 	spin_unlock(&dev->atc_lock);
 	return ret;
+}
+
+int sim_oracle_dma(struct sim_oracle *o, u32 sid, unsigned int page)
+{
+	int ret;
+	u64 v;
+
+	if (page >= o->pages)
+		return -EINVAL;
+	if (o->tlb)
+		sim_tlb_lock(o->tlb);
+	ret = sim_oracle_serve(o, sid, false, page, &v);
+	if (o->tlb)
+		sim_tlb_unlock(o->tlb);
+	return ret ? ret : v ? 0 : -ENOENT;
 }
 
 void sim_oracle_refetch(void *arg, struct sim_dev *dev, unsigned int page)
@@ -281,7 +304,7 @@ static unsigned int sim_oracle_check_pages(struct sim_oracle *o,
 {
 	unsigned int i, found = 0;
 
-	if (!dev->atc || sim_oracle_ste_domain(o, dev->sid) < 0)
+	if (!dev->atc || sim_oracle_ste_domain(o, dev->sid, true) < 0)
 		return 0;
 	for (i = page; i < page + num && i < dev->atc_pages && i < o->pages;
 	     i++) {

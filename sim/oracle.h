@@ -88,6 +88,12 @@ void sim_oracle_inv_done(struct sim_oracle *o, unsigned int domain,
 int sim_oracle_translate(struct sim_oracle *o, struct sim_dev *dev,
 			 unsigned int page);
 /*
+ * An untranslated DMA of stream @sid to @page: translated by the SMMU (its
+ * TLB filled), cached by no device.  0, -EPERM when its STE does not
+ * translate, -ENOENT when not mapped.
+ */
+int sim_oracle_dma(struct sim_oracle *o, u32 sid, unsigned int page);
+/*
  * A device asks again for @page after an ATC invalidation (a
  * sim_smmu_refetch_fn; @arg is the oracle)
  */

@@ -22,6 +22,9 @@ static int sim_world_add_master(struct sim_world *w,
 {
 	struct sim_world_master *m = &w->masters[i];
 	u32 sid = sim_world_sid(cfg, i);
+	bool ats = !cfg->no_ats &&
+		   !(cfg->masters_per_domain &&
+		     i % cfg->masters_per_domain < cfg->no_ats_per_domain);
 	int ret;
 
 	if (cfg->devices) {
@@ -36,9 +39,9 @@ static int sim_world_add_master(struct sim_world *w,
 		snprintf(m->name, sizeof(m->name), "0000:00:%02x.%u",
 			 (i / 8) & 0xff, i % 8);
 		m->pdev.dev.init_name = m->name;
-		m->pdev.ats_cap = !cfg->no_ats;
+		m->pdev.ats_cap = ats;
 	}
-	m->master = arm_smmu_probe_master(&w->smmu[0], &sid, 1, !cfg->no_ats);
+	m->master = arm_smmu_probe_master(&w->smmu[0], &sid, 1, ats);
 	if (IS_ERR(m->master)) {
 		ret = PTR_ERR(m->master);
 		m->master = NULL;

@@ -8,7 +8,8 @@
  *   - num_domains stage-1 domains on SMMU 0, ASIDs 1..num_domains (with
  *     @s2_nest_parent: stage-2 nesting parents, VMIDs 1..num_domains);
  *   - num_masters masters on SMMU 0, master i on stream ID first_sid + i *
- *     sid_stride (default: i), each with ATS unless @no_ats.
+ *     sid_stride (default: i), each with ATS unless @no_ats, or unless it
+ *     is one of the first @no_ats_per_domain of its domain's masters.
  *     With @devices, each has a simulated PCIe device (a sim_dev with an ATC
  *     of @atc_pages pages, added to the SMMU) and a struct pci_dev probed
  *     through the IOMMU core (iommu_probe_device(), so the reset protocol
@@ -42,6 +43,7 @@ struct sim_world_config {
 	unsigned int num_masters;
 	u32 first_sid, sid_stride; /* master i's SID (stride 0: 1) */
 	bool no_ats;
+	unsigned int no_ats_per_domain; /* with masters_per_domain */
 	bool devices;
 	unsigned int masters_per_domain;
 	unsigned int atc_pages; /* 0: no ATC model */

@@ -60,6 +60,8 @@ static const struct opt stress_keys[] = {
 	   "stage-1 domains"),
 	SK("devices", OPT_UINT, devices, 1, STRESS_MAX_DEVICES, NULL,
 	   "ATS devices per domain (one SID each)"),
+	SK("non_ats", OPT_UINT, non_ats, 0, STRESS_MAX_DEVICES - 1, NULL,
+	   "of those, devices without ATS (untranslated DMA only)"),
 	SK("pages", OPT_UINT, pages, 1, STRESS_MAX_PAGES, NULL,
 	   "4 KiB pages of IOVA each mapper owns"),
 	SK("op_pages", OPT_UINT, op_pages, 1, STRESS_MAX_OP_PAGES, NULL,
@@ -347,6 +349,16 @@ int stress_config_check(const struct stress_config *cfg, char *err,
 				  "strategy: '%s' is not one of: linear, "
 				  "bisect, bisect-infer, adaptive, whole-batch",
 				  cfg->strategy);
+	if (cfg->non_ats >= cfg->devices)
+		return stress_err(err, errlen,
+				  "non_ats (%u) must leave a device with ATS "
+				  "(devices %u)",
+				  cfg->non_ats, cfg->devices);
+	if (cfg->non_ats && cfg->fault != STRESS_FAULT_NONE &&
+	    cfg->fault != STRESS_FAULT_SMMU_STALL)
+		return stress_err(err, errlen,
+				  "non_ats needs fault none or smmu-stall: a "
+				  "device fault may pick a device without ATS");
 	if (cfg->fault != STRESS_FAULT_NONE &&
 	    cfg->fault_duration_ns >= cfg->fault_interval_ns)
 		return stress_err(err, errlen,

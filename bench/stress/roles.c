@@ -110,13 +110,21 @@ void stress_mapper_op(struct stress_thread *t, u64 intended)
 	__atomic_store_n(&t->ops, t->ops + 1, __ATOMIC_RELEASE);
 }
 
+/*
+ * A device's access to a page: a translation request when its STE allows
+ * them (its ATC caches the answer), else an untranslated DMA that the SMMU
+ * translates (its TLB caches it)
+ */
 void stress_translate_op(struct stress_thread *t)
 {
 	struct stress_run *r = t->run;
 	struct stress_dev *d = &r->devs[sim_rng_next(&t->rng) % r->ndevs];
+	unsigned int page = sim_rng_next(&t->rng) % r->pages_per_domain;
+	int ret = sim_oracle_translate(r->oracle, &d->wm->sdev, page);
 
-	if (!sim_oracle_translate(r->oracle, &d->wm->sdev,
-				  sim_rng_next(&t->rng) % r->pages_per_domain))
+	if (ret == -EPERM)
+		ret = sim_oracle_dma(r->oracle, d->wm->sdev.sid, page);
+	if (!ret)
 		t->translations++;
 }
 

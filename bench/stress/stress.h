@@ -67,6 +67,7 @@ struct stress_config {
 	u64 duration_ns, warmup_ns, ops, seed;
 	unsigned int mappers, translators, churners;
 	unsigned int domains, devices, pages, op_pages;
+	unsigned int non_ats; /* devices per domain without ATS */
 	char pin[64];
 	unsigned int clock; /* enum stress_clock */
 	char strategy[32];

@@ -211,6 +211,7 @@ int stress_world_init(struct stress_run *r, bool threaded)
 		.num_masters = cfg->domains * cfg->devices,
 		.devices = true,
 		.masters_per_domain = cfg->devices,
+		.no_ats_per_domain = cfg->non_ats,
 		.dev_latency_ns = cfg->dev_latency_ns,
 	};
 	unsigned int i, slices;

@@ -160,7 +160,7 @@ run_oracle() {
 	for args in "${oracle[@]}"; do
 		i=$((i + 1))
 		# shellcheck disable=SC2086
-		timeout 120 "$build/atcbench" stress $args --seed 1 --progress off \
+		timeout -k 10 120 "$build/atcbench" stress $args --seed 1 --progress off \
 			--out "$scratch/oracle" >>"$log" 2>&1
 		st=$?
 		if ((st != 0)); then

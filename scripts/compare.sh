@@ -34,6 +34,13 @@ die() { # the reason; exit 2
 	echo "compare.sh: could not compare: $*" >&2
 	exit 2
 }
+interrupted() { # a step died of SIGINT or SIGTERM: no comparison, exit 130
+	echo "compare.sh: interrupted; nothing written" >&2
+	exit 130
+}
+keep_log() { # LOG NAME: a copy that outlives the staging folder; its path
+	mkdir -p "$out.failed" && cp "$1" "$out.failed/$2" && echo "$out.failed/$2"
+}
 usage() { # [STATUS]: --help prints to stdout and exits 0
 	if [[ ${1:-2} == 0 ]]; then
 		sed -n '/^# usage:/,/^# Exit/p' "$0" | sed 's/^# \{0,1\}//'
@@ -154,10 +161,11 @@ for side in base head; do
 	kill $ticker 2>/dev/null || true
 	wait $ticker 2>/dev/null || true
 	ticker=
+	# ninja stops on SIGINT, cmake reports that as a failure
+	((built == 0)) || ! grep -q 'interrupted by user' "$log" || interrupted
 	if ((built != 0)); then
 		tail -n 15 "$log" >&2
-		mkdir -p "$out.failed" && cp "$log" "$out.failed/$side-build.log"
-		die "$side ${ref[$side]} (${sha[$side]:0:12}) does not build (log: $out.failed/$side-build.log)"
+		die "$side ${ref[$side]} (${sha[$side]:0:12}) does not build (log: $(keep_log "$log" "$side-build.log"))"
 	fi
 	bin[$side]=$tmp/$side/build/release/atcbench
 done
@@ -177,8 +185,9 @@ run() { # SIDE WHAT ARGS...: run a side's atcbench, stop on a failure
 		local rc=$?
 		# stress exits 1 on oracle violations: that is a result
 		[[ $what == stress && $rc == 1 ]] && return 0
+		((rc != 130 && rc != 143)) || interrupted
 		tail -n 5 "$stage/$side/run.log" >&2
-		die "$side: $what failed (exit $rc; log: $stage/$side/run.log)"
+		die "$side: $what failed (exit $rc; log: $(keep_log "$stage/$side/run.log" "$side-run.log"))"
 	}
 }
 

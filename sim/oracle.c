@@ -195,18 +195,25 @@ static u64 sim_oracle_walk(struct sim_oracle *o, unsigned int domain,
 	return gen & 1 ? ((u64)(domain + 1) << SIM_ORACLE_GEN_BITS) | gen : 0;
 }
 
-/* The SMMU serves a translation request: STE, then TLB or page table */
+/*
+ * The SMMU serves a translation request: STE, then TLB or page table, as
+ * one step against a TLBI (under the TLB's lock).  0 with the translation
+ * in *@val (0: not mapped), or -EPERM when the STE does not translate.
+ */
 static int sim_oracle_serve(struct sim_oracle *o, u32 sid, bool ats,
 			    unsigned int page, u64 *val)
 {
-	int domain = sim_oracle_ste_domain(o, sid, ats);
 	struct sim_tlb_tag tag;
+	int domain;
 
+	if (o->tlb)
+		sim_tlb_lock(o->tlb);
+	domain = sim_oracle_ste_domain(o, sid, ats);
 	if (domain < 0)
-		return -EPERM;
+		goto out;
 	if (!o->tlb) {
 		*val = sim_oracle_walk(o, domain, page);
-		return 0;
+		goto out;
 	}
 	tag = sim_oracle_tag(o, domain);
 	*val = sim_tlb_lookup(o->tlb, &tag, page);
@@ -215,7 +222,10 @@ static int sim_oracle_serve(struct sim_oracle *o, u32 sid, bool ats,
 		if (*val)
 			sim_tlb_fill(o->tlb, &tag, page, *val);
 	}
-	return 0;
+out:
+	if (o->tlb)
+		sim_tlb_unlock(o->tlb);
+	return domain < 0 ? -EPERM : 0;
 }
 
 int sim_oracle_translate(struct sim_oracle *o, struct sim_dev *dev,
@@ -227,11 +237,7 @@ int sim_oracle_translate(struct sim_oracle *o, struct sim_dev *dev,
 	if (!dev->atc || page >= dev->atc_pages || page >= o->pages)
 		return -EINVAL;
 	spin_lock(&dev->atc_lock);
-	if (o->tlb)
-		sim_tlb_lock(o->tlb);
 	ret = sim_oracle_serve(o, dev->sid, true, page, &v);
-	if (o->tlb)
-		sim_tlb_unlock(o->tlb);
 	if (!ret && !v)
 		ret = -ENOENT;
 	if (!ret)
@@ -247,11 +253,7 @@ int sim_oracle_dma(struct sim_oracle *o, u32 sid, unsigned int page)
 
 	if (page >= o->pages)
 		return -EINVAL;
-	if (o->tlb)
-		sim_tlb_lock(o->tlb);
 	ret = sim_oracle_serve(o, sid, false, page, &v);
-	if (o->tlb)
-		sim_tlb_unlock(o->tlb);
 	return ret ? ret : v ? 0 : -ENOENT;
 }
 

@@ -32,8 +32,12 @@ for ((i = 1; i <= kills; i++)); do
 	sig=${signals[RANDOM % ${#signals[@]}]}
 	s=$((RANDOM % maxs))
 	out=$work/$i-$sig
-	setsid "$root/scripts/compare.sh" --quick --out "$out" "$base" "$head" \
-		>"$work/$i.log" 2>&1 &
+	# a background job of a script starts with SIGINT ignored, which bash
+	# cannot undo: reset it first, as a terminal's job has it
+	setsid /usr/bin/python3 -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.execv(sys.argv[1], sys.argv[1:])' "$root/scripts/compare.sh" --quick \
+		--out "$out" "$base" "$head" >"$work/$i.log" 2>&1 &
 	pid=$!
 	sleep "$s"
 	alive=0
@@ -42,6 +46,8 @@ for ((i = 1; i <= kills; i++)); do
 	wait "$pid"
 	st=$?
 	echo "kill $i: SIG$sig after $s s ($([[ $alive == 1 ]] && echo running || echo finished)), exit $st"
+	[[ $sig == KILL || ! -e $out.failed ]] ||
+		bad "kill $i: $out.failed left after SIG$sig (a step taken for a failure)"
 	if [[ -d $out ]]; then
 		[[ -f $out/compare.json ]] || bad "kill $i: $out without compare.json"
 		while IFS= read -r j; do
@@ -58,7 +64,7 @@ for ((i = 1; i <= kills; i++)); do
 		bad "kill $i: a worktree left after SIG$sig"
 	fi
 	# what SIGKILL left: the staging folder, the worktrees
-	rm -rf "$out".tmp.*
+	rm -rf "$out".tmp.* "$out.failed"
 	git -C "$root" worktree list --porcelain |
 		sed -n 's/^worktree \(.*atcbench-compare\..*\)$/\1/p' |
 		xargs -r -n1 git -C "$root" worktree remove --force

@@ -128,6 +128,12 @@ void stress_probe_quarantine(u32 sid)
 	    strcmp(r->cfg->strategy, "whole-batch"))
 		sim_oracle_report(r->oracle, sid,
 				  "innocent device quarantined");
+	/* The quarantine has cleared EATS: translated requests are rejected */
+	if (r->cfg->clock == STRESS_CLOCK_VIRTUAL &&
+	    sim_oracle_ats_allowed(r->oracle, sid))
+		sim_oracle_report(r->oracle, sid,
+				  "quarantined device's STE still allows "
+				  "translated requests");
 	d->quarantined = true;
 	stress_event_locked(r, "quarantine", d - r->devs);
 	d->invs_at_quarantine =

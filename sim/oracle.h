@@ -25,7 +25,8 @@
  * bumps the generation (release) before it invalidates, and records the
  * completed generation after the invalidation returned; only that mapper
  * changes its pages.  Translations run under the device's ATC lock (see
- * sim/dev.h).  The first violation is kept under the oracle's lock.
+ * sim/dev.h), and the STE read, TLB lookup, walk and fill under the TLB's
+ * (sim/tlb.h).  The first violation is kept under the oracle's lock.
  */
 #ifndef SIM_ORACLE_H
 #define SIM_ORACLE_H

@@ -32,8 +32,10 @@
  * WRITE_ONCE() and the SMMU reads it with atomic loads).  CONS and the MSI
  * word are stored with release semantics after the command's effects (pairs
  * with the driver's readl() of CONS and its poll of the MSI word).  The
- * consumer state is under the SMMU's lock; the interrupt is raised with the
- * lock dropped, so the handler can access the registers.
+ * consumer state (the pending TLBIs too) is under the SMMU's lock; the
+ * interrupt is raised with the lock dropped, so the handler can access the
+ * registers.  Lock order: the SMMU's, a device's ATC lock (a drop, a
+ * refetch), the TLB's.
  */
 #ifndef SIM_SMMU_H
 #define SIM_SMMU_H

@@ -59,7 +59,7 @@ static const struct opt stress_keys[] = {
 	SK("domains", OPT_UINT, domains, 1, STRESS_MAX_DOMAINS, NULL,
 	   "stage-1 domains"),
 	SK("devices", OPT_UINT, devices, 1, STRESS_MAX_DEVICES, NULL,
-	   "ATS devices per domain (one SID each)"),
+	   "devices per domain (one SID each), with ATS unless non_ats"),
 	SK("non_ats", OPT_UINT, non_ats, 0, STRESS_MAX_DEVICES - 1, NULL,
 	   "of those, devices without ATS (untranslated DMA only)"),
 	SK("pages", OPT_UINT, pages, 1, STRESS_MAX_PAGES, NULL,

@@ -20,6 +20,7 @@ struct sim_tlb_slot {
 struct sim_tlb {
 	spinlock_t lock;
 	unsigned int pages;
+	unsigned int used; /* slots in use, the first ones: they stay so */
 	unsigned int victim; /* the next slot to evict, under @lock */
 	struct sim_tlb_slot slot[SIM_TLB_TAGS];
 };
@@ -58,9 +59,9 @@ void sim_tlb_destroy(struct sim_tlb *tlb)
 
 static struct sim_tlb_slot *sim_tlb_find(struct sim_tlb *tlb, u64 key)
 {
-	unsigned int i;
+	unsigned int i, used = __atomic_load_n(&tlb->used, __ATOMIC_ACQUIRE);
 
-	for (i = 0; i < SIM_TLB_TAGS; i++)
+	for (i = 0; i < used; i++)
 		if (__atomic_load_n(&tlb->slot[i].key, __ATOMIC_ACQUIRE) == key)
 			return &tlb->slot[i];
 	return NULL;
@@ -86,8 +87,7 @@ static struct sim_tlb_slot *sim_tlb_get(struct sim_tlb *tlb, u64 key)
 
 	if (s)
 		return s;
-	for (i = 0; i < SIM_TLB_TAGS && tlb->slot[i].key; i++)
-		;
+	i = tlb->used;
 	if (i == SIM_TLB_TAGS) {
 		i = tlb->victim;
 		tlb->victim = (i + 1) % SIM_TLB_TAGS;
@@ -104,6 +104,8 @@ static struct sim_tlb_slot *sim_tlb_get(struct sim_tlb *tlb, u64 key)
 	}
 	sim_tlb_clear(tlb, s, 0, tlb->pages);
 	__atomic_store_n(&s->key, key, __ATOMIC_RELEASE);
+	if (i == tlb->used)
+		__atomic_store_n(&tlb->used, i + 1, __ATOMIC_RELEASE);
 	return s;
 }
 
@@ -221,7 +223,7 @@ void sim_tlb_invalidate(struct sim_tlb *tlb, const u64 *cmd)
 	}
 
 	spin_lock(&tlb->lock);
-	for (i = 0; i < SIM_TLB_TAGS; i++) {
+	for (i = 0; i < tlb->used; i++) {
 		struct sim_tlb_slot *s = &tlb->slot[i];
 
 		if (s->key && (s->key & mask) == (key & mask))

@@ -203,14 +203,14 @@ expect_usage() { # MESSAGE ARGS...
 }
 
 # Stage-2 nesting parents: the S2 walk and ATS_FULL invalidations, judged
-run 0 churn --clock virtual --duration 500ms --warmup 0 --nested true \
+run 0 churn --clock virtual --duration 200ms --warmup 0 --nested true \
 	--name nested
 [ "$(field "$work/stress-nested.json" .translations)" -gt 0 ] &&
 	[ "$(field "$work/stress-nested.json" .attaches)" -gt 0 ] ||
 	bad "nested: no translation through a stage-2 STE, or no attach"
 # Range TLBIs and devices without ATS (their DMA fills the SMMU's TLB),
 # judged like any run
-run 0 churn --clock virtual --duration 500ms --warmup 0 --range-inv true \
+run 0 churn --clock virtual --duration 100ms --warmup 0 --range-inv true \
 	--op-pages 5 --non-ats 1 --name ril
 
 # A fault plan beside the scenario: the devices it names fault and are
@@ -218,7 +218,7 @@ run 0 churn --clock virtual --duration 500ms --warmup 0 --range-inv true \
 # does not parse, is refused
 printf 'at 50ms 3 unresponsive for 100ms\ndrop 5 0.5 from 300ms to 400ms\n' \
 	>"$work/two.plan"
-run 0 baseline --clock virtual --duration 1s --warmup 0 \
+run 0 baseline --clock virtual --duration 500ms --warmup 0 \
 	--fault-plan "$work/two.plan" --name plan
 [ "$(field "$work/stress-plan.json" '[.quarantines, .innocent_quarantines, .oracle_violations] | @tsv')" = "$(printf '2\t0\t0')" ] ||
 	bad "fault plan: $(field "$work/stress-plan.json" '[.quarantines, .innocent_quarantines, .oracle_violations] | @tsv')"

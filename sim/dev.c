@@ -42,7 +42,8 @@ void sim_dev_atc_free(struct sim_dev *dev)
 	dev->atc_pages = 0;
 }
 
-void sim_dev_atc_invalidate(struct sim_dev *dev, u64 first, u64 num)
+/* The ATC empties [@first, @first + @num) pages */
+static void sim_dev_atc_invalidate(struct sim_dev *dev, u64 first, u64 num)
 {
 	u64 i, end;
 

@@ -65,8 +65,6 @@ int sim_dev_parse_state(const char *name, enum sim_dev_state *state);
 /* Give the device an ATC of @pages pages: -EINVAL, -ENOMEM */
 int sim_dev_atc_alloc(struct sim_dev *dev, unsigned int pages);
 void sim_dev_atc_free(struct sim_dev *dev);
-/* The ATC answers an invalidation of [@first, @first + @num) pages */
-void sim_dev_atc_invalidate(struct sim_dev *dev, u64 first, u64 num);
 /* The ATC drops @page; returns whether it held a translation there */
 bool sim_dev_atc_drop_page(struct sim_dev *dev, u64 page);
 /* A successful reset: the ATC is empty */

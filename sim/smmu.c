@@ -118,12 +118,8 @@ static void sim_smmu_atc_drop(struct sim_smmu *smmu, struct sim_dev *dev,
 	u64 pages = size >= ATC_INV_SIZE_ALL ? U64_MAX : 1ULL << size;
 	u64 first = (cmd[1] & CMDQ_ATC_1_ADDR_MASK) >> 12, i;
 
-	if (!smmu->refetch) {
-		sim_dev_atc_invalidate(dev, first, pages);
-		return;
-	}
 	for (i = first; i < dev->atc_pages && i - first < pages; i++)
-		if (sim_dev_atc_drop_page(dev, i))
+		if (sim_dev_atc_drop_page(dev, i) && smmu->refetch)
 			smmu->refetch(smmu->refetch_arg, dev, i);
 }
 

@@ -251,11 +251,12 @@ int stress_world_init(struct stress_run *r, bool threaded)
 						    r->world.domains[i]->asid);
 		sim_oracle_map(r->oracle, i, 0, r->pages_per_domain);
 	}
-	/* Translations go through the SMMU's TLB; devices refetch */
-	sim_oracle_set_tlb(r->oracle, sim_smmu_tlb(r->world.hw[0]));
-	if (cfg->clock == STRESS_CLOCK_VIRTUAL)
+	/* With the TLB, translations go through it and devices refetch */
+	if (wcfg.hw.tlb_pages) {
+		sim_oracle_set_tlb(r->oracle, sim_smmu_tlb(r->world.hw[0]));
 		sim_smmu_set_refetch(r->world.hw[0], sim_oracle_refetch,
 				     r->oracle);
+	}
 	ret = stress_world_plan(r);
 	if (ret)
 		return ret;

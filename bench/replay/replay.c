@@ -21,6 +21,7 @@ struct replay {
 	struct arm_smmu_device smmus[REPLAY_MAX_SMMUS];
 	struct sim_smmu *hw[REPLAY_MAX_SMMUS];
 	struct arm_smmu_invs *invs;
+	bool range_inv;
 	FILE *out;
 	FILE *err;
 	unsigned long lineno;
@@ -90,6 +91,34 @@ static const char *replay_type_name(u8 type)
 	return "?";
 }
 
+static void replay_trace(void *arg, const u64 *cmd)
+{
+	struct replay *r = arg;
+	char line[256];
+
+	sim_cmd_format(cmd, line, sizeof(line));
+	fprintf(r->out, "%s\n", line);
+}
+
+/* SMMU @idx, probed when an entry first names it */
+static int replay_probe(struct replay *r, unsigned int idx)
+{
+	const struct sim_smmu_config cfg = {
+		.ats = true,
+		.range_inv = r->range_inv,
+		.cmdq_shift = 8,
+	};
+	int ret;
+
+	if (r->hw[idx])
+		return 0;
+	ret = sim_smmu_probe(&cfg, 1, &r->smmus[idx], &r->hw[idx]);
+	if (ret)
+		return ret;
+	sim_smmu_set_trace(r->hw[idx], replay_trace, r);
+	return 0;
+}
+
 /* ENTRY = TYPE:ID[/SSID][@SMMU] */
 static int replay_parse_entry(struct replay *r, char *tok,
 			      struct arm_smmu_inv *inv)
@@ -97,6 +126,7 @@ static int replay_parse_entry(struct replay *r, char *tok,
 	char *id_s, *ssid_s, *smmu_s;
 	u64 id, ssid = 0, smmu = 0;
 	unsigned int t;
+	int ret;
 
 	id_s = strchr(tok, ':');
 	if (!id_s)
@@ -138,6 +168,9 @@ static int replay_parse_entry(struct replay *r, char *tok,
 	    replay_parse_u64(smmu_s, false, REPLAY_MAX_SMMUS - 1, &smmu))
 		return replay_error(r, "%s: bad SMMU '%s' (0..%d)", tok, smmu_s,
 				    REPLAY_MAX_SMMUS - 1);
+	ret = replay_probe(r, smmu);
+	if (ret)
+		return ret;
 
 	*inv = (struct arm_smmu_inv){
 		.smmu = &r->smmus[smmu],
@@ -250,15 +283,6 @@ static int replay_purge(struct replay *r, int ntoks)
 	return 0;
 }
 
-static void replay_trace(void *arg, const u64 *cmd)
-{
-	struct replay *r = arg;
-	char line[256];
-
-	sim_cmd_format(cmd, line, sizeof(line));
-	fprintf(r->out, "%s\n", line);
-}
-
 static int replay_walk(struct replay *r, char **toks, int ntoks)
 {
 	u64 iova, size, granule;
@@ -343,18 +367,12 @@ static void replay_free(struct replay *r)
 
 int replay_run(FILE *in, FILE *out, FILE *err, const struct replay_opts *opts)
 {
-	const struct sim_smmu_config cfg = {
-		.ats = true,
-		.range_inv = opts->range_inv,
-		.cmdq_shift = 8,
-	};
 	/* A line of REPLAY_LINE_MAX bytes has at most half as many tokens */
 	const int max_toks = REPLAY_LINE_MAX / 2;
 	char *line = NULL, **toks;
 	size_t cap = 0;
 	ssize_t len;
 	struct replay *r;
-	unsigned int i;
 	int ret = 0;
 
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
@@ -366,13 +384,9 @@ int replay_run(FILE *in, FILE *out, FILE *err, const struct replay_opts *opts)
 	}
 	r->out = out;
 	r->err = err;
-	for (i = 0; i < REPLAY_MAX_SMMUS && !ret; i++) {
-		ret = sim_smmu_probe(&cfg, 1, &r->smmus[i], &r->hw[i]);
-		if (!ret)
-			sim_smmu_set_trace(r->hw[i], replay_trace, r);
-	}
+	r->range_inv = opts->range_inv;
 	r->invs = arm_smmu_invs_alloc(0);
-	if (!ret && !r->invs)
+	if (!r->invs)
 		ret = -ENOMEM;
 
 	while (!ret && (len = getline(&line, &cap, in)) >= 0) {

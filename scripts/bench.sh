@@ -136,12 +136,13 @@ stress baseline --clock virtual --name baseline-virtual
 # The paths the defaults leave out, for the oracle: CMD_SYNC polled, not
 # MSI; multi-page unmaps; batches big enough for bisection; a churner;
 # range TLBIs (IDR3.RIL) of stage 1 and of stage 2; devices without ATS
-# sharing a domain (whose TLB entries only the array's TLBIs reach)
+# sharing a domain (whose TLB entries only the array's TLBIs reach); a
+# device attached at a PASID (ATS entries and ATC_INVs with SSIDs)
 stress timeout-storm --clock virtual --duration 1s --msi false \
 	--op-pages 3 --devices 16 --strategy bisect --churners 1 \
 	--name oracle-wide
 stress churn --clock virtual --duration 1s --op-pages 5 --range-inv true \
-	--non-ats 1 --name oracle-ril
+	--non-ats 1 --pasid 1 --name oracle-ril
 stress churn --clock virtual --duration 1s --nested true --op-pages 3 \
 	--range-inv true --non-ats 2 --name oracle-nested
 

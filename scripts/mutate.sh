@@ -103,7 +103,7 @@ oracle=(
 	"dpc --clock virtual --duration 2s --warmup 0 --churners 1"
 	"timeout-storm --clock virtual --duration 2s --warmup 0 --msi false --churners 1"
 	"churn --clock virtual --duration 1s --warmup 0 --op-pages 5 --pages 64"
-	"churn --clock virtual --duration 1s --warmup 0 --op-pages 5 --pages 64 --range-inv true --non-ats 1"
+	"churn --clock virtual --duration 1s --warmup 0 --op-pages 5 --pages 64 --range-inv true --non-ats 1 --pasid 1"
 	"churn --clock virtual --duration 1s --warmup 0 --nested true --op-pages 3 --range-inv true --non-ats 2"
 	"timeout-storm --clock virtual --duration 2s --warmup 0 --nested true --churners 1"
 	"churn --duration 2s --warmup 100ms --op-pages 2"

@@ -11,8 +11,10 @@
  *
  * The ATC (optional, for the correctness oracle): one entry per 4 KiB page
  * of the IOVA window, 0 when empty, else what sim_oracle_translate() cached
- * there.  An answered ATC_INV empties the pages of its range; a successful
- * reset (sim_dev_reset()) empties it all.
+ * there.  A device whose @ssid is not 0 does its DMA with that PASID, so its
+ * entries are that PASID's.  An answered ATC_INV empties the pages of its
+ * range, if it has no SSID (SSV clear: every PASID's and the RID's entries)
+ * or the device's; a successful reset (sim_dev_reset()) empties it all.
  *
  * Synchronisation: the state and delays are __atomic, so a fault plan or a
  * test may change them while the SMMU consults them; counters are relaxed
@@ -41,6 +43,7 @@ enum sim_dev_state {
 
 struct sim_dev {
 	u32 sid;
+	u32 ssid; /* the PASID its requests carry; 0: none (set before use) */
 	enum sim_dev_state state;
 	u64 latency_ns;
 	u64 slow_delay_ns;

@@ -108,8 +108,9 @@ static void sim_smmu_stall(struct sim_smmu *smmu, u32 err)
 }
 
 /*
- * The device answered an ATC_INV: its ATC drops the command's range, and
- * with a refetch hook it asks again for each translation it lost
+ * The device answered an ATC_INV: its ATC drops the command's range (with
+ * SSV, only if its entries are that PASID's), and with a refetch hook it
+ * asks again for each translation it lost
  */
 static void sim_smmu_atc_drop(struct sim_smmu *smmu, struct sim_dev *dev,
 			      const u64 *cmd)
@@ -117,6 +118,10 @@ static void sim_smmu_atc_drop(struct sim_smmu *smmu, struct sim_dev *dev,
 	u64 size = FIELD_GET(CMDQ_ATC_1_SIZE, cmd[1]);
 	u64 pages = size >= ATC_INV_SIZE_ALL ? U64_MAX : 1ULL << size;
 	u64 first = (cmd[1] & CMDQ_ATC_1_ADDR_MASK) >> 12, i;
+
+	if ((cmd[0] & CMDQ_0_SSV) &&
+	    (!dev->ssid || FIELD_GET(CMDQ_ATC_0_SSID, cmd[0]) != dev->ssid))
+		return;
 
 	for (i = first; i < dev->atc_pages && i - first < pages; i++)
 		if (sim_dev_atc_drop_page(dev, i) && smmu->refetch)

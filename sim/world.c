@@ -27,8 +27,13 @@ static int sim_world_add_master(struct sim_world *w,
 		     i % cfg->masters_per_domain < cfg->no_ats_per_domain);
 	int ret;
 
+	if (cfg->masters_per_domain &&
+	    i % cfg->masters_per_domain >=
+		    cfg->masters_per_domain - cfg->pasid_per_domain)
+		m->pasid = i + 1;
 	if (cfg->devices) {
 		sim_dev_init(&m->sdev, sid, cfg->dev_latency_ns);
+		m->sdev.ssid = m->pasid;
 		ret = cfg->atc_pages ?
 			      sim_dev_atc_alloc(&m->sdev, cfg->atc_pages) :
 			      0;
@@ -56,8 +61,18 @@ static int sim_world_add_master(struct sim_world *w,
 	m->probed = true;
 	if (!cfg->masters_per_domain)
 		return 0;
-	return iommu_attach_device(
-		&w->domains[i / cfg->masters_per_domain]->domain, &m->pdev.dev);
+	return sim_world_attach(w, i, w->domains[i / cfg->masters_per_domain]);
+}
+
+int sim_world_attach(struct sim_world *w, unsigned int i,
+		     struct arm_smmu_domain *domain)
+{
+	struct sim_world_master *m = &w->masters[i];
+
+	if (m->pasid == IOMMU_NO_PASID)
+		return iommu_attach_device(&domain->domain, &m->pdev.dev);
+	return iommu_attach_device_pasid(&domain->domain, &m->pdev.dev,
+					 m->pasid);
 }
 
 static unsigned int sim_world_num_sids(const struct sim_world_config *cfg)
@@ -79,6 +94,10 @@ static int sim_world_check(const struct sim_world_config *cfg)
 	if (cfg->masters_per_domain &&
 	    (!cfg->devices ||
 	     cfg->num_masters > cfg->num_domains * cfg->masters_per_domain))
+		return -EINVAL;
+	if (cfg->pasid_per_domain &&
+	    (cfg->pasid_per_domain > cfg->masters_per_domain ||
+	     cfg->s2_nest_parent))
 		return -EINVAL;
 	return 0;
 }

@@ -10,6 +10,8 @@
  *   - num_masters masters on SMMU 0, master i on stream ID first_sid + i *
  *     sid_stride (default: i), each with ATS unless @no_ats, or unless it
  *     is one of the first @no_ats_per_domain of its domain's masters.
+ *     The last @pasid_per_domain masters of each domain are attached at a
+ *     PASID, master i at PASID i + 1, which their devices' requests carry.
  *     With @devices, each has a simulated PCIe device (a sim_dev with an ATC
  *     of @atc_pages pages, added to the SMMU) and a struct pci_dev probed
  *     through the IOMMU core (iommu_probe_device(), so the reset protocol
@@ -44,6 +46,7 @@ struct sim_world_config {
 	u32 first_sid, sid_stride; /* master i's SID (stride 0: 1) */
 	bool no_ats;
 	unsigned int no_ats_per_domain; /* with masters_per_domain */
+	unsigned int pasid_per_domain; /* with masters_per_domain, stage 1 */
 	bool devices;
 	unsigned int masters_per_domain;
 	unsigned int atc_pages; /* 0: no ATC model */
@@ -57,6 +60,7 @@ struct sim_world_master {
 	struct pci_dev pdev;
 	char name[16]; /* "0000:00:DD.F" */
 	bool probed; /* by the IOMMU core */
+	ioasid_t pasid; /* attached at; IOMMU_NO_PASID: the RID */
 };
 
 struct sim_world {
@@ -81,5 +85,12 @@ int sim_world_create(struct sim_world *w, const struct sim_world_config *cfg);
  * must be freed before; masters the caller attached elsewhere detached.
  */
 void sim_world_destroy(struct sim_world *w);
+
+/*
+ * Attach master @i (with devices) to @domain through the IOMMU core, at its
+ * PASID if it has one: as iommu_attach_device()
+ */
+int sim_world_attach(struct sim_world *w, unsigned int i,
+		     struct arm_smmu_domain *domain);
 
 #endif /* SIM_WORLD_H */

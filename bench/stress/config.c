@@ -62,6 +62,9 @@ static const struct opt stress_keys[] = {
 	   "devices per domain (one SID each), with ATS unless non_ats"),
 	SK("non_ats", OPT_UINT, non_ats, 0, STRESS_MAX_DEVICES - 1, NULL,
 	   "of those, devices without ATS (untranslated DMA only)"),
+	SK("pasid", OPT_UINT, pasid, 0, STRESS_MAX_DEVICES, NULL,
+	   "of those, devices attached at a PASID (ATS entries and ATC_INVs "
+	   "with SSIDs)"),
 	SK("pages", OPT_UINT, pages, 1, STRESS_MAX_PAGES, NULL,
 	   "4 KiB pages of IOVA each mapper owns"),
 	SK("op_pages", OPT_UINT, op_pages, 1, STRESS_MAX_OP_PAGES, NULL,
@@ -354,6 +357,14 @@ int stress_config_check(const struct stress_config *cfg, char *err,
 				  "non_ats (%u) must leave a device with ATS "
 				  "(devices %u)",
 				  cfg->non_ats, cfg->devices);
+	if (cfg->non_ats + cfg->pasid > cfg->devices)
+		return stress_err(err, errlen,
+				  "pasid (%u) takes devices with ATS: at most "
+				  "devices - non_ats (%u)",
+				  cfg->pasid, cfg->devices - cfg->non_ats);
+	if (cfg->pasid && cfg->nested)
+		return stress_err(err, errlen,
+				  "pasid needs stage-1 domains (nested false)");
 	if (cfg->non_ats && cfg->fault != STRESS_FAULT_NONE &&
 	    cfg->fault != STRESS_FAULT_SMMU_STALL)
 		return stress_err(err, errlen,

@@ -144,8 +144,8 @@ void stress_churn_op(struct stress_thread *t)
 
 	if (to == __atomic_load_n(&d->domain, __ATOMIC_RELAXED))
 		to = (to + 1) % r->cfg->domains;
-	ret = iommu_attach_device(&r->world.domains[to]->domain,
-				  &d->wm->pdev.dev);
+	ret = sim_world_attach(&r->world, d->wm - r->world.masters,
+			       r->world.domains[to]);
 	/*
 	 * A blocked device (quarantined, or in a failed reset) takes no
 	 * attach.  Judged in virtual time, where nothing unblocks it

@@ -68,6 +68,7 @@ struct stress_config {
 	unsigned int mappers, translators, churners;
 	unsigned int domains, devices, pages, op_pages;
 	unsigned int non_ats; /* devices per domain without ATS */
+	unsigned int pasid; /* devices per domain attached at a PASID */
 	char pin[64];
 	unsigned int clock; /* enum stress_clock */
 	char strategy[32];

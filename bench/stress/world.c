@@ -218,6 +218,7 @@ int stress_world_init(struct stress_run *r, bool threaded)
 		.devices = true,
 		.masters_per_domain = cfg->devices,
 		.no_ats_per_domain = cfg->non_ats,
+		.pasid_per_domain = cfg->pasid,
 		.dev_latency_ns = cfg->dev_latency_ns,
 	};
 	unsigned int i, slices;

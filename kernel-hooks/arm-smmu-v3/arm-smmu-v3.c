@@ -305,7 +305,8 @@ void arm_smmu_domain_free(struct arm_smmu_domain *smmu_domain)
  * @id: the domain's ASID (stage 1) or VMID (stage 2)
  * @ats_enabled: set EATS
  *
- * The simulation has no CD tables: a stage-1 STE carries the ASID.
+ * The simulation has no CD tables: a stage-1 STE carries the ASID of the
+ * master's one attachment, at the RID or at a PASID alike.
  */
 void arm_smmu_make_ste(struct arm_smmu_ste *target,
 		       enum arm_smmu_domain_stage stage, u16 id,
@@ -684,6 +685,21 @@ static int arm_smmu_attach_dev_paging(struct iommu_domain *domain,
 				   IOMMU_NO_PASID);
 }
 
+/*
+ * One attachment per master here: a PASID attachment replaces the RID's,
+ * and only stage-1 domains take PASIDs, as upstream.
+ */
+static int arm_smmu_s1_set_dev_pasid(struct iommu_domain *domain,
+				     struct device *dev, ioasid_t id)
+{
+	struct arm_smmu_domain *smmu_domain =
+		container_of(domain, struct arm_smmu_domain, domain);
+
+	if (smmu_domain->stage != ARM_SMMU_DOMAIN_S1)
+		return -EINVAL;
+	return arm_smmu_attach_dev(dev_iommu_priv_get(dev), smmu_domain, id);
+}
+
 static int arm_smmu_attach_dev_blocked_domain(struct iommu_domain *domain,
 					      struct device *dev)
 {
@@ -693,6 +709,7 @@ static int arm_smmu_attach_dev_blocked_domain(struct iommu_domain *domain,
 
 const struct iommu_domain_ops arm_smmu_domain_ops = {
 	.attach_dev = arm_smmu_attach_dev_paging,
+	.set_dev_pasid = arm_smmu_s1_set_dev_pasid,
 };
 
 static struct iommu_domain arm_smmu_blocked_domain = {

@@ -143,8 +143,6 @@ extern unsigned int arm_smmu_poll_timeout_us;
 /* ATC invalidates are always on 4096-bytes pages */
 #define ATC_INV_SIZE_ALL		52
 
-#define IOMMU_NO_PASID			0
-
 /* Stream table entry: the fields the hot path touches */
 #define STRTAB_STE_DWORDS		8
 #define STRTAB_STE_0_V			(1UL << 0)

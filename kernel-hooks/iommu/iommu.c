@@ -81,6 +81,44 @@ static int __iommu_group_block_device(struct iommu_group *group,
 	return 0;
 }
 
+/* Attach @domain at @pasid (IOMMU_NO_PASID: the RID) */
+static int __iommu_attach(struct iommu_domain *domain, struct device *dev,
+			  ioasid_t pasid)
+{
+	if (pasid == IOMMU_NO_PASID)
+		return domain->ops->attach_dev(domain, dev);
+	if (!domain->ops->set_dev_pasid)
+		return -EOPNOTSUPP;
+	return domain->ops->set_dev_pasid(domain, dev, pasid);
+}
+
+static int __iommu_attach_device(struct iommu_domain *domain,
+				 struct device *dev, ioasid_t pasid)
+{
+	struct iommu_group *group = dev->iommu_group;
+	struct group_device *gdev = &group->gdev;
+	int ret = 0;
+
+	mutex_lock(&group->mutex);
+	if (gdev->blocked) {
+		if (gdev->reset_depth) {
+			group->domain = domain;
+			group->pasid = pasid;
+		} else {
+			ret = -EBUSY;
+		}
+		goto out_unlock;
+	}
+	ret = __iommu_attach(domain, dev, pasid);
+	if (!ret) {
+		group->domain = domain;
+		group->pasid = pasid;
+	}
+out_unlock:
+	mutex_unlock(&group->mutex);
+	return ret;
+}
+
 /**
  * iommu_attach_device() - attach a device to a domain
  * @domain: the domain
@@ -94,24 +132,27 @@ static int __iommu_group_block_device(struct iommu_group *group,
  */
 int iommu_attach_device(struct iommu_domain *domain, struct device *dev)
 {
-	struct iommu_group *group = dev->iommu_group;
-	struct group_device *gdev = &group->gdev;
-	int ret = 0;
+	return __iommu_attach_device(domain, dev, IOMMU_NO_PASID);
+}
 
-	mutex_lock(&group->mutex);
-	if (gdev->blocked) {
-		if (gdev->reset_depth)
-			group->domain = domain;
-		else
-			ret = -EBUSY;
-		goto out_unlock;
-	}
-	ret = domain->ops->attach_dev(domain, dev);
-	if (!ret)
-		group->domain = domain;
-out_unlock:
-	mutex_unlock(&group->mutex);
-	return ret;
+/**
+ * iommu_attach_device_pasid() - attach a device's PASID to a domain
+ * @domain: the domain
+ * @dev: the device
+ * @pasid: the PASID, not IOMMU_NO_PASID
+ *
+ * As iommu_attach_device(), for the traffic that carries @pasid.  A device
+ * has one attachment here: this one replaces its RID's.
+ *
+ * Return: 0, -EINVAL for IOMMU_NO_PASID, -EBUSY when refused, or the
+ * driver's error.
+ */
+int iommu_attach_device_pasid(struct iommu_domain *domain, struct device *dev,
+			      ioasid_t pasid)
+{
+	if (pasid == IOMMU_NO_PASID)
+		return -EINVAL;
+	return __iommu_attach_device(domain, dev, pasid);
 }
 
 /**
@@ -127,6 +168,7 @@ void iommu_detach_device(struct iommu_domain *domain, struct device *dev)
 	mutex_lock(&group->mutex);
 	if (group->domain == domain) {
 		group->domain = NULL;
+		group->pasid = IOMMU_NO_PASID;
 		if (!group->gdev.blocked)
 			WARN_ON(blocked->ops->attach_dev(blocked, dev));
 	}
@@ -210,10 +252,10 @@ void pci_dev_reset_iommu_done(struct pci_dev *pdev, bool reset_succeeds)
 		group->ops->reset_device_done(&pdev->dev);
 	gdev->blocked = false;
 	group->recovery_cnt--;
-	/* Re-attach RID domain back to group->domain */
+	/* Re-attach the retained domain, at its PASID */
 	if (group->domain)
-		WARN_ON(group->domain->ops->attach_dev(group->domain,
-						       &pdev->dev));
+		WARN_ON(__iommu_attach(group->domain, &pdev->dev,
+				       group->pasid));
 out_unlock:
 	mutex_unlock(&group->mutex);
 }

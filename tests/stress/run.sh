@@ -208,10 +208,10 @@ run 0 churn --clock virtual --duration 200ms --warmup 0 --nested true \
 [ "$(field "$work/stress-nested.json" .translations)" -gt 0 ] &&
 	[ "$(field "$work/stress-nested.json" .attaches)" -gt 0 ] ||
 	bad "nested: no translation through a stage-2 STE, or no attach"
-# Range TLBIs and devices without ATS (their DMA fills the SMMU's TLB),
-# judged like any run
+# Range TLBIs, devices without ATS (their DMA fills the SMMU's TLB) and a
+# device at a PASID (ATC_INVs with SSIDs), judged like any run
 run 0 churn --clock virtual --duration 100ms --warmup 0 --range-inv true \
-	--op-pages 5 --non-ats 1 --name ril
+	--op-pages 5 --non-ats 1 --pasid 1 --name ril
 
 # A fault plan beside the scenario: the devices it names fault and are
 # quarantined, none innocent; a plan that names no device of the run, or
@@ -249,6 +249,8 @@ expect_usage "duration: '10 parsecs' is not a duration" baseline --duration "10 
 expect_usage "op_pages (300) is larger than pages (256)" baseline --op-pages 300
 expect_usage "non_ats (4) must leave a device with ATS (devices 4)" churn --non-ats 4
 expect_usage "non_ats needs fault none or smmu-stall" timeout-storm --non-ats 1
+expect_usage "pasid (4) takes devices with ATS: at most devices - non_ats (3)" churn --non-ats 1 --pasid 4
+expect_usage "pasid needs stage-1 domains (nested false)" churn --nested true --pasid 1
 expect_usage "strategy: 'best' is not one of" baseline --strategy best
 expect_usage "CPU 4096 is not in the topology" baseline --pin 4096 --duration 10ms
 expect_usage "--duration needs a value" baseline --duration

@@ -16,8 +16,14 @@
 
 struct iommu_domain;
 
+/* The RID's "PASID": an attachment without a PASID */
+#define IOMMU_NO_PASID 0
+
 struct iommu_domain_ops {
 	int (*attach_dev)(struct iommu_domain *domain, struct device *dev);
+	/* Upstream also passes the old domain: the driver knows it here */
+	int (*set_dev_pasid)(struct iommu_domain *domain, struct device *dev,
+			     ioasid_t pasid);
 };
 
 #define IOMMU_DOMAIN_BLOCKED 0
@@ -62,6 +68,8 @@ struct group_device {
  * @ops: the driver
  * @domain: the domain the group is attached to, or retained for while
  *          blocked (a deferred attach lands here)
+ * @pasid: the PASID @domain is attached at, IOMMU_NO_PASID for the RID (one
+ *         attachment per device: a PASID attachment stands for the RID's)
  * @recovery_cnt: devices of the group blocked for a recovery
  * @gdev: the device
  */
@@ -69,6 +77,7 @@ struct iommu_group {
 	struct mutex mutex;
 	const struct iommu_ops *ops;
 	struct iommu_domain *domain;
+	ioasid_t pasid;
 	unsigned int recovery_cnt;
 	struct group_device gdev;
 };
@@ -77,6 +86,8 @@ int iommu_probe_device(struct device *dev, const struct iommu_ops *ops,
 		       void *priv);
 void iommu_release_device(struct device *dev);
 int iommu_attach_device(struct iommu_domain *domain, struct device *dev);
+int iommu_attach_device_pasid(struct iommu_domain *domain, struct device *dev,
+			      ioasid_t pasid);
 void iommu_detach_device(struct iommu_domain *domain, struct device *dev);
 int pci_dev_reset_iommu_prepare(struct pci_dev *pdev);
 void pci_dev_reset_iommu_done(struct pci_dev *pdev, bool reset_succeeds);

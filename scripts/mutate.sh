@@ -9,9 +9,9 @@
 # violation, a WARN or a failure).  Prints a table and the two scores.  A
 # mutant marked "tests: asan" is tested in an ASan build (a use-after-free
 # a release run reads unharmed).  One marked "oracle: no: REASON" is
-# beyond the oracle by design, one marked "oracle: not yet: REASON" one it
-# will see once it covers more: the table says which and why, the oracle's
-# score leaves them out.
+# beyond the oracle by design (not run against it), one marked "oracle:
+# not yet: REASON" one it will see once it covers more: the table says
+# which and why, the oracle's score leaves them out.
 #
 # usage: scripts/mutate.sh [--check] [--keep DIR] [MUTANT...]
 #   --check: only check that every mutant applies to this tree
@@ -149,9 +149,14 @@ run_tests() {
 		(cd "$scratch" && cmake --preset asan && cmake --build --preset asan) \
 			>>"$log" 2>&1 || return 0
 	fi
+	# the unit tests first: most mutants fail one of them in seconds,
+	# before the stress tests' minutes
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-		ctest --test-dir "$dir" -R "$tests_re" --timeout 300 \
-		--stop-on-failure >>"$log" 2>&1
+		ctest --test-dir "$dir" -R "$tests_re" -LE stress --timeout 300 \
+		--stop-on-failure >>"$log" 2>&1 &&
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+			ctest --test-dir "$dir" -R "$tests_re" -L stress \
+			--timeout 300 --stop-on-failure >>"$log" 2>&1
 }
 
 # run_oracle: the first oracle run that fails (1-based), or 0
@@ -205,9 +210,12 @@ for m in "${mutants[@]}"; do
 	total=$((total + 1))
 	t=missed
 	run_tests "$m" || { t=caught; tests_caught=$((tests_caught + 1)); }
-	o=$(run_oracle)
 	mark=$(sed -n 's/^oracle: no: //p' "$m")
 	pending=$(sed -n 's/^oracle: not yet: //p' "$m")
+	# beyond the oracle by design: not run against it (mutant 12 hangs
+	# the real-time runs until their time-out)
+	o=0
+	[[ -n $mark ]] || o=$(run_oracle)
 	if ((o > 0)); then
 		oc="caught by run $o"
 		oracle_caught=$((oracle_caught + 1))

@@ -19,11 +19,17 @@
  * build).  With both it cannot happen: the test cannot fail by timing or
  * load; on one CPU it just observes nothing.  A's start is moved by a
  * seeded random spin each round, to sweep the two threads' alignment.
+ * A and B are pinned to two CPUs and wait for each other by spinning,
+ * then yielding: on a loaded machine a round costs a context switch, not
+ * a time slice (10^6 rounds: 8 s beside a CPU-bound process, which showed
+ * the barrier's removal 2 times in 2 runs; unpinned, pure spinning took
+ * 105 s and showed nothing).
  *
  * ATCBENCH_LITMUS_ROUNDS sets the rounds (default 10^6; 2·10^5 under a
  * sanitizer, which slows each round).
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <linux/rcupdate.h>
@@ -50,6 +56,30 @@ struct litmus {
 };
 
 static struct litmus *litmus_cur;
+
+/*
+ * Wait until *@p is (@eq) or is not (!@eq) @val: spin, so that on two free
+ * CPUs the two sides stay as close as the pattern needs; past
+ * LITMUS_SPINS, yield, so that when the other side shares this CPU (a
+ * loaded machine) a round costs a context switch, not a time slice.
+ * Returns false when @stop is set first (NULL: never).
+ */
+#define LITMUS_SPINS 65536
+static bool litmus_wait(const unsigned long *p, unsigned long val, bool eq,
+			const bool *stop)
+{
+	unsigned int spins = 0;
+
+	while ((__atomic_load_n(p, __ATOMIC_ACQUIRE) == val) != eq) {
+		if (stop && __atomic_load_n(stop, __ATOMIC_ACQUIRE))
+			return false;
+		if (++spins < LITMUS_SPINS)
+			cpu_relax();
+		else
+			sched_yield();
+	}
+	return true;
+}
 
 /* The SMMU's queue, as the walk sees it: records the ATC_INV to the SID */
 static int litmus_issue_cmdlist(struct arm_smmu_device *smmu,
@@ -110,18 +140,41 @@ static void *litmus_unmap(void *arg)
 
 	rcu_register_thread();
 	for (;;) {
-		while (__atomic_load_n(&l->go, __ATOMIC_ACQUIRE) == round)
-			if (__atomic_load_n(&l->stop, __ATOMIC_ACQUIRE))
-				goto out;
+		if (!litmus_wait(&l->go, round, false, &l->stop))
+			break;
 		round++;
 		WRITE_ONCE(l->iopte, 0);
 		arm_smmu_domain_inv_range(&l->domain, LITMUS_IOVA, SZ_4K, SZ_4K,
 					  true);
 		__atomic_store_n(&l->done, round, __ATOMIC_RELEASE);
 	}
-out:
 	rcu_unregister_thread();
 	return NULL;
+}
+
+/*
+ * Put A (the caller) and B (@b) on the first two CPUs this process may use,
+ * so that the scheduler never folds them onto one CPU of a busy machine,
+ * where no reordering can show.  With one CPU, nothing to do.
+ */
+static void litmus_pin(pthread_t b)
+{
+	cpu_set_t allowed, one;
+	int cpu, found = 0;
+
+	if (sched_getaffinity(0, sizeof(allowed), &allowed))
+		return;
+	for (cpu = 0; cpu < CPU_SETSIZE && found < 2; cpu++) {
+		if (!CPU_ISSET(cpu, &allowed))
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		if (found++)
+			pthread_setaffinity_np(b, sizeof(one), &one);
+		else
+			pthread_setaffinity_np(pthread_self(), sizeof(one),
+					       &one);
+	}
 }
 
 static void test_walker_mb_vs_attach(void **state)
@@ -139,6 +192,7 @@ static void test_walker_mb_vs_attach(void **state)
 	test_world_init(&l->w, 1, 16, false);
 	l->w.world.smmu[0].impl_ops = &litmus_ops;
 	assert_int_equal(pthread_create(&unmap, NULL, litmus_unmap, l), 0);
+	litmus_pin(unmap);
 
 	for (round = 1; round <= rounds; round++) {
 		unsigned int spin = test_rand(&rng) % 64;
@@ -162,8 +216,7 @@ static void test_walker_mb_vs_attach(void **state)
 		arm_smmu_install_new_domain_invs(&l->state);
 		r_a = READ_ONCE(l->iopte);
 
-		while (__atomic_load_n(&l->done, __ATOMIC_ACQUIRE) != round)
-			cpu_relax();
+		litmus_wait(&l->done, round, true, NULL);
 		r_b = READ_ONCE(l->saw_atc);
 		seen[r_a][r_b]++;
 		forbidden += r_a && !r_b;

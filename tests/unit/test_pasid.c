@@ -2,8 +2,9 @@
 /*
  * Masters attached at a PASID: the array holds their ATS entries with the
  * SSID, the walker's ATC_INV carries it (SSV), the simulated device drops
- * only what an ATC_INV with its SSID or without any SSID covers, and a
- * reset re-attaches the retained domain at the PASID.
+ * only what an ATC_INV with its SSID or without any SSID covers, a move
+ * to another domain flushes the ATC, and a reset re-attaches the retained
+ * domain at the PASID.
  */
 #include <string.h>
 #include <linux/iommu.h>
@@ -136,6 +137,23 @@ static void test_atc_inv_ssid(void **state)
 	pworld_fini(&w);
 }
 
+/* A move to another domain flushes the ATC, at the RID or at the PASID */
+static void test_move_flushes_atc(void **state)
+{
+	struct pworld w;
+	unsigned int i;
+
+	(void)state;
+	pworld_init(&w);
+	fill(&w, 4);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(
+			sim_world_attach(&w.world, i, w.world.domains[1]), 0);
+	assert_false(cached(w.rid, 4));
+	assert_false(cached(w.pasid, 4));
+	pworld_fini(&w);
+}
+
 static void test_attach_and_reset(void **state)
 {
 	struct sim_world_master *wm;
@@ -179,6 +197,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_array_and_walker),
 		cmocka_unit_test(test_atc_inv_ssid),
+		cmocka_unit_test(test_move_flushes_atc),
 		cmocka_unit_test(test_attach_and_reset),
 	};
 

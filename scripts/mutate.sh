@@ -229,8 +229,9 @@ for m in "${mutants[@]}"; do
 		oc=MISSED
 	fi
 	[[ $t == caught && $oc != MISSED ]] || missed=$((missed + 1))
-	printf '%-30s %-7s %s\n' "$name" "$t" "$oc" | fold -s -w 100 |
-		sed '2,$s/^/                                      /'
+	# the oracle column folded to 100 columns in all, under itself
+	printf '%-30s %-7s %s\n' "$name" "$t" \
+		"$(fold -s -w 61 <<<"$oc" | sed '2,$s/^/                                       /')"
 
 	git -C "$scratch" checkout -q -- "$file"
 	# an asan build left with the mutant in: rebuilt clean on next use

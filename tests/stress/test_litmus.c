@@ -152,31 +152,6 @@ static void *litmus_unmap(void *arg)
 	return NULL;
 }
 
-/*
- * Put A (the caller) and B (@b) on the first two CPUs this process may use,
- * so that the scheduler never folds them onto one CPU of a busy machine,
- * where no reordering can show.  With one CPU, nothing to do.
- */
-static void litmus_pin(pthread_t b)
-{
-	cpu_set_t allowed, one;
-	int cpu, found = 0;
-
-	if (sched_getaffinity(0, sizeof(allowed), &allowed))
-		return;
-	for (cpu = 0; cpu < CPU_SETSIZE && found < 2; cpu++) {
-		if (!CPU_ISSET(cpu, &allowed))
-			continue;
-		CPU_ZERO(&one);
-		CPU_SET(cpu, &one);
-		if (found++)
-			pthread_setaffinity_np(b, sizeof(one), &one);
-		else
-			pthread_setaffinity_np(pthread_self(), sizeof(one),
-					       &one);
-	}
-}
-
 static void test_walker_mb_vs_attach(void **state)
 {
 	const char *env = getenv("ATCBENCH_LITMUS_ROUNDS");
@@ -192,7 +167,9 @@ static void test_walker_mb_vs_attach(void **state)
 	test_world_init(&l->w, 1, 16, false);
 	l->w.world.smmu[0].impl_ops = &litmus_ops;
 	assert_int_equal(pthread_create(&unmap, NULL, litmus_unmap, l), 0);
-	litmus_pin(unmap);
+	/* Two CPUs: on one, no reordering can show */
+	test_pin(pthread_self(), 0);
+	test_pin(unmap, 1);
 
 	for (round = 1; round <= rounds; round++) {
 		unsigned int spin = test_rand(&rng) % 64;

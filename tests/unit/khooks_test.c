@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Helpers shared by the tests (see khooks_test.h) */
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,27 @@ u64 test_rand(u64 *state)
 	x ^= x >> 27;
 	*state = x;
 	return x * 0x2545f4914f6cdd1dULL;
+}
+
+void test_pin(pthread_t thread, unsigned int nth)
+{
+	cpu_set_t allowed, one;
+	int cpu, count;
+
+	if (sched_getaffinity(0, sizeof(allowed), &allowed))
+		return;
+	count = CPU_COUNT(&allowed);
+	if (count < 2)
+		return;
+	nth %= count;
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (!CPU_ISSET(cpu, &allowed) || nth--)
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		pthread_setaffinity_np(thread, sizeof(one), &one);
+		return;
+	}
 }
 
 static void test_world_trace(void *arg, const u64 *cmd)

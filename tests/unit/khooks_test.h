@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <arm-smmu-v3/arm-smmu-v3.h>
@@ -31,6 +32,12 @@ int test_rcu_setup(void **state);
 int test_rcu_teardown(void **state);
 /* xorshift64*: a small deterministic generator */
 u64 test_rand(u64 *state);
+/*
+ * Pin @thread to the @nth CPU this process may use (modulo their count), so
+ * that two racing threads of a test run on two CPUs even on a busy machine,
+ * where the scheduler would fold them onto one and no race could show
+ */
+void test_pin(pthread_t thread, unsigned int nth);
 
 struct test_world;
 

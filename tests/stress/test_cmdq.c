@@ -184,9 +184,10 @@ static void issue_run(bool locked, bool msi, bool threaded)
 		assert_int_equal(pthread_create(&issuers[i].thread, NULL,
 						issuer_fn, &issuers[i]),
 				 0);
-		/* Owners overlap only on two CPUs */
-		test_pin(issuers[i].thread, i);
 	}
+	/* Owners overlap only on two CPUs */
+	test_pin((pthread_t[]){ issuers[0].thread, issuers[1].thread },
+		 ISSUERS);
 	for (i = 0; i < ISSUERS; i++) {
 		pthread_join(issuers[i].thread, NULL);
 		assert_int_equal(issuers[i].errors, 0);

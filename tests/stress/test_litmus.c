@@ -168,8 +168,7 @@ static void test_walker_mb_vs_attach(void **state)
 	l->w.world.smmu[0].impl_ops = &litmus_ops;
 	assert_int_equal(pthread_create(&unmap, NULL, litmus_unmap, l), 0);
 	/* Two CPUs: on one, no reordering can show */
-	test_pin(pthread_self(), 0);
-	test_pin(unmap, 1);
+	test_pin((pthread_t[]){ pthread_self(), unmap }, 2);
 
 	for (round = 1; round <= rounds; round++) {
 		unsigned int spin = test_rand(&rng) % 64;

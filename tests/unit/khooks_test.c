@@ -46,24 +46,23 @@ u64 test_rand(u64 *state)
 	return x * 0x2545f4914f6cdd1dULL;
 }
 
-void test_pin(pthread_t thread, unsigned int nth)
+void test_pin(const pthread_t *threads, unsigned int n)
 {
+	int cpus[CPU_SETSIZE], count = 0, cpu;
 	cpu_set_t allowed, one;
-	int cpu, count;
+	unsigned int i;
 
 	if (sched_getaffinity(0, sizeof(allowed), &allowed))
 		return;
-	count = CPU_COUNT(&allowed);
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, &allowed))
+			cpus[count++] = cpu;
 	if (count < 2)
 		return;
-	nth %= count;
-	for (cpu = 0; cpu < CPU_SETSIZE; cpu++) {
-		if (!CPU_ISSET(cpu, &allowed) || nth--)
-			continue;
+	for (i = 0; i < n; i++) {
 		CPU_ZERO(&one);
-		CPU_SET(cpu, &one);
-		pthread_setaffinity_np(thread, sizeof(one), &one);
-		return;
+		CPU_SET(cpus[i % count], &one);
+		pthread_setaffinity_np(threads[i], sizeof(one), &one);
 	}
 }
 

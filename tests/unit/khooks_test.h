@@ -33,11 +33,13 @@ int test_rcu_teardown(void **state);
 /* xorshift64*: a small deterministic generator */
 u64 test_rand(u64 *state);
 /*
- * Pin @thread to the @nth CPU this process may use (modulo their count), so
- * that two racing threads of a test run on two CPUs even on a busy machine,
- * where the scheduler would fold them onto one and no race could show
+ * Pin @threads[i] to the i-th CPU the caller may use (modulo their count),
+ * so that racing threads of a test run on separate CPUs even on a busy
+ * machine, where the scheduler would fold them onto one and no race could
+ * show.  The caller's CPUs are read once, before any is pinned (the caller
+ * may be one of @threads).  With one CPU, nothing is pinned.
  */
-void test_pin(pthread_t thread, unsigned int nth);
+void test_pin(const pthread_t *threads, unsigned int n);
 
 struct test_world;
 

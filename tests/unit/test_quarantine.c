@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <linux/iommu.h>
 #include <linux/pci.h>
+#include <linux/workqueue.h>
 #include <sim/clock.h>
 #include <sim/world.h>
 #include <khooks/switches.h>
@@ -266,6 +267,33 @@ static void test_prepare_fences_ats(void **state)
 	qworld_fini(&w);
 }
 
+/*
+ * Between the timeout and the core's block (its worker held back here),
+ * the walker skips the broken master: no ATC_INV to it, no new isolation
+ */
+static void test_broken_skipped_before_block(void **state)
+{
+	struct sim_dev *bad;
+	struct qworld w;
+	u64 count;
+
+	qworld_init(&w, "linear", false);
+	bad = &w.world.masters[BAD].sdev;
+	khooks_workqueue_set_deferred(true);
+	sim_dev_set_state(bad, SIM_DEV_UNRESPONSIVE, 0);
+	inv(&w, 1);
+	assert_int_equal(num_broken(&w), 1);
+	assert_false(iommu_device_blocked(&w.world.masters[BAD].pdev.dev));
+	count = READ_ONCE(bad->atc_invs);
+	inv(&w, 3);
+	assert_int_equal(READ_ONCE(bad->atc_invs), count);
+	assert_int_equal(atomic_long_read(&w.world.smmu[0].atc_isolations), 1);
+	khooks_workqueue_set_deferred(false);
+	flush_scheduled_work();
+	assert_true(iommu_device_blocked(&w.world.masters[BAD].pdev.dev));
+	qworld_fini(&w);
+}
+
 /* A DPC resets the link with no prepare: timeouts, isolation, quarantine */
 static void test_dpc(void **state)
 {
@@ -483,6 +511,7 @@ int main(void)
 		cmocka_unit_test(test_inv_type_skips_before_block),
 		cmocka_unit_test(test_reset_lifecycle),
 		cmocka_unit_test(test_prepare_fences_ats),
+		cmocka_unit_test(test_broken_skipped_before_block),
 		cmocka_unit_test(test_dpc),
 		cmocka_unit_test(test_ats_enable_failure),
 		cmocka_unit_test(test_ste_rmw_race),

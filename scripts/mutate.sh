@@ -149,14 +149,13 @@ run_tests() {
 		(cd "$scratch" && cmake --preset asan && cmake --build --preset asan) \
 			>>"$log" 2>&1 || return 0
 	fi
+	local ctest=(ctest --test-dir "$dir" -R "$tests_re" --timeout 300
+		--stop-on-failure)
 	# the unit tests first: most mutants fail one of them in seconds,
 	# before the stress tests' minutes
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-		ctest --test-dir "$dir" -R "$tests_re" -LE stress --timeout 300 \
-		--stop-on-failure >>"$log" 2>&1 &&
-		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-			ctest --test-dir "$dir" -R "$tests_re" -L stress \
-			--timeout 300 --stop-on-failure >>"$log" 2>&1
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+	"${ctest[@]}" -LE stress >>"$log" 2>&1 &&
+		"${ctest[@]}" -L stress >>"$log" 2>&1
 }
 
 # run_oracle: the first oracle run that fails (1-based), or 0

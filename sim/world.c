@@ -27,13 +27,12 @@ static int sim_world_add_master(struct sim_world *w,
 		     i % cfg->masters_per_domain < cfg->no_ats_per_domain);
 	int ret;
 
-	if (cfg->masters_per_domain &&
-	    i % cfg->masters_per_domain >=
-		    cfg->masters_per_domain - cfg->pasid_per_domain)
-		m->pasid = i + 1;
 	if (cfg->devices) {
 		sim_dev_init(&m->sdev, sid, cfg->dev_latency_ns);
-		m->sdev.ssid = m->pasid;
+		if (cfg->masters_per_domain &&
+		    i % cfg->masters_per_domain >=
+			    cfg->masters_per_domain - cfg->pasid_per_domain)
+			m->sdev.ssid = i + 1;
 		ret = cfg->atc_pages ?
 			      sim_dev_atc_alloc(&m->sdev, cfg->atc_pages) :
 			      0;
@@ -69,10 +68,10 @@ int sim_world_attach(struct sim_world *w, unsigned int i,
 {
 	struct sim_world_master *m = &w->masters[i];
 
-	if (m->pasid == IOMMU_NO_PASID)
+	if (m->sdev.ssid == IOMMU_NO_PASID)
 		return iommu_attach_device(&domain->domain, &m->pdev.dev);
 	return iommu_attach_device_pasid(&domain->domain, &m->pdev.dev,
-					 m->pasid);
+					 m->sdev.ssid);
 }
 
 static unsigned int sim_world_num_sids(const struct sim_world_config *cfg)

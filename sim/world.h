@@ -11,7 +11,8 @@
  *     sid_stride (default: i), each with ATS unless @no_ats, or unless it
  *     is one of the first @no_ats_per_domain of its domain's masters.
  *     The last @pasid_per_domain masters of each domain are attached at a
- *     PASID, master i at PASID i + 1, which their devices' requests carry.
+ *     PASID, master i at PASID i + 1: their devices' @ssid, which their
+ *     requests carry.
  *     With @devices, each has a simulated PCIe device (a sim_dev with an ATC
  *     of @atc_pages pages, added to the SMMU) and a struct pci_dev probed
  *     through the IOMMU core (iommu_probe_device(), so the reset protocol
@@ -60,7 +61,6 @@ struct sim_world_master {
 	struct pci_dev pdev;
 	char name[16]; /* "0000:00:DD.F" */
 	bool probed; /* by the IOMMU core */
-	ioasid_t pasid; /* attached at; IOMMU_NO_PASID: the RID */
 };
 
 struct sim_world {
@@ -88,7 +88,7 @@ void sim_world_destroy(struct sim_world *w);
 
 /*
  * Attach master @i (with devices) to @domain through the IOMMU core, at its
- * PASID if it has one: as iommu_attach_device()
+ * device's PASID if it has one: as iommu_attach_device()
  */
 int sim_world_attach(struct sim_world *w, unsigned int i,
 		     struct arm_smmu_domain *domain);

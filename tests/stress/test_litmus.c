@@ -21,8 +21,8 @@
  * seeded random spin each round, to sweep the two threads' alignment.
  * A and B are pinned to two CPUs and wait for each other by spinning,
  * then yielding: on a loaded machine a round costs a context switch, not
- * a time slice (10^6 rounds: 8 s beside a CPU-bound process, which showed
- * the barrier's removal 2 times in 2 runs; unpinned, pure spinning took
+ * a time slice (10^6 rounds: 5-7 s beside a CPU-bound process, where the
+ * barrier's removal showed in 1 run of 3; unpinned, pure spinning took
  * 105 s and showed nothing).
  *
  * ATCBENCH_LITMUS_ROUNDS sets the rounds (default 10^6; 2·10^5 under a

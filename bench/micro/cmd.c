@@ -82,21 +82,23 @@ static void micro_on_signal(int sig)
 
 /*
  * The temporary file, made now: fail before a long run, not after it, on a
- * folder that cannot be written; from now on a signal removes it
+ * folder that cannot be written.  The handler comes first, so that no
+ * signal finds the file without it.
  */
 static int micro_tmp_open(const char *tmp)
 {
-	FILE *f = fopen(tmp, "w");
+	FILE *f;
 
+	snprintf(micro_tmp, sizeof(micro_tmp), "%s", tmp);
+	signal(SIGINT, micro_on_signal);
+	signal(SIGTERM, micro_on_signal);
+	f = fopen(tmp, "w");
 	if (!f) {
 		fprintf(stderr, "atcbench micro: cannot write %s: %s\n", tmp,
 			strerror(errno));
 		return -errno;
 	}
 	fclose(f);
-	snprintf(micro_tmp, sizeof(micro_tmp), "%s", tmp);
-	signal(SIGINT, micro_on_signal);
-	signal(SIGTERM, micro_on_signal);
 	return 0;
 }
 
@@ -162,9 +164,10 @@ int micro_cmd(int argc, char **argv)
 	}
 	micro_unregister();
 
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	micro_tmp[0] = '\0';
+	/*
+	 * The handler stays until the file is renamed or removed: a signal
+	 * during the commit's fsync must not leave it behind
+	 */
 	if (out && (status || listing)) {
 		unlink(tmp); /* a failed run, or a listing, writes no file */
 	} else if (out) {
@@ -175,5 +178,8 @@ int micro_cmd(int argc, char **argv)
 			status = EXIT_FAILURE;
 		}
 	}
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	micro_tmp[0] = '\0';
 	return status;
 }

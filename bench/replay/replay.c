@@ -22,6 +22,7 @@ struct replay {
 	struct sim_smmu *hw[REPLAY_MAX_SMMUS];
 	struct arm_smmu_invs *invs;
 	bool range_inv;
+	bool no_trace;
 	FILE *out;
 	FILE *err;
 	unsigned long lineno;
@@ -115,7 +116,8 @@ static int replay_probe(struct replay *r, unsigned int idx)
 	ret = sim_smmu_probe(&cfg, 1, &r->smmus[idx], &r->hw[idx]);
 	if (ret)
 		return ret;
-	sim_smmu_set_trace(r->hw[idx], replay_trace, r);
+	if (!r->no_trace)
+		sim_smmu_set_trace(r->hw[idx], replay_trace, r);
 	return 0;
 }
 
@@ -385,6 +387,7 @@ int replay_run(FILE *in, FILE *out, FILE *err, const struct replay_opts *opts)
 	r->out = out;
 	r->err = err;
 	r->range_inv = opts->range_inv;
+	r->no_trace = opts->no_trace;
 	r->invs = arm_smmu_invs_alloc(0);
 	if (!r->invs)
 		ret = -ENOMEM;

@@ -18,6 +18,8 @@
 struct replay_opts {
 	/* The SMMUs advertise range invalidation (IDR3.RIL) */
 	bool range_inv;
+	/* Print no command trace (the fuzz target, on half of its inputs) */
+	bool no_trace;
 };
 
 /*

@@ -444,23 +444,35 @@ int arm_smmu_atc_inv_master(struct arm_smmu_master *master, ioasid_t ssid)
 }
 
 /*
+ * A flush of the master's own ATC that timed out: the device still holds
+ * the old domain's translations, and no later invalidation of that domain
+ * reaches it.  It is the only device of the batch, so no isolation is
+ * needed: quarantine it as the invalidation path would.
+ */
+static void arm_smmu_atc_flush_master(struct arm_smmu_master *master,
+				      ioasid_t ssid)
+{
+	/* A broken device does not answer: no ATC_INV to it (spam) */
+	if (READ_ONCE(master->ats_broken))
+		return;
+	if (arm_smmu_atc_inv_master(master, ssid) == -EIO)
+		arm_smmu_master_disable_ats(master);
+}
+
+/*
  * After the STE switch: bring the ATC in line with the new translation, then
  * let the old domain forget the master.
  */
 static void arm_smmu_attach_commit(struct arm_smmu_attach_state *state)
 {
 	struct arm_smmu_master *master = state->master;
-	/* A broken device does not answer: no ATC_INV to it (spam) */
-	bool flush = !READ_ONCE(master->ats_broken);
 
 	if (state->ats_enabled && master->ats_enabled) {
 		/* The translation has changed: flush the ATC */
-		if (flush)
-			arm_smmu_atc_inv_master(master, state->ssid);
+		arm_smmu_atc_flush_master(master, state->ssid);
 	} else if (!state->ats_enabled && master->ats_enabled) {
 		/* ATS is being switched off: invalidate the entire ATC */
-		if (flush)
-			arm_smmu_atc_inv_master(master, IOMMU_NO_PASID);
+		arm_smmu_atc_flush_master(master, IOMMU_NO_PASID);
 		if (master->dev)
 			pci_disable_ats(to_pci_dev(master->dev));
 	}

@@ -5,7 +5,8 @@
  * (ats_broken, EATS cleared, blocked by the core's worker); no ATC_INV
  * reaches it afterwards; resets with prepare/done (nesting, failure,
  * deferred and refused attaches); a DPC without prepare; an ATS enable
- * failure (seed 004); and the STE read-modify-write race of the v2 series.
+ * failure (seed 004); an attach whose ATC flush times out; and the STE
+ * read-modify-write race of the v2 series.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -318,6 +319,38 @@ static void test_dpc(void **state)
 	qworld_fini(&w);
 }
 
+/*
+ * A device that stopped answering moves to another domain before any
+ * invalidation found it: the attach's ATC flush times out, so the old
+ * domain's translations are still in its ATC and no invalidation of that
+ * domain reaches it any more.  The attach quarantines it as the walker
+ * would: ats_broken, EATS cleared in the new STE, blocked by the core.
+ */
+static void test_attach_flush_timeout_quarantines(void **state)
+{
+	struct sim_world_master *bad;
+	struct qworld w;
+
+	qworld_init(&w, "linear", false);
+	bad = &w.world.masters[BAD];
+	sim_dev_set_state(&bad->sdev, SIM_DEV_UNRESPONSIVE, 0);
+	assert_int_equal(iommu_attach_device(&w.dom2->domain, &bad->pdev.dev),
+			 0);
+	assert_ptr_equal(bad->master->domain, w.dom2);
+	assert_true(bad->master->ats_broken);
+	assert_false(ste_eats(&w, BAD));
+	assert_int_equal(num_broken(&w), 1);
+	flush_scheduled_work();
+	assert_true(iommu_device_blocked(&bad->pdev.dev));
+	/* A device that answers moves without one */
+	assert_int_equal(iommu_attach_device(&w.dom2->domain,
+					     &w.world.masters[0].pdev.dev),
+			 0);
+	assert_true(ste_eats(&w, 0));
+	assert_int_equal(num_broken(&w), 1);
+	qworld_fini(&w);
+}
+
 /* Seed 004: ATS that cannot be enabled leaves no trace and no warning */
 static void test_ats_enable_failure(void **state)
 {
@@ -514,6 +547,7 @@ int main(void)
 		cmocka_unit_test(test_broken_skipped_before_block),
 		cmocka_unit_test(test_dpc),
 		cmocka_unit_test(test_ats_enable_failure),
+		cmocka_unit_test(test_attach_flush_timeout_quarantines),
 		cmocka_unit_test(test_ste_rmw_race),
 		cmocka_unit_test(test_eats_clear_takes_ste_lock),
 	};

@@ -5,6 +5,14 @@
 
 #ifdef KHOOKS_SWITCHES
 unsigned long khooks_switches;
+khooks_window_fn khooks_window;
+void *khooks_window_arg;
+
+void khooks_race_window_set(khooks_window_fn fn, void *arg)
+{
+	WRITE_ONCE(khooks_window_arg, arg);
+	WRITE_ONCE(khooks_window, fn);
+}
 
 bool khooks_switches_built(void)
 {
@@ -21,6 +29,10 @@ int khooks_switch_set(enum khooks_switch sw, bool on)
 	return 0;
 }
 #else
+void khooks_race_window_set(khooks_window_fn fn, void *arg)
+{
+}
+
 bool khooks_switches_built(void)
 {
 	return false;

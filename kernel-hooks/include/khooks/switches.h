@@ -47,8 +47,18 @@ enum khooks_switch {
 	KHOOKS_NR_SWITCHES,
 };
 
+/*
+ * For tests: what runs inside an open race window instead of the delay, so
+ * that a test puts the racing step there deterministically (NULL: the
+ * delay).  Set with khooks_race_window_set() like a switch.
+ */
+typedef void (*khooks_window_fn)(enum khooks_switch sw, void *arg);
+void khooks_race_window_set(khooks_window_fn fn, void *arg);
+
 #ifdef KHOOKS_SWITCHES
 extern unsigned long khooks_switches;
+extern khooks_window_fn khooks_window;
+extern void *khooks_window_arg;
 
 static inline bool khooks_switch(enum khooks_switch sw)
 {
@@ -66,11 +76,25 @@ int khooks_switch_set(enum khooks_switch sw, bool on);
 /* Whether the kernel-form code was built with the switches */
 bool khooks_switches_built(void);
 
-/* While @sw is on, widen a race window by @us microseconds */
+/*
+ * While @sw is on, widen a race window by @us microseconds (or run the
+ * tests' step there)
+ */
 static inline void khooks_race_window(enum khooks_switch sw, unsigned long us)
 {
-	if (khooks_switch(sw))
-		udelay(us);
+	if (!khooks_switch(sw))
+		return;
+#ifdef KHOOKS_SWITCHES
+	{
+		khooks_window_fn fn = READ_ONCE(khooks_window);
+
+		if (fn) {
+			fn(sw, READ_ONCE(khooks_window_arg));
+			return;
+		}
+	}
+#endif
+	udelay(us);
 }
 
 #endif /* KHOOKS_SWITCHES_H */

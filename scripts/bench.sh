@@ -137,10 +137,14 @@ stress baseline --clock virtual --name baseline-virtual
 # MSI; multi-page unmaps; batches big enough for bisection; a churner;
 # range TLBIs (IDR3.RIL) of stage 1 and of stage 2; devices without ATS
 # sharing a domain (whose TLB entries only the array's TLBIs reach); a
-# device attached at a PASID (ATS entries and ATC_INVs with SSIDs)
+# device attached at a PASID (ATS entries and ATC_INVs with SSIDs); two
+# SMMUs, each with its domains, queue, stream table and TLB
 stress timeout-storm --clock virtual --duration 1s --msi false \
 	--op-pages 3 --devices 16 --strategy bisect --churners 1 \
 	--name oracle-wide
+stress timeout-storm --clock virtual --duration 1s --smmus 2 --domains 4 \
+	--churners 1 --fault-interval 20ms --fault-duration 5ms \
+	--name oracle-smmus
 stress churn --clock virtual --duration 1s --op-pages 5 --range-inv true \
 	--non-ats 1 --pasid 1 --name oracle-ril
 stress churn --clock virtual --duration 1s --nested true --op-pages 3 \

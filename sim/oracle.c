@@ -14,11 +14,15 @@
 #define SIM_ORACLE_GEN_BITS 40
 
 struct sim_oracle {
-	const struct arm_smmu_ste *strtab;
-	struct sim_tlb *tlb;
+	struct {
+		const struct arm_smmu_ste *strtab;
+		struct sim_tlb *tlb;
+	} smmu[SIM_ORACLE_MAX_SMMUS];
 	unsigned int num_sids, num_domains, pages;
+	u8 *sid_smmu; /* per SID */
 	u16 *ids; /* per domain: its ASID, or VMID when s2 */
 	bool *s2;
+	u8 *domain_smmu;
 	u64 *gen; /* [domain][page] */
 	u64 *completed; /* [domain][page] */
 	u64 *quarantine_resets; /* per SID: dev->resets when quarantined */
@@ -28,9 +32,8 @@ struct sim_oracle {
 	struct sim_oracle_violation first;
 };
 
-int sim_oracle_create(const struct arm_smmu_ste *strtab, unsigned int num_sids,
-		      unsigned int num_domains, unsigned int pages,
-		      struct sim_oracle **out)
+int sim_oracle_create(unsigned int num_sids, unsigned int num_domains,
+		      unsigned int pages, struct sim_oracle **out)
 {
 	struct sim_oracle *o;
 	size_t n = (size_t)num_domains * pages;
@@ -42,17 +45,18 @@ int sim_oracle_create(const struct arm_smmu_ste *strtab, unsigned int num_sids,
 	o = calloc(1, sizeof(*o));
 	if (!o)
 		return -ENOMEM;
-	o->strtab = strtab;
 	o->num_sids = num_sids;
 	o->num_domains = num_domains;
 	o->pages = pages;
 	o->ids = calloc(num_domains, sizeof(*o->ids));
 	o->s2 = calloc(num_domains, sizeof(*o->s2));
+	o->domain_smmu = calloc(num_domains, sizeof(*o->domain_smmu));
+	o->sid_smmu = calloc(num_sids ?: 1, sizeof(*o->sid_smmu));
 	o->gen = calloc(n, sizeof(*o->gen));
 	o->completed = calloc(n, sizeof(*o->completed));
-	o->quarantine_resets = calloc(num_sids, sizeof(u64));
-	if (!o->ids || !o->s2 || !o->gen || !o->completed ||
-	    !o->quarantine_resets) {
+	o->quarantine_resets = calloc(num_sids ?: 1, sizeof(u64));
+	if (!o->ids || !o->s2 || !o->domain_smmu || !o->sid_smmu || !o->gen ||
+	    !o->completed || !o->quarantine_resets) {
 		sim_oracle_destroy(o);
 		return -ENOMEM;
 	}
@@ -69,25 +73,47 @@ void sim_oracle_destroy(struct sim_oracle *o)
 		return;
 	free(o->ids);
 	free(o->s2);
+	free(o->domain_smmu);
+	free(o->sid_smmu);
 	free(o->gen);
 	free(o->completed);
 	free(o->quarantine_resets);
 	free(o);
 }
 
-int sim_oracle_set_domain(struct sim_oracle *o, unsigned int domain, bool s2,
-			  u16 id)
+int sim_oracle_set_smmu(struct sim_oracle *o, unsigned int smmu,
+			const struct arm_smmu_ste *strtab, struct sim_tlb *tlb)
 {
-	if (domain >= o->num_domains)
+	if (smmu >= SIM_ORACLE_MAX_SMMUS)
 		return -EINVAL;
-	o->ids[domain] = id;
-	o->s2[domain] = s2;
+	o->smmu[smmu].strtab = strtab;
+	o->smmu[smmu].tlb = tlb;
 	return 0;
 }
 
-void sim_oracle_set_tlb(struct sim_oracle *o, struct sim_tlb *tlb)
+int sim_oracle_set_stream(struct sim_oracle *o, u32 sid, unsigned int smmu)
 {
-	o->tlb = tlb;
+	if (sid >= o->num_sids || smmu >= SIM_ORACLE_MAX_SMMUS)
+		return -EINVAL;
+	o->sid_smmu[sid] = smmu;
+	return 0;
+}
+
+int sim_oracle_set_domain(struct sim_oracle *o, unsigned int domain, bool s2,
+			  u16 id, unsigned int smmu)
+{
+	if (domain >= o->num_domains || smmu >= SIM_ORACLE_MAX_SMMUS)
+		return -EINVAL;
+	o->ids[domain] = id;
+	o->s2[domain] = s2;
+	o->domain_smmu[domain] = smmu;
+	return 0;
+}
+
+/* The TLB of the SMMU behind stream @sid (NULL: none) */
+static struct sim_tlb *sim_oracle_sid_tlb(struct sim_oracle *o, u32 sid)
+{
+	return sid < o->num_sids ? o->smmu[o->sid_smmu[sid]].tlb : NULL;
 }
 
 static u64 *sim_oracle_slot(u64 *arr, struct sim_oracle *o, unsigned int domain,
@@ -142,14 +168,18 @@ void sim_oracle_inv_done(struct sim_oracle *o, unsigned int domain,
  */
 static int sim_oracle_ste_domain(struct sim_oracle *o, u32 sid, bool ats)
 {
-	const struct arm_smmu_ste *ste = &o->strtab[sid];
-	unsigned int i, cfg;
+	const struct arm_smmu_ste *ste;
+	unsigned int i, cfg, smmu;
 	u64 d0, d1, d2;
 	bool s2;
 	u16 id;
 
 	if (sid >= o->num_sids)
 		return -1;
+	smmu = o->sid_smmu[sid];
+	if (!o->smmu[smmu].strtab)
+		return -1;
+	ste = &o->smmu[smmu].strtab[sid];
 	d0 = le64_to_cpu(__atomic_load_n(&ste->data[0], __ATOMIC_ACQUIRE));
 	d1 = le64_to_cpu(__atomic_load_n(&ste->data[1], __ATOMIC_ACQUIRE));
 	d2 = le64_to_cpu(__atomic_load_n(&ste->data[2], __ATOMIC_ACQUIRE));
@@ -162,7 +192,8 @@ static int sim_oracle_ste_domain(struct sim_oracle *o, u32 sid, bool ats)
 	id = s2 ? FIELD_GET(STRTAB_STE_2_S2VMID, d2) :
 		  FIELD_GET(STRTAB_STE_0_S1CTXPTR_ASID, d0);
 	for (i = 0; i < o->num_domains; i++)
-		if (o->s2[i] == s2 && o->ids[i] == id)
+		if (o->s2[i] == s2 && o->ids[i] == id &&
+		    o->domain_smmu[i] == smmu)
 			return i;
 	return -1;
 }
@@ -203,28 +234,29 @@ static u64 sim_oracle_walk(struct sim_oracle *o, unsigned int domain,
 static int sim_oracle_serve(struct sim_oracle *o, u32 sid, bool ats,
 			    unsigned int page, u64 *val)
 {
+	struct sim_tlb *tlb = sim_oracle_sid_tlb(o, sid);
 	struct sim_tlb_tag tag;
 	int domain;
 
-	if (o->tlb)
-		sim_tlb_lock(o->tlb);
+	if (tlb)
+		sim_tlb_lock(tlb);
 	domain = sim_oracle_ste_domain(o, sid, ats);
 	if (domain < 0)
 		goto out;
-	if (!o->tlb) {
+	if (!tlb) {
 		*val = sim_oracle_walk(o, domain, page);
 		goto out;
 	}
 	tag = sim_oracle_tag(o, domain);
-	*val = sim_tlb_lookup(o->tlb, &tag, page);
+	*val = sim_tlb_lookup(tlb, &tag, page);
 	if (!*val) {
 		*val = sim_oracle_walk(o, domain, page);
 		if (*val)
-			sim_tlb_fill(o->tlb, &tag, page, *val);
+			sim_tlb_fill(tlb, &tag, page, *val);
 	}
 out:
-	if (o->tlb)
-		sim_tlb_unlock(o->tlb);
+	if (tlb)
+		sim_tlb_unlock(tlb);
 	return domain < 0 ? -EPERM : 0;
 }
 
@@ -326,15 +358,19 @@ static unsigned int sim_oracle_check_pages(struct sim_oracle *o,
 	return found;
 }
 
-/* The SMMU's TLB must not serve an invalidated page of @domain either */
+/* The TLB of @domain's SMMU must not serve an invalidated page either */
 static unsigned int sim_oracle_check_tlb(struct sim_oracle *o,
 					 unsigned int domain, unsigned int page,
 					 unsigned int num)
 {
 	struct sim_tlb_tag tag;
+	struct sim_tlb *tlb;
 	unsigned int i, found = 0;
 
-	if (!o->tlb || domain >= o->num_domains)
+	if (domain >= o->num_domains)
+		return 0;
+	tlb = o->smmu[o->domain_smmu[domain]].tlb;
+	if (!tlb)
 		return 0;
 	tag = sim_oracle_tag(o, domain);
 	for (i = page; i < page + num && i < o->pages; i++) {
@@ -344,8 +380,8 @@ static unsigned int sim_oracle_check_tlb(struct sim_oracle *o,
 				"completed invalidation",
 		};
 
-		if (sim_oracle_stale(o, sim_tlb_peek(o->tlb, &tag, i), domain,
-				     i, &v)) {
+		if (sim_oracle_stale(o, sim_tlb_peek(tlb, &tag, i), domain, i,
+				     &v)) {
 			sim_oracle_violation(o, &v);
 			found++;
 		}

@@ -12,14 +12,17 @@
  *   a device whose STE allows translated requests and whose ATC holds an
  *   entry of that domain and page older than the completed generation
  *
- * is a violation (a stale translation).  With the SMMU's TLB (sim/tlb.h),
- * a translation request is served from the TLB when it holds the page and
- * fills it otherwise, and the TLB must not hold such an entry either: an
- * ATC invalidated before the TLB's invalidation completed is refilled from
- * the TLB (by a later translation, or at once by a device's refetch) and
- * caught.  So is lifting a quarantine (the
- * device allowed translated requests again) without a successful device
- * reset, which empties its ATC, since the quarantine began.
+ * is a violation (a stale translation).  With the SMMUs' TLBs (sim/tlb.h),
+ * a translation request is served from the TLB of the stream's SMMU when
+ * it holds the page and fills it otherwise, and the TLB of the domain's
+ * SMMU must not hold such an entry either: an ATC invalidated before the
+ * TLB's invalidation completed is refilled from the TLB (by a later
+ * translation, or at once by a device's refetch) and caught.  So is lifting
+ * a quarantine (the device allowed translated requests again) without a
+ * successful device reset, which empties its ATC, since the quarantine
+ * began.  A stream finds its domain among those of its own SMMU: a
+ * domain's TLBI sent to another SMMU leaves the stale entry in the TLB the
+ * check looks at.
  *
  * Synchronisation: generations and ATC entries are __atomic.  A mapper
  * bumps the generation (release) before it invalidates, and records the
@@ -35,6 +38,7 @@
 
 #include "dev.h"
 
+#define SIM_ORACLE_MAX_SMMUS 4
 #define SIM_ORACLE_MAX_DOMAINS 1024
 #define SIM_ORACLE_MAX_PAGES (1u << 20)
 /* The stream of a violation that is no device's (the SMMU's TLB) */
@@ -54,25 +58,29 @@ struct sim_oracle_violation {
 };
 
 /*
- * An oracle over @num_domains domains of @pages pages, reading the STEs of
- * @num_sids streams from @strtab (what the SMMU would walk).
+ * An oracle over @num_domains domains of @pages pages and @num_sids streams
+ * (stream IDs unique across the SMMUs).  Before use, each SMMU gets its
+ * stream table (sim_oracle_set_smmu()), and each stream and domain its SMMU
+ * (0 unless set).
  */
-int sim_oracle_create(const struct arm_smmu_ste *strtab, unsigned int num_sids,
-		      unsigned int num_domains, unsigned int pages,
-		      struct sim_oracle **out);
+int sim_oracle_create(unsigned int num_sids, unsigned int num_domains,
+		      unsigned int pages, struct sim_oracle **out);
 void sim_oracle_destroy(struct sim_oracle *o);
 /*
- * STEs of @domain: stage 1 carrying ASID @id, or with @s2 stage 2 carrying
- * VMID @id
+ * SMMU @smmu (below SIM_ORACLE_MAX_SMMUS): the STEs of its streams are read
+ * from @strtab (what it would walk), and its translations go through @tlb
+ * (its sim_smmu_tlb()), which the checks look at too (NULL: no TLB)
+ */
+int sim_oracle_set_smmu(struct sim_oracle *o, unsigned int smmu,
+			const struct arm_smmu_ste *strtab, struct sim_tlb *tlb);
+/* Stream @sid is behind SMMU @smmu */
+int sim_oracle_set_stream(struct sim_oracle *o, u32 sid, unsigned int smmu);
+/*
+ * STEs of @domain, a domain of SMMU @smmu: stage 1 carrying ASID @id, or
+ * with @s2 stage 2 carrying VMID @id
  */
 int sim_oracle_set_domain(struct sim_oracle *o, unsigned int domain, bool s2,
-			  u16 id);
-
-/*
- * Translations go through @tlb (the SMMU's, sim_smmu_tlb()), which the
- * checks look at too (NULL: no TLB)
- */
-void sim_oracle_set_tlb(struct sim_oracle *o, struct sim_tlb *tlb);
+			  u16 id, unsigned int smmu);
 
 void sim_oracle_map(struct sim_oracle *o, unsigned int domain,
 		    unsigned int page, unsigned int num);

@@ -16,11 +16,80 @@ static u32 sim_world_sid(const struct sim_world_config *cfg, unsigned int i)
 	return cfg->first_sid + i * (cfg->sid_stride ?: 1);
 }
 
+unsigned int sim_world_master_smmu(const struct sim_world_config *cfg,
+				   unsigned int i)
+{
+	unsigned int n = cfg->num_smmus ?: 1;
+
+	return (cfg->masters_per_domain ? i / cfg->masters_per_domain : i) % n;
+}
+
+int sim_world_oracle(struct sim_world *w, unsigned int pages,
+		     struct sim_oracle **out)
+{
+	struct sim_oracle *o = NULL;
+	unsigned int i, j, num_sids = 0;
+	int ret;
+
+	for (i = 0; i < w->num_masters; i++)
+		for (j = 0; j < w->masters[i].master->num_streams; j++)
+			num_sids = max(num_sids,
+				       w->masters[i].master->streams[j].id + 1);
+	ret = sim_oracle_create(num_sids, w->num_domains, pages, &o);
+	for (i = 0; !ret && i < w->num_smmus; i++)
+		ret = sim_oracle_set_smmu(o, i, w->smmu[i].strtab,
+					  sim_smmu_tlb(w->hw[i]));
+	for (i = 0; !ret && i < w->num_masters; i++) {
+		struct arm_smmu_master *master = w->masters[i].master;
+
+		for (j = 0; !ret && j < master->num_streams; j++)
+			ret = sim_oracle_set_stream(o, master->streams[j].id,
+						    master->smmu - w->smmu);
+	}
+	for (i = 0; !ret && i < w->num_domains; i++) {
+		struct arm_smmu_domain *d = w->domains[i];
+		bool s2 = d->stage == ARM_SMMU_DOMAIN_S2;
+
+		ret = sim_oracle_set_domain(o, i, s2, s2 ? d->vmid : d->asid,
+					    d->smmu - w->smmu);
+		if (!ret)
+			sim_oracle_map(o, i, 0, pages);
+	}
+	if (ret) {
+		sim_oracle_destroy(o);
+		return ret;
+	}
+	*out = o;
+	return 0;
+}
+
+void sim_world_stats(struct sim_world *w, struct sim_world_stats *st)
+{
+	unsigned int i;
+
+	memset(st, 0, sizeof(*st));
+	for (i = 0; i < w->num_smmus; i++) {
+		struct sim_smmu_stats s;
+
+		sim_smmu_stats(w->hw[i], &s);
+		st->hw.cmds += s.cmds;
+		st->hw.syncs += s.syncs;
+		st->hw.atc_invs += s.atc_invs;
+		st->hw.atc_timeouts += s.atc_timeouts;
+		st->hw.errors += s.errors;
+		st->atc_isolations +=
+			atomic_long_read(&w->smmu[i].atc_isolations);
+		st->atc_isolation_tests +=
+			atomic_long_read(&w->smmu[i].atc_isolation_tests);
+	}
+}
+
 static int sim_world_add_master(struct sim_world *w,
 				const struct sim_world_config *cfg,
 				unsigned int i)
 {
 	struct sim_world_master *m = &w->masters[i];
+	unsigned int s = sim_world_master_smmu(cfg, i);
 	u32 sid = sim_world_sid(cfg, i);
 	bool ats = !cfg->no_ats &&
 		   !(cfg->masters_per_domain &&
@@ -37,7 +106,7 @@ static int sim_world_add_master(struct sim_world *w,
 			      sim_dev_atc_alloc(&m->sdev, cfg->atc_pages) :
 			      0;
 		if (!ret)
-			ret = sim_smmu_add_dev(w->hw[0], &m->sdev);
+			ret = sim_smmu_add_dev(w->hw[s], &m->sdev);
 		if (ret)
 			return ret;
 		snprintf(m->name, sizeof(m->name), "0000:00:%02x.%u",
@@ -45,7 +114,7 @@ static int sim_world_add_master(struct sim_world *w,
 		m->pdev.dev.init_name = m->name;
 		m->pdev.ats_cap = ats;
 	}
-	m->master = arm_smmu_probe_master(&w->smmu[0], &sid, 1, ats);
+	m->master = arm_smmu_probe_master(&w->smmu[s], &sid, 1, ats);
 	if (IS_ERR(m->master)) {
 		ret = PTR_ERR(m->master);
 		m->master = NULL;
@@ -129,7 +198,7 @@ int sim_world_create(struct sim_world *w, const struct sim_world_config *cfg)
 	}
 	for (i = 0; i < cfg->num_domains; i++) {
 		w->domains[i] = arm_smmu_domain_alloc(
-			&w->smmu[0],
+			&w->smmu[i % w->num_smmus],
 			cfg->s2_nest_parent ? ARM_SMMU_DOMAIN_S2 :
 					      ARM_SMMU_DOMAIN_S1,
 			i + 1, cfg->s2_nest_parent);

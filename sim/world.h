@@ -5,10 +5,13 @@
  *
  *   - num_smmus SMMUs of num_sids stream IDs each, probed (sim_smmu_probe),
  *     each with the isolation strategy @isolate_ops;
- *   - num_domains stage-1 domains on SMMU 0, ASIDs 1..num_domains (with
- *     @s2_nest_parent: stage-2 nesting parents, VMIDs 1..num_domains);
- *   - num_masters masters on SMMU 0, master i on stream ID first_sid + i *
- *     sid_stride (default: i), each with ATS unless @no_ats, or unless it
+ *   - num_domains stage-1 domains, ASIDs 1..num_domains (with
+ *     @s2_nest_parent: stage-2 nesting parents, VMIDs 1..num_domains),
+ *     domain d on SMMU d % num_smmus;
+ *   - num_masters masters, master i on stream ID first_sid + i * sid_stride
+ *     (default: i), so that stream IDs are unique across SMMUs, behind the
+ *     SMMU of its domain (sim_world_master_smmu()); each with ATS unless
+ *     @no_ats, or unless it
  *     is one of the first @no_ats_per_domain of its domain's masters.
  *     The last @pasid_per_domain masters of each domain are attached at a
  *     PASID, master i at PASID i + 1: their devices' @ssid, which their
@@ -32,9 +35,10 @@
 #include <linux/pci.h>
 
 #include "dev.h"
+#include "oracle.h"
 #include "smmu.h"
 
-#define SIM_WORLD_MAX_SMMUS 2
+#define SIM_WORLD_MAX_SMMUS 4
 
 struct sim_world_config {
 	struct sim_smmu_config hw; /* every SMMU's */
@@ -85,6 +89,29 @@ int sim_world_create(struct sim_world *w, const struct sim_world_config *cfg);
  * must be freed before; masters the caller attached elsewhere detached.
  */
 void sim_world_destroy(struct sim_world *w);
+
+/*
+ * The SMMU of master @i: its domain's (i / masters_per_domain), or with no
+ * masters_per_domain, i % num_smmus
+ */
+unsigned int sim_world_master_smmu(const struct sim_world_config *cfg,
+				   unsigned int i);
+
+/*
+ * An oracle (sim/oracle.h) over the domains of @w, @pages pages each, every
+ * page mapped: each SMMU's stream table and TLB, and each master's streams
+ * and each domain on its SMMU.  sim_oracle_destroy() frees it.
+ */
+int sim_world_oracle(struct sim_world *w, unsigned int pages,
+		     struct sim_oracle **out);
+
+/* The counters of every SMMU of @w, summed */
+struct sim_world_stats {
+	struct sim_smmu_stats hw;
+	u64 atc_isolations, atc_isolation_tests;
+};
+
+void sim_world_stats(struct sim_world *w, struct sim_world_stats *st);
 
 /*
  * Attach master @i (with devices) to @domain through the IOMMU core, at its

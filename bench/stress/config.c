@@ -56,6 +56,9 @@ static const struct opt stress_keys[] = {
 	   NULL, "threads issuing translation requests (filling ATCs)"),
 	SK("churners", OPT_UINT, churners, 0, STRESS_MAX_CHURNERS, NULL,
 	   "threads moving devices between domains"),
+	SK("smmus", OPT_UINT, smmus, 1, SIM_WORLD_MAX_SMMUS, NULL,
+	   "SMMUs: domain d and its devices are behind SMMU d mod smmus, and "
+	   "churners move a device among its SMMU's domains"),
 	SK("domains", OPT_UINT, domains, 1, STRESS_MAX_DOMAINS, NULL,
 	   "stage-1 domains"),
 	SK("devices", OPT_UINT, devices, 1, STRESS_MAX_DEVICES, NULL,
@@ -179,6 +182,7 @@ void stress_config_defaults(struct stress_config *cfg)
 	cfg->seed = 1;
 	cfg->mappers = 2;
 	cfg->translators = 1;
+	cfg->smmus = 1;
 	cfg->domains = 2;
 	cfg->devices = 4;
 	cfg->pages = 256;
@@ -352,6 +356,11 @@ int stress_config_check(const struct stress_config *cfg, char *err,
 				  "strategy: '%s' is not one of: linear, "
 				  "bisect, bisect-infer, adaptive, whole-batch",
 				  cfg->strategy);
+	if (cfg->smmus > cfg->domains)
+		return stress_err(err, errlen,
+				  "smmus (%u) is more than domains (%u): an "
+				  "SMMU would have no domain",
+				  cfg->smmus, cfg->domains);
 	if (cfg->non_ats >= cfg->devices)
 		return stress_err(err, errlen,
 				  "non_ats (%u) must leave a device with ATS "

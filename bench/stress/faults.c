@@ -71,7 +71,10 @@ static void stress_fault_begin(struct stress_run *r, u64 now)
 	if (cfg->fault == STRESS_FAULT_SMMU_STALL) {
 		r->smmu_stalled = true;
 		stress_event(r, "fault", -1);
-		sim_smmu_stall_for(r->world.hw[0], cfg->fault_duration_ns);
+		/* The SMMUs stall in turn */
+		sim_smmu_stall_for(
+			r->world.hw[(r->faults - 1) % r->world.num_smmus],
+			cfg->fault_duration_ns);
 		return;
 	}
 	v = sim_rng_next(&r->fault_rng) % r->ndevs;

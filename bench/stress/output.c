@@ -165,7 +165,7 @@ static void stress_json_counts(struct stress_run *r,
 	const struct stress_config *cfg = r->cfg;
 	u64 translations = 0, attaches = 0, refused = 0;
 	struct sim_oracle_violation v;
-	struct sim_smmu_stats st;
+	struct sim_world_stats st;
 	unsigned int i;
 
 	for (i = 0; i < cfg->translators; i++)
@@ -174,7 +174,7 @@ static void stress_json_counts(struct stress_run *r,
 		attaches += r->churners[i].attaches;
 		refused += r->churners[i].refused;
 	}
-	sim_smmu_stats(r->world.hw[0], &st);
+	sim_world_stats(&r->world, &st);
 	fprintf(f, "  \"duration_s\": %.6f,\n", res->seconds);
 	stress_json_u64(f, "ops", res->ops);
 	fprintf(f, "  \"throughput_ops_s\": %.1f,\n", res->ops_per_s);
@@ -187,13 +187,9 @@ static void stress_json_counts(struct stress_run *r,
 	stress_json_u64(f, "atc_timeout_ns", cfg->atc_timeout_ns);
 	stress_json_u64(f, "hw_timeout_ns", cfg->hw_timeout_ns);
 	stress_json_u64(f, "timeouts", res->timeouts);
-	stress_json_u64(f, "isolations",
-			atomic_long_read(&r->world.smmu[0].atc_isolations) -
-				r->isolations0);
-	stress_json_u64(
-		f, "isolation_tests",
-		atomic_long_read(&r->world.smmu[0].atc_isolation_tests) -
-			r->tests0);
+	stress_json_u64(f, "isolations", st.atc_isolations - r->isolations0);
+	stress_json_u64(f, "isolation_tests",
+			st.atc_isolation_tests - r->tests0);
 	fprintf(f, "  \"load\": \"%s\",\n", cfg->rate ? "open" : "closed");
 	stress_json_u64(f, "rate_per_mapper", cfg->rate);
 	stress_json_u64(f, "stall_threshold_ns", cfg->stall_ns);
@@ -210,7 +206,15 @@ static void stress_json_counts(struct stress_run *r,
 	stress_json_u64(f, "attaches", attaches);
 	stress_json_u64(f, "attaches_refused", refused);
 	stress_json_u64(f, "translations", translations);
-	stress_json_u64(f, "smmu_commands", st.cmds);
+	stress_json_u64(f, "smmu_commands", st.hw.cmds);
+	fputs("  \"smmu_commands_each\": [", f);
+	for (i = 0; i < r->world.num_smmus; i++) {
+		struct sim_smmu_stats each;
+
+		sim_smmu_stats(r->world.hw[i], &each);
+		fprintf(f, "%s%llu", i ? ", " : "", each.cmds);
+	}
+	fputs("],\n", f);
 	stress_json_u64(f, "warns", res->warns);
 	stress_json_u64(f, "oracle_violations", res->violations);
 	if (sim_oracle_first(r->oracle, &v)) {

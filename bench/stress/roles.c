@@ -132,7 +132,11 @@ void stress_churn_op(struct stress_thread *t)
 {
 	struct stress_run *r = t->run;
 	struct stress_dev *d = &r->devs[sim_rng_next(&t->rng) % r->ndevs];
-	unsigned int to = sim_rng_next(&t->rng) % r->cfg->domains;
+	unsigned int cur = __atomic_load_n(&d->domain, __ATOMIC_RELAXED);
+	/* Another domain of the device's SMMU (domain d is on d % smmus) */
+	unsigned int smmus = r->cfg->smmus, smmu = cur % smmus;
+	unsigned int n = (r->cfg->domains - smmu + smmus - 1) / smmus;
+	unsigned int k = sim_rng_next(&t->rng) % n, to;
 	/*
 	 * Judged in virtual time only (see below): blocked, and not in a
 	 * reset, where an attach is deferred, not refused
@@ -142,8 +146,9 @@ void stress_churn_op(struct stress_thread *t)
 		      !__atomic_load_n(&d->in_reset, __ATOMIC_RELAXED);
 	int ret;
 
-	if (to == __atomic_load_n(&d->domain, __ATOMIC_RELAXED))
-		to = (to + 1) % r->cfg->domains;
+	if (k == cur / smmus)
+		k = (k + 1) % n;
+	to = k * smmus + smmu;
 	ret = sim_world_attach(&r->world, d->wm - r->world.masters,
 			       r->world.domains[to]);
 	/*

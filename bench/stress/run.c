@@ -55,7 +55,7 @@ static void stress_progress(struct stress_run *r, u64 now, u64 *last_ops,
 {
 	struct lat_hist *h = r->prog_layout;
 	u64 ops = stress_total_ops(r), n = 0, target, acc = 0;
-	struct sim_smmu_stats st;
+	struct sim_world_stats st;
 	double secs = (now - *last_ns) / 1e9;
 	u32 i, j;
 
@@ -73,7 +73,7 @@ static void stress_progress(struct stress_run *r, u64 now, u64 *last_ops,
 			break;
 	}
 	memcpy(snap, cur, h->counts_len * sizeof(*cur));
-	sim_smmu_stats(r->world.hw[0], &st);
+	sim_world_stats(&r->world, &st);
 	pthread_mutex_lock(&r->lock);
 	/* fixed widths, 74 columns: each line overwrites the last in place */
 	fprintf(stderr,
@@ -82,7 +82,7 @@ static void stress_progress(struct stress_run *r, u64 now, u64 *last_ops,
 		(now - r->t_measure_ns) / 1e9,
 		secs > 0 ? (ops - *last_ops) / secs : 0,
 		n ? lat_highest(h, j < h->counts_len ? j : 0) / 1000.0 : 0.0,
-		st.atc_timeouts - r->timeouts0, r->quarantines,
+		st.hw.atc_timeouts - r->timeouts0, r->quarantines,
 		sim_oracle_violations(r->oracle));
 	pthread_mutex_unlock(&r->lock);
 	*last_ops = ops;
@@ -388,13 +388,13 @@ static int stress_run_measure(struct stress_run *r, struct stress_result *res)
 	unsigned int i;
 	int ret;
 
-	struct sim_smmu_stats st;
+	struct sim_world_stats st;
 	u64 start = sim_clock_now_ns();
 
-	sim_smmu_stats(r->world.hw[0], &st);
-	r->timeouts0 = st.atc_timeouts;
-	r->isolations0 = atomic_long_read(&r->world.smmu[0].atc_isolations);
-	r->tests0 = atomic_long_read(&r->world.smmu[0].atc_isolation_tests);
+	sim_world_stats(&r->world, &st);
+	r->timeouts0 = st.hw.atc_timeouts;
+	r->isolations0 = st.atc_isolations;
+	r->tests0 = st.atc_isolation_tests;
 	r->warns0 = khooks_warn_count();
 	r->t_measure_ns = start + cfg->warmup_ns;
 	r->t_end_ns = r->t_measure_ns + cfg->duration_ns;
@@ -411,8 +411,8 @@ static int stress_run_measure(struct stress_run *r, struct stress_result *res)
 	ret = virt ? stress_run_virtual(r) : stress_run_real(r);
 	khooks_workqueue_set_deferred(false);
 	flush_scheduled_work();
-	sim_smmu_stats(r->world.hw[0], &st);
-	res->timeouts = st.atc_timeouts - r->timeouts0;
+	sim_world_stats(&r->world, &st);
+	res->timeouts = st.hw.atc_timeouts - r->timeouts0;
 	return ret;
 }
 

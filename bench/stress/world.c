@@ -160,8 +160,10 @@ void stress_count_spam(struct stress_run *r, struct stress_dev *d)
 
 void stress_world_free(struct stress_run *r)
 {
-	if (r->world.hw[0])
-		sim_smmu_set_refetch(r->world.hw[0], NULL, NULL);
+	unsigned int i;
+
+	for (i = 0; i < r->world.num_smmus; i++)
+		sim_smmu_set_refetch(r->world.hw[i], NULL, NULL);
 	sim_world_destroy(&r->world);
 	sim_fault_free(r->plan);
 	sim_oracle_destroy(r->oracle);
@@ -192,7 +194,9 @@ static int stress_world_plan(struct stress_run *r)
 		if (sids[i] < r->ndevs)
 			r->devs[sids[i]].in_plan = true;
 	sim_fault_start(r->plan, sim_clock_now_ns());
-	sim_smmu_set_fault_plan(r->world.hw[0], r->plan);
+	/* Stream IDs are unique across the SMMUs: each consults the plan */
+	for (i = 0; i < r->world.num_smmus; i++)
+		sim_smmu_set_fault_plan(r->world.hw[i], r->plan);
 	return 0;
 }
 
@@ -212,6 +216,7 @@ int stress_world_init(struct stress_run *r, bool threaded)
 			.atc_timeout_ns = cfg->atc_timeout_ns,
 		},
 		.isolate_ops = arm_smmu_atc_isolate_ops_find(cfg->strategy),
+		.num_smmus = cfg->smmus,
 		.num_domains = cfg->domains,
 		.s2_nest_parent = cfg->nested,
 		.num_masters = cfg->domains * cfg->devices,
@@ -242,22 +247,13 @@ int stress_world_init(struct stress_run *r, bool threaded)
 	ret = sim_world_create(&r->world, &wcfg);
 	if (ret)
 		return ret;
-	ret = sim_oracle_create(r->world.smmu[0].strtab, r->ndevs, cfg->domains,
-				r->pages_per_domain, &r->oracle);
+	ret = sim_world_oracle(&r->world, r->pages_per_domain, &r->oracle);
 	if (ret)
 		return ret;
-	for (i = 0; i < cfg->domains; i++) {
-		sim_oracle_set_domain(r->oracle, i, cfg->nested,
-				      cfg->nested ? r->world.domains[i]->vmid :
-						    r->world.domains[i]->asid);
-		sim_oracle_map(r->oracle, i, 0, r->pages_per_domain);
-	}
 	/* With the TLB, translations go through it and devices refetch */
-	if (wcfg.hw.tlb_pages) {
-		sim_oracle_set_tlb(r->oracle, sim_smmu_tlb(r->world.hw[0]));
-		sim_smmu_set_refetch(r->world.hw[0], sim_oracle_refetch,
+	for (i = 0; wcfg.hw.tlb_pages && i < r->world.num_smmus; i++)
+		sim_smmu_set_refetch(r->world.hw[i], sim_oracle_refetch,
 				     r->oracle);
-	}
 	ret = stress_world_plan(r);
 	if (ret)
 		return ret;

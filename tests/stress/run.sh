@@ -212,6 +212,14 @@ run 0 churn --clock virtual --duration 200ms --warmup 0 --nested true \
 # device at a PASID (ATC_INVs with SSIDs), judged like any run
 run 0 churn --clock virtual --duration 100ms --warmup 0 --range-inv true \
 	--op-pages 5 --non-ats 1 --pasid 1 --name ril
+# Two SMMUs, two domains each: both execute commands, devices move between
+# the domains of their SMMU, timeouts are isolated on both, judged as ever
+run 0 timeout-storm --clock virtual --duration 300ms --warmup 0 --smmus 2 \
+	--domains 4 --churners 1 --fault-interval 20ms --fault-duration 5ms \
+	--name smmus
+jq -e '(.smmu_commands_each | length == 2 and all(. > 0)) and
+	.attaches > 0 and .quarantines > 0' "$work/stress-smmus.json" >/dev/null ||
+	bad "smmus: an SMMU without commands, or no attach or quarantine: $(jq -c '[.smmu_commands_each, .attaches, .quarantines]' "$work/stress-smmus.json")"
 
 # A fault plan beside the scenario: the devices it names fault and are
 # quarantined, none innocent; a plan that names no device of the run, or
@@ -251,6 +259,8 @@ expect_usage "non_ats (4) must leave a device with ATS (devices 4)" churn --non-
 expect_usage "non_ats needs fault none or smmu-stall" timeout-storm --non-ats 1
 expect_usage "pasid (4) takes devices with ATS: at most devices - non_ats (3)" churn --non-ats 1 --pasid 4
 expect_usage "pasid needs stage-1 domains (nested false)" churn --nested true --pasid 1
+expect_usage "smmus (4) is more than domains (3): an SMMU would have no domain" churn --smmus 4
+expect_usage "smmus: 5 is out of range" churn --smmus 5
 expect_usage "strategy: 'best' is not one of" baseline --strategy best
 expect_usage "CPU 4096 is not in the topology" baseline --pin 4096 --duration 10ms
 expect_usage "--duration needs a value" baseline --duration

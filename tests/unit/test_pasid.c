@@ -34,7 +34,6 @@ static void pworld_init(struct pworld *w)
 		.pasid_per_domain = 1,
 		.atc_pages = PAGES,
 	};
-	unsigned int i;
 
 	memset(w, 0, sizeof(*w));
 	assert_int_equal(sim_world_create(&w->world, &cfg), 0);
@@ -42,14 +41,7 @@ static void pworld_init(struct pworld *w)
 	w->pasid = &w->world.masters[1].sdev;
 	assert_int_equal(w->rid->ssid, 0);
 	assert_int_equal(w->pasid->ssid, 2);
-	assert_int_equal(sim_oracle_create(w->world.smmu[0].strtab, 2, 2, PAGES,
-					   &w->oracle),
-			 0);
-	for (i = 0; i < 2; i++) {
-		sim_oracle_set_domain(w->oracle, i, false,
-				      w->world.domains[i]->asid);
-		sim_oracle_map(w->oracle, i, 0, PAGES);
-	}
+	assert_int_equal(sim_world_oracle(&w->world, PAGES, &w->oracle), 0);
 }
 
 static void pworld_fini(struct pworld *w)

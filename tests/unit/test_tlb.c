@@ -4,7 +4,8 @@
  * specification says (commands encoded by the kernel-form encoder); a TLBI
  * takes effect only when a later CMD_SYNC completes; and the oracle catches
  * an ATC invalidated before the TLB invalidation completed, which a device
- * refetching from the stale TLB makes visible.
+ * refetching from the stale TLB makes visible, in the TLB of the SMMU the
+ * domain is on.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -123,24 +124,28 @@ static void test_tlbi_forms(void **state)
 	sim_tlb_destroy(tlb);
 }
 
-/* One master with a device, attached to domain 0, with the oracle */
+/*
+ * @smmus SMMUs, on SMMU d domain d and a master with a device attached to
+ * it, with the oracle; w's are the last SMMU's
+ */
 struct tworld {
 	struct sim_world world;
 	struct sim_oracle *oracle;
+	unsigned int last;
 	struct sim_dev *dev;
-	struct arm_smmu_device *smmu;
 	struct sim_tlb_tag tag;
 };
 
-static void tworld_init(struct tworld *w, bool refetch)
+static void tworld_init(struct tworld *w, bool refetch, unsigned int smmus)
 {
 	const struct sim_world_config cfg = {
 		.hw = { .ats = true,
 			.msi = true,
 			.cmdq_shift = 8,
 			.tlb_pages = PAGES },
-		.num_domains = 1,
-		.num_masters = 1,
+		.num_smmus = smmus,
+		.num_domains = smmus,
+		.num_masters = smmus,
 		.devices = true,
 		.masters_per_domain = 1,
 		.atc_pages = PAGES,
@@ -148,30 +153,27 @@ static void tworld_init(struct tworld *w, bool refetch)
 
 	memset(w, 0, sizeof(*w));
 	assert_int_equal(sim_world_create(&w->world, &cfg), 0);
-	w->smmu = &w->world.smmu[0];
-	w->dev = &w->world.masters[0].sdev;
-	assert_int_equal(
-		sim_oracle_create(w->smmu->strtab, 1, 1, PAGES, &w->oracle), 0);
-	w->tag.asid = w->world.domains[0]->asid;
-	sim_oracle_set_domain(w->oracle, 0, false, w->tag.asid);
-	sim_oracle_set_tlb(w->oracle, sim_smmu_tlb(w->world.hw[0]));
+	w->last = smmus - 1;
+	w->dev = &w->world.masters[w->last].sdev;
+	assert_int_equal(sim_world_oracle(&w->world, PAGES, &w->oracle), 0);
+	w->tag.asid = w->world.domains[w->last]->asid;
 	if (refetch)
-		sim_smmu_set_refetch(w->world.hw[0], sim_oracle_refetch,
+		sim_smmu_set_refetch(w->world.hw[w->last], sim_oracle_refetch,
 				     w->oracle);
-	sim_oracle_map(w->oracle, 0, 0, PAGES);
 }
 
 static void tworld_fini(struct tworld *w)
 {
-	sim_smmu_set_refetch(w->world.hw[0], NULL, NULL);
+	sim_smmu_set_refetch(w->world.hw[w->last], NULL, NULL);
 	sim_oracle_destroy(w->oracle);
 	sim_world_destroy(&w->world);
 }
 
-/* Queue the commands of @ents, and a CMD_SYNC after them if @sync */
-static void issue(struct tworld *w, struct arm_smmu_cmdq_ent *ents,
-		  unsigned int n, bool sync)
+/* Queue the commands of @ents on SMMU @idx, and a CMD_SYNC if @sync */
+static void issue_on(struct tworld *w, unsigned int idx,
+		     struct arm_smmu_cmdq_ent *ents, unsigned int n, bool sync)
 {
+	struct arm_smmu_device *smmu = &w->world.smmu[idx];
 	u64 cmds[4 * CMDQ_ENT_DWORDS];
 	unsigned int i;
 
@@ -179,10 +181,16 @@ static void issue(struct tworld *w, struct arm_smmu_cmdq_ent *ents,
 	for (i = 0; i < n; i++)
 		assert_int_equal(
 			arm_smmu_cmdq_build_cmd(&cmds[i * 2], &ents[i]), 0);
-	assert_int_equal(arm_smmu_cmdq_issue_cmdlist(w->smmu, &w->smmu->cmdq,
-						     cmds, n, sync),
+	assert_int_equal(arm_smmu_cmdq_issue_cmdlist(smmu, &smmu->cmdq, cmds, n,
+						     sync),
 			 0);
-	sim_smmu_advance(w->world.hw[0]);
+	sim_smmu_advance(w->world.hw[idx]);
+}
+
+static void issue(struct tworld *w, struct arm_smmu_cmdq_ent *ents,
+		  unsigned int n, bool sync)
+{
+	issue_on(w, w->last, ents, n, sync);
 }
 
 static struct arm_smmu_cmdq_ent tlbi_page(struct tworld *w, unsigned int page)
@@ -210,7 +218,7 @@ static void test_tlbi_completes_at_sync(void **state)
 	struct tworld w;
 
 	(void)state;
-	tworld_init(&w, false);
+	tworld_init(&w, false, 1);
 	assert_int_equal(sim_oracle_translate(w.oracle, w.dev, 3), 0);
 	assert_true(sim_tlb_peek(sim_smmu_tlb(w.world.hw[0]), &w.tag, 3));
 	sim_oracle_unmap(w.oracle, 0, 3, 1);
@@ -240,7 +248,7 @@ static void refetch_order(bool sync_between, unsigned int expect)
 	struct arm_smmu_cmdq_ent ents[2];
 	struct tworld w;
 
-	tworld_init(&w, true);
+	tworld_init(&w, true, 1);
 	assert_int_equal(sim_oracle_translate(w.oracle, w.dev, 7), 0);
 	sim_oracle_unmap(w.oracle, 0, 7, 1);
 	ents[0] = tlbi_page(&w, 7);
@@ -271,7 +279,7 @@ static void test_stale_tlb_caught(void **state)
 	struct tworld w;
 
 	(void)state;
-	tworld_init(&w, true);
+	tworld_init(&w, true, 1);
 	assert_int_equal(sim_oracle_translate(w.oracle, w.dev, 9), 0);
 	sim_oracle_unmap(w.oracle, 0, 9, 1);
 	ents[0] = tlbi_page(&w, 9);
@@ -285,6 +293,39 @@ static void test_stale_tlb_caught(void **state)
 	tworld_fini(&w);
 }
 
+/*
+ * Two SMMUs: the translation of SMMU 1's device reads SMMU 1's STE and
+ * fills SMMU 1's TLB.  Its domain's TLBI sent to SMMU 0 leaves that TLB
+ * stale, which the oracle finds (and the ATC refetched from it); sent to
+ * SMMU 1, nothing is left.
+ */
+static void cross_smmu(unsigned int tlbi_smmu, unsigned int expect)
+{
+	struct arm_smmu_cmdq_ent ents[2];
+	struct tworld w;
+
+	tworld_init(&w, true, 2);
+	assert_int_equal(sim_oracle_translate(w.oracle, w.dev, 4), 0);
+	assert_true(sim_tlb_peek(sim_smmu_tlb(w.world.hw[1]), &w.tag, 4));
+	assert_false(sim_tlb_peek(sim_smmu_tlb(w.world.hw[0]), &w.tag, 4));
+	sim_oracle_unmap(w.oracle, 1, 4, 1);
+	ents[0] = tlbi_page(&w, 4);
+	issue_on(&w, tlbi_smmu, ents, 1, true);
+	ents[1] = atc_page(&w, 4);
+	issue(&w, &ents[1], 1, true);
+	sim_oracle_inv_done(w.oracle, 1, 4, 1);
+	assert_int_equal(sim_oracle_check(w.oracle, &w.dev, 1, 1, 4, 1),
+			 expect);
+	tworld_fini(&w);
+}
+
+static void test_tlbi_to_other_smmu_caught(void **state)
+{
+	(void)state;
+	cross_smmu(0, 2);
+	cross_smmu(1, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -292,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_tlbi_completes_at_sync),
 		cmocka_unit_test(test_atc_before_tlbi_completes),
 		cmocka_unit_test(test_stale_tlb_caught),
+		cmocka_unit_test(test_tlbi_to_other_smmu_caught),
 	};
 
 	return cmocka_run_group_tests(tests, test_rcu_setup, test_rcu_teardown);

@@ -8,7 +8,8 @@
 # against the oracle (the stress runs below, until one reports a
 # violation, a WARN or a failure).  Prints a table and the two scores.  A
 # mutant marked "tests: asan" is tested in an ASan build (a use-after-free
-# a release run reads unharmed).  One marked "oracle: no: REASON" is
+# a release run reads unharmed); "env: KEY=VALUE" lines set its tests'
+# environment (more litmus rounds).  One marked "oracle: no: REASON" is
 # beyond the oracle by design (not run against it), one marked "oracle:
 # not yet: REASON" one it will see once it covers more: the table says
 # which and why, the oracle's score leaves them out.
@@ -29,7 +30,7 @@ mutants=()
 while (($#)); do
 	case $1 in
 	-h | --help)
-		sed -n 's/^# \{0,1\}//; 4,22p' "$0"
+		sed -n 's/^# \{0,1\}//; 4,23p' "$0"
 		exit 0
 		;;
 	--check)
@@ -150,8 +151,10 @@ run_tests() {
 		(cd "$scratch" && cmake --preset asan && cmake --build --preset asan) \
 			>>"$log" 2>&1 || return 0
 	fi
-	local ctest=(ctest --test-dir "$dir" -R "$tests_re" --timeout 300
-		--stop-on-failure)
+	local envs
+	mapfile -t envs < <(sed -n 's/^env: //p' "$1")
+	local ctest=(env "${envs[@]}" ctest --test-dir "$dir" -R "$tests_re"
+		--timeout 300 --stop-on-failure)
 	# the unit tests first: most mutants fail one of them in seconds,
 	# before the stress tests' minutes
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1

@@ -88,4 +88,6 @@ void khooks_spin_backoff(unsigned int *spins)
 		sched_yield();
 	else
 		nanosleep(&nap, NULL);
+	if (*spins >= 256)
+		__wmm_fence(); /* a thread that sleeps empties its buffer */
 }

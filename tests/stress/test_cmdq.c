@@ -12,6 +12,9 @@
 #include <string.h>
 #include <linux/bitfield.h>
 #include <variants/cmdq-locked.h>
+#ifdef KHOOKS_WMM
+#include <khooks/wmm.h>
+#endif
 
 #include "unit/khooks_test.h"
 
@@ -80,6 +83,9 @@ static void *issuer_fn(void *arg)
 	u64 cmds[MAX_CALL * CMDQ_ENT_DWORDS];
 	unsigned long seq = 0;
 
+#ifdef KHOOKS_WMM
+	khooks_wmm_thread_start(is->rng);
+#endif
 	while (seq < is->t->per_issuer) {
 		int n = 1 + test_rand(&is->rng) % MAX_CALL;
 		bool sync = test_rand(&is->rng) % 4 == 0;
@@ -91,14 +97,19 @@ static void *issuer_fn(void *arg)
 			issue_encode(&cmds[k * CMDQ_ENT_DWORDS], is->id,
 				     seq + k, k, n, sync);
 		if (arm_smmu_cmdq_issue_cmdlist(smmu, &smmu->cmdq, cmds, n,
-						sync))
+						sync)) {
 			is->errors++;
+			break; /* the queue is broken: every sync would wait */
+		}
 		seq += n;
 		is->calls++;
 	}
 	/* A final sync: everything issued is consumed when it returns */
 	if (arm_smmu_cmdq_issue_cmdlist(smmu, &smmu->cmdq, NULL, 0, true))
 		is->errors++;
+#ifdef KHOOKS_WMM
+	khooks_wmm_thread_stop();
+#endif
 	return NULL;
 }
 

@@ -36,6 +36,9 @@
 #include <linux/slab.h>
 
 #include "unit/khooks_test.h"
+#ifdef KHOOKS_WMM
+#include <khooks/wmm.h>
+#endif
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define LITMUS_ROUNDS_DEFAULT 200000UL
@@ -53,6 +56,7 @@ struct litmus {
 	unsigned long iopte;
 	bool saw_atc; /* B's walk sent the new master's ATC_INV */
 	bool stop;
+	u64 seed;
 };
 
 static struct litmus *litmus_cur;
@@ -70,8 +74,8 @@ static bool litmus_wait(const unsigned long *p, unsigned long val, bool eq,
 {
 	unsigned int spins = 0;
 
-	while ((__atomic_load_n(p, __ATOMIC_ACQUIRE) == val) != eq) {
-		if (stop && __atomic_load_n(stop, __ATOMIC_ACQUIRE))
+	while ((smp_load_acquire(p) == val) != eq) {
+		if (stop && smp_load_acquire(stop))
 			return false;
 		if (++spins < LITMUS_SPINS)
 			cpu_relax();
@@ -139,6 +143,9 @@ static void *litmus_unmap(void *arg)
 	unsigned long round = 0;
 
 	rcu_register_thread();
+#ifdef KHOOKS_WMM
+	khooks_wmm_thread_start(l->seed + 1);
+#endif
 	for (;;) {
 		if (!litmus_wait(&l->go, round, false, &l->stop))
 			break;
@@ -146,8 +153,11 @@ static void *litmus_unmap(void *arg)
 		WRITE_ONCE(l->iopte, 0);
 		arm_smmu_domain_inv_range(&l->domain, LITMUS_IOVA, SZ_4K, SZ_4K,
 					  true);
-		__atomic_store_n(&l->done, round, __ATOMIC_RELEASE);
+		smp_store_release(&l->done, round);
 	}
+#ifdef KHOOKS_WMM
+	khooks_wmm_thread_stop();
+#endif
 	rcu_unregister_thread();
 	return NULL;
 }
@@ -164,11 +174,15 @@ static void test_walker_mb_vs_attach(void **state)
 
 	assert_non_null(l);
 	litmus_cur = l;
+	l->seed = rng;
 	test_world_init(&l->w, 1, 16, false);
 	l->w.world.smmu[0].impl_ops = &litmus_ops;
 	assert_int_equal(pthread_create(&unmap, NULL, litmus_unmap, l), 0);
 	/* Two CPUs: on one, no reordering can show */
 	test_pin((pthread_t[]){ pthread_self(), unmap }, 2);
+#ifdef KHOOKS_WMM
+	khooks_wmm_thread_start(l->seed);
+#endif
 
 	for (round = 1; round <= rounds; round++) {
 		unsigned int spin = test_rand(&rng) % 64;
@@ -176,15 +190,15 @@ static void test_walker_mb_vs_attach(void **state)
 		bool r_b;
 
 		/* Before the round: the old array, the page mapped */
-		l->domain.invs = litmus_invs(l, false);
+		WRITE_ONCE(l->domain.invs, litmus_invs(l, false));
 		l->state.new_domain_invst = (struct arm_smmu_inv_state){
 			.invs_ptr = &l->domain.invs,
-			.old_invs = l->domain.invs,
+			.old_invs = READ_ONCE(l->domain.invs),
 			.new_invs = litmus_invs(l, true),
 		};
 		WRITE_ONCE(l->iopte, 1);
 		WRITE_ONCE(l->saw_atc, false);
-		__atomic_store_n(&l->go, round, __ATOMIC_RELEASE);
+		smp_store_release(&l->go, round);
 
 		/* A: the attach publishes, then the device walks */
 		while (spin--)
@@ -196,11 +210,15 @@ static void test_walker_mb_vs_attach(void **state)
 		r_b = READ_ONCE(l->saw_atc);
 		seen[r_a][r_b]++;
 		forbidden += r_a && !r_b;
-		kfree(l->domain.invs); /* the new array: no reader is left */
+		/* the new array: no reader is left */
+		kfree(READ_ONCE(l->domain.invs));
 		if (!(round % 65536))
 			rcu_barrier(); /* the old arrays' kfree_rcu() */
 	}
-	__atomic_store_n(&l->stop, true, __ATOMIC_RELEASE);
+#ifdef KHOOKS_WMM
+	khooks_wmm_thread_stop();
+#endif
+	smp_store_release(&l->stop, true);
 	pthread_join(unmap, NULL);
 	rcu_barrier();
 	printf("%lu rounds: old IOPTE and ATC_INV %lu, new IOPTE and ATC_INV "

@@ -10,10 +10,11 @@
  * TSan sees the same happens-before edge the fence provides.
  */
 #pragma once
+#include <linux/compiler.h>
 
-#define mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define mb() (__wmm_fence(), __atomic_thread_fence(__ATOMIC_SEQ_CST))
 #define rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
-#define wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
+#define wmb() (__wmm_fence(), __atomic_thread_fence(__ATOMIC_RELEASE))
 #define smp_mb() mb()
 #define smp_rmb() rmb()
 #define smp_wmb() wmb()
@@ -22,11 +23,14 @@
 #define smp_mb__before_atomic() smp_mb()
 #define smp_mb__after_atomic() smp_mb()
 
-#define smp_store_release(p, v) __atomic_store_n(p, v, __ATOMIC_RELEASE)
-#define smp_load_acquire(p) __atomic_load_n(p, __ATOMIC_ACQUIRE)
+#define smp_store_release(p, v) __store_release(p, v)
+#define smp_load_acquire(p)                 \
+	(__wmm_access(p, __ATOMIC_ACQUIRE), \
+	 __atomic_load_n(p, __ATOMIC_ACQUIRE))
 
 static inline void cpu_relax(void)
 {
+	__wmm_wait();
 #if defined(__x86_64__) || defined(__i386__)
 	__builtin_ia32_pause();
 #elif defined(__aarch64__)

@@ -28,44 +28,65 @@ typedef struct {
 #define __A_RELAXED __ATOMIC_RELAXED
 #define __A_SC __ATOMIC_SEQ_CST
 
-#define atomic_read(v) __atomic_load_n(&(v)->counter, __A_RELAXED)
-#define atomic_read_acquire(v) __atomic_load_n(&(v)->counter, __ATOMIC_ACQUIRE)
-#define atomic_set(v, i) __atomic_store_n(&(v)->counter, (i), __A_RELAXED)
-#define atomic_set_release(v, i) \
-	__atomic_store_n(&(v)->counter, (i), __ATOMIC_RELEASE)
-#define atomic_inc(v) ((void)__atomic_fetch_add(&(v)->counter, 1, __A_RELAXED))
-#define atomic_dec(v) ((void)__atomic_fetch_sub(&(v)->counter, 1, __A_RELAXED))
-#define atomic_add(i, v) \
-	((void)__atomic_fetch_add(&(v)->counter, (i), __A_RELAXED))
-#define atomic_sub(i, v) \
-	((void)__atomic_fetch_sub(&(v)->counter, (i), __A_RELAXED))
-#define atomic_inc_return(v) __atomic_add_fetch(&(v)->counter, 1, __A_SC)
-#define atomic_dec_return(v) __atomic_sub_fetch(&(v)->counter, 1, __A_SC)
-#define atomic_dec_return_release(v) \
-	__atomic_sub_fetch(&(v)->counter, 1, __ATOMIC_RELEASE)
+/* An operation of order @o on @v's counter */
+#define __atomic_op(v, o, op) (__wmm_access(&(v)->counter, (o)), (op))
+
+#define atomic_read(v) \
+	__atomic_op(v, __A_RELAXED, __atomic_load_n(&(v)->counter, __A_RELAXED))
+#define atomic_read_acquire(v)           \
+	__atomic_op(v, __ATOMIC_ACQUIRE, \
+		    __atomic_load_n(&(v)->counter, __ATOMIC_ACQUIRE))
+#define atomic_set(v, i) WRITE_ONCE((v)->counter, (i))
+#define atomic_set_release(v, i) __store_release(&(v)->counter, (i))
+#define atomic_inc(v)                      \
+	((void)__atomic_op(v, __A_RELAXED, \
+			   __atomic_fetch_add(&(v)->counter, 1, __A_RELAXED)))
+#define atomic_dec(v)                      \
+	((void)__atomic_op(v, __A_RELAXED, \
+			   __atomic_fetch_sub(&(v)->counter, 1, __A_RELAXED)))
+#define atomic_add(i, v)                                          \
+	((void)__atomic_op(v, __A_RELAXED,                        \
+			   __atomic_fetch_add(&(v)->counter, (i), \
+					      __A_RELAXED)))
+#define atomic_sub(i, v)                                          \
+	((void)__atomic_op(v, __A_RELAXED,                        \
+			   __atomic_fetch_sub(&(v)->counter, (i), \
+					      __A_RELAXED)))
+#define atomic_inc_return(v) \
+	__atomic_op(v, __A_SC, __atomic_add_fetch(&(v)->counter, 1, __A_SC))
+#define atomic_dec_return(v) \
+	__atomic_op(v, __A_SC, __atomic_sub_fetch(&(v)->counter, 1, __A_SC))
+#define atomic_dec_return_release(v)     \
+	__atomic_op(v, __ATOMIC_RELEASE, \
+		    __atomic_sub_fetch(&(v)->counter, 1, __ATOMIC_RELEASE))
 #define atomic_fetch_inc_relaxed(v) \
-	__atomic_fetch_add(&(v)->counter, 1, __A_RELAXED)
+	__atomic_op(v, __A_RELAXED, \
+		    __atomic_fetch_add(&(v)->counter, 1, __A_RELAXED))
 #define atomic_fetch_andnot_relaxed(i, v) \
-	__atomic_fetch_and(&(v)->counter, ~(i), __A_RELAXED)
+	__atomic_op(v, __A_RELAXED,       \
+		    __atomic_fetch_and(&(v)->counter, ~(i), __A_RELAXED))
 #define atomic_fetch_andnot_release(i, v) \
-	__atomic_fetch_and(&(v)->counter, ~(i), __ATOMIC_RELEASE)
-#define atomic_fetch_or(i, v) __atomic_fetch_or(&(v)->counter, (i), __A_SC)
+	__atomic_op(v, __ATOMIC_RELEASE,  \
+		    __atomic_fetch_and(&(v)->counter, ~(i), __ATOMIC_RELEASE))
+#define atomic_fetch_or(i, v) \
+	__atomic_op(v, __A_SC, __atomic_fetch_or(&(v)->counter, (i), __A_SC))
 #define atomic_dec_and_test(v) (atomic_dec_return(v) == 0)
 
-#define atomic_long_read(v) __atomic_load_n(&(v)->counter, __A_RELAXED)
-#define atomic_long_set(v, i) __atomic_store_n(&(v)->counter, (i), __A_RELAXED)
-#define atomic_long_xor(i, v) \
-	((void)__atomic_fetch_xor(&(v)->counter, (i), __A_RELAXED))
-#define atomic_long_inc(v) \
-	((void)__atomic_fetch_add(&(v)->counter, 1, __A_RELAXED))
-#define atomic_long_add(i, v) \
-	((void)__atomic_fetch_add(&(v)->counter, (i), __A_RELAXED))
+#define atomic_long_read(v) atomic_read(v)
+#define atomic_long_set(v, i) atomic_set(v, i)
+#define atomic_long_xor(i, v)                                     \
+	((void)__atomic_op(v, __A_RELAXED,                        \
+			   __atomic_fetch_xor(&(v)->counter, (i), \
+					      __A_RELAXED)))
+#define atomic_long_inc(v) atomic_inc(v)
+#define atomic_long_add(i, v) atomic_add(i, v)
 #define atomic_long_add_return(i, v) \
-	__atomic_add_fetch(&(v)->counter, (i), __A_SC)
+	__atomic_op(v, __A_SC, __atomic_add_fetch(&(v)->counter, (i), __A_SC))
 
 #define __cmpxchg_order(ptr, old, new, order)                                 \
 	({                                                                    \
 		typeof(*(ptr)) __old = (old);                                 \
+		__wmm_access(ptr, order);                                     \
 		__atomic_compare_exchange_n(ptr, &__old, (new), false, order, \
 					    __A_RELAXED);                     \
 		__old;                                                        \
@@ -73,7 +94,8 @@ typedef struct {
 #define cmpxchg(ptr, old, new) __cmpxchg_order(ptr, old, new, __A_SC)
 #define cmpxchg_relaxed(ptr, old, new) \
 	__cmpxchg_order(ptr, old, new, __A_RELAXED)
-#define xchg(ptr, v) __atomic_exchange_n(ptr, v, __A_SC)
+#define xchg(ptr, v) \
+	(__wmm_access(ptr, __A_SC), __atomic_exchange_n(ptr, v, __A_SC))
 #define atomic_cmpxchg(v, old, new) cmpxchg(&(v)->counter, old, new)
 #define atomic_cmpxchg_relaxed(v, old, new) \
 	cmpxchg_relaxed(&(v)->counter, old, new)
@@ -105,6 +127,7 @@ static inline void khooks_cond_wait(unsigned int *spins)
 		typeof(*(ptr)) VAL;                                   \
 		unsigned int __spins = 0;                             \
 		for (;;) {                                            \
+			__wmm_access(ptr, order);                     \
 			VAL = __atomic_load_n(ptr, order);            \
 			if (cond_expr)                                \
 				break;                                \

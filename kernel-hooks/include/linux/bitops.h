@@ -14,23 +14,27 @@
 
 static inline void set_bit(unsigned long nr, unsigned long *addr)
 {
+	__wmm_access(addr + BIT_WORD(nr), __ATOMIC_RELAXED);
 	__atomic_fetch_or(addr + BIT_WORD(nr), BIT_MASK(nr), __ATOMIC_RELAXED);
 }
 
 static inline void clear_bit(unsigned long nr, unsigned long *addr)
 {
+	__wmm_access(addr + BIT_WORD(nr), __ATOMIC_RELAXED);
 	__atomic_fetch_and(addr + BIT_WORD(nr), ~BIT_MASK(nr),
 			   __ATOMIC_RELAXED);
 }
 
 static inline bool test_bit(unsigned long nr, const unsigned long *addr)
 {
+	__wmm_access(addr + BIT_WORD(nr), __ATOMIC_RELAXED);
 	return __atomic_load_n(addr + BIT_WORD(nr), __ATOMIC_RELAXED) &
 	       BIT_MASK(nr);
 }
 
 static inline bool test_and_set_bit(unsigned long nr, unsigned long *addr)
 {
+	__wmm_access(addr + BIT_WORD(nr), __ATOMIC_SEQ_CST);
 	return __atomic_fetch_or(addr + BIT_WORD(nr), BIT_MASK(nr),
 				 __ATOMIC_SEQ_CST) &
 	       BIT_MASK(nr);
@@ -38,6 +42,7 @@ static inline bool test_and_set_bit(unsigned long nr, unsigned long *addr)
 
 static inline bool test_and_clear_bit(unsigned long nr, unsigned long *addr)
 {
+	__wmm_access(addr + BIT_WORD(nr), __ATOMIC_SEQ_CST);
 	return __atomic_fetch_and(addr + BIT_WORD(nr), ~BIT_MASK(nr),
 				  __ATOMIC_SEQ_CST) &
 	       BIT_MASK(nr);

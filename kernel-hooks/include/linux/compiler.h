@@ -26,8 +26,38 @@
 #define ____cacheline_aligned __aligned(SMP_CACHE_BYTES)
 #define ____cacheline_aligned_in_smp ____cacheline_aligned
 
-#define READ_ONCE(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+/*
+ * The khooks_wmm build's store buffer (see <khooks/wmm.h>), told of an
+ * access of order @order to *@p, of a barrier, of a wait; nothing otherwise.
+ * __store_release(): a release store, which there waits in the buffer too.
+ */
+#ifdef KHOOKS_WMM
+#include <khooks/wmm.h>
+#define __wmm_access(p, order) khooks_wmm_access((p), sizeof(*(p)), (order))
+#define __wmm_fence() khooks_wmm_fence()
+#define __wmm_wait() khooks_wmm_wait()
+#define WRITE_ONCE(x, val)                                     \
+	({                                                     \
+		typeof(x) __wmm_val = (val);                   \
+		khooks_wmm_store(&(x), &__wmm_val, sizeof(x)); \
+	})
+#define __store_release(p, v)                                    \
+	({                                                       \
+		typeof(*(p)) __wmm_val = (v);                    \
+		khooks_wmm_fence();                              \
+		khooks_wmm_store((p), &__wmm_val, sizeof(*(p))); \
+	})
+#else
+#define __wmm_access(p, order) ((void)0)
+#define __wmm_fence() ((void)0)
+#define __wmm_wait() ((void)0)
 #define WRITE_ONCE(x, val) __atomic_store_n(&(x), (val), __ATOMIC_RELAXED)
+#define __store_release(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#endif
+
+#define READ_ONCE(x)                           \
+	(__wmm_access(&(x), __ATOMIC_RELAXED), \
+	 __atomic_load_n(&(x), __ATOMIC_RELAXED))
 
 #define __same_type(a, b) __builtin_types_compatible_p(typeof(a), typeof(b))
 #define BUILD_BUG_ON(cond) _Static_assert(!(cond), "BUILD_BUG_ON: " #cond)

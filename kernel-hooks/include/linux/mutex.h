@@ -2,6 +2,7 @@
 /* Shim: struct mutex on pthread_mutex_t */
 #pragma once
 #include <pthread.h>
+#include <linux/compiler.h>
 
 struct mutex {
 	pthread_mutex_t m;
@@ -26,5 +27,6 @@ static inline void mutex_lock(struct mutex *lock)
 
 static inline void mutex_unlock(struct mutex *lock)
 {
+	__wmm_fence();
 	pthread_mutex_unlock(&lock->m);
 }

@@ -41,12 +41,15 @@ void rcu_barrier(void);
 #undef rcu_assign_pointer
 #endif
 
-#define rcu_dereference(p) __atomic_load_n(&(p), __ATOMIC_ACQUIRE)
+#define rcu_dereference(p)                     \
+	(__wmm_access(&(p), __ATOMIC_ACQUIRE), \
+	 __atomic_load_n(&(p), __ATOMIC_ACQUIRE))
 #define rcu_dereference_raw(p) rcu_dereference(p)
 #define rcu_dereference_check(p, c) rcu_dereference(p)
 #define rcu_dereference_protected(p, c) READ_ONCE(p)
 #define rcu_access_pointer(p) READ_ONCE(p)
-#define rcu_assign_pointer(p, v) __atomic_store_n(&(p), (v), __ATOMIC_RELEASE)
+#define rcu_assign_pointer(p, v) __store_release(&(p), (v))
 #define RCU_INIT_POINTER(p, v) WRITE_ONCE(p, v)
-#define rcu_replace_pointer(p, v, c) \
-	__atomic_exchange_n(&(p), (v), __ATOMIC_ACQ_REL)
+#define rcu_replace_pointer(p, v, c)           \
+	(__wmm_access(&(p), __ATOMIC_ACQ_REL), \
+	 __atomic_exchange_n(&(p), (v), __ATOMIC_ACQ_REL))

@@ -51,6 +51,7 @@ static inline void spin_lock(spinlock_t *lock)
 
 static inline void spin_unlock(spinlock_t *lock)
 {
+	__wmm_fence();
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
 }
 
@@ -90,6 +91,7 @@ static inline void read_lock(rwlock_t *lock)
 
 static inline void read_unlock(rwlock_t *lock)
 {
+	__wmm_fence();
 	__atomic_fetch_sub(&lock->cnts, 1, __ATOMIC_RELEASE);
 }
 
@@ -116,6 +118,7 @@ static inline void write_lock(rwlock_t *lock)
 
 static inline void write_unlock(rwlock_t *lock)
 {
+	__wmm_fence();
 	__atomic_store_n(&lock->cnts, 0, __ATOMIC_RELEASE);
 }
 

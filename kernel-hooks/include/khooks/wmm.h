@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A weakly ordered CPU for the message-passing litmus tests.
+ *
+ * x86 never reorders two stores, nor two loads, so a missing wmb() or
+ * release between a queue entry and the flag that publishes it cannot fail
+ * a test there, however often it runs.  The khooks_wmm build of the
+ * kernel-form files (KHOOKS_WMM; tests only) routes the shims' memory
+ * accesses through a store buffer per thread, so that a thread which called
+ * khooks_wmm_thread_start() behaves as an arm64 CPU may:
+ *
+ *  - Plain stores (WRITE_ONCE(), atomic_set(), atomic_long_set()) and
+ *    relaxed MMIO writes (writel_relaxed(), writeq_relaxed()) wait in the
+ *    buffer; a relaxed RMW (atomic_long_xor(), set_bit(), cmpxchg_relaxed())
+ *    or a load goes to memory at once.  So a later RMW, or a later store
+ *    that leaves the buffer first, is seen by other threads before an
+ *    earlier store.
+ *  - A buffered store leaves the buffer, in an order of the model's choice,
+ *    at a barrier that orders it (mb(), wmb(), dma_wmb(), a release or
+ *    fully ordered operation, writel(), a lock release), or at random while
+ *    its thread waits (cpu_relax(), udelay(), a smp_cond_load_*() spin).
+ *  - Coherence holds: stores to overlapping bytes leave in program order,
+ *    as do MMIO writes (a device sees its registers written in order); a
+ *    thread's access to bytes it has buffered first empties those entries;
+ *    an MMIO read first empties the MMIO writes.
+ *
+ * Loads are not reordered (rmb() is a no-op here): the model exposes
+ * missing store-side ordering only.  The model's choices come from the
+ * seed given to khooks_wmm_thread_start(); which thread runs when does not.
+ * Code that is correctly ordered stays correct under it: every store
+ * another thread waits for leaves the buffer at a barrier or while its
+ * thread waits.
+ */
+#ifndef KHOOKS_WMM_H
+#define KHOOKS_WMM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+void khooks_wmm_thread_start(uint64_t seed);
+void khooks_wmm_thread_stop(void);
+
+void khooks_wmm_store(void *p, const void *val, size_t size);
+void khooks_wmm_access(const void *p, size_t size, int order);
+void khooks_wmm_fence(void);
+void khooks_wmm_wait(void);
+void khooks_wmm_mmio_write(volatile void *addr, uint64_t val, size_t size);
+void khooks_wmm_mmio_read(void);
+
+#endif

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The store buffer of <khooks/wmm.h>: one per thread, of up to
+ * WMM_DEPTH entries.  An entry leaves it by wmm_commit(), which first
+ * commits every older entry it must follow (overlapping bytes, or both
+ * MMIO writes).
+ */
+#include <stdbool.h>
+#include <string.h>
+#include <khooks/platform.h>
+#include <khooks/wmm.h>
+
+#define WMM_DEPTH 32
+#define WMM_WAIT_ONE_IN 8 /* a wait commits each entry with these odds */
+#define WMM_LOAD_ONE_IN 16 /* a load or RMW counts as a wait with these */
+
+struct wmm_entry {
+	volatile void *addr;
+	uint64_t val;
+	uint64_t seq; /* program order */
+	unsigned char size;
+	bool mmio;
+	bool pick; /* chosen to leave by the current wait */
+};
+
+static __thread struct {
+	bool on;
+	bool busy; /* committing: what the commit calls is not buffered */
+	uint64_t rng;
+	uint64_t seq;
+	unsigned int n;
+	struct wmm_entry e[WMM_DEPTH];
+} wmm;
+
+static uint64_t wmm_rand(void)
+{
+	/* splitmix64 */
+	uint64_t z = (wmm.rng += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static bool wmm_overlap(const struct wmm_entry *e, const void *p, size_t size)
+{
+	uintptr_t a = (uintptr_t)e->addr, b = (uintptr_t)p;
+
+	return a < b + size && b < a + e->size;
+}
+
+static bool wmm_must_follow(const struct wmm_entry *later,
+			    const struct wmm_entry *earlier)
+{
+	if (later->mmio || earlier->mmio)
+		return later->mmio && earlier->mmio;
+	return wmm_overlap(earlier, (const void *)later->addr, later->size);
+}
+
+static void wmm_perform(const struct wmm_entry *e)
+{
+	void *p = (void *)e->addr;
+
+	if (e->mmio) {
+		if (e->size == 8)
+			writeq_relaxed(e->val, e->addr);
+		else
+			writel_relaxed((uint32_t)e->val, e->addr);
+		return;
+	}
+	/* release: ThreadSanitizer keeps the edges of the stores it delays */
+	switch (e->size) {
+	case 1:
+		__atomic_store_n((uint8_t *)p, (uint8_t)e->val,
+				 __ATOMIC_RELEASE);
+		break;
+	case 2:
+		__atomic_store_n((uint16_t *)p, (uint16_t)e->val,
+				 __ATOMIC_RELEASE);
+		break;
+	case 4:
+		__atomic_store_n((uint32_t *)p, (uint32_t)e->val,
+				 __ATOMIC_RELEASE);
+		break;
+	default:
+		__atomic_store_n((uint64_t *)p, e->val, __ATOMIC_RELEASE);
+		break;
+	}
+}
+
+static unsigned int wmm_index(uint64_t seq)
+{
+	unsigned int i = 0;
+
+	while (wmm.e[i].seq != seq)
+		i++;
+	return i;
+}
+
+/* Commit entry @i, after the older entries it must follow */
+static void wmm_commit(unsigned int i)
+{
+	struct wmm_entry e = wmm.e[i];
+	unsigned int j;
+
+	for (;;) {
+		for (j = 0; j < i && !wmm_must_follow(&e, &wmm.e[j]); j++)
+			;
+		if (j == i)
+			break;
+		wmm_commit(j);
+		i = wmm_index(e.seq); /* it moved down */
+	}
+	memmove(&wmm.e[i], &wmm.e[i + 1], (wmm.n - i - 1) * sizeof(wmm.e[0]));
+	wmm.n--;
+	wmm.busy = true;
+	wmm_perform(&e);
+	wmm.busy = false;
+}
+
+/* Commit the picked entries, in an order of the model's choice */
+static void wmm_commit_picked(void)
+{
+	unsigned int i, picked;
+
+	for (;;) {
+		picked = 0;
+		for (i = 0; i < wmm.n; i++)
+			picked += wmm.e[i].pick;
+		if (!picked)
+			return;
+		picked = wmm_rand() % picked;
+		for (i = 0; !wmm.e[i].pick || picked--; i++)
+			;
+		wmm_commit(i);
+	}
+}
+
+static void wmm_buffer(const struct wmm_entry *e)
+{
+	if (wmm.n == WMM_DEPTH)
+		wmm_commit(wmm_rand() % wmm.n);
+	wmm.e[wmm.n] = *e;
+	wmm.e[wmm.n].seq = wmm.seq++;
+	wmm.e[wmm.n].pick = false;
+	wmm.n++;
+}
+
+static bool wmm_active(void)
+{
+	return wmm.on && !wmm.busy;
+}
+
+void khooks_wmm_thread_start(uint64_t seed)
+{
+	wmm.rng = seed;
+	wmm.seq = 0;
+	wmm.n = 0;
+	wmm.on = true;
+}
+
+void khooks_wmm_thread_stop(void)
+{
+	khooks_wmm_fence();
+	wmm.on = false;
+}
+
+void khooks_wmm_store(void *p, const void *val, size_t size)
+{
+	struct wmm_entry e = { .addr = p, .size = size };
+
+	memcpy(&e.val, val, size);
+	if (wmm_active())
+		wmm_buffer(&e);
+	else
+		wmm_perform(&e);
+}
+
+void khooks_wmm_mmio_write(volatile void *addr, uint64_t val, size_t size)
+{
+	struct wmm_entry e = {
+		.addr = addr, .val = val, .size = size, .mmio = true
+	};
+
+	if (wmm_active())
+		wmm_buffer(&e);
+	else
+		wmm_perform(&e);
+}
+
+void khooks_wmm_fence(void)
+{
+	unsigned int i;
+
+	if (!wmm_active())
+		return;
+	for (i = 0; i < wmm.n; i++)
+		wmm.e[i].pick = true;
+	wmm_commit_picked();
+}
+
+void khooks_wmm_access(const void *p, size_t size, int order)
+{
+	unsigned int i;
+
+	if (!wmm_active())
+		return;
+	if (order == __ATOMIC_RELEASE || order == __ATOMIC_ACQ_REL ||
+	    order == __ATOMIC_SEQ_CST) {
+		khooks_wmm_fence();
+		return;
+	}
+	/* Stores drain in bounded time, even under a loop that only loads */
+	if (wmm_rand() % WMM_LOAD_ONE_IN == 0)
+		khooks_wmm_wait();
+	for (i = 0; i < wmm.n; i++)
+		wmm.e[i].pick = !wmm.e[i].mmio &&
+				wmm_overlap(&wmm.e[i], p, size);
+	wmm_commit_picked();
+}
+
+void khooks_wmm_wait(void)
+{
+	unsigned int i;
+
+	if (!wmm_active())
+		return;
+	for (i = 0; i < wmm.n; i++)
+		wmm.e[i].pick = wmm_rand() % WMM_WAIT_ONE_IN == 0;
+	wmm_commit_picked();
+}
+
+void khooks_wmm_mmio_read(void)
+{
+	unsigned int i;
+
+	if (!wmm_active())
+		return;
+	for (i = 0; i < wmm.n; i++)
+		wmm.e[i].pick = wmm.e[i].mmio;
+	wmm_commit_picked();
+}

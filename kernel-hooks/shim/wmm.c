@@ -19,6 +19,7 @@ struct wmm_entry {
 	uint64_t val;
 	uint64_t seq; /* program order */
 	unsigned char size;
+	unsigned char op; /* enum khooks_wmm_op */
 	bool mmio;
 	bool pick; /* chosen to leave by the current wait */
 };
@@ -57,6 +58,32 @@ static bool wmm_must_follow(const struct wmm_entry *later,
 	return wmm_overlap(earlier, (const void *)later->addr, later->size);
 }
 
+#define WMM_PERFORM(type, p, e)                                         \
+	do {                                                            \
+		type *__q = (p), __v = (type)(e)->val;                  \
+                                                                        \
+		switch ((e)->op) {                                      \
+		case KHOOKS_WMM_STORE:                                  \
+			__atomic_store_n(__q, __v, __ATOMIC_RELEASE);   \
+			break;                                          \
+		case KHOOKS_WMM_ADD:                                    \
+			__atomic_fetch_add(__q, __v, __ATOMIC_RELEASE); \
+			break;                                          \
+		case KHOOKS_WMM_SUB:                                    \
+			__atomic_fetch_sub(__q, __v, __ATOMIC_RELEASE); \
+			break;                                          \
+		case KHOOKS_WMM_OR:                                     \
+			__atomic_fetch_or(__q, __v, __ATOMIC_RELEASE);  \
+			break;                                          \
+		case KHOOKS_WMM_AND:                                    \
+			__atomic_fetch_and(__q, __v, __ATOMIC_RELEASE); \
+			break;                                          \
+		default:                                                \
+			__atomic_fetch_xor(__q, __v, __ATOMIC_RELEASE); \
+			break;                                          \
+		}                                                       \
+	} while (0)
+
 static void wmm_perform(const struct wmm_entry *e)
 {
 	void *p = (void *)e->addr;
@@ -71,19 +98,16 @@ static void wmm_perform(const struct wmm_entry *e)
 	/* release: ThreadSanitizer keeps the edges of the stores it delays */
 	switch (e->size) {
 	case 1:
-		__atomic_store_n((uint8_t *)p, (uint8_t)e->val,
-				 __ATOMIC_RELEASE);
+		WMM_PERFORM(uint8_t, p, e);
 		break;
 	case 2:
-		__atomic_store_n((uint16_t *)p, (uint16_t)e->val,
-				 __ATOMIC_RELEASE);
+		WMM_PERFORM(uint16_t, p, e);
 		break;
 	case 4:
-		__atomic_store_n((uint32_t *)p, (uint32_t)e->val,
-				 __ATOMIC_RELEASE);
+		WMM_PERFORM(uint32_t, p, e);
 		break;
 	default:
-		__atomic_store_n((uint64_t *)p, e->val, __ATOMIC_RELEASE);
+		WMM_PERFORM(uint64_t, p, e);
 		break;
 	}
 }
@@ -170,6 +194,16 @@ void khooks_wmm_store(void *p, const void *val, size_t size)
 	struct wmm_entry e = { .addr = p, .size = size };
 
 	memcpy(&e.val, val, size);
+	if (wmm_active())
+		wmm_buffer(&e);
+	else
+		wmm_perform(&e);
+}
+
+void khooks_wmm_rmw(void *p, size_t size, enum khooks_wmm_op op, uint64_t val)
+{
+	struct wmm_entry e = { .addr = p, .val = val, .size = size, .op = op };
+
 	if (wmm_active())
 		wmm_buffer(&e);
 	else

@@ -17,6 +17,9 @@
 #include <sim/irq.h>
 
 #include "unit/khooks_test.h"
+#ifdef KHOOKS_WMM
+#include <khooks/wmm.h>
+#endif
 
 #define SID_OK 2
 #define SID_BAD 1
@@ -129,6 +132,7 @@ struct err_issuer {
 	int want;
 	unsigned int rounds;
 	unsigned int wrong;
+	u64 seed;
 	pthread_t thread;
 };
 
@@ -137,9 +141,15 @@ static void *err_issuer_fn(void *arg)
 	struct err_issuer *is = arg;
 	unsigned int i;
 
+#ifdef KHOOKS_WMM
+	khooks_wmm_thread_start(is->seed);
+#endif
 	for (i = 0; i < is->rounds; i++)
 		if (atc_inv_sync(&is->w->smmu, is->sid) != is->want)
 			is->wrong++;
+#ifdef KHOOKS_WMM
+	khooks_wmm_thread_stop();
+#endif
 	return NULL;
 }
 
@@ -151,14 +161,20 @@ static void only_faulting_issuer_gets_eio(bool msi, bool threaded)
 	struct sim_smmu_stats st;
 	unsigned int i;
 
+	u64 seed = test_seed("only_faulting_issuer_gets_eio");
+
 	err_world_init(&w, msi, threaded, 20 * 1000);
 	sim_smmu_set_trace(w.hw, NULL, NULL);
-	is[0] = (struct err_issuer){
-		.w = &w, .sid = SID_BAD, .want = -EIO, .rounds = 200
-	};
-	is[1] = (struct err_issuer){
-		.w = &w, .sid = SID_OK, .want = 0, .rounds = 2000
-	};
+	is[0] = (struct err_issuer){ .w = &w,
+				     .sid = SID_BAD,
+				     .want = -EIO,
+				     .rounds = 200,
+				     .seed = seed };
+	is[1] = (struct err_issuer){ .w = &w,
+				     .sid = SID_OK,
+				     .want = 0,
+				     .rounds = 2000,
+				     .seed = seed + 1 };
 	for (i = 0; i < 2; i++)
 		assert_int_equal(pthread_create(&is[i].thread, NULL,
 						err_issuer_fn, &is[i]),

@@ -9,16 +9,19 @@
  * accesses through a store buffer per thread, so that a thread which called
  * khooks_wmm_thread_start() behaves as an arm64 CPU may:
  *
- *  - Plain stores (WRITE_ONCE(), atomic_set(), atomic_long_set()) and
- *    relaxed MMIO writes (writel_relaxed(), writeq_relaxed()) wait in the
- *    buffer; a relaxed RMW (atomic_long_xor(), set_bit(), cmpxchg_relaxed())
- *    or a load goes to memory at once.  So a later RMW, or a later store
- *    that leaves the buffer first, is seen by other threads before an
- *    earlier store.
+ *  - Plain and release stores (WRITE_ONCE(), atomic_set(),
+ *    smp_store_release(), rcu_assign_pointer()), the RMW operations that
+ *    return nothing (set_bit(), atomic_inc(), atomic_long_xor(): unordered)
+ *    and relaxed MMIO writes (writel_relaxed()) wait in the buffer; a load
+ *    or a value-returning RMW (cmpxchg_relaxed()) goes to memory at once.
+ *    So a later load, or a later store that leaves the buffer first, is
+ *    seen by other threads before an earlier store.
  *  - A buffered store leaves the buffer, in an order of the model's choice,
  *    at a barrier that orders it (mb(), wmb(), dma_wmb(), a release or
  *    fully ordered operation, writel(), a lock release), or at random while
- *    its thread waits (cpu_relax(), udelay(), a smp_cond_load_*() spin).
+ *    its thread waits (cpu_relax(), udelay(), a smp_cond_load_*() spin) or
+ *    loads (a loop that only loads still sees its stores leave), and all
+ *    of them once the thread has waited long enough to yield its CPU.
  *  - Coherence holds: stores to overlapping bytes leave in program order,
  *    as do MMIO writes (a device sees its registers written in order); a
  *    thread's access to bytes it has buffered first empties those entries;
@@ -40,7 +43,17 @@
 void khooks_wmm_thread_start(uint64_t seed);
 void khooks_wmm_thread_stop(void);
 
+enum khooks_wmm_op {
+	KHOOKS_WMM_STORE,
+	KHOOKS_WMM_ADD,
+	KHOOKS_WMM_SUB,
+	KHOOKS_WMM_OR,
+	KHOOKS_WMM_AND,
+	KHOOKS_WMM_XOR,
+};
+
 void khooks_wmm_store(void *p, const void *val, size_t size);
+void khooks_wmm_rmw(void *p, size_t size, enum khooks_wmm_op op, uint64_t val);
 void khooks_wmm_access(const void *p, size_t size, int order);
 void khooks_wmm_fence(void);
 void khooks_wmm_wait(void);

@@ -38,20 +38,19 @@ typedef struct {
 		    __atomic_load_n(&(v)->counter, __ATOMIC_ACQUIRE))
 #define atomic_set(v, i) WRITE_ONCE((v)->counter, (i))
 #define atomic_set_release(v, i) __store_release(&(v)->counter, (i))
-#define atomic_inc(v)                      \
-	((void)__atomic_op(v, __A_RELAXED, \
-			   __atomic_fetch_add(&(v)->counter, 1, __A_RELAXED)))
-#define atomic_dec(v)                      \
-	((void)__atomic_op(v, __A_RELAXED, \
-			   __atomic_fetch_sub(&(v)->counter, 1, __A_RELAXED)))
-#define atomic_add(i, v)                                          \
-	((void)__atomic_op(v, __A_RELAXED,                        \
-			   __atomic_fetch_add(&(v)->counter, (i), \
-					      __A_RELAXED)))
-#define atomic_sub(i, v)                                          \
-	((void)__atomic_op(v, __A_RELAXED,                        \
-			   __atomic_fetch_sub(&(v)->counter, (i), \
-					      __A_RELAXED)))
+/* The RMW operations that return nothing: unordered */
+#ifdef KHOOKS_WMM
+#define __atomic_nr(v, op, fetch, i)                                         \
+	khooks_wmm_rmw(&(v)->counter, sizeof((v)->counter), KHOOKS_WMM_##op, \
+		       (i))
+#else
+#define __atomic_nr(v, op, fetch, i) \
+	((void)fetch(&(v)->counter, (i), __A_RELAXED))
+#endif
+#define atomic_inc(v) __atomic_nr(v, ADD, __atomic_fetch_add, 1)
+#define atomic_dec(v) __atomic_nr(v, SUB, __atomic_fetch_sub, 1)
+#define atomic_add(i, v) __atomic_nr(v, ADD, __atomic_fetch_add, (i))
+#define atomic_sub(i, v) __atomic_nr(v, SUB, __atomic_fetch_sub, (i))
 #define atomic_inc_return(v) \
 	__atomic_op(v, __A_SC, __atomic_add_fetch(&(v)->counter, 1, __A_SC))
 #define atomic_dec_return(v) \
@@ -74,10 +73,7 @@ typedef struct {
 
 #define atomic_long_read(v) atomic_read(v)
 #define atomic_long_set(v, i) atomic_set(v, i)
-#define atomic_long_xor(i, v)                                     \
-	((void)__atomic_op(v, __A_RELAXED,                        \
-			   __atomic_fetch_xor(&(v)->counter, (i), \
-					      __A_RELAXED)))
+#define atomic_long_xor(i, v) __atomic_nr(v, XOR, __atomic_fetch_xor, (i))
 #define atomic_long_inc(v) atomic_inc(v)
 #define atomic_long_add(i, v) atomic_add(i, v)
 #define atomic_long_add_return(i, v) \

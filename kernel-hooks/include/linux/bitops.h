@@ -14,15 +14,23 @@
 
 static inline void set_bit(unsigned long nr, unsigned long *addr)
 {
-	__wmm_access(addr + BIT_WORD(nr), __ATOMIC_RELAXED);
+#ifdef KHOOKS_WMM
+	khooks_wmm_rmw(addr + BIT_WORD(nr), sizeof(*addr), KHOOKS_WMM_OR,
+		       BIT_MASK(nr));
+#else
 	__atomic_fetch_or(addr + BIT_WORD(nr), BIT_MASK(nr), __ATOMIC_RELAXED);
+#endif
 }
 
 static inline void clear_bit(unsigned long nr, unsigned long *addr)
 {
-	__wmm_access(addr + BIT_WORD(nr), __ATOMIC_RELAXED);
+#ifdef KHOOKS_WMM
+	khooks_wmm_rmw(addr + BIT_WORD(nr), sizeof(*addr), KHOOKS_WMM_AND,
+		       ~BIT_MASK(nr));
+#else
 	__atomic_fetch_and(addr + BIT_WORD(nr), ~BIT_MASK(nr),
 			   __ATOMIC_RELAXED);
+#endif
 }
 
 static inline bool test_bit(unsigned long nr, const unsigned long *addr)

@@ -9,7 +9,7 @@
 # violation, a WARN or a failure).  Prints a table and the two scores.  A
 # mutant marked "tests: asan" is tested in an ASan build (a use-after-free
 # a release run reads unharmed); "env: KEY=VALUE" lines set its tests'
-# environment (more litmus rounds).  One marked "oracle: no: REASON" is
+# environment (more rounds, say).  One marked "oracle: no: REASON" is
 # beyond the oracle by design (not run against it), one marked "oracle:
 # not yet: REASON" one it will see once it covers more: the table says
 # which and why, the oracle's score leaves them out.

@@ -15,9 +15,12 @@
  * Forbidden: r_a == 1 (the device cached the old IOPTE) and !r_b (the
  * unmap missed the device's ATC): a stale ATC entry.  Either barrier
  * removed, x86's store buffer allows it: without the walker's, about 4
- * times per 10^6 rounds on two idle CPUs (none in 1 run of 4), so
- * mutate.sh runs 10^7 for tests/mutants/11-walker-no-smp-mb.  With both it cannot happen: the test cannot fail by timing or
- * load; on one CPU it just observes nothing.  A's start is moved by a
+ * times per 10^6 rounds on two idle CPUs (none in 1 run of 4); without
+ * the attach path's, never on x86 (liburcu's call_rcu() after it is an
+ * xchg).  Built as test_litmus_wmm, on the weakly ordered CPU of
+ * <khooks/wmm.h>, both show: about 17,000 and 70,000 times per 10^6
+ * rounds.  With both barriers it cannot happen: the test cannot fail by
+ * timing or load; on one CPU it just observes nothing.  A's start is moved by a
  * seeded random spin each round, to sweep the two threads' alignment.
  * A and B are pinned to two CPUs and wait for each other by spinning,
  * then yielding: on a loaded machine a round costs a context switch, not

@@ -142,11 +142,41 @@ static void wmm_commit(unsigned int i)
 	wmm.busy = false;
 }
 
-/* Commit the picked entries, in an order of the model's choice */
-static void wmm_commit_picked(void)
+static bool wmm_active(void)
+{
+	return wmm.on && !wmm.busy;
+}
+
+enum wmm_pick { WMM_ALL, WMM_OVERLAP, WMM_RANDOM, WMM_MMIO };
+
+/*
+ * Commit the entries @how picks (WMM_OVERLAP: those that overlap @size
+ * bytes at @p), in an order of the model's choice
+ */
+static void wmm_leave(enum wmm_pick how, const void *p, size_t size)
 {
 	unsigned int i, picked;
 
+	if (!wmm_active())
+		return;
+	for (i = 0; i < wmm.n; i++) {
+		struct wmm_entry *e = &wmm.e[i];
+
+		switch (how) {
+		case WMM_ALL:
+			e->pick = true;
+			break;
+		case WMM_OVERLAP:
+			e->pick = !e->mmio && wmm_overlap(e, p, size);
+			break;
+		case WMM_RANDOM:
+			e->pick = wmm_rand() % WMM_WAIT_ONE_IN == 0;
+			break;
+		case WMM_MMIO:
+			e->pick = e->mmio;
+			break;
+		}
+	}
 	for (;;) {
 		picked = 0;
 		for (i = 0; i < wmm.n; i++)
@@ -160,19 +190,19 @@ static void wmm_commit_picked(void)
 	}
 }
 
-static void wmm_buffer(const struct wmm_entry *e)
+/* A store or RMW: into the buffer, or to memory when the model is off */
+static void wmm_put(const struct wmm_entry *e)
 {
+	if (!wmm_active()) {
+		wmm_perform(e);
+		return;
+	}
 	if (wmm.n == WMM_DEPTH)
 		wmm_commit(wmm_rand() % wmm.n);
 	wmm.e[wmm.n] = *e;
 	wmm.e[wmm.n].seq = wmm.seq++;
 	wmm.e[wmm.n].pick = false;
 	wmm.n++;
-}
-
-static bool wmm_active(void)
-{
-	return wmm.on && !wmm.busy;
 }
 
 void khooks_wmm_thread_start(uint64_t seed)
@@ -194,83 +224,45 @@ void khooks_wmm_store(void *p, const void *val, size_t size)
 	struct wmm_entry e = { .addr = p, .size = size };
 
 	memcpy(&e.val, val, size);
-	if (wmm_active())
-		wmm_buffer(&e);
-	else
-		wmm_perform(&e);
+	wmm_put(&e);
 }
 
 void khooks_wmm_rmw(void *p, size_t size, enum khooks_wmm_op op, uint64_t val)
 {
-	struct wmm_entry e = { .addr = p, .val = val, .size = size, .op = op };
-
-	if (wmm_active())
-		wmm_buffer(&e);
-	else
-		wmm_perform(&e);
+	wmm_put(&(struct wmm_entry){
+		.addr = p, .val = val, .size = size, .op = op });
 }
 
 void khooks_wmm_mmio_write(volatile void *addr, uint64_t val, size_t size)
 {
-	struct wmm_entry e = {
-		.addr = addr, .val = val, .size = size, .mmio = true
-	};
-
-	if (wmm_active())
-		wmm_buffer(&e);
-	else
-		wmm_perform(&e);
+	wmm_put(&(struct wmm_entry){
+		.addr = addr, .val = val, .size = size, .mmio = true });
 }
 
 void khooks_wmm_fence(void)
 {
-	unsigned int i;
-
-	if (!wmm_active())
-		return;
-	for (i = 0; i < wmm.n; i++)
-		wmm.e[i].pick = true;
-	wmm_commit_picked();
+	wmm_leave(WMM_ALL, NULL, 0);
 }
 
 void khooks_wmm_access(const void *p, size_t size, int order)
 {
-	unsigned int i;
-
-	if (!wmm_active())
-		return;
 	if (order == __ATOMIC_RELEASE || order == __ATOMIC_ACQ_REL ||
 	    order == __ATOMIC_SEQ_CST) {
 		khooks_wmm_fence();
 		return;
 	}
 	/* Stores drain in bounded time, even under a loop that only loads */
-	if (wmm_rand() % WMM_LOAD_ONE_IN == 0)
+	if (wmm_active() && wmm_rand() % WMM_LOAD_ONE_IN == 0)
 		khooks_wmm_wait();
-	for (i = 0; i < wmm.n; i++)
-		wmm.e[i].pick = !wmm.e[i].mmio &&
-				wmm_overlap(&wmm.e[i], p, size);
-	wmm_commit_picked();
+	wmm_leave(WMM_OVERLAP, p, size);
 }
 
 void khooks_wmm_wait(void)
 {
-	unsigned int i;
-
-	if (!wmm_active())
-		return;
-	for (i = 0; i < wmm.n; i++)
-		wmm.e[i].pick = wmm_rand() % WMM_WAIT_ONE_IN == 0;
-	wmm_commit_picked();
+	wmm_leave(WMM_RANDOM, NULL, 0);
 }
 
 void khooks_wmm_mmio_read(void)
 {
-	unsigned int i;
-
-	if (!wmm_active())
-		return;
-	for (i = 0; i < wmm.n; i++)
-		wmm.e[i].pick = wmm.e[i].mmio;
-	wmm_commit_picked();
+	wmm_leave(WMM_MMIO, NULL, 0);
 }

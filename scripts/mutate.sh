@@ -8,8 +8,7 @@
 # against the oracle (the stress runs below, until one reports a
 # violation, a WARN or a failure).  Prints a table and the two scores.  A
 # mutant marked "tests: asan" is tested in an ASan build (a use-after-free
-# a release run reads unharmed); "env: KEY=VALUE" lines set its tests'
-# environment (more rounds, say).  One marked "oracle: no: REASON" is
+# a release run reads unharmed).  One marked "oracle: no: REASON" is
 # beyond the oracle by design (not run against it), one marked "oracle:
 # not yet: REASON" one it will see once it covers more: the table says
 # which and why, the oracle's score leaves them out.
@@ -152,9 +151,7 @@ run_tests() {
 			cmake --build --preset asan) \
 			>>"$log" 2>&1 || return 0
 	fi
-	local envs
-	mapfile -t envs < <(sed -n 's/^env: //p' "$1")
-	local ctest=(env "${envs[@]}" ctest --test-dir "$dir" -R "$tests_re"
+	local ctest=(ctest --test-dir "$dir" -R "$tests_re"
 		--stop-on-failure)
 	# the unit tests first: most mutants fail one of them in seconds,
 	# before the stress tests' minutes

@@ -14,12 +14,49 @@
 #include "lib/opt.h"
 #include "lib/results.h"
 
-/* Run every comparison, write the files; 0, 1 (regressed) or -errno */
+/* The last line of compare.txt: what sets the exit status, first */
+static void compare_summary(const struct compare *c, FILE *t)
+{
+	unsigned int n[CV_VIOLATION + 1] = {}, fail[CV_VIOLATION + 1] = {};
+	unsigned int fewer = 0, advisory;
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		const struct compare_row *r = &c->rows[i];
+
+		n[r->verdict]++;
+		fail[r->verdict] += compare_fails(c, r);
+		fewer += r->verdict == CV_CHANGED && r->fewer;
+	}
+	advisory = n[CV_REGRESSED] - fail[CV_REGRESSED] + n[CV_CHANGED] -
+		   fail[CV_CHANGED];
+	fprintf(t,
+		"%s: %u violations, %u counts changed (%u fewer),\n"
+		"  %u regressed, %u improved, %zu compared\n",
+		n[CV_VIOLATION]	   ? "VIOLATION" :
+		fail[CV_CHANGED]   ? "COUNTS CHANGED" :
+		fail[CV_REGRESSED] ? "REGRESSED" :
+				     "no change that gates",
+		n[CV_VIOLATION], n[CV_CHANGED], fewer, n[CV_REGRESSED],
+		n[CV_IMPROVED], c->n);
+	if (advisory)
+		fprintf(t,
+			"(and %u changed or regressed in evidence that does "
+			"not gate)\n",
+			advisory);
+	if (n[CV_NOISE])
+		fprintf(t,
+			"(%u wall-clock changes with the same instruction "
+			"count: noise?)\n",
+			n[CV_NOISE]);
+}
+
+/* Run every comparison, write the files; 0, 1 (fails) or -errno */
 static int compare_run(struct compare *c)
 {
-	unsigned int regressed = 0, advisory = 0, improved = 0, noise = 0;
 	char *txt = NULL, *js = NULL;
 	size_t txt_len, js_len, i;
+	unsigned int fails = 0;
 	FILE *t, *j;
 	int ret;
 
@@ -38,14 +75,8 @@ static int compare_run(struct compare *c)
 		return compare_fail(c, "no evidence in %s and %s", c->o->dir[0],
 				    c->o->dir[1]);
 	compare_mark_noise(c);
-	for (i = 0; i < c->n; i++) {
-		bool gated = c->o->gate[c->rows[i].kind];
-
-		regressed += gated && c->rows[i].verdict == CV_REGRESSED;
-		advisory += !gated && c->rows[i].verdict == CV_REGRESSED;
-		improved += c->rows[i].verdict == CV_IMPROVED;
-		noise += c->rows[i].verdict == CV_NOISE;
-	}
+	for (i = 0; i < c->n; i++)
+		fails += compare_fails(c, &c->rows[i]);
 
 	t = open_memstream(&txt, &txt_len);
 	j = open_memstream(&js, &js_len);
@@ -55,20 +86,10 @@ static int compare_run(struct compare *c)
 		free(txt);
 		return -ENOMEM;
 	}
+	compare_headline(c, t);
 	compare_table(c, t);
-	fprintf(t, "%s: %u regressed, %u improved, %zu compared\n",
-		regressed ? "REGRESSED" : "no regression", regressed, improved,
-		c->n);
-	if (advisory)
-		fprintf(t,
-			"(and %u regressed in evidence that does not gate)\n",
-			advisory);
-	if (noise)
-		fprintf(t,
-			"(%u wall-clock changes with the same instruction "
-			"count: noise?)\n",
-			noise);
-	compare_json(c, regressed, improved, j);
+	compare_summary(c, t);
+	compare_json(c, j);
 	fclose(t);
 	fclose(j);
 	fwrite(txt, 1, txt_len, stdout);
@@ -80,7 +101,7 @@ static int compare_run(struct compare *c)
 	if (ret)
 		return compare_fail(c, "cannot write to %s: %s", c->o->out,
 				    strerror(-ret));
-	return regressed ? 1 : 0;
+	return fails ? 1 : 0;
 }
 
 /* "--gate time,instr,stress,sweep": the evidence that sets the exit */
@@ -148,12 +169,23 @@ static void compare_usage(FILE *f)
 	      "  icount.tsv   instructions per op: --icount-band (default 1)\n"
 	      "  stress-*.json (virtual clock), isolate.json: exact\n"
 	      "  kernel-*.json  real-kernel runs: commands per op, exact\n"
+	      "Each row is one of three classes:\n"
+	      "  cost        latency, time, instructions, innocent devices:\n"
+	      "              lower is better, REGRESSED or improved\n"
+	      "  count       invalidations sent (TLBI, ATC_INV, CMD_SYNC,\n"
+	      "              commands, lists, timeouts): never better or\n"
+	      "              worse; any change is \"changed\", FEWER or MORE\n"
+	      "              (a lost invalidation is fewer)\n"
+	      "  violations  oracle violations, WARNs, stale ATC hits: any in\n"
+	      "              head is VIOLATION, whatever base had\n"
 	      "A wall-clock change whose instruction count is the same is\n"
-	      "\"noise?\", never a regression.  Writes compare.txt and\n"
-	      "compare.json to --out (default: the parent of HEAD_DIR).\n"
-	      "Exit 0: no regression; 1: regression in the --gate evidence\n"
-	      "(default: instr,stress,sweep,kernel, the deterministic\n"
-	      "evidence; the rest is advisory); 2: could not compare.\n",
+	      "\"noise?\", never a regression.  Writes compare.txt (violations\n"
+	      "and changed counts first, a fall first) and compare.json to\n"
+	      "--out (default: the parent of HEAD_DIR).\n"
+	      "Exit 0: nothing below; 1: a violation in any evidence, or a\n"
+	      "changed count or a regression in the --gate evidence (default:\n"
+	      "instr,stress,sweep,kernel, the deterministic evidence; the rest\n"
+	      "is advisory); 2: could not compare.\n",
 	      f);
 }
 

@@ -12,16 +12,20 @@
  *   stress / sweep
  *            virtual-time stress runs (stress-*.json with clock "virtual")
  *            and the isolation sweep (isolate.json): deterministic, so any
- *            difference counts.  Every figure compared is lower-is-better.
- * --gate picks the evidence whose regressions set the exit status; the
- * rest is advisory.  Writes compare.txt (the table, at most 72 columns) and
+ *            difference counts;
+ *   kernel   real-kernel runs (kernel-*.json): exact counts.
+ * Each row has a class (compare/internal.h): a cost is lower-is-better; a
+ * count (invalidations sent) is a fact, any change "changed" with its
+ * direction, never better or worse; a violation count fails whenever head
+ * has one.  --gate picks the evidence whose changes and regressions set the
+ * exit status; the rest is advisory; violations always set it.  Writes compare.txt (the table, at most 72 columns) and
  * compare.json.
  */
 #ifndef COMPARE_H
 #define COMPARE_H
 
 /* compare.json's "schema_version" (results/README.md describes the schema) */
-#define COMPARE_SCHEMA_VERSION 1
+#define COMPARE_SCHEMA_VERSION 2
 
 #include <stdio.h>
 
@@ -34,8 +38,9 @@
 
 /*
  * "atcbench compare BASE_DIR HEAD_DIR [--utest FILE] [--band PCT]
- * [--icount-band PCT] [--alpha A] [--out DIR]": exit 0 nothing regressed,
- * 1 something did, 2 could not compare
+ * [--icount-band PCT] [--alpha A] [--out DIR]": exit 0 nothing that gates
+ * changed, 1 a violation, a changed count or a regression, 2 could not
+ * compare
  */
 int compare_cmd(int argc, char **argv);
 

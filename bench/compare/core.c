@@ -48,11 +48,17 @@ struct compare_row *compare_add(struct compare *c, enum compare_kind kind,
 }
 
 /*
- * The verdict of a lower-is-better figure: a change beyond @band_pct, and
- * for wall-clock figures a U test below @alpha
+ * The verdict of @r by its class (internal.h): a cost changes beyond
+ * @band_pct, and for wall-clock figures with a U test below @alpha; a
+ * count by any difference, never for the better or the worse; a violation
+ * count whenever head has one
  */
 void compare_judge(struct compare_row *r, double band_pct, double alpha)
 {
+	if (r->cls == CR_ZERO && r->head > 0) {
+		r->verdict = CV_VIOLATION; /* whatever base had */
+		return;
+	}
 	if (isnan(r->base)) {
 		r->verdict = CV_NEW;
 		return;
@@ -64,14 +70,39 @@ void compare_judge(struct compare_row *r, double band_pct, double alpha)
 	r->change_pct = r->base ? (r->head / r->base - 1) * 100 :
 			r->head ? INFINITY :
 				  0;
-	if (r->kind == CK_TIME && !(r->p < alpha)) /* NAN: no test */
+	if (r->cls == CR_COUNT) {
+		r->verdict = r->head == r->base ? CV_SAME : CV_CHANGED;
+		r->fewer = r->head < r->base;
+	} else if (r->kind == CK_TIME && !(r->p < alpha)) { /* NAN: no test */
 		r->verdict = CV_SAME;
-	else if (r->change_pct > band_pct)
+	} else if (r->change_pct > band_pct) {
 		r->verdict = CV_REGRESSED;
-	else if (r->change_pct < -band_pct)
+	} else if (r->change_pct < -band_pct) {
 		r->verdict = CV_IMPROVED;
-	else
+	} else {
 		r->verdict = CV_SAME;
+	}
+}
+
+bool compare_fails(const struct compare *c, const struct compare_row *r)
+{
+	if (r->verdict == CV_VIOLATION)
+		return true;
+	return c->o->gate[r->kind] &&
+	       (r->verdict == CV_REGRESSED || r->verdict == CV_CHANGED);
+}
+
+const char *compare_words(const struct compare_row *r, char *buf, size_t len)
+{
+	const char *what = r->what[0] ? r->what : r->name;
+
+	if (r->verdict == CV_VIOLATION)
+		snprintf(buf, len, "%.0f %s", r->head, what);
+	else if (r->verdict == CV_CHANGED)
+		snprintf(buf, len, "%s %s", r->fewer ? "fewer" : "more", what);
+	else
+		snprintf(buf, len, "%s", what);
+	return buf;
 }
 
 static bool compare_file_exists(const char *dir, const char *name)

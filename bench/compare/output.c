@@ -12,10 +12,25 @@
 #include "lib/results.h"
 
 static const char *const compare_verdict_names[] = {
-	[CV_SAME] = "same",	    [CV_REGRESSED] = "REGRESSED",
-	[CV_IMPROVED] = "improved", [CV_NEW] = "new",
-	[CV_GONE] = "gone",	    [CV_NOISE] = "noise?",
+	[CV_SAME] = "same",	      [CV_REGRESSED] = "REGRESSED",
+	[CV_IMPROVED] = "improved",   [CV_NEW] = "new",
+	[CV_GONE] = "gone",	      [CV_NOISE] = "noise?",
+	[CV_CHANGED] = "changed",     [CV_VIOLATION] = "VIOLATION",
 };
+
+static const char *const compare_class_names[] = {
+	[CR_COST] = "cost",
+	[CR_COUNT] = "count",
+	[CR_ZERO] = "violations",
+};
+
+/* The table's verdict column: a changed count says which way */
+static const char *compare_verdict_shown(const struct compare_row *r)
+{
+	if (r->verdict == CV_CHANGED)
+		return r->fewer ? "FEWER" : "MORE";
+	return compare_verdict_names[r->verdict];
+}
 
 const char *const compare_kind_names[CK_NR] = {
 	[CK_TIME] = "time",   [CK_INSTR] = "instr",   [CK_STRESS] = "stress",
@@ -128,7 +143,51 @@ void compare_table(const struct compare *c, FILE *f)
 				compare_value(r, r->head, h, sizeof(h)),
 				compare_change(r, ch, sizeof(ch)),
 				compare_p(r, p, sizeof(p)),
-				compare_verdict_names[r->verdict]);
+				compare_verdict_shown(r));
+		}
+	}
+}
+
+/*
+ * The order of the headline: violations, then counts that fell (ATC_INVs
+ * first: a lost ATC invalidation is the worst change this tool can see),
+ * counts that rose, then regressions
+ */
+static int compare_headline_rank(const struct compare_row *r)
+{
+	if (r->verdict == CV_VIOLATION)
+		return 0;
+	if (r->verdict == CV_CHANGED && r->fewer)
+		return strstr(r->what, "ATC_INV") ? 1 : 2;
+	if (r->verdict == CV_CHANGED)
+		return 3;
+	if (r->verdict == CV_REGRESSED)
+		return 4;
+	return -1;
+}
+
+void compare_headline(const struct compare *c, FILE *f)
+{
+	int rank;
+	size_t i;
+
+	for (rank = 0; rank <= 4; rank++) {
+		for (i = 0; i < c->n; i++) {
+			const struct compare_row *r = &c->rows[i];
+			char w[COMPARE_WHAT_MAX + 32], b[16], h[16];
+
+			if (compare_headline_rank(r) != rank)
+				continue;
+			fprintf(f, "%s: %s (%s: %s -> %s)%s\n",
+				rank == 0 ? "VIOLATION" :
+				rank < 4  ? "CHANGED" :
+					    "REGRESSED",
+				compare_words(r, w, sizeof(w)), r->name,
+				compare_value(r, r->base, b, sizeof(b)),
+				compare_value(r, r->head, h, sizeof(h)),
+				compare_fails(c, r) ? "" : " (advisory)");
+			if (r->note[0])
+				fprintf(f, "  %s\n", r->note);
 		}
 	}
 }
@@ -178,13 +237,17 @@ static void compare_json_side(FILE *f, const char *key, const char *dir,
 	json_free(env);
 }
 
-void compare_json(const struct compare *c, unsigned int regressed,
-		  unsigned int improved, FILE *f)
+void compare_json(const struct compare *c, FILE *f)
 {
+	unsigned int n[CV_VIOLATION + 1] = {}, fails = 0;
 	bool first;
 	size_t i;
 	int k;
 
+	for (i = 0; i < c->n; i++) {
+		n[c->rows[i].verdict]++;
+		fails += compare_fails(c, &c->rows[i]);
+	}
 	fprintf(f, "{\n  \"schema_version\": %d,\n  \"kind\": \"compare\",\n",
 		COMPARE_SCHEMA_VERSION);
 	compare_json_side(f, "base", c->o->dir[0], c->o->out);
@@ -203,16 +266,19 @@ void compare_json(const struct compare *c, unsigned int regressed,
 	}
 	fputc(']', f);
 	fprintf(f,
-		",\n  \"regressed\": %u, \"improved\": %u, \"exit\": %d,\n"
+		",\n  \"violations\": %u, \"changed\": %u, \"regressed\": %u, "
+		"\"improved\": %u, \"exit\": %d,\n"
 		"  \"rows\": [",
-		regressed, improved, regressed ? 1 : 0);
+		n[CV_VIOLATION], n[CV_CHANGED], n[CV_REGRESSED],
+		n[CV_IMPROVED], fails ? 1 : 0);
 	for (i = 0; i < c->n; i++) {
 		const struct compare_row *r = &c->rows[i];
 
 		fprintf(f, "%s\n    {\"evidence\": \"%s\", \"name\": ",
 			i ? "," : "", compare_kind_names[r->kind]);
 		json_write_str(f, r->name);
-		fprintf(f, ", \"unit\": \"%s\", ",
+		fprintf(f, ", \"class\": \"%s\", \"unit\": \"%s\", ",
+			compare_class_names[r->cls],
 			r->unit == CU_NS    ? "ns" :
 			r->kind == CK_INSTR ? "instructions" :
 					      "count");
@@ -222,8 +288,27 @@ void compare_json(const struct compare *c, unsigned int regressed,
 		compare_json_num(f, "base_stddev_pct", r->stddev_pct[0], true);
 		compare_json_num(f, "head_stddev_pct", r->stddev_pct[1], true);
 		compare_json_num(f, "p_value", r->p, true);
-		fprintf(f, "\"runs\": %u, \"verdict\": \"%s\"}", r->runs,
-			compare_verdict_names[r->verdict]);
+		fprintf(f, "\"runs\": %u, \"verdict\": \"%s\", \"direction\": ",
+			r->runs, compare_verdict_names[r->verdict]);
+		if (r->verdict == CV_CHANGED)
+			fprintf(f, "\"%s\"", r->fewer ? "fewer" : "more");
+		else
+			fputs("null", f);
+		fputs(", \"words\": ", f);
+		if (r->verdict == CV_CHANGED || r->verdict == CV_VIOLATION) {
+			char w[COMPARE_WHAT_MAX + 32];
+
+			json_write_str(f, compare_words(r, w, sizeof(w)));
+		} else {
+			fputs("null", f);
+		}
+		fputs(", \"note\": ", f);
+		if (r->note[0])
+			json_write_str(f, r->note);
+		else
+			fputs("null", f);
+		fprintf(f, ", \"fails\": %s}",
+			compare_fails(c, r) ? "true" : "false");
 	}
 	fputs("\n  ]\n}\n", f);
 }

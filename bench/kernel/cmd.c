@@ -12,6 +12,7 @@
 #include "compare/compare.h"
 #include "kernel/internal.h"
 #include "lib/env.h"
+#include "lib/json.h"
 #include "lib/opt.h"
 #include "report/report.h"
 
@@ -147,9 +148,14 @@ static void kernel_usage(FILE *f)
 		"options into DIR/base and DIR/head (default DIR\n"
 		"results/kernel-compare-<base>-<head>), and compare their exact\n"
 		"counts per operation (atcbench compare --gate kernel).\n"
-		"Exit status: 0; compare: 0 the counts are the same, 1 they\n"
-		"changed; 2 bad options, no kernel, no QEMU, no boot, an absent\n"
-		"probe.\n",
+		"Every count (commands, CMD_SYNCs, lists, each opcode, ATC_INVs\n"
+		"per SID) is a fact, never better or worse: any change is\n"
+		"\"changed\", FEWER or MORE, and a count that fell is reported\n"
+		"first.  A stale ATC hit or an ATS device without ATC_INVs\n"
+		"(--ats: the ATC oracle) is a VIOLATION.\n"
+		"Exit status: run: 0, 1 a violation; compare: 0 the counts are\n"
+		"the same and no violation, 1 a count changed or a violation;\n"
+		"2 bad options, no kernel, no QEMU, no boot, an absent probe.\n",
 		KERNEL_MAX_DEVICES, KERNEL_MAX_OPS, KERNEL_MIN_TIMEOUT_S,
 		KERNEL_MAX_TIMEOUT_S, KERNEL_NAME_MAX);
 }
@@ -375,6 +381,24 @@ static int kernel_print_line(FILE *f, const void *line)
 	return 0;
 }
 
+/* The closing line's words, from DIR/compare.json */
+static const char *kernel_compare_verdict(const char *out)
+{
+	char path[RESULTS_PATH_MAX + 16], err[128];
+	const char *v = "the same counts";
+	struct json *cj;
+
+	snprintf(path, sizeof(path), "%s/compare.json", out);
+	if (json_parse_file(path, &cj, err, sizeof(err)))
+		return "no verdict (compare.json unreadable)";
+	if (json_num(cj, "violations", 0))
+		v = "VIOLATION (the report's first lines say which)";
+	else if (json_num(cj, "changed", 0))
+		v = "the counts changed (the report's first lines say which)";
+	json_free(cj);
+	return v;
+}
+
 static int kernel_compare_cmd(int argc, char **argv)
 {
 	struct kernel_opts o = kernel_defaults;
@@ -436,8 +460,7 @@ static int kernel_compare_cmd(int argc, char **argv)
 	if (ret == EXIT_USAGE || report_write(out, NULL))
 		return EXIT_USAGE;
 	printf("%s (%.12s) -> %s (%.12s): %s\nreport: %s/report.txt\n", refs[0],
-	       k[0].sha, refs[1], k[1].sha,
-	       ret ? "the counts changed" : "the same counts", out);
+	       k[0].sha, refs[1], k[1].sha, kernel_compare_verdict(out), out);
 	return ret;
 }
 

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * report: the report of a comparison folder (compare.json, head/env.json,
- * command), what a reviewer pastes under a patch: the refs, the machine
- * and its warnings, the verdict, the changed rows with each side's spread
- * (LKP's "%stddev %change %stddev"), a count of the unchanged ones, the
- * plots, and the command that reproduces it
+ * command), what a reviewer pastes under a patch: the verdict, and first
+ * what sets it in words (violations, counts that fell with ATC_INVs
+ * first, counts that rose, regressions), the refs, the machine and its
+ * warnings (only where wall-clock evidence was compared), the changed rows
+ * with each side's spread (LKP's "%stddev %change %stddev"), a count of
+ * the unchanged ones, the plots, and the command that reproduces it
  */
 #include <errno.h>
 #include <math.h>
@@ -22,17 +24,38 @@
 #define REPORT_COMPARISON_SHOWN \
 	40 /* changed rows listed; compare.txt has all */
 
-static const char *const report_comparison_order[] = {
-	"REGRESSED", "improved", "noise?", "new", "gone",
-};
-
 struct report_comparison_row {
 	const struct json *row;
-	unsigned int rank; /* of its verdict in report_comparison_order */
+	int rank; /* report_comparison_rank() */
 	double mag;
 };
 
-/* Regressions first, then improvements...; the largest change first */
+/*
+ * Violations first, then counts that fell (ATC_INVs first), counts that
+ * rose, regressions, improvements, "noise?", new, gone; -1: unchanged
+ */
+static int report_comparison_rank(const struct json *row)
+{
+	static const char *const order[] = {
+		"REGRESSED", "improved", "noise?", "new", "gone",
+	};
+	const char *v = json_str(row, "verdict", "");
+	const char *dir = json_str(row, "direction", "");
+	unsigned int k;
+
+	if (!strcmp(v, "VIOLATION"))
+		return 0;
+	if (!strcmp(v, "changed") && !strcmp(dir, "fewer"))
+		return strstr(json_str(row, "words", ""), "ATC_INV") ? 1 : 2;
+	if (!strcmp(v, "changed"))
+		return 3;
+	for (k = 0; k < ARRAY_SIZE(order); k++)
+		if (!strcmp(v, order[k]))
+			return 4 + k;
+	return -1;
+}
+
+/* By rank; within one, the largest change first */
 static int report_comparison_cmp(const void *a, const void *b)
 {
 	const struct report_comparison_row *x = a, *y = b;
@@ -70,29 +93,74 @@ static void report_comparison_value(const struct json *row, const char *side,
 		snprintf(buf, len, "%s ±%.1f%%", v, sd);
 }
 
-/* The changed rows, two lines each, and a count of the others */
-static void report_comparison_changed(const struct json *cj, FILE *f)
+/*
+ * What sets the verdict, in words, one line each with its sentence:
+ * "CHANGED: fewer ATC_INV to SID 0x100 (dio-2d ...: 1 -> 0)"
+ */
+static void report_comparison_headline(const struct report_comparison_row *r,
+				       unsigned int n, FILE *f)
 {
-	static struct report_comparison_row changed[COMPARE_MAX_ROWS];
-	unsigned int n = 0, total = 0, same[8] = {}, i, k;
+	unsigned int i;
+
+	for (i = 0; i < n && r[i].rank <= 4; i++) {
+		const struct json *row = r[i].row;
+		const char *v = json_str(row, "verdict", "");
+		char b[32], h[32];
+
+		report_comparison_value(row, "base", b, sizeof(b));
+		report_comparison_value(row, "head", h, sizeof(h));
+		fprintf(f, "%s: %.60s%s\n  %.50s: %s -> %s\n",
+			!strcmp(v, "changed") ? "CHANGED" : v,
+			json_str(row, "words", json_str(row, "name", "")),
+			json_get(row, "fails") &&
+					json_get(row, "fails")->num ?
+				"" :
+				" (advisory)",
+			json_str(row, "name", ""), b, h);
+		if (json_str(row, "note", NULL))
+			fprintf(f, "  %.76s\n", json_str(row, "note", ""));
+	}
+}
+
+/* The rows that changed, sorted by rank, into @changed; their number */
+static unsigned int
+report_comparison_sort(const struct json *cj,
+		       struct report_comparison_row *changed,
+		       unsigned int *total)
+{
+	const struct json *row = json_get(cj, "rows");
+	unsigned int n = 0;
+
+	*total = 0;
+	for (row = row ? row->child : NULL; row && n < COMPARE_MAX_ROWS;
+	     row = row->next, (*total)++) {
+		int rank = report_comparison_rank(row);
+
+		if (rank < 0)
+			continue;
+		changed[n].row = row;
+		changed[n].rank = rank;
+		changed[n++].mag = fabs(json_num(row, "change_pct", INFINITY));
+	}
+	qsort(changed, n, sizeof(changed[0]), report_comparison_cmp);
+	return n;
+}
+
+/* The changed rows, two lines each, and a count of the others */
+static void report_comparison_changed(const struct json *cj,
+				      const struct report_comparison_row *changed,
+				      unsigned int n, unsigned int total,
+				      FILE *f)
+{
+	unsigned int same[8] = {}, i, k;
 	const char *kinds[8] = {};
 	const struct json *row = json_get(cj, "rows");
 
-	for (row = row ? row->child : NULL; row && n < COMPARE_MAX_ROWS;
-	     row = row->next, total++) {
-		const char *v = json_str(row, "verdict", "");
+	for (row = row ? row->child : NULL; row; row = row->next) {
 		const char *e = json_str(row, "evidence", "?");
 
-		for (k = 0; k < ARRAY_SIZE(report_comparison_order); k++)
-			if (!strcmp(v, report_comparison_order[k]))
-				break;
-		if (k < ARRAY_SIZE(report_comparison_order)) {
-			changed[n].row = row;
-			changed[n].rank = k;
-			changed[n++].mag =
-				fabs(json_num(row, "change_pct", INFINITY));
+		if (report_comparison_rank(row) >= 0)
 			continue;
-		}
 		for (k = 0;
 		     k < ARRAY_SIZE(kinds) && kinds[k] && strcmp(kinds[k], e);
 		     k++)
@@ -102,22 +170,28 @@ static void report_comparison_changed(const struct json *cj, FILE *f)
 			same[k]++;
 		}
 	}
-	qsort(changed, n, sizeof(changed[0]), report_comparison_cmp);
 	fprintf(f,
 		"\nChanged: %u of %u rows (base -> head, each side's "
 		"spread)\n",
 		n, total);
 	for (i = 0; i < n && i < REPORT_COMPARISON_SHOWN; i++) {
-		double ch = json_num(changed[i].row, "change_pct", NAN);
+		const struct json *r = changed[i].row;
+		double ch = json_num(r, "change_pct", NAN);
+		const char *v = json_str(r, "verdict", "");
 		char b[32], h[32], c[16];
 
-		report_comparison_value(changed[i].row, "base", b, sizeof(b));
-		report_comparison_value(changed[i].row, "head", h, sizeof(h));
+		report_comparison_value(r, "base", b, sizeof(b));
+		report_comparison_value(r, "head", h, sizeof(h));
 		snprintf(c, sizeof(c), isnan(ch) ? "+inf" : "%+.1f%%", ch);
 		fprintf(f, "  %-6s %.62s\n      %18s -> %-18s %8s %s\n",
-			json_str(changed[i].row, "evidence", ""),
-			json_str(changed[i].row, "name", ""), b, h, c,
-			json_str(changed[i].row, "verdict", ""));
+			json_str(r, "evidence", ""), json_str(r, "name", ""),
+			b, h, c,
+			!strcmp(v, "changed") ?
+				(!strcmp(json_str(r, "direction", ""),
+					 "fewer") ?
+					 "FEWER" :
+					 "MORE") :
+				v);
 	}
 	if (n > REPORT_COMPARISON_SHOWN)
 		fprintf(f, "  and %u more (compare.txt)\n",
@@ -155,17 +229,49 @@ static void report_comparison_reproduce(const char *dir, FILE *f)
 	fputc('\n', f);
 }
 
+/* Wall-clock rows were compared: the machine's load is evidence */
+static bool report_comparison_timed(const struct json *cj)
+{
+	const struct json *row = json_get(cj, "rows");
+
+	for (row = row ? row->child : NULL; row; row = row->next)
+		if (!strcmp(json_str(row, "evidence", ""), "time"))
+			return true;
+	return false;
+}
+
+static const char *report_comparison_verdict(const struct json *cj)
+{
+	if (!json_num(cj, "exit", 0))
+		return "no change that gates";
+	if (json_num(cj, "violations", 0))
+		return "VIOLATION";
+	if (json_num(cj, "changed", 0))
+		return "COUNTS CHANGED";
+	return "REGRESSED";
+}
+
 int report_comparison(const char *dir, FILE *f)
 {
+	static struct report_comparison_row changed[COMPARE_MAX_ROWS];
 	char path[RESULTS_PATH_MAX], err[160];
 	struct json *cj, *env = NULL;
 	const struct json *topo;
+	unsigned int n, total;
 	int ret;
 
 	snprintf(path, sizeof(path), "%s/compare.json", dir);
 	ret = json_parse_file(path, &cj, err, sizeof(err));
 	if (ret)
 		return ret;
+	n = report_comparison_sort(cj, changed, &total);
+	fprintf(f,
+		"Verdict: %s\n  %.0f violations, %.0f counts changed, %.0f "
+		"regressed, %.0f improved\n",
+		report_comparison_verdict(cj), json_num(cj, "violations", 0),
+		json_num(cj, "changed", 0), json_num(cj, "regressed", 0),
+		json_num(cj, "improved", 0));
+	report_comparison_headline(changed, n, f);
 	/* refs of up to 30 characters in full, one line each */
 	report_comparison_side(f, "compare: base", json_get(cj, "base"));
 	report_comparison_side(f, "      -> head", json_get(cj, "head"));
@@ -177,17 +283,16 @@ int report_comparison(const char *dir, FILE *f)
 		json_str(env, "hostname", "?"), json_str(env, "cpu_model", "?"),
 		json_num(topo, "pus", 0), json_num(topo, "numa_nodes", 0),
 		json_str(env, "kernel", "?"), json_str(env, "compiler", "?"));
-	report_tuning(env, f);
+	if (report_comparison_timed(cj))
+		report_tuning(env, f);
 	json_free(env);
-	fprintf(f, "Verdict: %s (%.0f regressed, %.0f improved)\n  gate:",
-		json_num(cj, "exit", 0) ? "REGRESSED" : "no regression",
-		json_num(cj, "regressed", 0), json_num(cj, "improved", 0));
+	fputs("gate:", f);
 	for (topo = json_get(cj, "gate"), topo = topo ? topo->child : NULL;
 	     topo; topo = topo->next)
 		fprintf(f, " %.8s", topo->str);
 	fputc('\n', f);
 
-	report_comparison_changed(cj, f);
+	report_comparison_changed(cj, changed, n, total, f);
 	json_free(cj);
 	report_plots(dir, f);
 	report_comparison_reproduce(dir, f);

@@ -86,6 +86,84 @@ rc=0
 }
 echo "ok: verdict rules, noise?, the default gate"
 
+# Counts are facts: hand-edited kernel runs, ATC_INV/op 1 -> 0 (a lost
+# invalidation) exits 1 under --gate kernel, "fewer", never "improved"
+kjson() { # DIR ATC_INVS_PER_OP
+	jq -n --argjson a "$2" '{schema_version: 1, kind: "kernel",
+	  name: "dio-2d", ops: 800, cmds_per_op: (1 + $a), syncs_per_op: 2,
+	  lists_per_op: 2, atc_inv_domain_calls: null,
+	  smmu_opcodes: {CMD_SYNC: 1600, CMD_TLBI_NH_VA: 800,
+	                 CMD_ATC_INV: (800 * $a)},
+	  list_sizes: (if $a > 0 then [{cmds: 1, sync: true, lists: 1600}]
+	    else [{cmds: 1, sync: true, lists: 800},
+	          {cmds: 0, sync: true, lists: 800}] end), ats: true,
+	  atc_inv: (if $a > 0 then [{sid: 256, ssid: 0, ssv: false, size: 0,
+	            global: false, fails: false, count: (800 * $a)}] else [] end),
+	  ats_sids: [256]}' >"$1/kernel-dio-2d.json"
+}
+mkdir -p "$tmp/k/base" "$tmp/k/head"
+kjson "$tmp/k/base" 1
+kjson "$tmp/k/head" 0
+rc=0
+"$atcbench" compare "$tmp/k/base" "$tmp/k/head" --gate kernel >/dev/null || rc=$?
+row=$(jq -r '.rows[] | select(.name == "dio-2d ATC_INV/op") |
+	"\(.verdict) \(.direction) \(.words) \(.fails)"' "$tmp/k/compare.json")
+[[ $rc == 1 && $row == "changed fewer fewer ATC_INV true" ]] &&
+	! grep "ATC_INV" "$tmp/k/compare.txt" | grep -qi improved &&
+	head -n 1 "$tmp/k/compare.txt" | grep -q '^CHANGED: fewer ATC_INV' &&
+	grep -q "ATS device 0x100 received no ATC invalidation for 800 unmaps" \
+		"$tmp/k/compare.txt" || {
+	echo "FAIL: ATC_INV/op 1 -> 0: exit $rc, row '$row'"
+	cat "$tmp/k/compare.txt"
+	exit 1
+}
+# ... and the other way is a change too, not a regression to "fix"
+rc=0
+"$atcbench" compare "$tmp/k/head" "$tmp/k/base" --gate kernel --out "$tmp/k" >/dev/null || rc=$?
+row=$(jq -r '.rows[] | select(.name == "dio-2d ATC_INV/op") | "\(.verdict) \(.direction)"' \
+	"$tmp/k/compare.json")
+[[ $rc == 1 && $row == "changed more" ]] || {
+	echo "FAIL: ATC_INV/op 0 -> 1: exit $rc, row '$row'"
+	exit 1
+}
+# A count that changes in evidence that does not gate: exit 0, advisory
+rc=0
+"$atcbench" compare "$tmp/k/base" "$tmp/k/head" --gate instr >/dev/null || rc=$?
+[[ $rc == 0 ]] && grep -q "(advisory)" "$tmp/k/compare.txt" || {
+	echo "FAIL: a count outside the gate: exit $rc"
+	exit 1
+}
+# A violation in head exits 1 whatever gates, even when base had more
+sjson() { # DIR VIOLATIONS TIMEOUTS
+	jq -n --argjson v "$2" --argjson t "$3" '{schema_version: 1,
+	  kind: "stress", name: "s", clock: "virtual", ops: 100, timeouts: $t,
+	  innocent_quarantines: 0, atc_invs_to_broken: 0, warns: 0,
+	  oracle_violations: $v, smmu_commands: 300, metrics: {}}' >"$1/stress-v-s.json"
+}
+mkdir -p "$tmp/s/base" "$tmp/s/head"
+sjson "$tmp/s/base" 5 4
+sjson "$tmp/s/head" 1 4
+rc=0
+"$atcbench" compare "$tmp/s/base" "$tmp/s/head" --gate instr >/dev/null || rc=$?
+row=$(jq -r '.rows[] | select(.name == "s violations") | .verdict' "$tmp/s/compare.json")
+[[ $rc == 1 && $row == VIOLATION ]] &&
+	head -n 1 "$tmp/s/compare.txt" | grep -q '^VIOLATION: 1 oracle violations' || {
+	echo "FAIL: a violation in head: exit $rc, row '$row'"
+	cat "$tmp/s/compare.txt"
+	exit 1
+}
+# Fewer ATC timeouts is a changed count (gated), not an improvement
+sjson "$tmp/s/head" 0 3
+rc=0
+"$atcbench" compare "$tmp/s/base" "$tmp/s/head" >/dev/null || rc=$?
+row=$(jq -r '.rows[] | select(.name == "s timeouts") | "\(.verdict) \(.direction)"' \
+	"$tmp/s/compare.json")
+[[ $rc == 1 && $row == "changed fewer" ]] || {
+	echo "FAIL: fewer timeouts: exit $rc, row '$row'"
+	exit 1
+}
+echo "ok: counts are facts (kernel, stress), violations always fail"
+
 repo=$tmp/repo
 mkdir -p "$repo"
 (cd "$root" && git ls-files -z --cached --others --exclude-standard |
@@ -145,7 +223,7 @@ for e in instr stress sweep; do
 		exit 1
 	}
 done
-[[ -s $tmp/same/report.txt ]] && grep -q "no regression" "$tmp/same/report.txt" || {
+[[ -s $tmp/same/report.txt ]] && grep -q "^Verdict: no change that gates" "$tmp/same/report.txt" || {
 	echo "FAIL: same ref: report.txt"
 	exit 1
 }

@@ -159,8 +159,24 @@ rc=$?
 rc=$?
 [ $rc = 1 ] || bad "compare v1 v2 exited $rc: $(tail -n 3 "$work/cmp.out")"
 jq -e '.rows[] | select(.name == "dio-1d ATC_INV/op") |
-	.base == 0 and .head == 1 and .verdict == "REGRESSED"' \
-	"$work/cmp/compare.json" >/dev/null 2>&1 || bad "compare v1 v2: no ATC_INV/op row 0 -> 1"
+	.base == 0 and .head == 1 and .verdict == "changed" and .direction == "more"' \
+	"$work/cmp/compare.json" >/dev/null 2>&1 || bad "compare v1 v2: no ATC_INV/op row 0 -> 1, more"
+# The other way: a lost ATC invalidation is a change that fails, never
+# an improvement, and the report says so first
+"$bin" kernel compare --tree "$tree" v2 v1 --ops 100 --out "$work/lost" >"$work/lost.out" 2>&1
+rc=$?
+[ $rc = 1 ] || bad "compare v2 v1 (ATC_INV dropped) exited $rc: $(tail -n 3 "$work/lost.out")"
+grep -h "ATC_INV" "$work/lost/compare.txt" "$work/lost/report.txt" | grep -i improved &&
+	bad "compare v2 v1: an ATC_INV row called improved"
+jq -e '.exit == 1 and .changed > 0 and .improved == 0 and
+	(.rows[] | select(.name == "dio-1d ATC_INV/op") |
+	 .verdict == "changed" and .direction == "fewer" and .words == "fewer ATC_INV")' \
+	"$work/lost/compare.json" >/dev/null 2>&1 || bad "compare v2 v1: no 'fewer ATC_INV' row"
+head -n 1 "$work/lost/compare.txt" | grep -q "^CHANGED: fewer ATC_INV" ||
+	bad "compare v2 v1: compare.txt does not start with the lost ATC_INV: $(head -n 1 "$work/lost/compare.txt")"
+grep -q "^CHANGED: fewer ATC_INV" "$work/lost/report.txt" ||
+	bad "compare v2 v1: report.txt does not name the lost ATC_INV"
+grep -q "the counts changed" "$work/lost.out" || bad "compare v2 v1: the closing line does not say the counts changed"
 for s in base head; do
 	d=$(jq -r ".$s.dir" "$work/cmp/compare.json")
 	[ -f "$work/cmp/$d/env.json" ] || bad "compare.json's $s.dir '$d' is not the $s folder"
@@ -173,7 +189,7 @@ done
 grep -q "^compare: base v1 ($(sha v1 | cut -c1-12))" "$work/cmp/report.txt" 2>/dev/null ||
 	bad "compare: report.txt does not name the base"
 grep -q "^report: $work/cmp/report.txt" "$work/cmp.out" || bad "compare: no report line"
-grep -q "^Changed: 2 of 7 rows" "$work/cmp/report.txt" &&
+grep -q "^Changed: 4 of 9 rows" "$work/cmp/report.txt" &&
 	grep -q "^Unchanged: 5 rows (kernel 5)" "$work/cmp/report.txt" &&
 	grep -A1 "^Reproduce:" "$work/cmp/report.txt" | grep -q "atcbench kernel compare --tree" ||
 	bad "compare: report.txt lacks the changed rows, the count or the command: $(cat "$work/cmp/report.txt")"

@@ -11,6 +11,10 @@
 #   least 0.2 s each; flags given here come later and win.
 #   STRESS_SECONDS (default 4) is the length of each fault-scenario run;
 #   baseline and churn run their default 10 s.
+# Exit status: 0; 1 when a run failed or found a violation or a WARN: every
+# run still runs and everything is written, each failed run is a line of
+# results/<run-id>/failed-runs (with its command), and report.txt starts
+# with them; 2 bad arguments.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,13 +41,30 @@ run_id="$(date -u +%Y%m%dT%H%M%SZ)-$(hostname -s)-$sha"
 out="${RESULTS_DIR:-results}/$run_id"
 mkdir -p "$out"
 
-build/release/atcbench micro \
+# A run that fails (or, for stress, finds a violation or a WARN: exit 1)
+# does not stop the suite: it is written to failed-runs, with the command
+# that reproduces it, and bench.sh exits 1 after everything is written
+fail() { # WHAT STATUS COMMAND...
+	local what=$1 rc=$2
+	shift 2
+	echo "$what: exit $rc: $*" >>"$out/failed-runs"
+	echo "bench.sh: FAILED: $what (exit $rc)" >&2
+}
+run() { # WHAT COMMAND...
+	local what=$1 rc=0
+	shift
+	"$@" || rc=$?
+	((rc == 0)) || fail "$what" $rc "$@"
+}
+
+run micro build/release/atcbench micro \
 	--benchmark_repetitions=5 --benchmark_enable_random_interleaving=true \
 	--benchmark_min_time=0.2 \
 	--benchmark_out="$out/micro.json" --benchmark_out_format=json "$@"
 
 # The design comparisons, as time ratios of medians of one run
 ratios() { # TITLE PREFIX_NEW PREFIX_OLD
+	[[ -s $out/micro.json ]] || return 0
 	echo
 	echo "$1 (time ratio, < 1 = $2 faster):"
 	jq -r --arg new "$2" --arg old "$3" '
@@ -66,7 +87,7 @@ ratios "Read side alone (sink, a writer round per 1024 walks): RCU vs lock" \
 # What stress adds to an operation, against its floor on this machine: two
 # clock reads and one record in one loop (measure/op_floor), same run
 echo
-jq -r '[.benchmarks[] | select(.aggregate_name == "median")
+[[ ! -s $out/micro.json ]] || jq -r '[.benchmarks[] | select(.aggregate_name == "median")
         | {key: .run_name, value: .cpu_time}] | from_entries
   | select(.["measure/op_floor"] and .["measure/mapper_op_overhead"])
   | "Measurement overhead per stress operation: \(.["measure/mapper_op_overhead"]
@@ -79,12 +100,13 @@ jq -r '[.benchmarks[] | select(.aggregate_name == "median")
 # instructions of sim/ functions inside the timed loop (sim-share.tsv)
 echo
 cg=$(mktemp -d)
-scripts/icount.sh --filter '^walker/' --keep "$cg" build/release/atcbench \
-	"$cg/icount.tsv"
+run icount scripts/icount.sh --filter '^walker/' --keep "$cg" \
+	build/release/atcbench "$cg/icount.tsv"
 echo "Simulation's share of the walker benchmarks' instructions:"
 {
 	printf 'benchmark\tinstructions_per_op\tsim_per_op\tsim_share\n'
-	tail -n +2 "$cg/icount.tsv" | while IFS=$'\t' read -r name it ir per; do
+	[[ ! -s $cg/icount.tsv ]] || tail -n +2 "$cg/icount.tsv" |
+		while IFS=$'\t' read -r name it ir per; do
 		callgrind_annotate --inclusive=no --auto=no --threshold=100 \
 			"$cg/${name//\//_}.cg" | awk -v n="$name" -v it="$it" '
 		/PROGRAM TOTALS/ { gsub(",", "", $1); tot = $1 }
@@ -98,9 +120,9 @@ awk -F'\t' 'NR > 1 { printf "  %-28s %5.1f %% (%.0f of %.0f instructions)\n",
 
 # The isolation sweep (virtual time, deterministic for its seed)
 echo
-build/release/atcbench isolate --sweep --seed 1 --out "$out" 2>&1 # + episodes/s
+run isolate build/release/atcbench isolate --sweep --seed 1 --out "$out" 2>&1 # + episodes/s
 echo "mean isolation time (ms) and innocent devices quarantined, k = 1:"
-jq -r '.cells[] | select(.k == 1 and (.n == 8 or .n == 64 or .n == 512))
+[[ ! -s $out/isolate.json ]] || jq -r '.cells[] | select(.k == 1 and (.n == 8 or .n == 64 or .n == 512))
   | "  timeout \(.timeout_ns / 1000) us  n \(.n)  \(.strategy)"
     + "  \(.time_ns / 1e6 * 1000 | round / 1000) ms"
     + "  innocent \(.innocent_broken)"
@@ -111,8 +133,17 @@ jq -r '.cells[] | select(.k == 1 and (.n == 8 or .n == 64 or .n == 512))
 # churn at their defaults; each fault scenario with every isolation strategy
 secs=${STRESS_SECONDS:-4}
 stress() {
-	build/release/atcbench stress "$@" --seed 1 --out "$out" --progress off |
-		grep -v "^results:" || echo "stress $1: violations or failure (see the report)"
+	local rc=0 name=$1 prev= a
+	for a in "$@"; do
+		[[ $prev != --name ]] || name=$a
+		prev=$a
+	done
+	build/release/atcbench stress "$@" --seed 1 --out "$out" --progress off \
+		>"$out/.stress.log" || rc=$?
+	grep -v "^results:" "$out/.stress.log" || true
+	rm -f "$out/.stress.log"
+	((rc == 0)) ||
+		fail "stress $name" $rc atcbench stress "$@" --seed 1 --progress off
 }
 echo
 # three runs of each mapper count: the throughput plot's median and bar
@@ -150,8 +181,14 @@ stress churn --clock virtual --duration 1s --op-pages 5 --range-inv true \
 stress churn --clock virtual --duration 1s --nested true --op-pages 3 \
 	--range-inv true --non-ats 2 --name oracle-nested
 
-scripts/plot.sh "$out"
+run plots scripts/plot.sh "$out"
 echo
-build/release/atcbench report "$out"
+# report.txt starts with the violations, WARNs and failed runs
+run report build/release/atcbench report "$out"
 echo
 echo "results: $out"
+if [[ -s $out/failed-runs ]]; then
+	echo "bench.sh: $(wc -l <"$out/failed-runs") run(s) failed or found" \
+		"a violation or a WARN: $out/failed-runs, report.txt's first lines" >&2
+	exit 1
+fi

@@ -332,9 +332,17 @@ static bool sim_oracle_stale(struct sim_oracle *o, u64 e, int only_domain,
 	return true;
 }
 
+/* What the invalidation that a stale entry outlived was */
+static const char *const sim_oracle_after[] = {
+	"a completed invalidation",
+	"an invalidation that reported an error (a CMD_SYNC the driver gave up "
+	"on, -ETIMEDOUT: the ATC_INVs behind it may not have run)",
+};
+
 static unsigned int sim_oracle_check_pages(struct sim_oracle *o,
 					   struct sim_dev *dev, int only_domain,
-					   unsigned int page, unsigned int num)
+					   unsigned int page, unsigned int num,
+					   bool gave_up)
 {
 	unsigned int i, found = 0;
 
@@ -344,8 +352,8 @@ static unsigned int sim_oracle_check_pages(struct sim_oracle *o,
 	     i++) {
 		struct sim_oracle_violation v = {
 			.sid = dev->sid,
-			.what = "stale translation in a device's ATC after a "
-				"completed invalidation",
+			.what = "stale translation in a device's ATC",
+			.after = sim_oracle_after[gave_up],
 		};
 
 		if (sim_oracle_stale(
@@ -361,7 +369,7 @@ static unsigned int sim_oracle_check_pages(struct sim_oracle *o,
 /* The TLB of @domain's SMMU must not serve an invalidated page either */
 static unsigned int sim_oracle_check_tlb(struct sim_oracle *o,
 					 unsigned int domain, unsigned int page,
-					 unsigned int num)
+					 unsigned int num, bool gave_up)
 {
 	struct sim_tlb_tag tag;
 	struct sim_tlb *tlb;
@@ -376,8 +384,8 @@ static unsigned int sim_oracle_check_tlb(struct sim_oracle *o,
 	for (i = page; i < page + num && i < o->pages; i++) {
 		struct sim_oracle_violation v = {
 			.sid = SIM_ORACLE_NO_SID,
-			.what = "stale translation in the SMMU's TLB after a "
-				"completed invalidation",
+			.what = "stale translation in the SMMU's TLB",
+			.after = sim_oracle_after[gave_up],
 		};
 
 		if (sim_oracle_stale(o, sim_tlb_peek(tlb, &tag, i), domain, i,
@@ -391,18 +399,19 @@ static unsigned int sim_oracle_check_tlb(struct sim_oracle *o,
 
 unsigned int sim_oracle_check(struct sim_oracle *o, struct sim_dev *const *devs,
 			      unsigned int num_devs, unsigned int domain,
-			      unsigned int page, unsigned int num)
+			      unsigned int page, unsigned int num, bool gave_up)
 {
 	unsigned int i, found = 0;
 
 	for (i = 0; i < num_devs; i++)
-		found += sim_oracle_check_pages(o, devs[i], domain, page, num);
-	return found + sim_oracle_check_tlb(o, domain, page, num);
+		found += sim_oracle_check_pages(o, devs[i], domain, page, num,
+						gave_up);
+	return found + sim_oracle_check_tlb(o, domain, page, num, gave_up);
 }
 
 unsigned int sim_oracle_check_dev(struct sim_oracle *o, struct sim_dev *dev)
 {
-	return sim_oracle_check_pages(o, dev, -1, 0, o->pages);
+	return sim_oracle_check_pages(o, dev, -1, 0, o->pages, false);
 }
 
 void sim_oracle_quarantined(struct sim_oracle *o, struct sim_dev *dev)

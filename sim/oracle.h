@@ -55,6 +55,8 @@ struct sim_oracle_violation {
 	unsigned int domain, page;
 	u64 held, completed; /* generations */
 	const char *what; /* "stale translation" or "quarantine lifted ..." */
+	/* a stale translation: after what ("a completed invalidation"), or NULL */
+	const char *after;
 };
 
 /*
@@ -111,12 +113,13 @@ void sim_oracle_refetch(void *arg, struct sim_dev *dev, unsigned int page);
 bool sim_oracle_ats_allowed(struct sim_oracle *o, u32 sid);
 
 /*
- * Check the pages of @domain in every device of @devs and in the TLB;
- * returns violations
+ * Check the pages of @domain in every device of @devs and in the TLB, after
+ * their invalidation returned; @gave_up: it reported an error on the way (a
+ * CMD_SYNC timeout), so it did not complete.  Returns violations.
  */
 unsigned int sim_oracle_check(struct sim_oracle *o, struct sim_dev *const *devs,
 			      unsigned int num_devs, unsigned int domain,
-			      unsigned int page, unsigned int num);
+			      unsigned int page, unsigned int num, bool gave_up);
 /* Check every page of @dev */
 unsigned int sim_oracle_check_dev(struct sim_oracle *o, struct sim_dev *dev);
 

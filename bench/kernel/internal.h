@@ -51,6 +51,13 @@ int kernel_trace_load(const char *dir, struct kernel_trace *t, char *err,
 void kernel_trace_free(struct kernel_trace *t);
 
 /* output.c */
+/* The ATC oracle's violations, summed over the SIDs */
+struct kernel_oracle_totals {
+	unsigned long long stale, order;
+	unsigned int silent; /* ATS devices that received no ATC_INV */
+};
+void kernel_oracle_totals(const struct kernel_trace *t,
+			  struct kernel_oracle_totals *o);
 int kernel_write_results(const char *out, const char *name, const char *source,
 			 const struct kernel_trace *t);
 int kernel_convert(const char *trace, const char *out, const char *name,

@@ -28,6 +28,8 @@
 #define KERNEL_MAX_ATC 256 /* distinct ATC_INV shapes (SID, SSID, ...) */
 #define KERNEL_ATC_SPEC_MAX 127 /* characters of an --atc-timeout */
 #define KERNEL_MAX_SECONDS 3600 /* the window's seconds, for error rates */
+#define KERNEL_MAX_SIDS 64 /* SIDs the ATC oracle reports on */
+#define KERNEL_ORACLE_FIRST 4 /* stale IOVAs kept per SID */
 
 /*
  * What atc-trace.sh (and run.sh) left in a trace folder, or what the
@@ -61,6 +63,19 @@ struct kernel_trace {
 	} atc[KERNEL_MAX_ATC];
 	unsigned int natc;
 	bool ats;
+	/*
+	 * The ATC oracle of qemu-ats.patch (run.sh --ats), over the whole run:
+	 * per SID the SMMU saw used with EATS, the stale ATC hits (with the
+	 * first IOVAs) and the ATC_INVs ahead of their TLBI's CMD_SYNC
+	 */
+	struct kernel_atc_sid {
+		unsigned int sid;
+		bool eats;
+		unsigned long long stale, order;
+		unsigned long long first[KERNEL_ORACLE_FIRST]; /* stale IOVAs */
+	} sids[KERNEL_MAX_SIDS];
+	unsigned int nsids;
+	bool oracle;
 	char atc_timeout[KERNEL_ATC_SPEC_MAX +
 			 1]; /* injected ATC timeouts, or "" */
 	/*

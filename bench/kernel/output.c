@@ -33,6 +33,74 @@ static void kernel_write_per_s(FILE *f, const char *key,
 	fputc(']', f);
 }
 
+/* The ATC_INVs the SMMU executed to @sid in the window */
+static unsigned long long kernel_atc_invs(const struct kernel_trace *t,
+					  unsigned int sid)
+{
+	unsigned long long n = 0;
+	unsigned int i;
+
+	for (i = 0; i < t->natc; i++)
+		n += t->atc[i].sid == sid ? t->atc[i].count : 0;
+	return n;
+}
+
+void kernel_oracle_totals(const struct kernel_trace *t,
+			  struct kernel_oracle_totals *o)
+{
+	unsigned int i;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 0; i < t->nsids; i++) {
+		const struct kernel_atc_sid *s = &t->sids[i];
+
+		o->stale += s->stale;
+		o->order += s->order;
+		o->silent += s->eats && !kernel_atc_invs(t, s->sid);
+	}
+}
+
+/*
+ * The ATC oracle: per SID used with EATS, its ATC_INVs in the window, its
+ * stale hits (the first IOVAs) and order violations; and the totals that
+ * are violations: stale hits, order violations, ATS devices that received
+ * no ATC_INV in the window
+ */
+static void kernel_write_json_oracle(FILE *f, const struct kernel_trace *t)
+{
+	struct kernel_oracle_totals o;
+	unsigned int i, k, n = 0;
+
+	fputs(",\n  \"ats_sids\": [", f);
+	for (i = 0; i < t->nsids; i++)
+		if (t->sids[i].eats)
+			fprintf(f, "%s%u", n++ ? ", " : "", t->sids[i].sid);
+	fputs("],\n  \"atc_oracle\": ", f);
+	if (!t->oracle) {
+		fputs("null", f);
+		return;
+	}
+	kernel_oracle_totals(t, &o);
+	fprintf(f,
+		"{\"stale_hits\": %llu, \"order_violations\": %llu, "
+		"\"ats_without_inv\": %u,\n    \"sids\": [",
+		o.stale, o.order, o.silent);
+	for (i = 0; i < t->nsids; i++) {
+		const struct kernel_atc_sid *s = &t->sids[i];
+
+		fprintf(f,
+			"%s\n      {\"sid\": %u, \"eats\": %s, "
+			"\"atc_invs\": %llu, \"stale_hits\": %llu, "
+			"\"order_violations\": %llu, \"first_stale\": [",
+			i ? "," : "", s->sid, s->eats ? "true" : "false",
+			kernel_atc_invs(t, s->sid), s->stale, s->order);
+		for (k = 0; k < s->stale && k < KERNEL_ORACLE_FIRST; k++)
+			fprintf(f, "%s\"%#llx\"", k ? ", " : "", s->first[k]);
+		fputs("]}", f);
+	}
+	fputs("]}", f);
+}
+
 /* ATS: the ATC_INVs by shape, the injected timeouts, their errors */
 static void kernel_write_json_atc(FILE *f, const struct kernel_trace *t)
 {
@@ -63,6 +131,7 @@ static void kernel_write_json_atc(FILE *f, const struct kernel_trace *t)
 	fputs(", ", f);
 	kernel_write_per_s(f, "sync_timeouts", t->sync_timeouts, t->nseconds);
 	fputc('}', f);
+	kernel_write_json_oracle(f, t);
 }
 
 /* What ran: the kernel, where it came from, the workload, the probes */

@@ -217,6 +217,65 @@ static int kernel_parse_atc(const char *dir, struct kernel_trace *t, char *err,
 	return 0;
 }
 
+static struct kernel_atc_sid *kernel_oracle_sid(struct kernel_trace *t,
+						unsigned int sid)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->nsids; i++)
+		if (t->sids[i].sid == sid)
+			return &t->sids[i];
+	if (t->nsids == KERNEL_MAX_SIDS)
+		return NULL;
+	t->sids[t->nsids].sid = sid;
+	return &t->sids[t->nsids++];
+}
+
+/*
+ * run.sh --ats's qemu-atc-oracle: "eats SID", "stale SID IOVA CACHED
+ * WALKED MAPPED", "order SID IOVA" (hexadecimal)
+ */
+static int kernel_parse_oracle(const char *dir, struct kernel_trace *t,
+			       char *err, size_t errlen)
+{
+	char line[KERNEL_LINE_MAX], what[16];
+	unsigned long long iova;
+	unsigned int lineno = 0, sid;
+	struct kernel_atc_sid *s;
+	FILE *f = kernel_open(dir, "qemu-atc-oracle");
+
+	if (!f)
+		return 0;
+	t->oracle = true;
+	while (fgets(line, sizeof(line), f)) {
+		int n = sscanf(line, "%15s %x %llx", what, &sid, &iova);
+
+		lineno++;
+		s = n >= 2 ? kernel_oracle_sid(t, sid) : NULL;
+		if (!s || (strcmp(what, "eats") && n != 3) ||
+		    (strcmp(what, "eats") && strcmp(what, "stale") &&
+		     strcmp(what, "order"))) {
+			snprintf(err, errlen, "%s/qemu-atc-oracle:%u: %s", dir,
+				 lineno,
+				 n >= 2 && !s ? "too many SIDs" :
+						"not an oracle line");
+			fclose(f);
+			return -EINVAL;
+		}
+		if (!strcmp(what, "eats")) {
+			s->eats = true;
+		} else if (!strcmp(what, "order")) {
+			s->order++;
+		} else {
+			if (s->stale < KERNEL_ORACLE_FIRST)
+				s->first[s->stale] = iova;
+			s->stale++;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
 /* "SECOND COUNT" lines of @name into @per_s, seconds into t->nseconds */
 static int kernel_parse_per_s(const char *dir, const char *name,
 			      unsigned long long *per_s, struct kernel_trace *t,
@@ -278,6 +337,8 @@ int kernel_trace_load(const char *dir, struct kernel_trace *t, char *err,
 	kernel_read_line(dir, "atc-timeout", t->atc_timeout,
 			 sizeof(t->atc_timeout));
 	ret = kernel_parse_atc(dir, t, err, errlen);
+	if (!ret)
+		ret = kernel_parse_oracle(dir, t, err, errlen);
 	if (!ret)
 		ret = kernel_parse_per_s(dir, "qemu-atc-errors", t->smmu_errors,
 					 t, err, errlen);

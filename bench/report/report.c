@@ -452,6 +452,126 @@ static void report_micro(const char *dir, FILE *f)
 }
 
 /* Whether @dir holds a results file the report reads */
+/* A stress run's violations and WARNs; their number */
+static unsigned int report_violations_stress(const struct json *j, FILE *f)
+{
+	const struct json *v = json_get(j, "first_violation");
+	const char *name = json_str(j, "name", "?");
+	double n = json_num(j, "oracle_violations", 0);
+	double warns = json_num(j, "warns", 0);
+	bool real = strcmp(json_str(j, "clock", ""), "virtual");
+
+	if (n) {
+		fprintf(f, "VIOLATION: stress %.40s: %.0f oracle violations\n",
+			name, n);
+		if (v && v->type == JSON_OBJECT)
+			fprintf(f, "  first, after %.3f s: %.120s\n",
+				json_num(v, "after_s", 0),
+				json_str(v, "what", "?"));
+	}
+	if (warns)
+		fprintf(f, "WARN: stress %.40s: %.0f WARN_ON()s\n", name, warns);
+	if ((n || warns) && real)
+		fprintf(f,
+			"  seed %llu, real time: the seed fixes the faults, "
+			"not the host's\n  scheduling, so a rerun may not "
+			"repeat it exactly\n",
+			json_u64(j, "seed", 0));
+	else if (n || warns)
+		fprintf(f, "  seed %llu, virtual time: a rerun repeats it\n",
+			json_u64(j, "seed", 0));
+	return (n > 0) + (warns > 0);
+}
+
+/* A kernel run's ATC oracle findings (run --ats); their number */
+static unsigned int report_violations_kernel(const struct json *j, FILE *f)
+{
+	const struct json *o = json_get(j, "atc_oracle"), *s;
+	const char *name = json_str(j, "name", "?");
+	unsigned int found = 0;
+
+	if (!o || o->type != JSON_OBJECT)
+		return 0;
+	for (s = json_get(o, "sids") ? json_get(o, "sids")->child : NULL; s;
+	     s = s->next) {
+		unsigned int sid = json_num(s, "sid", 0);
+		const struct json *first = json_get(s, "first_stale");
+
+		if (json_num(s, "stale_hits", 0)) {
+			fprintf(f,
+				"VIOLATION: kernel %.30s: SID %#x: %.0f stale "
+				"ATC hits\n  (a translation used after its "
+				"unmap, never invalidated)\n  first IOVAs:",
+				name, sid, json_num(s, "stale_hits", 0));
+			for (first = first ? first->child : NULL; first;
+			     first = first->next)
+				fprintf(f, " %.18s", first->str);
+			fputc('\n', f);
+			found++;
+		}
+		if (json_num(s, "order_violations", 0)) {
+			fprintf(f,
+				"VIOLATION: kernel %.30s: SID %#x: %.0f "
+				"ATC_INVs before the CMD_SYNC\n  of a TLBI "
+				"of the same page\n",
+				name, sid, json_num(s, "order_violations", 0));
+			found++;
+		}
+		if (json_get(s, "eats") && json_get(s, "eats")->num &&
+		    !json_num(s, "atc_invs", 0)) {
+			fprintf(f,
+				"VIOLATION: kernel %.30s: ATS device %#x "
+				"received no ATC invalidation\n  for %.0f "
+				"unmaps\n",
+				name, sid, json_num(j, "ops", 0));
+			found++;
+		}
+	}
+	return found;
+}
+
+/*
+ * What must not pass, before anything else: stress runs' oracle
+ * violations and WARNs, kernel runs' ATC oracle findings, and the runs
+ * that failed (failed-runs, one line each, written by bench.sh); their
+ * number
+ */
+unsigned int report_violations(const char *dir, FILE *f)
+{
+	static const char *const kinds[] = { "stress-", "kernel-" };
+	char path[RESULTS_PATH_MAX], err[128], line[1024], **names;
+	unsigned int found = 0, k;
+	FILE *failed;
+	int n, i;
+
+	for (k = 0; k < ARRAY_SIZE(kinds); k++) {
+		names = NULL;
+		n = results_files(dir, kinds[k], ".json", &names);
+		for (i = 0; i < n; i++) {
+			struct json *j;
+
+			snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+			free(names[i]);
+			if (json_parse_file(path, &j, err, sizeof(err)))
+				continue;
+			found += k ? report_violations_kernel(j, f) :
+				     report_violations_stress(j, f);
+			json_free(j);
+		}
+		free(names);
+	}
+	snprintf(path, sizeof(path), "%s/failed-runs", dir);
+	failed = fopen(path, "r");
+	while (failed && fgets(line, sizeof(line), failed)) {
+		line[strcspn(line, "\n")] = '\0';
+		fprintf(f, "FAILED: %.200s\n", line);
+		found++;
+	}
+	if (failed)
+		fclose(failed);
+	return found;
+}
+
 static bool report_has_results(const char *dir)
 {
 	static const char *const kinds[] = { "stress-", "kernel-" };
@@ -491,6 +611,8 @@ int report_render(const char *dir, FILE *f)
 		return report_comparison(dir, f);
 	if (!report_has_results(dir))
 		return -ENODATA;
+	if (report_violations(dir, f))
+		fputc('\n', f);
 	fprintf(f, "atcbench results: %.54s\n", dir);
 	report_env(dir, f);
 	report_stress(dir, f);

@@ -25,6 +25,14 @@ void report_tuning(const struct json *env, FILE *f);
 /* The report of a comparison folder (it holds compare.json); -errno */
 int report_comparison(const char *dir, FILE *f);
 
+/*
+ * What must not pass, as report.txt's first lines ("VIOLATION: ...",
+ * "WARN: ...", "FAILED: ..."): the stress runs' oracle violations and
+ * WARNs, the kernel runs' ATC oracle findings, the runs bench.sh lists in
+ * DIR/failed-runs.  Their number.
+ */
+unsigned int report_violations(const char *dir, FILE *f);
+
 /* Render the report of @dir to @f; a negative errno */
 int report_render(const char *dir, FILE *f);
 

@@ -158,13 +158,6 @@ void report_stress(const char *dir, FILE *f)
 		report_stress_stalls(runs, n, f);
 	if (faults)
 		report_stress_faults(runs, n, f);
-	for (i = 0; runs && i < n; i++)
-		if (runs[i] && json_num(runs[i], "oracle_violations", 0))
-			fprintf(f,
-				"VIOLATIONS in %.60s:\n"
-				"  reproduce with seed %llu\n",
-				json_str(runs[i], "name", "?"),
-				json_u64(runs[i], "seed", 0));
 	for (i = 0; i < n; i++) {
 		if (runs)
 			json_free(runs[i]);

@@ -223,10 +223,13 @@ static void stress_json_counts(struct stress_run *r,
 		if (v.sid != SIM_ORACLE_NO_SID)
 			snprintf(sid, sizeof(sid), "%u", v.sid);
 		fprintf(f,
-			"  \"first_violation\": {\"what\": \"%s\", \"sid\": "
-			"%s, \"domain\": %u, \"page\": %u, \"held_gen\": %llu, "
-			"\"completed_gen\": %llu, \"after_s\": %.6f},\n",
-			v.what, sid, v.domain, v.page, v.held, v.completed,
+			"  \"first_violation\": {\"what\": \"%s%s%s\", "
+			"\"sid\": %s, \"domain\": %u, \"page\": %u, "
+			"\"held_gen\": %llu, \"completed_gen\": %llu, "
+			"\"after_s\": %.6f},\n",
+			v.what, v.after ? " after " : "",
+			v.after ? v.after : "", sid, v.domain, v.page, v.held,
+			v.completed,
 			(v.t_ns - r->t_measure_ns + cfg->warmup_ns) / 1e9);
 	} else {
 		fputs("  \"first_violation\": null,\n", f);

@@ -71,17 +71,20 @@ void stress_mapper_op(struct stress_thread *t, u64 intended)
 	unsigned long iova = (unsigned long)page << STRESS_PAGE_SHIFT;
 	size_t size = (size_t)cfg->op_pages << STRESS_PAGE_SHIFT;
 	u64 t0, t1, bin, lat;
+	unsigned long errs;
 	int victim;
 	u32 i;
 
 	sim_oracle_unmap(r->oracle, t->domain, page, cfg->op_pages);
+	errs = khooks_err_count();
 	t0 = sim_clock_now_ns();
 	arm_smmu_domain_inv_range(r->world.domains[t->domain], iova, size,
 				  1UL << STRESS_PAGE_SHIFT, true);
 	t1 = sim_clock_now_ns();
 	sim_oracle_inv_done(r->oracle, t->domain, page, cfg->op_pages);
+	/* an error on the way: a CMD_SYNC it gave up on (-ETIMEDOUT) */
 	sim_oracle_check(r->oracle, r->sdevs, r->ndevs, t->domain, page,
-			 cfg->op_pages);
+			 cfg->op_pages, khooks_err_count() != errs);
 	sim_oracle_map(r->oracle, t->domain, page, cfg->op_pages);
 
 	t->next += cfg->op_pages;

@@ -22,7 +22,12 @@
 #                        (commands consumed); no FOR: to the end
 #   atc-timeout-delay=NS the time the failing CMD_SYNC takes (default 0)
 # and the trace events smmuv3_cmdq_atc_inv (every ATC_INV's fields) and
-# smmuv3_cmdq_atc_inv_sync_error.
+# smmuv3_cmdq_atc_inv_sync_error.  With ats=on, an ATC oracle: the SMMU
+# keeps the ATC each device with EATS would have (every translation it
+# used), drops what each ATC_INV covers and refills it through its TLB,
+# and checks each later use against a fresh walk: trace events
+# smmuv3_atc_eats, smmuv3_atc_stale (a stale ATC hit) and smmuv3_atc_order
+# (an ATC_INV before the CMD_SYNC of a TLBI of the same page).
 #
 # Cache: $ATCBENCH_CACHE/qemu-ats/KEY (default ~/.cache/atcbench), KEY a
 # hash of the patch, this script and the source version: a change to
@@ -40,7 +45,7 @@ case ${1:-} in
 '') ;;
 --check) check=1 ;;
 -h | --help)
-	sed -n 's/^# \{0,1\}//; 4,31p' "$0"
+	sed -n 's/^# \{0,1\}//; 4,36p' "$0"
 	exit 0
 	;;
 *) die "unknown argument $1 (--help)" ;;

@@ -31,7 +31,11 @@
 #               and whether they failed; trace/qemu-atc-errors: the
 #               CERROR_ATC_INV_SYNC errors by second of the window;
 #               trace/kernel-cmdq-errors, kernel-sync-timeouts: the
-#               kernel's "CMDQ error" and "CMD_SYNC timeout" lines, same
+#               kernel's "CMDQ error" and "CMD_SYNC timeout" lines, same;
+#               trace/qemu-atc-oracle: what the SMMU's ATC oracle saw over
+#               the whole run ("eats SID": a SID used with EATS; "stale SID
+#               IOVA CACHED WALKED MAPPED": a stale ATC hit; "order SID
+#               IOVA": an ATC_INV before the CMD_SYNC of a TLBI it covers)
 #   --atc-timeout SPEC, --atc-timeout-delay NS
 #               ATC_INVs that time out (qemu-ats.sh --help: SPEC); SIDs
 #               are the PCI requester IDs (device N on bus N+1: N+1 << 8)
@@ -159,7 +163,8 @@ machine=(-machine virt,iommu=smmuv3 -cpu cortex-a57 -m 1G -smp "$smp")
 if [[ -n $ats ]]; then
 	command -v fdtput >/dev/null ||
 		die "fdtput is missing (scripts/deps.sh installs device-tree-compiler)"
-	printf '%s\n' smmuv3_cmdq_atc_inv smmuv3_cmdq_atc_inv_sync_error >>"$work/events"
+	printf '%s\n' smmuv3_cmdq_atc_inv smmuv3_cmdq_atc_inv_sync_error \
+		smmuv3_atc_eats smmuv3_atc_stale smmuv3_atc_order >>"$work/events"
 	smmu=(-global arm-smmuv3.ats=on -global "arm-smmuv3.atc-timeout-delay=$atc_delay")
 	[[ -z $atc_timeout ]] || smmu+=(-global "arm-smmuv3.atc-timeout=$atc_timeout")
 	# The machine's own device tree, and ats-supported on its host bridge
@@ -247,6 +252,21 @@ if [[ -n $ats ]]; then
 		}
 		END { for (s in n) printf "%d %d\n", s, n[s] }' "$work/qemu.log" |
 		sort -n >"$out/trace/qemu-atc-errors"
+	# The ATC oracle (qemu-ats.patch), over the whole run: the SIDs used
+	# with EATS, each stale ATC hit and each ATC_INV ahead of the CMD_SYNC
+	# of its TLBI, in the order QEMU saw them
+	awk '
+		function v(k,   i) {
+			for (i = 2; i <= NF; i++)
+				if (index($i, k "=") == 1) return substr($i, length(k) + 2)
+			return "?"
+		}
+		/smmuv3_atc_eats / { print "eats", v("sid") }
+		/smmuv3_atc_stale / {
+			print "stale", v("sid"), v("iova"), v("cached"), v("walked"), v("mapped")
+		}
+		/smmuv3_atc_order / { print "order", v("sid"), v("iova") }' \
+		"$work/qemu.log" >"$out/trace/qemu-atc-oracle"
 	echo "$atc_timeout" >"$out/trace/atc-timeout"
 	# The kernel's own reports, by second of the window: the errors, and
 	# the CMD_SYNC waits that gave up (1 s each: the poller may be the CPU

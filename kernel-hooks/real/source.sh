@@ -6,13 +6,14 @@
 # compare` to build refs of: commit a change on top and compare the two.
 #
 # usage: kernel-hooks/real/source.sh SERIES DIR
-#   SERIES  6.12, 6.1: Debian's linux-source-SERIES package (the newest in
-#           bookworm and its security updates)
+#   SERIES  7.3, 6.12, 6.1: Debian's linux-source-SERIES package (the
+#           newest in bookworm, its security updates and backports,
+#           trixie-backports or sid)
 #   DIR     a folder that does not exist yet
 #
 # The package comes through atcbench's private apt configuration (apt.sh):
 # downloaded, not installed.  About 150 MB to download; the tree takes
-2.2 GB with its git repository.
+# 2.2 GB with its git repository.
 # Exit status: 0 with DIR's path printed; 2 with the reason on stderr.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -40,7 +41,7 @@ lists_fresh || apt_update
 
 pkg=linux-source-$series
 version=$(papt apt-cache show "$pkg" 2>/dev/null | sed -n 's/^Version: //p' | sort -V | tail -n 1)
-[[ -n $version ]] || die "no package $pkg in bookworm or its security updates"
+[[ -n $version ]] || die "no package $pkg in bookworm, its security updates and backports, trixie-backports or sid"
 mkdir -p "$cache"
 work=$(mktemp -d "$cache/.source.XXXXXX")
 trap 'rm -rf "$work"' EXIT

@@ -42,10 +42,24 @@ void khooks_printk_level(int max_level)
 	__atomic_store_n(&khooks_max_level, max_level, __ATOMIC_RELAXED);
 }
 
+static __thread unsigned long khooks_errs;
+
+void khooks_printk_count(int level)
+{
+	if (level <= LOGLEVEL_ERR)
+		khooks_errs++;
+}
+
+unsigned long khooks_err_count(void)
+{
+	return khooks_errs;
+}
+
 void khooks_printk(int level, const char *fmt, ...)
 {
 	va_list ap;
 
+	khooks_printk_count(level);
 	if (level > __atomic_load_n(&khooks_max_level, __ATOMIC_RELAXED))
 		return;
 	fprintf(stderr, "kernel: <%d> ", level);

@@ -97,7 +97,7 @@ static void test_array_and_walker(void **state)
 	assert_int_equal(
 		sim_oracle_check(w.oracle,
 				 (struct sim_dev *[]){ w.rid, w.pasid }, 2, 0,
-				 5, 1),
+				 5, 1, false),
 		0);
 	pworld_fini(&w);
 }

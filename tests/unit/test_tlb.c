@@ -234,7 +234,7 @@ static void test_tlbi_completes_at_sync(void **state)
 
 	/* The ATC still holds it: without an ATC_INV, a violation */
 	sim_oracle_inv_done(w.oracle, 0, 3, 1);
-	assert_int_equal(sim_oracle_check(w.oracle, &w.dev, 1, 0, 3, 1), 1);
+	assert_int_equal(sim_oracle_check(w.oracle, &w.dev, 1, 0, 3, 1, false), 1);
 	tworld_fini(&w);
 }
 
@@ -260,7 +260,7 @@ static void refetch_order(bool sync_between, unsigned int expect)
 		issue(&w, ents, 2, true);
 	}
 	sim_oracle_inv_done(w.oracle, 0, 7, 1);
-	assert_int_equal(sim_oracle_check(w.oracle, &w.dev, 1, 0, 7, 1),
+	assert_int_equal(sim_oracle_check(w.oracle, &w.dev, 1, 0, 7, 1, false),
 			 expect);
 	tworld_fini(&w);
 }
@@ -289,7 +289,7 @@ static void test_stale_tlb_caught(void **state)
 	issue(&w, &ents[1], 1, true);
 	sim_oracle_inv_done(w.oracle, 0, 9, 1);
 	/* The TLB, and the ATC refetched from it */
-	assert_int_equal(sim_oracle_check(w.oracle, &w.dev, 1, 0, 9, 1), 2);
+	assert_int_equal(sim_oracle_check(w.oracle, &w.dev, 1, 0, 9, 1, false), 2);
 	tworld_fini(&w);
 }
 
@@ -314,7 +314,7 @@ static void cross_smmu(unsigned int tlbi_smmu, unsigned int expect)
 	ents[1] = atc_page(&w, 4);
 	issue(&w, &ents[1], 1, true);
 	sim_oracle_inv_done(w.oracle, 1, 4, 1);
-	assert_int_equal(sim_oracle_check(w.oracle, &w.dev, 1, 1, 4, 1),
+	assert_int_equal(sim_oracle_check(w.oracle, &w.dev, 1, 1, 4, 1, false),
 			 expect);
 	tworld_fini(&w);
 }

@@ -17,6 +17,14 @@ __attribute__((__format__(__printf__, 2, 3))) void
 khooks_printk(int level, const char *fmt, ...);
 bool __khooks_ratelimit(long long *last_ns);
 void khooks_printk_level(int max_level);
+/*
+ * Messages of level @level or more urgent, printed or not (silenced,
+ * rate-limited), count for the calling thread: khooks_err_count() is how
+ * many errors this thread logged, so a harness can tell that a call it made
+ * into the kernel-form code reported one (a CMD_SYNC timeout)
+ */
+void khooks_printk_count(int level);
+unsigned long khooks_err_count(void);
 
 #define pr_err(fmt, ...) khooks_printk(LOGLEVEL_ERR, fmt, ##__VA_ARGS__)
 #define pr_warn(fmt, ...) khooks_printk(LOGLEVEL_WARNING, fmt, ##__VA_ARGS__)
@@ -27,6 +35,8 @@ void khooks_printk_level(int max_level);
 		static long long __last_ns;                     \
 		if (__khooks_ratelimit(&__last_ns))             \
 			khooks_printk(lvl, fmt, ##__VA_ARGS__); \
+		else                                            \
+			khooks_printk_count(lvl);               \
 	} while (0)
 #define pr_err_ratelimited(fmt, ...) \
 	__pr_ratelimited(LOGLEVEL_ERR, fmt, ##__VA_ARGS__)

@@ -27,7 +27,8 @@ PACKAGES=(
 	libslirp-dev
 )
 
-KERNEL_BUILD=(gcc-aarch64-linux-gnu make flex bison bc libssl-dev libelf-dev)
+KERNEL_BUILD=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross make flex bison bc libssl-dev
+	libelf-dev)
 
 list=0
 for a in "$@"; do

@@ -13,6 +13,8 @@
 /* Master @i's stream ID */
 static u32 sim_world_sid(const struct sim_world_config *cfg, unsigned int i)
 {
+	if (cfg->sids)
+		return cfg->sids[i];
 	return cfg->first_sid + i * (cfg->sid_stride ?: 1);
 }
 

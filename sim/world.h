@@ -49,6 +49,7 @@ struct sim_world_config {
 	bool s2_nest_parent; /* the domains: stage-2 nesting parents */
 	unsigned int num_masters;
 	u32 first_sid, sid_stride; /* master i's SID (stride 0: 1) */
+	const u32 *sids; /* else master i's SID, increasing with i */
 	bool no_ats;
 	unsigned int no_ats_per_domain; /* with masters_per_domain */
 	unsigned int pasid_per_domain; /* with masters_per_domain, stage 1 */

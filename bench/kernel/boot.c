@@ -155,8 +155,8 @@ int kernel_boot(const struct kernel_opts *o, const struct kernel_src *k,
 		const char *out, const char *name)
 {
 	char script[RESULTS_PATH_MAX], raw[RESULTS_PATH_MAX];
-	char qemu[RESULTS_PATH_MAX], num[4][24];
-	char *run[32] = {};
+	char qemu[RESULTS_PATH_MAX], num[7][24];
+	char *run[48] = {};
 	int n = 0, ret;
 
 	if (snprintf(raw, sizeof(raw), "%s/kernel-%s", out, name) >=
@@ -196,6 +196,19 @@ int kernel_boot(const struct kernel_opts *o, const struct kernel_src *k,
 	run[n++] = num[2];
 	run[n++] = "--workload";
 	run[n++] = (char *)kernel_workload_names[o->workload];
+	run[n++] = "--topology";
+	run[n++] = (char *)kernel_topology_names[kernel_topology_of(o)];
+	run[n++] = "--dma-mode";
+	run[n++] = (char *)kernel_dma_mode_names[o->dma_mode];
+	snprintf(num[4], sizeof(num[4]), "%u", o->threads);
+	snprintf(num[5], sizeof(num[5]), "%u", o->seconds);
+	snprintf(num[6], sizeof(num[6]), "%u", o->granule);
+	run[n++] = "--threads";
+	run[n++] = num[4];
+	run[n++] = "--seconds";
+	run[n++] = num[5];
+	run[n++] = "--granule";
+	run[n++] = num[6];
 	if (k->modules[0]) {
 		run[n++] = "--modules";
 		run[n++] = (char *)k->modules;

@@ -16,7 +16,7 @@
 #include "lib/opt.h"
 #include "report/report.h"
 
-const char *const kernel_workload_names[] = { "dio", NULL };
+const char *const kernel_workload_names[] = { "dio", "dmabench", NULL };
 static const char *const kernel_design_names[] = { "rcu", "devlist", NULL };
 
 /* run's, sim's and compare's defaults (sim has no timeout: unused) */
@@ -24,6 +24,9 @@ static const struct kernel_opts kernel_defaults = {
 	.devices = 1,
 	.ops = 2000,
 	.timeout = 300,
+	.threads = 1,
+	.seconds = 2,
+	.granule = 1,
 };
 
 #define KO(n, t, field, lo, hi, en, a, h)                              \
@@ -61,13 +64,25 @@ static const struct opt kernel_topo_opts[] = {
 	KO("ops", OPT_UINT, ops, 1, KERNEL_MAX_OPS, NULL, "N",
 	   "operations traced (4 KiB reads; sim: invalidations)"),
 	KO("ats", OPT_FLAG, ats, 0, 0, NULL, NULL,
-	   "devices behind PCIe root ports with ATS on"),
+	   "devices with ATS on (not on the root bus)"),
+	KO("topology", OPT_ENUM, topology, 0, 0, kernel_topology_names, "T",
+	   "where the devices sit: bus, ports (a domain each), mf (two "
+	   "functions of a device share a domain); auto: ports with --ats, "
+	   "else bus"),
+	KO("dma_mode", OPT_ENUM, dma_mode, 0, 0, kernel_dma_mode_names, "M",
+	   "strict (iommu.strict=1) or lazy (=0: the flush queue)"),
 };
 
 /* The guest: run, compare */
 static const struct opt kernel_run_opts[] = {
 	KO("workload", OPT_ENUM, workload, 0, 0, kernel_workload_names, "W",
-	   "direct-I/O reads"),
+	   "dio: direct-I/O reads; dmabench: the kernel's DMA map benchmark"),
+	KO("threads", OPT_UINT, threads, 1, KERNEL_MAX_THREADS, NULL, "N",
+	   "dmabench: threads mapping and unmapping"),
+	KO("seconds", OPT_UINT, seconds, 1, KERNEL_MAX_SECONDS_DMABENCH, NULL,
+	   "S", "dmabench: how long"),
+	KO("granule", OPT_UINT, granule, 1, KERNEL_MAX_GRANULE, NULL, "N",
+	   "dmabench: pages per map"),
 	KO("timeout", OPT_UINT, timeout, KERNEL_MIN_TIMEOUT_S,
 	   KERNEL_MAX_TIMEOUT_S, NULL, "S", "the guest's limit, in seconds"),
 	KO("atc_timeout", OPT_STR, atc_timeout, 0, 0, NULL, "SPEC",
@@ -106,10 +121,14 @@ static void kernel_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: atcbench kernel run KERNEL [--devices N] [--ops N]\n"
-		"                            [--workload dio] [--timeout S] [--name NAME]\n"
+		"                            [--topology T] [--dma-mode M]\n"
+		"                            [--workload dio|dmabench [--threads N]\n"
+		"                            [--seconds S] [--granule N]]\n"
+		"                            [--timeout S] [--name NAME]\n"
 		"                            [--ats [--atc-timeout SPEC]\n"
 		"                            [--atc-timeout-delay D]] [--out DIR]\n"
 		"       atcbench kernel sim [--design rcu|devlist] [--devices N] [--ops N]\n"
+		"                            [--topology T] [--dma-mode M]\n"
 		"                            [--ats] [--name NAME] [--out DIR]\n"
 		"       atcbench kernel convert TRACEDIR [--name NAME] [--out DIR]\n"
 		"       atcbench kernel build --tree DIR [--ref REF]\n"
@@ -129,8 +148,21 @@ static void kernel_usage(FILE *f)
 		"seconds (%d..%d, default 300).  --ats: the devices behind PCIe root\n"
 		"ports with ATS on, on atcbench's patched QEMU\n"
 		"(kernel-hooks/real/qemu-ats.sh, built once: about 10 min);\n"
+		"--workload dmabench: instead of the reads, the kernel's DMA map\n"
+		"benchmark (CONFIG_DMA_MAP_BENCHMARK, which kernels of kernel build\n"
+		"have) on the first device, through atcbench's own client: --threads\n"
+		"map and unmap --granule pages for --seconds; its mean and standard\n"
+		"deviation lines beside the counts (an operation: an unmap).\n"
+		"--topology: bus (the root bus, without ATS), ports (device i\n"
+		"behind root port i: SID (i + 1) << 8, a domain each; the default\n"
+		"with --ats) or mf (devices 2k and 2k + 1: functions 0 and 1 of one\n"
+		"device behind root port k, SIDs (k + 1) << 8 and + 1, one IOMMU\n"
+		"group, so one domain of two devices).  --dma-mode: strict\n"
+		"(iommu.strict=1, each unmap invalidates) or lazy (iommu.strict=0:\n"
+		"the flush queue invalidates whole domains; an operation is a\n"
+		"flush).\n"
 		"--atc-timeout SIDS@FROM[+FOR][;...] leaves those SIDs' ATC_INVs\n"
-		"unanswered (SIDS N or N-M; device i is SID (i + 1) << 8; FROM, FOR\n"
+		"unanswered (SIDS N or N-M, the SIDs above; FROM, FOR\n"
 		"a time, 500ms, or a count of SMMU commands, 1000c) and the CMD_SYNC\n"
 		"after them fails after --atc-timeout-delay (default 0).\n"
 		"sim: the simulated twin of run: atcbench's kernel-form code (the\n"
@@ -222,6 +254,13 @@ static int kernel_parse(const char *cmd, unsigned int which, int argc,
 			what, KERNEL_ATC_SPEC_MAX);
 		return -EINVAL;
 	}
+	if (o->ats && o->topology == KT_BUS) {
+		fprintf(stderr,
+			"atcbench %s: --topology bus: an endpoint on the root "
+			"bus has no ATS (ports or mf)\n",
+			what);
+		return -EINVAL;
+	}
 	if ((o->atc_timeout || o->atc_delay_ns) && !o->ats) {
 		fprintf(stderr,
 			"atcbench %s: --atc-timeout and --atc-timeout-delay "
@@ -232,11 +271,32 @@ static int kernel_parse(const char *cmd, unsigned int which, int argc,
 	return 0;
 }
 
-/* env.json and the report; 1 when the report starts with a violation */
-static int kernel_finish(const char *out, const char *cmdline)
+/* env.json's guest: what @o booted */
+static struct env_guest kernel_env_guest(const struct kernel_opts *o)
 {
-	int ret = env_write(out, cmdline, "tcg", 0);
+	return (struct env_guest){
+		.topology = kernel_topology_names[kernel_topology_of(o)],
+		.dma_mode = kernel_dma_mode_names[o->dma_mode],
+		.devices = o->devices,
+		.ats = o->ats,
+	};
+}
+
+/*
+ * env.json (with the guest of @o, NULL: none) and the report; 1 when the
+ * report starts with a violation
+ */
+static int kernel_finish(const char *out, const char *cmdline,
+			 const struct kernel_opts *o)
+{
+	struct env_guest g;
 	FILE *null;
+	int ret;
+
+	if (o)
+		g = kernel_env_guest(o);
+	ret = o ? env_write_guest(out, cmdline, NULL, NULL, &g) :
+		  env_write(out, cmdline, "tcg", 0);
 
 	if (ret) {
 		fprintf(stderr,
@@ -327,7 +387,7 @@ static int kernel_run(int argc, char **argv)
 	ret = kernel_get(&o, o.ref, &k);
 	if (!ret)
 		ret = kernel_boot(&o, &k, out, name);
-	return ret ? ret : kernel_finish(out, cmdline);
+	return ret ? ret : kernel_finish(out, cmdline, &o);
 }
 
 static int kernel_build_cmd(int argc, char **argv)
@@ -357,6 +417,7 @@ static int kernel_compare_side(const struct kernel_opts *o,
 			       const char *name, const char *ref,
 			       const char *cmdline)
 {
+	struct env_guest g;
 	int ret;
 
 	fprintf(stderr, "atcbench kernel compare: running %s (%.12s)\n", ref,
@@ -370,7 +431,8 @@ static int kernel_compare_side(const struct kernel_opts *o,
 	ret = kernel_boot(o, k, dir, name);
 	if (ret)
 		return ret;
-	ret = env_write_ref(dir, cmdline, "tcg", 0, ref, k->sha);
+	g = kernel_env_guest(o);
+	ret = env_write_guest(dir, cmdline, ref, k->sha, &g);
 	if (!ret)
 		ret = report_write(dir, NULL);
 	if (ret) {
@@ -492,7 +554,7 @@ static int kernel_convert_cmd(int argc, char **argv)
 	snprintf(source, sizeof(source), "trace %s", trace);
 	if (kernel_convert(trace, out, o.name ? o.name : "hw", source))
 		return EXIT_USAGE;
-	return kernel_finish(out, cmdline);
+	return kernel_finish(out, cmdline, NULL);
 }
 
 static int kernel_sim_cmd(int argc, char **argv)
@@ -510,7 +572,7 @@ static int kernel_sim_cmd(int argc, char **argv)
 	    kernel_cmdline(argc, argv, cmdline, sizeof(cmdline)))
 		return EXIT_USAGE;
 	kernel_default_name(&o, name, sizeof(name));
-	ret = kernel_sim_run(o.devices, o.ops, o.design == 1, o.ats, &t);
+	ret = kernel_sim_run(&o, &t);
 	if (ret)
 		fprintf(stderr, "atcbench kernel sim: %s\n", strerror(-ret));
 	else
@@ -519,7 +581,7 @@ static int kernel_sim_cmd(int argc, char **argv)
 	kernel_trace_free(&t);
 	if (ret)
 		return EXIT_FAILURE;
-	return kernel_finish(out, cmdline);
+	return kernel_finish(out, cmdline, &o);
 }
 
 int kernel_cmd(int argc, char **argv)

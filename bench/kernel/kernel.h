@@ -88,21 +88,17 @@ struct kernel_trace {
 	unsigned long long sync_timeouts[KERNEL_MAX_SECONDS];
 	unsigned int nseconds;
 	long devices;
+	char topology[16], dma_mode[16]; /* run.sh's, or "" (hardware) */
+	/* dmabench: what the kernel's DMA map benchmark returned */
+	struct kernel_dmabench {
+		unsigned int threads, seconds, granule;
+		double map_us, map_sd_us, unmap_us, unmap_sd_us;
+		char lines[3][128]; /* as printed, the selftest's format */
+		bool ran;
+	} dmabench;
 	struct lat_hist *issue_lat, *op_lat;
 };
 
 int kernel_cmd(int argc, char **argv);
-
-/*
- * The simulated twin of a real run: the kernel-form code against the
- * simulated SMMU in the topology QEMU gives the guest (an SMMU without MSI,
- * with range invalidation; one stage-1 domain per device, each with its one
- * master), @ops one-page invalidations spread over the devices.  @devlist:
- * the pre-7.1 design (variants/devlist.c), else the array.  @ats: the
- * topology of run.sh --ats (ATS on, each device behind a root port), the
- * ATC_INVs counted by shape.
- */
-int kernel_sim_run(unsigned int devices, unsigned long ops, bool devlist,
-		   bool ats, struct kernel_trace *t);
 
 #endif /* KERNEL_H */

@@ -163,6 +163,10 @@ static void kernel_write_json_head(FILE *f, const struct kernel_trace *t,
 		fprintf(f, ",\n  \"devices\": %ld", t->devices);
 	else
 		fputs(",\n  \"devices\": null", f);
+	fputs(",\n  \"topology\": ", f);
+	kernel_json_str_or_null(f, t->topology);
+	fputs(",\n  \"dma_mode\": ", f);
+	kernel_json_str_or_null(f, t->dma_mode);
 	fputs(",\n  \"points\": {", f);
 	for (i = 0; i < 4; i++) {
 		fprintf(f, "%s\"%s\": ", i ? ", " : "", kernel_point_roles[i]);
@@ -225,6 +229,18 @@ static void kernel_write_json(FILE *f, const struct kernel_trace *t,
 		      f);
 	}
 	kernel_write_json_atc(f, t);
+	fputs(",\n  \"dma_map_benchmark\": ", f);
+	if (t->dmabench.ran)
+		fprintf(f,
+			"{\"threads\": %u, \"seconds\": %u, \"granule\": %u, "
+			"\"map_us\": %.1f, \"map_stddev_us\": %.1f, "
+			"\"unmap_us\": %.1f, \"unmap_stddev_us\": %.1f}",
+			t->dmabench.threads, t->dmabench.seconds,
+			t->dmabench.granule, t->dmabench.map_us,
+			t->dmabench.map_sd_us, t->dmabench.unmap_us,
+			t->dmabench.unmap_sd_us);
+	else
+		fputs("null", f);
 	fputs(",\n  \"metrics\": {\n    \"cmdq_issue_ns\": ", f);
 	lat_write_json(t->issue_lat, f, true);
 	fputs(",\n    \"inv_ns\": ", f);

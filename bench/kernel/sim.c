@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kernel_sim: the simulated twin of a real-kernel run (see kernel.h), for
+ * kernel_sim: the simulated twin of a real-kernel run (see internal.h), for
  * holding atcbench's kernel-form code against the real driver: the same
  * topology and the same invalidations, counted the way atc-trace.sh and
  * QEMU count them.
@@ -83,9 +83,11 @@ static void kernel_sim_trace(void *arg, const u64 *cmd)
 }
 
 struct kernel_sim_world {
-	struct sim_world world; /* rcu: a domain per device, from the world */
+	struct sim_world world; /* rcu: the domains, from the world */
 	struct arm_smmu_devlist_domain *dl_domains[KERNEL_MAX_DEVICES];
-	unsigned int devices, attached;
+	u32 sids[KERNEL_MAX_DEVICES];
+	enum kernel_topology topo;
+	unsigned int devices, domains, attached;
 	bool devlist, ats;
 };
 
@@ -93,58 +95,57 @@ static void kernel_sim_free(struct kernel_sim_world *w)
 {
 	unsigned int i;
 
-	for (i = 0; w->devlist && i < w->devices; i++) {
-		if (i < w->attached)
-			arm_smmu_devlist_detach(w->dl_domains[i],
-						w->world.masters[i].master,
-						IOMMU_NO_PASID);
+	for (i = 0; w->devlist && i < w->attached; i++)
+		arm_smmu_devlist_detach(
+			w->dl_domains[kernel_guest_domain(w->topo, i)],
+			w->world.masters[i].master, IOMMU_NO_PASID);
+	for (i = 0; w->devlist && i < w->domains; i++)
 		if (!IS_ERR_OR_NULL(w->dl_domains[i]))
 			arm_smmu_devlist_domain_free(w->dl_domains[i]);
-	}
 	sim_world_destroy(&w->world);
 }
 
-/*
- * QEMU's virt SMMUv3: no MSI (CMD_SYNC polled), RIL; with ATS (run.sh
- * --ats) IDR0.ATS, and device i behind root port i: requester ID, so SID,
- * (i + 1) << 8.  Each device is in a group of its own: its own DMA domain.
- */
+/* The domain of each device as the guest's topology groups them */
 static int kernel_sim_build(struct kernel_sim_world *w)
 {
-	const struct sim_world_config cfg = {
+	struct sim_world_config cfg = {
 		.hw = { .range_inv = true, .cmdq_shift = 8, .ats = w->ats },
-		.num_sids = w->ats ? (w->devices + 1) << 8 : w->devices,
-		.num_domains = w->devlist ? 0 : w->devices,
 		.num_masters = w->devices,
-		.first_sid = w->ats ? 1 << 8 : 0,
-		.sid_stride = w->ats ? 1 << 8 : 1,
+		.sids = w->sids,
 		.no_ats = !w->ats,
 	};
 	unsigned int i;
 	int ret;
 
+	for (i = 0; i < w->devices; i++) {
+		w->sids[i] = kernel_guest_sid(w->topo, i);
+		w->domains = max(w->domains,
+				 kernel_guest_domain(w->topo, i) + 1);
+	}
+	cfg.num_domains = w->devlist ? 0 : w->domains;
 	ret = sim_world_create(&w->world, &cfg);
+	for (i = 0; !ret && w->devlist && i < w->domains; i++) {
+		w->dl_domains[i] = arm_smmu_devlist_domain_alloc(
+			&w->world.smmu[0], ARM_SMMU_DOMAIN_S1, i + 1);
+		if (IS_ERR(w->dl_domains[i]))
+			ret = PTR_ERR(w->dl_domains[i]);
+	}
 	for (i = 0; !ret && i < w->devices; i++) {
 		struct arm_smmu_master *master = w->world.masters[i].master;
+		unsigned int d = kernel_guest_domain(w->topo, i);
 
-		if (w->devlist) {
-			w->dl_domains[i] = arm_smmu_devlist_domain_alloc(
-				&w->world.smmu[0], ARM_SMMU_DOMAIN_S1, i + 1);
-			if (IS_ERR(w->dl_domains[i]))
-				return PTR_ERR(w->dl_domains[i]);
-			ret = arm_smmu_devlist_attach(w->dl_domains[i], master,
+		if (w->devlist)
+			ret = arm_smmu_devlist_attach(w->dl_domains[d], master,
 						      IOMMU_NO_PASID);
-		} else {
-			ret = arm_smmu_attach_dev(master, w->world.domains[i],
+		else
+			ret = arm_smmu_attach_dev(master, w->world.domains[d],
 						  IOMMU_NO_PASID);
-		}
 		if (!ret)
 			w->attached++;
 	}
 	return ret;
 }
 
-/* What the twin's trace says of itself, as a real run's says of its kernel */
 static void kernel_sim_describe(struct kernel_trace *t, unsigned int devices,
 				bool devlist, bool ats)
 {
@@ -170,12 +171,14 @@ static void kernel_sim_describe(struct kernel_trace *t, unsigned int devices,
 	t->ats = ats;
 }
 
-int kernel_sim_run(unsigned int devices, unsigned long ops, bool devlist,
-		   bool ats, struct kernel_trace *t)
+int kernel_sim_run(const struct kernel_opts *o, struct kernel_trace *t)
 {
-	struct kernel_sim_world w = { .devices = devices,
-				      .devlist = devlist,
-				      .ats = ats };
+	struct kernel_sim_world w = { .devices = o->devices,
+				      .devlist = o->design == 1,
+				      .ats = o->ats,
+				      .topo = kernel_topology_of(o) };
+	unsigned int devices = o->devices;
+	bool devlist = w.devlist, ats = o->ats, lazy = o->dma_mode == KD_LAZY;
 	u64 before[256];
 	unsigned long i;
 	unsigned int op;
@@ -193,6 +196,10 @@ int kernel_sim_run(unsigned int devices, unsigned long ops, bool devlist,
 		goto out;
 
 	kernel_sim_describe(t, devices, devlist, ats);
+	snprintf(t->topology, sizeof(t->topology), "%s",
+		 kernel_topology_names[w.topo]);
+	snprintf(t->dma_mode, sizeof(t->dma_mode), "%s",
+		 kernel_dma_mode_names[o->dma_mode]);
 	if (ats)
 		sim_smmu_set_trace(w.world.hw[0], kernel_sim_trace, t);
 
@@ -201,18 +208,20 @@ int kernel_sim_run(unsigned int devices, unsigned long ops, bool devlist,
 	kernel_sim_cur = t;
 	arm_smmu_trace_probes.cmdq_issue_start = kernel_sim_probe_start;
 	arm_smmu_trace_probes.cmdq_issue_done = kernel_sim_probe;
-	for (i = 0; i < ops; i++) {
+	for (i = 0; i < o->ops; i++) {
+		/* strict: one page per unmap; lazy: a flush queue's whole domain */
 		unsigned long iova =
-			KERNEL_SIM_IOVA + (i % KERNEL_SIM_PAGES) * SZ_4K;
-		unsigned int d = i % devices;
+			lazy ? 0 : KERNEL_SIM_IOVA + (i % KERNEL_SIM_PAGES) * SZ_4K;
+		size_t size = lazy ? 0 : SZ_4K;
+		unsigned int d = kernel_guest_domain(w.topo, i % devices);
 		u64 t0 = local_clock();
 
 		if (devlist)
 			arm_smmu_devlist_domain_inv_range(w.dl_domains[d], iova,
-							  SZ_4K, SZ_4K, true);
+							  size, SZ_4K, !lazy);
 		else
 			arm_smmu_domain_inv_range(w.world.domains[d], iova,
-						  SZ_4K, SZ_4K, true);
+						  size, SZ_4K, !lazy);
 		lat_record(t->op_lat, local_clock() - t0);
 		t->hits[KP_OP]++;
 	}

@@ -276,6 +276,44 @@ static int kernel_parse_oracle(const char *dir, struct kernel_trace *t,
 	return 0;
 }
 
+/*
+ * dmabench's three lines: "dma mapping benchmark: threads:T seconds:S
+ * node:N dir:D granule: G", "average map latency(us):M standard
+ * deviation:SD", and the same for unmap
+ */
+static int kernel_parse_dmabench(const char *dir, struct kernel_trace *t,
+				 char *err, size_t errlen)
+{
+	struct kernel_dmabench *d = &t->dmabench;
+	FILE *f = kernel_open(dir, "dmabench");
+	unsigned int i;
+	bool ok;
+
+	if (!f)
+		return 0;
+	for (i = 0; i < 3 && fgets(d->lines[i], sizeof(d->lines[i]), f); i++)
+		d->lines[i][strcspn(d->lines[i], "\n")] = '\0';
+	fclose(f);
+	ok = i == 3 &&
+	     sscanf(d->lines[0],
+		    "dma mapping benchmark: threads:%u seconds:%u node:%*d "
+		    "dir:%*s granule: %u",
+		    &d->threads, &d->seconds, &d->granule) == 3 &&
+	     sscanf(d->lines[1],
+		    "average map latency(us):%lf standard deviation:%lf",
+		    &d->map_us, &d->map_sd_us) == 2 &&
+	     sscanf(d->lines[2],
+		    "average unmap latency(us):%lf standard deviation:%lf",
+		    &d->unmap_us, &d->unmap_sd_us) == 2;
+	if (!ok) {
+		snprintf(err, errlen, "%s/dmabench: not the client's 3 lines",
+			 dir);
+		return -EINVAL;
+	}
+	d->ran = true;
+	return 0;
+}
+
 /* "SECOND COUNT" lines of @name into @per_s, seconds into t->nseconds */
 static int kernel_parse_per_s(const char *dir, const char *name,
 			      unsigned long long *per_s, struct kernel_trace *t,
@@ -323,6 +361,8 @@ int kernel_trace_load(const char *dir, struct kernel_trace *t, char *err,
 	kernel_read_line(dir, "qemu-version", t->qemu, sizeof(t->qemu));
 	kernel_read_line(dir, "workload", t->workload, sizeof(t->workload));
 	kernel_read_line(dir, "devices", buf, sizeof(buf));
+	kernel_read_line(dir, "topology", t->topology, sizeof(t->topology));
+	kernel_read_line(dir, "dma-mode", t->dma_mode, sizeof(t->dma_mode));
 	snprintf(t->times, sizeof(t->times), "%s",
 		 *t->qemu ? KERNEL_TIMES_NOTE :
 			    "measured on the machine that ran the trace");
@@ -339,6 +379,8 @@ int kernel_trace_load(const char *dir, struct kernel_trace *t, char *err,
 	ret = kernel_parse_atc(dir, t, err, errlen);
 	if (!ret)
 		ret = kernel_parse_oracle(dir, t, err, errlen);
+	if (!ret)
+		ret = kernel_parse_dmabench(dir, t, err, errlen);
 	if (!ret)
 		ret = kernel_parse_per_s(dir, "qemu-atc-errors", t->smmu_errors,
 					 t, err, errlen);

@@ -177,6 +177,7 @@ static void env_write_machine(FILE *f)
 struct env_args {
 	const char *cmdline, *clock, *ref, *sha;
 	unsigned long long seed;
+	const struct env_guest *guest;
 };
 
 static int env_print(FILE *f, const void *arg)
@@ -195,6 +196,14 @@ static int env_print(FILE *f, const void *arg)
 	env_write_build(f, a->ref, a->sha);
 	env_write_machine(f);
 	env_write_tuning(f);
+	if (a->guest) {
+		fputs("  \"guest\": {\"topology\": ", f);
+		json_write_str(f, a->guest->topology);
+		fputs(", \"dma_mode\": ", f);
+		json_write_str(f, a->guest->dma_mode);
+		fprintf(f, ", \"devices\": %u, \"ats\": %s},\n",
+			a->guest->devices, a->guest->ats ? "true" : "false");
+	}
 	fprintf(f, "  \"clock\": \"%s\",\n  \"seed\": %llu,\n  \"command\": ",
 		a->clock, a->seed);
 	json_write_str(f, a->cmdline);
@@ -202,14 +211,28 @@ static int env_print(FILE *f, const void *arg)
 	return 0;
 }
 
-int env_write_ref(const char *dir, const char *cmdline, const char *clock,
-		  unsigned long long seed, const char *ref, const char *sha)
+static int env_write_args(const char *dir, const struct env_args *a)
 {
-	const struct env_args a = { cmdline, clock, ref, sha, seed };
 	char path[RESULTS_PATH_MAX];
 
 	if (snprintf(path, sizeof(path), "%s/env.json", dir) >=
 	    (int)sizeof(path))
 		return -ENAMETOOLONG;
-	return results_write_with(path, env_print, &a);
+	return results_write_with(path, env_print, a);
+}
+
+int env_write_ref(const char *dir, const char *cmdline, const char *clock,
+		  unsigned long long seed, const char *ref, const char *sha)
+{
+	const struct env_args a = { cmdline, clock, ref, sha, seed, NULL };
+
+	return env_write_args(dir, &a);
+}
+
+int env_write_guest(const char *dir, const char *cmdline, const char *ref,
+		    const char *sha, const struct env_guest *guest)
+{
+	const struct env_args a = { cmdline, "tcg", ref, sha, 0, guest };
+
+	return env_write_args(dir, &a);
 }

@@ -6,6 +6,8 @@
 #ifndef ENV_H
 #define ENV_H
 
+#include <stdbool.h>
+
 /* env.json's "schema_version" (results/README.md describes the schema) */
 #define ENV_SCHEMA_VERSION 1
 
@@ -22,5 +24,18 @@ int env_write(const char *dir, const char *cmdline, const char *clock,
  */
 int env_write_ref(const char *dir, const char *cmdline, const char *clock,
 		  unsigned long long seed, const char *ref, const char *sha);
+
+/* A real-kernel run's guest, env.json's "guest" */
+struct env_guest {
+	const char *topology, *dma_mode;
+	unsigned int devices;
+	bool ats;
+};
+/*
+ * The same for a real-kernel run (clock "tcg"): @ref and @sha as
+ * env_write_ref() (NULL: none), and the guest
+ */
+int env_write_guest(const char *dir, const char *cmdline, const char *ref,
+		    const char *sha, const struct env_guest *guest);
 
 #endif /* ENV_H */

@@ -285,6 +285,7 @@ int report_comparison(const char *dir, FILE *f)
 		json_str(env, "kernel", "?"), json_str(env, "compiler", "?"));
 	if (report_comparison_timed(cj))
 		report_tuning(env, f);
+	report_guest(env, f);
 	json_free(env);
 	fputs("gate:", f);
 	for (topo = json_get(cj, "gate"), topo = topo ? topo->child : NULL;

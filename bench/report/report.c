@@ -22,6 +22,18 @@
  * env.json's tuning in a line, and a warning line for each thing that
  * makes the figures less trustworthy: a loaded machine, frequency scaling
  */
+void report_guest(const struct json *env, FILE *f)
+{
+	const struct json *g = json_get(env, "guest");
+
+	if (!g)
+		return;
+	fprintf(f, "guest: %.0f device(s)%s, topology %.8s, DMA %.8s\n",
+		json_num(g, "devices", 0),
+		json_get(g, "ats") && json_get(g, "ats")->num ? " with ATS" : "",
+		json_str(g, "topology", "?"), json_str(g, "dma_mode", "?"));
+}
+
 void report_tuning(const struct json *env, FILE *f)
 {
 	const struct json *t = json_get(env, "tuning");
@@ -54,6 +66,34 @@ void report_tuning(const struct json *env, FILE *f)
 			gov ? gov : "-", boosting ? "on" : "off");
 }
 
+/*
+ * Whether @dir holds wall-clock evidence (micro.json, a stress run in real
+ * time), which a loaded machine would distort: exact counts (kernel runs,
+ * virtual time) need no warning about the machine's load
+ */
+static bool report_timed(const char *dir)
+{
+	char path[RESULTS_PATH_MAX], err[128], **names = NULL;
+	bool timed;
+	int n, i;
+
+	snprintf(path, sizeof(path), "%s/micro.json", dir);
+	timed = !access(path, R_OK);
+	n = results_files(dir, "stress-", ".json", &names);
+	for (i = 0; i < n; i++) {
+		struct json *j;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		free(names[i]);
+		if (timed || json_parse_file(path, &j, err, sizeof(err)))
+			continue;
+		timed = strcmp(json_str(j, "clock", ""), "virtual");
+		json_free(j);
+	}
+	free(names);
+	return timed;
+}
+
 static void report_env(const char *dir, FILE *f)
 {
 	char path[RESULTS_PATH_MAX], err[128];
@@ -75,7 +115,9 @@ static void report_env(const char *dir, FILE *f)
 	fprintf(f, "cpu: %.32s, %.0f PUs, %.0f node(s), %s\n",
 		json_str(env, "cpu_model", "?"), json_num(topo, "pus", 0),
 		json_num(topo, "numa_nodes", 0), json_str(topo, "mode", "?"));
-	report_tuning(env, f);
+	if (report_timed(dir))
+		report_tuning(env, f);
+	report_guest(env, f);
 	json_free(env);
 }
 
@@ -175,6 +217,29 @@ static void report_kernel_run(const struct json *k, FILE *f)
 		json_num(k, "lists_per_op", 0));
 	fprintf(f, "  %.35s at %.31s\n", json_str(k, "design", "?"),
 		json_str(json_get(k, "points"), "op", "?"));
+	if (json_get(k, "dma_map_benchmark") &&
+	    json_get(k, "dma_map_benchmark")->type == JSON_OBJECT) {
+		const struct json *d = json_get(k, "dma_map_benchmark");
+
+		/* the kernel's selftest's lines, in its units */
+		fprintf(f,
+			"  dma_map_benchmark: threads %.0f seconds %.0f "
+			"granule %.0f\n"
+			"  average map latency(us):%.1f standard "
+			"deviation:%.1f\n"
+			"  average unmap latency(us):%.1f standard "
+			"deviation:%.1f\n",
+			json_num(d, "threads", 0), json_num(d, "seconds", 0),
+			json_num(d, "granule", 0), json_num(d, "map_us", 0),
+			json_num(d, "map_stddev_us", 0),
+			json_num(d, "unmap_us", 0),
+			json_num(d, "unmap_stddev_us", 0));
+	}
+	if (json_str(k, "topology", NULL))
+		fprintf(f, "  topology %.8s, DMA %.8s%s\n",
+			json_str(k, "topology", "?"),
+			json_str(k, "dma_mode", "?"),
+			json_num(k, "ats", 0) ? ", ATS" : "");
 	for (i = 0; i < sizeof(lats) / sizeof(lats[0]); i++) {
 		const struct json *h = json_get(m, lats[i].metric);
 

@@ -20,6 +20,8 @@ struct json;
 void report_wrap(FILE *f, unsigned int *col, const char *item);
 /* The stress runs: tables, stalls, violations (stress.c) */
 void report_stress(const char *dir, FILE *f);
+/* env.json's guest (a real-kernel run), in a line (report.c) */
+void report_guest(const struct json *env, FILE *f);
 /* env.json's tuning in a line, and its WARNING lines (report.c) */
 void report_tuning(const struct json *env, FILE *f);
 /* The report of a comparison folder (it holds compare.json); -errno */

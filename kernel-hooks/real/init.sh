@@ -4,10 +4,11 @@
 # /init of atcbench's guest (busybox): mount, load the virtio modules, trace
 # the workload with atc-trace.sh, print the results between markers on the
 # console for the host to take, power off.  Parameters come from the kernel
-# command line: atcb.workload=, atcb.ops= (see kernel-hooks/real/run.sh).
+# command line: atcb.workload=, atcb.ops=, atcb.threads=, atcb.seconds=,
+# atcb.granule= (see kernel-hooks/real/run.sh).
 # Exit codes on the console ("atcb: exit N"): 3 no device, 4 tracing
-# failed, 5 unknown workload, 6 tracefs not
-# left clean.
+# failed, 5 unknown workload, 6 tracefs not left clean, 7 the DMA map
+# benchmark failed or is missing.
 export PATH=/bin
 mkdir -p /tmp
 mount -t proc proc /proc
@@ -33,10 +34,39 @@ if [ -f /lib/modules/order ]; then
 fi
 workload=$(param workload dio)
 ops=$(param ops 2000)
+threads=$(param threads 1)
+seconds=$(param seconds 2)
+granule=$(param granule 1)
 devs=$(ls -d /sys/block/vd* 2>/dev/null | wc -l)
 say "kernel $(uname -r), $devs virtio-blk device(s), workload $workload, ops $ops"
 [ "$devs" -gt 0 ] || { say "no virtio-blk device"; finish 3; }
 
+# dmabench: the kernel's DMA map benchmark (CONFIG_DMA_MAP_BENCHMARK) on
+# the first device, which leaves virtio-blk for the dma_map_benchmark
+# driver before tracing starts (its unbinding unmaps the virtqueues)
+if [ "$workload" = dmabench ]; then
+	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	[ -d /sys/bus/pci/drivers/dma_map_benchmark ] || {
+		say "no dma_map_benchmark driver (CONFIG_DMA_MAP_BENCHMARK: kernels of atcbench kernel build have it)"
+		finish 7
+	}
+	bdf=$(cd -P /sys/block/vda/device/.. && pwd)
+	bdf=${bdf##*/}
+	echo "$bdf" >"/sys/bus/pci/devices/$bdf/driver/unbind" &&
+		echo dma_map_benchmark >"/sys/bus/pci/devices/$bdf/driver_override" &&
+		echo "$bdf" >/sys/bus/pci/drivers/dma_map_benchmark/bind || {
+		say "cannot bind $bdf to dma_map_benchmark"
+		finish 7
+	}
+	say "dma_map_benchmark on $bdf: threads $threads, seconds $seconds, granule $granule"
+fi
+
+# Lazy DMA (iommu.strict=0): unmapped IOVAs wait in a flush queue that a
+# timer (10 ms) flushes; a quiet second before tracing starts and after the
+# workload ends lets each flush fall wholly inside the window or out of it
+lazy=
+grep -q 'iommu.strict=0' /proc/cmdline && lazy=1
+[ -z "$lazy" ] || sleep 1
 /atc-trace.sh start || finish 4
 # The host stamps these lines as they arrive: the quiet second after
 # "tracing" and before the workload keeps the window's start exact
@@ -53,11 +83,18 @@ dio)
 	done
 	wait
 	;;
+dmabench)
+	/dmabench "$threads" "$seconds" "$granule" >/out/dmabench || {
+		say "dmabench failed"
+		finish 7
+	}
+	;;
 *)
 	say "unknown workload $workload"
 	finish 5
 	;;
 esac
+[ -z "$lazy" ] || sleep 1
 say "traced"
 /atc-trace.sh stop /out || finish 4
 # stop leaves tracefs as it found it (a second run on hardware needs that)

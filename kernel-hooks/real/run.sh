@@ -7,7 +7,9 @@
 #
 # usage: kernel-hooks/real/run.sh --image IMAGE [--modules DIR]
 #            --out DIR [--devices N] [--ops N] [--workload W] [--smp N]
-#            [--timeout S] [--busybox FILE] [--ats [--atc-timeout SPEC]
+#            [--threads N] [--seconds S] [--granule N]
+#            [--timeout S] [--busybox FILE] [--topology T] [--dma-mode M]
+#            [--ats [--atc-timeout SPEC]
 #            [--atc-timeout-delay NS]] [--qemu FILE]
 #   --image     the kernel (an arm64 Image; fetch.sh's IMAGE for Debian's)
 #   --modules   .ko files to load in the guest, in the order of DIR/order
@@ -18,7 +20,24 @@
 #   --devices   virtio-blk devices behind the SMMU (1..8, default 1)
 #   --ops       4 KiB direct-I/O reads, spread over the devices (default
 #               2000): each maps its buffers for DMA and unmaps them
-#   --workload  dio (the only one yet)
+#   --workload  dio (the default), or dmabench: the kernel's DMA map
+#               benchmark (CONFIG_DMA_MAP_BENCHMARK: kernels built by
+#               build.sh have it) on the first device, rebound to the
+#               dma_map_benchmark driver, through atcbench's own client
+#               (dmabench.c, built static for arm64 once, into the cache);
+#               trace/dmabench holds its mean and standard deviation lines
+#   --threads, --seconds, --granule
+#               dmabench's threads (1..64, default 1), how long (1..300 s,
+#               default 2) and pages per map (1..1024, default 1)
+#   --topology  where the devices sit on PCIe: bus (the root bus; not with
+#               --ats), ports (each behind a root port of its own: a domain
+#               each; the default with --ats), mf (devices 2k and 2k + 1
+#               are functions 0 and 1 of one device behind root port k,
+#               without ACS: one IOMMU group, so one domain of two devices);
+#               SIDs: atcbench kernel --help
+#   --dma-mode  strict (iommu.strict=1: each unmap invalidates at once, the
+#               default) or lazy (iommu.strict=0: unmapped IOVAs wait in the
+#               flush queue, which invalidates whole domains)
 #   --smp       guest CPUs (1..8, default 2)
 #   --timeout   seconds before the guest is given up (default 300)
 #   --busybox   an arm64 static busybox (default: Debian's busybox-static,
@@ -41,8 +60,8 @@
 #               are the PCI requester IDs (device N on bus N+1: N+1 << 8)
 #   --qemu      the qemu-system-aarch64 to run (default: the PATH's)
 #
-# The guest runs with iommu.strict=1: each unmap invalidates at once, not
-# through a flush queue.  QEMU's SMMUv3 completes every command at once
+# The guest runs with iommu.strict=1 (--dma-mode strict): each unmap
+# invalidates at once, not through a flush queue.  QEMU's SMMUv3 completes every command at once
 # (but for --atc-timeout), and QEMU runs the guest under TCG here (no KVM
 # for arm64 on x86): times are emulation times, counts are exact.
 # Exit status: 0 done; 2 with the reason on stderr (QEMU missing, the guest
@@ -60,13 +79,15 @@ usage() {
 }
 
 image= modules= out= devices=1 ops=2000 workload=dio smp=2 timeout=300
+topology= dma_mode=strict threads=1 seconds=2 granule=1
 busybox=$cache/busybox/busybox ats= atc_timeout= atc_delay=0 qemu=
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
 	--ats) ats=1; shift; continue ;;
 	--image | --modules | --out | --devices | --ops | --workload | --smp | --timeout | --busybox | \
-		--atc-timeout | --atc-timeout-delay | --qemu)
+		--atc-timeout | --atc-timeout-delay | --qemu | --topology | --dma-mode | \
+		--threads | --seconds | --granule)
 		(($# >= 2)) || die "$1 needs a value"
 		v=$2
 		case $1 in
@@ -82,6 +103,11 @@ while (($#)); do
 		--atc-timeout) atc_timeout=$v ;;
 		--atc-timeout-delay) atc_delay=$v ;;
 		--qemu) qemu=$v ;;
+		--topology) topology=$v ;;
+		--dma-mode) dma_mode=$v ;;
+		--threads) threads=$v ;;
+		--seconds) seconds=$v ;;
+		--granule) granule=$v ;;
 		esac
 		shift 2
 		;;
@@ -98,7 +124,22 @@ num --devices "$devices" 1 8
 num --ops "$ops" 1 1000000
 num --smp "$smp" 1 8
 num --timeout "$timeout" 10 7200
-[[ $workload == dio ]] || die "--workload: dio is the only one"
+[[ $workload == dio || $workload == dmabench ]] || die "--workload: dio or dmabench"
+num --threads "$threads" 1 64
+num --seconds "$seconds" 1 300
+num --granule "$granule" 1 1024
+[[ -n $topology ]] || topology=${ats:+ports}
+topology=${topology:-bus}
+case $topology in
+bus) [[ -z $ats ]] || die "--topology bus: an endpoint on the root bus has no ATS" ;;
+ports | mf) ;;
+*) die "--topology: bus, ports or mf" ;;
+esac
+case $dma_mode in
+strict) strict=1 ;;
+lazy) strict=0 ;;
+*) die "--dma-mode: strict or lazy" ;;
+esac
 num --atc-timeout-delay "$atc_delay" 0 10000000000
 [[ -n $ats || (-z $atc_timeout && $atc_delay == 0) ]] ||
 	die "--atc-timeout and --atc-timeout-delay need --ats"
@@ -119,6 +160,20 @@ if [[ ! -x $busybox && $busybox == "$cache/busybox/busybox" ]]; then
 fi
 [[ -x $busybox ]] || die "no busybox at $busybox"
 
+# dmabench: the client, built once per source (its hash names it)
+client=
+if [[ $workload == dmabench ]]; then
+	command -v aarch64-linux-gnu-gcc >/dev/null ||
+		die "--workload dmabench needs aarch64-linux-gnu-gcc (scripts/deps.sh --kernel-build)"
+	client=$cache/dmabench/dmabench-$(sha256sum "$here/dmabench.c" | cut -c1-16)
+	if [[ ! -x $client ]]; then
+		mkdir -p "$cache/dmabench"
+		aarch64-linux-gnu-gcc -static -O2 -Wall -o "$client.tmp" "$here/dmabench.c" ||
+			die "cannot build dmabench.c (scripts/deps.sh --kernel-build installs libc6-dev-arm64-cross)"
+		mv "$client.tmp" "$client"
+	fi
+fi
+
 mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -133,6 +188,7 @@ for a in sh mount insmod cat echo grep sed tr ls wc dd poweroff mkdir \
 done
 install -m 755 "$here/init.sh" "$root/init"
 install -m 755 "$here/atc-trace.sh" "$root/atc-trace.sh"
+[[ -z $client ]] || install -m 755 "$client" "$root/dmabench"
 if [[ -n $modules ]]; then
 	if [[ -f $modules/order ]]; then
 		cp "$modules/order" "$root/lib/modules/order"
@@ -145,18 +201,28 @@ if [[ -n $modules ]]; then
 fi
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initrd.gz"
 
-# With ATS each device sits behind a root port of its own (bus i + 1):
-# an endpoint on the root bus has no ATS capability to enable
-drives=() smmu=()
+# Where each device sits (--topology): an endpoint on the root bus has no
+# ATS capability to enable; a root port has ACS, so the device behind it is
+# a group of its own; the functions of one multi-function device without
+# ACS are one group, so they share its domain (docs/decisions.md)
+drives=()
+blk="iommu_platform=on,disable-legacy=on${ats:+,ats=on}"
 for ((i = 0; i < devices; i++)); do
 	truncate -s 64M "$work/disk$i.img"
 	drives+=(-drive "file=$work/disk$i.img,if=none,format=raw,id=d$i")
-	if [[ -n $ats ]]; then
+	case $topology in
+	bus) drives+=(-device "virtio-blk-pci,drive=d$i,$blk") ;;
+	ports)
 		drives+=(-device "pcie-root-port,id=rp$i,chassis=$((i + 1)),slot=$i"
-			-device "virtio-blk-pci,drive=d$i,bus=rp$i,iommu_platform=on,disable-legacy=on,ats=on")
-	else
-		drives+=(-device "virtio-blk-pci,drive=d$i,iommu_platform=on,disable-legacy=on")
-	fi
+			-device "virtio-blk-pci,drive=d$i,bus=rp$i,$blk")
+		;;
+	mf) # devices 2k and 2k + 1: functions 0 and 1 behind root port k
+		p=$((i / 2))
+		((i % 2)) ||
+			drives+=(-device "pcie-root-port,id=rp$p,chassis=$((p + 1)),slot=$p")
+		drives+=(-device "virtio-blk-pci,drive=d$i,bus=rp$p,addr=0.$((i % 2)),multifunction=on,$blk")
+		;;
+	esac
 done
 echo smmuv3_cmdq_opcode >"$work/events"
 machine=(-machine virt,iommu=smmuv3 -cpu cortex-a57 -m 1G -smp "$smp")
@@ -196,7 +262,7 @@ rc=0
 timeout --foreground -k 10 "$timeout" "$qemu" "${machine[@]}" "${smmu[@]}" \
 	-nographic -no-reboot -nic none -msg timestamp=on \
 	-kernel "$image" -initrd "$work/initrd.gz" \
-	-append "console=ttyAMA0 panic=-1 quiet iommu.strict=1 atcb.workload=$workload atcb.ops=$ops" \
+	-append "console=ttyAMA0 panic=-1 quiet iommu.strict=$strict atcb.workload=$workload atcb.ops=$ops atcb.threads=$threads atcb.seconds=$seconds atcb.granule=$granule" \
 	"${drives[@]}" -trace "events=$work/events" -D "$work/qemu.log" \
 	</dev/null 2>&1 | stamp >"$work/console.stamped" || rc=$?
 cut -d' ' -f2- "$work/console.stamped" >"$out/console.log"
@@ -285,5 +351,7 @@ fi
 gzip -c "$work/qemu.log" >"$out/qemu.log.gz"
 "$qemu" --version | sed -n '1s/.*version \([^ ]*\).*/\1/p' >"$out/trace/qemu-version"
 echo "$devices" >"$out/trace/devices"
+echo "$topology" >"$out/trace/topology"
+echo "$dma_mode" >"$out/trace/dma-mode"
 echo "$workload" >"$out/trace/workload"
 echo "run.sh: done ($out)" >&2

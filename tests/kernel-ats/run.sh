@@ -4,10 +4,12 @@
 # ATS on the real kernel (ctest label "kernel-ats"): Debian's 7.3 under
 # atcbench's patched QEMU (kernel-hooks/real/qemu-ats.sh), skipped (77)
 # when that QEMU has not been built.  With ATS every unmap sends the
-# device's ATC_INV, as the kernel-form code does in the same topology (1, 2
-# and 4 devices); with the first device's ATC invalidations timing out for
-# a while, the kernel reports each failure and retries the CMD_SYNC, and the
-# other device never fails.  Counts only: exact under TCG,
+# domain's devices their ATC_INVs, as the kernel-form code does in the same
+# topology (a root port per device, or two functions sharing a domain) and
+# DMA mode (strict, lazy), and the SMMU's ATC oracle finds nothing stale;
+# with the first device's ATC invalidations timing out for a while, the
+# kernel reports each failure and retries the CMD_SYNC, and the other
+# device never fails.  Counts only: exact under TCG,
 # whatever the machine's load.  No randomness: nothing to seed.
 # usage: run.sh ATCBENCH WORKDIR
 set -u
@@ -46,43 +48,65 @@ run() { # NAME EXITS ARGS...: EXITS as 0 or 0|1
 }
 
 echo "kernel-ats: $qemu"
-# ATS, no fault: one TLBI list and one ATC list per unmap, each synced;
-# the ATC list holds the unmapping device's ATC_INV.  Fidelity: the
+# ATS, no fault, in each topology and DMA mode: strict, one TLBI list and
+# one ATC list per unmap, each synced, the ATC list holding an ATC_INV for
+# each device of the unmapping domain (ports: its one device; mf: the two
+# functions that share it); lazy, per flush of the queue, one whole-domain
+# TLBI list and one list of whole-range ATC_INVs (size 52).  Fidelity: the
 # kernel-form code in the same topology sends the same ATC_INVs (SID, SSID,
-# range encoding, count) and the same lists, for 1, 2 and 4 devices
+# range encoding, count) and the same lists.  The ATC oracle: every device
+# used with EATS, nothing stale, nothing out of order.
 shape='[.atc_inv[] | {sid, ssid, ssv, size, global, fails, count}] | sort_by(.sid, .size)'
-for d in 1 2 4; do
+sids() { # TOPOLOGY DEVICES: the SIDs, as a JSON array
+	local i out=
+	for ((i = 0; i < $2; i++)); do
+		if [ "$1" = mf ]; then
+			out+="${out:+,}$((((i / 2 + 1) << 8) | (i % 2)))"
+		else
+			out+="${out:+,}$(((i + 1) << 8))"
+		fi
+	done
+	echo "[$out]"
+}
+for c in ports:strict:1 ports:strict:2 mf:strict:4 ports:lazy:2 mf:lazy:2; do
+	IFS=: read -r topo mode d <<<"$c"
 	devices=$d
-	run "ats-$d" 0 || continue
-	j=$work/ats-$d/kernel-dio-${d}d.json
-	check "$j" '.ats and .ops >= '$ops 'not an ATS run'
-	check "$j" '.smmu_opcodes.CMD_ATC_INV == .ops' 'not one ATC_INV per unmap'
-	check "$j" '.syncs == 2 * .ops and .smmu_opcodes.CMD_SYNC == .syncs' \
-		'not two synced lists per unmap'
-	check "$j" '[.atc_inv[].sid] | unique == [range(1; '$((d + 1))') * 256]' \
-		'ATC_INVs to other SIDs than the devices'
+	n=$topo-$mode-$d
+	run "$n" 0 --topology "$topo" --dma-mode "$mode" || continue
+	j=$work/$n/kernel-dio-${d}d.json
+	check "$j" '.ats and .topology == "'"$topo"'" and .dma_mode == "'"$mode"'"' \
+		"$n: not the run asked for"
+	if [ "$mode" = strict ]; then
+		check "$j" '.ops >= '$ops' and .syncs == 2 * .ops and .smmu_opcodes.CMD_SYNC == .syncs' \
+			"$n: not two synced lists per unmap"
+	else
+		check "$j" '.ops > 0 and .syncs == 2 * .ops and [.atc_inv[].size] | unique == [52]' \
+			"$n: not a whole-domain flush per operation"
+	fi
+	check "$j" '[.atc_inv[].sid] | unique == '"$(sids "$topo" "$d")" \
+		"$n: ATC_INVs to other SIDs than the devices"
 	check "$j" '[.atc_inv[] | select(.fails or .ssv or .global)] == []' \
-		'ATC_INVs failed, or with an SSID, or global'
+		"$n: ATC_INVs failed, or with an SSID, or global"
 	check "$j" '.atc_timeout == null and .atc_errors.smmu == 0 and .atc_errors.kernel == 0' \
-		'errors without a fault'
-	# The ATC oracle: every device used with EATS, nothing stale
-	check "$j" '.ats_sids == [range(1; '$((d + 1))') * 256] and
+		"$n: errors without a fault"
+	check "$j" '.ats_sids == '"$(sids "$topo" "$d")"' and
 		.atc_oracle.stale_hits == 0 and .atc_oracle.order_violations == 0 and
-		.atc_oracle.ats_without_inv == 0' 'the ATC oracle found something'
-	grep -q "ATC_INV by SID" "$work/ats-$d/report.txt" ||
-		bad "report.txt has no ATC_INV line"
-	"$bin" kernel sim --ats --devices $d --ops "$(jq .ops "$j")" \
-		--out "$work/sim-$d" >/dev/null 2>"$work/sim-$d.err" || {
+		.atc_oracle.ats_without_inv == 0' "$n: the ATC oracle found something"
+	grep -q "ATC_INV by SID" "$work/$n/report.txt" &&
+		grep -q "topology $topo, DMA $mode, ATS" "$work/$n/report.txt" ||
+		bad "$n: report.txt has no ATC_INV line or no topology line"
+	"$bin" kernel sim --ats --topology "$topo" --dma-mode "$mode" --devices "$d" \
+		--ops "$(jq .ops "$j")" --out "$work/sim-$n" >/dev/null 2>"$work/sim-$n.err" || {
 		bad "kernel sim --ats exited $?"
 		continue
 	}
-	s=$work/sim-$d/kernel-dio-${d}d.json
+	s=$work/sim-$n/kernel-dio-${d}d.json
 	[ "$(jq -c "$shape" "$j")" = "$(jq -c "$shape" "$s")" ] ||
-		bad "fidelity, $d device(s): ATC_INVs real $(jq -c "$shape" "$j") sim $(jq -c "$shape" "$s")"
+		bad "fidelity, $n: ATC_INVs real $(jq -c "$shape" "$j") sim $(jq -c "$shape" "$s")"
 	[ "$(jq -cS '[.lists, .syncs, .smmu_opcodes]' "$j")" = \
 		"$(jq -cS '[.lists, .syncs, .smmu_opcodes]' "$s")" ] ||
-		bad "fidelity, $d device(s): lists, syncs or opcodes differ"
-	echo "ATS, $d device(s): $(jq -c '{ops, lists, syncs, smmu_opcodes}' "$j"); sim: same"
+		bad "fidelity, $n: lists, syncs or opcodes differ"
+	echo "ATS, $n: $(jq -c '{ops, lists, syncs, smmu_opcodes}' "$j"); sim: same"
 done
 devices=2
 

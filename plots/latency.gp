@@ -1,7 +1,7 @@
 # latency.gp: latency percentile distributions on a 1/(1-p) axis (the
 # HdrHistogram convention), or CDFs (cdf=1), from .hgrm files (microseconds).
 # gnuplot -e "files='a.hgrm b.hgrm'; titles='a b'; colors_of='1 2';
-#             dashes='1 1'; cdf=0; out='x'; ttl='...'" latency.gp
+#             dashes='1 1'; cdf=0; out='x'; ttl='...'[; foot='...']" latency.gp
 # writes x.svg and x.png; curve i has colour colors_of[i] and dash type
 # dashes[i] (plot.sh: colour = folder, dash = metric, when overlaid).
 load dir.'/style.gp'
@@ -10,6 +10,10 @@ set datafile commentschars "#"
 set key outside bottom center maxrows 4
 set bmargin 9
 set title ttl
+# foot (optional): a line at the bottom right, what made the plot
+if (exists("foot")) {
+	set label 99 foot at screen 0.99, 0.015 right font ",9" tc rgb "#555555"
+}
 set logscale y
 if (cdf) {
 	unset logscale y

@@ -197,7 +197,21 @@ for name in "${kruns[@]}"; do
 		done
 	done
 	[[ -n $files ]] || continue
-	gp latency.gp "files='$files'; titles='$ttls'; colors_of='$colors'; dashes='$dashes'; cdf=0; out='$out/latency-kernel-$name'; ttl='kernel $name: arm_smmu_cmdq_issue_cmdlist() and the domain invalidation ($refs)'"
+	# The kernel (its release, and its commit when built from a tree) in
+	# the title, whether its times are emulated, atcbench's own commit in
+	# the footer
+	d=${dirs[0]}
+	kern=$(jq -r '.kernel + (if .accel == "tcg" then ", times emulated (QEMU TCG)" else "" end)' \
+		"$d/kernel-$name.json" 2>/dev/null || echo "?")
+	commit=$(jq -r 'if .guest and .ref then " at \(.git_sha[0:12])" else "" end' \
+		"$d/env.json" 2>/dev/null || true)
+	self=$(jq -r '(.atcbench_git_sha // .git_sha // "?")[0:12]' "$d/env.json" 2>/dev/null || echo "?")
+	if ((nd > 1)); then
+		ktitle="kernel $name, $refs: cmdq issue and domain invalidation"
+	else
+		ktitle="kernel $name: $kern$commit"
+	fi
+	gp latency.gp "files='$files'; titles='$ttls'; colors_of='$colors'; dashes='$dashes'; cdf=0; out='$out/latency-kernel-$name'; ttl='${ktitle//_/\\_}'; foot='atcbench ${self}'"
 done
 
 # An ATC timeout storm on the real kernel (kernel run --atc-timeout) beside

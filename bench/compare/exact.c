@@ -184,6 +184,63 @@ static unsigned int compare_atc_sids(const struct json *const side[2],
 	return n;
 }
 
+/* The ATC_INVs @run's SMMU executed to @sid covering 2^@size pages */
+static double compare_atc_invs_sized(const struct json *run, long sid,
+				     double size)
+{
+	const struct json *a = json_get(run, "atc_inv");
+	double n = 0;
+
+	for (a = a ? a->child : NULL; a; a = a->next)
+		if (json_num(a, "sid", -1) == sid &&
+		    json_num(a, "size", -1) == size)
+			n += json_num(a, "count", 0);
+	return n;
+}
+
+/*
+ * Per SID and range size (the command's encoding, 2^Size pages; 52: all):
+ * a change of the ranges is a changed count even where the number of
+ * ATC_INVs is the same (a range one page short of the unmap)
+ */
+static void compare_kernel_atc_sizes(struct compare *c,
+				     const struct json *const side[2],
+				     const double ops[2], const char *name,
+				     long sid)
+{
+	unsigned int k;
+
+	for (k = 0; k < 2; k++) {
+		const struct json *a = json_get(side[k], "atc_inv");
+
+		for (a = a ? a->child : NULL; a; a = a->next) {
+			double size = json_num(a, "size", -1), v[2];
+			char label[48], what[COMPARE_WHAT_MAX];
+			const struct json *b;
+			bool seen = false;
+
+			if (json_num(a, "sid", -1) != sid)
+				continue;
+			/* once per size: its first shape on the first side */
+			for (b = json_get(side[k], "atc_inv")->child; b != a;
+			     b = b->next)
+				seen |= json_num(b, "sid", -1) == sid &&
+					json_num(b, "size", -1) == size;
+			if (seen || (k == 1 && compare_atc_invs_sized(
+						       side[0], sid, size)))
+				continue;
+			v[0] = compare_atc_invs_sized(side[0], sid, size);
+			v[1] = compare_atc_invs_sized(side[1], sid, size);
+			snprintf(label, sizeof(label),
+				 "ATC_INV/op sid %#lx 2^%.0f pages", sid, size);
+			snprintf(what, sizeof(what),
+				 "ATC_INV of 2^%.0f pages to SID %#lx", size, sid);
+			compare_exact(c, CK_KERNEL, CU_COUNT, CR_COUNT, what,
+				      v[0] / ops[0], v[1] / ops[1], name, label);
+		}
+	}
+}
+
 /* Per SID: ATC_INVs per operation, and what a fall means to a reviewer */
 static void compare_kernel_atc(struct compare *c,
 			       const struct json *const side[2],
@@ -204,6 +261,7 @@ static void compare_kernel_atc(struct compare *c,
 		r = compare_exact(c, CK_KERNEL, CU_COUNT, CR_COUNT, what,
 				  inv[0] / ops[0], inv[1] / ops[1], name,
 				  label);
+		compare_kernel_atc_sizes(c, side, ops, name, sids[i]);
 		if (!r || r->verdict != CV_CHANGED || !r->fewer)
 			continue;
 		if (!inv[1])

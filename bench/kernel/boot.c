@@ -4,6 +4,7 @@
  * through the scripts in kernel-hooks/real/
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,20 +23,30 @@ static const char *kernel_scripts(void)
 
 /*
  * Run @argv (stdin closed); its stdout into @out when @out is not NULL.
- * Returns the exit status, or -errno.
+ * Returns the exit status, KERNEL_INTERRUPTED when Ctrl-C or SIGTERM
+ * stopped it, or -errno.  While it runs this process ignores those
+ * signals: the script ends first (run.sh stops QEMU and says so), so no
+ * line of it comes after the shell's prompt.
  */
 static int kernel_spawn(char *const argv[], char *out, size_t outlen)
 {
-	int pipefd[2] = { -1, -1 }, status;
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old[2];
+	int pipefd[2] = { -1, -1 }, status, ret;
 	size_t got = 0;
 	pid_t pid;
 
 	if (out && pipe(pipefd))
 		return -errno;
+	sigaction(SIGINT, &ign, &old[0]);
+	sigaction(SIGTERM, &ign, &old[1]);
 	pid = fork();
-	if (pid < 0)
-		return -errno;
+	if (pid < 0) {
+		ret = -errno;
+		goto out;
+	}
 	if (!pid) {
+		sigaction(SIGINT, &old[0], NULL);
+		sigaction(SIGTERM, &old[1], NULL);
 		if (out) {
 			dup2(pipefd[1], STDOUT_FILENO);
 			close(pipefd[0]);
@@ -57,8 +68,17 @@ static int kernel_spawn(char *const argv[], char *out, size_t outlen)
 		out[strcspn(out, "\n")] = '\0';
 	}
 	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		ret = -errno;
+	else if (WIFSIGNALED(status))
+		ret = WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM ?
+			      KERNEL_INTERRUPTED :
+			      128 + WTERMSIG(status);
+	else
+		ret = WEXITSTATUS(status);
+out:
+	sigaction(SIGINT, &old[0], NULL);
+	sigaction(SIGTERM, &old[1], NULL);
+	return ret;
 }
 
 /* A folder of build.sh's, @dir, as the kernel to boot */
@@ -92,9 +112,17 @@ static int kernel_script_folder(char *argv[], char *dir, size_t len)
 	snprintf(script, sizeof(script), "%s/%s", kernel_scripts(), argv[0]);
 	argv[0] = script;
 	ret = kernel_spawn(argv, dir, len);
-	if (!ret)
-		return 0;
+	if (!ret || ret == KERNEL_INTERRUPTED)
+		return ret;
 	return ret == EXIT_USAGE || ret < 0 ? EXIT_USAGE : EXIT_FAILURE;
+}
+
+int kernel_resolve(const char *tree, const char *ref, char *sha, size_t len)
+{
+	char *resolve[] = { "build.sh", "--tree", (char *)tree, "--resolve",
+			    (char *)ref, NULL };
+
+	return kernel_script_folder(resolve, sha, len);
 }
 
 /*
@@ -171,6 +199,8 @@ int kernel_boot(const struct kernel_opts *o, const struct kernel_src *k,
 		snprintf(script, sizeof(script), "%s/qemu-ats.sh",
 			 kernel_scripts());
 		ret = kernel_spawn(build, qemu, sizeof(qemu));
+		if (ret == KERNEL_INTERRUPTED)
+			return ret;
 		if (ret) {
 			fprintf(stderr,
 				"atcbench kernel: no ATS-capable QEMU\n");
@@ -225,6 +255,10 @@ int kernel_boot(const struct kernel_opts *o, const struct kernel_src *k,
 		run[n++] = (char *)o->atc_timeout;
 	}
 	ret = kernel_spawn(run, NULL, 0);
+	if (ret == KERNEL_INTERRUPTED) {
+		fprintf(stderr, "atcbench kernel: interrupted (%s)\n", raw);
+		return ret;
+	}
 	if (ret) {
 		fprintf(stderr, "atcbench kernel: the run failed (%s)\n", raw);
 		return EXIT_USAGE;

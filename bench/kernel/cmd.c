@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "compare/compare.h"
 #include "kernel/internal.h"
@@ -323,14 +324,49 @@ static int kernel_cmdline(int argc, char **argv, char *buf, size_t len)
 	return used < len ? 0 : -ENAMETOOLONG;
 }
 
-/* The output folder: --out, or a new one under results/ */
-static int kernel_out(const struct kernel_opts *o, char *dir, size_t len)
+/*
+ * @dir can be written, or made where its nearest existing folder can be:
+ * checked before a boot or a build, nothing made
+ */
+static int kernel_out_writable(const char *cmd, const char *dir)
 {
-	if (o->out) {
-		snprintf(dir, len, "%s", o->out);
-		return 0;
+	char path[RESULTS_PATH_MAX], *slash;
+	struct stat st;
+	int err = 0;
+
+	snprintf(path, sizeof(path), "%s", dir);
+	while (stat(path, &st)) {
+		if (errno != ENOENT) {
+			err = errno;
+			break;
+		}
+		slash = strrchr(path, '/');
+		if (!slash)
+			snprintf(path, sizeof(path), ".");
+		else if (slash == path)
+			path[1] = '\0';
+		else
+			*slash = '\0';
 	}
-	return results_default_dir(dir, len) ? EXIT_USAGE : 0;
+	if (!err && !S_ISDIR(st.st_mode))
+		err = ENOTDIR;
+	if (!err && access(path, W_OK))
+		err = errno;
+	if (err)
+		fprintf(stderr, "atcbench kernel %s: --out %s: %s (%s)\n", cmd,
+			dir, strerror(err), path);
+	return err ? EXIT_USAGE : 0;
+}
+
+/* The output folder: --out, or a new one under results/; writable */
+static int kernel_out(const struct kernel_opts *o, const char *cmd, char *dir,
+		      size_t len)
+{
+	if (o->out)
+		snprintf(dir, len, "%s", o->out);
+	else if (results_default_dir(dir, len))
+		return EXIT_USAGE;
+	return kernel_out_writable(cmd, dir);
 }
 
 static void kernel_default_name(const struct kernel_opts *o, char *name,
@@ -377,7 +413,8 @@ static int kernel_run(int argc, char **argv)
 			   argv, &o, NULL, 0, &got);
 	if (ret)
 		return ret > 0 ? 0 : EXIT_USAGE;
-	if (kernel_check_source(&o, "run") || kernel_out(&o, out, sizeof(out)))
+	if (kernel_check_source(&o, "run") ||
+	    kernel_out(&o, "run", out, sizeof(out)))
 		return EXIT_USAGE;
 	kernel_default_name(&o, name, sizeof(name));
 	if (kernel_cmdline(argc, argv, cmdline, sizeof(cmdline))) {
@@ -471,7 +508,7 @@ static int kernel_compare_cmd(int argc, char **argv)
 {
 	struct kernel_opts o = kernel_defaults;
 	char out[RESULTS_PATH_MAX], side[2][RESULTS_PATH_MAX + 8];
-	char name[KERNEL_NAME_MAX + 1], cmdline[2048];
+	char name[KERNEL_NAME_MAX + 1], cmdline[2048], sha[2][64];
 	const char *refs[2] = {};
 	struct kernel_src k[2];
 	int got, ret, i;
@@ -491,24 +528,45 @@ static int kernel_compare_cmd(int argc, char **argv)
 			"atcbench kernel compare: arguments too long\n");
 		return EXIT_USAGE;
 	}
-	/* Both built before either runs: a ref that does not build fails early */
+	/*
+	 * Both refs exist and the folder can be written before anything is
+	 * built; both are built before either runs: a ref that does not
+	 * build fails early
+	 */
 	for (i = 0; i < 2; i++) {
-		ret = kernel_get(&o, refs[i], &k[i]);
-		if (ret)
+		ret = kernel_resolve(o.tree, refs[i], sha[i], sizeof(sha[i]));
+		if (ret) {
+			fprintf(stderr,
+				"atcbench kernel compare: %s: %s is not a commit "
+				"of it; nothing built\n",
+				o.tree, refs[i]);
 			return EXIT_USAGE;
+		}
 	}
+	if (!strcmp(sha[0], sha[1]))
+		fprintf(stderr,
+			"atcbench kernel compare: warning: %s and %s are the "
+			"same commit (%.12s): the counts can only be the same\n",
+			refs[0], refs[1], sha[0]);
 	if (o.out)
 		snprintf(out, sizeof(out), "%s", o.out);
 	else
 		snprintf(out, sizeof(out), "results/kernel-compare-%.12s-%.12s",
-			 k[0].sha, k[1].sha);
+			 sha[0], sha[1]);
+	if (kernel_out_writable("compare", out))
+		return EXIT_USAGE;
+	for (i = 0; i < 2; i++) {
+		ret = kernel_get(&o, refs[i], &k[i]);
+		if (ret)
+			return ret == KERNEL_INTERRUPTED ? ret : EXIT_USAGE;
+	}
 	for (i = 0; i < 2; i++) {
 		snprintf(side[i], sizeof(side[i]), "%s/%s", out,
 			 i ? "head" : "base");
 		ret = kernel_compare_side(&o, &k[i], side[i], name, refs[i],
 					  cmdline);
 		if (ret)
-			return EXIT_USAGE;
+			return ret == KERNEL_INTERRUPTED ? ret : EXIT_USAGE;
 	}
 	{
 		char *cmp[] = { "compare", side[0],  side[1],  "--out",
@@ -548,7 +606,7 @@ static int kernel_convert_cmd(int argc, char **argv)
 			"atcbench kernel convert: which trace folder? (--help)\n");
 		return EXIT_USAGE;
 	}
-	if (kernel_out(&o, out, sizeof(out)) ||
+	if (kernel_out(&o, "convert", out, sizeof(out)) ||
 	    kernel_cmdline(argc, argv, cmdline, sizeof(cmdline)))
 		return EXIT_USAGE;
 	snprintf(source, sizeof(source), "trace %s", trace);
@@ -568,7 +626,7 @@ static int kernel_sim_cmd(int argc, char **argv)
 			   NULL, 0, &got);
 	if (ret)
 		return ret > 0 ? 0 : EXIT_USAGE;
-	if (kernel_out(&o, out, sizeof(out)) ||
+	if (kernel_out(&o, "sim", out, sizeof(out)) ||
 	    kernel_cmdline(argc, argv, cmdline, sizeof(cmdline)))
 		return EXIT_USAGE;
 	kernel_default_name(&o, name, sizeof(name));

@@ -14,6 +14,7 @@
 #include "lib/results.h"
 
 #define EXIT_USAGE 2
+#define KERNEL_INTERRUPTED 130 /* Ctrl-C or SIGTERM stopped a script */
 #define KERNEL_NAME_MAX 63
 #define KERNEL_MAX_DEVICES 8
 #define KERNEL_MAX_OPS 1000000
@@ -95,6 +96,8 @@ int kernel_convert(const char *trace, const char *out, const char *name,
 int kernel_sim_run(const struct kernel_opts *o, struct kernel_trace *t);
 
 /* boot.c */
+/* @ref's commit in @tree, into @sha, building nothing; 0 or an exit status */
+int kernel_resolve(const char *tree, const char *ref, char *sha, size_t len);
 int kernel_get(const struct kernel_opts *o, const char *ref,
 	       struct kernel_src *k);
 int kernel_boot(const struct kernel_opts *o, const struct kernel_src *k,

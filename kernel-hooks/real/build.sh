@@ -6,12 +6,15 @@
 # holds it.
 #
 # usage: kernel-hooks/real/build.sh --tree DIR [--ref REF] [--jobs N]
+#        kernel-hooks/real/build.sh --tree DIR --resolve REF
 #   --tree  a kernel source tree
 #   --ref   a commit of that tree (a git repository): built in a clone of
 #           the tree kept in the cache (sharing the tree's objects), so the
 #           tree itself is not touched; built once per commit, the next
 #           commit of the same tree builds incrementally from the last
 #   --jobs  parallel make jobs (1..256, default: the CPUs)
+#   --resolve  print REF's commit and exit, building nothing (exit 2 when
+#           it is not a commit of the tree)
 # Without --ref the tree's files are built as they are (out of tree, O=,
 # so the tree must hold no in-tree build: make mrproper), incrementally,
 # every time.
@@ -36,19 +39,20 @@ die() {
 	echo "build.sh: $*" >&2
 	exit 2
 }
-tree= ref= jobs=$(nproc)
+tree= ref= jobs=$(nproc) resolve=
 while (($#)); do
 	case $1 in
 	-h | --help)
 		awk 'NR >= 4 && !/^#/ { exit } NR >= 4 { sub(/^# ?/, ""); print }' "$0"
 		exit 0
 		;;
-	--tree | --ref | --jobs)
+	--tree | --ref | --jobs | --resolve)
 		(($# >= 2)) || die "$1 needs a value"
 		case $1 in
 		--tree) tree=$2 ;;
 		--ref) ref=$2 ;;
 		--jobs) jobs=$2 ;;
+		--resolve) ref=$2 resolve=1 ;;
 		esac
 		shift 2
 		;;
@@ -59,6 +63,13 @@ done
 [[ -f $tree/Makefile && -d $tree/arch/arm64 ]] || die "$tree is not a kernel tree"
 tree=$(cd "$tree" && pwd)
 [[ $jobs =~ ^[0-9]+$ ]] && ((jobs >= 1 && jobs <= 256)) || die "--jobs takes 1 to 256"
+if [[ -n $resolve ]]; then
+	git -C "$tree" rev-parse --git-dir >/dev/null 2>&1 ||
+		die "--resolve needs a git repository; $tree is not one"
+	git -C "$tree" rev-parse --verify -q "$ref^{commit}" ||
+		die "$ref is not a commit of $tree"
+	exit 0
+fi
 tools=(make "${CROSS}gcc" flex bison bc)
 for tool in "${tools[@]}"; do
 	command -v "$tool" >/dev/null && continue
@@ -95,9 +106,16 @@ else
 fi
 
 # One build per source clone at a time; the one we waited for may have
-# built this very commit
-exec 9>"$builds/lock-$treekey"
-flock 9
+# built this very commit.  The holder names itself in lock-KEY.owner, so a
+# second build says whom it waits for
+lock=$builds/lock-$treekey
+exec 9>>"$lock"
+if ! flock -n 9; then
+	echo "build.sh: waiting for another build of $tree:" \
+		"$(cat "$lock.owner" 2>/dev/null || echo "its owner did not say")" >&2
+	flock 9
+fi
+echo "pid $$ building ${ref:-the files of the tree} since $(date -u +%H:%M:%SZ)" >"$lock.owner"
 if [[ -n $sha && -f $dest/Image ]]; then
 	echo "$dest"
 	exit 0

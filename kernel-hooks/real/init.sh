@@ -104,6 +104,7 @@ if [ "$left" != 0 ]; then
 	say "atc-trace.sh stop left $left probes or events"
 	finish 6
 fi
+dmesg >/out/dmesg
 for f in /out/*; do
 	echo "=== atcb-file ${f##*/} ==="
 	cat "$f"

@@ -14,7 +14,8 @@
 #   --image     the kernel (an arm64 Image; fetch.sh's IMAGE for Debian's)
 #   --modules   .ko files to load in the guest, in the order of DIR/order
 #               (or every .ko), for a kernel whose virtio-blk is a module
-#   --out       results: console.log, qemu.log, trace/ (atc-trace.sh's
+#   --out       results: console.log, dmesg.txt (the guest's kernel log at
+#               the end), qemu.log, trace/ (atc-trace.sh's
 #               files plus qemu-opcodes: commands the SMMU executed while
 #               the workload ran, by opcode, from QEMU's trace events)
 #   --devices   virtio-blk devices behind the SMMU (1..8, default 1)
@@ -177,13 +178,18 @@ fi
 mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# Ctrl-C or SIGTERM: QEMU stops with the foreground group; say so, once,
+# before the caller's prompt returns (atcbench waits for this script)
+trap 'echo "run.sh: interrupted; QEMU stopped (console so far: $out/console.log)" >&2
+	cut -d" " -f2- "$work/console.stamped" >"$out/console.log" 2>/dev/null
+	exit 130' INT TERM
 
 # The initramfs: busybox, /init, the trace script, the modules
 root=$work/root
 mkdir -p "$root"/{bin,proc,sys,dev,out,lib/modules}
 cp "$busybox" "$root/bin/busybox"
 for a in sh mount insmod cat echo grep sed tr ls wc dd poweroff mkdir \
-	uname sleep cut head; do
+	uname sleep cut head dmesg; do
 	ln -s busybox "$root/bin/$a"
 done
 install -m 755 "$here/init.sh" "$root/init"
@@ -278,12 +284,14 @@ if ((status != 0)); then
 	die "the guest failed: ${reason:-exit $status} (console: $out/console.log)"
 fi
 
-# The files atc-trace.sh wrote, from between the console's markers
+# The files atc-trace.sh wrote, from between the console's markers; the
+# guest's kernel log (dmesg) beside the console log
 mkdir -p "$out/trace"
 awk -v dir="$out/trace" '
 	/^=== atcb-file / { f = dir "/" $3; printf "" > f; next }
 	/^=== atcb-end ===/ { f = ""; next }
 	f != "" { print > f }' "$out/console.log"
+[[ ! -f $out/trace/dmesg ]] || mv "$out/trace/dmesg" "$out/dmesg.txt"
 
 # QEMU's commands inside the workload's window, by opcode
 t0=$(sed -n 's/^\([0-9.]*\) atcb: tracing$/\1/p' "$work/console.stamped")

@@ -80,7 +80,7 @@ for c in ports:strict:1 ports:strict:2 mf:strict:4 ports:lazy:2 mf:lazy:2; do
 		check "$j" '.ops >= '$ops' and .syncs == 2 * .ops and .smmu_opcodes.CMD_SYNC == .syncs' \
 			"$n: not two synced lists per unmap"
 	else
-		check "$j" '.ops > 0 and .syncs == 2 * .ops and [.atc_inv[].size] | unique == [52]' \
+		check "$j" '.ops > 0 and .syncs == 2 * .ops and ([.atc_inv[].size] | unique) == [52]' \
 			"$n: not a whole-domain flush per operation"
 	fi
 	check "$j" '[.atc_inv[].sid] | unique == '"$(sids "$topo" "$d")" \

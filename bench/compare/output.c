@@ -163,6 +163,8 @@ static int compare_headline_rank(const struct compare_row *r)
 		return 3;
 	if (r->verdict == CV_REGRESSED)
 		return 4;
+	if (r->cls == CR_ZERO && r->base > 0)
+		return 5; /* base had violations, head none: said, not failed */
 	return -1;
 }
 
@@ -171,23 +173,27 @@ void compare_headline(const struct compare *c, FILE *f)
 	int rank;
 	size_t i;
 
-	for (rank = 0; rank <= 4; rank++) {
+	for (rank = 0; rank <= 5; rank++) {
 		for (i = 0; i < c->n; i++) {
 			const struct compare_row *r = &c->rows[i];
 			char w[COMPARE_WHAT_MAX + 32], b[16], h[16];
 
 			if (compare_headline_rank(r) != rank)
 				continue;
-			fprintf(f, "%s: %s (%s: %s -> %s)%s\n",
+			/* two lines of at most 72 columns, and the note */
+			fprintf(f, "%s: %.58s%s\n  %.50s: %s -> %s\n",
 				rank == 0 ? "VIOLATION" :
 				rank < 4  ? "CHANGED" :
-					    "REGRESSED",
-				compare_words(r, w, sizeof(w)), r->name,
+				rank == 4 ? "REGRESSED" :
+					    "FIXED (base only)",
+				compare_words(r, w, sizeof(w)),
+				rank == 5 || compare_fails(c, r) ? "" :
+								   " (advisory)",
+				r->name,
 				compare_value(r, r->base, b, sizeof(b)),
-				compare_value(r, r->head, h, sizeof(h)),
-				compare_fails(c, r) ? "" : " (advisory)");
+				compare_value(r, r->head, h, sizeof(h)));
 			if (r->note[0])
-				fprintf(f, "  %s\n", r->note);
+				fprintf(f, "  %.70s\n", r->note);
 		}
 	}
 }

@@ -112,6 +112,8 @@ row=$(jq -r '.rows[] | select(.name == "dio-2d ATC_INV/op") |
 	! grep "ATC_INV" "$tmp/k/compare.txt" | grep -qi improved &&
 	head -n 1 "$tmp/k/compare.txt" | grep -q '^CHANGED: fewer ATC_INV' &&
 	grep -q "ATS device 0x100 received no ATC invalidation for 800 unmaps" \
+		"$tmp/k/compare.txt" &&
+	awk 'length > 72 { print "over 72 columns: " $0; bad = 1 } END { exit bad }' \
 		"$tmp/k/compare.txt" || {
 	echo "FAIL: ATC_INV/op 1 -> 0: exit $rc, row '$row'"
 	cat "$tmp/k/compare.txt"

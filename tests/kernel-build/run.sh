@@ -77,6 +77,17 @@ echo "{ lat:      40000 } hitcount: $ops" >"$t/hist-op_lat"
 	echo "CMD_TLBI_NH_VA $ops"
 	((atc == 0)) || echo "CMD_ATC_INV $((atc * ops))"
 } >"$t/qemu-opcodes"
+# An Image with stale=N: QEMU's ATC oracle saw N stale hits on SID 0x100
+stale=$(sed -n 's/^stale=//p' "$image")
+if [ -n "$stale" ]; then
+	echo "sid=0x100 ssid=0x0 ssv=0 size=0 global=0 fails=0 count=$((atc * ops))" >"$t/qemu-atc-inv"
+	{
+		echo "eats 0x100"
+		for ((i = 0; i < stale; i++)); do
+			echo "stale 0x100 0x$((i + 1))000 0x40000000 0x50000000 1"
+		done
+	} >"$t/qemu-atc-oracle"
+fi
 EOF
 chmod +x "$work/scripts/run.sh"
 
@@ -210,6 +221,74 @@ for bad_args in "run --kernel 7.3 --ref v1:--ref goes with --tree" \
 	[ $rc = 2 ] && grep -qF -- "$msg" "$work/err" ||
 		bad "kernel ${bad_args%%:*}: exit $rc, '$(cat "$work/err")', want 2 and '$msg'"
 done
+
+# The ATC oracle: a run with stale ATC hits exits 1, its report starting
+# with them; compared with a clean base, VIOLATION, exit 1
+printf 'atc=1\nstale=3\n' >"$tree/image"
+g commit -qam "stale"
+g tag v5
+printf 'atc=1\nstale=0\n' >"$tree/image"
+g commit -qam "oracle, clean"
+g tag v6
+g checkout -q -f v1
+"$bin" kernel run --tree "$tree" --ref v5 --ops 100 --out "$work/stale" >/dev/null 2>&1
+rc=$?
+[ $rc = 1 ] && head -n 1 "$work/stale/report.txt" |
+	grep -q "^VIOLATION: kernel dio-1d: SID 0x100: 3 stale ATC hits" &&
+	jq -e '.atc_oracle.stale_hits == 3 and .ats_sids == [256] and
+		.atc_oracle.sids[0].first_stale == ["0x1000", "0x2000", "0x3000"]' \
+		"$work/stale/kernel-dio-1d.json" >/dev/null ||
+	bad "run with stale ATC hits: exit $rc: $(head -n 3 "$work/stale/report.txt" 2>/dev/null)"
+"$bin" kernel compare --tree "$tree" v6 v5 --ops 100 --out "$work/vstale" >"$work/vstale.out" 2>&1
+rc=$?
+[ $rc = 1 ] && head -n 1 "$work/vstale/compare.txt" | grep -q "^VIOLATION: 3 stale ATC hits" &&
+	grep -q "^Verdict: VIOLATION" "$work/vstale/report.txt" &&
+	grep -q ": VIOLATION" "$work/vstale.out" ||
+	bad "compare clean -> stale: exit $rc: $(head -n 3 "$work/vstale/compare.txt" 2>/dev/null)"
+"$bin" kernel compare --tree "$tree" v6 v6 --ops 100 --out "$work/vclean" >/dev/null 2>&1
+[ $? = 0 ] || bad "compare of a clean oracle run with itself did not exit 0"
+
+# Before anything builds: a ref that is not a commit, an --out that cannot
+# be written (exit 2, one line, no build); the same commit twice is a
+# warning
+before=$(builds)
+"$bin" kernel compare --tree "$tree" v1 nosuch --out "$work/nosuch" >/dev/null 2>"$work/err"
+rc=$?
+[ $rc = 2 ] && grep -q "nosuch is not a commit" "$work/err" && [ "$(builds)" = "$before" ] &&
+	[ ! -e "$work/nosuch" ] || bad "compare v1 nosuch: exit $rc, $(builds) builds: $(cat "$work/err")"
+echo atc=3 >"$tree/image"
+g commit -qam "yet unbuilt"
+g tag v4
+g checkout -q -f v1
+"$bin" kernel compare --tree "$tree" v1 v4 --out /etc/passwd/x >/dev/null 2>"$work/err"
+rc=$?
+[ $rc = 2 ] && [ "$(grep -c . "$work/err")" = 1 ] && grep -q "Not a directory" "$work/err" &&
+	[ "$(builds)" = "$before" ] || bad "compare --out /etc/passwd/x: exit $rc, $(builds) builds: $(cat "$work/err")"
+"$bin" kernel run --tree "$tree" --ref v4 --out /etc/passwd/x >/dev/null 2>"$work/err"
+rc=$?
+[ $rc = 2 ] && grep -q "Not a directory" "$work/err" && [ "$(builds)" = "$before" ] ||
+	bad "run --out /etc/passwd/x: exit $rc, $(builds) builds: $(cat "$work/err")"
+grep -q "warning: v1 and v1 are the same commit" "$work/same.out" ||
+	bad "compare v1 v1: no same-commit warning"
+
+# A second build of the tree waits, and says for whom: the lock held here
+# as another build would hold it (no timing: the build cannot go on before
+# the lock is given back, and the message comes before it waits)
+lock=$ATCBENCH_CACHE/builds/lock-$(printf '%s' "$tree" | sha256sum | cut -c1-12)
+exec 8>>"$lock"
+flock 8
+echo "pid 1 building v0 since 00:00:00Z" >"$lock.owner"
+"$bin" kernel build --tree "$tree" --ref v4 >/dev/null 2>"$work/wait.err" &
+waiter=$!
+for _ in $(seq 600); do
+	grep -q "waiting for another build" "$work/wait.err" && break
+	sleep 0.1
+done
+grep -q "waiting for another build of $tree: pid 1 building v0" "$work/wait.err" ||
+	bad "a second build did not say whom it waits for: $(cat "$work/wait.err")"
+flock -u 8
+exec 8>&-
+wait $waiter || bad "the build that waited exited $?"
 
 # A ref that does not build: exit 2 before any run, nothing written
 "$bin" kernel compare --tree "$tree" v1 v3 --out "$work/broken" >/dev/null 2>&1

@@ -346,8 +346,19 @@ jq '.name = "a-scenario-name-of-forty-characters-xxxx" | .stalls = 3 |
 "$bin" report "$work/long" >/dev/null || bad "report of a long name failed"
 awk 'length > 72 { print "FAIL: report line over 72 columns: " $0; exit 1 }' \
 	"$work/long/report.txt" || fail=1
-grep -q "reproduce with seed 18446744073709551615$" "$work/long/report.txt" ||
+grep -q "^  seed 18446744073709551615, real time: " "$work/long/report.txt" ||
 	bad "report: the seed above 2^53 is not reproduced exactly"
+# What must not pass comes first: the violation, then bench.sh's failed
+# runs (failed-runs), each a line
+head -n 1 "$work/long/report.txt" |
+	grep -q "^VIOLATION: stress a-scenario-name-of-forty-characters-xxxx: 1 oracle violations$" ||
+	bad "report.txt does not start with the violation: $(head -n 1 "$work/long/report.txt")"
+echo "stress long: exit 1: atcbench stress timeout-storm --seed 1" >"$work/long/failed-runs"
+"$bin" report "$work/long" >/dev/null || bad "report with failed-runs failed"
+grep -n "^FAILED: stress long: exit 1: atcbench stress timeout-storm --seed 1$" \
+	"$work/long/report.txt" | grep -q "^[1-5]:" ||
+	bad "report.txt does not name the failed run at its top"
+rm "$work/long/failed-runs"
 
 # A results file that does not parse or is not what its name says is
 # refused by report and compare (exit 2, the file named), never skipped

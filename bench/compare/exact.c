@@ -267,13 +267,13 @@ static void compare_kernel_atc(struct compare *c,
 		if (!inv[1])
 			snprintf(r->note, sizeof(r->note),
 				 "ATS device %#lx received no ATC invalidation "
-				 "for %.0f unmaps (base: %.0f)",
-				 sids[i], ops[1], inv[0]);
+				 "for %.0f unmaps",
+				 sids[i], ops[1]);
 		else
 			snprintf(r->note, sizeof(r->note),
 				 "ATS device %#lx received %.0f ATC "
-				 "invalidations for %.0f unmaps (base: %.0f)",
-				 sids[i], inv[1], ops[1], inv[0]);
+				 "invalidations for %.0f unmaps",
+				 sids[i], inv[1], ops[1]);
 	}
 }
 

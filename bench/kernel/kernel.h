@@ -49,6 +49,11 @@ struct kernel_trace {
 		unsigned long long count;
 	} sizes[KERNEL_MAX_SIZES];
 	unsigned int nsizes;
+	/*
+	 * Events the tracer's histograms dropped: list shapes (then the
+	 * shapes do not add up to the lists: not exact) and latencies
+	 */
+	unsigned long long dropped_shapes, dropped_latencies;
 	struct {
 		char name[32];
 		unsigned long long count;

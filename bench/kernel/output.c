@@ -207,7 +207,11 @@ static void kernel_write_json(FILE *f, const struct kernel_trace *t,
 		fprintf(f, "%s{\"cmds\": %ld, \"sync\": %s, \"lists\": %llu}",
 			i ? ", " : "", t->sizes[i].n,
 			t->sizes[i].sync ? "true" : "false", t->sizes[i].count);
-	fputs("],\n  \"atc_inv_domain_calls\": ", f);
+	fprintf(f,
+		"],\n  \"dropped\": {\"list_sizes\": %llu, "
+		"\"latencies\": %llu}",
+		t->dropped_shapes, t->dropped_latencies);
+	fputs(",\n  \"atc_inv_domain_calls\": ", f);
 	if (t->probed[KP_ATC])
 		fprintf(f, "%llu", t->hits[KP_ATC]);
 	else

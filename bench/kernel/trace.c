@@ -40,12 +40,14 @@ void kernel_read_line(const char *dir, const char *name, char *buf, size_t len)
 /*
  * A hist trigger's output: "{ KEY: VALUE, KEY: VALUE } hitcount: N" lines,
  * several histograms one after the other.  Latencies (key "lat") go into
- * @lat, list shapes (keys "n" and "sync") into @t; other histograms are
- * skipped.
+ * @lat, list shapes (keys "n" and "sync", and common_cpu: summed) into
+ * @t; other histograms are skipped.  The events a histogram dropped (its
+ * "Dropped:" line) are added to *@dropped.
  */
 static int kernel_parse_hist(const char *dir, const char *name,
 			     struct lat_hist *lat, struct kernel_trace *t,
-			     char *err, size_t errlen)
+			     unsigned long long *dropped, char *err,
+			     size_t errlen)
 {
 	char line[KERNEL_LINE_MAX];
 	unsigned int lineno = 0;
@@ -59,8 +61,14 @@ static int kernel_parse_hist(const char *dir, const char *name,
 		long long lat_v = -1, n_v = -1, sync_v = -1;
 		unsigned long long count;
 		char *p = line, *close;
+		unsigned int i;
 
 		lineno++;
+		/* Events the trigger could not record: the counts fall short */
+		if (sscanf(line, " Dropped: %llu", &count) == 1) {
+			*dropped += count;
+			continue;
+		}
 		/* Only the histograms keyed on a latency or a list's shape */
 		if (strncmp(line, "{ lat:", 6) && strncmp(line, "{ n:", 4))
 			continue;
@@ -87,11 +95,19 @@ static int kernel_parse_hist(const char *dir, const char *name,
 		if (lat_v >= 0 && lat) {
 			lat_record_n(lat, lat_v, count);
 		} else if (n_v >= 0 && sync_v >= 0 && t) {
-			if (t->nsizes == KERNEL_MAX_SIZES)
+			/* one line per CPU and shape: summed by shape */
+			for (i = 0; i < t->nsizes; i++)
+				if (t->sizes[i].n == n_v &&
+				    t->sizes[i].sync == !!sync_v)
+					break;
+			if (i == KERNEL_MAX_SIZES)
 				goto bad;
-			t->sizes[t->nsizes].n = n_v;
-			t->sizes[t->nsizes].sync = sync_v;
-			t->sizes[t->nsizes++].count = count;
+			if (i == t->nsizes) {
+				t->sizes[i].n = n_v;
+				t->sizes[i].sync = sync_v;
+				t->sizes[t->nsizes++].count = 0;
+			}
+			t->sizes[i].count += count;
 		}
 	}
 	fclose(f);
@@ -393,14 +409,15 @@ int kernel_trace_load(const char *dir, struct kernel_trace *t, char *err,
 	if (!ret)
 		ret = kernel_parse_profile(dir, t, err, errlen);
 	if (!ret)
-		ret = kernel_parse_hist(dir, "hist-issue", NULL, t, err,
-					errlen);
+		ret = kernel_parse_hist(dir, "hist-issue", NULL, t,
+					&t->dropped_shapes, err, errlen);
 	if (!ret)
 		ret = kernel_parse_hist(dir, "hist-issue_lat", t->issue_lat,
-					NULL, err, errlen);
+					NULL, &t->dropped_latencies, err,
+					errlen);
 	if (!ret)
 		ret = kernel_parse_hist(dir, "hist-op_lat", t->op_lat, NULL,
-					err, errlen);
+					&t->dropped_latencies, err, errlen);
 	return ret;
 }
 

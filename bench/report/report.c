@@ -527,15 +527,29 @@ static unsigned int report_violations_stress(const struct json *j, FILE *f)
 	bool real = strcmp(json_str(j, "clock", ""), "virtual");
 
 	if (n) {
-		fprintf(f, "VIOLATION: stress %.40s: %.0f oracle violations\n",
+		fprintf(f, "VIOLATION: stress %.40s\n  %.0f oracle violations",
 			name, n);
-		if (v && v->type == JSON_OBJECT)
-			fprintf(f, "  first, after %.3f s: %.120s\n",
-				json_num(v, "after_s", 0),
-				json_str(v, "what", "?"));
+		if (v && v->type == JSON_OBJECT) {
+			char what[256], *w, *save;
+			unsigned int col;
+
+			col = 2 + fprintf(f, "; the first after %.3f s:",
+					  json_num(v, "after_s", 0));
+			snprintf(what, sizeof(what), "%s",
+				 json_str(v, "what", "?"));
+			for (w = strtok_r(what, " ", &save); w;
+			     w = strtok_r(NULL, " ", &save)) {
+				char item[64];
+
+				snprintf(item, sizeof(item), " %s", w);
+				report_wrap(f, &col, item);
+			}
+		}
+		fputc('\n', f);
 	}
 	if (warns)
-		fprintf(f, "WARN: stress %.40s: %.0f WARN_ON()s\n", name, warns);
+		fprintf(f, "WARN: stress %.40s\n  %.0f WARN_ON()s\n", name,
+			warns);
 	if ((n || warns) && real)
 		fprintf(f,
 			"  seed %llu, real time: the seed fixes the faults, "
@@ -555,8 +569,15 @@ static unsigned int report_violations_kernel(const struct json *j, FILE *f)
 	const char *name = json_str(j, "name", "?");
 	unsigned int found = 0;
 
+	if (json_num(json_get(j, "dropped"), "list_sizes", 0)) {
+		fprintf(f,
+			"WARN: kernel %.16s: the tracer dropped %.0f list "
+			"shapes:\n  their counts fall short, not exact\n",
+			name, json_num(json_get(j, "dropped"), "list_sizes", 0));
+		found++;
+	}
 	if (!o || o->type != JSON_OBJECT)
-		return 0;
+		return found;
 	for (s = json_get(o, "sids") ? json_get(o, "sids")->child : NULL; s;
 	     s = s->next) {
 		unsigned int sid = json_num(s, "sid", 0);
@@ -564,7 +585,7 @@ static unsigned int report_violations_kernel(const struct json *j, FILE *f)
 
 		if (json_num(s, "stale_hits", 0)) {
 			fprintf(f,
-				"VIOLATION: kernel %.30s: SID %#x: %.0f stale "
+				"VIOLATION: kernel %.16s: SID %#x: %.0f stale "
 				"ATC hits\n  (a translation used after its "
 				"unmap, never invalidated)\n  first IOVAs:",
 				name, sid, json_num(s, "stale_hits", 0));
@@ -576,8 +597,8 @@ static unsigned int report_violations_kernel(const struct json *j, FILE *f)
 		}
 		if (json_num(s, "order_violations", 0)) {
 			fprintf(f,
-				"VIOLATION: kernel %.30s: SID %#x: %.0f "
-				"ATC_INVs before the CMD_SYNC\n  of a TLBI "
+				"VIOLATION: kernel %.16s: SID %#x: %.0f "
+				"ATC_INVs before\n  the CMD_SYNC of a TLBI "
 				"of the same page\n",
 				name, sid, json_num(s, "order_violations", 0));
 			found++;
@@ -585,8 +606,8 @@ static unsigned int report_violations_kernel(const struct json *j, FILE *f)
 		if (json_get(s, "eats") && json_get(s, "eats")->num &&
 		    !json_num(s, "atc_invs", 0)) {
 			fprintf(f,
-				"VIOLATION: kernel %.30s: ATS device %#x "
-				"received no ATC invalidation\n  for %.0f "
+				"VIOLATION: kernel %.16s: ATS device %#x\n  "
+				"received no ATC invalidation for %.0f "
 				"unmaps\n",
 				name, sid, json_num(j, "ops", 0));
 			found++;

@@ -85,7 +85,7 @@ latency() { # NAME SYMBOL "SYNTH_FIELDS" "SAVE" "PASS"
 	trigger "$T/events/$G/$1_ret/trigger" \
 		"hist:keys=common_pid,common_cpu:lat=common_timestamp-\$ts0:onmatch($G.$1).trace($1_lat,\$lat$5)"
 	trigger "$T/events/synthetic/$1_lat/trigger" \
-		"hist:keys=lat:sort=lat:size=16384"
+		"hist:keys=lat,common_cpu:sort=lat:size=16384"
 }
 
 start() {
@@ -103,7 +103,10 @@ start() {
 	kprobe issue arm_smmu_cmdq_issue_cmdlist "n=n:s32 sync=sync:u8" "$regs"
 	latency issue arm_smmu_cmdq_issue_cmdlist "; s32 n; u8 sync" \
 		":n0=n:s0=sync" ",\$n0,\$s0"
-	trigger "$T/events/$G/issue/trigger" "hist:keys=n,sync:sort=n,sync"
+	# Keyed by CPU as well: two CPUs inserting one new key at once make a
+	# hist trigger drop one of the two events ("Dropped:"), a key of each
+	# CPU cannot race that way (stop's output says how many were dropped)
+	trigger "$T/events/$G/issue/trigger" "hist:keys=n,sync,common_cpu:sort=n,sync"
 	echo "issue arm_smmu_cmdq_issue_cmdlist arm_smmu_cmdq_issue_cmdlist" >"$S/points"
 
 	# The domain invalidation of an unmap: the 7.1+ walker, else the 6.x

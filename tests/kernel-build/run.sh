@@ -53,6 +53,15 @@ while (($#)); do
 	shift 2
 done
 atc=$(sed -n 's/^atc=//p' "$image")
+# An Image with hang=1 waits to be interrupted, as a booting guest would:
+# Ctrl-C reaches it with the whole foreground group
+if grep -qx hang=1 "$image"; then
+	sleep 1000 &
+	child=$!
+	trap 'kill $child; echo "stand-in run.sh: interrupted" >&2; exit 130' INT
+	: >"$STANDIN_READY"
+	wait
+fi
 t=$out/trace
 mkdir -p "$t"
 echo 6.12.0-standin >"$t/kernel"
@@ -247,6 +256,47 @@ rc=$?
 	bad "compare clean -> stale: exit $rc: $(head -n 3 "$work/vstale/compare.txt" 2>/dev/null)"
 "$bin" kernel compare --tree "$tree" v6 v6 --ops 100 --out "$work/vclean" >/dev/null 2>&1
 [ $? = 0 ] || bad "compare of a clean oracle run with itself did not exit 0"
+
+# Ctrl-C during a run: atcbench waits for run.sh, whose last word comes
+# before atcbench's own, and exits 130 (no timing: the signal is sent once
+# the stand-in is waiting for it)
+printf 'atc=1\nhang=1\n' >"$tree/image"
+g commit -qam "hangs"
+g tag v7
+g checkout -q -f v1
+export STANDIN_READY=$work/standin-ready
+rm -f "$STANDIN_READY"
+# (a background job of a script starts with SIGINT ignored: env gives it
+# back; setsid makes the group that Ctrl-C would reach)
+(
+	setsid env --default-signal=INT bash -c 'echo $$ >"$3.pid"
+		exec "$0" kernel run --tree "$1" --ref v7 --ops 100 --out "$2" 2>"$3"' \
+		"$bin" "$tree" "$work/intr" "$work/intr.err"
+	echo $? >"$work/intr.rc"
+) &
+waiter=$!
+for _ in $(seq 600); do
+	[ -e "$STANDIN_READY" ] && break
+	sleep 0.1
+done
+kill -INT -- "-$(cat "$work/intr.err.pid")"
+wait $waiter
+[ "$(cat "$work/intr.rc" 2>/dev/null)" = 130 ] &&
+	[ "$(tail -n 1 "$work/intr.err")" = "atcbench kernel: interrupted ($work/intr/kernel-dio-1d)" ] &&
+	grep -q "stand-in run.sh: interrupted" "$work/intr.err" ||
+	bad "Ctrl-C: exit $(cat "$work/intr.rc" 2>/dev/null), stderr: $(cat "$work/intr.err")"
+
+# dmabench's client, built for this machine: the ABI's size holds (a
+# static assertion), and its arguments are checked against their limits
+cc -O2 -Wall -Werror -o "$work/dmabench" "$root/kernel-hooks/real/dmabench.c" ||
+	bad "dmabench.c does not build"
+for args in "" "0 1 1" "1 301 1" "1 1 1025" "1x 1 1"; do
+	# shellcheck disable=SC2086
+	"$work/dmabench" $args >/dev/null 2>"$work/err"
+	rc=$?
+	[ $rc = 2 ] && grep -q "^usage: dmabench THREADS SECONDS GRANULE" "$work/err" ||
+		bad "dmabench '$args': exit $rc, $(cat "$work/err")"
+done
 
 # Before anything builds: a ref that is not a commit, an --out that cannot
 # be written (exit 2, one line, no build); the same commit twice is a

@@ -351,12 +351,12 @@ grep -q "^  seed 18446744073709551615, real time: " "$work/long/report.txt" ||
 # What must not pass comes first: the violation, then bench.sh's failed
 # runs (failed-runs), each a line
 head -n 1 "$work/long/report.txt" |
-	grep -q "^VIOLATION: stress a-scenario-name-of-forty-characters-xxxx: 1 oracle violations$" ||
+	grep -q "^VIOLATION: stress a-scenario-name-of-forty-characters-xxxx$" ||
 	bad "report.txt does not start with the violation: $(head -n 1 "$work/long/report.txt")"
 echo "stress long: exit 1: atcbench stress timeout-storm --seed 1" >"$work/long/failed-runs"
 "$bin" report "$work/long" >/dev/null || bad "report with failed-runs failed"
 grep -n "^FAILED: stress long: exit 1: atcbench stress timeout-storm --seed 1$" \
-	"$work/long/report.txt" | grep -q "^[1-5]:" ||
+	"$work/long/report.txt" | grep -q "^[1-9]:" ||
 	bad "report.txt does not name the failed run at its top"
 rm "$work/long/failed-runs"
 

@@ -24,9 +24,11 @@
 #   --repo DIR         the git repository holding the refs (default: this)
 #   --out DIR          the comparison folder (default: see above)
 #
-# Exit status: 0 nothing regressed, 1 something regressed, 2 could not
-# compare (bad ref, a ref that does not build, a missing tool), with the
-# reason on stderr.  The harness that judges, plots and reports is head's.
+# Exit status: 0 nothing that gates changed, 1 a violation in head (any
+# evidence), a changed invalidation count or a regression (the gated
+# evidence), 2 could not compare (bad ref, a ref that does not build, a
+# missing tool), with the reason on stderr.  The harness that judges, plots
+# and reports is head's.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -43,10 +45,10 @@ keep_log() { # LOG NAME: a copy that outlives the staging folder; its path
 }
 usage() { # [STATUS]: --help prints to stdout and exits 0
 	if [[ ${1:-2} == 0 ]]; then
-		sed -n '/^# usage:/,/^# Exit/p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '/^# usage:/,/^# and reports is head/p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 	fi
-	sed -n '/^# usage:/,/^# Exit/p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '/^# usage:/,/^# and reports is head/p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 num_in() { # VALUE LO HI: an integer within [LO, HI]

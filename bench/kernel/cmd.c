@@ -146,9 +146,9 @@ static void kernel_usage(FILE *f)
 		"(kernel-hooks/real/fetch.sh); --image: your arm64 Image, with\n"
 		"--modules holding virtio_blk.ko unless it is built in; --tree: a\n"
 		"kernel tree, built as build does.  --timeout: the guest's limit in\n"
-		"seconds (%d..%d, default 300).  --ats: the devices behind PCIe root\n"
-		"ports with ATS on, on atcbench's patched QEMU\n"
-		"(kernel-hooks/real/qemu-ats.sh, built once: about 10 min);\n"
+		"seconds (%d..%d, default 300).  --ats: the devices with ATS on, on\n"
+		"atcbench's patched QEMU (kernel-hooks/real/qemu-ats.sh, built once:\n"
+		"about 20 min), whose ATC oracle judges every ATC invalidation;\n"
 		"--workload dmabench: instead of the reads, the kernel's DMA map\n"
 		"benchmark (CONFIG_DMA_MAP_BENCHMARK, which kernels of kernel build\n"
 		"have) on the first device, through atcbench's own client: --threads\n"
@@ -168,8 +168,8 @@ static void kernel_usage(FILE *f)
 		"after them fails after --atc-timeout-delay (default 0).\n"
 		"sim: the simulated twin of run: atcbench's kernel-form code (the\n"
 		"array, or the pre-7.1 devlist) on a simulated SMMU in the same\n"
-		"topology (--ats: run's --ats topology), --ops one-page\n"
-		"invalidations, counted the same way.\n"
+		"topology and DMA mode, --ops one-page invalidations (lazy: whole\n"
+		"domains), counted the same way.\n"
 		"convert: the folder atc-trace.sh stop wrote (on real hardware) into\n"
 		"kernel-NAME.json and .hgrm files.  NAME: 1 to %d of [A-Za-z0-9._-]\n"
 		"(default: run and sim: WORKLOAD-Nd, convert: hw).\n"
@@ -177,8 +177,9 @@ static void kernel_usage(FILE *f)
 		"compiler and kernel-hooks/real/atcbench.config; with --ref that\n"
 		"commit, built once (the cache keeps it), else the tree's files.\n"
 		"Prints the folder that holds it (kernel-hooks/real/build.sh).\n"
-		"compare: build BASE and HEAD of the tree, run both with the same\n"
-		"options into DIR/base and DIR/head (default DIR\n"
+		"compare: check that BASE and HEAD are commits of the tree and that\n"
+		"DIR can be written, build both, run both with the same options\n"
+		"into DIR/base and DIR/head (default DIR\n"
 		"results/kernel-compare-<base>-<head>), and compare their exact\n"
 		"counts per operation (atcbench compare --gate kernel).\n"
 		"Every count (commands, CMD_SYNCs, lists, each opcode, ATC_INVs\n"
@@ -188,7 +189,8 @@ static void kernel_usage(FILE *f)
 		"(--ats: the ATC oracle) is a VIOLATION.\n"
 		"Exit status: run: 0, 1 a violation; compare: 0 the counts are\n"
 		"the same and no violation, 1 a count changed or a violation;\n"
-		"2 bad options, no kernel, no QEMU, no boot, an absent probe.\n",
+		"2 bad options, an unwritable DIR, no kernel, no QEMU, no boot, an\n"
+		"absent probe; 130 interrupted (Ctrl-C), once QEMU stopped.\n",
 		KERNEL_MAX_DEVICES, KERNEL_MAX_OPS, KERNEL_MIN_TIMEOUT_S,
 		KERNEL_MAX_TIMEOUT_S, KERNEL_NAME_MAX);
 }

@@ -27,6 +27,7 @@ struct sim_oracle {
 	u64 *completed; /* [domain][page] */
 	u64 *quarantine_resets; /* per SID: dev->resets when quarantined */
 	u64 violations;
+	u64 violations_gave_up; /* of them, after an invalidation's error */
 	spinlock_t lock;
 	bool have_first;
 	struct sim_oracle_violation first;
@@ -294,10 +295,20 @@ void sim_oracle_refetch(void *arg, struct sim_dev *dev, unsigned int page)
 	sim_oracle_translate(arg, dev, page);
 }
 
+/* What the invalidation that a stale entry outlived was */
+static const char *const sim_oracle_after[] = {
+	"a completed invalidation",
+	"an invalidation that reported an error (a CMD_SYNC the driver gave up "
+	"on, -ETIMEDOUT: the ATC_INVs behind it may not have run)",
+};
+
 static void sim_oracle_violation(struct sim_oracle *o,
 				 const struct sim_oracle_violation *v)
 {
 	__atomic_fetch_add(&o->violations, 1, __ATOMIC_RELAXED);
+	if (v->after == sim_oracle_after[1])
+		__atomic_fetch_add(&o->violations_gave_up, 1,
+				   __ATOMIC_RELAXED);
 	spin_lock(&o->lock);
 	if (!o->have_first) {
 		o->first = *v;
@@ -331,13 +342,6 @@ static bool sim_oracle_stale(struct sim_oracle *o, u64 e, int only_domain,
 	v->completed = done;
 	return true;
 }
-
-/* What the invalidation that a stale entry outlived was */
-static const char *const sim_oracle_after[] = {
-	"a completed invalidation",
-	"an invalidation that reported an error (a CMD_SYNC the driver gave up "
-	"on, -ETIMEDOUT: the ATC_INVs behind it may not have run)",
-};
 
 static unsigned int sim_oracle_check_pages(struct sim_oracle *o,
 					   struct sim_dev *dev, int only_domain,
@@ -451,6 +455,11 @@ void sim_oracle_report(struct sim_oracle *o, u32 sid, const char *what)
 u64 sim_oracle_violations(struct sim_oracle *o)
 {
 	return __atomic_load_n(&o->violations, __ATOMIC_RELAXED);
+}
+
+u64 sim_oracle_violations_gave_up(struct sim_oracle *o)
+{
+	return __atomic_load_n(&o->violations_gave_up, __ATOMIC_RELAXED);
 }
 
 bool sim_oracle_first(struct sim_oracle *o, struct sim_oracle_violation *v)

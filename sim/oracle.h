@@ -139,6 +139,13 @@ unsigned int sim_oracle_lifted(struct sim_oracle *o, struct sim_dev *dev);
 void sim_oracle_report(struct sim_oracle *o, u32 sid, const char *what);
 
 u64 sim_oracle_violations(struct sim_oracle *o);
+/*
+ * Of them, the stale translations after an invalidation that reported an
+ * error on the way (a CMD_SYNC the driver gave up on): what a real-time
+ * run gets when the host does not run the simulated SMMU for as long as
+ * the driver's CMD_SYNC time-out
+ */
+u64 sim_oracle_violations_gave_up(struct sim_oracle *o);
 /* The first violation; false if none */
 bool sim_oracle_first(struct sim_oracle *o, struct sim_oracle_violation *v);
 

@@ -530,6 +530,16 @@ static int kernel_compare_cmd(int argc, char **argv)
 			"atcbench kernel compare: arguments too long\n");
 		return EXIT_USAGE;
 	}
+	/* A flush of a domain of 2 and one of 1 send different counts */
+	if (o.dma_mode == KD_LAZY && kernel_topology_of(&o) == KT_MF &&
+	    o.devices % 2) {
+		fprintf(stderr,
+			"atcbench kernel compare: --dma-mode lazy with "
+			"--topology mf needs an even --devices: with domains "
+			"of two devices and of one, a flush's counts depend on "
+			"which domain flushed\n");
+		return EXIT_USAGE;
+	}
 	/*
 	 * Both refs exist and the folder can be written before anything is
 	 * built; both are built before either runs: a ref that does not

@@ -527,14 +527,19 @@ static unsigned int report_violations_stress(const struct json *j, FILE *f)
 	bool real = strcmp(json_str(j, "clock", ""), "virtual");
 
 	if (n) {
+		double gave_up = json_num(j, "oracle_violations_after_error", 0);
+		unsigned int col;
+
 		fprintf(f, "VIOLATION: stress %.40s\n  %.0f oracle violations",
 			name, n);
+		if (gave_up)
+			fprintf(f, " (%.0f after a CMD_SYNC given up on)",
+				gave_up);
 		if (v && v->type == JSON_OBJECT) {
 			char what[256], *w, *save;
-			unsigned int col;
 
-			col = 2 + fprintf(f, "; the first after %.3f s:",
-					  json_num(v, "after_s", 0));
+			col = fprintf(f, "\n  the first, after %.3f s:",
+				      json_num(v, "after_s", 0)) - 1;
 			snprintf(what, sizeof(what), "%s",
 				 json_str(v, "what", "?"));
 			for (w = strtok_r(what, " ", &save); w;
@@ -552,9 +557,9 @@ static unsigned int report_violations_stress(const struct json *j, FILE *f)
 			warns);
 	if ((n || warns) && real)
 		fprintf(f,
-			"  seed %llu, real time: the seed fixes the faults, "
-			"not the host's\n  scheduling, so a rerun may not "
-			"repeat it exactly\n",
+			"  seed %llu, real time: a rerun may not repeat it\n"
+			"  exactly (the seed fixes the faults, not the host's "
+			"scheduling)\n",
 			json_u64(j, "seed", 0));
 	else if (n || warns)
 		fprintf(f, "  seed %llu, virtual time: a rerun repeats it\n",

@@ -217,6 +217,8 @@ static void stress_json_counts(struct stress_run *r,
 	fputs("],\n", f);
 	stress_json_u64(f, "warns", res->warns);
 	stress_json_u64(f, "oracle_violations", res->violations);
+	stress_json_u64(f, "oracle_violations_after_error",
+			res->violations_gave_up);
 	if (sim_oracle_first(r->oracle, &v)) {
 		char sid[16] = "null"; /* the SMMU's TLB */
 

@@ -445,6 +445,7 @@ static void stress_run_collect(struct stress_run *r, struct stress_result *res)
 	res->ops_per_s = res->seconds > 0 ? res->ops / res->seconds : 0;
 	res->cpu_seconds = r->cpu_seconds;
 	res->violations = sim_oracle_violations(r->oracle);
+	res->violations_gave_up = sim_oracle_violations_gave_up(r->oracle);
 	res->quarantines = r->quarantines;
 	res->spam = r->spam;
 	res->warns = khooks_warn_count() - r->warns0;

@@ -126,6 +126,7 @@ extern const struct stress_scenario stress_scenarios[];
 /* What a run measured (the summary JSON has all of it) */
 struct stress_result {
 	u64 ops, violations, timeouts, quarantines, spam, warns;
+	u64 violations_gave_up; /* of violations: sim_oracle_violations_gave_up() */
 	double seconds, ops_per_s;
 	double cpu_seconds; /* virtual time: CPU time of the measured span */
 	bool interrupted;

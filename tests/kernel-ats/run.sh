@@ -101,7 +101,11 @@ for c in ports:strict:1 ports:strict:2 mf:strict:4 ports:lazy:2 mf:lazy:2; do
 		continue
 	}
 	s=$work/sim-$n/kernel-dio-${d}d.json
-	[ "$(jq -c "$shape" "$j")" = "$(jq -c "$shape" "$s")" ] ||
+	# lazy: which domain's queue flushed how often is timing: the shapes
+	# without their counts, and the totals below
+	sh=$shape
+	[ "$mode" = strict ] || sh="$shape | map(del(.count))"
+	[ "$(jq -c "$sh" "$j")" = "$(jq -c "$sh" "$s")" ] ||
 		bad "fidelity, $n: ATC_INVs real $(jq -c "$shape" "$j") sim $(jq -c "$shape" "$s")"
 	[ "$(jq -cS '[.lists, .syncs, .smmu_opcodes]' "$j")" = \
 		"$(jq -cS '[.lists, .syncs, .smmu_opcodes]' "$s")" ] ||

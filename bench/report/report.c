@@ -654,8 +654,23 @@ unsigned int report_violations(const char *dir, FILE *f)
 	snprintf(path, sizeof(path), "%s/failed-runs", dir);
 	failed = fopen(path, "r");
 	while (failed && fgets(line, sizeof(line), failed)) {
+		/* "WHAT: exit N: COMMAND": the command wrapped below */
+		char *cmd = strstr(line, ": exit "), *w, *save;
+		unsigned int col = 2;
+
 		line[strcspn(line, "\n")] = '\0';
-		fprintf(f, "FAILED: %.200s\n", line);
+		cmd = cmd ? strchr(cmd + 7, ':') : NULL;
+		if (cmd)
+			*cmd++ = '\0';
+		fprintf(f, "FAILED: %.64s\n ", line);
+		for (w = cmd ? strtok_r(cmd, " ", &save) : NULL; w;
+		     w = strtok_r(NULL, " ", &save)) {
+			char item[80];
+
+			snprintf(item, sizeof(item), " %.70s", w);
+			report_wrap(f, &col, item);
+		}
+		fputc('\n', f);
 		found++;
 	}
 	if (failed)

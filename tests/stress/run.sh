@@ -362,9 +362,9 @@ head -n 1 "$work/long/report.txt" |
 	bad "report.txt does not start with the violation: $(head -n 1 "$work/long/report.txt")"
 echo "stress long: exit 1: atcbench stress timeout-storm --seed 1" >"$work/long/failed-runs"
 "$bin" report "$work/long" >/dev/null || bad "report with failed-runs failed"
-grep -n "^FAILED: stress long: exit 1: atcbench stress timeout-storm --seed 1$" \
-	"$work/long/report.txt" | grep -q "^[1-9]:" ||
-	bad "report.txt does not name the failed run at its top"
+grep -n -A1 "^FAILED: stress long: exit 1$" "$work/long/report.txt" |
+	grep -q "^[1-9]-  atcbench stress timeout-storm --seed 1$" ||
+	bad "report.txt does not name the failed run and its command at its top"
 rm "$work/long/failed-runs"
 
 # A results file that does not parse or is not what its name says is

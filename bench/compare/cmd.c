@@ -182,10 +182,10 @@ static void compare_usage(FILE *f)
 	      "\"noise?\", never a regression.  Writes compare.txt (violations\n"
 	      "and changed counts first, a fall first) and compare.json to\n"
 	      "--out (default: the parent of HEAD_DIR).\n"
-	      "Exit 0: nothing below; 1: a violation in any evidence, or a\n"
-	      "changed count or a regression in the --gate evidence (default:\n"
+	      "Exit 1: a violation in any evidence, or a changed count or a\n"
+	      "regression in the --gate evidence (default:\n"
 	      "instr,stress,sweep,kernel, the deterministic evidence; the rest\n"
-	      "is advisory); 2: could not compare.\n",
+	      "is advisory); 0: none of these; 2: could not compare.\n",
 	      f);
 }
 

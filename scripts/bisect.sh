@@ -14,10 +14,10 @@
 # the repository of the current folder); each step writes its comparison
 # under the copy's results/.
 #
-# Exit status: 0 good (no regression in the gated evidence), 1 bad (a
-# regression), 125 skip (the commit could not be compared: it does not
-# build, or a tool failed), 128 abort the bisection (bad usage, not in a
-# git repository).
+# Exit status: 0 good (nothing that gates changed), 1 bad (a violation, a
+# changed invalidation count or a regression: compare.sh's exit 1), 125
+# skip (the commit could not be compared: it does not build, or a tool
+# failed), 128 abort the bisection (bad usage, not in a git repository).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 compare=${ATCBENCH_COMPARE:-$here/compare.sh}

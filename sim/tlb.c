@@ -168,20 +168,27 @@ bool sim_tlb_is_tlbi(u8 opcode)
 	}
 }
 
+/* The level of the entries held: leaves of 4 KiB pages */
+#define SIM_TLB_LEVEL 3
+
 /*
  * The 4 KiB pages a TLBI by address covers: one page (TG = 0: the entry
  * holding the address, a 4 KiB leaf here), else (NUM + 1) << SCALE granules
- * of 4, 16 or 64 KiB
+ * of 4, 16 or 64 KiB; none when a 4 KiB range's TTL names another level
+ * than this TLB's entries (tlb.h)
  */
 static void sim_tlb_range(const u64 *cmd, u64 addr_mask, u64 *first, u64 *num)
 {
 	u64 tg = FIELD_GET(CMDQ_TLBI_1_TG, cmd[1]);
+	u64 ttl = FIELD_GET(CMDQ_TLBI_1_TTL, cmd[1]);
 	u64 granules = (FIELD_GET(CMDQ_TLBI_0_NUM, cmd[0]) + 1)
 		       << FIELD_GET(CMDQ_TLBI_0_SCALE, cmd[0]);
 
 	*first = (cmd[1] & addr_mask) >> 12;
 	/* TG 1, 2, 3: granules of 2^12, 2^14, 2^16 bytes */
 	*num = tg ? granules << (2 * (tg - 1)) : 1;
+	if (tg == 1 && ttl && ttl != SIM_TLB_LEVEL)
+		*num = 0;
 }
 
 void sim_tlb_invalidate(struct sim_tlb *tlb, const u64 *cmd)

@@ -21,7 +21,12 @@
  *   TLBI_S12_VMALL every entry of VMID
  *   TLBI_NSNH_ALL  every entry
  * and nothing for the EL2 forms (no EL2 entries are modelled) or any other
- * command.  When a TLBI takes effect is the SMMU's business: sim_smmu
+ * command.  A range (TG != 0) with a TTL hint removes only the entries of
+ * the level TTL names: with 4 KiB granules (TG 1) the entries here are
+ * level-3 leaves, so TTL 1 or 2 removes none of them, as an SMMU that
+ * honours the hint would keep them (TTL 0: any level; with a 16 or 64 KiB
+ * TG, where these 4 KiB entries stand for no level of that granule's
+ * tables, the hint is not judged).  When a TLBI takes effect is the SMMU's business: sim_smmu
  * applies it when a later CMD_SYNC completes, the latest the architecture
  * allows.
  *

@@ -125,6 +125,47 @@ static void test_tlbi_forms(void **state)
 }
 
 /*
+ * A 4 KiB range's TTL names the level of the leaves it removes: these are
+ * level 3; a hint of another level removes none of them (an SMMU may trust
+ * it); TTL 0 is no hint; stage 2 alike
+ */
+static void test_tlbi_ttl(void **state)
+{
+	static const struct {
+		u8 ttl;
+		bool removes;
+	} hints[] = { { 0, true }, { 1, false }, { 2, false }, { 3, true } };
+	struct sim_tlb *tlb;
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(sim_tlb_create(PAGES, &tlb), 0);
+	for (i = 0; i < ARRAY_SIZE(hints); i++) {
+		fill_all(tlb);
+		tlbi(tlb, &(struct arm_smmu_cmdq_ent){
+				  .opcode = CMDQ_OP_TLBI_NH_VA,
+				  .tlbi = { .asid = 1,
+					    .addr = 4 << 12,
+					    .tg = 1,
+					    .num = 1,
+					    .ttl = hints[i].ttl,
+					    .leaf = true } });
+		assert_int_equal(held(tlb, &asid1),
+				 hints[i].removes ? ~GENMASK_ULL(5, 4) : ~0ULL);
+		tlbi(tlb, &(struct arm_smmu_cmdq_ent){
+				  .opcode = CMDQ_OP_TLBI_S2_IPA,
+				  .tlbi = { .vmid = 3,
+					    .addr = 4 << 12,
+					    .tg = 1,
+					    .ttl = hints[i].ttl,
+					    .leaf = true } });
+		assert_int_equal(held(tlb, &vmid3),
+				 hints[i].removes ? ~(1ULL << 4) : ~0ULL);
+	}
+	sim_tlb_destroy(tlb);
+}
+
+/*
  * @smmus SMMUs, on SMMU d domain d and a master with a device attached to
  * it, with the oracle; w's are the last SMMU's
  */
@@ -136,11 +177,14 @@ struct tworld {
 	struct sim_tlb_tag tag;
 };
 
-static void tworld_init(struct tworld *w, bool refetch, unsigned int smmus)
+/* ... with range invalidation (IDR3.RIL) when @range_inv */
+static void tworld_init_ril(struct tworld *w, bool refetch, unsigned int smmus,
+			    bool range_inv)
 {
 	const struct sim_world_config cfg = {
 		.hw = { .ats = true,
 			.msi = true,
+			.range_inv = range_inv,
 			.cmdq_shift = 8,
 			.tlb_pages = PAGES },
 		.num_smmus = smmus,
@@ -160,6 +204,11 @@ static void tworld_init(struct tworld *w, bool refetch, unsigned int smmus)
 	if (refetch)
 		sim_smmu_set_refetch(w->world.hw[w->last], sim_oracle_refetch,
 				     w->oracle);
+}
+
+static void tworld_init(struct tworld *w, bool refetch, unsigned int smmus)
+{
+	tworld_init_ril(w, refetch, smmus, false);
 }
 
 static void tworld_fini(struct tworld *w)
@@ -294,6 +343,33 @@ static void test_stale_tlb_caught(void **state)
 }
 
 /*
+ * The driver's own range invalidation of a leaf change (TTL: the leaves'
+ * level) and of a table change (no hint) leaves nothing in the TLB nor in
+ * the ATC that refetched from it
+ */
+static void test_walker_range_ttl(void **state)
+{
+	struct tworld w;
+	unsigned int p, leaf;
+
+	(void)state;
+	for (leaf = 0; leaf < 2; leaf++) {
+		tworld_init_ril(&w, true, 1, true);
+		for (p = 4; p < 8; p++)
+			assert_int_equal(sim_oracle_translate(w.oracle, w.dev, p),
+					 0);
+		sim_oracle_unmap(w.oracle, 0, 4, 4);
+		arm_smmu_domain_inv_range(w.world.domains[0], 4 << 12, 4 << 12,
+					  SZ_4K, leaf);
+		sim_oracle_inv_done(w.oracle, 0, 4, 4);
+		assert_int_equal(
+			sim_oracle_check(w.oracle, &w.dev, 1, 0, 4, 4, false),
+			0);
+		tworld_fini(&w);
+	}
+}
+
+/*
  * Two SMMUs: the translation of SMMU 1's device reads SMMU 1's STE and
  * fills SMMU 1's TLB.  Its domain's TLBI sent to SMMU 0 leaves that TLB
  * stale, which the oracle finds (and the ATC refetched from it); sent to
@@ -330,6 +406,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tlbi_forms),
+		cmocka_unit_test(test_tlbi_ttl),
+		cmocka_unit_test(test_walker_range_ttl),
 		cmocka_unit_test(test_tlbi_completes_at_sync),
 		cmocka_unit_test(test_atc_before_tlbi_completes),
 		cmocka_unit_test(test_stale_tlb_caught),

@@ -307,8 +307,7 @@ static void sim_oracle_violation(struct sim_oracle *o,
 {
 	__atomic_fetch_add(&o->violations, 1, __ATOMIC_RELAXED);
 	if (v->after == sim_oracle_after[1])
-		__atomic_fetch_add(&o->violations_gave_up, 1,
-				   __ATOMIC_RELAXED);
+		__atomic_fetch_add(&o->violations_gave_up, 1, __ATOMIC_RELAXED);
 	spin_lock(&o->lock);
 	if (!o->have_first) {
 		o->first = *v;

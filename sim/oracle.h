@@ -119,7 +119,8 @@ bool sim_oracle_ats_allowed(struct sim_oracle *o, u32 sid);
  */
 unsigned int sim_oracle_check(struct sim_oracle *o, struct sim_dev *const *devs,
 			      unsigned int num_devs, unsigned int domain,
-			      unsigned int page, unsigned int num, bool gave_up);
+			      unsigned int page, unsigned int num,
+			      bool gave_up);
 /* Check every page of @dev */
 unsigned int sim_oracle_check_dev(struct sim_oracle *o, struct sim_dev *dev);
 

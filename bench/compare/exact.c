@@ -19,13 +19,10 @@
  * exact, each row by its class (internal.h); @what says what a count or a
  * violation count counts
  */
-static struct compare_row *compare_exact(struct compare *c,
-					 enum compare_kind kind,
-					 enum compare_unit unit,
-					 enum compare_class cls,
-					 const char *what, double base,
-					 double head, const char *name,
-					 const char *label)
+static struct compare_row *
+compare_exact(struct compare *c, enum compare_kind kind, enum compare_unit unit,
+	      enum compare_class cls, const char *what, double base,
+	      double head, const char *name, const char *label)
 {
 	struct compare_row *r;
 
@@ -234,9 +231,11 @@ static void compare_kernel_atc_sizes(struct compare *c,
 			snprintf(label, sizeof(label),
 				 "ATC_INV/op sid %#lx 2^%.0f pages", sid, size);
 			snprintf(what, sizeof(what),
-				 "ATC_INV of 2^%.0f pages to SID %#lx", size, sid);
+				 "ATC_INV of 2^%.0f pages to SID %#lx", size,
+				 sid);
 			compare_exact(c, CK_KERNEL, CU_COUNT, CR_COUNT, what,
-				      v[0] / ops[0], v[1] / ops[1], name, label);
+				      v[0] / ops[0], v[1] / ops[1], name,
+				      label);
 		}
 	}
 }

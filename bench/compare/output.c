@@ -12,10 +12,10 @@
 #include "lib/results.h"
 
 static const char *const compare_verdict_names[] = {
-	[CV_SAME] = "same",	      [CV_REGRESSED] = "REGRESSED",
-	[CV_IMPROVED] = "improved",   [CV_NEW] = "new",
-	[CV_GONE] = "gone",	      [CV_NOISE] = "noise?",
-	[CV_CHANGED] = "changed",     [CV_VIOLATION] = "VIOLATION",
+	[CV_SAME] = "same",	    [CV_REGRESSED] = "REGRESSED",
+	[CV_IMPROVED] = "improved", [CV_NEW] = "new",
+	[CV_GONE] = "gone",	    [CV_NOISE] = "noise?",
+	[CV_CHANGED] = "changed",   [CV_VIOLATION] = "VIOLATION",
 };
 
 static const char *const compare_class_names[] = {
@@ -187,8 +187,9 @@ void compare_headline(const struct compare *c, FILE *f)
 				rank == 4 ? "REGRESSED" :
 					    "FIXED (base only)",
 				compare_words(r, w, sizeof(w)),
-				rank == 5 || compare_fails(c, r) ? "" :
-								   " (advisory)",
+				rank == 5 || compare_fails(c, r) ?
+					"" :
+					" (advisory)",
 				r->name,
 				compare_value(r, r->base, b, sizeof(b)),
 				compare_value(r, r->head, h, sizeof(h)));
@@ -275,8 +276,8 @@ void compare_json(const struct compare *c, FILE *f)
 		",\n  \"violations\": %u, \"changed\": %u, \"regressed\": %u, "
 		"\"improved\": %u, \"exit\": %d,\n"
 		"  \"rows\": [",
-		n[CV_VIOLATION], n[CV_CHANGED], n[CV_REGRESSED],
-		n[CV_IMPROVED], fails ? 1 : 0);
+		n[CV_VIOLATION], n[CV_CHANGED], n[CV_REGRESSED], n[CV_IMPROVED],
+		fails ? 1 : 0);
 	for (i = 0; i < c->n; i++) {
 		const struct compare_row *r = &c->rows[i];
 

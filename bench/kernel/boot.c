@@ -70,7 +70,8 @@ static int kernel_spawn(char *const argv[], char *out, size_t outlen)
 	if (waitpid(pid, &status, 0) < 0)
 		ret = -errno;
 	else if (WIFSIGNALED(status))
-		ret = WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM ?
+		ret = WTERMSIG(status) == SIGINT ||
+				      WTERMSIG(status) == SIGTERM ?
 			      KERNEL_INTERRUPTED :
 			      128 + WTERMSIG(status);
 	else
@@ -119,8 +120,8 @@ static int kernel_script_folder(char *argv[], char *dir, size_t len)
 
 int kernel_resolve(const char *tree, const char *ref, char *sha, size_t len)
 {
-	char *resolve[] = { "build.sh", "--tree", (char *)tree, "--resolve",
-			    (char *)ref, NULL };
+	char *resolve[] = { "build.sh",	 "--tree",    (char *)tree,
+			    "--resolve", (char *)ref, NULL };
 
 	return kernel_script_folder(resolve, sha, len);
 }

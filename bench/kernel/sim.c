@@ -119,8 +119,8 @@ static int kernel_sim_build(struct kernel_sim_world *w)
 
 	for (i = 0; i < w->devices; i++) {
 		w->sids[i] = kernel_guest_sid(w->topo, i);
-		w->domains = max(w->domains,
-				 kernel_guest_domain(w->topo, i) + 1);
+		w->domains =
+			max(w->domains, kernel_guest_domain(w->topo, i) + 1);
 	}
 	cfg.num_domains = w->devlist ? 0 : w->domains;
 	ret = sim_world_create(&w->world, &cfg);
@@ -211,7 +211,8 @@ int kernel_sim_run(const struct kernel_opts *o, struct kernel_trace *t)
 	for (i = 0; i < o->ops; i++) {
 		/* strict: one page per unmap; lazy: a flush queue's whole domain */
 		unsigned long iova =
-			lazy ? 0 : KERNEL_SIM_IOVA + (i % KERNEL_SIM_PAGES) * SZ_4K;
+			lazy ? 0 :
+			       KERNEL_SIM_IOVA + (i % KERNEL_SIM_PAGES) * SZ_4K;
 		size_t size = lazy ? 0 : SZ_4K;
 		unsigned int d = kernel_guest_domain(w.topo, i % devices);
 		u64 t0 = local_clock();

@@ -112,8 +112,7 @@ static void report_comparison_headline(const struct report_comparison_row *r,
 		fprintf(f, "%s: %.60s%s\n  %.50s: %s -> %s\n",
 			!strcmp(v, "changed") ? "CHANGED" : v,
 			json_str(row, "words", json_str(row, "name", "")),
-			json_get(row, "fails") &&
-					json_get(row, "fails")->num ?
+			json_get(row, "fails") && json_get(row, "fails")->num ?
 				"" :
 				" (advisory)",
 			json_str(row, "name", ""), b, h);
@@ -147,10 +146,10 @@ report_comparison_sort(const struct json *cj,
 }
 
 /* The changed rows, two lines each, and a count of the others */
-static void report_comparison_changed(const struct json *cj,
-				      const struct report_comparison_row *changed,
-				      unsigned int n, unsigned int total,
-				      FILE *f)
+static void
+report_comparison_changed(const struct json *cj,
+			  const struct report_comparison_row *changed,
+			  unsigned int n, unsigned int total, FILE *f)
 {
 	unsigned int same[8] = {}, i, k;
 	const char *kinds[8] = {};
@@ -184,8 +183,8 @@ static void report_comparison_changed(const struct json *cj,
 		report_comparison_value(r, "head", h, sizeof(h));
 		snprintf(c, sizeof(c), isnan(ch) ? "+inf" : "%+.1f%%", ch);
 		fprintf(f, "  %-6s %.62s\n      %18s -> %-18s %8s %s\n",
-			json_str(r, "evidence", ""), json_str(r, "name", ""),
-			b, h, c,
+			json_str(r, "evidence", ""), json_str(r, "name", ""), b,
+			h, c,
 			!strcmp(v, "changed") ?
 				(!strcmp(json_str(r, "direction", ""),
 					 "fewer") ?

@@ -30,7 +30,8 @@ void report_guest(const struct json *env, FILE *f)
 		return;
 	fprintf(f, "guest: %.0f device(s)%s, topology %.8s, DMA %.8s\n",
 		json_num(g, "devices", 0),
-		json_get(g, "ats") && json_get(g, "ats")->num ? " with ATS" : "",
+		json_get(g, "ats") && json_get(g, "ats")->num ? " with ATS" :
+								"",
 		json_str(g, "topology", "?"), json_str(g, "dma_mode", "?"));
 }
 
@@ -527,7 +528,8 @@ static unsigned int report_violations_stress(const struct json *j, FILE *f)
 	bool real = strcmp(json_str(j, "clock", ""), "virtual");
 
 	if (n) {
-		double gave_up = json_num(j, "oracle_violations_after_error", 0);
+		double gave_up =
+			json_num(j, "oracle_violations_after_error", 0);
 		unsigned int col;
 
 		fprintf(f, "VIOLATION: stress %.40s\n  %.0f oracle violations",
@@ -539,7 +541,8 @@ static unsigned int report_violations_stress(const struct json *j, FILE *f)
 			char what[256], *w, *save;
 
 			col = fprintf(f, "\n  the first, after %.3f s:",
-				      json_num(v, "after_s", 0)) - 1;
+				      json_num(v, "after_s", 0)) -
+			      1;
 			snprintf(what, sizeof(what), "%s",
 				 json_str(v, "what", "?"));
 			for (w = strtok_r(what, " ", &save); w;
@@ -578,7 +581,8 @@ static unsigned int report_violations_kernel(const struct json *j, FILE *f)
 		fprintf(f,
 			"WARN: kernel %.16s: the tracer dropped %.0f list "
 			"shapes:\n  their counts fall short, not exact\n",
-			name, json_num(json_get(j, "dropped"), "list_sizes", 0));
+			name,
+			json_num(json_get(j, "dropped"), "list_sizes", 0));
 		found++;
 	}
 	if (!o || o->type != JSON_OBJECT)

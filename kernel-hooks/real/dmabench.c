@@ -71,7 +71,8 @@ int main(int argc, char **argv)
 				   .dma_dir = DMABENCH_BIDIRECTIONAL };
 	int fd;
 
-	if (argc != 4 || dmabench_arg(argv[1], DMABENCH_MAX_THREADS, &a.threads) ||
+	if (argc != 4 ||
+	    dmabench_arg(argv[1], DMABENCH_MAX_THREADS, &a.threads) ||
 	    dmabench_arg(argv[2], DMABENCH_MAX_SECONDS, &a.seconds) ||
 	    dmabench_arg(argv[3], DMABENCH_MAX_GRANULE, &a.granule)) {
 		fprintf(stderr,

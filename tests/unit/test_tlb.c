@@ -142,23 +142,23 @@ static void test_tlbi_ttl(void **state)
 	assert_int_equal(sim_tlb_create(PAGES, &tlb), 0);
 	for (i = 0; i < ARRAY_SIZE(hints); i++) {
 		fill_all(tlb);
-		tlbi(tlb, &(struct arm_smmu_cmdq_ent){
-				  .opcode = CMDQ_OP_TLBI_NH_VA,
-				  .tlbi = { .asid = 1,
-					    .addr = 4 << 12,
-					    .tg = 1,
-					    .num = 1,
-					    .ttl = hints[i].ttl,
-					    .leaf = true } });
+		tlbi(tlb,
+		     &(struct arm_smmu_cmdq_ent){ .opcode = CMDQ_OP_TLBI_NH_VA,
+						  .tlbi = { .asid = 1,
+							    .addr = 4 << 12,
+							    .tg = 1,
+							    .num = 1,
+							    .ttl = hints[i].ttl,
+							    .leaf = true } });
 		assert_int_equal(held(tlb, &asid1),
 				 hints[i].removes ? ~GENMASK_ULL(5, 4) : ~0ULL);
-		tlbi(tlb, &(struct arm_smmu_cmdq_ent){
-				  .opcode = CMDQ_OP_TLBI_S2_IPA,
-				  .tlbi = { .vmid = 3,
-					    .addr = 4 << 12,
-					    .tg = 1,
-					    .ttl = hints[i].ttl,
-					    .leaf = true } });
+		tlbi(tlb,
+		     &(struct arm_smmu_cmdq_ent){ .opcode = CMDQ_OP_TLBI_S2_IPA,
+						  .tlbi = { .vmid = 3,
+							    .addr = 4 << 12,
+							    .tg = 1,
+							    .ttl = hints[i].ttl,
+							    .leaf = true } });
 		assert_int_equal(held(tlb, &vmid3),
 				 hints[i].removes ? ~(1ULL << 4) : ~0ULL);
 	}
@@ -283,7 +283,8 @@ static void test_tlbi_completes_at_sync(void **state)
 
 	/* The ATC still holds it: without an ATC_INV, a violation */
 	sim_oracle_inv_done(w.oracle, 0, 3, 1);
-	assert_int_equal(sim_oracle_check(w.oracle, &w.dev, 1, 0, 3, 1, false), 1);
+	assert_int_equal(sim_oracle_check(w.oracle, &w.dev, 1, 0, 3, 1, false),
+			 1);
 	tworld_fini(&w);
 }
 
@@ -338,7 +339,8 @@ static void test_stale_tlb_caught(void **state)
 	issue(&w, &ents[1], 1, true);
 	sim_oracle_inv_done(w.oracle, 0, 9, 1);
 	/* The TLB, and the ATC refetched from it */
-	assert_int_equal(sim_oracle_check(w.oracle, &w.dev, 1, 0, 9, 1, false), 2);
+	assert_int_equal(sim_oracle_check(w.oracle, &w.dev, 1, 0, 9, 1, false),
+			 2);
 	tworld_fini(&w);
 }
 
@@ -356,15 +358,15 @@ static void test_walker_range_ttl(void **state)
 	for (leaf = 0; leaf < 2; leaf++) {
 		tworld_init_ril(&w, true, 1, true);
 		for (p = 4; p < 8; p++)
-			assert_int_equal(sim_oracle_translate(w.oracle, w.dev, p),
-					 0);
+			assert_int_equal(
+				sim_oracle_translate(w.oracle, w.dev, p), 0);
 		sim_oracle_unmap(w.oracle, 0, 4, 4);
 		arm_smmu_domain_inv_range(w.world.domains[0], 4 << 12, 4 << 12,
 					  SZ_4K, leaf);
 		sim_oracle_inv_done(w.oracle, 0, 4, 4);
-		assert_int_equal(
-			sim_oracle_check(w.oracle, &w.dev, 1, 0, 4, 4, false),
-			0);
+		assert_int_equal(sim_oracle_check(w.oracle, &w.dev, 1, 0, 4, 4,
+						  false),
+				 0);
 		tworld_fini(&w);
 	}
 }

@@ -17,19 +17,10 @@
 /* The last line of compare.txt: what sets the exit status, first */
 static void compare_summary(const struct compare *c, FILE *t)
 {
-	unsigned int n[CV_VIOLATION + 1] = {}, fail[CV_VIOLATION + 1] = {};
-	unsigned int fewer = 0, advisory;
-	size_t i;
+	const unsigned int *n = c->verdicts, *fail = c->fails;
+	unsigned int advisory = n[CV_REGRESSED] - fail[CV_REGRESSED] +
+				n[CV_CHANGED] - fail[CV_CHANGED];
 
-	for (i = 0; i < c->n; i++) {
-		const struct compare_row *r = &c->rows[i];
-
-		n[r->verdict]++;
-		fail[r->verdict] += compare_fails(c, r);
-		fewer += r->verdict == CV_CHANGED && r->fewer;
-	}
-	advisory = n[CV_REGRESSED] - fail[CV_REGRESSED] + n[CV_CHANGED] -
-		   fail[CV_CHANGED];
 	fprintf(t,
 		"%s: %u violations, %u counts changed (%u fewer),\n"
 		"  %u regressed, %u improved, %zu compared\n",
@@ -37,7 +28,7 @@ static void compare_summary(const struct compare *c, FILE *t)
 		fail[CV_CHANGED]   ? "COUNTS CHANGED" :
 		fail[CV_REGRESSED] ? "REGRESSED" :
 				     "no change that gates",
-		n[CV_VIOLATION], n[CV_CHANGED], fewer, n[CV_REGRESSED],
+		n[CV_VIOLATION], n[CV_CHANGED], c->fewer, n[CV_REGRESSED],
 		n[CV_IMPROVED], c->n);
 	if (advisory)
 		fprintf(t,
@@ -55,8 +46,8 @@ static void compare_summary(const struct compare *c, FILE *t)
 static int compare_run(struct compare *c)
 {
 	char *txt = NULL, *js = NULL;
-	size_t txt_len, js_len, i;
-	unsigned int fails = 0;
+	size_t txt_len, js_len;
+	unsigned int fails;
 	FILE *t, *j;
 	int ret;
 
@@ -75,8 +66,7 @@ static int compare_run(struct compare *c)
 		return compare_fail(c, "no evidence in %s and %s", c->o->dir[0],
 				    c->o->dir[1]);
 	compare_mark_noise(c);
-	for (i = 0; i < c->n; i++)
-		fails += compare_fails(c, &c->rows[i]);
+	fails = compare_tally(c);
 
 	t = open_memstream(&txt, &txt_len);
 	j = open_memstream(&js, &js_len);

@@ -35,6 +35,14 @@
 #define COMPARE_MAX_BAND_PCT 100.0
 #define COMPARE_MAX_ROWS 4096 /* rows of a comparison */
 #define COMPARE_NAME_MAX 96 /* a row's name */
+/* compare.json's rows' "rank": 0 to this one are what failed, first */
+#define COMPARE_RANK_HEADLINE 5
+
+/*
+ * The word a headline line of that rank starts with: VIOLATION, CHANGED,
+ * REGRESSED, "FIXED (base only)"
+ */
+const char *compare_rank_label(int rank);
 
 /*
  * "atcbench compare BASE_DIR HEAD_DIR [--utest FILE] [--band PCT]

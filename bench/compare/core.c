@@ -92,6 +92,26 @@ bool compare_fails(const struct compare *c, const struct compare_row *r)
 	       (r->verdict == CV_REGRESSED || r->verdict == CV_CHANGED);
 }
 
+unsigned int compare_tally(struct compare *c)
+{
+	unsigned int fails = 0;
+	size_t i;
+
+	memset(c->verdicts, 0, sizeof(c->verdicts));
+	memset(c->fails, 0, sizeof(c->fails));
+	c->fewer = 0;
+	for (i = 0; i < c->n; i++) {
+		const struct compare_row *r = &c->rows[i];
+		bool fail = compare_fails(c, r);
+
+		c->verdicts[r->verdict]++;
+		c->fails[r->verdict] += fail;
+		c->fewer += r->verdict == CV_CHANGED && r->fewer;
+		fails += fail;
+	}
+	return fails;
+}
+
 const char *compare_words(const struct compare_row *r, char *buf, size_t len)
 {
 	const char *what = r->what[0] ? r->what : r->name;

@@ -13,6 +13,7 @@
 #include "lib/results.h"
 
 #define KERNEL_COMPARE_MAX_SIDS 64 /* SIDs of a run given rows */
+#define KERNEL_COMPARE_MAX_SIZES 53 /* ATC_INV range sizes: 2^0 .. 2^52 */
 
 /*
  * Virtual-time stress runs, real-kernel runs and the isolation sweep:
@@ -144,99 +145,86 @@ int compare_stress(struct compare *c)
  * under QEMU's TCG they time the emulator.
  */
 
-/* The ATC_INVs @run's SMMU executed to @sid; -1 for every SID */
-static double compare_atc_invs(const struct json *run, long sid)
-{
-	const struct json *a = json_get(run, "atc_inv");
-	double n = 0;
-
-	for (a = a ? a->child : NULL; a; a = a->next)
-		if (sid < 0 || json_num(a, "sid", -1) == sid)
-			n += json_num(a, "count", 0);
-	return n;
-}
-
-/* The SIDs either side's SMMU saw as ATS devices or sent an ATC_INV to */
-static unsigned int compare_atc_sids(const struct json *const side[2],
-				     long *sids, unsigned int max)
-{
-	static const char *const lists[] = { "atc_inv", "ats_sids" };
-	unsigned int n = 0, k, l, i;
-
-	for (k = 0; k < 2; k++) {
-		for (l = 0; l < 2; l++) {
-			const struct json *a = json_get(side[k], lists[l]);
-
-			for (a = a ? a->child : NULL; a; a = a->next) {
-				long sid = l ? (long)a->num :
-					       (long)json_num(a, "sid", -1);
-
-				for (i = 0; i < n && sids[i] != sid; i++)
-					;
-				if (i == n && n < max && sid >= 0)
-					sids[n++] = sid;
-			}
-		}
-	}
-	return n;
-}
-
-/* The ATC_INVs @run's SMMU executed to @sid covering 2^@size pages */
-static double compare_atc_invs_sized(const struct json *run, long sid,
-				     double size)
+/*
+ * The ATC_INVs @run's SMMU executed to @sid covering 2^@size pages (the
+ * command's encoding; 52: all), of any size when @size is negative
+ */
+static double compare_atc_invs(const struct json *run, long sid, long size)
 {
 	const struct json *a = json_get(run, "atc_inv");
 	double n = 0;
 
 	for (a = a ? a->child : NULL; a; a = a->next)
 		if (json_num(a, "sid", -1) == sid &&
-		    json_num(a, "size", -1) == size)
+		    (size < 0 || json_num(a, "size", -1) == size))
 			n += json_num(a, "count", 0);
 	return n;
 }
 
+/* Adds @v to the @n distinct values of @set (at most @max) */
+static void compare_add_distinct(long *set, unsigned int *n, unsigned int max,
+				 long v)
+{
+	unsigned int i;
+
+	for (i = 0; i < *n && set[i] != v; i++)
+		;
+	if (i == *n && *n < max && v >= 0)
+		set[(*n)++] = v;
+}
+
+/* The SIDs either side's SMMU saw as ATS devices or sent an ATC_INV to */
+static unsigned int compare_atc_sids(const struct json *const side[2],
+				     long *sids, unsigned int max)
+{
+	const struct json *a;
+	unsigned int n = 0, k;
+
+	for (k = 0; k < 2; k++) {
+		a = json_get(side[k], "atc_inv");
+		for (a = a ? a->child : NULL; a; a = a->next)
+			compare_add_distinct(sids, &n, max,
+					     json_num(a, "sid", -1));
+		a = json_get(side[k], "ats_sids");
+		for (a = a ? a->child : NULL; a; a = a->next)
+			compare_add_distinct(sids, &n, max, a->num);
+	}
+	return n;
+}
+
 /*
- * Per SID and range size (the command's encoding, 2^Size pages; 52: all):
- * a change of the ranges is a changed count even where the number of
- * ATC_INVs is the same (a range one page short of the unmap)
+ * Per range size (the command's encoding) of @sid's ATC_INVs: a change of
+ * the ranges is a changed count even where the number of ATC_INVs is the
+ * same (a range one page short of the unmap)
  */
 static void compare_kernel_atc_sizes(struct compare *c,
 				     const struct json *const side[2],
 				     const double ops[2], const char *name,
 				     long sid)
 {
-	unsigned int k;
+	long sizes[KERNEL_COMPARE_MAX_SIZES];
+	unsigned int n = 0, k, i;
 
 	for (k = 0; k < 2; k++) {
 		const struct json *a = json_get(side[k], "atc_inv");
 
-		for (a = a ? a->child : NULL; a; a = a->next) {
-			double size = json_num(a, "size", -1), v[2];
-			char label[48], what[COMPARE_WHAT_MAX];
-			const struct json *b;
-			bool seen = false;
+		for (a = a ? a->child : NULL; a; a = a->next)
+			if (json_num(a, "sid", -1) == sid)
+				compare_add_distinct(sizes, &n,
+						     KERNEL_COMPARE_MAX_SIZES,
+						     json_num(a, "size", -1));
+	}
+	for (i = 0; i < n; i++) {
+		char label[48], what[COMPARE_WHAT_MAX];
 
-			if (json_num(a, "sid", -1) != sid)
-				continue;
-			/* once per size: its first shape on the first side */
-			for (b = json_get(side[k], "atc_inv")->child; b != a;
-			     b = b->next)
-				seen |= json_num(b, "sid", -1) == sid &&
-					json_num(b, "size", -1) == size;
-			if (seen || (k == 1 && compare_atc_invs_sized(
-						       side[0], sid, size)))
-				continue;
-			v[0] = compare_atc_invs_sized(side[0], sid, size);
-			v[1] = compare_atc_invs_sized(side[1], sid, size);
-			snprintf(label, sizeof(label),
-				 "ATC_INV/op sid %#lx 2^%.0f pages", sid, size);
-			snprintf(what, sizeof(what),
-				 "ATC_INV of 2^%.0f pages to SID %#lx", size,
-				 sid);
-			compare_exact(c, CK_KERNEL, CU_COUNT, CR_COUNT, what,
-				      v[0] / ops[0], v[1] / ops[1], name,
-				      label);
-		}
+		snprintf(label, sizeof(label),
+			 "ATC_INV/op sid %#lx 2^%ld pages", sid, sizes[i]);
+		snprintf(what, sizeof(what),
+			 "ATC_INV of 2^%ld pages to SID %#lx", sizes[i], sid);
+		compare_exact(c, CK_KERNEL, CU_COUNT, CR_COUNT, what,
+			      compare_atc_invs(side[0], sid, sizes[i]) / ops[0],
+			      compare_atc_invs(side[1], sid, sizes[i]) / ops[1],
+			      name, label);
 	}
 }
 
@@ -250,8 +238,8 @@ static void compare_kernel_atc(struct compare *c,
 
 	n = compare_atc_sids(side, sids, KERNEL_COMPARE_MAX_SIDS);
 	for (i = 0; i < n; i++) {
-		double inv[2] = { compare_atc_invs(side[0], sids[i]),
-				  compare_atc_invs(side[1], sids[i]) };
+		double inv[2] = { compare_atc_invs(side[0], sids[i], -1),
+				  compare_atc_invs(side[1], sids[i], -1) };
 		struct compare_row *r;
 		char label[48], what[COMPARE_WHAT_MAX];
 

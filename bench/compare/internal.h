@@ -51,6 +51,7 @@ enum compare_verdict {
 	CV_NOISE,
 	CV_CHANGED,
 	CV_VIOLATION,
+	CV_NR,
 };
 
 struct compare_row {
@@ -85,6 +86,8 @@ struct compare {
 	struct compare_row *rows;
 	size_t n;
 	bool present[CK_NR];
+	/* compare_tally(): rows of each verdict, and those that fail */
+	unsigned int verdicts[CV_NR], fails[CV_NR], fewer;
 	char reason[256]; /* why it could not compare */
 };
 
@@ -101,6 +104,8 @@ struct compare_row *compare_add(struct compare *c, enum compare_kind kind,
 void compare_judge(struct compare_row *r, double band_pct, double alpha);
 /* The rows that set the exit status: violations anywhere, gated changes */
 bool compare_fails(const struct compare *c, const struct compare_row *r);
+/* Count the verdicts into c->verdicts, c->fails, c->fewer; the fails */
+unsigned int compare_tally(struct compare *c);
 /* "fewer ATC_INV", "more CMD_SYNC", "12 violations": @r's change in words */
 const char *compare_words(const struct compare_row *r, char *buf, size_t len);
 int compare_both(struct compare *c, const char *name, bool *both);

@@ -149,23 +149,41 @@ void compare_table(const struct compare *c, FILE *f)
 }
 
 /*
- * The order of the headline: violations, then counts that fell (ATC_INVs
+ * A row's place in what the reports list first (compare.json's "rank",
+ * which report.txt sorts by): violations, then counts that fell (ATC_INVs
  * first: a lost ATC invalidation is the worst change this tool can see),
- * counts that rose, then regressions
+ * counts that rose, regressions, violations of base alone (said, not
+ * failed: COMPARE_RANK_HEADLINE and above are the headline); then
+ * improvements, noise?, new, gone; -1: unchanged
  */
-static int compare_headline_rank(const struct compare_row *r)
+static int compare_rank(const struct compare_row *r)
 {
-	if (r->verdict == CV_VIOLATION)
+	switch (r->verdict) {
+	case CV_VIOLATION:
 		return 0;
-	if (r->verdict == CV_CHANGED && r->fewer)
-		return strstr(r->what, "ATC_INV") ? 1 : 2;
-	if (r->verdict == CV_CHANGED)
-		return 3;
-	if (r->verdict == CV_REGRESSED)
+	case CV_CHANGED:
+		return !r->fewer ? 3 : strstr(r->what, "ATC_INV") ? 1 : 2;
+	case CV_REGRESSED:
 		return 4;
-	if (r->cls == CR_ZERO && r->base > 0)
-		return 5; /* base had violations, head none: said, not failed */
-	return -1;
+	case CV_IMPROVED:
+		return r->cls == CR_ZERO ? 5 : 6;
+	case CV_NOISE:
+		return 7;
+	case CV_NEW:
+		return 8;
+	case CV_GONE:
+		return 9;
+	default:
+		return -1;
+	}
+}
+
+const char *compare_rank_label(int rank)
+{
+	return rank == 0 ? "VIOLATION" :
+	       rank < 4	 ? "CHANGED" :
+	       rank == 4 ? "REGRESSED" :
+			   "FIXED (base only)";
 }
 
 void compare_headline(const struct compare *c, FILE *f)
@@ -173,23 +191,21 @@ void compare_headline(const struct compare *c, FILE *f)
 	int rank;
 	size_t i;
 
-	for (rank = 0; rank <= 5; rank++) {
+	for (rank = 0; rank <= COMPARE_RANK_HEADLINE; rank++) {
 		for (i = 0; i < c->n; i++) {
 			const struct compare_row *r = &c->rows[i];
 			char w[COMPARE_WHAT_MAX + 32], b[16], h[16];
 
-			if (compare_headline_rank(r) != rank)
+			if (compare_rank(r) != rank)
 				continue;
 			/* two lines of at most 72 columns, and the note */
 			fprintf(f, "%s: %.58s%s\n  %.50s: %s -> %s\n",
-				rank == 0 ? "VIOLATION" :
-				rank < 4  ? "CHANGED" :
-				rank == 4 ? "REGRESSED" :
-					    "FIXED (base only)",
+				compare_rank_label(rank),
 				compare_words(r, w, sizeof(w)),
-				rank == 5 || compare_fails(c, r) ?
-					"" :
-					" (advisory)",
+				rank < COMPARE_RANK_HEADLINE &&
+						!compare_fails(c, r) ?
+					" (advisory)" :
+					"",
 				r->name,
 				compare_value(r, r->base, b, sizeof(b)),
 				compare_value(r, r->head, h, sizeof(h)));
@@ -246,15 +262,14 @@ static void compare_json_side(FILE *f, const char *key, const char *dir,
 
 void compare_json(const struct compare *c, FILE *f)
 {
-	unsigned int n[CV_VIOLATION + 1] = {}, fails = 0;
+	const unsigned int *n = c->verdicts;
+	unsigned int fails = 0;
 	bool first;
 	size_t i;
 	int k;
 
-	for (i = 0; i < c->n; i++) {
-		n[c->rows[i].verdict]++;
-		fails += compare_fails(c, &c->rows[i]);
-	}
+	for (k = 0; k < CV_NR; k++)
+		fails += c->fails[k];
 	fprintf(f, "{\n  \"schema_version\": %d,\n  \"kind\": \"compare\",\n",
 		COMPARE_SCHEMA_VERSION);
 	compare_json_side(f, "base", c->o->dir[0], c->o->out);
@@ -302,7 +317,8 @@ void compare_json(const struct compare *c, FILE *f)
 		else
 			fputs("null", f);
 		fputs(", \"words\": ", f);
-		if (r->verdict == CV_CHANGED || r->verdict == CV_VIOLATION) {
+		if (compare_rank(r) >= 0 &&
+		    compare_rank(r) <= COMPARE_RANK_HEADLINE) {
 			char w[COMPARE_WHAT_MAX + 32];
 
 			json_write_str(f, compare_words(r, w, sizeof(w)));
@@ -314,8 +330,9 @@ void compare_json(const struct compare *c, FILE *f)
 			json_write_str(f, r->note);
 		else
 			fputs("null", f);
-		fprintf(f, ", \"fails\": %s}",
-			compare_fails(c, r) ? "true" : "false");
+		fprintf(f, ", \"fails\": %s, \"rank\": %d}",
+			compare_fails(c, r) ? "true" : "false",
+			compare_rank(r));
 	}
 	fputs("\n  ]\n}\n", f);
 }

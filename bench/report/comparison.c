@@ -26,32 +26,27 @@
 
 struct report_comparison_row {
 	const struct json *row;
-	int rank; /* report_comparison_rank() */
+	int rank; /* compare.json's */
 	double mag;
 };
 
 /*
- * Violations first, then counts that fell (ATC_INVs first), counts that
- * rose, regressions, improvements, "noise?", new, gone; -1: unchanged
+ * A row's rank as compare ranked it (compare.c: what failed first); a
+ * compare.json of schema 1 has none, and its verdicts rank in this order
  */
 static int report_comparison_rank(const struct json *row)
 {
-	static const char *const order[] = {
+	static const char *const v1[] = {
 		"REGRESSED", "improved", "noise?", "new", "gone",
 	};
 	const char *v = json_str(row, "verdict", "");
-	const char *dir = json_str(row, "direction", "");
 	unsigned int k;
 
-	if (!strcmp(v, "VIOLATION"))
-		return 0;
-	if (!strcmp(v, "changed") && !strcmp(dir, "fewer"))
-		return strstr(json_str(row, "words", ""), "ATC_INV") ? 1 : 2;
-	if (!strcmp(v, "changed"))
-		return 3;
-	for (k = 0; k < ARRAY_SIZE(order); k++)
-		if (!strcmp(v, order[k]))
-			return 4 + k;
+	if (json_get(row, "rank"))
+		return json_num(row, "rank", -1);
+	for (k = 0; k < ARRAY_SIZE(v1); k++)
+		if (!strcmp(v, v1[k]))
+			return COMPARE_RANK_HEADLINE + 1 + k;
 	return -1;
 }
 
@@ -102,19 +97,20 @@ static void report_comparison_headline(const struct report_comparison_row *r,
 {
 	unsigned int i;
 
-	for (i = 0; i < n && r[i].rank <= 4; i++) {
+	for (i = 0; i < n && r[i].rank <= COMPARE_RANK_HEADLINE; i++) {
 		const struct json *row = r[i].row;
-		const char *v = json_str(row, "verdict", "");
+		const struct json *fails = json_get(row, "fails");
 		char b[32], h[32];
 
 		report_comparison_value(row, "base", b, sizeof(b));
 		report_comparison_value(row, "head", h, sizeof(h));
-		fprintf(f, "%s: %.60s%s\n  %.50s: %s -> %s\n",
-			!strcmp(v, "changed") ? "CHANGED" : v,
+		fprintf(f, "%s: %.58s%s\n  %.50s: %s -> %s\n",
+			compare_rank_label(r[i].rank),
 			json_str(row, "words", json_str(row, "name", "")),
-			json_get(row, "fails") && json_get(row, "fails")->num ?
-				"" :
-				" (advisory)",
+			r[i].rank < COMPARE_RANK_HEADLINE &&
+					!(fails && fails->num) ?
+				" (advisory)" :
+				"",
 			json_str(row, "name", ""), b, h);
 		if (json_str(row, "note", NULL))
 			fprintf(f, "  %.76s\n", json_str(row, "note", ""));

@@ -575,6 +575,8 @@ static unsigned int report_violations_kernel(const struct json *j, FILE *f)
 {
 	const struct json *o = json_get(j, "atc_oracle"), *s;
 	const char *name = json_str(j, "name", "?");
+	double timeouts =
+		json_num(json_get(j, "atc_errors"), "sync_timeouts", 0);
 	unsigned int found = 0;
 
 	if (json_num(json_get(j, "dropped"), "list_sizes", 0)) {
@@ -596,12 +598,18 @@ static unsigned int report_violations_kernel(const struct json *j, FILE *f)
 			fprintf(f,
 				"VIOLATION: kernel %.16s: SID %#x: %.0f stale "
 				"ATC hits\n  (a translation used after its "
-				"unmap, never invalidated)\n  first IOVAs:",
+				"unmap returned)\n  first IOVAs:",
 				name, sid, json_num(s, "stale_hits", 0));
 			for (first = first ? first->child : NULL; first;
 			     first = first->next)
 				fprintf(f, " %.18s", first->str);
 			fputc('\n', f);
+			if (timeouts)
+				fprintf(f,
+					"  %.0f CMD_SYNCs timed out: the kernel "
+					"waits 1 s, then\n  returns with the "
+					"ATC_INVs before them not run\n",
+					timeouts);
 			found++;
 		}
 		if (json_num(s, "order_violations", 0)) {

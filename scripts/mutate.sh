@@ -11,7 +11,9 @@
 # a release run reads unharmed).  One marked "oracle: no: REASON" is
 # beyond the oracle by design (not run against it), one marked "oracle:
 # not yet: REASON" one it will see once it covers more: the table says
-# which and why, the oracle's score leaves them out.
+# which and why, the oracle's score leaves them out.  A catch counts only
+# once the failing test (or oracle run) passes again on the unmutated tree:
+# one that fails there too is a flake, shown as "flaky", and not a catch.
 #
 # usage: scripts/mutate.sh [--check] [--keep DIR] [MUTANT...]
 #   --check: only check that every mutant applies to this tree
@@ -29,7 +31,7 @@ mutants=()
 while (($#)); do
 	case $1 in
 	-h | --help)
-		sed -n 's/^# \{0,1\}//; 4,23p' "$0"
+		sed -n 's/^# \{0,1\}//; 4,24p' "$0"
 		exit 0
 		;;
 	--check)
@@ -141,12 +143,23 @@ hb=$!
 trap '[[ -z ${hb:-} ]] || kill $hb 2>/dev/null; [[ -n $keep ]] || cleanup' EXIT
 
 
-# run_tests MUTANT: in the release build, or in the asan one for a mutant
-# marked "tests: asan" (a use-after-free a release run cannot see)
-run_tests() {
-	local dir=$build
+# test_dir MUTANT: the build its tests run in: release, or asan for a
+# mutant marked "tests: asan" (a use-after-free a release run cannot see)
+test_dir() {
 	if grep -q '^tests: asan$' "$1"; then
-		dir=$scratch/build/asan
+		echo "$scratch/build/asan"
+	else
+		echo "$build"
+	fi
+}
+
+# run_tests MUTANT: the tests, in test_dir's build; on a failure, the
+# failing test's name in $failed_test
+run_tests() {
+	local dir
+	dir=$(test_dir "$1")
+	failed_test=
+	if [[ $dir != "$build" ]]; then
 		(cd "$scratch" && cmake --preset asan "${timeout_def[@]}" &&
 			cmake --build --preset asan) \
 			>>"$log" 2>&1 || return 0
@@ -157,19 +170,43 @@ run_tests() {
 	# before the stress tests' minutes
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 	"${ctest[@]}" -LE stress >>"$log" 2>&1 &&
-		"${ctest[@]}" -L stress >>"$log" 2>&1
+		"${ctest[@]}" -L stress >>"$log" 2>&1 && return 0
+	failed_test=$(sed -n 's/^[0-9]*://p' \
+		"$dir/Testing/Temporary/LastTestsFailed.log" 2>/dev/null | head -n 1)
+	return 1
+}
+
+# passes_unmutated MUTANT: after the mutant's file is restored and rebuilt,
+# the test that failed on it ($failed_test) and the oracle run that did
+# (run $o) pass on the unmutated tree: a catch is the mutant's doing, not a
+# flake's.  Prints what failed again.
+passes_unmutated() {
+	local dir again=
+	dir=$(test_dir "$1")
+	if [[ -n $failed_test ]] &&
+		! ctest --test-dir "$dir" -R "^${failed_test}\$" >>"$log" 2>&1; then
+		again="test $failed_test"
+	fi
+	if ((o > 0)) && ! run_oracle_one "${oracle[o - 1]}"; then
+		again+="${again:+, }oracle run $o"
+	fi
+	echo "$again"
+	[[ -z $again ]]
+}
+
+# run_oracle_one ARGS: one oracle run; its exit status
+run_oracle_one() {
+	# shellcheck disable=SC2086
+	timeout -k 10 120 "$build/atcbench" stress $1 --seed 1 --progress off \
+		--out "$scratch/oracle" >>"$log" 2>&1
 }
 
 # run_oracle: the first oracle run that fails (1-based), or 0
 run_oracle() {
-	local i=0 st
+	local i=0
 	for args in "${oracle[@]}"; do
 		i=$((i + 1))
-		# shellcheck disable=SC2086
-		timeout -k 10 120 "$build/atcbench" stress $args --seed 1 --progress off \
-			--out "$scratch/oracle" >>"$log" 2>&1
-		st=$?
-		if ((st != 0)); then
+		if ! run_oracle_one "$args"; then
 			echo $i
 			return
 		fi
@@ -215,16 +252,32 @@ for m in "${mutants[@]}"; do
 	fi
 	total=$((total + 1))
 	t=missed
-	run_tests "$m" || { t=caught; tests_caught=$((tests_caught + 1)); }
+	run_tests "$m" || t=caught
 	mark=$(sed -n 's/^oracle: no: //p' "$m")
 	pending=$(sed -n 's/^oracle: not yet: //p' "$m")
 	# beyond the oracle by design: not run against it (mutant 12 hangs
 	# the real-time runs until their time-out)
 	o=0
 	[[ -n $mark ]] || o=$(run_oracle)
+
+	git -C "$scratch" checkout -q -- "$file"
+	(cd "$scratch" && cmake --build --preset release) >>"$log" 2>&1
+	# an asan build left with the mutant in: rebuilt clean
+	[[ $(test_dir "$m") == "$build" ]] ||
+		(cd "$scratch" && cmake --build --preset asan) >>"$log" 2>&1
+	flaky=""
+	if [[ $t == caught || $o -gt 0 ]] && ! flaky=$(passes_unmutated "$m"); then
+		# what failed with the mutant fails without it: no catch
+		[[ $flaky != *test* ]] || t="flaky"
+		[[ $flaky != *oracle* ]] || o=-$o
+		echo "mutate.sh: $name: $flaky failed on the unmutated tree too: a flake, not a catch" >&2
+	fi
+	[[ $t != caught ]] || tests_caught=$((tests_caught + 1))
 	if ((o > 0)); then
 		oc="caught by run $o"
 		oracle_caught=$((oracle_caught + 1))
+	elif ((o < 0)); then
+		oc="flaky: run $((-o)) failed on the unmutated tree too"
 	elif [[ -n $mark ]]; then
 		oc="beyond it: $mark"
 		oracle_marked=$((oracle_marked + 1))
@@ -238,14 +291,7 @@ for m in "${mutants[@]}"; do
 	# the oracle column folded to 100 columns in all, under itself
 	printf '%-30s %-7s %s\n' "$name" "$t" \
 		"$(fold -s -w 61 <<<"$oc" | sed '2,$s/^/                                       /')"
-
-	git -C "$scratch" checkout -q -- "$file"
-	# an asan build left with the mutant in: rebuilt clean on next use
-	! grep -q '^tests: asan$' "$m" ||
-		(cd "$scratch" && cmake --build --preset asan) >>"$log" 2>&1
 done
-# the last mutant's file restored: the binaries are HEAD's again next time
-(cd "$scratch" && cmake --build --preset release) >>"$log" 2>&1
 
 echo
 echo "tests:  $tests_caught of $total caught ($((100 * tests_caught / total)) %)"

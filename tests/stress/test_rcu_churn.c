@@ -47,7 +47,7 @@ static void *churn_reader_fn(void *arg)
 		else
 			arm_smmu_domain_inv_range(c->domains[d], 0x4000, SZ_4K,
 						  SZ_4K, true);
-		r->walks++;
+		__atomic_store_n(&r->walks, r->walks + 1, __ATOMIC_RELEASE);
 	}
 	rcu_unregister_thread();
 	return NULL;
@@ -92,6 +92,16 @@ static void test_rcu_readers_vs_attach_churn(void **state)
 						churn_reader_fn, &readers[i]),
 				 0);
 	}
+
+	/*
+	 * Churn only once every reader walks: on a loaded host a reader may
+	 * not run before the writer's last round, and then it would walk
+	 * nothing, and the test failed (one way to the failure seen once at
+	 * load 15)
+	 */
+	for (i = 0; i < CHURN_READERS; i++)
+		while (!__atomic_load_n(&readers[i].walks, __ATOMIC_ACQUIRE))
+			sched_yield();
 
 	for (round = 0; round < rounds; round++) {
 		struct arm_smmu_master *m =

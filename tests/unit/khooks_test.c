@@ -97,6 +97,7 @@ void test_world_init(struct test_world *w, unsigned int num_smmus,
 	unsigned int i;
 
 	memset(w, 0, sizeof(*w));
+	arm_smmu_poll_timeout_us = TEST_POLL_TIMEOUT_US;
 	assert_int_equal(sim_world_create(&w->world, &cfg), 0);
 	for (i = 0; i < num_smmus; i++) {
 		w->trace[i] = (struct test_trace){ .w = w, .idx = i };
@@ -109,6 +110,7 @@ void test_world_init(struct test_world *w, unsigned int num_smmus,
 void test_world_fini(struct test_world *w)
 {
 	sim_world_destroy(&w->world);
+	arm_smmu_poll_timeout_us = ARM_SMMU_POLL_TIMEOUT_US;
 	free(w->log);
 	memset(w, 0, sizeof(*w));
 }

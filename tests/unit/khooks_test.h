@@ -57,6 +57,16 @@ struct test_world {
 	size_t cap;
 };
 
+/*
+ * The driver's software poll time-out in a test world (arm_smmu_poll_timeout_us,
+ * restored by test_world_fini()).  Its threads run on the real clock, and a
+ * loaded host can deschedule the one that owns the command queue for longer
+ * than the kernel's 1 s, which no CPU running with interrupts off sees: the
+ * others' CMD_SYNCs would time out for the host's sake.  No test here waits
+ * for that time-out (test_cmdq_errors sets its own); a hang still ends.
+ */
+#define TEST_POLL_TIMEOUT_US (10 * 1000 * 1000)
+
 /* @num_smmus SMMUs of @num_sids stream IDs each; asserts on failure */
 void test_world_init(struct test_world *w, unsigned int num_smmus,
 		     unsigned int num_sids, bool range_inv);

@@ -8,6 +8,7 @@
 
 #include "clock.h"
 #include "oracle.h"
+#include "smmu.h"
 #include "tlb.h"
 
 #define SIM_ORACLE_NO_QUARANTINE U64_MAX
@@ -15,7 +16,7 @@
 
 struct sim_oracle {
 	struct {
-		const struct arm_smmu_ste *strtab;
+		struct sim_smmu *hw;
 		struct sim_tlb *tlb;
 	} smmu[SIM_ORACLE_MAX_SMMUS];
 	unsigned int num_sids, num_domains, pages;
@@ -83,12 +84,12 @@ void sim_oracle_destroy(struct sim_oracle *o)
 }
 
 int sim_oracle_set_smmu(struct sim_oracle *o, unsigned int smmu,
-			const struct arm_smmu_ste *strtab, struct sim_tlb *tlb)
+			struct sim_smmu *hw)
 {
 	if (smmu >= SIM_ORACLE_MAX_SMMUS)
 		return -EINVAL;
-	o->smmu[smmu].strtab = strtab;
-	o->smmu[smmu].tlb = tlb;
+	o->smmu[smmu].hw = hw;
+	o->smmu[smmu].tlb = sim_smmu_tlb(hw);
 	return 0;
 }
 
@@ -169,21 +170,21 @@ void sim_oracle_inv_done(struct sim_oracle *o, unsigned int domain,
  */
 static int sim_oracle_ste_domain(struct sim_oracle *o, u32 sid, bool ats)
 {
-	const struct arm_smmu_ste *ste;
+	u64 ste[STRTAB_STE_DWORDS], d0, d1, d2;
 	unsigned int i, cfg, smmu;
-	u64 d0, d1, d2;
 	bool s2;
 	u16 id;
 
 	if (sid >= o->num_sids)
 		return -1;
 	smmu = o->sid_smmu[sid];
-	if (!o->smmu[smmu].strtab)
+	if (!o->smmu[smmu].hw)
 		return -1;
-	ste = &o->smmu[smmu].strtab[sid];
-	d0 = le64_to_cpu(__atomic_load_n(&ste->data[0], __ATOMIC_ACQUIRE));
-	d1 = le64_to_cpu(__atomic_load_n(&ste->data[1], __ATOMIC_ACQUIRE));
-	d2 = le64_to_cpu(__atomic_load_n(&ste->data[2], __ATOMIC_ACQUIRE));
+	/* As the SMMU sees it: its cached STE */
+	sim_smmu_ste(o->smmu[smmu].hw, sid, ste);
+	d0 = ste[0];
+	d1 = ste[1];
+	d2 = ste[2];
 	cfg = FIELD_GET(STRTAB_STE_0_CFG, d0);
 	s2 = cfg == STRTAB_STE_0_CFG_S2_TRANS;
 	if (!(d0 & STRTAB_STE_0_V) ||

@@ -4,7 +4,8 @@
  *
  * Each page of each domain has a generation: even when unmapped, odd when
  * mapped; map and unmap bump it.  A translation request of a device, served
- * while its STE allows translated requests (valid, translating, EATS) and
+ * while its STE allows translated requests (valid, translating, EATS; the
+ * STE the SMMU has cached, sim/stec.h, not the stream table's) and
  * the page is mapped, caches the page's (domain, generation) in the
  * device's ATC (sim_dev).  When the invalidation of an unmap returns, the
  * mapper records the page's generation as completed; from then on,
@@ -46,7 +47,7 @@
 
 struct sim_oracle;
 struct sim_tlb;
-struct arm_smmu_ste;
+struct sim_smmu;
 
 /* The first violation seen, for the report and the reproducer */
 struct sim_oracle_violation {
@@ -69,12 +70,13 @@ int sim_oracle_create(unsigned int num_sids, unsigned int num_domains,
 		      unsigned int pages, struct sim_oracle **out);
 void sim_oracle_destroy(struct sim_oracle *o);
 /*
- * SMMU @smmu (below SIM_ORACLE_MAX_SMMUS): the STEs of its streams are read
- * from @strtab (what it would walk), and its translations go through @tlb
- * (its sim_smmu_tlb()), which the checks look at too (NULL: no TLB)
+ * SMMU @smmu (below SIM_ORACLE_MAX_SMMUS) is @hw: the STEs of its streams
+ * are the ones it uses (sim_smmu_ste(): its STE cache's), and its
+ * translations go through its TLB (sim_smmu_tlb()), which the checks look
+ * at too (none: no TLB)
  */
 int sim_oracle_set_smmu(struct sim_oracle *o, unsigned int smmu,
-			const struct arm_smmu_ste *strtab, struct sim_tlb *tlb);
+			struct sim_smmu *hw);
 /* Stream @sid is behind SMMU @smmu */
 int sim_oracle_set_stream(struct sim_oracle *o, u32 sid, unsigned int smmu);
 /*

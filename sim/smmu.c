@@ -13,6 +13,7 @@
 #include "irq.h"
 #include "mmio.h"
 #include "smmu.h"
+#include "stec.h"
 #include "tlb.h"
 
 /* No PROD value (index and wrap bit fit in 17 bits) */
@@ -64,6 +65,11 @@ struct sim_smmu {
 	unsigned int num_tlbi, max_tlbi;
 	sim_smmu_refetch_fn refetch;
 	void *refetch_arg;
+
+	/* The stream table the driver set up, and with a TLB its cache */
+	const struct arm_smmu_ste *strtab;
+	unsigned int strtab_sids;
+	struct sim_stec *stec;
 
 	sim_smmu_trace_fn trace;
 	void *trace_arg;
@@ -206,6 +212,11 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, u32 prod, bool *raise)
 		case SIM_SMMU_CMD_PLAIN:
 			if (end > now)
 				goto out;
+			if (smmu->stec && sim_stec_is_cfgi(opcode)) {
+				cmd[1] = le64_to_cpu(__atomic_load_n(
+					&ent[1], __ATOMIC_RELAXED));
+				sim_stec_cfgi(smmu->stec, cmd);
+			}
 			break;
 		case SIM_SMMU_CMD_TLBI:
 			if (end > now)
@@ -256,6 +267,8 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, u32 prod, bool *raise)
 				goto out;
 			smmu->batch_done = smmu->batch_fail = 0;
 			sim_smmu_tlbi_complete(smmu);
+			if (smmu->stec)
+				sim_stec_sync(smmu->stec);
 			cmd[1] = le64_to_cpu(
 				__atomic_load_n(&ent[1], __ATOMIC_RELAXED));
 			if (FIELD_GET(CMDQ_SYNC_0_CS, cmd[0]) ==
@@ -652,6 +665,7 @@ void sim_smmu_destroy(struct sim_smmu *smmu)
 	}
 	sim_mmio_unregister(smmu->window);
 	sim_irq_release(smmu->irq);
+	sim_stec_destroy(smmu->stec);
 	sim_tlb_destroy(smmu->tlb);
 	free(smmu->tlbi);
 	free(smmu->devs);
@@ -695,6 +709,54 @@ struct sim_tlb *sim_smmu_tlb(struct sim_smmu *smmu)
 	return smmu->tlb;
 }
 
+int sim_smmu_set_strtab(struct sim_smmu *smmu,
+			const struct arm_smmu_ste *strtab, unsigned int num_sids)
+{
+	struct sim_stec *stec = NULL, *old;
+	unsigned long flags;
+	int ret;
+
+	if (smmu->tlb) {
+		ret = sim_stec_create(strtab, num_sids, smmu->cfg.seed, &stec);
+		if (ret)
+			return ret;
+	}
+	spin_lock_irqsave(&smmu->lock, flags);
+	old = smmu->stec;
+	smmu->stec = stec;
+	smmu->strtab = strtab;
+	smmu->strtab_sids = num_sids;
+	spin_unlock_irqrestore(&smmu->lock, flags);
+	sim_stec_destroy(old);
+	return 0;
+}
+
+void sim_smmu_ste(struct sim_smmu *smmu, u32 sid, u64 *ste)
+{
+	unsigned int i;
+
+	if (smmu->stec) {
+		sim_stec_get(smmu->stec, sid, ste);
+		return;
+	}
+	for (i = 0; i < STRTAB_STE_DWORDS; i++)
+		ste[i] = sid < smmu->strtab_sids ?
+				 le64_to_cpu(__atomic_load_n(
+					 &smmu->strtab[sid].data[i],
+					 __ATOMIC_ACQUIRE)) :
+				 0;
+}
+
+bool sim_smmu_torn_ste(struct sim_smmu *smmu, struct sim_stec_torn *first)
+{
+	struct sim_stec_stats st;
+
+	if (!smmu->stec)
+		return false;
+	sim_stec_stats(smmu->stec, &st, first);
+	return st.torn;
+}
+
 void sim_smmu_set_refetch(struct sim_smmu *smmu, sim_smmu_refetch_fn fn,
 			  void *arg)
 {
@@ -733,6 +795,14 @@ void sim_smmu_stats(struct sim_smmu *smmu, struct sim_smmu_stats *st)
 	st->atc_timeouts =
 		__atomic_load_n(&smmu->stats.atc_timeouts, __ATOMIC_RELAXED);
 	st->errors = __atomic_load_n(&smmu->stats.errors, __ATOMIC_RELAXED);
+	st->ste_fetches = st->torn_stes = 0;
+	if (smmu->stec) {
+		struct sim_stec_stats c;
+
+		sim_stec_stats(smmu->stec, &c, NULL);
+		st->ste_fetches = c.fetches;
+		st->torn_stes = c.torn;
+	}
 }
 
 int sim_smmu_probe(const struct sim_smmu_config *cfg, unsigned int num_sids,
@@ -747,6 +817,12 @@ int sim_smmu_probe(const struct sim_smmu_config *cfg, unsigned int num_sids,
 	smmu->base = sim_smmu_base(*hw);
 	smmu->gerr_irq = sim_smmu_irq(*hw);
 	ret = arm_smmu_device_init(smmu, num_sids);
+	if (!ret) {
+		/* What the driver wrote to STRTAB_BASE */
+		ret = sim_smmu_set_strtab(*hw, smmu->strtab, num_sids);
+		if (ret)
+			arm_smmu_device_free(smmu);
+	}
 	if (ret) {
 		sim_smmu_destroy(*hw);
 		*hw = NULL;

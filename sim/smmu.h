@@ -74,7 +74,9 @@ struct sim_smmu_latency {
  * @lat: command latencies
  * @atc_timeout_ns: the hardware ATC invalidation completion timeout (0:
  *                  SIM_SMMU_ATC_TIMEOUT_DEFAULT_NS)
- * @tlb_pages: a TLB of this many 4 KiB pages from address 0 (0: none)
+ * @tlb_pages: a TLB of this many 4 KiB pages from address 0 (0: none),
+ *             and an STE cache (sim/stec.h)
+ * @seed: the SMMU's own choices (which STEs its cache fetches when)
  */
 struct sim_smmu_config {
 	bool ats;
@@ -86,6 +88,7 @@ struct sim_smmu_config {
 	struct sim_smmu_latency lat;
 	u64 atc_timeout_ns;
 	unsigned int tlb_pages;
+	u64 seed;
 };
 
 /* Called for each command the SMMU executes, in queue order */
@@ -97,6 +100,8 @@ struct sim_smmu_stats {
 	u64 atc_invs; /* ATC_INVs sent to devices */
 	u64 atc_timeouts; /* CMD_SYNCs that reported an ATC timeout */
 	u64 errors; /* CMDQ errors of any kind */
+	u64 ste_fetches; /* STEs its cache read from the stream table */
+	u64 torn_stes; /* CFGIs of an update that could be fetched torn */
 };
 
 int sim_smmu_create(const struct sim_smmu_config *cfg, unsigned int num_sids,
@@ -111,6 +116,21 @@ void sim_smmu_stall_for(struct sim_smmu *smmu, u64 ns);
 int sim_smmu_add_dev(struct sim_smmu *smmu, struct sim_dev *dev);
 /* The TLB of cfg.tlb_pages, or NULL */
 struct sim_tlb *sim_smmu_tlb(struct sim_smmu *smmu);
+/*
+ * The stream table the driver set up (STRTAB_BASE): @num_sids STEs at
+ * @strtab, cached with cfg.tlb_pages (sim_smmu_probe() sets it)
+ */
+int sim_smmu_set_strtab(struct sim_smmu *smmu,
+			const struct arm_smmu_ste *strtab, unsigned int num_sids);
+/*
+ * The STE the SMMU uses for @sid now, its words into @ste: the cached one
+ * (fetched if not cached), or without a cache the stream table's (zeros
+ * beyond it)
+ */
+void sim_smmu_ste(struct sim_smmu *smmu, u32 sid, u64 *ste);
+struct sim_stec_torn;
+/* Whether a torn STE could be fetched; the first into @first */
+bool sim_smmu_torn_ste(struct sim_smmu *smmu, struct sim_stec_torn *first);
 /*
  * A device whose ATC_INV was answered asks again for each translation it
  * lost (a device still using those pages): @fn is its translation request,

@@ -39,8 +39,7 @@ int sim_world_oracle(struct sim_world *w, unsigned int pages,
 				       w->masters[i].master->streams[j].id + 1);
 	ret = sim_oracle_create(num_sids, w->num_domains, pages, &o);
 	for (i = 0; !ret && i < w->num_smmus; i++)
-		ret = sim_oracle_set_smmu(o, i, w->smmu[i].strtab,
-					  sim_smmu_tlb(w->hw[i]));
+		ret = sim_oracle_set_smmu(o, i, w->hw[i]);
 	for (i = 0; !ret && i < w->num_masters; i++) {
 		struct arm_smmu_master *master = w->masters[i].master;
 

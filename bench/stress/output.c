@@ -12,6 +12,7 @@
 #include "lib/results.h"
 
 #include "stress/internal.h"
+#include <sim/stec.h>
 
 const char *const stress_metric_names[SM_NR] = {
 	[SM_INV] = "inv",
@@ -119,6 +120,48 @@ static void stress_json_u64(FILE *f, const char *key, u64 v)
 	fprintf(f, "  \"%s\": %llu,\n", key, v);
 }
 
+/*
+ * The SMMUs' STE caches: how many STEs they fetched, how many they could
+ * have fetched torn, and the first torn one's stream
+ * and words (hex strings: old and new side of the step, and which words of
+ * the torn mix were new)
+ */
+static void stress_json_torn(struct stress_run *r, FILE *f)
+{
+	struct sim_stec_torn first = { 0 };
+	bool have = false;
+	u64 torn = 0, fetches = 0;
+	unsigned int i, w;
+
+	for (i = 0; i < r->world.num_smmus; i++) {
+		struct sim_smmu_stats st;
+
+		sim_smmu_stats(r->world.hw[i], &st);
+		torn += st.torn_stes;
+		fetches += st.ste_fetches;
+		if (!have)
+			have = sim_smmu_torn_ste(r->world.hw[i], &first);
+	}
+	stress_json_u64(f, "ste_fetches", fetches);
+	stress_json_u64(f, "torn_stes", torn);
+	if (!have) {
+		fputs("  \"first_torn_ste\": null,\n", f);
+		return;
+	}
+	fprintf(f, "  \"first_torn_ste\": {\"sid\": %u, \"old\": [", first.sid);
+	for (w = 0; w < STRTAB_STE_DWORDS; w++)
+		fprintf(f, "%s\"%#llx\"", w ? ", " : "", first.old[w]);
+	fputs("], \"new\": [", f);
+	for (w = 0; w < STRTAB_STE_DWORDS; w++)
+		fprintf(f, "%s\"%#llx\"", w ? ", " : "", first.new[w]);
+	fputs("], \"new_words\": [", f);
+	for (w = 0; w < STRTAB_STE_DWORDS; w++)
+		if (first.from_new & (1U << w))
+			fprintf(f, "%s%u", first.from_new & ((1U << w) - 1) ?
+						   ", " : "", w);
+	fputs("]},\n", f);
+}
+
 /* What ran: names, command, configuration, clock, seed, topology */
 static int stress_json_what(struct stress_run *r, const char *cmdline,
 			    const struct stress_result *res, FILE *f)
@@ -216,6 +259,7 @@ static void stress_json_counts(struct stress_run *r,
 	}
 	fputs("],\n", f);
 	stress_json_u64(f, "warns", res->warns);
+	stress_json_torn(r, f);
 	stress_json_u64(f, "oracle_violations", res->violations);
 	stress_json_u64(f, "oracle_violations_after_error",
 			res->violations_gave_up);

@@ -444,6 +444,17 @@ static void stress_run_collect(struct stress_run *r, struct stress_result *res)
 			       0.0;
 	res->ops_per_s = res->seconds > 0 ? res->ops / res->seconds : 0;
 	res->cpu_seconds = r->cpu_seconds;
+	/* An STE the SMMU could have fetched torn is a violation each */
+	for (i = 0; i < r->world.num_smmus; i++) {
+		struct sim_smmu_stats st;
+		u64 k;
+
+		sim_smmu_stats(r->world.hw[i], &st);
+		for (k = 0; k < st.torn_stes; k++)
+			sim_oracle_report(r->oracle, SIM_ORACLE_NO_SID,
+					  "a torn STE: an update step the SMMU "
+					  "could fetch half old, half new");
+	}
 	res->violations = sim_oracle_violations(r->oracle);
 	res->violations_gave_up = sim_oracle_violations_gave_up(r->oracle);
 	res->quarantines = r->quarantines;

@@ -239,6 +239,7 @@ int stress_world_init(struct stress_run *r, bool threaded)
 	 */
 	if (cfg->clock == STRESS_CLOCK_VIRTUAL)
 		wcfg.hw.tlb_pages = r->pages_per_domain;
+	wcfg.hw.seed = cfg->seed;
 	r->devs = calloc(r->ndevs, sizeof(*r->devs));
 	r->sdevs = calloc(r->ndevs, sizeof(*r->sdevs));
 	if (!r->devs || !r->sdevs)

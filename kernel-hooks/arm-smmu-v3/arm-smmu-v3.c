@@ -6,6 +6,7 @@
  * Written for atcbench from the semantics of the upstream driver
  * (drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c); the names are the kernel's.
  */
+#include <linux/bitops.h>
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/iommu.h>
@@ -330,11 +331,11 @@ void arm_smmu_make_ste(struct arm_smmu_ste *target,
 	} else {
 		target->data[0] |= cpu_to_le64(FIELD_PREP(
 			STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_S2_TRANS));
+		target->data[1] = cpu_to_le64(FIELD_PREP(
+			STRTAB_STE_1_SHCFG, STRTAB_STE_1_SHCFG_INCOMING));
 		target->data[2] =
 			cpu_to_le64(FIELD_PREP(STRTAB_STE_2_S2VMID, id));
 	}
-	target->data[1] |= cpu_to_le64(
-		FIELD_PREP(STRTAB_STE_1_SHCFG, STRTAB_STE_1_SHCFG_INCOMING));
 	if (ats_enabled)
 		target->data[1] |= cpu_to_le64(
 			FIELD_PREP(STRTAB_STE_1_EATS, STRTAB_STE_1_EATS_TRANS));
@@ -350,6 +351,207 @@ void arm_smmu_make_abort_ste(struct arm_smmu_ste *target)
 	target->data[0] = cpu_to_le64(
 		STRTAB_STE_0_V |
 		FIELD_PREP(STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_ABORT));
+}
+
+/**
+ * arm_smmu_get_ste_used() - the bits of an STE the SMMU uses
+ * @ent: the STE's words
+ * @used_bits: zeroed by the caller; the used bits are set in it
+ *
+ * Which bits the SMMU reads depends on V and CFG: a stage-1 STE uses its
+ * context (the ASID here, where the CD pointer would be), the attributes of
+ * the CD fetch, EATS and the VMID that tags its TLB entries; a stage-2 STE
+ * EATS, SHCFG and the VMID; a bypass STE SHCFG.
+ */
+void arm_smmu_get_ste_used(const __le64 *ent, __le64 *used_bits)
+{
+	unsigned int cfg = FIELD_GET(STRTAB_STE_0_CFG, le64_to_cpu(ent[0]));
+
+	used_bits[0] = cpu_to_le64(STRTAB_STE_0_V);
+	if (!(ent[0] & cpu_to_le64(STRTAB_STE_0_V)))
+		return;
+
+	used_bits[0] |= cpu_to_le64(STRTAB_STE_0_CFG);
+
+	/* S1 translates */
+	if (cfg & BIT(0)) {
+		used_bits[0] |= cpu_to_le64(STRTAB_STE_0_S1CTXPTR_ASID);
+		used_bits[1] |= cpu_to_le64(STRTAB_STE_1_S1CIR |
+					    STRTAB_STE_1_S1COR |
+					    STRTAB_STE_1_S1CSH |
+					    STRTAB_STE_1_EATS);
+		used_bits[2] |= cpu_to_le64(STRTAB_STE_2_S2VMID);
+	}
+
+	/* S2 translates */
+	if (cfg & BIT(1)) {
+		used_bits[1] |=
+			cpu_to_le64(STRTAB_STE_1_EATS | STRTAB_STE_1_SHCFG);
+		used_bits[2] |= cpu_to_le64(STRTAB_STE_2_S2VMID);
+	}
+
+	if (cfg == STRTAB_STE_0_CFG_BYPASS)
+		used_bits[1] |= cpu_to_le64(STRTAB_STE_1_SHCFG);
+}
+
+/**
+ * arm_smmu_get_ste_update_safe() - bits that may change in any order
+ * @cur: the STE's words now
+ * @target: the words it goes to
+ * @safe_bits: zeroed by the caller; the safe bits are set in it
+ *
+ * EATS: the attach sequence has the device's ATS disabled whenever an STE
+ * changes EATS_TRANS, so the device sends no translated request that an
+ * intermediate STE could judge.  (This model has no S2S and no EATS_S1CHK,
+ * which would make the transition unsafe.)
+ */
+void arm_smmu_get_ste_update_safe(const __le64 *cur, const __le64 *target,
+				  __le64 *safe_bits)
+{
+	safe_bits[1] |= cpu_to_le64(
+		FIELD_PREP(STRTAB_STE_1_EATS, STRTAB_STE_1_EATS_TRANS));
+}
+
+/*
+ * Which qwords must change their used bits once every bit the current
+ * entry ignores has its new value (@unused_update): a bit per qword
+ */
+static u8 arm_smmu_entry_qword_diff(struct arm_smmu_entry_writer *writer,
+				    const __le64 *entry, const __le64 *target,
+				    __le64 *unused_update)
+{
+	__le64 target_used[NUM_ENTRY_QWORDS] = {};
+	__le64 cur_used[NUM_ENTRY_QWORDS] = {};
+	__le64 safe[NUM_ENTRY_QWORDS] = {};
+	u8 used_qword_diff = 0;
+	unsigned int i;
+
+	writer->ops->get_used(entry, cur_used);
+	writer->ops->get_used(target, target_used);
+	if (writer->ops->get_update_safe)
+		writer->ops->get_update_safe(entry, target, safe);
+
+	for (i = 0; i != NUM_ENTRY_QWORDS; i++) {
+		/* Safe only where both use the bits; else by the unused rule */
+		safe[i] &= target_used[i] & cur_used[i];
+
+		/* A make function sets no bit its used function ignores */
+		WARN_ON_ONCE(target[i] & ~target_used[i]);
+
+		/* Bits the current entry ignores may change now */
+		cur_used[i] &= ~safe[i];
+		unused_update[i] = (entry[i] & cur_used[i]) |
+				   (target[i] & ~cur_used[i]);
+		if ((unused_update[i] & target_used[i]) != target[i])
+			used_qword_diff |= 1 << i;
+	}
+	return used_qword_diff;
+}
+
+/* Write qwords [@start, @start + @len) of @target that differ; sync if any */
+static void entry_set(struct arm_smmu_entry_writer *writer, __le64 *entry,
+		      const __le64 *target, unsigned int start,
+		      unsigned int len)
+{
+	bool changed = false;
+	unsigned int i;
+
+	for (i = start; len != 0; len--, i++) {
+		if (entry[i] != target[i]) {
+			WRITE_ONCE(entry[i], target[i]);
+			changed = true;
+		}
+	}
+
+	if (changed)
+		writer->ops->sync(writer);
+}
+
+/**
+ * arm_smmu_write_entry() - move an entry to @target without the SMMU ever
+ * fetching a torn one
+ * @writer: the kind of entry and its sync
+ * @entry: the entry, in memory the SMMU reads
+ * @target: its new words
+ *
+ * The SMMU reads an entry with 64-bit single-copy atomicity only, and may
+ * fetch it between any two of these writes, so each step is synced and
+ * leaves an entry that behaves as the old one, as the new one, or is not
+ * valid:
+ *  - hitless, when after setting the bits the old entry ignores only one
+ *    qword has used bits to change: those ignored bits, then that
+ *    "critical" qword, then the bits the new entry ignores;
+ *  - breaking, when two or more do: V=0, the qwords other than the first,
+ *    then the first (V=1) in one store;
+ *  - otherwise only safe or ignored bits change: all in one step.
+ */
+void arm_smmu_write_entry(struct arm_smmu_entry_writer *writer, __le64 *entry,
+			  const __le64 *target)
+{
+	__le64 unused_update[NUM_ENTRY_QWORDS];
+	u8 used_qword_diff;
+
+	/* What the entry points to is visible before the entry changes */
+	dma_wmb();
+
+	used_qword_diff =
+		arm_smmu_entry_qword_diff(writer, entry, target, unused_update);
+	if (hweight8(used_qword_diff) == 1) {
+		unsigned int critical_qword_index = ffs(used_qword_diff) - 1;
+
+		/* The critical qword is written whole in the next step */
+		unused_update[critical_qword_index] =
+			entry[critical_qword_index];
+		entry_set(writer, entry, unused_update, 0, NUM_ENTRY_QWORDS);
+		entry_set(writer, entry, target, critical_qword_index, 1);
+		entry_set(writer, entry, target, 0, NUM_ENTRY_QWORDS);
+	} else if (used_qword_diff) {
+		unused_update[0] = 0;
+		entry_set(writer, entry, unused_update, 0, 1);
+		entry_set(writer, entry, target, 1, NUM_ENTRY_QWORDS - 1);
+		entry_set(writer, entry, target, 0, 1);
+	} else {
+		entry_set(writer, entry, target, 0, NUM_ENTRY_QWORDS);
+	}
+}
+
+/* An STE update of one stream: its writer and its SID */
+struct arm_smmu_ste_writer {
+	struct arm_smmu_entry_writer writer;
+	u32 sid;
+};
+
+static void arm_smmu_ste_writer_sync_entry(struct arm_smmu_entry_writer *writer)
+{
+	struct arm_smmu_ste_writer *ste_writer =
+		container_of(writer, struct arm_smmu_ste_writer, writer);
+	struct arm_smmu_cmdq_ent cmd = {
+		.opcode = CMDQ_OP_CFGI_STE,
+		.cfgi = { .sid = ste_writer->sid, .leaf = true },
+	};
+
+	arm_smmu_cmdq_issue_cmd_with_sync(writer->master->smmu, &cmd);
+}
+
+static const struct arm_smmu_entry_writer_ops arm_smmu_ste_writer_ops = {
+	.sync = arm_smmu_ste_writer_sync_entry,
+	.get_used = arm_smmu_get_ste_used,
+	.get_update_safe = arm_smmu_get_ste_update_safe,
+};
+
+static void arm_smmu_write_ste(struct arm_smmu_master *master, u32 sid,
+			       struct arm_smmu_ste *ste,
+			       const struct arm_smmu_ste *target)
+{
+	struct arm_smmu_ste_writer ste_writer = {
+		.writer = {
+			.ops = &arm_smmu_ste_writer_ops,
+			.master = master,
+		},
+		.sid = sid,
+	};
+
+	arm_smmu_write_entry(&ste_writer.writer, ste->data, target->data);
 }
 
 /*
@@ -378,9 +580,8 @@ static void arm_smmu_ste_unlock(struct arm_smmu_device *smmu, bool locked,
  * @master: the master
  * @target: the STE to install
  *
- * The words other than the first go in first, then the first (which holds V
- * and CFG), each step followed by a CFGI_STE and a sync, so the SMMU never
- * sees a torn configuration.  Under @smmu->ste_lock, so that a quarantine
+ * Each stream's STE moves by arm_smmu_write_entry(), so the SMMU never
+ * fetches a torn configuration.  Under @smmu->ste_lock, so that a quarantine
  * clearing EATS either sees this STE or is seen by it: a master found
  * ats_broken gets no EATS.
  */
@@ -390,7 +591,7 @@ void arm_smmu_install_ste_for_dev(struct arm_smmu_master *master,
 	struct arm_smmu_device *smmu = master->smmu;
 	struct arm_smmu_ste masked = *target;
 	unsigned long flags = 0;
-	unsigned int i, w;
+	unsigned int i;
 	bool locked;
 
 	locked = arm_smmu_ste_lock(smmu, &flags);
@@ -400,22 +601,8 @@ void arm_smmu_install_ste_for_dev(struct arm_smmu_master *master,
 
 	for (i = 0; i < master->num_streams; i++) {
 		u32 sid = master->streams[i].id;
-		struct arm_smmu_ste *ste = &smmu->strtab[sid];
-		struct arm_smmu_cmdq_ent cmd = {
-			.opcode = CMDQ_OP_CFGI_STE,
-			.cfgi = { .sid = sid, .leaf = true },
-		};
 
-		/*
-		 * Order the IOPTEs and the invalidation array published before
-		 * this against the SMMU's walk through the new STE.
-		 */
-		dma_wmb();
-		for (w = 1; w < STRTAB_STE_DWORDS; w++)
-			WRITE_ONCE(ste->data[w], target->data[w]);
-		arm_smmu_cmdq_issue_cmd_with_sync(smmu, &cmd);
-		WRITE_ONCE(ste->data[0], target->data[0]);
-		arm_smmu_cmdq_issue_cmd_with_sync(smmu, &cmd);
+		arm_smmu_write_ste(master, sid, &smmu->strtab[sid], target);
 	}
 	arm_smmu_ste_unlock(smmu, locked, flags);
 }

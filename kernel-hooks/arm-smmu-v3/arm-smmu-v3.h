@@ -171,6 +171,36 @@ struct arm_smmu_ste {
 	__le64 data[STRTAB_STE_DWORDS];
 };
 
+#define NUM_ENTRY_QWORDS		8
+
+struct arm_smmu_entry_writer;
+
+/**
+ * struct arm_smmu_entry_writer_ops - how arm_smmu_write_entry() updates
+ * one kind of entry
+ * @get_used: the bits of an entry the SMMU uses, given its value
+ * @get_update_safe: bits used by both @cur and @target that may change
+ *                   without ordering (optional)
+ * @sync: make the entry's words written so far visible to the SMMU and
+ *        drop what it cached of the entry
+ */
+struct arm_smmu_entry_writer_ops {
+	void (*get_used)(const __le64 *entry, __le64 *used);
+	void (*get_update_safe)(const __le64 *cur, const __le64 *target,
+				__le64 *safe_bits);
+	void (*sync)(struct arm_smmu_entry_writer *writer);
+};
+
+/**
+ * struct arm_smmu_entry_writer - one entry update in progress
+ * @ops: the kind of entry
+ * @master: the master whose entry it is
+ */
+struct arm_smmu_entry_writer {
+	const struct arm_smmu_entry_writer_ops *ops;
+	struct arm_smmu_master *master;
+};
+
 enum arm_smmu_cmdq_opcode {
 	CMDQ_OP_PREFETCH_CFG		= 0x1,
 	CMDQ_OP_CFGI_STE		= 0x3,
@@ -645,6 +675,11 @@ void arm_smmu_make_ste(struct arm_smmu_ste *target,
 		       enum arm_smmu_domain_stage stage, u16 id,
 		       bool ats_enabled);
 void arm_smmu_make_abort_ste(struct arm_smmu_ste *target);
+void arm_smmu_get_ste_used(const __le64 *ent, __le64 *used_bits);
+void arm_smmu_get_ste_update_safe(const __le64 *cur, const __le64 *target,
+				  __le64 *safe_bits);
+void arm_smmu_write_entry(struct arm_smmu_entry_writer *writer, __le64 *entry,
+			  const __le64 *target);
 void arm_smmu_install_ste_for_dev(struct arm_smmu_master *master,
 				  const struct arm_smmu_ste *target);
 int arm_smmu_atc_inv_master(struct arm_smmu_master *master, ioasid_t ssid);

@@ -80,6 +80,14 @@ static inline unsigned int hweight_long(unsigned long w)
 	return (w * 0x0101010101010101UL) >> 56;
 }
 
+static inline unsigned int hweight8(unsigned int w)
+{
+	return hweight_long(w & 0xff);
+}
+
+/* 1 + the index of the lowest set bit, 0 for none (libc's, where declared) */
+#define ffs(x) __builtin_ffs(x)
+
 static inline unsigned long find_next_bit(const unsigned long *addr,
 					  unsigned long size,
 					  unsigned long offset)

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0
+/* sim_stec: the simulated SMMU's STE cache and torn-STE check (stec.h) */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/bitfield.h>
+#include <linux/spinlock.h>
+
+#include "rng.h"
+#include "stec.h"
+
+/* A dropped STE is fetched again at once with probability 1/2 */
+#define SIM_STEC_REFETCH_ONE_IN 2
+
+struct sim_stec_ent {
+	u64 cached[STRTAB_STE_DWORDS];
+	u64 published[STRTAB_STE_DWORDS]; /* as of the last CFGI */
+	bool valid; /* @cached holds the STE */
+	bool pending; /* a CFGI awaits its sync */
+};
+
+struct sim_stec {
+	const struct arm_smmu_ste *strtab;
+	unsigned int num_sids;
+	spinlock_t lock;
+	u64 rng;
+	/* By SID, allocated when first seen; the SIDs seen, in that order */
+	struct sim_stec_ent **ents;
+	u32 *seen;
+	unsigned int num_seen;
+	/* The SIDs of the CFGIs no sync completed yet */
+	u32 *pending;
+	unsigned int num_pending;
+	struct sim_stec_stats stats;
+	struct sim_stec_torn first;
+};
+
+int sim_stec_create(const struct arm_smmu_ste *strtab, unsigned int num_sids,
+		    u64 seed, struct sim_stec **out)
+{
+	struct sim_stec *c;
+
+	if (!strtab || !num_sids)
+		return -EINVAL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->strtab = strtab;
+	c->num_sids = num_sids;
+	c->rng = seed ^ 0x57ec0ca5e5ULL;
+	spin_lock_init(&c->lock);
+	c->ents = calloc(num_sids, sizeof(*c->ents));
+	c->seen = calloc(num_sids, sizeof(*c->seen));
+	c->pending = calloc(num_sids, sizeof(*c->pending));
+	if (!c->ents || !c->seen || !c->pending) {
+		sim_stec_destroy(c);
+		return -ENOMEM;
+	}
+	*out = c;
+	return 0;
+}
+
+void sim_stec_destroy(struct sim_stec *c)
+{
+	unsigned int i;
+
+	if (!c)
+		return;
+	for (i = 0; c->ents && i < c->num_seen; i++)
+		free(c->ents[c->seen[i]]);
+	free(c->ents);
+	free(c->seen);
+	free(c->pending);
+	free(c);
+}
+
+/* The STE of @sid in memory now, a word at a time */
+static void sim_stec_read(struct sim_stec *c, u32 sid, u64 *ste)
+{
+	unsigned int i;
+
+	for (i = 0; i < STRTAB_STE_DWORDS; i++)
+		ste[i] = le64_to_cpu(__atomic_load_n(&c->strtab[sid].data[i],
+						     __ATOMIC_ACQUIRE));
+}
+
+/* The entry of @sid, made when first seen (NULL: none can be) */
+static struct sim_stec_ent *sim_stec_ent(struct sim_stec *c, u32 sid)
+{
+	struct sim_stec_ent *e;
+
+	if (sid >= c->num_sids)
+		return NULL;
+	e = c->ents[sid];
+	if (e)
+		return e;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL; /* an SMMU may cache nothing: a miss each time */
+	sim_stec_read(c, sid, e->published);
+	c->ents[sid] = e;
+	c->seen[c->num_seen++] = sid;
+	return e;
+}
+
+static void sim_stec_fetch(struct sim_stec *c, u32 sid,
+			   struct sim_stec_ent *e)
+{
+	sim_stec_read(c, sid, e->cached);
+	e->valid = true;
+	c->stats.fetches++;
+}
+
+void sim_stec_get(struct sim_stec *c, u32 sid, u64 *ste)
+{
+	struct sim_stec_ent *e;
+
+	spin_lock(&c->lock);
+	e = sim_stec_ent(c, sid);
+	if (!e) {
+		if (sid < c->num_sids)
+			sim_stec_read(c, sid, ste);
+		else
+			memset(ste, 0, STRTAB_STE_DWORDS * sizeof(*ste));
+		goto out;
+	}
+	if (!e->valid)
+		sim_stec_fetch(c, sid, e);
+	memcpy(ste, e->cached, sizeof(e->cached));
+out:
+	spin_unlock(&c->lock);
+}
+
+/*
+ * The bits of @ste the SMMU uses, by its V and CFG (the fields this
+ * simulation models), EATS left out (stec.h)
+ */
+static void sim_stec_used(const u64 *ste, u64 *used)
+{
+	unsigned int cfg = FIELD_GET(STRTAB_STE_0_CFG, ste[0]);
+
+	memset(used, 0, STRTAB_STE_DWORDS * sizeof(*used));
+	used[0] = STRTAB_STE_0_V;
+	if (!(ste[0] & STRTAB_STE_0_V))
+		return;
+	used[0] |= STRTAB_STE_0_CFG;
+	switch (cfg) {
+	case STRTAB_STE_0_CFG_S1_TRANS:
+		used[0] |= STRTAB_STE_0_S1CTXPTR_ASID;
+		used[1] |= STRTAB_STE_1_S1CIR | STRTAB_STE_1_S1COR |
+			   STRTAB_STE_1_S1CSH;
+		used[2] |= STRTAB_STE_2_S2VMID;
+		break;
+	case STRTAB_STE_0_CFG_S2_TRANS:
+		used[1] |= STRTAB_STE_1_SHCFG;
+		used[2] |= STRTAB_STE_2_S2VMID;
+		break;
+	case STRTAB_STE_0_CFG_BYPASS:
+		used[1] |= STRTAB_STE_1_SHCFG;
+		break;
+	default: /* abort, or a reserved CFG: nothing more is read */
+		break;
+	}
+}
+
+/* Whether @mix behaves as @ste: the same in every bit @ste uses */
+static bool sim_stec_behaves_as(const u64 *mix, const u64 *ste)
+{
+	u64 used[STRTAB_STE_DWORDS];
+	unsigned int i;
+
+	sim_stec_used(ste, used);
+	for (i = 0; i < STRTAB_STE_DWORDS; i++)
+		if ((mix[i] ^ ste[i]) & used[i])
+			return false;
+	return true;
+}
+
+/*
+ * Every word-wise mix of @old and @new is legal; else the first illegal
+ * one's words from @new as a mask (0 is never illegal: it is @old)
+ */
+static u8 sim_stec_torn_mix(const u64 *old, const u64 *new)
+{
+	u64 mix[STRTAB_STE_DWORDS];
+	unsigned int i, diff = 0, m;
+
+	for (i = 0; i < STRTAB_STE_DWORDS; i++)
+		if (old[i] != new[i])
+			diff |= 1U << i;
+	/* Each subset of the differing words: m = (m - diff) & diff */
+	for (m = diff & -diff; m; m = (m - diff) & diff) {
+		for (i = 0; i < STRTAB_STE_DWORDS; i++)
+			mix[i] = m & (1U << i) ? new[i] : old[i];
+		if ((mix[0] & STRTAB_STE_0_V) &&
+		    !sim_stec_behaves_as(mix, old) &&
+		    !sim_stec_behaves_as(mix, new))
+			return m;
+	}
+	return 0;
+}
+
+/* A CFGI covers @sid: judge its step, and drop the STE at the next sync */
+static void sim_stec_cfgi_sid(struct sim_stec *c, u32 sid)
+{
+	struct sim_stec_ent *e = sim_stec_ent(c, sid);
+	u64 now[STRTAB_STE_DWORDS];
+	u8 torn;
+
+	if (!e)
+		return;
+	sim_stec_read(c, sid, now);
+	torn = sim_stec_torn_mix(e->published, now);
+	if (torn) {
+		if (!c->stats.torn) {
+			c->first.sid = sid;
+			memcpy(c->first.old, e->published, sizeof(c->first.old));
+			memcpy(c->first.new, now, sizeof(c->first.new));
+			c->first.from_new = torn;
+		}
+		c->stats.torn++;
+	}
+	memcpy(e->published, now, sizeof(now));
+	if (!e->pending) {
+		e->pending = true;
+		c->pending[c->num_pending++] = sid;
+	}
+}
+
+bool sim_stec_is_cfgi(u8 opcode)
+{
+	return opcode == CMDQ_OP_CFGI_STE || opcode == CMDQ_OP_CFGI_ALL;
+}
+
+void sim_stec_cfgi(struct sim_stec *c, const u64 *cmd)
+{
+	u32 sid = FIELD_GET(CMDQ_CFGI_0_SID, cmd[0]);
+	unsigned int i;
+	u64 span;
+
+	spin_lock(&c->lock);
+	if (FIELD_GET(CMDQ_0_OP, cmd[0]) == CMDQ_OP_CFGI_STE) {
+		sim_stec_cfgi_sid(c, sid);
+		goto out;
+	}
+	/* CFGI_STE_RANGE: 2^(RANGE + 1) SIDs, aligned; RANGE 31 is ALL */
+	span = 2ULL << FIELD_GET(CMDQ_CFGI_1_RANGE, cmd[1]);
+	for (i = 0; i < c->num_seen; i++)
+		if ((c->seen[i] & ~(span - 1)) == (sid & ~(span - 1)))
+			sim_stec_cfgi_sid(c, c->seen[i]);
+out:
+	spin_unlock(&c->lock);
+}
+
+void sim_stec_sync(struct sim_stec *c)
+{
+	unsigned int i;
+
+	spin_lock(&c->lock);
+	for (i = 0; i < c->num_pending; i++) {
+		u32 sid = c->pending[i];
+		struct sim_stec_ent *e = c->ents[sid];
+
+		e->pending = false;
+		if (e->valid)
+			c->stats.drops++;
+		e->valid = false;
+		if (!sim_rng_below(&c->rng, SIM_STEC_REFETCH_ONE_IN))
+			sim_stec_fetch(c, sid, e);
+	}
+	c->num_pending = 0;
+	/* And one stream it has seen, if not cached */
+	if (c->num_seen) {
+		u32 sid = c->seen[sim_rng_below(&c->rng, c->num_seen)];
+
+		if (!c->ents[sid]->valid)
+			sim_stec_fetch(c, sid, c->ents[sid]);
+	}
+	spin_unlock(&c->lock);
+}
+
+void sim_stec_stats(struct sim_stec *c, struct sim_stec_stats *st,
+		    struct sim_stec_torn *first)
+{
+	spin_lock(&c->lock);
+	*st = c->stats;
+	if (first && c->stats.torn)
+		*first = c->first;
+	spin_unlock(&c->lock);
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sim_stec: the simulated SMMU's configuration cache (its STEs), and the
+ * check that no STE it could fetch is torn.
+ *
+ * Caching, as the SMMUv3 specification allows it: an STE may be fetched
+ * whenever it is valid and kept until a CFGI that covers it (CFGI_STE of its
+ * SID, CFGI_STE_RANGE or CFGI_ALL over it) is followed by a CMD_SYNC that
+ * completes.  The SMMU keeps it that long (the latest the architecture
+ * allows) and fetches at moments of its own, seeded:
+ *  - on a translation that misses (sim_stec_get());
+ *  - when a sync completes an invalidation: each dropped STE is, by the
+ *    seed's coin, fetched again at once, so a CFGI issued before the
+ *    words it should publish leaves the old configuration cached;
+ *  - after each completed sync, the STE of one stream it has seen, by the
+ *    seed, so that an STE changed without a CFGI is likely cached already.
+ * A fetch reads each 64-bit word on its own (single-copy atomicity of a
+ * word only).  The stage-1 context lives in the STE in this simulation (no
+ * CD tables, arm-smmu-v3.h), so this is also its CD cache; CFGI_CD drops
+ * nothing.
+ *
+ * Torn STEs: between two CFGIs of a SID the driver writes some of its
+ * words, and the SMMU may fetch the STE between any two of those writes,
+ * so it may hold any mix, word by word, of the STE as of the previous CFGI
+ * (old) and as of this one (new).  Each such mix must be legal: not valid
+ * (V = 0), or behaving as old or as new: equal to it in every bit it uses
+ * (by V and CFG: a stage-1 STE its context, the attributes of its CD
+ * fetch, EATS and VMID; a stage-2 one EATS, SHCFG and VMID; a bypass one
+ * SHCFG).  EATS is exempt: the driver changes it only while the device's
+ * ATS is disabled (arm_smmu_get_ste_update_safe()'s rule, written here
+ * from the specification, not shared with the driver).  An illegal mix is
+ * a torn STE, counted once per CFGI, the first kept with its words.
+ *
+ * Synchronisation: every call takes the cache's lock, the innermost of the
+ * simulation's (after the SMMU's, a device's ATC lock and the TLB's); it
+ * calls nothing outside.  The stream table words are read with acquire
+ * loads (the driver writes them with WRITE_ONCE() after a dma_wmb(), and
+ * issues the CFGI after them).
+ */
+#ifndef SIM_STEC_H
+#define SIM_STEC_H
+
+#include <linux/types.h>
+#include <arm-smmu-v3/arm-smmu-v3.h>
+
+struct sim_stec;
+
+/* The first torn STE: the two sides of the step and the mix that is torn */
+struct sim_stec_torn {
+	u32 sid;
+	u64 old[STRTAB_STE_DWORDS], new[STRTAB_STE_DWORDS];
+	u8 from_new; /* bit i: word i of the mix is new's */
+};
+
+struct sim_stec_stats {
+	u64 fetches; /* STEs read from the stream table */
+	u64 drops; /* cached STEs dropped by a completed CFGI */
+	u64 torn; /* CFGIs whose step could be fetched torn */
+};
+
+/*
+ * The cache of an SMMU whose stream table is @strtab (@num_sids STEs); its
+ * own fetches are chosen by @seed
+ */
+int sim_stec_create(const struct arm_smmu_ste *strtab, unsigned int num_sids,
+		    u64 seed, struct sim_stec **out);
+void sim_stec_destroy(struct sim_stec *c);
+/* The STE the SMMU uses for @sid, fetched if not cached, into @ste */
+void sim_stec_get(struct sim_stec *c, u32 sid, u64 *ste);
+/* Whether @opcode invalidates STEs (CFGI_STE, CFGI_STE_RANGE / ALL) */
+bool sim_stec_is_cfgi(u8 opcode);
+/* The SMMU executes the CFGI @cmd: checks its step, pending a sync */
+void sim_stec_cfgi(struct sim_stec *c, const u64 *cmd);
+/* A CMD_SYNC completed: so did every CFGI before it */
+void sim_stec_sync(struct sim_stec *c);
+/* Counters; the first torn STE into @first when there is one */
+void sim_stec_stats(struct sim_stec *c, struct sim_stec_stats *st,
+		    struct sim_stec_torn *first);
+
+#endif /* SIM_STEC_H */

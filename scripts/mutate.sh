@@ -107,6 +107,7 @@ oracle=(
 	"churn --clock virtual --duration 1s --warmup 0 --op-pages 5 --pages 64"
 	"churn --clock virtual --duration 1s --warmup 0 --op-pages 5 --pages 64 --range-inv true --non-ats 1 --pasid 1"
 	"churn --clock virtual --duration 1s --warmup 0 --nested true --op-pages 3 --range-inv true --non-ats 2"
+	"churn --clock virtual --duration 1s --warmup 0 --mixed-stages true"
 	"timeout-storm --clock virtual --duration 2s --warmup 0 --nested true --churners 1"
 	"timeout-storm --clock virtual --duration 2s --warmup 0 --smmus 2 --domains 4 --churners 1 --fault-interval 20ms --fault-duration 5ms"
 	"churn --duration 2s --warmup 100ms --op-pages 2"

@@ -14,11 +14,15 @@
 #define SIM_ORACLE_NO_QUARANTINE U64_MAX
 #define SIM_ORACLE_GEN_BITS 40
 
+struct sim_oracle_smmu {
+	struct sim_oracle *o;
+	unsigned int idx;
+	struct sim_smmu *hw;
+	struct sim_tlb *tlb;
+};
+
 struct sim_oracle {
-	struct {
-		struct sim_smmu *hw;
-		struct sim_tlb *tlb;
-	} smmu[SIM_ORACLE_MAX_SMMUS];
+	struct sim_oracle_smmu smmu[SIM_ORACLE_MAX_SMMUS];
 	unsigned int num_sids, num_domains, pages;
 	u8 *sid_smmu; /* per SID */
 	u16 *ids; /* per domain: its ASID, or VMID when s2 */
@@ -83,13 +87,17 @@ void sim_oracle_destroy(struct sim_oracle *o)
 	free(o);
 }
 
+static bool sim_oracle_ste_legal(void *arg, u32 sid, const u64 *ste);
+
 int sim_oracle_set_smmu(struct sim_oracle *o, unsigned int smmu,
 			struct sim_smmu *hw)
 {
 	if (smmu >= SIM_ORACLE_MAX_SMMUS)
 		return -EINVAL;
-	o->smmu[smmu].hw = hw;
-	o->smmu[smmu].tlb = sim_smmu_tlb(hw);
+	o->smmu[smmu] = (struct sim_oracle_smmu){
+		.o = o, .idx = smmu, .hw = hw, .tlb = sim_smmu_tlb(hw)
+	};
+	sim_smmu_set_ste_judge(hw, sim_oracle_ste_legal, &o->smmu[smmu]);
 	return 0;
 }
 
@@ -165,39 +173,70 @@ void sim_oracle_inv_done(struct sim_oracle *o, unsigned int domain,
 }
 
 /*
- * The domain a STE translates through, or -1; with @ats, for translated
- * requests (EATS set) only
+ * The domain of SMMU @smmu that the STE @ste translates through, or -1;
+ * with @ats, for translated requests (EATS set) only
  */
+static int sim_oracle_words_domain(struct sim_oracle *o, unsigned int smmu,
+				   const u64 *ste, bool ats)
+{
+	unsigned int i, cfg = FIELD_GET(STRTAB_STE_0_CFG, ste[0]);
+	bool s2 = cfg == STRTAB_STE_0_CFG_S2_TRANS;
+	u16 id;
+
+	if (!(ste[0] & STRTAB_STE_0_V) ||
+	    (cfg != STRTAB_STE_0_CFG_S1_TRANS && !s2) ||
+	    (ats && !FIELD_GET(STRTAB_STE_1_EATS, ste[1])))
+		return -1;
+	id = s2 ? FIELD_GET(STRTAB_STE_2_S2VMID, ste[2]) :
+		  FIELD_GET(STRTAB_STE_0_S1CTXPTR_ASID, ste[0]);
+	for (i = 0; i < o->num_domains; i++)
+		if (o->s2[i] == s2 && o->ids[i] == id &&
+		    o->domain_smmu[i] == smmu)
+			return i;
+	return -1;
+}
+
+/* The domain a stream's STE translates through (as the SMMU sees it) */
 static int sim_oracle_ste_domain(struct sim_oracle *o, u32 sid, bool ats)
 {
-	u64 ste[STRTAB_STE_DWORDS], d0, d1, d2;
-	unsigned int i, cfg, smmu;
-	bool s2;
-	u16 id;
+	u64 ste[STRTAB_STE_DWORDS];
+	unsigned int smmu;
 
 	if (sid >= o->num_sids)
 		return -1;
 	smmu = o->sid_smmu[sid];
 	if (!o->smmu[smmu].hw)
 		return -1;
-	/* As the SMMU sees it: its cached STE */
 	sim_smmu_ste(o->smmu[smmu].hw, sid, ste);
-	d0 = ste[0];
-	d1 = ste[1];
-	d2 = ste[2];
-	cfg = FIELD_GET(STRTAB_STE_0_CFG, d0);
-	s2 = cfg == STRTAB_STE_0_CFG_S2_TRANS;
-	if (!(d0 & STRTAB_STE_0_V) ||
-	    (cfg != STRTAB_STE_0_CFG_S1_TRANS && !s2) ||
-	    (ats && !FIELD_GET(STRTAB_STE_1_EATS, d1)))
-		return -1;
-	id = s2 ? FIELD_GET(STRTAB_STE_2_S2VMID, d2) :
-		  FIELD_GET(STRTAB_STE_0_S1CTXPTR_ASID, d0);
-	for (i = 0; i < o->num_domains; i++)
-		if (o->s2[i] == s2 && o->ids[i] == id &&
-		    o->domain_smmu[i] == smmu)
-			return i;
-	return -1;
+	return sim_oracle_words_domain(o, smmu, ste, ats);
+}
+
+/*
+ * An STE the driver could mean (a sim_stec_judge_fn): not valid, abort,
+ * or a domain of this SMMU as the driver's STEs carry it: stage 1 with its
+ * ASID, the CD fetch attributes of arm_smmu_make_ste() and VMID 0; stage 2
+ * with its VMID and SHCFG "incoming".  EATS either way.
+ */
+static bool sim_oracle_ste_legal(void *arg, u32 sid, const u64 *ste)
+{
+	const struct sim_oracle_smmu *os = arg;
+	const u64 s1_attrs =
+		FIELD_PREP(STRTAB_STE_1_S1CIR, STRTAB_STE_1_S1C_CACHE_WBRA) |
+		FIELD_PREP(STRTAB_STE_1_S1COR, STRTAB_STE_1_S1C_CACHE_WBRA) |
+		FIELD_PREP(STRTAB_STE_1_S1CSH, ARM_SMMU_SH_ISH);
+	const u64 s1_mask = STRTAB_STE_1_S1CIR | STRTAB_STE_1_S1COR |
+			    STRTAB_STE_1_S1CSH;
+	unsigned int cfg = FIELD_GET(STRTAB_STE_0_CFG, ste[0]);
+
+	if (!(ste[0] & STRTAB_STE_0_V) || cfg == STRTAB_STE_0_CFG_ABORT)
+		return true;
+	if (sim_oracle_words_domain(os->o, os->idx, ste, false) < 0)
+		return false;
+	if (cfg == STRTAB_STE_0_CFG_S1_TRANS)
+		return (ste[1] & s1_mask) == s1_attrs &&
+		       !FIELD_GET(STRTAB_STE_2_S2VMID, ste[2]);
+	return FIELD_GET(STRTAB_STE_1_SHCFG, ste[1]) ==
+	       STRTAB_STE_1_SHCFG_INCOMING;
 }
 
 bool sim_oracle_ats_allowed(struct sim_oracle *o, u32 sid)

@@ -2,6 +2,7 @@
 /* sim_smmu: the hardware side of a simulated SMMUv3 (see smmu.h) */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <pthread.h>
 #include <time.h>
 #include <linux/bitfield.h>
@@ -66,9 +67,7 @@ struct sim_smmu {
 	sim_smmu_refetch_fn refetch;
 	void *refetch_arg;
 
-	/* The stream table the driver set up, and with a TLB its cache */
-	const struct arm_smmu_ste *strtab;
-	unsigned int strtab_sids;
+	/* The cache of the stream table the driver set up */
 	struct sim_stec *stec;
 
 	sim_smmu_trace_fn trace;
@@ -710,22 +709,19 @@ struct sim_tlb *sim_smmu_tlb(struct sim_smmu *smmu)
 }
 
 int sim_smmu_set_strtab(struct sim_smmu *smmu,
-			const struct arm_smmu_ste *strtab, unsigned int num_sids)
+			const struct arm_smmu_ste *strtab,
+			unsigned int num_sids)
 {
 	struct sim_stec *stec = NULL, *old;
 	unsigned long flags;
 	int ret;
 
-	if (smmu->tlb) {
-		ret = sim_stec_create(strtab, num_sids, smmu->cfg.seed, &stec);
-		if (ret)
-			return ret;
-	}
+	ret = sim_stec_create(strtab, num_sids, smmu->cfg.seed, &stec);
+	if (ret)
+		return ret;
 	spin_lock_irqsave(&smmu->lock, flags);
 	old = smmu->stec;
 	smmu->stec = stec;
-	smmu->strtab = strtab;
-	smmu->strtab_sids = num_sids;
 	spin_unlock_irqrestore(&smmu->lock, flags);
 	sim_stec_destroy(old);
 	return 0;
@@ -733,18 +729,17 @@ int sim_smmu_set_strtab(struct sim_smmu *smmu,
 
 void sim_smmu_ste(struct sim_smmu *smmu, u32 sid, u64 *ste)
 {
-	unsigned int i;
-
-	if (smmu->stec) {
+	if (smmu->stec)
 		sim_stec_get(smmu->stec, sid, ste);
-		return;
-	}
-	for (i = 0; i < STRTAB_STE_DWORDS; i++)
-		ste[i] = sid < smmu->strtab_sids ?
-				 le64_to_cpu(__atomic_load_n(
-					 &smmu->strtab[sid].data[i],
-					 __ATOMIC_ACQUIRE)) :
-				 0;
+	else
+		memset(ste, 0, STRTAB_STE_DWORDS * sizeof(*ste));
+}
+
+void sim_smmu_set_ste_judge(struct sim_smmu *smmu, sim_stec_judge_fn fn,
+			    void *arg)
+{
+	if (smmu->stec)
+		sim_stec_set_judge(smmu->stec, fn, arg);
 }
 
 bool sim_smmu_torn_ste(struct sim_smmu *smmu, struct sim_stec_torn *first)

@@ -16,6 +16,9 @@
  *    raised; once the driver acknowledges (GERRORN) the sync is repeated
  *    and completes;
  *  - an opcode it does not know stalls the queue with CONS.ERR = ILL;
+ *  - it caches STEs (sim/stec.h): a CFGI drops the STEs it covers when a
+ *    later CMD_SYNC completes, and each CFGI's step is checked for an STE
+ *    that could be fetched torn;
  *  - with a TLB (sim/tlb.h), a TLBI takes effect when a later CMD_SYNC
  *    completes, the latest the architecture allows: an ATC_INV between
  *    them leaves the TLB as it was, and a device that asks for the
@@ -74,8 +77,7 @@ struct sim_smmu_latency {
  * @lat: command latencies
  * @atc_timeout_ns: the hardware ATC invalidation completion timeout (0:
  *                  SIM_SMMU_ATC_TIMEOUT_DEFAULT_NS)
- * @tlb_pages: a TLB of this many 4 KiB pages from address 0 (0: none),
- *             and an STE cache (sim/stec.h)
+ * @tlb_pages: a TLB of this many 4 KiB pages from address 0 (0: none)
  * @seed: the SMMU's own choices (which STEs its cache fetches when)
  */
 struct sim_smmu_config {
@@ -118,17 +120,21 @@ int sim_smmu_add_dev(struct sim_smmu *smmu, struct sim_dev *dev);
 struct sim_tlb *sim_smmu_tlb(struct sim_smmu *smmu);
 /*
  * The stream table the driver set up (STRTAB_BASE): @num_sids STEs at
- * @strtab, cached with cfg.tlb_pages (sim_smmu_probe() sets it)
+ * @strtab, which the SMMU caches (sim/stec.h; sim_smmu_probe() sets it)
  */
 int sim_smmu_set_strtab(struct sim_smmu *smmu,
-			const struct arm_smmu_ste *strtab, unsigned int num_sids);
+			const struct arm_smmu_ste *strtab,
+			unsigned int num_sids);
 /*
  * The STE the SMMU uses for @sid now, its words into @ste: the cached one
- * (fetched if not cached), or without a cache the stream table's (zeros
- * beyond it)
+ * (fetched if not cached); before sim_smmu_set_strtab(), zeros
  */
 void sim_smmu_ste(struct sim_smmu *smmu, u32 sid, u64 *ste);
 struct sim_stec_torn;
+typedef bool (*sim_stec_judge_fn)(void *arg, u32 sid, const u64 *ste);
+/* Judge the STEs its cache could fetch with @fn too (sim_stec_set_judge()) */
+void sim_smmu_set_ste_judge(struct sim_smmu *smmu, sim_stec_judge_fn fn,
+			    void *arg);
 /* Whether a torn STE could be fetched; the first into @first */
 bool sim_smmu_torn_ste(struct sim_smmu *smmu, struct sim_stec_torn *first);
 /*

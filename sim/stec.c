@@ -33,6 +33,8 @@ struct sim_stec {
 	unsigned int num_pending;
 	struct sim_stec_stats stats;
 	struct sim_stec_torn first;
+	sim_stec_judge_fn judge;
+	void *judge_arg;
 };
 
 int sim_stec_create(const struct arm_smmu_ste *strtab, unsigned int num_sids,
@@ -103,8 +105,7 @@ static struct sim_stec_ent *sim_stec_ent(struct sim_stec *c, u32 sid)
 	return e;
 }
 
-static void sim_stec_fetch(struct sim_stec *c, u32 sid,
-			   struct sim_stec_ent *e)
+static void sim_stec_fetch(struct sim_stec *c, u32 sid, struct sim_stec_ent *e)
 {
 	sim_stec_read(c, sid, e->cached);
 	e->valid = true;
@@ -176,11 +177,21 @@ static bool sim_stec_behaves_as(const u64 *mix, const u64 *ste)
 	return true;
 }
 
+void sim_stec_set_judge(struct sim_stec *c, sim_stec_judge_fn fn, void *arg)
+{
+	spin_lock(&c->lock);
+	c->judge = fn;
+	c->judge_arg = arg;
+	spin_unlock(&c->lock);
+}
+
 /*
- * Every word-wise mix of @old and @new is legal; else the first illegal
- * one's words from @new as a mask (0 is never illegal: it is @old)
+ * Every word-wise mix of @old and @new of stream @sid is legal; else the
+ * first illegal one's words from @new as a mask (0: @old, judged by the
+ * step before)
  */
-static u8 sim_stec_torn_mix(const u64 *old, const u64 *new)
+static u8 sim_stec_torn_mix(struct sim_stec *c, u32 sid, const u64 *old,
+			    const u64 *new)
 {
 	u64 mix[STRTAB_STE_DWORDS];
 	unsigned int i, diff = 0, m;
@@ -192,9 +203,12 @@ static u8 sim_stec_torn_mix(const u64 *old, const u64 *new)
 	for (m = diff & -diff; m; m = (m - diff) & diff) {
 		for (i = 0; i < STRTAB_STE_DWORDS; i++)
 			mix[i] = m & (1U << i) ? new[i] : old[i];
-		if ((mix[0] & STRTAB_STE_0_V) &&
-		    !sim_stec_behaves_as(mix, old) &&
+		if (!(mix[0] & STRTAB_STE_0_V))
+			continue;
+		if (!sim_stec_behaves_as(mix, old) &&
 		    !sim_stec_behaves_as(mix, new))
+			return m;
+		if (c->judge && !c->judge(c->judge_arg, sid, mix))
 			return m;
 	}
 	return 0;
@@ -210,11 +224,12 @@ static void sim_stec_cfgi_sid(struct sim_stec *c, u32 sid)
 	if (!e)
 		return;
 	sim_stec_read(c, sid, now);
-	torn = sim_stec_torn_mix(e->published, now);
+	torn = sim_stec_torn_mix(c, sid, e->published, now);
 	if (torn) {
 		if (!c->stats.torn) {
 			c->first.sid = sid;
-			memcpy(c->first.old, e->published, sizeof(c->first.old));
+			memcpy(c->first.old, e->published,
+			       sizeof(c->first.old));
 			memcpy(c->first.new, now, sizeof(c->first.new));
 			c->first.from_new = torn;
 		}

@@ -28,8 +28,12 @@
  * fetch, EATS and VMID; a stage-2 one EATS, SHCFG and VMID; a bypass one
  * SHCFG).  EATS is exempt: the driver changes it only while the device's
  * ATS is disabled (arm_smmu_get_ste_update_safe()'s rule, written here
- * from the specification, not shared with the driver).  An illegal mix is
- * a torn STE, counted once per CFGI, the first kept with its words.
+ * from the specification, not shared with the driver).  And with a judge
+ * (the oracle's, which knows the domains), each mix, the step's end
+ * included, must be a configuration the driver could mean: a step whose
+ * every word is in order but which ends in no domain's STE (a stage-2 CFG
+ * with a stage-1 STE's VMID) is caught there.  An illegal mix is a torn
+ * STE, counted once per CFGI, the first kept with its words.
  *
  * Synchronisation: every call takes the cache's lock, the innermost of the
  * simulation's (after the SMMU's, a device's ATC lock and the TLB's); it
@@ -44,6 +48,13 @@
 #include <arm-smmu-v3/arm-smmu-v3.h>
 
 struct sim_stec;
+
+/*
+ * Whether @ste is a configuration the driver could mean for @sid (not
+ * whether it is the one it meant): a judge the oracle gives, which knows
+ * the domains
+ */
+typedef bool (*sim_stec_judge_fn)(void *arg, u32 sid, const u64 *ste);
 
 /* The first torn STE: the two sides of the step and the mix that is torn */
 struct sim_stec_torn {
@@ -65,6 +76,11 @@ struct sim_stec_stats {
 int sim_stec_create(const struct arm_smmu_ste *strtab, unsigned int num_sids,
 		    u64 seed, struct sim_stec **out);
 void sim_stec_destroy(struct sim_stec *c);
+/*
+ * Judge every STE a step could leave fetchable with @fn too (NULL: only
+ * the old-or-new rule); set before the SMMU runs commands
+ */
+void sim_stec_set_judge(struct sim_stec *c, sim_stec_judge_fn fn, void *arg);
 /* The STE the SMMU uses for @sid, fetched if not cached, into @ste */
 void sim_stec_get(struct sim_stec *c, u32 sid, u64 *ste);
 /* Whether @opcode invalidates STEs (CFGI_STE, CFGI_STE_RANGE / ALL) */

@@ -198,11 +198,12 @@ int sim_world_create(struct sim_world *w, const struct sim_world_config *cfg)
 		w->num_smmus++;
 	}
 	for (i = 0; i < cfg->num_domains; i++) {
+		bool s2 = cfg->s2_nest_parent || (cfg->mixed_stages && i % 2);
+
 		w->domains[i] = arm_smmu_domain_alloc(
 			&w->smmu[i % w->num_smmus],
-			cfg->s2_nest_parent ? ARM_SMMU_DOMAIN_S2 :
-					      ARM_SMMU_DOMAIN_S1,
-			i + 1, cfg->s2_nest_parent);
+			s2 ? ARM_SMMU_DOMAIN_S2 : ARM_SMMU_DOMAIN_S1, i + 1,
+			s2);
 		if (IS_ERR(w->domains[i])) {
 			ret = PTR_ERR(w->domains[i]);
 			w->domains[i] = NULL;

@@ -6,7 +6,8 @@
  *   - num_smmus SMMUs of num_sids stream IDs each, probed (sim_smmu_probe),
  *     each with the isolation strategy @isolate_ops;
  *   - num_domains stage-1 domains, ASIDs 1..num_domains (with
- *     @s2_nest_parent: stage-2 nesting parents, VMIDs 1..num_domains),
+ *     @s2_nest_parent: stage-2 nesting parents, VMIDs 1..num_domains;
+ *     with @mixed_stages the odd-numbered ones only),
  *     domain d on SMMU d % num_smmus;
  *   - num_masters masters, master i on stream ID first_sid + i * sid_stride
  *     (default: i), so that stream IDs are unique across SMMUs, behind the
@@ -47,6 +48,7 @@ struct sim_world_config {
 	const struct arm_smmu_atc_isolate_ops *isolate_ops; /* NULL: default */
 	unsigned int num_domains;
 	bool s2_nest_parent; /* the domains: stage-2 nesting parents */
+	bool mixed_stages; /* the odd domains only (ids as their index + 1) */
 	unsigned int num_masters;
 	u32 first_sid, sid_stride; /* master i's SID (stride 0: 1) */
 	const u32 *sids; /* else master i's SID, increasing with i */

@@ -98,6 +98,10 @@ static const struct opt stress_keys[] = {
 	SK("nested", OPT_BOOL, nested, 0, 1, NULL,
 	   "the domains are stage-2 nesting parents (S2 TLBIs, the S1 clear, "
 	   "ATS_FULL entries)"),
+	SK("mixed_stages", OPT_BOOL, mixed_stages, 0, 1, NULL,
+	   "odd domains are stage-2 nesting parents, even ones stage 1: "
+	   "churners move devices between the stages (their STEs change "
+	   "CFG, the CD attributes and the VMID at once)"),
 	SK("msi", OPT_BOOL, msi, 0, 1, NULL,
 	   "CMD_SYNC completion by MSI (false: the driver polls CONS)"),
 	SK("range_inv", OPT_BOOL, range_inv, 0, 1, NULL,
@@ -374,6 +378,14 @@ int stress_config_check(const struct stress_config *cfg, char *err,
 	if (cfg->pasid && cfg->nested)
 		return stress_err(err, errlen,
 				  "pasid needs stage-1 domains (nested false)");
+	if (cfg->pasid && cfg->mixed_stages)
+		return stress_err(err, errlen,
+				  "pasid needs stage-1 domains (mixed_stages "
+				  "false)");
+	if (cfg->nested && cfg->mixed_stages)
+		return stress_err(err, errlen,
+				  "nested makes every domain stage 2: "
+				  "mixed_stages needs nested false");
 	if (cfg->non_ats && cfg->fault != STRESS_FAULT_NONE &&
 	    cfg->fault != STRESS_FAULT_SMMU_STALL)
 		return stress_err(err, errlen,

@@ -123,6 +123,8 @@ struct stress_run {
 	u64 quarantines, innocent, spam, faults, resets, failed_resets;
 	u64 recoveries, lifts;
 	u64 stalls, stall_max_ns; /* stall_max_ns: the longest gap, any */
+	/* Command lists that ended on the driver's software time-out */
+	u64 sw_timeouts;
 	bool smmu_stalled; /* a smmu-stall fault is under way */
 	int victim; /* device index of the fault under way, or -1 */
 	u64 fault_end_ns, next_fault_ns;

@@ -157,8 +157,9 @@ static void stress_json_torn(struct stress_run *r, FILE *f)
 	fputs("], \"new_words\": [", f);
 	for (w = 0; w < STRTAB_STE_DWORDS; w++)
 		if (first.from_new & (1U << w))
-			fprintf(f, "%s%u", first.from_new & ((1U << w) - 1) ?
-						   ", " : "", w);
+			fprintf(f, "%s%u",
+				first.from_new & ((1U << w) - 1) ? ", " : "",
+				w);
 	fputs("]},\n", f);
 }
 
@@ -237,6 +238,7 @@ static void stress_json_counts(struct stress_run *r,
 	stress_json_u64(f, "rate_per_mapper", cfg->rate);
 	stress_json_u64(f, "stall_threshold_ns", cfg->stall_ns);
 	stress_json_u64(f, "stalls", r->stalls);
+	stress_json_u64(f, "software_timeouts", r->sw_timeouts);
 	stress_json_u64(f, "stall_max_ns", r->stall_max_ns);
 	stress_json_u64(f, "faults", r->faults);
 	stress_json_u64(f, "quarantines", r->quarantines);

@@ -444,6 +444,16 @@ static void stress_run_collect(struct stress_run *r, struct stress_result *res)
 			       0.0;
 	res->ops_per_s = res->seconds > 0 ? res->ops / res->seconds : 0;
 	res->cpu_seconds = r->cpu_seconds;
+	/*
+	 * Virtual time: the SMMU progresses whenever the driver waits, so a
+	 * software time-out is the driver's doing (an error handler that
+	 * leaves the queue stalled, say), unless the scenario stalls it
+	 */
+	if (cfg->clock == STRESS_CLOCK_VIRTUAL &&
+	    cfg->fault != STRESS_FAULT_SMMU_STALL && r->sw_timeouts)
+		sim_oracle_report(r->oracle, SIM_ORACLE_NO_SID,
+				  "a software CMD_SYNC time-out in virtual "
+				  "time, the SMMU not stalled");
 	/* An STE the SMMU could have fetched torn is a violation each */
 	for (i = 0; i < r->world.num_smmus; i++) {
 		struct sim_smmu_stats st;
@@ -451,9 +461,11 @@ static void stress_run_collect(struct stress_run *r, struct stress_result *res)
 
 		sim_smmu_stats(r->world.hw[i], &st);
 		for (k = 0; k < st.torn_stes; k++)
-			sim_oracle_report(r->oracle, SIM_ORACLE_NO_SID,
-					  "a torn STE: an update step the SMMU "
-					  "could fetch half old, half new");
+			sim_oracle_report(
+				r->oracle, SIM_ORACLE_NO_SID,
+				"a torn STE: during an update the SMMU "
+				"could fetch neither the old nor the "
+				"new configuration");
 	}
 	res->violations = sim_oracle_violations(r->oracle);
 	res->violations_gave_up = sim_oracle_violations_gave_up(r->oracle);

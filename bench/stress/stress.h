@@ -79,6 +79,7 @@ struct stress_config {
 	unsigned int cmdq_shift;
 	bool msi; /* CMD_SYNC completion by MSI, else by polling CONS */
 	bool nested; /* the domains are stage-2 nesting parents */
+	bool mixed_stages; /* the odd domains are (stage-1 the even ones) */
 	bool range_inv; /* IDR3.RIL: range TLBIs */
 	unsigned int fault; /* enum stress_fault */
 	u64 fault_interval_ns, fault_duration_ns;

@@ -66,6 +66,10 @@ void stress_probe_cmdq_done(int n, bool sync, int ret)
 {
 	struct stress_thread *t = stress_self;
 
+	/* Any thread's: the driver gave up waiting (CMD_SYNC or space) */
+	if (ret == -ETIMEDOUT)
+		__atomic_fetch_add(&stress_cur->sw_timeouts, 1,
+				   __ATOMIC_RELAXED);
 	if (!t || !t->hist[SM_INSERT] || !stress_measuring(t->run))
 		return;
 	if (ret)
@@ -219,6 +223,7 @@ int stress_world_init(struct stress_run *r, bool threaded)
 		.num_smmus = cfg->smmus,
 		.num_domains = cfg->domains,
 		.s2_nest_parent = cfg->nested,
+		.mixed_stages = cfg->mixed_stages,
 		.num_masters = cfg->domains * cfg->devices,
 		.devices = true,
 		.masters_per_domain = cfg->devices,

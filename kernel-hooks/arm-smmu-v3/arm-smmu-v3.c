@@ -376,10 +376,9 @@ void arm_smmu_get_ste_used(const __le64 *ent, __le64 *used_bits)
 	/* S1 translates */
 	if (cfg & BIT(0)) {
 		used_bits[0] |= cpu_to_le64(STRTAB_STE_0_S1CTXPTR_ASID);
-		used_bits[1] |= cpu_to_le64(STRTAB_STE_1_S1CIR |
-					    STRTAB_STE_1_S1COR |
-					    STRTAB_STE_1_S1CSH |
-					    STRTAB_STE_1_EATS);
+		used_bits[1] |=
+			cpu_to_le64(STRTAB_STE_1_S1CIR | STRTAB_STE_1_S1COR |
+				    STRTAB_STE_1_S1CSH | STRTAB_STE_1_EATS);
 		used_bits[2] |= cpu_to_le64(STRTAB_STE_2_S2VMID);
 	}
 

@@ -73,11 +73,13 @@ static void inv(struct qworld *w, unsigned int rounds)
 					  true);
 }
 
+/* EATS as the SMMU sees it: its cached STE (fetched now if not cached) */
 static bool ste_eats(struct qworld *w, unsigned int i)
 {
-	return FIELD_GET(
-		STRTAB_STE_1_EATS,
-		le64_to_cpu(READ_ONCE(w->world.smmu[0].strtab[i].data[1])));
+	u64 ste[STRTAB_STE_DWORDS];
+
+	sim_smmu_ste(w->world.hw[0], i, ste);
+	return FIELD_GET(STRTAB_STE_1_EATS, ste[1]);
 }
 
 static unsigned int num_broken(struct qworld *w)

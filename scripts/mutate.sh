@@ -113,6 +113,14 @@ oracle=(
 	"churn --duration 2s --warmup 100ms --op-pages 2"
 	"timeout-storm --duration 2s --warmup 100ms --churners 1"
 )
+# Every isolation strategy on domains of 1, 2, 16 and 256 devices (the last
+# fills four command batches per walk: the timeout lands in the first, a
+# middle or the last one, by the seed's victims)
+for n in 1 2 16 256; do
+	for s in linear bisect bisect-infer adaptive whole-batch; do
+		oracle+=("timeout-storm --clock virtual --duration $((n < 16 ? 2 : 1))s --warmup 0 --devices $n --domains $((n < 16 ? 2 : 1)) --strategy $s")
+	done
+done
 # The tests: every unit test and the C stress tests (not the CLI walks)
 tests_re='^(test_|replay_golden|khooks_pristine)'
 

@@ -30,7 +30,7 @@
 #define STRESS_MAX_TRANSLATORS 64
 #define STRESS_MAX_CHURNERS 16
 #define STRESS_MAX_DOMAINS 64
-#define STRESS_MAX_DEVICES 64 /* per domain */
+#define STRESS_MAX_DEVICES 256 /* per domain: four command batches of ATC_INVs */
 #define STRESS_MAX_PAGES 65536 /* per mapper */
 #define STRESS_MAX_OP_PAGES 512
 #define STRESS_MAX_DURATION_NS (86400ULL * 1000000000ULL)

@@ -3,7 +3,8 @@
  * The quarantine lifecycle through the kernel-form driver and core: an ATC
  * timeout in a domain invalidation is isolated and its device quarantined
  * (ats_broken, EATS cleared, blocked by the core's worker); no ATC_INV
- * reaches it afterwards; resets with prepare/done (nesting, failure,
+ * reaches it afterwards; so in a domain of 256 devices whose walk fills
+ * four batches, the timeout in the first, a middle or the last; resets with prepare/done (nesting, failure,
  * deferred and refused attaches); a DPC without prepare; an ATS enable
  * failure (seed 004); an attach whose ATC flush times out; and the STE
  * read-modify-write race of the v2 series.
@@ -163,6 +164,70 @@ static void test_timeout_quarantines(void **state)
 }
 
 /* Before the core's worker blocks it, the INV_TYPE mode already skips it */
+#define WIDE 256 /* ATS devices in one domain: four batches of ATC_INVs */
+
+/*
+ * A domain of WIDE ATS devices: its walk fills several command batches.
+ * With the device at @bad unresponsive, one invalidation quarantines it
+ * (whole-batch: its batch, at most a batch's worth, it among them), and
+ * the next reaches every other device and not it: the timeout is
+ * attributed to the batch it happened in, wherever that batch is.
+ */
+static void wide_domain(const char *strategy, unsigned int bad)
+{
+	const struct sim_world_config cfg = {
+		.hw = { .ats = true,
+			.msi = true,
+			.cmdq_shift = 10,
+			.atc_timeout_ns = 20 * 1000 },
+		.isolate_ops = arm_smmu_atc_isolate_ops_find(strategy),
+		.num_domains = 1,
+		.num_masters = WIDE,
+		.devices = true,
+		.masters_per_domain = WIDE,
+		.dev_latency_ns = 500,
+	};
+	bool whole = !strcmp(strategy, "whole-batch");
+	u64 before[WIDE];
+	struct sim_world w;
+	unsigned int i, broken = 0;
+
+	assert_non_null(cfg.isolate_ops);
+	assert_int_equal(sim_world_create(&w, &cfg), 0);
+	sim_dev_set_state(&w.masters[bad].sdev, SIM_DEV_UNRESPONSIVE, 0);
+	arm_smmu_domain_inv_range(w.domains[0], 0x10000, 0x1000, 0x1000, true);
+	flush_scheduled_work();
+	for (i = 0; i < WIDE; i++) {
+		broken += READ_ONCE(w.masters[i].master->ats_broken);
+		before[i] = READ_ONCE(w.masters[i].sdev.atc_invs);
+	}
+	printf("%s, device %u unresponsive: %u quarantined\n", strategy, bad,
+	       broken);
+	assert_true(w.masters[bad].master->ats_broken);
+	if (whole)
+		assert_in_range(broken, 1, CMDQ_BATCH_ENTRIES);
+	else
+		assert_int_equal(broken, 1);
+
+	arm_smmu_domain_inv_range(w.domains[0], 0x10000, 0x1000, 0x1000, true);
+	for (i = 0; i < WIDE; i++)
+		assert_int_equal(READ_ONCE(w.masters[i].sdev.atc_invs),
+				 before[i] + !w.masters[i].master->ats_broken);
+	assert_int_equal(atomic_long_read(&w.smmu[0].atc_isolations), 1);
+	sim_world_destroy(&w);
+}
+
+static void test_wide_domain_every_batch(void **state)
+{
+	static const unsigned int bad[] = { 0, WIDE / 2, WIDE - 1 };
+	const struct arm_smmu_atc_isolate_ops *ops;
+	unsigned int i;
+
+	for (ops = arm_smmu_atc_isolate_ops; ops->name; ops++)
+		for (i = 0; i < ARRAY_SIZE(bad); i++)
+			wide_domain(ops->name, bad[i]);
+}
+
 static void test_inv_type_skips_before_block(void **state)
 {
 	struct iommu_group *group;
@@ -584,6 +649,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_timeout_quarantines),
+		cmocka_unit_test(test_wide_domain_every_batch),
 		cmocka_unit_test(test_inv_type_skips_before_block),
 		cmocka_unit_test(test_reset_lifecycle),
 		cmocka_unit_test(test_prepare_fences_ats),

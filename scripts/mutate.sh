@@ -108,6 +108,8 @@ oracle=(
 	"churn --clock virtual --duration 1s --warmup 0 --op-pages 5 --pages 64 --range-inv true --non-ats 1 --pasid 1"
 	"churn --clock virtual --duration 1s --warmup 0 --nested true --op-pages 3 --range-inv true --non-ats 2"
 	"churn --clock virtual --duration 1s --warmup 0 --mixed-stages true"
+	"churn --clock virtual --duration 1s --warmup 0 --detach 30"
+	"reset-race --clock virtual --duration 1s --warmup 0 --fault-interval 20ms --fault-duration 5ms --churners 1 --detach 30"
 	"timeout-storm --clock virtual --duration 2s --warmup 0 --nested true --churners 1"
 	"timeout-storm --clock virtual --duration 2s --warmup 0 --smmus 2 --domains 4 --churners 1 --fault-interval 20ms --fault-duration 5ms"
 	"churn --duration 2s --warmup 100ms --op-pages 2"

@@ -120,6 +120,11 @@ static const struct opt stress_keys[] = {
 	   "resets go through pci_dev_reset_iommu_prepare/done"),
 	SK("reset_fail", OPT_UINT, reset_fail_pct, 0, 100, NULL,
 	   "percentage of resets that fail"),
+	SK("detach", OPT_UINT, detach_pct, 0, 100, NULL,
+	   "percentage of churn operations that detach the device through the "
+	   "core (iommu_detach_device(): blocked, no domain retained) rather "
+	   "than move it; the churner attaches it again when it next picks it, "
+	   "across a reset too (then deferred to its end)"),
 	SK("churn_interval", OPT_NS, churn_interval_ns, 0,
 	   STRESS_MAX_LATENCY_NS, NULL,
 	   "pause between two attaches of a churner"),

@@ -60,6 +60,7 @@ struct stress_dev {
 	bool quarantined; /* seen by the probe, until lifted */
 	bool in_reset; /* between prepare() and done() */
 	bool in_plan; /* the fault plan names it: it may be faulty */
+	bool detached; /* by a churner, through the core: attached to none */
 };
 
 struct stress_thread {
@@ -70,7 +71,7 @@ struct stress_thread {
 	struct lat_hist *hist[SM_NR]; /* SM_INV .. SM_ISOLATION */
 	u64 ops; /* measured; read by the progress line (relaxed) */
 	u64 *progress; /* a coarse histogram of SM_INV, for the progress line */
-	u64 translations, attaches, refused;
+	u64 translations, attaches, refused, detaches;
 	/* Mappers: per timeline bin, invalidations and their worst latency */
 	u64 *tl_count, *tl_max;
 	/* Mapper state */

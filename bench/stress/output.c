@@ -207,7 +207,7 @@ static void stress_json_counts(struct stress_run *r,
 			       const struct stress_result *res, FILE *f)
 {
 	const struct stress_config *cfg = r->cfg;
-	u64 translations = 0, attaches = 0, refused = 0;
+	u64 translations = 0, attaches = 0, refused = 0, detaches = 0;
 	struct sim_oracle_violation v;
 	struct sim_world_stats st;
 	unsigned int i;
@@ -217,6 +217,7 @@ static void stress_json_counts(struct stress_run *r,
 	for (i = 0; i < cfg->churners; i++) {
 		attaches += r->churners[i].attaches;
 		refused += r->churners[i].refused;
+		detaches += r->churners[i].detaches;
 	}
 	sim_world_stats(&r->world, &st);
 	fprintf(f, "  \"duration_s\": %.6f,\n", res->seconds);
@@ -250,6 +251,7 @@ static void stress_json_counts(struct stress_run *r,
 	stress_json_u64(f, "lifts", r->lifts);
 	stress_json_u64(f, "attaches", attaches);
 	stress_json_u64(f, "attaches_refused", refused);
+	stress_json_u64(f, "detaches", detaches);
 	stress_json_u64(f, "translations", translations);
 	stress_json_u64(f, "smmu_commands", st.hw.cmds);
 	fputs("  \"smmu_commands_each\": [", f);

@@ -149,9 +149,21 @@ void stress_churn_op(struct stress_thread *t)
 		      !__atomic_load_n(&d->in_reset, __ATOMIC_RELAXED);
 	int ret;
 
-	if (k == cur / smmus)
-		k = (k + 1) % n;
-	to = k * smmus + smmu;
+	if (__atomic_load_n(&d->detached, __ATOMIC_RELAXED)) {
+		/* Back to its domain; a detacher of its own picks */
+		to = cur;
+	} else if (sim_rng_next(&t->rng) % 100 < r->cfg->detach_pct) {
+		/* A detach: blocked, its domain no longer retained */
+		iommu_detach_device(&r->world.domains[cur]->domain,
+				    &d->wm->pdev.dev);
+		__atomic_store_n(&d->detached, true, __ATOMIC_RELAXED);
+		t->detaches++;
+		return;
+	} else {
+		if (k == cur / smmus)
+			k = (k + 1) % n;
+		to = k * smmus + smmu;
+	}
 	ret = sim_world_attach(&r->world, d->wm - r->world.masters,
 			       r->world.domains[to]);
 	/*
@@ -164,7 +176,16 @@ void stress_churn_op(struct stress_thread *t)
 				  "attach to a blocked device not refused");
 	if (!ret) {
 		__atomic_store_n(&d->domain, to, __ATOMIC_RELAXED);
+		__atomic_store_n(&d->detached, false, __ATOMIC_RELAXED);
 		t->attaches++;
+		/*
+		 * What the device may use now holds nothing an unmap
+		 * completed since (an ATC not flushed when it left a domain,
+		 * or ATS went off).  Virtual time: in real time a flush's
+		 * CMD_SYNC the host starved could time out.
+		 */
+		if (r->cfg->clock == STRESS_CLOCK_VIRTUAL)
+			sim_oracle_check_dev(r->oracle, &d->wm->sdev);
 	} else {
 		t->refused++;
 	}

@@ -66,6 +66,7 @@ struct stress_config {
 	char fault_plan[256]; /* a fault plan file (sim/fault.h), or "" */
 	u64 duration_ns, warmup_ns, ops, seed;
 	unsigned int mappers, translators, churners;
+	unsigned int detach_pct; /* of churn operations: a detach */
 	unsigned int smmus; /* domain d and its devices on SMMU d % smmus */
 	unsigned int domains, devices, pages, op_pages;
 	unsigned int non_ats; /* devices per domain without ATS */

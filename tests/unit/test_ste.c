@@ -8,7 +8,8 @@
  * (cached, or fetched now) is what the driver wrote, and the move took the
  * steps of the update protocol (arm_smmu_write_entry()): one CFGI_STE for
  * a hitless switch of one qword, two when unused bits change first or
- * last, three for a break through V = 0.  No randomness (the SMMU's own
+ * last, three for a break through V = 0; an ATS master's ATC is flushed
+ * when it leaves a domain, blocked included.  No randomness (the SMMU's own
  * fetches follow its fixed seed).
  */
 #include <stdio.h>
@@ -160,6 +161,15 @@ static void test_ste_moves(void **state)
 				assert_int_equal(
 					test_world_count(&s.w, "CMD_CFGI_STE"),
 					cfgis(from, to));
+				/*
+				 * An ATS master leaving a domain (for another,
+				 * the same again, or blocked, ATS off) has its
+				 * whole ATC invalidated; one arriving from
+				 * blocked has nothing to drop
+				 */
+				assert_int_equal(
+					test_world_count(&s.w, "CMD_ATC_INV"),
+					m == 0 && from != BLOCKED);
 				assert_smmu_sees_table(&s, sid);
 				assert_false(sim_smmu_torn_ste(s.w.world.hw[0],
 							       NULL));

@@ -32,6 +32,11 @@
 #define STRESS_MAX_EVENTS 4096
 #define STRESS_MAX_RATE 1000000000ULL /* operations per second per mapper */
 #define STRESS_MIN_STALL_NS 1000000ULL
+/*
+ * Real time: the harness's own thread, which ticks every STRESS_TICK_NS,
+ * not run for this long means the host starved the process
+ */
+#define STRESS_HOST_GAP_NS (50 * 1000000ULL)
 #define STRESS_SIGNALS_TO_KILL 3 /* SIGINT/SIGTERM: 1 and 2 stop, 3 kills */
 #define STRESS_VIRTUAL_STEP_NS \
 	200 /* virtual time a step without commands takes */
@@ -126,6 +131,15 @@ struct stress_run {
 	u64 stalls, stall_max_ns; /* stall_max_ns: the longest gap, any */
 	/* Command lists that ended on the driver's software time-out */
 	u64 sw_timeouts;
+	/*
+	 * Real time, the watchdog's: its previous tick, the last one that
+	 * came STRESS_HOST_GAP_NS late or more (the host's), how many did and
+	 * the longest gap; hangs (every mapper stalled past the driver's
+	 * time-out while the harness ran), and whether one is under way
+	 */
+	u64 tick_prev_ns, host_gap_at_ns, host_gaps, host_gap_max_ns;
+	u64 hangs;
+	bool hanging;
 	bool smmu_stalled; /* a smmu-stall fault is under way */
 	int victim; /* device index of the fault under way, or -1 */
 	u64 fault_end_ns, next_fault_ns;

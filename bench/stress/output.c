@@ -240,6 +240,9 @@ static void stress_json_counts(struct stress_run *r,
 	stress_json_u64(f, "stall_threshold_ns", cfg->stall_ns);
 	stress_json_u64(f, "stalls", r->stalls);
 	stress_json_u64(f, "software_timeouts", r->sw_timeouts);
+	stress_json_u64(f, "host_gaps", r->host_gaps);
+	stress_json_u64(f, "host_gap_max_ns", r->host_gap_max_ns);
+	stress_json_u64(f, "hangs", r->hangs);
 	stress_json_u64(f, "stall_max_ns", r->stall_max_ns);
 	stress_json_u64(f, "faults", r->faults);
 	stress_json_u64(f, "quarantines", r->quarantines);

@@ -31,10 +31,53 @@ static void stress_mapper_progress(struct stress_thread *t, u64 t1)
 	pthread_mutex_unlock(&r->lock);
 }
 
-/* The driver's watchdog: a mapper whose gap is over the threshold now */
+/*
+ * A hang: no mapper completed for longer than the driver's own CMD_SYNC
+ * time-out, while the harness's thread ran throughout (no host gap in that
+ * window) and no scenario stalled the SMMU.  Once per episode: an event,
+ * and the run fails (stress_finish()).
+ */
+static void stress_watch_hang(struct stress_run *r, u64 now)
+{
+	u64 hang_ns = (u64)READ_ONCE(arm_smmu_poll_timeout_us) * 1000;
+	unsigned int i;
+	bool all = true;
+
+	if (now - r->host_gap_at_ns <= hang_ns || r->smmu_stalled)
+		all = false;
+	for (i = 0; i < r->cfg->mappers && all; i++) {
+		u64 last = __atomic_load_n(&r->mappers[i].last_done_ns,
+					   __ATOMIC_ACQUIRE);
+
+		/* one that finished its operations is not stalled */
+		all = last != U64_MAX && now > last && now - last > hang_ns &&
+		      !(r->cfg->ops && r->mappers[i].ops >= r->cfg->ops);
+	}
+	if (all && !r->hanging) {
+		r->hangs++;
+		stress_event(r, "hang", -1);
+	}
+	r->hanging = all;
+}
+
+/*
+ * The driver's watchdog: a mapper whose gap is over the threshold now;
+ * the host's gaps (real time: called every STRESS_TICK_NS) and hangs
+ */
 void stress_watchdog(struct stress_run *r, u64 now)
 {
 	unsigned int i;
+
+	if (r->tick_prev_ns && now - r->tick_prev_ns >= STRESS_HOST_GAP_NS) {
+		r->host_gaps++;
+		r->host_gap_max_ns =
+			max(r->host_gap_max_ns, now - r->tick_prev_ns);
+		r->host_gap_at_ns = now;
+	}
+	if (!r->tick_prev_ns)
+		r->host_gap_at_ns = now; /* the window starts with the watch */
+	r->tick_prev_ns = now;
+	stress_watch_hang(r, now);
 
 	for (i = 0; i < r->cfg->mappers; i++) {
 		struct stress_thread *t = &r->mappers[i];

@@ -454,6 +454,11 @@ static void stress_run_collect(struct stress_run *r, struct stress_result *res)
 		sim_oracle_report(r->oracle, SIM_ORACLE_NO_SID,
 				  "a software CMD_SYNC time-out in virtual "
 				  "time, the SMMU not stalled");
+	if (r->hangs)
+		sim_oracle_report(r->oracle, SIM_ORACLE_NO_SID,
+				  "a hang: every mapper stalled longer than "
+				  "the driver's CMD_SYNC time-out while the "
+				  "harness ran");
 	/* An STE the SMMU could have fetched torn is a violation each */
 	for (i = 0; i < r->world.num_smmus; i++) {
 		struct sim_smmu_stats st;

@@ -114,6 +114,7 @@ void stress_fault_end(struct stress_run *r)
 
 	if (r->smmu_stalled) { /* the SMMU resumes by itself */
 		r->smmu_stalled = false;
+		r->smmu_stall_end_ns = sim_clock_now_ns();
 		return;
 	}
 	d = &r->devs[r->victim];

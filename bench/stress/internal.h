@@ -141,6 +141,7 @@ struct stress_run {
 	u64 hangs;
 	bool hanging;
 	bool smmu_stalled; /* a smmu-stall fault is under way */
+	u64 smmu_stall_end_ns; /* when the last one ended */
 	int victim; /* device index of the fault under way, or -1 */
 	u64 fault_end_ns, next_fault_ns;
 	u64 timeouts0, isolations0, tests0, warns0;

@@ -40,10 +40,12 @@ static void stress_mapper_progress(struct stress_thread *t, u64 t1)
 static void stress_watch_hang(struct stress_run *r, u64 now)
 {
 	u64 hang_ns = (u64)READ_ONCE(arm_smmu_poll_timeout_us) * 1000;
+	u64 since = max(r->host_gap_at_ns, r->smmu_stall_end_ns);
 	unsigned int i;
 	bool all = true;
 
-	if (now - r->host_gap_at_ns <= hang_ns || r->smmu_stalled)
+	/* The window of no completion overlaps no host gap, no SMMU stall */
+	if (now <= since || now - since <= hang_ns || r->smmu_stalled)
 		all = false;
 	for (i = 0; i < r->cfg->mappers && all; i++) {
 		u64 last = __atomic_load_n(&r->mappers[i].last_done_ns,

@@ -15,28 +15,42 @@
 # once the failing test (or oracle run) passes again on the unmutated tree:
 # one that fails there too is a flake, shown as "flaky", and not a catch.
 #
-# usage: scripts/mutate.sh [--check] [--keep DIR] [MUTANT...]
+# usage: scripts/mutate.sh [--check] [--determinism R] [--keep DIR] [MUTANT...]
 #   --check: only check that every mutant applies to this tree
+#   --determinism R: no mutant; run the oracle's list R times on HEAD with
+#   a CPU-bound process beside it: each run's exit status must repeat, and
+#   in virtual time its counts too (ops, violations, timeouts, quarantines,
+#   torn STEs, STE fetches, software time-outs)
 #   MUTANT: a catalogue file or its number (default: every one)
 #   --keep DIR: the scratch worktree (kept; reused, so a second run only
 #   rebuilds what the mutants touch)
 # Exit status: 0 every mutant caught (or marked), 1 one missed, 2 a
-# catalogue entry that does not apply or build, or bad usage.
+# catalogue entry that does not apply or build, or bad usage; with
+# --determinism, 1 when a pass differs or a run fails on HEAD.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 keep=""
 check=0
+determinism=0
 mutants=()
 while (($#)); do
 	case $1 in
 	-h | --help)
-		sed -n 's/^# \{0,1\}//; 4,24p' "$0"
+		sed -n 's/^# \{0,1\}//; 4,29p' "$0"
 		exit 0
 		;;
 	--check)
 		check=1
 		shift
+		;;
+	--determinism)
+		[[ ${2:-} =~ ^[1-9][0-9]{0,2}$ ]] || {
+			echo "mutate.sh: --determinism needs a count, 1 to 999" >&2
+			exit 2
+		}
+		determinism=$2
+		shift 2
 		;;
 	--keep)
 		[[ -n ${2:-} ]] || {
@@ -236,6 +250,38 @@ timeout_def=(-DATCBENCH_C_TEST_TIMEOUT=120)
 	echo "mutate.sh: HEAD does not build" >&2
 	exit 2
 }
+if ((determinism)); then
+	# One pass: per run, its exit status and (virtual time) its counts
+	det_pass() {
+		local args j
+		for args in "${oracle[@]}"; do
+			run_oracle_one "$args --name det"
+			printf '%s\t%s' "$?" "$args"
+			j=$scratch/oracle/stress-det.json
+			[[ $args != *"--clock virtual"* ]] ||
+				jq -j '"\t", ([.ops, .oracle_violations, .timeouts, .quarantines,
+					.torn_stes, .ste_fetches, .software_timeouts] | map(tostring) | join(" "))' "$j"
+			echo
+		done
+	}
+	sh -c 'while :; do :; done' &
+	hog=$!
+	trap 'kill $hog 2>/dev/null; [[ -z ${hb:-} ]] || kill $hb 2>/dev/null; [[ -n $keep ]] || cleanup' EXIT
+	det_pass >"$scratch/det-1"
+	differ=0
+	for ((p = 2; p <= determinism; p++)); do
+		det_pass >"$scratch/det-$p"
+		if ! cmp -s "$scratch/det-1" "$scratch/det-$p"; then
+			differ=$((differ + 1))
+			diff "$scratch/det-1" "$scratch/det-$p" | sed "s/^/pass $p: /"
+		fi
+	done
+	failed=$(awk -F'\t' '$1 != 0' "$scratch/det-1" | wc -l)
+	echo "mutate.sh: ${#oracle[@]} oracle runs, $determinism passes beside a CPU hog:" \
+		"$differ passes differ from the first; $failed runs fail on HEAD"
+	((differ == 0 && failed == 0))
+	exit
+fi
 echo "mutate.sh: HEAD against the tests and the oracle"
 run_tests /dev/null || {
 	echo "mutate.sh: HEAD fails its own tests ($log)" >&2

@@ -33,6 +33,7 @@ struct sim_oracle {
 	u64 *quarantine_resets; /* per SID: dev->resets when quarantined */
 	u64 violations;
 	u64 violations_gave_up; /* of them, after an invalidation's error */
+	u64 violations_host; /* of them, after one the host starved */
 	spinlock_t lock;
 	bool have_first;
 	struct sim_oracle_violation first;
@@ -340,14 +341,18 @@ static const char *const sim_oracle_after[] = {
 	"a completed invalidation",
 	"an invalidation that reported an error (a CMD_SYNC the driver gave up "
 	"on, -ETIMEDOUT: the ATC_INVs behind it may not have run)",
+	"an invalidation that gave up while the host kept its thread off the "
+	"CPU (the simulation's time-out, not the driver's)",
 };
 
 static void sim_oracle_violation(struct sim_oracle *o,
 				 const struct sim_oracle_violation *v)
 {
 	__atomic_fetch_add(&o->violations, 1, __ATOMIC_RELAXED);
-	if (v->after == sim_oracle_after[1])
+	if (v->after == sim_oracle_after[SIM_ORACLE_GAVE_UP])
 		__atomic_fetch_add(&o->violations_gave_up, 1, __ATOMIC_RELAXED);
+	if (v->after == sim_oracle_after[SIM_ORACLE_GAVE_UP_HOST])
+		__atomic_fetch_add(&o->violations_host, 1, __ATOMIC_RELAXED);
 	spin_lock(&o->lock);
 	if (!o->have_first) {
 		o->first = *v;
@@ -385,7 +390,7 @@ static bool sim_oracle_stale(struct sim_oracle *o, u64 e, int only_domain,
 static unsigned int sim_oracle_check_pages(struct sim_oracle *o,
 					   struct sim_dev *dev, int only_domain,
 					   unsigned int page, unsigned int num,
-					   bool gave_up)
+					   unsigned int after)
 {
 	unsigned int i, found = 0;
 
@@ -396,7 +401,7 @@ static unsigned int sim_oracle_check_pages(struct sim_oracle *o,
 		struct sim_oracle_violation v = {
 			.sid = dev->sid,
 			.what = "stale translation in a device's ATC",
-			.after = sim_oracle_after[gave_up],
+			.after = sim_oracle_after[after],
 		};
 
 		if (sim_oracle_stale(
@@ -412,7 +417,7 @@ static unsigned int sim_oracle_check_pages(struct sim_oracle *o,
 /* The TLB of @domain's SMMU must not serve an invalidated page either */
 static unsigned int sim_oracle_check_tlb(struct sim_oracle *o,
 					 unsigned int domain, unsigned int page,
-					 unsigned int num, bool gave_up)
+					 unsigned int num, unsigned int after)
 {
 	struct sim_tlb_tag tag;
 	struct sim_tlb *tlb;
@@ -428,7 +433,7 @@ static unsigned int sim_oracle_check_tlb(struct sim_oracle *o,
 		struct sim_oracle_violation v = {
 			.sid = SIM_ORACLE_NO_SID,
 			.what = "stale translation in the SMMU's TLB",
-			.after = sim_oracle_after[gave_up],
+			.after = sim_oracle_after[after],
 		};
 
 		if (sim_oracle_stale(o, sim_tlb_peek(tlb, &tag, i), domain, i,
@@ -442,19 +447,21 @@ static unsigned int sim_oracle_check_tlb(struct sim_oracle *o,
 
 unsigned int sim_oracle_check(struct sim_oracle *o, struct sim_dev *const *devs,
 			      unsigned int num_devs, unsigned int domain,
-			      unsigned int page, unsigned int num, bool gave_up)
+			      unsigned int page, unsigned int num,
+			      unsigned int after)
 {
 	unsigned int i, found = 0;
 
 	for (i = 0; i < num_devs; i++)
 		found += sim_oracle_check_pages(o, devs[i], domain, page, num,
-						gave_up);
-	return found + sim_oracle_check_tlb(o, domain, page, num, gave_up);
+						after);
+	return found + sim_oracle_check_tlb(o, domain, page, num, after);
 }
 
 unsigned int sim_oracle_check_dev(struct sim_oracle *o, struct sim_dev *dev)
 {
-	return sim_oracle_check_pages(o, dev, -1, 0, o->pages, false);
+	return sim_oracle_check_pages(o, dev, -1, 0, o->pages,
+				      SIM_ORACLE_COMPLETED);
 }
 
 void sim_oracle_quarantined(struct sim_oracle *o, struct sim_dev *dev)
@@ -499,6 +506,11 @@ u64 sim_oracle_violations(struct sim_oracle *o)
 u64 sim_oracle_violations_gave_up(struct sim_oracle *o)
 {
 	return __atomic_load_n(&o->violations_gave_up, __ATOMIC_RELAXED);
+}
+
+u64 sim_oracle_violations_host(struct sim_oracle *o)
+{
+	return __atomic_load_n(&o->violations_host, __ATOMIC_RELAXED);
 }
 
 bool sim_oracle_first(struct sim_oracle *o, struct sim_oracle_violation *v)

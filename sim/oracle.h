@@ -114,15 +114,24 @@ void sim_oracle_refetch(void *arg, struct sim_dev *dev, unsigned int page);
 /* Whether the STE of @sid allows translated requests */
 bool sim_oracle_ats_allowed(struct sim_oracle *o, u32 sid);
 
+/* How the invalidation before a check returned */
+enum sim_oracle_after {
+	SIM_ORACLE_COMPLETED,
+	/* it reported an error on the way (a CMD_SYNC timeout) */
+	SIM_ORACLE_GAVE_UP,
+	/* so, while the host kept its thread off the CPU (the simulation's) */
+	SIM_ORACLE_GAVE_UP_HOST,
+};
+
 /*
  * Check the pages of @domain in every device of @devs and in the TLB, after
- * their invalidation returned; @gave_up: it reported an error on the way (a
- * CMD_SYNC timeout), so it did not complete.  Returns violations.
+ * their invalidation returned as @after says (an enum sim_oracle_after;
+ * one that gave up did not complete).  Returns violations.
  */
 unsigned int sim_oracle_check(struct sim_oracle *o, struct sim_dev *const *devs,
 			      unsigned int num_devs, unsigned int domain,
 			      unsigned int page, unsigned int num,
-			      bool gave_up);
+			      unsigned int after);
 /* Check every page of @dev */
 unsigned int sim_oracle_check_dev(struct sim_oracle *o, struct sim_dev *dev);
 
@@ -149,6 +158,11 @@ u64 sim_oracle_violations(struct sim_oracle *o);
  * the driver's CMD_SYNC time-out
  */
 u64 sim_oracle_violations_gave_up(struct sim_oracle *o);
+/*
+ * Of them, after a give-up while the host starved the waiting thread
+ * (SIM_ORACLE_GAVE_UP_HOST): the simulation's, not the driver's
+ */
+u64 sim_oracle_violations_host(struct sim_oracle *o);
 /* The first violation; false if none */
 bool sim_oracle_first(struct sim_oracle *o, struct sim_oracle_violation *v);
 

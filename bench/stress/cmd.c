@@ -166,6 +166,12 @@ static int stress_print_result(const struct stress_config *cfg,
 		       cfg->name, res->ops / res->cpu_seconds, res->ops,
 		       res->cpu_seconds);
 	printf("results: %s/stress-%s.json\n", out, cfg->name);
+	if (res->violations_host)
+		printf("host: %llu stale translations after CMD_SYNCs that "
+		       "timed out while the host kept the waiting thread off "
+		       "the CPU: the simulation's time-outs, not counted "
+		       "against the driver\n",
+		       res->violations_host);
 	if (res->violations || res->warns) {
 		struct stress_config from = *scenario_cfg;
 

@@ -77,6 +77,7 @@ struct stress_thread {
 	u64 ops; /* measured; read by the progress line (relaxed) */
 	u64 *progress; /* a coarse histogram of SM_INV, for the progress line */
 	u64 translations, attaches, refused, detaches;
+	u64 sw_timeouts; /* its command lists that ended on the software one */
 	/* Mappers: per timeline bin, invalidations and their worst latency */
 	u64 *tl_count, *tl_max;
 	/* Mapper state */
@@ -140,6 +141,8 @@ struct stress_run {
 	u64 tick_prev_ns, host_gap_at_ns, host_gaps, host_gap_max_ns;
 	u64 hangs;
 	bool hanging;
+	/* Invalidations that gave up while the host starved their thread */
+	u64 host_give_ups;
 	bool smmu_stalled; /* a smmu-stall fault is under way */
 	u64 smmu_stall_end_ns; /* when the last one ended */
 	int victim; /* device index of the fault under way, or -1 */
@@ -205,6 +208,8 @@ int stress_world_init(struct stress_run *r, bool threaded);
 
 /* roles.c */
 void stress_watchdog(struct stress_run *r, u64 now);
+/* CPU time of the calling thread */
+u64 stress_thread_cpu_ns(void);
 void stress_mapper_op(struct stress_thread *t, u64 intended);
 void stress_translate_op(struct stress_thread *t);
 void stress_churn_op(struct stress_thread *t);

@@ -243,6 +243,7 @@ static void stress_json_counts(struct stress_run *r,
 	stress_json_u64(f, "host_gaps", r->host_gaps);
 	stress_json_u64(f, "host_gap_max_ns", r->host_gap_max_ns);
 	stress_json_u64(f, "hangs", r->hangs);
+	stress_json_u64(f, "host_give_ups", r->host_give_ups);
 	stress_json_u64(f, "stall_max_ns", r->stall_max_ns);
 	stress_json_u64(f, "faults", r->faults);
 	stress_json_u64(f, "quarantines", r->quarantines);
@@ -270,6 +271,7 @@ static void stress_json_counts(struct stress_run *r,
 	stress_json_u64(f, "oracle_violations", res->violations);
 	stress_json_u64(f, "oracle_violations_after_error",
 			res->violations_gave_up);
+	stress_json_u64(f, "oracle_violations_host", res->violations_host);
 	if (sim_oracle_first(r->oracle, &v)) {
 		char sid[16] = "null"; /* the SMMU's TLB */
 

@@ -115,21 +115,41 @@ void stress_mapper_op(struct stress_thread *t, u64 intended)
 	unsigned int page = t->first_page + t->next;
 	unsigned long iova = (unsigned long)page << STRESS_PAGE_SHIFT;
 	size_t size = (size_t)cfg->op_pages << STRESS_PAGE_SHIFT;
-	u64 t0, t1, bin, lat;
+	bool real = cfg->clock != STRESS_CLOCK_VIRTUAL;
+	unsigned int after = SIM_ORACLE_COMPLETED;
+	u64 t0, t1, bin, lat, cpu0 = 0, sw0 = t->sw_timeouts;
 	unsigned long errs;
 	int victim;
 	u32 i;
 
 	sim_oracle_unmap(r->oracle, t->domain, page, cfg->op_pages);
 	errs = khooks_err_count();
+	if (real)
+		cpu0 = stress_thread_cpu_ns();
 	t0 = sim_clock_now_ns();
 	arm_smmu_domain_inv_range(r->world.domains[t->domain], iova, size,
 				  1UL << STRESS_PAGE_SHIFT, true);
 	t1 = sim_clock_now_ns();
 	sim_oracle_inv_done(r->oracle, t->domain, page, cfg->op_pages);
-	/* an error on the way: a CMD_SYNC it gave up on (-ETIMEDOUT) */
+	/*
+	 * An error on the way: a CMD_SYNC it gave up on (-ETIMEDOUT).  A
+	 * waiter spins, so a software time-out in a wait that took
+	 * STRESS_HOST_GAP_NS more than its thread ran is one the host
+	 * caused (the driver's poll saw the clock jump while off the CPU),
+	 * whose stale entries are not the driver's.
+	 */
+	if (khooks_err_count() != errs) {
+		after = SIM_ORACLE_GAVE_UP;
+		if (real && t->sw_timeouts != sw0 &&
+		    t1 - t0 > stress_thread_cpu_ns() - cpu0 +
+				      STRESS_HOST_GAP_NS) {
+			after = SIM_ORACLE_GAVE_UP_HOST;
+			__atomic_fetch_add(&r->host_give_ups, 1,
+					   __ATOMIC_RELAXED);
+		}
+	}
 	sim_oracle_check(r->oracle, r->sdevs, r->ndevs, t->domain, page,
-			 cfg->op_pages, khooks_err_count() != errs);
+			 cfg->op_pages, after);
 	sim_oracle_map(r->oracle, t->domain, page, cfg->op_pages);
 
 	t->next += cfg->op_pages;

@@ -219,7 +219,7 @@ static int stress_run_real(struct stress_run *r)
 }
 
 /* CPU time of this thread */
-static u64 stress_cpu_ns(void)
+u64 stress_thread_cpu_ns(void)
 {
 	struct timespec ts;
 
@@ -245,7 +245,7 @@ static int stress_run_virtual(struct stress_run *r)
 
 		if (!r->measuring && now >= r->t_measure_ns) {
 			r->measuring = true;
-			cpu0 = stress_cpu_ns();
+			cpu0 = stress_thread_cpu_ns();
 		}
 		if (now >= r->t_end_ns)
 			break;
@@ -279,7 +279,7 @@ static int stress_run_virtual(struct stress_run *r)
 	}
 	r->t_end_ns = sim_clock_now_ns();
 	if (r->measuring)
-		r->cpu_seconds = (stress_cpu_ns() - cpu0) / 1e9;
+		r->cpu_seconds = (stress_thread_cpu_ns() - cpu0) / 1e9;
 	if (r->victim >= 0 || r->smmu_stalled)
 		stress_fault_end(r);
 	return 0;
@@ -472,7 +472,10 @@ static void stress_run_collect(struct stress_run *r, struct stress_result *res)
 				"could fetch neither the old nor the "
 				"new configuration");
 	}
-	res->violations = sim_oracle_violations(r->oracle);
+	/* Those after a time-out the host caused are not the driver's */
+	res->violations_host = sim_oracle_violations_host(r->oracle);
+	res->violations =
+		sim_oracle_violations(r->oracle) - res->violations_host;
 	res->violations_gave_up = sim_oracle_violations_gave_up(r->oracle);
 	res->quarantines = r->quarantines;
 	res->spam = r->spam;

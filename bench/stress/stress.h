@@ -30,7 +30,8 @@
 #define STRESS_MAX_TRANSLATORS 64
 #define STRESS_MAX_CHURNERS 16
 #define STRESS_MAX_DOMAINS 64
-#define STRESS_MAX_DEVICES 256 /* per domain: four command batches of ATC_INVs */
+#define STRESS_MAX_DEVICES \
+	256 /* per domain: four command batches of ATC_INVs */
 #define STRESS_MAX_PAGES 65536 /* per mapper */
 #define STRESS_MAX_OP_PAGES 512
 #define STRESS_MAX_DURATION_NS (86400ULL * 1000000000ULL)
@@ -129,6 +130,8 @@ extern const struct stress_scenario stress_scenarios[];
 struct stress_result {
 	u64 ops, violations, timeouts, quarantines, spam, warns;
 	u64 violations_gave_up; /* of violations: sim_oracle_violations_gave_up() */
+	/* not in violations: after a time-out the host caused */
+	u64 violations_host;
 	double seconds, ops_per_s;
 	double cpu_seconds; /* virtual time: CPU time of the measured span */
 	bool interrupted;

@@ -67,9 +67,12 @@ void stress_probe_cmdq_done(int n, bool sync, int ret)
 	struct stress_thread *t = stress_self;
 
 	/* Any thread's: the driver gave up waiting (CMD_SYNC or space) */
-	if (ret == -ETIMEDOUT)
+	if (ret == -ETIMEDOUT) {
 		__atomic_fetch_add(&stress_cur->sw_timeouts, 1,
 				   __ATOMIC_RELAXED);
+		if (t)
+			t->sw_timeouts++;
+	}
 	if (!t || !t->hist[SM_INSERT] || !stress_measuring(t->run))
 		return;
 	if (ret)

@@ -147,6 +147,29 @@ done
 "$bin" report "$work" | grep -A20 "^STALLS (no completion for > " |
 	grep -qE " stall-real [0-9]+ " || bad "report.txt: no STALLS line for stall-real"
 
+# A host that stops the whole process (SIGSTOP for 1.5 s once the run
+# measures, whenever that is): the watchdog sees the gap and blames no
+# hang on it, and a time-out a waiter took while stopped is the host's:
+# exit 0.  The stop lands after the first progress line (the run is
+# measuring), so nothing here depends on how fast the machine is.
+"$bin" stress timeout-storm --duration 4s --warmup 0 --progress on \
+	--seed "$seed" --name sigstop --out "$work" >"$work/stop.out" \
+	2>"$work/stop.err" &
+pid=$!
+until grep -q "ops/s" "$work/stop.err" 2>/dev/null || ! kill -0 $pid 2>/dev/null; do
+	sleep 0.1
+done
+kill -STOP $pid 2>/dev/null
+sleep 1.5
+kill -CONT $pid 2>/dev/null
+wait $pid
+st=$?
+j=$work/stress-sigstop.json
+[ $st = 0 ] && [ "$(field "$j" .host_gaps)" -ge 1 ] &&
+	[ "$(field "$j" .host_gap_max_ns)" -ge 1000000000 ] &&
+	[ "$(field "$j" .hangs)" = 0 ] && [ "$(field "$j" .oracle_violations)" = 0 ] ||
+	bad "SIGSTOP 1.5 s: exit $st, $(field "$j" '{host_gaps, host_gap_max_ns, hangs, host_give_ups, oracle_violations, oracle_violations_host}' 2>/dev/null | tr -d '\n')"
+
 # Virtual latencies are the model's: an operation is a TLBI list and an
 # ATC list, each ending in a CMD_SYNC, so doubling the sync's cost (50 ns)
 # moves p50 by 2 x 50 ns; a device answering 300 ns later, by 300 ns

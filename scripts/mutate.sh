@@ -20,7 +20,8 @@
 #   --determinism R: no mutant; run the oracle's list R times on HEAD with
 #   a CPU-bound process beside it: each run's exit status must repeat, and
 #   in virtual time its counts too (ops, violations, timeouts, quarantines,
-#   torn STEs, STE fetches, software time-outs)
+#   torn STEs, STE fetches, software time-outs); a failed run's results
+#   are kept in the worktree's det-fail-PASS-RUN/
 #   MUTANT: a catalogue file or its number (default: every one)
 #   --keep DIR: the scratch worktree (kept; reused, so a second run only
 #   rebuilds what the mutants touch)
@@ -37,7 +38,7 @@ mutants=()
 while (($#)); do
 	case $1 in
 	-h | --help)
-		sed -n 's/^# \{0,1\}//; 4,29p' "$0"
+		sed -n 's/^# \{0,1\}//; 4,30p' "$0"
 		exit 0
 		;;
 	--check)
@@ -251,12 +252,16 @@ timeout_def=(-DATCBENCH_C_TEST_TIMEOUT=120)
 	exit 2
 }
 if ((determinism)); then
-	# One pass: per run, its exit status and (virtual time) its counts
+	# Pass P: per run, its exit status and (virtual time) its counts; a
+	# run that fails keeps its results in det-fail-P-I/
 	det_pass() {
-		local args j
+		local args j st i=0
 		for args in "${oracle[@]}"; do
+			i=$((i + 1))
 			run_oracle_one "$args --name det"
-			printf '%s\t%s' "$?" "$args"
+			st=$?
+			printf '%s\t%s' "$st" "$args"
+			((st == 0)) || cp -r "$scratch/oracle" "$scratch/det-fail-$1-$i"
 			j=$scratch/oracle/stress-det.json
 			[[ $args != *"--clock virtual"* ]] ||
 				jq -j '"\t", ([.ops, .oracle_violations, .timeouts, .quarantines,
@@ -267,10 +272,11 @@ if ((determinism)); then
 	sh -c 'while :; do :; done' &
 	hog=$!
 	trap 'kill $hog 2>/dev/null; [[ -z ${hb:-} ]] || kill $hb 2>/dev/null; [[ -n $keep ]] || cleanup' EXIT
-	det_pass >"$scratch/det-1"
+	rm -rf "$scratch"/det-fail-*
+	det_pass 1 >"$scratch/det-1"
 	differ=0
 	for ((p = 2; p <= determinism; p++)); do
-		det_pass >"$scratch/det-$p"
+		det_pass "$p" >"$scratch/det-$p"
 		if ! cmp -s "$scratch/det-1" "$scratch/det-$p"; then
 			differ=$((differ + 1))
 			diff "$scratch/det-1" "$scratch/det-$p" | sed "s/^/pass $p: /"
@@ -278,7 +284,8 @@ if ((determinism)); then
 	done
 	failed=$(awk -F'\t' '$1 != 0' "$scratch/det-1" | wc -l)
 	echo "mutate.sh: ${#oracle[@]} oracle runs, $determinism passes beside a CPU hog:" \
-		"$differ passes differ from the first; $failed runs fail on HEAD"
+		"$differ passes differ from the first; $failed runs fail on HEAD" \
+		"(a failed run's results: $scratch/det-fail-PASS-RUN/)"
 	((differ == 0 && failed == 0))
 	exit
 fi

@@ -78,6 +78,7 @@ struct stress_thread {
 	u64 *progress; /* a coarse histogram of SM_INV, for the progress line */
 	u64 translations, attaches, refused, detaches;
 	u64 sw_timeouts; /* its command lists that ended on the software one */
+	u64 op_cpu0_ns; /* real time: its CPU time when its operation began */
 	/* Mappers: per timeline bin, invalidations and their worst latency */
 	u64 *tl_count, *tl_max;
 	/* Mapper state */

@@ -34,9 +34,25 @@ static void stress_mapper_progress(struct stress_thread *t, u64 t1)
 /*
  * A hang: no mapper completed for longer than the driver's own CMD_SYNC
  * time-out, while the harness's thread ran throughout (no host gap in that
- * window) and no scenario stalled the SMMU.  Once per episode: an event,
+ * window), each mapper ran on a CPU for half of it at least (it spun, the
+ * host did not starve it) and no scenario stalled the SMMU.  Once per episode: an event,
  * and the run fails (stress_finish()).
  */
+/*
+ * Whether mapper @t ran on a CPU for @ns or more in its current operation
+ * (a waiter spins: one the host kept off the CPU did not)
+ */
+static bool stress_mapper_ran(struct stress_thread *t, u64 ns)
+{
+	struct timespec ts;
+	clockid_t cid;
+
+	if (pthread_getcpuclockid(t->tid, &cid) || clock_gettime(cid, &ts))
+		return false;
+	return (u64)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec >=
+	       __atomic_load_n(&t->op_cpu0_ns, __ATOMIC_RELAXED) + ns;
+}
+
 static void stress_watch_hang(struct stress_run *r, u64 now)
 {
 	u64 hang_ns = (u64)READ_ONCE(arm_smmu_poll_timeout_us) * 1000;
@@ -53,7 +69,8 @@ static void stress_watch_hang(struct stress_run *r, u64 now)
 
 		/* one that finished its operations is not stalled */
 		all = last != U64_MAX && now > last && now - last > hang_ns &&
-		      !(r->cfg->ops && r->mappers[i].ops >= r->cfg->ops);
+		      !(r->cfg->ops && r->mappers[i].ops >= r->cfg->ops) &&
+		      stress_mapper_ran(&r->mappers[i], hang_ns / 2);
 	}
 	if (all && !r->hanging) {
 		r->hangs++;
@@ -124,8 +141,10 @@ void stress_mapper_op(struct stress_thread *t, u64 intended)
 
 	sim_oracle_unmap(r->oracle, t->domain, page, cfg->op_pages);
 	errs = khooks_err_count();
-	if (real)
+	if (real) {
 		cpu0 = stress_thread_cpu_ns();
+		__atomic_store_n(&t->op_cpu0_ns, cpu0, __ATOMIC_RELAXED);
+	}
 	t0 = sim_clock_now_ns();
 	arm_smmu_domain_inv_range(r->world.domains[t->domain], iova, size,
 				  1UL << STRESS_PAGE_SHIFT, true);

@@ -345,14 +345,16 @@ static const char *const sim_oracle_after[] = {
 	"CPU (the simulation's time-out, not the driver's)",
 };
 
-static void sim_oracle_violation(struct sim_oracle *o,
-				 const struct sim_oracle_violation *v)
+/* @n violations like @v (the first of them kept, if first) */
+static void sim_oracle_violations_add(struct sim_oracle *o,
+				      const struct sim_oracle_violation *v,
+				      u64 n)
 {
-	__atomic_fetch_add(&o->violations, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&o->violations, n, __ATOMIC_RELAXED);
 	if (v->after == sim_oracle_after[SIM_ORACLE_GAVE_UP])
-		__atomic_fetch_add(&o->violations_gave_up, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&o->violations_gave_up, n, __ATOMIC_RELAXED);
 	if (v->after == sim_oracle_after[SIM_ORACLE_GAVE_UP_HOST])
-		__atomic_fetch_add(&o->violations_host, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&o->violations_host, n, __ATOMIC_RELAXED);
 	spin_lock(&o->lock);
 	if (!o->have_first) {
 		o->first = *v;
@@ -360,6 +362,12 @@ static void sim_oracle_violation(struct sim_oracle *o,
 		o->have_first = true;
 	}
 	spin_unlock(&o->lock);
+}
+
+static void sim_oracle_violation(struct sim_oracle *o,
+				 const struct sim_oracle_violation *v)
+{
+	sim_oracle_violations_add(o, v, 1);
 }
 
 /*
@@ -492,10 +500,18 @@ unsigned int sim_oracle_lifted(struct sim_oracle *o, struct sim_dev *dev)
 	return 1;
 }
 
+void sim_oracle_report_n(struct sim_oracle *o, u32 sid, const char *what, u64 n)
+{
+	if (n)
+		sim_oracle_violations_add(o,
+					  &(struct sim_oracle_violation){
+						  .sid = sid, .what = what },
+					  n);
+}
+
 void sim_oracle_report(struct sim_oracle *o, u32 sid, const char *what)
 {
-	sim_oracle_violation(o, &(struct sim_oracle_violation){ .sid = sid,
-								.what = what });
+	sim_oracle_report_n(o, sid, what, 1);
 }
 
 u64 sim_oracle_violations(struct sim_oracle *o)

@@ -149,6 +149,9 @@ unsigned int sim_oracle_lifted(struct sim_oracle *o, struct sim_dev *dev);
  * counted and kept as the first like the oracle's own
  */
 void sim_oracle_report(struct sim_oracle *o, u32 sid, const char *what);
+/* @n of them at once (none when 0) */
+void sim_oracle_report_n(struct sim_oracle *o, u32 sid, const char *what,
+			 u64 n);
 
 u64 sim_oracle_violations(struct sim_oracle *o);
 /*

@@ -21,7 +21,8 @@
 #define SIM_SMMU_NO_PROD U32_MAX
 
 enum sim_smmu_cmd_kind {
-	SIM_SMMU_CMD_PLAIN, /* CFGI, ...: it takes its time */
+	SIM_SMMU_CMD_PLAIN, /* CFGI_CD, PREFETCH, ...: it takes its time */
+	SIM_SMMU_CMD_CFGI, /* CFGI_STE / _ALL: the STE cache's, at a CMD_SYNC */
 	SIM_SMMU_CMD_TLBI, /* a TLBI, with a TLB: pending until a CMD_SYNC */
 	SIM_SMMU_CMD_ATC_INV,
 	SIM_SMMU_CMD_SYNC,
@@ -211,11 +212,15 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, u32 prod, bool *raise)
 		case SIM_SMMU_CMD_PLAIN:
 			if (end > now)
 				goto out;
-			if (smmu->stec && sim_stec_is_cfgi(opcode)) {
-				cmd[1] = le64_to_cpu(__atomic_load_n(
-					&ent[1], __ATOMIC_RELAXED));
+			break;
+		case SIM_SMMU_CMD_CFGI:
+			if (end > now)
+				goto out;
+			cmd[1] = le64_to_cpu(
+				__atomic_load_n(&ent[1], __ATOMIC_RELAXED));
+			/* None before the driver set up its stream table */
+			if (smmu->stec)
 				sim_stec_cfgi(smmu->stec, cmd);
-			}
 			break;
 		case SIM_SMMU_CMD_TLBI:
 			if (end > now)
@@ -544,6 +549,9 @@ static void sim_smmu_init_costs(struct sim_smmu *smmu)
 			smmu->cost[op] = smmu->cfg.lat.sync_ns;
 		} else if (smmu->cfg.tlb_pages && sim_tlb_is_tlbi(op)) {
 			smmu->kind[op] = SIM_SMMU_CMD_TLBI;
+			smmu->cost[op] = smmu->cfg.lat.cmd_ns;
+		} else if (sim_stec_is_cfgi(op)) {
+			smmu->kind[op] = SIM_SMMU_CMD_CFGI;
 			smmu->cost[op] = smmu->cfg.lat.cmd_ns;
 		} else if (sim_cmd_name(op)) {
 			smmu->kind[op] = SIM_SMMU_CMD_PLAIN;

@@ -291,7 +291,6 @@ void sim_stec_sync(struct sim_stec *c)
 
 		e->pending = false;
 		if (e->valid) {
-			c->stats.drops++;
 			e->valid = false;
 			__atomic_store_n(&c->uncached, c->uncached + 1,
 					 __ATOMIC_RELAXED);

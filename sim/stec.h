@@ -65,7 +65,6 @@ struct sim_stec_torn {
 
 struct sim_stec_stats {
 	u64 fetches; /* STEs read from the stream table */
-	u64 drops; /* cached STEs dropped by a completed CFGI */
 	u64 torn; /* CFGIs whose step could be fetched torn */
 };
 

@@ -78,7 +78,13 @@ struct stress_thread {
 	u64 *progress; /* a coarse histogram of SM_INV, for the progress line */
 	u64 translations, attaches, refused, detaches;
 	u64 sw_timeouts; /* its command lists that ended on the software one */
-	u64 op_cpu0_ns; /* real time: its CPU time when its operation began */
+	/*
+	 * Real time, mappers: a sample of their thread's CPU clock (cpu_ns,
+	 * read by the watchdog) and the time it was taken, renewed at the end
+	 * of an operation once per STRESS_TICK_NS: what their operation since
+	 * ran on a CPU, at a syscall per millisecond, not per operation
+	 */
+	u64 cpu_ns, cpu_at_ns;
 	/* Mappers: per timeline bin, invalidations and their worst latency */
 	u64 *tl_count, *tl_max;
 	/* Mapper state */
@@ -207,10 +213,12 @@ void stress_count_spam(struct stress_run *r, struct stress_dev *d);
 void stress_world_free(struct stress_run *r);
 int stress_world_init(struct stress_run *r, bool threaded);
 
-/* roles.c */
-void stress_watchdog(struct stress_run *r, u64 now);
+/* run.c */
 /* CPU time of the calling thread */
 u64 stress_thread_cpu_ns(void);
+
+/* roles.c */
+void stress_watchdog(struct stress_run *r, u64 now);
 void stress_mapper_op(struct stress_thread *t, u64 intended);
 void stress_translate_op(struct stress_thread *t);
 void stress_churn_op(struct stress_thread *t);

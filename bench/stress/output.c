@@ -122,28 +122,21 @@ static void stress_json_u64(FILE *f, const char *key, u64 v)
 
 /*
  * The SMMUs' STE caches: how many STEs they fetched, how many they could
- * have fetched torn, and the first torn one's stream
- * and words (hex strings: old and new side of the step, and which words of
- * the torn mix were new)
+ * have fetched torn, and the first torn one's stream and words (hex
+ * strings: the old and new side of the step, and which words of the torn
+ * mix were new)
  */
-static void stress_json_torn(struct stress_run *r, FILE *f)
+static void stress_json_torn(struct stress_run *r,
+			     const struct sim_world_stats *st, FILE *f)
 {
 	struct sim_stec_torn first = { 0 };
 	bool have = false;
-	u64 torn = 0, fetches = 0;
 	unsigned int i, w;
 
-	for (i = 0; i < r->world.num_smmus; i++) {
-		struct sim_smmu_stats st;
-
-		sim_smmu_stats(r->world.hw[i], &st);
-		torn += st.torn_stes;
-		fetches += st.ste_fetches;
-		if (!have)
-			have = sim_smmu_torn_ste(r->world.hw[i], &first);
-	}
-	stress_json_u64(f, "ste_fetches", fetches);
-	stress_json_u64(f, "torn_stes", torn);
+	for (i = 0; i < r->world.num_smmus && !have; i++)
+		have = sim_smmu_torn_ste(r->world.hw[i], &first);
+	stress_json_u64(f, "ste_fetches", st->hw.ste_fetches);
+	stress_json_u64(f, "torn_stes", st->hw.torn_stes);
 	if (!have) {
 		fputs("  \"first_torn_ste\": null,\n", f);
 		return;
@@ -267,7 +260,7 @@ static void stress_json_counts(struct stress_run *r,
 	}
 	fputs("],\n", f);
 	stress_json_u64(f, "warns", res->warns);
-	stress_json_torn(r, f);
+	stress_json_torn(r, &st, f);
 	stress_json_u64(f, "oracle_violations", res->violations);
 	stress_json_u64(f, "oracle_violations_after_error",
 			res->violations_gave_up);

@@ -32,14 +32,7 @@ static void stress_mapper_progress(struct stress_thread *t, u64 t1)
 }
 
 /*
- * A hang: no mapper completed for longer than the driver's own CMD_SYNC
- * time-out, while the harness's thread ran throughout (no host gap in that
- * window), each mapper ran on a CPU for half of it at least (it spun, the
- * host did not starve it) and no scenario stalled the SMMU.  Once per episode: an event,
- * and the run fails (stress_finish()).
- */
-/*
- * Whether mapper @t ran on a CPU for @ns or more in its current operation
+ * Whether mapper @t ran on a CPU for @ns or more since its last CPU sample
  * (a waiter spins: one the host kept off the CPU did not)
  */
 static bool stress_mapper_ran(struct stress_thread *t, u64 ns)
@@ -50,9 +43,23 @@ static bool stress_mapper_ran(struct stress_thread *t, u64 ns)
 	if (pthread_getcpuclockid(t->tid, &cid) || clock_gettime(cid, &ts))
 		return false;
 	return (u64)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec >=
-	       __atomic_load_n(&t->op_cpu0_ns, __ATOMIC_RELAXED) + ns;
+	       __atomic_load_n(&t->cpu_ns, __ATOMIC_RELAXED) + ns;
 }
 
+/* Mapper @t's CPU sample (stress_thread), taken at @now */
+static void stress_mapper_cpu_sample(struct stress_thread *t, u64 now)
+{
+	t->cpu_at_ns = now;
+	__atomic_store_n(&t->cpu_ns, stress_thread_cpu_ns(), __ATOMIC_RELAXED);
+}
+
+/*
+ * A hang: no mapper completed for longer than the driver's own CMD_SYNC
+ * time-out, while the harness's thread ran throughout (no host gap in that
+ * window), each mapper ran on a CPU for half of it at least (it spun, the
+ * host did not starve it) and no scenario stalled the SMMU.  Once per
+ * episode: an event, and the run fails (stress_run_collect()).
+ */
 static void stress_watch_hang(struct stress_run *r, u64 now)
 {
 	u64 hang_ns = (u64)READ_ONCE(arm_smmu_poll_timeout_us) * 1000;
@@ -69,7 +76,9 @@ static void stress_watch_hang(struct stress_run *r, u64 now)
 
 		/* one that finished its operations is not stalled */
 		all = last != U64_MAX && now > last && now - last > hang_ns &&
-		      !(r->cfg->ops && r->mappers[i].ops >= r->cfg->ops) &&
+		      !(r->cfg->ops &&
+			__atomic_load_n(&r->mappers[i].ops, __ATOMIC_RELAXED) >=
+				r->cfg->ops) &&
 		      stress_mapper_ran(&r->mappers[i], hang_ns / 2);
 	}
 	if (all && !r->hanging) {
@@ -134,17 +143,13 @@ void stress_mapper_op(struct stress_thread *t, u64 intended)
 	size_t size = (size_t)cfg->op_pages << STRESS_PAGE_SHIFT;
 	bool real = cfg->clock != STRESS_CLOCK_VIRTUAL;
 	unsigned int after = SIM_ORACLE_COMPLETED;
-	u64 t0, t1, bin, lat, cpu0 = 0, sw0 = t->sw_timeouts;
+	u64 t0, t1, bin, lat, sw0 = t->sw_timeouts;
 	unsigned long errs;
 	int victim;
 	u32 i;
 
 	sim_oracle_unmap(r->oracle, t->domain, page, cfg->op_pages);
 	errs = khooks_err_count();
-	if (real) {
-		cpu0 = stress_thread_cpu_ns();
-		__atomic_store_n(&t->op_cpu0_ns, cpu0, __ATOMIC_RELAXED);
-	}
 	t0 = sim_clock_now_ns();
 	arm_smmu_domain_inv_range(r->world.domains[t->domain], iova, size,
 				  1UL << STRESS_PAGE_SHIFT, true);
@@ -152,21 +157,24 @@ void stress_mapper_op(struct stress_thread *t, u64 intended)
 	sim_oracle_inv_done(r->oracle, t->domain, page, cfg->op_pages);
 	/*
 	 * An error on the way: a CMD_SYNC it gave up on (-ETIMEDOUT).  A
-	 * waiter spins, so a software time-out in a wait that took
-	 * STRESS_HOST_GAP_NS more than its thread ran is one the host
-	 * caused (the driver's poll saw the clock jump while off the CPU),
-	 * whose stale entries are not the driver's.
+	 * waiter spins, so a software time-out in a wait whose thread ran
+	 * STRESS_HOST_GAP_NS less than the time since its CPU sample (at
+	 * most a tick before the operation) is one the host caused (the
+	 * driver's poll saw the clock jump while off the CPU), whose stale
+	 * entries are not the driver's.
 	 */
 	if (khooks_err_count() != errs) {
 		after = SIM_ORACLE_GAVE_UP;
 		if (real && t->sw_timeouts != sw0 &&
-		    t1 - t0 > stress_thread_cpu_ns() - cpu0 +
-				      STRESS_HOST_GAP_NS) {
+		    t1 - t->cpu_at_ns > stress_thread_cpu_ns() - t->cpu_ns +
+						STRESS_HOST_GAP_NS) {
 			after = SIM_ORACLE_GAVE_UP_HOST;
 			__atomic_fetch_add(&r->host_give_ups, 1,
 					   __ATOMIC_RELAXED);
 		}
 	}
+	if (real && t1 - t->cpu_at_ns >= STRESS_TICK_NS)
+		stress_mapper_cpu_sample(t, t1);
 	sim_oracle_check(r->oracle, r->sdevs, r->ndevs, t->domain, page,
 			 cfg->op_pages, after);
 	sim_oracle_map(r->oracle, t->domain, page, cfg->op_pages);
@@ -318,6 +326,7 @@ void *stress_mapper_main(void *arg)
 	rcu_register_thread();
 	topo_bind_self(&r->topo, &t->slot);
 	stress_self = t;
+	stress_mapper_cpu_sample(t, sim_clock_now_ns());
 	while (!stress_stopping(r) && (!r->cfg->ops || t->ops < r->cfg->ops))
 		stress_mapper_op(t, stress_mapper_pace(t));
 	__atomic_store_n(&t->last_done_ns, U64_MAX, __ATOMIC_RELEASE);

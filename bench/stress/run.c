@@ -420,6 +420,7 @@ static int stress_run_measure(struct stress_run *r, struct stress_result *res)
 static void stress_run_collect(struct stress_run *r, struct stress_result *res)
 {
 	const struct stress_config *cfg = r->cfg;
+	struct sim_world_stats st;
 	unsigned int i, m;
 
 	/* Devices still quarantined at the end count their spam too */
@@ -460,18 +461,11 @@ static void stress_run_collect(struct stress_run *r, struct stress_result *res)
 				  "the driver's CMD_SYNC time-out while the "
 				  "harness ran");
 	/* An STE the SMMU could have fetched torn is a violation each */
-	for (i = 0; i < r->world.num_smmus; i++) {
-		struct sim_smmu_stats st;
-		u64 k;
-
-		sim_smmu_stats(r->world.hw[i], &st);
-		for (k = 0; k < st.torn_stes; k++)
-			sim_oracle_report(
-				r->oracle, SIM_ORACLE_NO_SID,
-				"a torn STE: during an update the SMMU "
-				"could fetch neither the old nor the "
-				"new configuration");
-	}
+	sim_world_stats(&r->world, &st);
+	sim_oracle_report_n(r->oracle, SIM_ORACLE_NO_SID,
+			    "a torn STE: during an update the SMMU could "
+			    "fetch neither the old nor the new configuration",
+			    st.hw.torn_stes);
 	/* Those after a time-out the host caused are not the driver's */
 	res->violations_host = sim_oracle_violations_host(r->oracle);
 	res->violations =

@@ -59,11 +59,13 @@ struct test_world {
 
 /*
  * The driver's software poll time-out in a test world (arm_smmu_poll_timeout_us,
- * restored by test_world_fini()).  Its threads run on the real clock, and a
+ * restored by test_world_fini()), and in the queue tests' own worlds
+ * (test_cmdq, test_cmdq_errors).  Their threads run on the real clock, and a
  * loaded host can deschedule the one that owns the command queue for longer
  * than the kernel's 1 s, which no CPU running with interrupts off sees: the
- * others' CMD_SYNCs would time out for the host's sake.  No test here waits
- * for that time-out (test_cmdq_errors sets its own); a hang still ends.
+ * others' CMD_SYNCs would time out for the host's sake (CI saw it once, in
+ * test_cmdq_wmm under ASan).  No test here waits for that time-out
+ * (test_cmdq_errors sets its own); a hang still ends.
  */
 #define TEST_POLL_TIMEOUT_US (10 * 1000 * 1000)
 

@@ -128,6 +128,7 @@ oracle=(
 	"reset-race --clock virtual --duration 1s --warmup 0 --fault-interval 20ms --fault-duration 5ms --churners 1 --detach 30"
 	"timeout-storm --clock virtual --duration 2s --warmup 0 --nested true --churners 1"
 	"timeout-storm --clock virtual --duration 2s --warmup 0 --smmus 2 --domains 4 --churners 1 --fault-interval 20ms --fault-duration 5ms"
+	"churn --clock virtual --duration 1s --warmup 0 --fault illegal --fault-interval 2ms --fault-duration 1ms --smmus 2 --domains 4"
 	"churn --duration 2s --warmup 100ms --op-pages 2"
 	"timeout-storm --duration 2s --warmup 100ms --churners 1"
 )

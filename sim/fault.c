@@ -12,7 +12,8 @@
 #include "rng.h"
 
 struct sim_fault_rule {
-	u32 sid;
+	u32 sid; /* a drop rule's */
+	bool illegal; /* an illegal rule (no SID) */
 	double prob;
 	u64 from_ns;
 	u64 to_ns;
@@ -33,6 +34,7 @@ struct sim_fault_plan {
 	bool has_seed;
 	struct sim_fault_rule *rules;
 	size_t num_rules;
+	size_t num_illegal; /* of them, illegal rules */
 	struct sim_fault_event *events;
 	size_t num_events;
 	size_t next_event;
@@ -141,44 +143,58 @@ static int sim_fault_add_event(struct sim_fault_plan *plan,
 	return 0;
 }
 
-/* drop SID PROB [from T1 to T2] */
-static int sim_fault_parse_drop(struct sim_fault_plan *plan, char **tok, int n,
-				unsigned int line, char *err, size_t errlen)
+/*
+ * drop SID PROB [from T1 to T2], or (@illegal) illegal PROB [from T1 to T2]:
+ * the same rule without the SID
+ */
+static int sim_fault_parse_rule(struct sim_fault_plan *plan, char **tok, int n,
+				bool illegal, unsigned int line, char *err,
+				size_t errlen)
 {
-	struct sim_fault_rule r = { .to_ns = U64_MAX, .line = line };
-	u64 sid;
+	struct sim_fault_rule r = { .illegal = illegal,
+				    .to_ns = U64_MAX,
+				    .line = line };
+	const char *usage = illegal ? "expected: illegal PROB [from T1 to T2]" :
+				      "expected: drop SID PROB [from T1 to T2]";
+	u64 sid = 0;
 
-	if (n != 3 && n != 7)
-		return sim_fault_error(
-			err, errlen, line,
-			"expected: drop SID PROB [from T1 to T2]");
-	if (sim_fault_parse_u64(tok[1], U32_MAX, &sid))
-		return sim_fault_error(err, errlen, line, "bad SID '%s'",
-				       tok[1]);
-	if (sim_fault_parse_prob(tok[2], &r.prob))
+	/* the words after the statement's name, from the probability on */
+	if (!illegal) {
+		if (n < 2)
+			return sim_fault_error(err, errlen, line, "%s", usage);
+		if (sim_fault_parse_u64(tok[1], U32_MAX, &sid))
+			return sim_fault_error(err, errlen, line,
+					       "bad SID '%s'", tok[1]);
+		tok++;
+		n--;
+	}
+	if (n != 2 && n != 6)
+		return sim_fault_error(err, errlen, line, "%s", usage);
+	if (sim_fault_parse_prob(tok[1], &r.prob))
 		return sim_fault_error(err, errlen, line,
-				       "bad probability '%s' (0 to 1)", tok[2]);
-	if (n == 7) {
-		if (strcmp(tok[3], "from") || strcmp(tok[5], "to"))
+				       "bad probability '%s' (0 to 1)", tok[1]);
+	if (n == 6) {
+		if (strcmp(tok[2], "from") || strcmp(tok[4], "to"))
 			return sim_fault_error(err, errlen, line,
 					       "expected: from T1 to T2");
-		if (sim_fault_parse_time(tok[4], &r.from_ns) ||
-		    sim_fault_parse_time(tok[6], &r.to_ns))
+		if (sim_fault_parse_time(tok[3], &r.from_ns) ||
+		    sim_fault_parse_time(tok[5], &r.to_ns))
 			return sim_fault_error(
 				err, errlen, line,
 				"bad time (e.g. 5ms; units ns us ms s; at most one day)");
 		if (r.from_ns >= r.to_ns)
 			return sim_fault_error(
 				err, errlen, line,
-				"empty window: %s is not before %s", tok[4],
-				tok[6]);
+				"empty window: %s is not before %s", tok[3],
+				tok[5]);
 	}
 	r.sid = sid;
 	if (plan->num_rules == SIM_FAULT_MAX_STATEMENTS)
 		return sim_fault_error(err, errlen, line,
-				       "more than %d drop rules",
+				       "more than %d drop and illegal rules",
 				       SIM_FAULT_MAX_STATEMENTS);
 	plan->rules[plan->num_rules++] = r;
+	plan->num_illegal += illegal;
 	return 0;
 }
 
@@ -300,16 +316,17 @@ int sim_fault_parse(const char *text, u64 seed, struct sim_fault_plan **out,
 				      0 :
 				      sim_fault_error(err, errlen, lineno,
 						      "expected: seed N");
-		else if (!strcmp(tok[0], "drop"))
-			ret = sim_fault_parse_drop(plan, tok, n, lineno, err,
-						   errlen);
+		else if (!strcmp(tok[0], "drop") || !strcmp(tok[0], "illegal"))
+			ret = sim_fault_parse_rule(plan, tok, n,
+						   tok[0][0] == 'i', lineno,
+						   err, errlen);
 		else if (!strcmp(tok[0], "at"))
 			ret = sim_fault_parse_at(plan, tok, n, lineno, err,
 						 errlen);
 		else
 			ret = sim_fault_error(
 				err, errlen, lineno,
-				"unknown statement '%s' (seed drop at)",
+				"unknown statement '%s' (seed drop illegal at)",
 				tok[0]);
 	}
 	if (ret) {
@@ -410,25 +427,44 @@ void sim_fault_tick(struct sim_fault_plan *plan, u64 now_ns,
 	spin_unlock_irqrestore(&plan->lock, flags);
 }
 
-bool sim_fault_drop(struct sim_fault_plan *plan, u32 sid, u64 now_ns)
+/* Whether a rule of @illegal's kind (for @sid) fires at @now_ns */
+static bool sim_fault_draw(struct sim_fault_plan *plan, bool illegal, u32 sid,
+			   u64 now_ns)
 {
 	u64 t = now_ns - plan->t0_ns;
 	unsigned long flags;
-	bool drop = false;
+	bool fire = false;
 	size_t i;
 
 	spin_lock_irqsave(&plan->lock, flags);
 	for (i = 0; i < plan->num_rules; i++) {
 		struct sim_fault_rule *r = &plan->rules[i];
 
-		if (r->sid != sid || t < r->from_ns || t >= r->to_ns)
+		if (r->illegal != illegal || r->sid != sid || t < r->from_ns ||
+		    t >= r->to_ns)
 			continue;
 		/* Every matching rule draws, so draws do not depend on order */
 		if (sim_rng_uniform(&r->rng) < r->prob)
-			drop = true;
+			fire = true;
 	}
 	spin_unlock_irqrestore(&plan->lock, flags);
-	return drop;
+	return fire;
+}
+
+bool sim_fault_drop(struct sim_fault_plan *plan, u32 sid, u64 now_ns)
+{
+	return plan->num_rules > plan->num_illegal &&
+	       sim_fault_draw(plan, false, sid, now_ns);
+}
+
+bool sim_fault_has_illegal(const struct sim_fault_plan *plan)
+{
+	return plan->num_illegal;
+}
+
+bool sim_fault_illegal(struct sim_fault_plan *plan, u64 now_ns)
+{
+	return plan->num_illegal && sim_fault_draw(plan, true, 0, now_ns);
 }
 
 size_t sim_fault_sids(const struct sim_fault_plan *plan, u32 *sids, size_t max)
@@ -436,7 +472,8 @@ size_t sim_fault_sids(const struct sim_fault_plan *plan, u32 *sids, size_t max)
 	size_t i, n = 0;
 
 	for (i = 0; i < plan->num_rules && n < max; i++)
-		sids[n++] = plan->rules[i].sid;
+		if (!plan->rules[i].illegal)
+			sids[n++] = plan->rules[i].sid;
 	for (i = 0; i < plan->num_events && n < max; i++)
 		sids[n++] = plan->events[i].sid;
 	return n;

@@ -9,6 +9,10 @@
  *   drop SID PROB [from T1 to T2]     each ATC_INV to SID goes unanswered
  *                                     with probability PROB (0..1), only
  *                                     within [T1, T2) if given
+ *   illegal PROB [from T1 to T2]      each command other than a CMD_SYNC
+ *                                     that an SMMU consumes is read with
+ *                                     PROB as an illegal opcode (its slot
+ *                                     corrupted: sim_smmu_inject_illegal())
  *   at T SID STATE [DELAY] [for D]    at T, SID's device enters STATE
  *                                     (responsive, unresponsive, slow DELAY,
  *                                     resetting, surprise-reset); "for D"
@@ -16,8 +20,9 @@
  *
  * Example: "at 5ms 3 unresponsive for 20ms".
  *
- * Determinism: each drop rule draws from its own generator, seeded from the
- * plan's seed and the rule's line, in the order its SID's ATC_INVs arrive;
+ * Determinism: each drop or illegal rule draws from its own generator,
+ * seeded from the plan's seed and the rule's line, in the order its SID's
+ * ATC_INVs arrive (an illegal rule's: the order the SMMUs consume commands);
  * events fire in time order (ties in file order).  Runs in virtual time are
  * therefore reproducible from the seed.
  *
@@ -62,6 +67,10 @@ void sim_fault_tick(struct sim_fault_plan *plan, u64 now_ns,
 		    sim_fault_apply_fn apply, void *arg);
 /* Whether the ATC_INV to @sid arriving at @now_ns goes unanswered */
 bool sim_fault_drop(struct sim_fault_plan *plan, u32 sid, u64 now_ns);
+/* Whether the plan has illegal rules (else sim_fault_illegal() never fires) */
+bool sim_fault_has_illegal(const struct sim_fault_plan *plan);
+/* Whether the command an SMMU consumes at @now_ns is read as illegal */
+bool sim_fault_illegal(struct sim_fault_plan *plan, u64 now_ns);
 /* SIDs the plan names, for checking them against the devices */
 size_t sim_fault_sids(const struct sim_fault_plan *plan, u32 *sids, size_t max);
 

@@ -19,6 +19,14 @@
 
 /* No PROD value (index and wrap bit fit in 17 bits) */
 #define SIM_SMMU_NO_PROD U32_MAX
+/*
+ * An illegal command met this many times in a row at one slot, no CMD_SYNC
+ * consumed between: the driver acknowledges the error without replacing the
+ * command, and the SMMU stays stalled rather than interrupt for ever
+ */
+#define SIM_SMMU_ILL_STORM 16
+/* What an injected corruption makes of a command's opcode: none has it */
+#define SIM_SMMU_ILL_OPCODE 0xff
 
 enum sim_smmu_cmd_kind {
 	SIM_SMMU_CMD_PLAIN, /* CFGI_CD, PREFETCH, ...: it takes its time */
@@ -55,6 +63,11 @@ struct sim_smmu {
 	u64 batch_done; /* latest answer of the ATC_INVs in flight */
 	u64 batch_fail; /* latest deadline of the unanswered ones */
 	bool batch_failed;
+	bool may_corrupt; /* ill_next, or a plan with illegal rules */
+	bool ill_next; /* corrupt the next command (not a CMD_SYNC) */
+	u32 ill_head; /* the slot of the last illegal command, */
+	u64 ill_syncs; /* the CMD_SYNCs consumed before it, */
+	unsigned int ill_repeats; /* and how often it stalled there */
 
 	/* Devices by SID, and the fault plan */
 	struct sim_dev **devs;
@@ -134,6 +147,9 @@ static void sim_smmu_atc_drop(struct sim_smmu *smmu, struct sim_dev *dev,
 			smmu->refetch(smmu->refetch_arg, dev, i);
 }
 
+/* A TLBI, pending until a CMD_SYNC */
+static void sim_smmu_tlbi_add(struct sim_smmu *smmu, const u64 *cmd);
+
 /* A CMD_SYNC completed: so did every TLBI before it */
 static void sim_smmu_tlbi_complete(struct sim_smmu *smmu)
 {
@@ -142,6 +158,92 @@ static void sim_smmu_tlbi_complete(struct sim_smmu *smmu)
 	for (i = 0; i < smmu->num_tlbi; i++)
 		sim_tlb_invalidate(smmu->tlb, smmu->tlbi[i]);
 	smmu->num_tlbi = 0;
+}
+
+static void sim_smmu_tlbi_add(struct sim_smmu *smmu, const u64 *cmd)
+{
+	/* More than a queue's worth: this one completes now */
+	if (smmu->num_tlbi == smmu->max_tlbi)
+		sim_smmu_tlbi_complete(smmu);
+	smmu->tlbi[smmu->num_tlbi][0] = cmd[0];
+	smmu->tlbi[smmu->num_tlbi++][1] = cmd[1];
+}
+
+/*
+ * Whether the command at head is read corrupted: once after
+ * sim_smmu_inject_illegal(), or as the fault plan's illegal rules draw
+ */
+static bool sim_smmu_corrupted(struct sim_smmu *smmu, u64 t)
+{
+	if (smmu->ill_next) {
+		smmu->ill_next = false;
+		smmu->may_corrupt = smmu->plan &&
+				    sim_fault_has_illegal(smmu->plan);
+		return true;
+	}
+	return smmu->plan && sim_fault_illegal(smmu->plan, t);
+}
+
+/*
+ * The command @cmd (kind @kind) at @ent read corrupted: its slot now holds
+ * an opcode no SMMU implements, as corrupted queue memory would, so the SMMU
+ * stops with CERROR_ILL until the driver writes something else there
+ * (arm_smmu_cmdq_skip_err(): a CMD_SYNC).  The command is lost, by the
+ * fault and not by the driver: the model applies its effect first, the
+ * oracle's excuse for exactly what the fault took (a TLBI completes at the
+ * next CMD_SYNC, a CFGI is seen, an ATC_INV drops its range from the
+ * device's ATC without a time-out of its own).
+ */
+static void sim_smmu_corrupt(struct sim_smmu *smmu, __le64 *ent, u64 *cmd,
+			     enum sim_smmu_cmd_kind kind)
+{
+	u32 sid;
+
+	cmd[1] = le64_to_cpu(__atomic_load_n(&ent[1], __ATOMIC_RELAXED));
+	switch (kind) {
+	case SIM_SMMU_CMD_TLBI:
+		sim_smmu_tlbi_add(smmu, cmd);
+		break;
+	case SIM_SMMU_CMD_CFGI:
+		if (smmu->stec)
+			sim_stec_cfgi(smmu->stec, cmd);
+		break;
+	case SIM_SMMU_CMD_ATC_INV:
+		sid = FIELD_GET(CMDQ_ATC_0_SID, cmd[0]);
+		if (sid < smmu->num_sids && smmu->devs[sid])
+			sim_smmu_atc_drop(smmu, smmu->devs[sid], cmd);
+		break;
+	default:
+		break;
+	}
+	cmd[0] = (cmd[0] & ~CMDQ_0_OP) |
+		 FIELD_PREP(CMDQ_0_OP, SIM_SMMU_ILL_OPCODE);
+	__atomic_store_n(&ent[0], cpu_to_le64(cmd[0]), __ATOMIC_RELAXED);
+	sim_smmu_stat_inc(&smmu->stats.illegal_injected);
+}
+
+/*
+ * Stop at the illegal command at head: raise CERROR_ILL, unless the driver
+ * left it there SIM_SMMU_ILL_STORM times (the SMMU then stays stalled, and
+ * the storm is counted).  Returns whether to raise the interrupt.
+ */
+static bool sim_smmu_illegal(struct sim_smmu *smmu, u32 head)
+{
+	u64 syncs = smmu->cmd_count[CMDQ_OP_CMD_SYNC];
+
+	if (head != smmu->ill_head || syncs != smmu->ill_syncs)
+		smmu->ill_repeats = 0;
+	smmu->ill_head = head;
+	smmu->ill_syncs = syncs;
+	smmu->head = head;
+	if (++smmu->ill_repeats == SIM_SMMU_ILL_STORM) {
+		smmu->stalled = true;
+		__atomic_store_n(&smmu->cmdq_cons, head, __ATOMIC_RELEASE);
+		sim_smmu_stat_inc(&smmu->stats.illegal_storms);
+		return false;
+	}
+	sim_smmu_stall(smmu, CMDQ_ERR_CERROR_ILL_IDX);
+	return true;
 }
 
 /* An ATC_INV reaches its device @dev at @t */
@@ -201,21 +303,31 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, u32 prod, bool *raise)
 	while (head != prod) {
 		__le64 *ent = &base[(head & idx_mask) * CMDQ_ENT_DWORDS];
 		u64 cmd[CMDQ_ENT_DWORDS], end;
+		enum sim_smmu_cmd_kind kind;
 		u8 opcode;
 
 		cmd[0] =
 			le64_to_cpu(__atomic_load_n(&ent[0], __ATOMIC_RELAXED));
 		opcode = FIELD_GET(CMDQ_0_OP, cmd[0]);
 		end = t + smmu->cost[opcode];
+		kind = smmu->kind[opcode];
 
-		switch (smmu->kind[opcode]) {
-		case SIM_SMMU_CMD_PLAIN:
+		/* A CMD_SYNC's end depends on the ATC_INVs before it */
+		if (kind != SIM_SMMU_CMD_SYNC) {
 			if (end > now)
 				goto out;
+			if (unlikely(smmu->may_corrupt) &&
+			    kind != SIM_SMMU_CMD_ILLEGAL &&
+			    sim_smmu_corrupted(smmu, t)) {
+				sim_smmu_corrupt(smmu, ent, cmd, kind);
+				kind = SIM_SMMU_CMD_ILLEGAL;
+			}
+		}
+
+		switch (kind) {
+		case SIM_SMMU_CMD_PLAIN:
 			break;
 		case SIM_SMMU_CMD_CFGI:
-			if (end > now)
-				goto out;
 			cmd[1] = le64_to_cpu(
 				__atomic_load_n(&ent[1], __ATOMIC_RELAXED));
 			/* None before the driver set up its stream table */
@@ -223,20 +335,13 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, u32 prod, bool *raise)
 				sim_stec_cfgi(smmu->stec, cmd);
 			break;
 		case SIM_SMMU_CMD_TLBI:
-			if (end > now)
-				goto out;
-			/* More than a queue's worth: this one completes now */
-			if (smmu->num_tlbi == smmu->max_tlbi)
-				sim_smmu_tlbi_complete(smmu);
-			smmu->tlbi[smmu->num_tlbi][0] = cmd[0];
-			smmu->tlbi[smmu->num_tlbi++][1] = le64_to_cpu(
+			cmd[1] = le64_to_cpu(
 				__atomic_load_n(&ent[1], __ATOMIC_RELAXED));
+			sim_smmu_tlbi_add(smmu, cmd);
 			break;
 		case SIM_SMMU_CMD_ATC_INV: {
 			u32 sid = FIELD_GET(CMDQ_ATC_0_SID, cmd[0]);
 
-			if (end > now)
-				goto out;
 			/*
 			 * A SID without a device answers at once: the sync,
 			 * which starts after this command, waits for nothing
@@ -281,10 +386,9 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, u32 prod, bool *raise)
 							 CMDQ_SYNC_1_MSIADDR_MASK);
 			break;
 		default:
-			smmu->busy_until = t;
-			smmu->head = head;
-			sim_smmu_stall(smmu, CMDQ_ERR_CERROR_ILL_IDX);
-			*raise = true;
+			/* Decoding it took its time; it is retried after */
+			smmu->busy_until = end;
+			*raise = sim_smmu_illegal(smmu, head);
 			return SIM_DEV_NEVER;
 		}
 
@@ -558,6 +662,7 @@ static void sim_smmu_init_costs(struct sim_smmu *smmu)
 			smmu->cost[op] = smmu->cfg.lat.cmd_ns;
 		} else {
 			smmu->kind[op] = SIM_SMMU_CMD_ILLEGAL;
+			smmu->cost[op] = smmu->cfg.lat.cmd_ns;
 		}
 	}
 }
@@ -777,6 +882,17 @@ void sim_smmu_set_fault_plan(struct sim_smmu *smmu, struct sim_fault_plan *plan)
 
 	spin_lock_irqsave(&smmu->lock, flags);
 	smmu->plan = plan;
+	smmu->may_corrupt = smmu->ill_next ||
+			    (plan && sim_fault_has_illegal(plan));
+	spin_unlock_irqrestore(&smmu->lock, flags);
+}
+
+void sim_smmu_inject_illegal(struct sim_smmu *smmu)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&smmu->lock, flags);
+	smmu->ill_next = smmu->may_corrupt = true;
 	spin_unlock_irqrestore(&smmu->lock, flags);
 }
 
@@ -798,6 +914,10 @@ void sim_smmu_stats(struct sim_smmu *smmu, struct sim_smmu_stats *st)
 	st->atc_timeouts =
 		__atomic_load_n(&smmu->stats.atc_timeouts, __ATOMIC_RELAXED);
 	st->errors = __atomic_load_n(&smmu->stats.errors, __ATOMIC_RELAXED);
+	st->illegal_injected = __atomic_load_n(&smmu->stats.illegal_injected,
+					       __ATOMIC_RELAXED);
+	st->illegal_storms =
+		__atomic_load_n(&smmu->stats.illegal_storms, __ATOMIC_RELAXED);
 	st->ste_fetches = st->torn_stes = 0;
 	if (smmu->stec) {
 		struct sim_stec_stats c;

@@ -102,6 +102,8 @@ struct sim_smmu_stats {
 	u64 atc_invs; /* ATC_INVs sent to devices */
 	u64 atc_timeouts; /* CMD_SYNCs that reported an ATC timeout */
 	u64 errors; /* CMDQ errors of any kind */
+	u64 illegal_injected; /* commands read corrupted, on purpose */
+	u64 illegal_storms; /* illegal commands the driver left in place */
 	u64 ste_fetches; /* STEs its cache read from the stream table */
 	u64 torn_stes; /* CFGIs of an update that could be fetched torn */
 };
@@ -114,6 +116,14 @@ int sim_smmu_irq(struct sim_smmu *smmu);
 void sim_smmu_set_trace(struct sim_smmu *smmu, sim_smmu_trace_fn fn, void *arg);
 /* The SMMU consumes no command for the next @ns (a stalled SMMU) */
 void sim_smmu_stall_for(struct sim_smmu *smmu, u64 ns);
+/*
+ * The next command other than a CMD_SYNC that the SMMU consumes is read
+ * corrupted: an illegal opcode, written into its slot, CERROR_ILL (and the
+ * fault plan's "illegal" rules, sim/fault.h).  The effect of the command the
+ * fault took is applied (the oracle's excuse); the driver must replace the
+ * slot, or SIM_SMMU_ILL_STORM errors at that slot stall the SMMU for good.
+ */
+void sim_smmu_inject_illegal(struct sim_smmu *smmu);
 /* Put @dev behind the SMMU at its SID (the SIDs of no device answer at once) */
 int sim_smmu_add_dev(struct sim_smmu *smmu, struct sim_dev *dev);
 /* The TLB of cfg.tlb_pages, or NULL */

@@ -20,7 +20,7 @@
 
 const char *const stress_clock_names[] = { "real", "virtual", NULL };
 static const char *const stress_fault_names[] = {
-	"none", "timeout", "reset", "dpc", "smmu-stall", NULL,
+	"none", "timeout", "reset", "dpc", "smmu-stall", "illegal", NULL,
 };
 const char *const stress_bug_names[] = { "none", "install-invs-after-ste",
 					 "lift-on-failed-reset", "ste-rmw-race",
@@ -108,7 +108,9 @@ static const struct opt stress_keys[] = {
 	   "the SMMU has range invalidation (IDR3.RIL): range TLBIs"),
 	SK("fault", OPT_ENUM, fault, 0, 0, stress_fault_names,
 	   "none, timeout (device stops answering), reset, dpc, smmu-stall "
-	   "(the SMMU consumes no command)"),
+	   "(the SMMU consumes no command), illegal (each fault: the SMMU "
+	   "reads its next command other than a CMD_SYNC corrupted, "
+	   "CERROR_ILL; fault_duration unused)"),
 	SK("fault_plan", OPT_TEXT, fault_plan, 0, 0, NULL,
 	   "a fault plan file (README, Fault plans), beside the fault driver"),
 	SK("fault_interval", OPT_NS, fault_interval_ns, 1000000,
@@ -392,10 +394,12 @@ int stress_config_check(const struct stress_config *cfg, char *err,
 				  "nested makes every domain stage 2: "
 				  "mixed_stages needs nested false");
 	if (cfg->non_ats && cfg->fault != STRESS_FAULT_NONE &&
-	    cfg->fault != STRESS_FAULT_SMMU_STALL)
+	    cfg->fault != STRESS_FAULT_SMMU_STALL &&
+	    cfg->fault != STRESS_FAULT_ILLEGAL)
 		return stress_err(err, errlen,
-				  "non_ats needs fault none or smmu-stall: a "
-				  "device fault may pick a device without ATS");
+				  "non_ats needs fault none, smmu-stall or "
+				  "illegal: a device fault may pick a device "
+				  "without ATS");
 	if (cfg->fault != STRESS_FAULT_NONE &&
 	    cfg->fault_duration_ns >= cfg->fault_interval_ns)
 		return stress_err(err, errlen,

@@ -77,6 +77,13 @@ static void stress_fault_begin(struct stress_run *r, u64 now)
 			cfg->fault_duration_ns);
 		return;
 	}
+	if (cfg->fault == STRESS_FAULT_ILLEGAL) {
+		/* Nothing to recover: the driver's error handler is judged */
+		stress_event(r, "fault", -1);
+		sim_smmu_inject_illegal(
+			r->world.hw[(r->faults - 1) % r->world.num_smmus]);
+		return;
+	}
 	v = sim_rng_next(&r->fault_rng) % r->ndevs;
 	d = &r->devs[v];
 	__atomic_store_n(&d->fault_onset_ns, now, __ATOMIC_RELAXED);

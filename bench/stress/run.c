@@ -463,6 +463,10 @@ static void stress_run_collect(struct stress_run *r, struct stress_result *res)
 	/* An STE the SMMU could have fetched torn is a violation each */
 	sim_world_stats(&r->world, &st);
 	sim_oracle_report_n(r->oracle, SIM_ORACLE_NO_SID,
+			    "an illegal command left in its slot: the SMMU "
+			    "met it again at each acknowledgement",
+			    st.hw.illegal_storms);
+	sim_oracle_report_n(r->oracle, SIM_ORACLE_NO_SID,
 			    "a torn STE: during an update the SMMU could "
 			    "fetch neither the old nor the new configuration",
 			    st.hw.torn_stes);

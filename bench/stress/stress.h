@@ -48,6 +48,7 @@ enum stress_fault {
 	STRESS_FAULT_RESET, /* a device is reset */
 	STRESS_FAULT_DPC, /* surprise reset: link down, no prepare */
 	STRESS_FAULT_SMMU_STALL, /* the SMMU consumes no command */
+	STRESS_FAULT_ILLEGAL, /* the SMMU reads a command as illegal */
 };
 enum stress_bug {
 	STRESS_BUG_NONE,

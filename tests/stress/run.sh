@@ -255,6 +255,14 @@ run 0 timeout-storm --clock virtual --duration 300ms --warmup 0 --smmus 2 \
 jq -e '(.smmu_commands_each | length == 2 and all(. > 0)) and
 	.attaches > 0 and .quarantines > 0' "$work/stress-smmus.json" >/dev/null ||
 	bad "smmus: an SMMU without commands, or no attach or quarantine: $(jq -c '[.smmu_commands_each, .attaches, .quarantines]' "$work/stress-smmus.json")"
+# Illegal commands on two SMMUs while a churner moves devices: each is
+# replaced by the driver's error handler (no storm), judged as ever
+run 0 churn --clock virtual --duration 100ms --warmup 0 --smmus 2 \
+	--domains 4 --fault illegal --fault-interval 2ms --fault-duration 1ms \
+	--name illegal
+jq -e '.illegal_commands > 0 and .illegal_commands == .smmu_errors and
+	.illegal_storms == 0' "$work/stress-illegal.json" >/dev/null ||
+	bad "illegal: $(jq -c '[.illegal_commands, .smmu_errors, .illegal_storms]' "$work/stress-illegal.json")"
 
 # A fault plan beside the scenario: the devices it names fault and are
 # quarantined, none innocent; a plan that names no device of the run, or

@@ -26,7 +26,7 @@ static void expect_error(const char *text, const char *want)
 static void test_plan_errors(void **state)
 {
 	expect_error("frob 1",
-		     "line 1: unknown statement 'frob' (seed drop at)");
+		     "line 1: unknown statement 'frob' (seed drop illegal at)");
 	expect_error("# ok\ndrop 3",
 		     "line 2: expected: drop SID PROB [from T1 to T2]");
 	expect_error("drop x 0.5", "line 1: bad SID 'x'");
@@ -54,6 +54,11 @@ static void test_plan_errors(void **state)
 		"at 90000s 3 resetting",
 		"line 1: bad time '90000s' (e.g. 5ms; units ns us ms s; at most one day)");
 	expect_error("seed", "line 1: expected: seed N");
+	expect_error("illegal",
+		     "line 1: expected: illegal PROB [from T1 to T2]");
+	expect_error("illegal 3 0.5",
+		     "line 1: expected: illegal PROB [from T1 to T2]");
+	expect_error("illegal 2", "line 1: bad probability '2' (0 to 1)");
 }
 
 /* The same seed draws the same drops; another seed others */
@@ -191,6 +196,87 @@ static void test_plan_through_smmu(void **state)
 	assert_int_equal(sim_clock_init(SIM_CLOCK_MONOTONIC), 0);
 }
 
+/* ATC_INV of page 1 of SID 1 and a CMD_SYNC; the result */
+static int atc_inv_page1(struct arm_smmu_device *smmu)
+{
+	struct arm_smmu_cmdq_ent ent;
+	u64 cmd[CMDQ_ENT_DWORDS];
+
+	arm_smmu_atc_inv_to_cmd(IOMMU_NO_PASID, 0x1000, 0x1000, &ent);
+	ent.atc.sid = 1;
+	assert_int_equal(arm_smmu_cmdq_build_cmd(cmd, &ent), 0);
+	return arm_smmu_cmdq_issue_cmdlist(smmu, &smmu->cmdq, cmd, 1, true);
+}
+
+/*
+ * A command read corrupted (a plan's "illegal", sim_smmu_inject_illegal()):
+ * the driver's handler writes a CMD_SYNC over it and the caller's own sync
+ * completes.  The ATC_INV is lost (it never reached the device), and its
+ * effect is the model's excuse (the page left the device's ATC).
+ */
+static void test_illegal_through_smmu(void **state)
+{
+	const struct sim_smmu_config cfg = {
+		.ats = true,
+		.cmdq_shift = SIM_SMMU_CMDQ_SHIFT_MIN,
+		.atc_timeout_ns = 100 * 1000,
+	};
+	struct arm_smmu_device smmu = { 0 };
+	struct sim_smmu_stats st;
+	struct sim_fault_plan *plan;
+	struct sim_smmu *hw;
+	struct sim_dev dev;
+	char err[128];
+
+	assert_int_equal(sim_clock_init(SIM_CLOCK_VIRTUAL), 0);
+	assert_int_equal(sim_fault_parse("illegal 1 from 1ms to 2ms\n", 1,
+					 &plan, err, sizeof(err)),
+			 0);
+	assert_false(sim_fault_drop(plan, 1, 1500 * 1000));
+	assert_int_equal(sim_fault_sids(plan, (u32[4]){ 0 }, 4), 0);
+	assert_int_equal(sim_smmu_probe(&cfg, 2, &smmu, &hw), 0);
+	sim_dev_init(&dev, 1, 0);
+	assert_int_equal(sim_dev_atc_alloc(&dev, 4), 0);
+	assert_int_equal(sim_smmu_add_dev(hw, &dev), 0);
+	sim_fault_start(plan, sim_clock_now_ns());
+	sim_smmu_set_fault_plan(hw, plan);
+
+	/* Before the window: executed */
+	assert_int_equal(atc_inv_page1(&smmu), 0);
+	assert_int_equal(dev.atc_invs, 1);
+
+	/* In it: read corrupted, replaced, lost, excused */
+	sim_clock_advance_to(sim_clock_now_ns() + 1000 * 1000);
+	dev.atc[1] = 1;
+	assert_int_equal(atc_inv_page1(&smmu), 0);
+	assert_int_equal(dev.atc_invs, 1);
+	assert_int_equal(dev.atc[1], 0);
+	sim_smmu_stats(hw, &st);
+	assert_int_equal(st.illegal_injected, 1);
+	assert_int_equal(st.errors, 1);
+	assert_int_equal(st.illegal_storms, 0);
+	assert_int_equal(st.atc_invs, 1);
+	assert_int_equal(st.syncs,
+			 2 + 1 + 2); /* reset, the first, ours and the fix */
+
+	/* After it: executed; then once more by hand */
+	sim_clock_advance_to(sim_clock_now_ns() + 1000 * 1000);
+	assert_int_equal(atc_inv_page1(&smmu), 0);
+	assert_int_equal(dev.atc_invs, 2);
+	sim_smmu_inject_illegal(hw);
+	assert_int_equal(atc_inv_page1(&smmu), 0);
+	assert_int_equal(dev.atc_invs, 2);
+	sim_smmu_stats(hw, &st);
+	assert_int_equal(st.illegal_injected, 2);
+	assert_int_equal(st.errors, 2);
+	assert_int_equal(st.illegal_storms, 0);
+
+	sim_smmu_remove(&smmu, hw);
+	sim_dev_atc_free(&dev);
+	sim_fault_free(plan);
+	assert_int_equal(sim_clock_init(SIM_CLOCK_MONOTONIC), 0);
+}
+
 static void test_plan_file(void **state)
 {
 	char path[] = "/tmp/atcbench-plan-XXXXXX";
@@ -254,6 +340,7 @@ int main(void)
 		cmocka_unit_test(test_plan_deterministic),
 		cmocka_unit_test(test_plan_script),
 		cmocka_unit_test(test_plan_through_smmu),
+		cmocka_unit_test(test_illegal_through_smmu),
 		cmocka_unit_test(test_plan_file),
 		cmocka_unit_test(test_clock_sources),
 	};

@@ -529,6 +529,12 @@ u64 sim_oracle_violations_host(struct sim_oracle *o)
 	return __atomic_load_n(&o->violations_host, __ATOMIC_RELAXED);
 }
 
+void sim_oracle_blame_host(struct sim_oracle *o, u64 n)
+{
+	__atomic_fetch_sub(&o->violations_gave_up, n, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&o->violations_host, n, __ATOMIC_RELAXED);
+}
+
 bool sim_oracle_first(struct sim_oracle *o, struct sim_oracle_violation *v)
 {
 	bool have;

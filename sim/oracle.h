@@ -166,6 +166,12 @@ u64 sim_oracle_violations_gave_up(struct sim_oracle *o);
  * (SIM_ORACLE_GAVE_UP_HOST): the simulation's, not the driver's
  */
 u64 sim_oracle_violations_host(struct sim_oracle *o);
+/*
+ * @n violations counted after a give-up (SIM_ORACLE_GAVE_UP) turn out to
+ * be after one the host caused, which a harness may learn only later
+ * (stress: a thread the host kept from running, bench/stress/runq.c)
+ */
+void sim_oracle_blame_host(struct sim_oracle *o, u64 n);
 /* The first violation; false if none */
 bool sim_oracle_first(struct sim_oracle *o, struct sim_oracle_violation *v);
 

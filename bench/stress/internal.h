@@ -37,6 +37,12 @@
  * not run for this long means the host starved the process
  */
 #define STRESS_HOST_GAP_NS (50 * 1000000ULL)
+/* runq.c: its sampling period, and what it keeps */
+#define STRESS_RUNQ_PERIOD_NS (10 * 1000000ULL)
+#define STRESS_RUNQ_MAX_THREADS 1024
+#define STRESS_RUNQ_MAX_WINDOWS 256
+/* Give-ups judged at the end of a real-time run (more: the driver's) */
+#define STRESS_MAX_GIVE_UPS 4096
 #define STRESS_SIGNALS_TO_KILL 3 /* SIGINT/SIGTERM: 1 and 2 stop, 3 kills */
 #define STRESS_VIRTUAL_STEP_NS \
 	200 /* virtual time a step without commands takes */
@@ -101,6 +107,36 @@ struct stress_thread {
 	bool stalled;
 };
 
+/* runq.c: a thread's run_delay as last read */
+struct stress_runq_thread {
+	long tid;
+	int fd; /* its schedstat */
+	bool seen; /* in the last scan */
+	u64 at, delay; /* when read, what */
+};
+
+/*
+ * The run queues' view (runq.c): the threads' last reads, and the windows
+ * that cover each wait of STRESS_HOST_GAP_NS or more
+ */
+struct stress_runq {
+	bool on; /* /proc has schedstat */
+	u64 sample_at;
+	struct stress_runq_thread t[STRESS_RUNQ_MAX_THREADS];
+	unsigned int n;
+	struct {
+		u64 from, to;
+	} win[STRESS_RUNQ_MAX_WINDOWS];
+	unsigned int nwin;
+	u64 starvations, starved_max_ns;
+};
+
+/* A real-time invalidation that gave up, its window and its violations */
+struct stress_give_up {
+	u64 t0, t1;
+	unsigned int violations;
+};
+
 /* A fault-driver or driver event, for the timeline */
 struct stress_event {
 	u64 t_ns; /* since the measurement began */
@@ -148,8 +184,14 @@ struct stress_run {
 	u64 tick_prev_ns, host_gap_at_ns, host_gaps, host_gap_max_ns;
 	u64 hangs;
 	bool hanging;
-	/* Invalidations that gave up while the host starved their thread */
+	/*
+	 * Invalidations that gave up while the host starved their thread, or
+	 * another (runq.c: the give-ups kept to be judged at the end)
+	 */
 	u64 host_give_ups;
+	struct stress_runq runq;
+	struct stress_give_up give_ups[STRESS_MAX_GIVE_UPS];
+	unsigned int ngive_ups;
 	bool smmu_stalled; /* a smmu-stall fault is under way */
 	u64 smmu_stall_end_ns; /* when the last one ended */
 	int victim; /* device index of the fault under way, or -1 */
@@ -219,6 +261,17 @@ u64 stress_thread_cpu_ns(void);
 
 /* roles.c */
 void stress_watchdog(struct stress_run *r, u64 now);
+
+/* runq.c (real time; the harness's thread) */
+int stress_runq_init(struct stress_runq *q);
+/* Read every thread's run_delay, once a STRESS_RUNQ_PERIOD_NS (or now) */
+void stress_runq_sample(struct stress_runq *q, u64 now, bool now_anyway);
+/* Thread @t's run_delay read as @delay at @now: a starvation window? */
+void stress_runq_step(struct stress_runq *q, struct stress_runq_thread *t,
+		      u64 now, u64 delay);
+/* Whether a starvation window overlaps [@from, @to] */
+bool stress_runq_starved(const struct stress_runq *q, u64 from, u64 to);
+void stress_runq_fini(struct stress_runq *q);
 void stress_mapper_op(struct stress_thread *t, u64 intended);
 void stress_translate_op(struct stress_thread *t);
 void stress_churn_op(struct stress_thread *t);

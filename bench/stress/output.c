@@ -237,6 +237,8 @@ static void stress_json_counts(struct stress_run *r,
 	stress_json_u64(f, "host_gap_max_ns", r->host_gap_max_ns);
 	stress_json_u64(f, "hangs", r->hangs);
 	stress_json_u64(f, "host_give_ups", r->host_give_ups);
+	stress_json_u64(f, "host_starvations", r->runq.starvations);
+	stress_json_u64(f, "host_starved_max_ns", r->runq.starved_max_ns);
 	stress_json_u64(f, "stall_max_ns", r->stall_max_ns);
 	stress_json_u64(f, "faults", r->faults);
 	stress_json_u64(f, "quarantines", r->quarantines);

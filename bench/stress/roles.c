@@ -144,6 +144,7 @@ void stress_mapper_op(struct stress_thread *t, u64 intended)
 	bool real = cfg->clock != STRESS_CLOCK_VIRTUAL;
 	unsigned int after = SIM_ORACLE_COMPLETED;
 	u64 t0, t1, bin, lat, sw0 = t->sw_timeouts;
+	unsigned int violations;
 	unsigned long errs;
 	int victim;
 	u32 i;
@@ -175,8 +176,20 @@ void stress_mapper_op(struct stress_thread *t, u64 intended)
 	}
 	if (real && t1 - t->cpu_at_ns >= STRESS_TICK_NS)
 		stress_mapper_cpu_sample(t, t1);
-	sim_oracle_check(r->oracle, r->sdevs, r->ndevs, t->domain, page,
-			 cfg->op_pages, after);
+	violations = sim_oracle_check(r->oracle, r->sdevs, r->ndevs, t->domain,
+				      page, cfg->op_pages, after);
+	/*
+	 * Another thread the host kept from running (the queue's owner, the
+	 * SMMU's) shows only once it ran again: judged at the end (runq.c)
+	 */
+	if (real && after == SIM_ORACLE_GAVE_UP) {
+		pthread_mutex_lock(&r->lock);
+		if (r->ngive_ups < STRESS_MAX_GIVE_UPS)
+			r->give_ups[r->ngive_ups++] = (struct stress_give_up){
+				.t0 = t0, .t1 = t1, .violations = violations
+			};
+		pthread_mutex_unlock(&r->lock);
+	}
 	sim_oracle_map(r->oracle, t->domain, page, cfg->op_pages);
 
 	t->next += cfg->op_pages;

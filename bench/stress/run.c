@@ -163,6 +163,7 @@ static int stress_run_real(struct stress_run *r)
 			progress = false;
 	}
 	r->progress = progress; /* before the mappers start */
+	stress_runq_init(&r->runq);
 	for (i = 0; i < cfg->mappers && !ret; i++)
 		if (!(ret = -pthread_create(&r->mappers[i].tid, NULL,
 					    stress_mapper_main,
@@ -195,6 +196,7 @@ static int stress_run_real(struct stress_run *r)
 			stress_faults_tick(r, now);
 			stress_watchdog(r, now);
 		}
+		stress_runq_sample(&r->runq, now, false);
 		if (progress && now >= next_progress && r->measuring) {
 			stress_progress(r, now, &last_ops, &last_ns, snap, cur);
 			next_progress = now + 1000000000ULL;
@@ -203,12 +205,15 @@ static int stress_run_real(struct stress_run *r)
 	}
 	r->t_end_ns = sim_clock_now_ns();
 	__atomic_store_n(&r->stop, true, __ATOMIC_RELEASE);
+	/* the waits of threads that ran since the last sample */
+	stress_runq_sample(&r->runq, sim_clock_now_ns(), true);
 	for (i = 0; i < started_m; i++)
 		pthread_join(r->mappers[i].tid, NULL);
 	for (i = 0; i < started_t; i++)
 		pthread_join(r->translators[i].tid, NULL);
 	for (i = 0; i < started_c; i++)
 		pthread_join(r->churners[i].tid, NULL);
+	stress_runq_fini(&r->runq);
 	if (r->victim >= 0 || r->smmu_stalled)
 		stress_fault_end(r);
 	if (progress)
@@ -470,6 +475,18 @@ static void stress_run_collect(struct stress_run *r, struct stress_result *res)
 			    "a torn STE: during an update the SMMU could "
 			    "fetch neither the old nor the new configuration",
 			    st.hw.torn_stes);
+	/*
+	 * Give-ups while the host kept another thread from running (the
+	 * queue's owner, the SMMU's): the host's, now that it is known
+	 */
+	for (i = 0; i < r->ngive_ups; i++) {
+		const struct stress_give_up *g = &r->give_ups[i];
+
+		if (!stress_runq_starved(&r->runq, g->t0, g->t1))
+			continue;
+		r->host_give_ups++;
+		sim_oracle_blame_host(r->oracle, g->violations);
+	}
 	/* Those after a time-out the host caused are not the driver's */
 	res->violations_host = sim_oracle_violations_host(r->oracle);
 	res->violations =

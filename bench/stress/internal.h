@@ -43,7 +43,10 @@
 #define STRESS_RUNQ_MAX_WINDOWS 256
 /* Give-ups judged at the end of a real-time run (more: the driver's) */
 #define STRESS_MAX_GIVE_UPS 4096
+#define STRESS_MAX_HANGS 64
 #define STRESS_SIGNALS_TO_KILL 3 /* SIGINT/SIGTERM: 1 and 2 stop, 3 kills */
+/* Virtual time: the deferred work runs after a step with these odds */
+#define STRESS_VIRTUAL_WORK_ONE_IN 4
 #define STRESS_VIRTUAL_STEP_NS \
 	200 /* virtual time a step without commands takes */
 
@@ -184,6 +187,14 @@ struct stress_run {
 	u64 tick_prev_ns, host_gap_at_ns, host_gaps, host_gap_max_ns;
 	u64 hangs;
 	bool hanging;
+	/*
+	 * The hangs' windows (the last widens past STRESS_MAX_HANGS), and
+	 * those a starvation of the host's overlaps (runq.c), at the end
+	 */
+	struct {
+		u64 from, to;
+	} hang_win[STRESS_MAX_HANGS];
+	u64 hangs_host;
 	/*
 	 * Invalidations that gave up while the host starved their thread, or
 	 * another (runq.c: the give-ups kept to be judged at the end)

@@ -236,6 +236,7 @@ static void stress_json_counts(struct stress_run *r,
 	stress_json_u64(f, "host_gaps", r->host_gaps);
 	stress_json_u64(f, "host_gap_max_ns", r->host_gap_max_ns);
 	stress_json_u64(f, "hangs", r->hangs);
+	stress_json_u64(f, "hangs_host", r->hangs_host);
 	stress_json_u64(f, "host_give_ups", r->host_give_ups);
 	stress_json_u64(f, "host_starvations", r->runq.starvations);
 	stress_json_u64(f, "host_starved_max_ns", r->runq.starved_max_ns);

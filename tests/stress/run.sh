@@ -299,7 +299,7 @@ expect_usage "mappers: 65 is out of range" baseline --mappers 65
 expect_usage "duration: '10 parsecs' is not a duration" baseline --duration "10 parsecs"
 expect_usage "op_pages (300) is larger than pages (256)" baseline --op-pages 300
 expect_usage "non_ats (4) must leave a device with ATS (devices 4)" churn --non-ats 4
-expect_usage "non_ats needs fault none or smmu-stall" timeout-storm --non-ats 1
+expect_usage "non_ats needs fault none, smmu-stall or illegal" timeout-storm --non-ats 1
 expect_usage "pasid (4) takes devices with ATS: at most devices - non_ats (3)" churn --non-ats 1 --pasid 4
 expect_usage "pasid needs stage-1 domains (nested false)" churn --nested true --pasid 1
 expect_usage "smmus (4) is more than domains (3): an SMMU would have no domain" churn --smmus 4

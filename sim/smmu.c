@@ -147,9 +147,6 @@ static void sim_smmu_atc_drop(struct sim_smmu *smmu, struct sim_dev *dev,
 			smmu->refetch(smmu->refetch_arg, dev, i);
 }
 
-/* A TLBI, pending until a CMD_SYNC */
-static void sim_smmu_tlbi_add(struct sim_smmu *smmu, const u64 *cmd);
-
 /* A CMD_SYNC completed: so did every TLBI before it */
 static void sim_smmu_tlbi_complete(struct sim_smmu *smmu)
 {
@@ -160,6 +157,7 @@ static void sim_smmu_tlbi_complete(struct sim_smmu *smmu)
 	smmu->num_tlbi = 0;
 }
 
+/* A TLBI, pending until a CMD_SYNC */
 static void sim_smmu_tlbi_add(struct sim_smmu *smmu, const u64 *cmd)
 {
 	/* More than a queue's worth: this one completes now */

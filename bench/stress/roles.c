@@ -82,12 +82,12 @@ static void stress_watch_hang(struct stress_run *r, u64 now)
 		      stress_mapper_ran(&r->mappers[i], hang_ns / 2);
 	}
 	if (all && !r->hanging) {
-		i = min(r->hangs, (u64)STRESS_MAX_HANGS - 1);
 		if (r->hangs < STRESS_MAX_HANGS)
-			r->hang_win[i].from = now - hang_ns;
+			r->hang_win[r->hangs].from = now - hang_ns;
 		r->hangs++;
 		stress_event(r, "hang", -1);
 	}
+	/* The episode goes on, its window with it (past the last: widened) */
 	if (all)
 		r->hang_win[min(r->hangs, (u64)STRESS_MAX_HANGS) - 1].to = now;
 	r->hanging = all;

@@ -476,16 +476,19 @@ static void stress_run_collect(struct stress_run *r, struct stress_result *res)
 				    "the driver's CMD_SYNC time-out while the "
 				    "harness ran",
 				    r->hangs - r->hangs_host);
-	/* An STE the SMMU could have fetched torn is a violation each */
+	/*
+	 * An STE the SMMU could have fetched torn is a violation each, and
+	 * so is an illegal command the driver left in its slot
+	 */
 	sim_world_stats(&r->world, &st);
-	sim_oracle_report_n(r->oracle, SIM_ORACLE_NO_SID,
-			    "an illegal command left in its slot: the SMMU "
-			    "met it again at each acknowledgement",
-			    st.hw.illegal_storms);
 	sim_oracle_report_n(r->oracle, SIM_ORACLE_NO_SID,
 			    "a torn STE: during an update the SMMU could "
 			    "fetch neither the old nor the new configuration",
 			    st.hw.torn_stes);
+	sim_oracle_report_n(r->oracle, SIM_ORACLE_NO_SID,
+			    "an illegal command left in its slot: the SMMU "
+			    "met it again at each acknowledgement",
+			    st.hw.illegal_storms);
 	/*
 	 * Give-ups while the host kept another thread from running (the
 	 * queue's owner, the SMMU's): the host's, now that it is known

@@ -2,6 +2,8 @@
 /*
  * atcbench: the command: a table of subcommands, each in its own module.
  * Exit status: 0 success, 1 failure at run time, 2 bad usage or bad input.
+ * Built as atcbench-wmm (ATCBENCH_WMM): stress alone, on the weakly ordered
+ * CPU of <khooks/wmm.h>.
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +21,11 @@
 #include "stress/stress.h"
 
 #define EXIT_USAGE 2
+#ifdef ATCBENCH_WMM
+#define ATCBENCH_NAME "atcbench-wmm"
+#else
+#define ATCBENCH_NAME "atcbench"
+#endif
 
 struct atcbench_cmd {
 	const char *name;
@@ -27,16 +34,19 @@ struct atcbench_cmd {
 };
 
 static const struct atcbench_cmd atcbench_cmds[] = {
+#ifndef ATCBENCH_WMM
 	{ "micro", micro_cmd, "[--benchmark_*...] | --icount N",
 	  "the micro benchmarks (Google Benchmark; micro --help)" },
 	{ "replay", replay_cmd, "[--range-inv] [FILE|-]",
 	  "invalidation-array operations and the array after each" },
 	{ "isolate", isolate_cmd, "--strategy S --n N --faulty L | --sweep",
 	  "fault isolation in virtual time: an episode, or the sweep" },
+#endif
 	{ "stress", stress_cmd, "SCENARIO|FILE [--KEY VALUE...]",
 	  "a stress run: mappers, translators, churn, faults, the oracle" },
 	{ "scenarios", stress_scenarios_cmd, "[--show]",
 	  "the built-in stress scenarios" },
+#ifndef ATCBENCH_WMM
 	{ "report", report_cmd, "DIR", "write and print DIR/report.txt" },
 	{ "compare", compare_cmd, "BASE_DIR HEAD_DIR [OPTIONS]",
 	  "verdicts on two results folders (scripts/compare.sh)" },
@@ -46,13 +56,15 @@ static const struct atcbench_cmd atcbench_cmds[] = {
 	  "write DIR/env.json (the build, machine, libraries)" },
 	{ "topo", machine_topo_cmd, "[--pin PLAN] [--threads N]",
 	  "the topology, its mode and a pinning plan" },
+#endif
 };
 
 static void usage(FILE *f)
 {
 	size_t i;
 
-	fputs("usage: atcbench COMMAND [OPTIONS]   (atcbench COMMAND --help)\n"
+	fputs("usage: " ATCBENCH_NAME " COMMAND [OPTIONS]   (" ATCBENCH_NAME
+	      " COMMAND --help)\n"
 	      "\ncommands:\n",
 	      f);
 	for (i = 0; i < ARRAY_SIZE(atcbench_cmds); i++)
@@ -80,7 +92,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-		printf("atcbench %s (%s%s), gcc %s\n", ATCBENCH_GIT_SHA,
+		printf(ATCBENCH_NAME " %s (%s%s), gcc %s\n", ATCBENCH_GIT_SHA,
 		       ATCBENCH_GIT_BRANCH, ATCBENCH_GIT_DIRTY ? ", dirty" : "",
 		       __VERSION__);
 		return 0;
@@ -90,8 +102,8 @@ int main(int argc, char **argv)
 			cmd = &atcbench_cmds[i];
 	if (!cmd) {
 		fprintf(stderr,
-			"atcbench: unknown command '%s' (atcbench help lists "
-			"them)\n",
+			ATCBENCH_NAME ": unknown command '%s' (" ATCBENCH_NAME
+				      " help lists them)\n",
 			argv[1]);
 		return EXIT_USAGE;
 	}

@@ -111,8 +111,10 @@ if ((check)); then
 fi
 
 # The oracle: stress runs that each give the kernel-form code a chance to
-# show a bug (virtual time is exact and repeatable; the two real-time runs
-# are for the races only threads show)
+# show a bug (virtual time is exact and repeatable; the real-time runs are
+# for the races only threads show; "wmm ARGS" runs atcbench-wmm, whose
+# mappers and churners are the weakly ordered CPUs of <khooks/wmm.h>: the
+# barriers a TSO host cannot fail)
 oracle=(
 	"timeout-storm --clock virtual --duration 2s --warmup 0"
 	"timeout-storm --clock virtual --duration 2s --warmup 0 --churners 1 --devices 16 --strategy bisect"
@@ -131,6 +133,8 @@ oracle=(
 	"churn --clock virtual --duration 1s --warmup 0 --fault illegal --fault-interval 2ms --fault-duration 1ms --smmus 2 --domains 4"
 	"churn --duration 2s --warmup 100ms --op-pages 2"
 	"timeout-storm --duration 2s --warmup 100ms --churners 1"
+	"wmm churn --duration 2s --warmup 100ms --op-pages 2"
+	"wmm timeout-storm --duration 2s --warmup 100ms --churners 1"
 )
 # Every isolation strategy on domains of 1, 2, 16 and 256 devices.  The
 # last fills four command batches per walk; seed 1's five faults in 2 s
@@ -224,8 +228,14 @@ passes_unmutated() {
 
 # run_oracle_one ARGS: one oracle run; its exit status
 run_oracle_one() {
+	local bin=$build/atcbench args=$1
+
+	if [[ $args == "wmm "* ]]; then
+		bin=$build/atcbench-wmm
+		args=${args#wmm }
+	fi
 	# shellcheck disable=SC2086
-	timeout -k 10 120 "$build/atcbench" stress $1 --seed 1 --progress off \
+	timeout -k 10 120 "$bin" stress $args --seed 1 --progress off \
 		--out "$scratch/oracle" >>"$log" 2>&1
 }
 

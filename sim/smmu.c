@@ -244,6 +244,25 @@ static bool sim_smmu_illegal(struct sim_smmu *smmu, u32 head)
 	return true;
 }
 
+/*
+ * Where the CMD_SYNC @cmd writes its completion: only into the command
+ * queue (@base, @idx_mask + 1 slots), where the driver points it; an
+ * address elsewhere (a half-written or corrupted command) is counted and
+ * not written, where a real SMMU would scribble over some memory
+ */
+static u32 *sim_smmu_msi(struct sim_smmu *smmu, __le64 *base, u32 idx_mask,
+			 const u64 *cmd)
+{
+	uintptr_t addr = cmd[1] & CMDQ_SYNC_1_MSIADDR_MASK;
+	uintptr_t start = (uintptr_t)base;
+	size_t size = ((size_t)idx_mask + 1) * CMDQ_ENT_DWORDS * sizeof(*base);
+
+	if (addr >= start && addr - start + sizeof(u32) <= size)
+		return (u32 *)addr;
+	sim_smmu_stat_inc(&smmu->stats.bad_msis);
+	return NULL;
+}
+
 /* An ATC_INV reaches its device @dev at @t */
 static void sim_smmu_atc_inv(struct sim_smmu *smmu, struct sim_dev *dev,
 			     const u64 *cmd, u64 t)
@@ -380,8 +399,7 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, u32 prod, bool *raise)
 				__atomic_load_n(&ent[1], __ATOMIC_RELAXED));
 			if (FIELD_GET(CMDQ_SYNC_0_CS, cmd[0]) ==
 			    CMDQ_SYNC_0_CS_IRQ)
-				msi = (u32 *)(uintptr_t)(cmd[1] &
-							 CMDQ_SYNC_1_MSIADDR_MASK);
+				msi = sim_smmu_msi(smmu, base, idx_mask, cmd);
 			break;
 		default:
 			/* Decoding it took its time; it is retried after */
@@ -916,6 +934,7 @@ void sim_smmu_stats(struct sim_smmu *smmu, struct sim_smmu_stats *st)
 					       __ATOMIC_RELAXED);
 	st->illegal_storms =
 		__atomic_load_n(&smmu->stats.illegal_storms, __ATOMIC_RELAXED);
+	st->bad_msis = __atomic_load_n(&smmu->stats.bad_msis, __ATOMIC_RELAXED);
 	st->ste_fetches = st->torn_stes = 0;
 	if (smmu->stec) {
 		struct sim_stec_stats c;

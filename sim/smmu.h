@@ -104,6 +104,7 @@ struct sim_smmu_stats {
 	u64 errors; /* CMDQ errors of any kind */
 	u64 illegal_injected; /* commands read corrupted, on purpose */
 	u64 illegal_storms; /* illegal commands the driver left in place */
+	u64 bad_msis; /* CMD_SYNC completions aimed outside the queue */
 	u64 ste_fetches; /* STEs its cache read from the stream table */
 	u64 torn_stes; /* CFGIs of an update that could be fetched torn */
 };

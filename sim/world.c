@@ -80,6 +80,7 @@ void sim_world_stats(struct sim_world *w, struct sim_world_stats *st)
 		st->hw.errors += s.errors;
 		st->hw.illegal_injected += s.illegal_injected;
 		st->hw.illegal_storms += s.illegal_storms;
+		st->hw.bad_msis += s.bad_msis;
 		st->hw.ste_fetches += s.ste_fetches;
 		st->hw.torn_stes += s.torn_stes;
 		st->atc_isolations +=

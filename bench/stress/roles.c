@@ -5,6 +5,7 @@
  */
 #include <string.h>
 #include <time.h>
+#include <khooks/wmm.h>
 #include <sim/rng.h>
 
 #include "stress/internal.h"
@@ -336,6 +337,16 @@ u64 stress_mapper_pace(struct stress_thread *t)
 	return intended;
 }
 
+/*
+ * atcbench-wmm: a role that runs the driver is a weakly ordered CPU
+ * (<khooks/wmm.h>), its choices drawn from its own seeded generator
+ * (nothing in atcbench's own build)
+ */
+static void stress_wmm_start(struct stress_thread *t)
+{
+	khooks_wmm_thread_start(sim_rng_mix(t->rng));
+}
+
 void *stress_mapper_main(void *arg)
 {
 	struct stress_thread *t = arg;
@@ -343,12 +354,14 @@ void *stress_mapper_main(void *arg)
 
 	rcu_register_thread();
 	topo_bind_self(&r->topo, &t->slot);
+	stress_wmm_start(t);
 	stress_self = t;
 	stress_mapper_cpu_sample(t, sim_clock_now_ns());
 	while (!stress_stopping(r) && (!r->cfg->ops || t->ops < r->cfg->ops))
 		stress_mapper_op(t, stress_mapper_pace(t));
 	__atomic_store_n(&t->last_done_ns, U64_MAX, __ATOMIC_RELEASE);
 	stress_self = NULL;
+	khooks_wmm_thread_stop();
 	__atomic_fetch_add(&r->mappers_done, 1, __ATOMIC_RELEASE);
 	rcu_unregister_thread();
 	return NULL;
@@ -376,10 +389,12 @@ void *stress_churner_main(void *arg)
 
 	rcu_register_thread();
 	topo_bind_self(&r->topo, &t->slot);
+	stress_wmm_start(t);
 	while (!stress_stopping(r)) {
 		stress_churn_op(t);
 		stress_sleep_ns(r, r->cfg->churn_interval_ns);
 	}
+	khooks_wmm_thread_stop();
 	rcu_unregister_thread();
 	return NULL;
 }

@@ -478,7 +478,8 @@ static void stress_run_collect(struct stress_run *r, struct stress_result *res)
 				    r->hangs - r->hangs_host);
 	/*
 	 * An STE the SMMU could have fetched torn is a violation each, and
-	 * so is an illegal command the driver left in its slot
+	 * so is an illegal command the driver left in its slot, and a
+	 * CMD_SYNC's MSI the SMMU could not write
 	 */
 	sim_world_stats(&r->world, &st);
 	sim_oracle_report_n(r->oracle, SIM_ORACLE_NO_SID,
@@ -489,6 +490,10 @@ static void stress_run_collect(struct stress_run *r, struct stress_result *res)
 			    "an illegal command left in its slot: the SMMU "
 			    "met it again at each acknowledgement",
 			    st.hw.illegal_storms);
+	sim_oracle_report_n(r->oracle, SIM_ORACLE_NO_SID,
+			    "a CMD_SYNC whose completion MSI points outside "
+			    "the command queue (a half-written command)",
+			    st.hw.bad_msis);
 	/*
 	 * Give-ups while the host kept another thread from running (the
 	 * queue's owner, the SMMU's): the host's, now that it is known

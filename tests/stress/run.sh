@@ -264,6 +264,15 @@ jq -e '.illegal_commands > 0 and .illegal_commands == .smmu_errors and
 	.illegal_storms == 0' "$work/stress-illegal.json" >/dev/null ||
 	bad "illegal: $(jq -c '[.illegal_commands, .smmu_errors, .illegal_storms]' "$work/stress-illegal.json")"
 
+# atcbench-wmm: the same driver on weakly ordered CPUs (its mappers and
+# churners), a real-time churn and timeout storm without a violation
+for s in churn timeout-storm; do
+	"${bin%/*}/atcbench-wmm" stress $s --duration 300ms --warmup 50ms \
+		--churners 1 --seed "$seed" --name "wmm-$s" --out "$work" \
+		>"$work/out" 2>"$work/err" ||
+		bad "atcbench-wmm stress $s: exit $?: $(cat "$work/err")"
+done
+
 # A fault plan beside the scenario: the devices it names fault and are
 # quarantined, none innocent; a plan that names no device of the run, or
 # does not parse, is refused

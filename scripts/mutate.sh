@@ -131,6 +131,7 @@ oracle=(
 	"timeout-storm --clock virtual --duration 2s --warmup 0 --nested true --churners 1"
 	"timeout-storm --clock virtual --duration 2s --warmup 0 --smmus 2 --domains 4 --churners 1 --fault-interval 20ms --fault-duration 5ms"
 	"churn --clock virtual --duration 1s --warmup 0 --fault illegal --fault-interval 2ms --fault-duration 1ms --smmus 2 --domains 4"
+	"timeout-storm --clock virtual --duration 2s --warmup 0 --devices 256 --domains 1 --sync-latency 20us --fault-interval 10ms --fault-duration 2ms --fault-plan $root/tests/plans/clears-mid-isolation.plan"
 	"churn --duration 2s --warmup 100ms --op-pages 2"
 	"timeout-storm --duration 2s --warmup 100ms --churners 1"
 	"wmm churn --duration 2s --warmup 100ms --op-pages 2"

@@ -70,7 +70,10 @@ static void test_runq_windows_full(void **state)
 	free(q);
 }
 
-/* On this host: the process's own threads are read (what they waited is the host's) */
+/*
+ * On this host: the process's own threads are read (what they waited is
+ * the host's doing, not checked)
+ */
 static void test_runq_live(void **state)
 {
 	struct stress_runq *q = calloc(1, sizeof(*q));

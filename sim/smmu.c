@@ -287,9 +287,10 @@ static void sim_smmu_atc_inv(struct sim_smmu *smmu, struct sim_dev *dev,
  * once it ends.  CONS is published once per call, and before any MSI.
  * @prod is PROD as the caller read it.  Returns when the next command ends
  * (SIM_DEV_NEVER: only a PROD write or an acknowledgement gives it work);
- * sets *@raise when an error must be signalled.  The loop is the simulation's share of every invalidation the
- * benchmarks measure: one table lookup per command, its second word read
- * only by the commands that need it.
+ * sets *@raise when an error must be signalled.  The loop is the
+ * simulation's share of every invalidation the benchmarks measure: one table
+ * lookup per command, its second word read only by the commands that need
+ * it.
  */
 static u64 __sim_smmu_advance(struct sim_smmu *smmu, u32 prod, bool *raise)
 {

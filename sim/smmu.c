@@ -234,6 +234,7 @@ static bool sim_smmu_illegal(struct sim_smmu *smmu, u32 head)
 	smmu->ill_head = head;
 	smmu->ill_syncs = syncs;
 	smmu->head = head;
+	sim_smmu_stat_inc(&smmu->stats.illegal);
 	if (++smmu->ill_repeats == SIM_SMMU_ILL_STORM) {
 		smmu->stalled = true;
 		__atomic_store_n(&smmu->cmdq_cons, head, __ATOMIC_RELEASE);
@@ -931,6 +932,7 @@ void sim_smmu_stats(struct sim_smmu *smmu, struct sim_smmu_stats *st)
 	st->atc_timeouts =
 		__atomic_load_n(&smmu->stats.atc_timeouts, __ATOMIC_RELAXED);
 	st->errors = __atomic_load_n(&smmu->stats.errors, __ATOMIC_RELAXED);
+	st->illegal = __atomic_load_n(&smmu->stats.illegal, __ATOMIC_RELAXED);
 	st->illegal_injected = __atomic_load_n(&smmu->stats.illegal_injected,
 					       __ATOMIC_RELAXED);
 	st->illegal_storms =

@@ -78,6 +78,7 @@ void sim_world_stats(struct sim_world *w, struct sim_world_stats *st)
 		st->hw.atc_invs += s.atc_invs;
 		st->hw.atc_timeouts += s.atc_timeouts;
 		st->hw.errors += s.errors;
+		st->hw.illegal += s.illegal;
 		st->hw.illegal_injected += s.illegal_injected;
 		st->hw.illegal_storms += s.illegal_storms;
 		st->hw.bad_msis += s.bad_msis;

@@ -255,6 +255,7 @@ static void stress_json_counts(struct stress_run *r,
 	stress_json_u64(f, "translations", translations);
 	stress_json_u64(f, "smmu_commands", st.hw.cmds);
 	stress_json_u64(f, "smmu_errors", st.hw.errors);
+	stress_json_u64(f, "illegal_errors", st.hw.illegal);
 	stress_json_u64(f, "illegal_commands", st.hw.illegal_injected);
 	stress_json_u64(f, "illegal_storms", st.hw.illegal_storms);
 	stress_json_u64(f, "bad_msis", st.hw.bad_msis);

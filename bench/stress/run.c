@@ -478,8 +478,8 @@ static void stress_run_collect(struct stress_run *r, struct stress_result *res)
 				    r->hangs - r->hangs_host);
 	/*
 	 * An STE the SMMU could have fetched torn is a violation each, and
-	 * so is an illegal command the driver left in its slot, and a
-	 * CMD_SYNC's MSI the SMMU could not write
+	 * so is an illegal command the driver left in its slot or wrote
+	 * itself, and a CMD_SYNC's MSI the SMMU could not write
 	 */
 	sim_world_stats(&r->world, &st);
 	sim_oracle_report_n(r->oracle, SIM_ORACLE_NO_SID,
@@ -490,6 +490,11 @@ static void stress_run_collect(struct stress_run *r, struct stress_result *res)
 			    "an illegal command left in its slot: the SMMU "
 			    "met it again at each acknowledgement",
 			    st.hw.illegal_storms);
+	sim_oracle_report_n(r->oracle, SIM_ORACLE_NO_SID,
+			    "an illegal command the fault driver did not "
+			    "inject: the SMMU stopped on what the driver "
+			    "wrote (CERROR_ILL)",
+			    st.hw.illegal - st.hw.illegal_injected);
 	sim_oracle_report_n(r->oracle, SIM_ORACLE_NO_SID,
 			    "a CMD_SYNC whose completion MSI points outside "
 			    "the command queue (a half-written command)",

@@ -167,6 +167,13 @@ static void sim_smmu_tlbi_add(struct sim_smmu *smmu, const u64 *cmd)
 	smmu->tlbi[smmu->num_tlbi++][1] = cmd[1];
 }
 
+/* may_corrupt, the one flag the consumer's loop tests, from what sets it */
+static void sim_smmu_may_corrupt_update(struct sim_smmu *smmu)
+{
+	smmu->may_corrupt = smmu->ill_next ||
+			    (smmu->plan && sim_fault_has_illegal(smmu->plan));
+}
+
 /*
  * Whether the command at head is read corrupted: once after
  * sim_smmu_inject_illegal(), or as the fault plan's illegal rules draw
@@ -175,8 +182,7 @@ static bool sim_smmu_corrupted(struct sim_smmu *smmu, u64 t)
 {
 	if (smmu->ill_next) {
 		smmu->ill_next = false;
-		smmu->may_corrupt = smmu->plan &&
-				    sim_fault_has_illegal(smmu->plan);
+		sim_smmu_may_corrupt_update(smmu);
 		return true;
 	}
 	return smmu->plan && sim_fault_illegal(smmu->plan, t);
@@ -229,12 +235,14 @@ static bool sim_smmu_illegal(struct sim_smmu *smmu, u32 head)
 {
 	u64 syncs = smmu->cmd_count[CMDQ_OP_CMD_SYNC];
 
-	if (head != smmu->ill_head || syncs != smmu->ill_syncs)
+	/* Another command: counted once, however often it is met again */
+	if (head != smmu->ill_head || syncs != smmu->ill_syncs) {
 		smmu->ill_repeats = 0;
+		sim_smmu_stat_inc(&smmu->stats.illegal);
+	}
 	smmu->ill_head = head;
 	smmu->ill_syncs = syncs;
 	smmu->head = head;
-	sim_smmu_stat_inc(&smmu->stats.illegal);
 	if (++smmu->ill_repeats == SIM_SMMU_ILL_STORM) {
 		smmu->stalled = true;
 		__atomic_store_n(&smmu->cmdq_cons, head, __ATOMIC_RELEASE);
@@ -712,6 +720,7 @@ int sim_smmu_create(const struct sim_smmu_config *cfg, unsigned int num_sids,
 	sim_smmu_init_costs(smmu);
 	smmu->idle = true;
 	smmu->wake_prod = SIM_SMMU_NO_PROD;
+	smmu->ill_head = SIM_SMMU_NO_PROD; /* no illegal command yet */
 	if (!smmu->cfg.atc_timeout_ns)
 		smmu->cfg.atc_timeout_ns = SIM_SMMU_ATC_TIMEOUT_DEFAULT_NS;
 	smmu->num_sids = num_sids;
@@ -900,8 +909,7 @@ void sim_smmu_set_fault_plan(struct sim_smmu *smmu, struct sim_fault_plan *plan)
 
 	spin_lock_irqsave(&smmu->lock, flags);
 	smmu->plan = plan;
-	smmu->may_corrupt = smmu->ill_next ||
-			    (plan && sim_fault_has_illegal(plan));
+	sim_smmu_may_corrupt_update(smmu);
 	spin_unlock_irqrestore(&smmu->lock, flags);
 }
 
@@ -910,7 +918,8 @@ void sim_smmu_inject_illegal(struct sim_smmu *smmu)
 	unsigned long flags;
 
 	spin_lock_irqsave(&smmu->lock, flags);
-	smmu->ill_next = smmu->may_corrupt = true;
+	smmu->ill_next = true;
+	sim_smmu_may_corrupt_update(smmu);
 	spin_unlock_irqrestore(&smmu->lock, flags);
 }
 

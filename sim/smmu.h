@@ -102,7 +102,7 @@ struct sim_smmu_stats {
 	u64 atc_invs; /* ATC_INVs sent to devices */
 	u64 atc_timeouts; /* CMD_SYNCs that reported an ATC timeout */
 	u64 errors; /* CMDQ errors of any kind */
-	u64 illegal; /* illegal commands met (CERROR_ILL, each time) */
+	u64 illegal; /* illegal commands met (a repeat at one slot: once) */
 	u64 illegal_injected; /* commands read corrupted, on purpose */
 	u64 illegal_storms; /* illegal commands the driver left in place */
 	u64 bad_msis; /* CMD_SYNC completions aimed outside the queue */

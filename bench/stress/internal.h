@@ -274,7 +274,7 @@ u64 stress_thread_cpu_ns(void);
 void stress_watchdog(struct stress_run *r, u64 now);
 
 /* runq.c (real time; the harness's thread) */
-int stress_runq_init(struct stress_runq *q);
+void stress_runq_init(struct stress_runq *q);
 /* Read every thread's run_delay, once a STRESS_RUNQ_PERIOD_NS (or now) */
 void stress_runq_sample(struct stress_runq *q, u64 now, bool now_anyway);
 /* Thread @t's run_delay read as @delay at @now: a starvation window? */

@@ -96,7 +96,7 @@ static struct stress_runq_thread *stress_runq_thread(struct stress_runq *q,
 	return &q->t[q->n++];
 }
 
-int stress_runq_init(struct stress_runq *q)
+void stress_runq_init(struct stress_runq *q)
 {
 	int fd = open("/proc/self/schedstat", O_RDONLY | O_CLOEXEC);
 	u64 delay;
@@ -105,7 +105,6 @@ int stress_runq_init(struct stress_runq *q)
 	q->on = fd >= 0 && !stress_runq_read(fd, &delay);
 	if (fd >= 0)
 		close(fd);
-	return 0;
 }
 
 void stress_runq_sample(struct stress_runq *q, u64 now, bool now_anyway)

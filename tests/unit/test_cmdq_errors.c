@@ -234,6 +234,8 @@ static void test_illegal_command_skipped(void **state)
 			 0);
 	sim_smmu_stats(w.hw, &st);
 	assert_int_equal(st.errors, 1);
+	assert_int_equal(st.illegal, 1);
+	assert_int_equal(st.illegal_injected, 0);
 	assert_int_equal(st.atc_timeouts, 0);
 	assert_int_equal(st.syncs, 2 + 2); /* two at reset, ours, the fix */
 	err_world_fini(&w);

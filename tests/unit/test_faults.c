@@ -253,6 +253,7 @@ static void test_illegal_through_smmu(void **state)
 	assert_int_equal(dev.atc[1], 0);
 	sim_smmu_stats(hw, &st);
 	assert_int_equal(st.illegal_injected, 1);
+	assert_int_equal(st.illegal, 1);
 	assert_int_equal(st.errors, 1);
 	assert_int_equal(st.illegal_storms, 0);
 	assert_int_equal(st.atc_invs, 1);
@@ -268,6 +269,7 @@ static void test_illegal_through_smmu(void **state)
 	assert_int_equal(dev.atc_invs, 2);
 	sim_smmu_stats(hw, &st);
 	assert_int_equal(st.illegal_injected, 2);
+	assert_int_equal(st.illegal, 2);
 	assert_int_equal(st.errors, 2);
 	assert_int_equal(st.illegal_storms, 0);
 

@@ -80,7 +80,7 @@ static void test_runq_live(void **state)
 	unsigned int i;
 
 	assert_non_null(q);
-	assert_int_equal(stress_runq_init(q), 0);
+	stress_runq_init(q);
 	if (!q->on) {
 		printf("no /proc/self/schedstat: run-queue accounting off\n");
 		free(q);

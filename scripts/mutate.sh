@@ -136,6 +136,8 @@ oracle=(
 	"timeout-storm --duration 2s --warmup 100ms --churners 1"
 	"wmm churn --duration 2s --warmup 100ms --op-pages 2"
 	"wmm timeout-storm --duration 2s --warmup 100ms --churners 1"
+	"churn --clock virtual --duration 1s --warmup 0 --fault lost --fault-interval 2ms --fault-duration 1ms"
+	"wmm churn --duration 2s --warmup 100ms --fault lost --fault-interval 2ms --fault-duration 1ms"
 )
 # Every isolation strategy on domains of 1, 2, 16 and 256 devices.  The
 # last fills four command batches per walk; seed 1's five faults in 2 s

@@ -104,11 +104,29 @@ int sim_dev_parse_state(const char *name, enum sim_dev_state *state)
 	return -EINVAL;
 }
 
+void sim_dev_lose_next(struct sim_dev *dev, u64 n)
+{
+	__atomic_store_n(&dev->lose_next, n, __ATOMIC_RELAXED);
+}
+
+/* Whether this ATC_INV is one of those sim_dev_lose_next() armed */
+static bool sim_dev_lose(struct sim_dev *dev)
+{
+	u64 n = __atomic_load_n(&dev->lose_next, __ATOMIC_RELAXED);
+
+	while (n &&
+	       !__atomic_compare_exchange_n(&dev->lose_next, &n, n - 1, false,
+					    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+	return n;
+}
+
 u64 sim_dev_atc_inv(struct sim_dev *dev, u64 now_ns, bool drop)
 {
 	u64 answer;
 
 	__atomic_fetch_add(&dev->atc_invs, 1, __ATOMIC_RELAXED);
+	drop = drop || sim_dev_lose(dev);
 	switch (drop ? SIM_DEV_UNRESPONSIVE : sim_dev_state(dev)) {
 	case SIM_DEV_RESPONSIVE:
 		answer = now_ns +

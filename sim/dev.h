@@ -15,6 +15,9 @@
  * entries are that PASID's.  An answered ATC_INV empties the pages of its
  * range, if it has no SSID (SSV clear: every PASID's and the RID's entries)
  * or the device's; a successful reset (sim_dev_reset()) empties it all.
+ * An ATC_INV the device leaves unanswered (its state, a plan's drop, or a
+ * lost completion armed with sim_dev_lose_next()) changes nothing in it:
+ * the entries stay, which real hardware may do.
  *
  * Synchronisation: the state and delays are __atomic, so a fault plan or a
  * test may change them while the SMMU consults them; counters are relaxed
@@ -49,6 +52,7 @@ struct sim_dev {
 	u64 slow_delay_ns;
 	u64 atc_invs; /* ATC_INVs received */
 	u64 atc_invs_dropped; /* not answered */
+	u64 lose_next; /* ATC_INVs still to leave unanswered, whatever the state */
 	spinlock_t atc_lock;
 	u64 *atc;
 	unsigned int atc_pages;
@@ -72,6 +76,9 @@ void sim_dev_atc_free(struct sim_dev *dev);
 bool sim_dev_atc_drop_page(struct sim_dev *dev, u64 page);
 /* A successful reset: the ATC is empty */
 void sim_dev_reset(struct sim_dev *dev);
+
+/* The device's next @n ATC_INVs go unanswered (lost completions) */
+void sim_dev_lose_next(struct sim_dev *dev, u64 n);
 
 /*
  * The device receives an ATC_INV at @now_ns; @drop forces no answer (a

@@ -20,7 +20,8 @@
 
 const char *const stress_clock_names[] = { "real", "virtual", NULL };
 static const char *const stress_fault_names[] = {
-	"none", "timeout", "reset", "dpc", "smmu-stall", "illegal", NULL,
+	"none",	      "timeout", "reset", "dpc",
+	"smmu-stall", "illegal", "lost",  NULL,
 };
 const char *const stress_bug_names[] = { "none", "install-invs-after-ste",
 					 "lift-on-failed-reset", "ste-rmw-race",
@@ -110,7 +111,8 @@ static const struct opt stress_keys[] = {
 	   "none, timeout (device stops answering), reset, dpc, smmu-stall "
 	   "(the SMMU consumes no command), illegal (each fault: the SMMU "
 	   "reads its next command other than a CMD_SYNC corrupted, "
-	   "CERROR_ILL; fault_duration unused)"),
+	   "CERROR_ILL; fault_duration unused), lost (a device leaves its next "
+	   "ATC_INV unanswered, a lost completion, and answers the rest)"),
 	SK("fault_plan", OPT_TEXT, fault_plan, 0, 0, NULL,
 	   "a fault plan file (README, Fault plans), beside the fault driver"),
 	SK("fault_interval", OPT_NS, fault_interval_ns, 1000000,

@@ -94,6 +94,10 @@ static void stress_fault_begin(struct stress_run *r, u64 now)
 	case STRESS_FAULT_TIMEOUT:
 		sim_dev_set_state(&d->wm->sdev, SIM_DEV_UNRESPONSIVE, 0);
 		break;
+	case STRESS_FAULT_LOST:
+		/* One completion lost; its entries stay in the ATC */
+		sim_dev_lose_next(&d->wm->sdev, 1);
+		break;
 	case STRESS_FAULT_DPC:
 		/* The link is down: the device lost its state, ATC included */
 		sim_dev_set_state(&d->wm->sdev, SIM_DEV_SURPRISE_RESET, 0);
@@ -125,6 +129,7 @@ void stress_fault_end(struct stress_run *r)
 		return;
 	}
 	d = &r->devs[r->victim];
+	sim_dev_lose_next(&d->wm->sdev, 0); /* no ATC_INV came: none lost */
 	if (cfg->fault != STRESS_FAULT_RESET || unprepared_reset) {
 		if (unprepared_reset)
 			sim_dev_reset(&d->wm->sdev);

@@ -200,13 +200,16 @@ static void stress_json_counts(struct stress_run *r,
 			       const struct stress_result *res, FILE *f)
 {
 	const struct stress_config *cfg = r->cfg;
-	u64 translations = 0, attaches = 0, refused = 0, detaches = 0;
+	u64 translations = 0, prefetches = 0, attaches = 0, refused = 0;
+	u64 detaches = 0;
 	struct sim_oracle_violation v;
 	struct sim_world_stats st;
 	unsigned int i;
 
 	for (i = 0; i < cfg->translators; i++)
 		translations += r->translators[i].translations;
+	for (i = 0; i < cfg->mappers; i++)
+		prefetches += r->mappers[i].translations;
 	for (i = 0; i < cfg->churners; i++) {
 		attaches += r->churners[i].attaches;
 		refused += r->churners[i].refused;
@@ -253,6 +256,7 @@ static void stress_json_counts(struct stress_run *r,
 	stress_json_u64(f, "attaches_refused", refused);
 	stress_json_u64(f, "detaches", detaches);
 	stress_json_u64(f, "translations", translations);
+	stress_json_u64(f, "prefetches", prefetches);
 	stress_json_u64(f, "smmu_commands", st.hw.cmds);
 	stress_json_u64(f, "smmu_errors", st.hw.errors);
 	stress_json_u64(f, "illegal_errors", st.hw.illegal);

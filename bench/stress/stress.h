@@ -49,6 +49,7 @@ enum stress_fault {
 	STRESS_FAULT_DPC, /* surprise reset: link down, no prepare */
 	STRESS_FAULT_SMMU_STALL, /* the SMMU consumes no command */
 	STRESS_FAULT_ILLEGAL, /* the SMMU reads a command as illegal */
+	STRESS_FAULT_LOST, /* a device loses one ATC_INV's completion */
 };
 enum stress_bug {
 	STRESS_BUG_NONE,

@@ -821,9 +821,9 @@ static void arm_smmu_master_break_invs(struct arm_smmu_master *master)
  * arm_smmu_master_disable_ats() - quarantine a master whose ATC timed out
  * @master: the master
  *
- * Sets @master->ats_broken, clears EATS in its STEs (further translated
- * requests are rejected), stops ATC invalidations to it, and reports it to
- * the core, which blocks it asynchronously.  Callable from the invalidation
+ * Clears EATS in its STEs (further translated requests are rejected), then
+ * sets @master->ats_broken (no more ATC invalidations to it), and reports it
+ * to the core, which blocks it asynchronously.  Callable from the invalidation
  * path: takes no mutex.  Concurrent reports of the same master are
  * tolerated: the first one does the work.
  *
@@ -841,9 +841,15 @@ bool arm_smmu_master_disable_ats(struct arm_smmu_master *master)
 		arm_smmu_ste_unlock(smmu, locked, flags);
 		return false;
 	}
-	WRITE_ONCE(master->ats_broken, true);
 	for (i = 0; i < master->num_streams; i++)
 		arm_smmu_disable_eats_for_sid(smmu, master->streams[i].id);
+	/*
+	 * Only now may walkers skip the master: until the CFGI_STE above has
+	 * completed, the SMMU may still serve translated requests through an
+	 * STE with EATS set, so an ATC_INV skipped earlier would leave an
+	 * entry the device can use after its unmap returned.
+	 */
+	WRITE_ONCE(master->ats_broken, true);
 	arm_smmu_ste_unlock(smmu, locked, flags);
 	for (i = 0; i < master->num_streams; i++)
 		trace_arm_smmu_master_quarantine(master->streams[i].id);

@@ -263,6 +263,14 @@ run 0 churn --clock virtual --duration 100ms --warmup 0 --smmus 2 \
 jq -e '.illegal_commands > 0 and .illegal_commands == .smmu_errors and
 	.illegal_storms == 0' "$work/stress-illegal.json" >/dev/null ||
 	bad "illegal: $(jq -c '[.illegal_commands, .smmu_errors, .illegal_storms]' "$work/stress-illegal.json")"
+# Lost completions: each fault makes a device leave one ATC_INV unanswered
+# (its entries kept); each is at most one timeout, isolated, judged as ever
+# with the mappers' prefetches filling the ATCs they invalidate
+run 0 churn --clock virtual --duration 100ms --warmup 0 --fault lost \
+	--fault-interval 2ms --fault-duration 1ms --name lost
+jq -e '.timeouts > 0 and .timeouts <= .faults and .prefetches > 0' \
+	"$work/stress-lost.json" >/dev/null ||
+	bad "lost: $(jq -c '[.timeouts, .faults, .prefetches]' "$work/stress-lost.json")"
 
 # atcbench-wmm: the same driver on weakly ordered CPUs (its mappers and
 # churners), a real-time churn and timeout storm without a violation

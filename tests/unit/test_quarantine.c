@@ -6,8 +6,9 @@
  * reaches it afterwards; so in a domain of 256 devices whose walk fills
  * four batches, the timeout in the first, a middle or the last; resets with prepare/done (nesting, failure,
  * deferred and refused attaches); a DPC without prepare; an ATS enable
- * failure (seed 004); an attach whose ATC flush times out; and the STE
- * read-modify-write race of the v2 series.
+ * failure (seed 004); an attach whose ATC flush times out; the STE
+ * read-modify-write race of the v2 series; and walkers that go on sending
+ * ATC_INVs to a master until its EATS clear has completed.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -638,6 +639,51 @@ static void test_ste_rmw_race(void **state)
 	assert_true(ste_rmw_loses_attach());
 }
 
+struct window_walk {
+	struct qworld *w;
+	bool eats; /* the SMMU still allowed translated requests */
+	u64 atc_invs; /* what the walk inside the window sent the master */
+};
+
+/* Inside the quarantine's STE update: an unmap's walk on another CPU */
+static void window_walk(enum khooks_switch sw, void *arg)
+{
+	struct window_walk *ww = arg;
+	struct sim_dev *sdev = &ww->w->world.masters[BAD].sdev;
+	u64 before = READ_ONCE(sdev->atc_invs);
+
+	ww->eats = ste_eats(ww->w, BAD);
+	inv(ww->w, 1);
+	ww->atc_invs = READ_ONCE(sdev->atc_invs) - before;
+}
+
+/*
+ * While the SMMU may still serve translated requests for a master being
+ * quarantined (before its CFGI_STE completed), walkers must not skip it:
+ * its ATC could keep a page the unmap returned.  The walk is put inside the
+ * window deterministically (the window of the v2 read-modify-write, which
+ * the switch opens without the STE lock, which walkers do not take).
+ */
+static void test_walker_skips_only_after_eats_cleared(void **state)
+{
+	struct window_walk ww;
+	struct qworld w;
+
+	qworld_init(&w, "linear", false);
+	ww = (struct window_walk){ .w = &w };
+	khooks_switch_set(KHOOKS_BUG_STE_RMW_RACE, true);
+	khooks_race_window_set(window_walk, &ww);
+	assert_true(arm_smmu_master_disable_ats(w.world.masters[BAD].master));
+	khooks_race_window_set(NULL, NULL);
+	khooks_switch_set(KHOOKS_BUG_STE_RMW_RACE, false);
+	flush_scheduled_work();
+	assert_true(ww.eats);
+	assert_int_equal(ww.atc_invs, 1);
+	assert_false(ste_eats(&w, BAD));
+	assert_int_equal(num_broken(&w), 1);
+	qworld_fini(&w);
+}
+
 static int setup(void **state)
 {
 	/* The driver's and core's quarantine messages are expected here */
@@ -659,6 +705,7 @@ int main(void)
 		cmocka_unit_test(test_attach_flush_timeout_quarantines),
 		cmocka_unit_test(test_ste_rmw_race),
 		cmocka_unit_test(test_eats_clear_takes_ste_lock),
+		cmocka_unit_test(test_walker_skips_only_after_eats_cleared),
 	};
 
 	return cmocka_run_group_tests(tests, setup, test_rcu_teardown);

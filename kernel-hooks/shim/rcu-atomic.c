@@ -103,6 +103,7 @@ void synchronize_rcu(void)
 	unsigned long seq;
 
 	BUG_ON(khooks_self && khooks_self->nesting);
+	smp_mb(); /* the updater's stores, before the grace period begins */
 	pthread_mutex_lock(&khooks_rcu_mutex);
 	seq = __atomic_add_fetch(&khooks_gp_seq, 1, __ATOMIC_SEQ_CST);
 	for (r = khooks_readers; r; r = r->next) {

@@ -95,6 +95,15 @@ void __kfree_rcu(const void *p)
 	if (!p)
 		return;
 	__atomic_fetch_add(&khooks_stats.rcu_queued, 1, __ATOMIC_RELAXED);
+	/*
+	 * The grace period must follow the caller's stores, the
+	 * rcu_assign_pointer() that unpublished @p first: the kernel's RCU
+	 * orders them before the callback.  In the khooks_wmm build they may
+	 * still wait in the store buffer, which the RCU library does not
+	 * drain: a reader that starts after the grace period began could
+	 * still read the old pointer, and then the freed object.
+	 */
+	__wmm_fence();
 	call_rcu(&khooks_obj_of(p)->rcu, khooks_kfree_rcu_cb);
 }
 

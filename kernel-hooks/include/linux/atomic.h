@@ -114,6 +114,7 @@ static inline void khooks_cond_wait(unsigned int *spins)
 {
 	bool (*wait)(void) = khooks_wait_event;
 
+	__wmm_wait(); /* a spin is a wait, even where the platform's is not */
 	if (!wait || !wait())
 		khooks_spin_backoff(spins);
 }

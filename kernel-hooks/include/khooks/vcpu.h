@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Virtual CPUs: several CPUs' code run one at a time on the calling thread,
+ * switched at the shims' interleaving points, in an order that is a
+ * function of a seed and nothing else.
+ *
+ * The khooks_vcpu build of the kernel-form files (KHOOKS_WMM, linked with
+ * shim/vcpu.c instead of shim/wmm.c) makes every point of <khooks/wmm.h> a
+ * point where the running CPU may lose its turn: each READ_ONCE(), load
+ * of an atomic or value-returning RMW, WRITE_ONCE() and store, RMW that
+ * returns nothing, MMIO access, and each wait (cpu_relax(), a lock's
+ * spin, udelay(), a smp_cond_load_*() spin).  Memory is sequentially
+ * consistent: an access is performed when its CPU reaches it.
+ *
+ * Which CPU runs is chosen as PCT does (Burckhardt, Kothari, Musuvathi,
+ * Nagarakatte, "A Randomized Scheduler with Probabilistic Guarantees of
+ * Finding Bugs", ASPLOS 2010): every CPU gets a distinct random priority,
+ * the runnable CPU of highest priority runs, and at @change_points steps
+ * drawn at random from the first @horizon the running CPU drops below every
+ * other.  A bug that needs d such ordering constraints among n CPUs and k
+ * steps is found by one seed with probability 1 / (n k^(d-1)) at least.
+ * A CPU that waits (it spins on something another CPU must change) drops
+ * below every other too, so a spin never starves the CPU it waits for; so
+ * does one that ran KHOOKS_VCPU_SLICE steps in a row without waiting (a
+ * loop that polls without cpu_relax(), as the queue's wait for space does
+ * once the queue is no longer full).
+ * Run after run, with the same seed and the same code, the same CPU takes
+ * each step: a race found by a seed is replayed by it.
+ *
+ * Outside khooks_vcpu_run() the points do nothing more than the access
+ * itself.  Only the khooks_vcpu library has these functions.
+ *
+ * Synchronisation: one thread runs every CPU; khooks_vcpu_run() is not
+ * reentrant and is called by one thread at a time.
+ */
+#ifndef KHOOKS_VCPU_H
+#define KHOOKS_VCPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define KHOOKS_VCPU_MAX_CPUS 256
+#define KHOOKS_VCPU_MAX_CHANGE_POINTS 64
+#define KHOOKS_VCPU_NONE (~0u)
+#define KHOOKS_VCPU_SLICE 4096
+
+struct khooks_vcpu_config {
+	unsigned int cpus; /* 1..KHOOKS_VCPU_MAX_CPUS */
+	uint64_t seed;
+	unsigned int change_points; /* 0..KHOOKS_VCPU_MAX_CHANGE_POINTS */
+	uint64_t horizon; /* steps the change points are drawn from (>= 1) */
+	uint64_t max_steps; /* a run longer than this is a livelock */
+	size_t stack_bytes; /* per CPU; 0: KHOOKS_VCPU_STACK_BYTES */
+	/*
+	 * Called at every point, before the choice, on the CPU that reached
+	 * it (not again from within itself): where the platform's time moves
+	 * on, so that a loop that only reads a register still sees the
+	 * hardware progress.  NULL: time moves only when the code waits.
+	 */
+	void (*step)(void *arg);
+	void *step_arg;
+};
+
+#define KHOOKS_VCPU_STACK_BYTES (1u << 20)
+
+struct khooks_vcpu_stats {
+	uint64_t steps; /* interleaving points reached */
+	uint64_t switches; /* times another CPU took over */
+	uint64_t waits; /* points that were waits */
+};
+
+/* What each CPU runs: @cpu is 0..cpus-1 */
+typedef void (*khooks_vcpu_fn)(unsigned int cpu, void *arg);
+
+/*
+ * Run @fn on @cfg->cpus virtual CPUs until each has returned.  Returns 0;
+ * -EINVAL for a configuration out of its limits; -ENOMEM; -EDEADLK when the run
+ * reached @cfg->max_steps (its CPUs are abandoned where they stood: the
+ * world they share is not to be used again).  @stats may be NULL.
+ */
+int khooks_vcpu_run(const struct khooks_vcpu_config *cfg, khooks_vcpu_fn fn,
+		    void *arg, struct khooks_vcpu_stats *stats);
+
+/*
+ * An interleaving point for the harness's own loops (nothing outside a
+ * run); @wait: a wait, so the CPU drops below every other
+ */
+void khooks_vcpu_point(bool wait);
+
+/* The running virtual CPU, or KHOOKS_VCPU_NONE outside a run */
+unsigned int khooks_vcpu_self(void);
+
+#endif /* KHOOKS_VCPU_H */

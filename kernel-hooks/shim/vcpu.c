@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The virtual CPUs of <khooks/vcpu.h>: the points of <khooks/wmm.h> become
+ * the places where the running CPU may lose its turn (the khooks_vcpu build
+ * links this file instead of shim/wmm.c).
+ *
+ * Each CPU is a ucontext on a stack of its own; a switch is one
+ * swapcontext() from the CPU that loses its turn to the one that takes it,
+ * and a CPU that returns goes back to khooks_vcpu_run(), which starts the
+ * next.  The sanitizers are told of every switch (fibers), so ASan's stack
+ * checks and TSan's shadow stacks follow the CPUs.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ucontext.h>
+#include <khooks/platform.h>
+#include <khooks/vcpu.h>
+#include <khooks/wmm.h>
+
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/common_interface_defs.h>
+#endif
+#ifdef __SANITIZE_THREAD__
+#include <sanitizer/tsan_interface.h>
+#endif
+
+struct vcpu {
+	ucontext_t ctx;
+	void *stack;
+	int64_t prio; /* the highest runnable one runs */
+	bool done;
+	void *tsan_fiber;
+};
+
+static struct {
+	bool on;
+	struct vcpu *cpu;
+	unsigned int n, cur, live;
+	ucontext_t main;
+	void *main_tsan_fiber;
+	const void *main_stack; /* its bounds, for ASan, from the first switch */
+	size_t main_stack_size, stack_bytes;
+	uint64_t change[KHOOKS_VCPU_MAX_CHANGE_POINTS]; /* sorted step numbers */
+	unsigned int nchange, next_change;
+	int64_t low; /* the next priority below every other */
+	uint64_t max_steps;
+	bool livelock;
+	bool in_step; /* in cfg->step: its points are not steps */
+	uint64_t run_len; /* steps the running CPU took since it took over */
+	void (*step)(void *arg);
+	void *step_arg;
+	khooks_vcpu_fn fn;
+	void *arg;
+	struct khooks_vcpu_stats st;
+} vc = { .cur = KHOOKS_VCPU_NONE };
+
+/* splitmix64: the run's choices */
+static uint64_t vcpu_rand(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/*
+ * Hand the thread from the context @from to @to (whose stack is @stack, or
+ * NULL for the caller of khooks_vcpu_run()).  @exiting: @from never runs
+ * again, so ASan may drop its fake stack.
+ */
+static void vcpu_swap(ucontext_t *from, ucontext_t *to, const void *stack,
+		      void *tsan_fiber, bool exiting)
+{
+#ifdef __SANITIZE_ADDRESS__
+	void *fake = NULL;
+
+	__sanitizer_start_switch_fiber(
+		exiting ? NULL : &fake, stack ? stack : vc.main_stack,
+		stack ? vc.stack_bytes : vc.main_stack_size);
+#endif
+#ifdef __SANITIZE_THREAD__
+	__tsan_switch_to_fiber(tsan_fiber, 0);
+#endif
+	(void)stack;
+	(void)tsan_fiber;
+	(void)exiting;
+	swapcontext(from, to);
+#ifdef __SANITIZE_ADDRESS__
+	__sanitizer_finish_switch_fiber(fake, NULL, NULL);
+#endif
+}
+
+/* The runnable CPU of highest priority (KHOOKS_VCPU_NONE: none left) */
+static unsigned int vcpu_pick(void)
+{
+	unsigned int i, best = KHOOKS_VCPU_NONE;
+
+	for (i = 0; i < vc.n; i++)
+		if (!vc.cpu[i].done && (best == KHOOKS_VCPU_NONE ||
+					vc.cpu[i].prio > vc.cpu[best].prio))
+			best = i;
+	return best;
+}
+
+static void vcpu_to_main(bool exiting)
+{
+	struct vcpu *self = &vc.cpu[vc.cur];
+
+	vc.cur = KHOOKS_VCPU_NONE;
+	vcpu_swap(&self->ctx, &vc.main, NULL, vc.main_tsan_fiber, exiting);
+}
+
+static void vcpu_entry(unsigned int lo, unsigned int hi)
+{
+	unsigned int i = lo | (unsigned int)((uint64_t)hi << 16);
+
+#ifdef __SANITIZE_ADDRESS__
+	__sanitizer_finish_switch_fiber(NULL, &vc.main_stack,
+					&vc.main_stack_size);
+#endif
+	vc.fn(i, vc.arg);
+	vc.cpu[i].done = true;
+	vc.live--;
+	vcpu_to_main(true);
+}
+
+/* An interleaving point of the running CPU; @wait: it spins on another */
+static void vcpu_point(bool wait)
+{
+	unsigned int prev = vc.cur, next;
+	struct vcpu *self;
+
+	if (prev == KHOOKS_VCPU_NONE || vc.in_step)
+		return;
+	self = &vc.cpu[prev];
+	vc.st.steps++;
+	if (vc.step) {
+		vc.in_step = true;
+		vc.step(vc.step_arg);
+		vc.in_step = false;
+	}
+	if (wait) {
+		vc.st.waits++;
+		self->prio = vc.low--;
+	} else if (++vc.run_len >= KHOOKS_VCPU_SLICE) {
+		self->prio = vc.low--; /* a busy loop yields too */
+	}
+	while (vc.next_change < vc.nchange &&
+	       vc.change[vc.next_change] <= vc.st.steps) {
+		vc.next_change++;
+		self->prio = vc.low--;
+	}
+	if (vc.st.steps >= vc.max_steps) {
+		vc.livelock = true;
+		vcpu_to_main(false); /* never resumed */
+	}
+	next = vcpu_pick();
+	if (next == prev)
+		return;
+	vc.run_len = 0;
+	vc.st.switches++;
+	vc.cur = next;
+	vcpu_swap(&self->ctx, &vc.cpu[next].ctx, vc.cpu[next].stack,
+		  vc.cpu[next].tsan_fiber, false);
+}
+
+static int vcpu_cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void vcpu_free(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < vc.n; i++) {
+#ifdef __SANITIZE_THREAD__
+		if (vc.cpu[i].tsan_fiber)
+			__tsan_destroy_fiber(vc.cpu[i].tsan_fiber);
+#endif
+		free(vc.cpu[i].stack);
+	}
+	free(vc.cpu);
+	vc.cpu = NULL;
+	vc.n = 0;
+	vc.on = false;
+}
+
+/* Priorities: a random permutation of n .. 2n-1, above every demotion */
+static void vcpu_priorities(uint64_t *rng)
+{
+	unsigned int i, j;
+	int64_t t;
+
+	for (i = 0; i < vc.n; i++)
+		vc.cpu[i].prio = (int64_t)vc.n + i;
+	for (i = vc.n - 1; i > 0; i--) {
+		j = vcpu_rand(rng) % (i + 1);
+		t = vc.cpu[i].prio;
+		vc.cpu[i].prio = vc.cpu[j].prio;
+		vc.cpu[j].prio = t;
+	}
+	vc.low = vc.n - 1;
+}
+
+/* CPU @i's context, to start at vcpu_entry(); -ENOMEM */
+static int vcpu_make(unsigned int i)
+{
+	struct vcpu *c = &vc.cpu[i];
+
+	c->stack = malloc(vc.stack_bytes);
+	if (!c->stack || getcontext(&c->ctx))
+		return -ENOMEM;
+	c->ctx.uc_stack.ss_sp = c->stack;
+	c->ctx.uc_stack.ss_size = vc.stack_bytes;
+	c->ctx.uc_link = NULL;
+	makecontext(&c->ctx, (void (*)(void))vcpu_entry, 2, i & 0xffff,
+		    i >> 16);
+#ifdef __SANITIZE_THREAD__
+	c->tsan_fiber = __tsan_create_fiber(0);
+#endif
+	return 0;
+}
+
+int khooks_vcpu_run(const struct khooks_vcpu_config *cfg, khooks_vcpu_fn fn,
+		    void *arg, struct khooks_vcpu_stats *stats)
+{
+	uint64_t rng = cfg->seed;
+	unsigned int i, next;
+	int ret;
+
+	if (vc.on || !cfg->cpus || cfg->cpus > KHOOKS_VCPU_MAX_CPUS ||
+	    cfg->change_points > KHOOKS_VCPU_MAX_CHANGE_POINTS ||
+	    !cfg->horizon || !cfg->max_steps)
+		return -EINVAL;
+	memset(&vc.st, 0, sizeof(vc.st));
+	vc.stack_bytes = cfg->stack_bytes ?: KHOOKS_VCPU_STACK_BYTES;
+	vc.cpu = calloc(cfg->cpus, sizeof(*vc.cpu));
+	if (!vc.cpu)
+		return -ENOMEM;
+	vc.on = true;
+	vc.n = cfg->cpus;
+	vc.live = cfg->cpus;
+	vc.fn = fn;
+	vc.arg = arg;
+	vc.max_steps = cfg->max_steps;
+	vc.livelock = false;
+	vc.step = cfg->step;
+	vc.step_arg = cfg->step_arg;
+	vcpu_priorities(&rng);
+	vc.nchange = cfg->change_points;
+	vc.next_change = 0;
+	for (i = 0; i < vc.nchange; i++)
+		vc.change[i] = 1 + vcpu_rand(&rng) % cfg->horizon;
+	qsort(vc.change, vc.nchange, sizeof(vc.change[0]), vcpu_cmp_u64);
+#ifdef __SANITIZE_THREAD__
+	vc.main_tsan_fiber = __tsan_get_current_fiber();
+#endif
+	for (i = 0; i < vc.n; i++) {
+		if (vcpu_make(i)) {
+			vcpu_free();
+			return -ENOMEM;
+		}
+	}
+	while (!vc.livelock && (next = vcpu_pick()) != KHOOKS_VCPU_NONE) {
+		vc.cur = next;
+		vc.run_len = 0;
+		vc.st.switches++;
+		vcpu_swap(&vc.main, &vc.cpu[next].ctx, vc.cpu[next].stack,
+			  vc.cpu[next].tsan_fiber, false);
+	}
+	if (stats)
+		*stats = vc.st;
+	ret = vc.livelock ? -EDEADLK : 0;
+	vcpu_free();
+	return ret;
+}
+
+void khooks_vcpu_point(bool wait)
+{
+	vcpu_point(wait);
+}
+
+unsigned int khooks_vcpu_self(void)
+{
+	return vc.cur;
+}
+
+/* The points of <khooks/wmm.h>, sequentially consistent */
+
+void khooks_wmm_thread_start(uint64_t seed)
+{
+	(void)seed;
+}
+
+void khooks_wmm_thread_stop(void)
+{
+}
+
+void khooks_wmm_store(void *p, const void *val, size_t size)
+{
+	uint64_t v = 0;
+
+	vcpu_point(false);
+	memcpy(&v, val, size);
+	switch (size) {
+	case 1:
+		__atomic_store_n((uint8_t *)p, (uint8_t)v, __ATOMIC_RELAXED);
+		break;
+	case 2:
+		__atomic_store_n((uint16_t *)p, (uint16_t)v, __ATOMIC_RELAXED);
+		break;
+	case 4:
+		__atomic_store_n((uint32_t *)p, (uint32_t)v, __ATOMIC_RELAXED);
+		break;
+	default:
+		__atomic_store_n((uint64_t *)p, v, __ATOMIC_RELAXED);
+		break;
+	}
+}
+
+#define VCPU_RMW(type)                                                      \
+	do {                                                                \
+		type *q = p;                                                \
+		switch (op) {                                               \
+		case KHOOKS_WMM_STORE:                                      \
+			__atomic_store_n(q, (type)val, __ATOMIC_RELAXED);   \
+			break;                                              \
+		case KHOOKS_WMM_ADD:                                        \
+			__atomic_fetch_add(q, (type)val, __ATOMIC_RELAXED); \
+			break;                                              \
+		case KHOOKS_WMM_SUB:                                        \
+			__atomic_fetch_sub(q, (type)val, __ATOMIC_RELAXED); \
+			break;                                              \
+		case KHOOKS_WMM_OR:                                         \
+			__atomic_fetch_or(q, (type)val, __ATOMIC_RELAXED);  \
+			break;                                              \
+		case KHOOKS_WMM_AND:                                        \
+			__atomic_fetch_and(q, (type)val, __ATOMIC_RELAXED); \
+			break;                                              \
+		default:                                                    \
+			__atomic_fetch_xor(q, (type)val, __ATOMIC_RELAXED); \
+			break;                                              \
+		}                                                           \
+	} while (0)
+
+void khooks_wmm_rmw(void *p, size_t size, enum khooks_wmm_op op, uint64_t val)
+{
+	vcpu_point(false);
+	if (size == 4)
+		VCPU_RMW(uint32_t);
+	else
+		VCPU_RMW(uint64_t);
+}
+
+void khooks_wmm_mmio_write(volatile void *addr, uint64_t val, size_t size)
+{
+	vcpu_point(false);
+	if (size == 8)
+		writeq_relaxed(val, addr);
+	else
+		writel_relaxed((uint32_t)val, addr);
+}
+
+void khooks_wmm_fence(void)
+{
+}
+
+void khooks_wmm_access(const void *p, size_t size, int order)
+{
+	(void)p;
+	(void)size;
+	(void)order;
+	vcpu_point(false);
+}
+
+void khooks_wmm_wait(void)
+{
+	vcpu_point(true);
+}
+
+void khooks_wmm_mmio_read(void)
+{
+	vcpu_point(false);
+}

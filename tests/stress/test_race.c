@@ -1,0 +1,559 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The race finder: the kernel-form code's concurrency, on the virtual CPUs
+ * of <khooks/vcpu.h> (sim_vcpu), under PCT schedules drawn from seeds 1..N,
+ * in virtual time.  Each seed is one exact interleaving, replayed by it:
+ * ATCBENCH_RACE_SEED=S runs seed S alone, ATCBENCH_RACE_SEEDS=N sets N
+ * (default RACE_SEEDS, the queue's RACE_SEEDS_QUEUE).
+ * What each scenario requires of every interleaving:
+ *
+ *  - queue: five CPUs issue command lists of 1 to 31 commands (sizes drawn
+ *    from the seed), one in four and the last with a CMD_SYNC, on a queue
+ *    of 128 (it fills and wraps): the SMMU consumes every command once, each
+ *    CPU's in order, each list contiguous, its CMD_SYNC right after it, no
+ *    error, no time-out;
+ *  - attach vs unmap: while a master moves to a domain and its device asks
+ *    for translations, an unmap's invalidation of that domain returns with
+ *    no entry older than the unmap in any ATC the SMMU lets be used (the
+ *    stress oracle's rule, sim/oracle.h);
+ *  - quarantine vs attach: the STE ends as the attached domain's, EATS
+ *    cleared (the v2 series' lockless read-modify-write loses it).
+ *
+ * No race window is widened and no switch is set: the schedules alone put
+ * the steps where they must be.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/bitfield.h>
+#include <linux/workqueue.h>
+#include <sim/clock.h>
+#include <sim/oracle.h>
+#include <khooks/vcpu.h>
+
+#include "unit/khooks_test.h"
+#include <linux/printk.h>
+
+/* Seeds per scenario: the queue's runs are 100 times longer */
+#define RACE_SEEDS 2000
+#define RACE_SEEDS_QUEUE 200
+#define RACE_CHANGE_POINTS 3
+#define RACE_MAX_STEPS (20ULL * 1000 * 1000)
+#define RACE_STEP_NS 1
+
+/*
+ * One interleaving of a scenario (@horizon 0: no change point, priorities
+ * alone): NULL if it held, else what broke
+ */
+typedef const char *(*race_fn)(u64 seed, u64 horizon,
+			       struct khooks_vcpu_stats *st);
+
+/* What the simulated hardware does at each step, beside the CPUs */
+static void (*race_device)(void *arg);
+static void *race_device_arg;
+
+/*
+ * Each step costs the running CPU RACE_STEP_NS of virtual time, and gives
+ * the scenario's device its turn
+ */
+static void race_step(void *arg)
+{
+	sim_clock_advance_to(sim_clock_now_ns() + RACE_STEP_NS);
+	if (race_device)
+		race_device(race_device_arg);
+}
+
+static void race_vcpus(unsigned int cpus, u64 seed, u64 horizon,
+		       khooks_vcpu_fn fn, void *arg,
+		       struct khooks_vcpu_stats *st)
+{
+	const struct khooks_vcpu_config cfg = {
+		.cpus = cpus,
+		.seed = seed,
+		.change_points = horizon ? RACE_CHANGE_POINTS : 0,
+		.horizon = horizon ?: 1,
+		.max_steps = RACE_MAX_STEPS,
+		.step = race_step,
+	};
+
+	assert_int_equal(khooks_vcpu_run(&cfg, fn, arg, st), 0);
+}
+
+/*
+ * Run @fn under seeds 1..N (or the one of ATCBENCH_RACE_SEED); the first
+ * seed's step count sets the horizon the change points are drawn from.
+ * Returns how many seeds broke it (the first one is printed).
+ */
+static unsigned int race_seeds(const char *name, race_fn fn, u64 seeds)
+{
+	const char *one = getenv("ATCBENCH_RACE_SEED");
+	const char *n_env = getenv("ATCBENCH_RACE_SEEDS");
+	u64 lo = 1, hi = n_env ? strtoull(n_env, NULL, 0) : seeds;
+	struct khooks_vcpu_stats st, sum = { 0 };
+	u64 seed, horizon = 0;
+	unsigned int bad = 0;
+	const char *what;
+
+	if (one)
+		lo = hi = strtoull(one, NULL, 0);
+	for (seed = lo; seed <= hi; seed++) {
+		/* A first run without change points measures the length */
+		if (!horizon) {
+			assert_int_equal(sim_clock_init(SIM_CLOCK_VIRTUAL), 0);
+			what = fn(0, 0, &st);
+			horizon = st.steps ?: 1;
+			if (what)
+				fail_msg("%s: fails under seed 0 (priorities "
+					 "alone, no change point): %s",
+					 name, what);
+		}
+		/* Each interleaving from time 0: a replay is exact */
+		assert_int_equal(sim_clock_init(SIM_CLOCK_VIRTUAL), 0);
+		what = fn(seed, horizon, &st);
+		sum.steps += st.steps;
+		sum.switches += st.switches;
+		if (what && !bad++) {
+			printf("%s: seed %llu: %s (ATCBENCH_RACE_SEED=%llu to "
+			       "replay)\n",
+			       name, (unsigned long long)seed, what,
+			       (unsigned long long)seed);
+		}
+	}
+	printf("%s: %llu seeds, %u broke it; %llu steps, %llu switches "
+	       "(horizon %llu)\n",
+	       name, (unsigned long long)(hi - lo + 1), bad,
+	       (unsigned long long)sum.steps, (unsigned long long)sum.switches,
+	       (unsigned long long)horizon);
+	return bad;
+}
+
+/* The queue */
+
+#define Q_CPUS 5
+#define Q_CALLS 8
+#define Q_MAX_CALL 31 /* below CMDQ_TLBI_0_NUM's 32 */
+#define Q_CMD_NS 100
+#define Q_TRACE_CAP (Q_CPUS * (Q_CALLS * (Q_MAX_CALL + 1) + 1) + 16)
+
+struct q_race {
+	struct arm_smmu_device smmu;
+	struct sim_smmu *hw;
+	u64 trace[Q_TRACE_CAP][CMDQ_ENT_DWORDS];
+	unsigned int trace_len;
+	bool overflow;
+	u64 rng[Q_CPUS];
+	int errors[Q_CPUS];
+	unsigned int issued[Q_CPUS];
+};
+
+static void q_trace(void *arg, const u64 *cmd)
+{
+	struct q_race *q = arg;
+
+	if (q->trace_len == Q_TRACE_CAP) {
+		q->overflow = true;
+		return;
+	}
+	memcpy(q->trace[q->trace_len++], cmd, sizeof(q->trace[0]));
+}
+
+/*
+ * Command k of a list of n by CPU id: TLBI_NH_VA, ASID id + 1, address
+ * seq, NUM n - 1, LEAF on the first, TTL 1 when a CMD_SYNC follows
+ */
+static void q_encode(u64 *cmd, unsigned int id, unsigned int seq, int k, int n,
+		     bool sync)
+{
+	struct arm_smmu_cmdq_ent ent = {
+		.opcode = CMDQ_OP_TLBI_NH_VA,
+		.tlbi = { .asid = id + 1,
+			  .num = n - 1,
+			  .leaf = k == 0,
+			  .ttl = sync,
+			  .addr = (u64)seq << 12 },
+	};
+
+	assert_int_equal(arm_smmu_cmdq_build_cmd(cmd, &ent), 0);
+}
+
+static void q_cpu(unsigned int cpu, void *arg)
+{
+	struct q_race *q = arg;
+	u64 cmds[Q_MAX_CALL * CMDQ_ENT_DWORDS];
+	unsigned int c, seq = 0;
+	bool sync;
+	int k, n;
+
+	for (c = 0; c < Q_CALLS; c++) {
+		/* Lists without a sync pile up: CONS is read as it moves */
+		sync = c == Q_CALLS - 1 || test_rand(&q->rng[cpu]) % 4 == 0;
+		n = 1 + test_rand(&q->rng[cpu]) % Q_MAX_CALL;
+		for (k = 0; k < n; k++)
+			q_encode(&cmds[k * CMDQ_ENT_DWORDS], cpu, seq + k, k, n,
+				 sync);
+		if (arm_smmu_cmdq_issue_cmdlist(&q->smmu, &q->smmu.cmdq, cmds,
+						n, sync))
+			q->errors[cpu]++;
+		seq += n;
+	}
+	q->issued[cpu] = seq;
+}
+
+/* Every list once, contiguous and in order, each followed by its sync */
+static const char *q_check(struct q_race *q)
+{
+	unsigned int next[Q_CPUS] = { 0 }, i = 0, id, n, k;
+
+	if (q->overflow)
+		return "the SMMU consumed more commands than were issued";
+	while (i < q->trace_len) {
+		u64 *cmd = q->trace[i];
+
+		if (FIELD_GET(CMDQ_0_OP, cmd[0]) != CMDQ_OP_TLBI_NH_VA ||
+		    !FIELD_GET(CMDQ_TLBI_1_LEAF, cmd[1]))
+			return "a command list does not start where one ends";
+		id = FIELD_GET(CMDQ_TLBI_0_ASID, cmd[0]) - 1;
+		n = FIELD_GET(CMDQ_TLBI_0_NUM, cmd[0]) + 1;
+		if (id >= Q_CPUS)
+			return "a command no CPU issued";
+		for (k = 0; k < n; k++, i++) {
+			cmd = q->trace[i];
+			if (i >= q->trace_len ||
+			    FIELD_GET(CMDQ_0_OP, cmd[0]) !=
+				    CMDQ_OP_TLBI_NH_VA ||
+			    FIELD_GET(CMDQ_TLBI_0_ASID, cmd[0]) != id + 1 ||
+			    (cmd[1] & CMDQ_TLBI_1_VA_MASK) >> 12 != next[id])
+				return "a command list is torn, reordered or "
+				       "lost";
+			next[id]++;
+		}
+		if (!FIELD_GET(CMDQ_TLBI_1_TTL, q->trace[i - 1][1]))
+			continue;
+		if (i >= q->trace_len ||
+		    FIELD_GET(CMDQ_0_OP, q->trace[i][0]) != CMDQ_OP_CMD_SYNC)
+			return "a command list's CMD_SYNC does not follow it";
+		i++;
+	}
+	for (id = 0; id < Q_CPUS; id++) {
+		if (q->errors[id])
+			return "a command list failed";
+		if (next[id] != q->issued[id])
+			return "commands were never consumed";
+	}
+	return NULL;
+}
+
+static const char *q_race(u64 seed, u64 horizon, struct khooks_vcpu_stats *st)
+{
+	/* A slow SMMU (a command per Q_CMD_NS): the queue fills */
+	const struct sim_smmu_config cfg = {
+		.msi = true,
+		.cmdq_shift = SIM_SMMU_CMDQ_SHIFT_MIN,
+		.lat = { .cmd_ns = Q_CMD_NS, .sync_ns = Q_CMD_NS },
+	};
+	struct sim_smmu_stats hs;
+	struct q_race *q = calloc(1, sizeof(*q));
+	const char *what;
+	unsigned int i;
+
+	assert_non_null(q);
+	assert_int_equal(sim_smmu_probe(&cfg, 4, &q->smmu, &q->hw), 0);
+	sim_smmu_set_trace(q->hw, q_trace, q);
+	for (i = 0; i < Q_CPUS; i++)
+		q->rng[i] = (seed + 1) * 1000 + i; /* the lists' sizes */
+	race_vcpus(Q_CPUS, seed, horizon, q_cpu, q, st);
+	sim_smmu_set_trace(q->hw, NULL, NULL);
+	sim_smmu_stats(q->hw, &hs);
+	what = q_check(q);
+	if (!what && hs.errors)
+		what = "the SMMU met a command error";
+	sim_smmu_remove(&q->smmu, q->hw);
+	free(q);
+	return what;
+}
+
+static void test_queue(void **state)
+{
+	assert_int_equal(race_seeds("queue", q_race, RACE_SEEDS_QUEUE), 0);
+}
+
+/* Quarantines */
+
+#define W_MASTERS 4
+#define W_BAD 2
+
+struct w_race {
+	struct sim_world world;
+	struct arm_smmu_domain *dom_s2;
+	struct arm_smmu_master *m;
+	bool bare;
+	const char *what;
+};
+
+/*
+ * A world of W_MASTERS masters on one domain; @bare: W_BAD without its
+ * device, taken from the IOMMU core (a quarantine reports nothing to it,
+ * and no walk finds it by SID, so none skips it)
+ */
+static void w_init(struct w_race *w, bool bare)
+{
+	const struct sim_world_config cfg = {
+		.hw = { .ats = true,
+			.msi = true,
+			.cmdq_shift = 8,
+			.atc_timeout_ns = 20 * 1000 },
+		.num_domains = 1,
+		.num_masters = W_MASTERS,
+		.devices = true,
+		.masters_per_domain = W_MASTERS,
+		.dev_latency_ns = 500,
+	};
+	struct sim_world_master *wm;
+
+	memset(w, 0, sizeof(*w));
+	assert_int_equal(sim_world_create(&w->world, &cfg), 0);
+	w->dom_s2 = arm_smmu_domain_alloc(&w->world.smmu[0], ARM_SMMU_DOMAIN_S2,
+					  3, false);
+	assert_false(IS_ERR(w->dom_s2));
+	wm = &w->world.masters[W_BAD];
+	w->m = wm->master;
+	w->bare = bare;
+	if (!bare)
+		return;
+	iommu_detach_device(&w->world.domains[0]->domain, &wm->pdev.dev);
+	iommu_release_device(&wm->pdev.dev);
+	wm->master->dev = NULL;
+	arm_smmu_attach_dev(w->m, w->world.domains[0], IOMMU_NO_PASID);
+}
+
+/* EATS as the SMMU has it (its cached STE, fetched now if not cached) */
+static bool w_eats(struct w_race *w)
+{
+	u64 ste[STRTAB_STE_DWORDS];
+
+	sim_smmu_ste(w->world.hw[0], w->m->streams[0].id, ste);
+	return FIELD_GET(STRTAB_STE_1_EATS, ste[1]);
+}
+
+static void w_fini(struct w_race *w)
+{
+	if (w->bare) {
+		WRITE_ONCE(w->m->ats_broken, false);
+		arm_smmu_attach_dev_blocked(w->m);
+		assert_int_equal(
+			iommu_probe_device(&w->world.masters[W_BAD].pdev.dev,
+					   &arm_smmu_ops, w->m),
+			0);
+	}
+	flush_scheduled_work(); /* the core blocks a quarantined device */
+	arm_smmu_domain_free(w->dom_s2);
+	sim_world_destroy(&w->world);
+}
+
+/*
+ * Attach vs unmap: master A_MOVER moves from domain 1 to domain 0 while
+ * each of A_MAPPERS CPUs unmaps a page, the last one of domain 1 (whose
+ * array the move purges under its walk), the others of domain 0; the
+ * device asks for one of domain 0's pages at every step of every CPU (it
+ * runs beside them all)
+ */
+
+#define A_MASTERS 4 /* two per domain */
+#define A_MOVER 2
+#define A_MAPPERS 3 /* CPU i > 0 unmaps page i */
+#define A_PAGES 8
+
+struct a_race {
+	struct sim_world world;
+	struct sim_oracle *o;
+	struct sim_dev *devs[A_MASTERS];
+	unsigned int violations;
+	u64 steps;
+};
+
+/* The device's translation requests, one per step */
+static void a_device(void *arg)
+{
+	struct a_race *a = arg;
+
+	sim_oracle_translate(a->o, a->devs[A_MOVER],
+			     1 + a->steps++ % (A_MAPPERS - 1));
+}
+
+static void a_cpu(unsigned int cpu, void *arg)
+{
+	struct a_race *a = arg;
+	unsigned int d;
+
+	if (cpu == 0) { /* the move, through the core */
+		assert_int_equal(iommu_attach_device(
+					 &a->world.domains[0]->domain,
+					 &a->world.masters[A_MOVER].pdev.dev),
+				 0);
+		return;
+	}
+	/* Unmap page @cpu, invalidate it, check */
+	d = cpu == A_MAPPERS;
+	sim_oracle_unmap(a->o, d, cpu, 1);
+	arm_smmu_domain_inv_range(a->world.domains[d], cpu << 12, 1 << 12,
+				  1 << 12, true);
+	sim_oracle_inv_done(a->o, d, cpu, 1);
+	a->violations += sim_oracle_check(a->o, a->devs, A_MASTERS, d, cpu, 1,
+					  SIM_ORACLE_COMPLETED);
+}
+
+static const char *a_race(u64 seed, u64 horizon, struct khooks_vcpu_stats *st)
+{
+	const struct sim_world_config cfg = {
+		.hw = { .ats = true,
+			.msi = true,
+			.cmdq_shift = 8,
+			.atc_timeout_ns = 20 * 1000 },
+		.num_domains = 2,
+		.num_masters = A_MASTERS,
+		.devices = true,
+		.masters_per_domain = A_MASTERS / 2,
+		.atc_pages = A_PAGES,
+		.dev_latency_ns = 500,
+	};
+	struct a_race *a = calloc(1, sizeof(*a));
+	const char *what = NULL;
+	unsigned int i;
+
+	assert_non_null(a);
+	assert_int_equal(sim_world_create(&a->world, &cfg), 0);
+	assert_int_equal(sim_world_oracle(&a->world, A_PAGES, &a->o), 0);
+	for (i = 0; i < A_MASTERS; i++)
+		a->devs[i] = &a->world.masters[i].sdev;
+	race_device = a_device;
+	race_device_arg = a;
+	race_vcpus(1 + A_MAPPERS, seed, horizon, a_cpu, a, st);
+	race_device = NULL;
+	if (a->violations)
+		what = "an unmap returned with a stale entry in an ATC the "
+		       "SMMU lets be used";
+	sim_oracle_destroy(a->o);
+	sim_world_destroy(&a->world);
+	free(a);
+	return what;
+}
+
+static void test_attach_vs_unmap(void **state)
+{
+	assert_int_equal(race_seeds("attach vs unmap", a_race, RACE_SEEDS), 0);
+}
+
+static void w_walk_cpu(unsigned int cpu, void *arg)
+{
+	struct w_race *w = arg;
+	struct sim_dev *sdev = &w->world.masters[W_BAD].sdev;
+	u64 before;
+
+	if (cpu == 0) {
+		arm_smmu_master_disable_ats(w->m);
+		return;
+	}
+	before = READ_ONCE(sdev->atc_invs);
+	arm_smmu_domain_inv_range(w->world.domains[0], 0x10000, 0x1000, 0x1000,
+				  true);
+	if (READ_ONCE(sdev->atc_invs) == before && w_eats(w))
+		w->what = "a walk skipped the master while the SMMU still "
+			  "allowed its translated requests";
+}
+
+static const char *w_walk_race(u64 seed, u64 horizon,
+			       struct khooks_vcpu_stats *st)
+{
+	struct w_race w;
+	const char *what;
+
+	w_init(&w, false);
+	/* The SMMU caches the STE: it may use it until a CFGI completes */
+	assert_true(w_eats(&w));
+	race_vcpus(2, seed, horizon, w_walk_cpu, &w, st);
+	what = w.what;
+	if (!what && w_eats(&w))
+		what = "EATS still set after the quarantine";
+	w_fini(&w);
+	return what;
+}
+
+static void test_quarantine_vs_walk(void **state)
+{
+	assert_int_equal(
+		race_seeds("quarantine vs walk", w_walk_race, RACE_SEEDS), 0);
+}
+
+static void w_attach_cpu(unsigned int cpu, void *arg)
+{
+	struct w_race *w = arg;
+
+	if (cpu == 0)
+		arm_smmu_master_disable_ats(w->m);
+	else
+		arm_smmu_attach_dev(w->m, w->world.domains[0], IOMMU_NO_PASID);
+}
+
+static const char *w_attach_race(u64 seed, u64 horizon,
+				 struct khooks_vcpu_stats *st)
+{
+	struct arm_smmu_domain *d;
+	struct arm_smmu_ste want;
+	struct w_race w;
+	const char *what = NULL;
+
+	w_init(&w, true);
+	/* From stage 2 to stage 1: the attach rewrites STE qword 1 */
+	arm_smmu_attach_dev(w.m, w.dom_s2, IOMMU_NO_PASID);
+	race_vcpus(2, seed, horizon, w_attach_cpu, &w, st);
+	d = w.m->domain;
+	arm_smmu_make_ste(&want, d->stage, d->asid, false);
+	if (d != w.world.domains[0])
+		what = "the attach did not take";
+	else if (memcmp(&want, &w.world.smmu[0].strtab[w.m->streams[0].id],
+			sizeof(want)))
+		what = "the STE is not the domain's with EATS cleared";
+	w_fini(&w);
+	return what;
+}
+
+static void test_quarantine_vs_attach(void **state)
+{
+	assert_int_equal(race_seeds("quarantine vs attach", w_attach_race,
+				    RACE_SEEDS),
+			 0);
+}
+
+/* The scheduler itself: the same seed, the same interleaving */
+static void test_replay(void **state)
+{
+	struct khooks_vcpu_stats a, b;
+
+	assert_null(q_race(7, 800, &a));
+	assert_null(q_race(7, 800, &b));
+	assert_int_equal(a.steps, b.steps);
+	assert_int_equal(a.switches, b.switches);
+	assert_true(a.switches > Q_CPUS);
+}
+
+static int setup(void **state)
+{
+	khooks_printk_level(LOGLEVEL_ERR - 1); /* quarantine messages */
+	/* The core's work runs when the test says, on no thread of its own */
+	khooks_workqueue_set_deferred(true);
+	assert_int_equal(sim_clock_init(SIM_CLOCK_VIRTUAL), 0);
+	return test_rcu_setup(state);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_replay),
+		cmocka_unit_test(test_queue),
+		cmocka_unit_test(test_attach_vs_unmap),
+		cmocka_unit_test(test_quarantine_vs_walk),
+		cmocka_unit_test(test_quarantine_vs_attach),
+	};
+
+	return cmocka_run_group_tests(tests, setup, test_rcu_teardown);
+}

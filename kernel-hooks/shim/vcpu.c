@@ -280,6 +280,14 @@ int khooks_vcpu_run(const struct khooks_vcpu_config *cfg, khooks_vcpu_fn fn,
 	return ret;
 }
 
+void khooks_vcpu_reset(void)
+{
+	if (!vc.on)
+		return;
+	vc.cur = KHOOKS_VCPU_NONE;
+	vcpu_free();
+}
+
 void khooks_vcpu_point(bool wait)
 {
 	vcpu_point(wait);

@@ -4,7 +4,8 @@
  * of <khooks/vcpu.h> (sim_vcpu), under PCT schedules drawn from seeds 1..N,
  * in virtual time.  Each seed is one exact interleaving, replayed by it:
  * ATCBENCH_RACE_SEED=S runs seed S alone, ATCBENCH_RACE_SEEDS=N sets N
- * (default RACE_SEEDS, the queue's RACE_SEEDS_QUEUE).
+ * (default RACE_SEEDS, the queue's RACE_SEEDS_QUEUE); a scenario stops at
+ * its first broken seed unless ATCBENCH_RACE_ALL is set.
  * What each scenario requires of every interleaving:
  *
  *  - queue: five CPUs issue command lists of 1 to 31 commands (sizes drawn
@@ -76,24 +77,35 @@ static void race_vcpus(unsigned int cpus, u64 seed, u64 horizon,
 		.step = race_step,
 	};
 
-	assert_int_equal(khooks_vcpu_run(&cfg, fn, arg, st), 0);
+	int ret = khooks_vcpu_run(&cfg, fn, arg, st);
+
+	/* Its CPUs stopped where they stood: nothing more can run */
+	if (ret == -EDEADLK)
+		fail_msg("seed %llu: the CPUs did not finish in %llu steps (a "
+			 "livelock; ATCBENCH_RACE_SEED=%llu to replay)",
+			 (unsigned long long)seed, RACE_MAX_STEPS,
+			 (unsigned long long)seed);
+	assert_int_equal(ret, 0);
 }
 
 /*
- * Run @fn under seeds 1..N (or the one of ATCBENCH_RACE_SEED); the first
- * seed's step count sets the horizon the change points are drawn from.
- * Returns how many seeds broke it (the first one is printed).
+ * Run @fn under seeds 1..N (or the one of ATCBENCH_RACE_SEED) until one
+ * breaks it (all of them with ATCBENCH_RACE_ALL set); seed 0's step count
+ * sets the horizon the change points are drawn from.  Returns how many
+ * seeds broke it (the first one is printed).
  */
 static unsigned int race_seeds(const char *name, race_fn fn, u64 seeds)
 {
 	const char *one = getenv("ATCBENCH_RACE_SEED");
 	const char *n_env = getenv("ATCBENCH_RACE_SEEDS");
+	bool all = getenv("ATCBENCH_RACE_ALL");
 	u64 lo = 1, hi = n_env ? strtoull(n_env, NULL, 0) : seeds;
 	struct khooks_vcpu_stats st, sum = { 0 };
 	u64 seed, horizon = 0;
 	unsigned int bad = 0;
 	const char *what;
 
+	khooks_vcpu_reset(); /* a failed scenario may have left its CPUs */
 	if (one)
 		lo = hi = strtoull(one, NULL, 0);
 	for (seed = lo; seed <= hi; seed++) {
@@ -112,16 +124,18 @@ static unsigned int race_seeds(const char *name, race_fn fn, u64 seeds)
 		what = fn(seed, horizon, &st);
 		sum.steps += st.steps;
 		sum.switches += st.switches;
-		if (what && !bad++) {
+		if (what && !bad++)
 			printf("%s: seed %llu: %s (ATCBENCH_RACE_SEED=%llu to "
 			       "replay)\n",
 			       name, (unsigned long long)seed, what,
 			       (unsigned long long)seed);
-		}
+		/* A broken queue makes every later seed long: stop here */
+		if (bad && !all)
+			break;
 	}
 	printf("%s: %llu seeds, %u broke it; %llu steps, %llu switches "
 	       "(horizon %llu)\n",
-	       name, (unsigned long long)(hi - lo + 1), bad,
+	       name, (unsigned long long)(min(seed, hi) - lo + 1), bad,
 	       (unsigned long long)sum.steps, (unsigned long long)sum.switches,
 	       (unsigned long long)horizon);
 	return bad;
@@ -368,6 +382,7 @@ struct a_race {
 	struct sim_oracle *o;
 	struct sim_dev *devs[A_MASTERS];
 	unsigned int violations;
+	int attach; /* the move's result */
 	u64 steps;
 };
 
@@ -386,10 +401,9 @@ static void a_cpu(unsigned int cpu, void *arg)
 	unsigned int d;
 
 	if (cpu == 0) { /* the move, through the core */
-		assert_int_equal(iommu_attach_device(
-					 &a->world.domains[0]->domain,
-					 &a->world.masters[A_MOVER].pdev.dev),
-				 0);
+		a->attach = iommu_attach_device(
+			&a->world.domains[0]->domain,
+			&a->world.masters[A_MOVER].pdev.dev);
 		return;
 	}
 	/* Unmap page @cpu, invalidate it, check */
@@ -429,11 +443,13 @@ static const char *a_race(u64 seed, u64 horizon, struct khooks_vcpu_stats *st)
 	race_device_arg = a;
 	race_vcpus(1 + A_MAPPERS, seed, horizon, a_cpu, a, st);
 	race_device = NULL;
-	if (a->violations)
+	if (a->attach)
+		what = "the attach failed";
+	else if (a->violations)
 		what = "an unmap returned with a stale entry in an ATC the "
 		       "SMMU lets be used";
+	sim_world_destroy(&a->world); /* its CFGIs still ask the oracle */
 	sim_oracle_destroy(a->o);
-	sim_world_destroy(&a->world);
 	free(a);
 	return what;
 }

@@ -83,6 +83,13 @@ int khooks_vcpu_run(const struct khooks_vcpu_config *cfg, khooks_vcpu_fn fn,
 		    void *arg, struct khooks_vcpu_stats *stats);
 
 /*
+ * Forget a run that a longjmp() left (a failed assertion or a signal caught
+ * inside a CPU): its CPUs are abandoned, and the caller's code no longer
+ * counts as theirs
+ */
+void khooks_vcpu_reset(void);
+
+/*
  * An interleaving point for the harness's own loops (nothing outside a
  * run); @wait: a wait, so the CPU drops below every other
  */

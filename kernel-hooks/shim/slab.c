@@ -11,6 +11,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
+#include <khooks/wmm.h>
 
 #define KHOOKS_OBJ_MAGIC 0x6b6d6f62u /* "kmob" */
 #define KHOOKS_OBJ_FREED 0x64656164u /* "dead" */
@@ -90,21 +91,28 @@ static void khooks_kfree_rcu_cb(struct rcu_head *head)
 	khooks_obj_free(container_of(head, struct khooks_obj, rcu));
 }
 
+static void khooks_kfree_rcu_queue(void *arg)
+{
+	struct khooks_obj *obj = arg;
+
+	call_rcu(&obj->rcu, khooks_kfree_rcu_cb);
+}
+
 void __kfree_rcu(const void *p)
 {
 	if (!p)
 		return;
 	__atomic_fetch_add(&khooks_stats.rcu_queued, 1, __ATOMIC_RELAXED);
 	/*
-	 * The grace period must follow the caller's stores, the
-	 * rcu_assign_pointer() that unpublished @p first: the kernel's RCU
-	 * orders them before the callback.  In the khooks_wmm build they may
-	 * still wait in the store buffer, which the RCU library does not
-	 * drain: a reader that starts after the grace period began could
-	 * still read the old pointer, and then the freed object.
+	 * The grace period must begin after the caller's stores (the
+	 * rcu_assign_pointer() that unpublished @p first) are visible, or a
+	 * reader that starts after it began could still read the old pointer,
+	 * then the freed object.  In the khooks_wmm build they may still wait
+	 * in the caller's store buffer, which the RCU library does not drain:
+	 * the object is queued once they have left it.  Not a fence: the
+	 * caller's later loads may still pass them, as on arm64.
 	 */
-	__wmm_fence();
-	call_rcu(&khooks_obj_of(p)->rcu, khooks_kfree_rcu_cb);
+	khooks_wmm_after_stores(khooks_kfree_rcu_queue, khooks_obj_of(p));
 }
 
 void khooks_slab_stats(struct khooks_slab_stats *st)

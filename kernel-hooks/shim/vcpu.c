@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The virtual CPUs of <khooks/vcpu.h>: the points of <khooks/wmm.h> become
- * the places where the running CPU may lose its turn (the khooks_vcpu build
- * links this file instead of shim/wmm.c).
+ * The virtual CPUs of <khooks/vcpu.h>.  The khooks_vcpu build links this
+ * file beside shim/wmm.c, whose hooks call khooks_vcpu_point() first: the
+ * points of <khooks/wmm.h> are where the running CPU may lose its turn.
  *
  * Each CPU is a ucontext on a stack of its own; a switch is one
  * swapcontext() from the CPU that loses its turn to the one that takes it,
@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ucontext.h>
-#include <khooks/platform.h>
 #include <khooks/vcpu.h>
 #include <khooks/wmm.h>
 
@@ -121,6 +120,7 @@ static void vcpu_entry(unsigned int lo, unsigned int hi)
 					&vc.main_stack_size);
 #endif
 	vc.fn(i, vc.arg);
+	khooks_wmm_thread_stop(); /* its buffered stores, if it had any */
 	vc.cpu[i].done = true;
 	vc.live--;
 	vcpu_to_main(true);
@@ -296,102 +296,4 @@ void khooks_vcpu_point(bool wait)
 unsigned int khooks_vcpu_self(void)
 {
 	return vc.cur;
-}
-
-/* The points of <khooks/wmm.h>, sequentially consistent */
-
-void khooks_wmm_thread_start(uint64_t seed)
-{
-	(void)seed;
-}
-
-void khooks_wmm_thread_stop(void)
-{
-}
-
-void khooks_wmm_store(void *p, const void *val, size_t size)
-{
-	uint64_t v = 0;
-
-	vcpu_point(false);
-	memcpy(&v, val, size);
-	switch (size) {
-	case 1:
-		__atomic_store_n((uint8_t *)p, (uint8_t)v, __ATOMIC_RELAXED);
-		break;
-	case 2:
-		__atomic_store_n((uint16_t *)p, (uint16_t)v, __ATOMIC_RELAXED);
-		break;
-	case 4:
-		__atomic_store_n((uint32_t *)p, (uint32_t)v, __ATOMIC_RELAXED);
-		break;
-	default:
-		__atomic_store_n((uint64_t *)p, v, __ATOMIC_RELAXED);
-		break;
-	}
-}
-
-#define VCPU_RMW(type)                                                      \
-	do {                                                                \
-		type *q = p;                                                \
-		switch (op) {                                               \
-		case KHOOKS_WMM_STORE:                                      \
-			__atomic_store_n(q, (type)val, __ATOMIC_RELAXED);   \
-			break;                                              \
-		case KHOOKS_WMM_ADD:                                        \
-			__atomic_fetch_add(q, (type)val, __ATOMIC_RELAXED); \
-			break;                                              \
-		case KHOOKS_WMM_SUB:                                        \
-			__atomic_fetch_sub(q, (type)val, __ATOMIC_RELAXED); \
-			break;                                              \
-		case KHOOKS_WMM_OR:                                         \
-			__atomic_fetch_or(q, (type)val, __ATOMIC_RELAXED);  \
-			break;                                              \
-		case KHOOKS_WMM_AND:                                        \
-			__atomic_fetch_and(q, (type)val, __ATOMIC_RELAXED); \
-			break;                                              \
-		default:                                                    \
-			__atomic_fetch_xor(q, (type)val, __ATOMIC_RELAXED); \
-			break;                                              \
-		}                                                           \
-	} while (0)
-
-void khooks_wmm_rmw(void *p, size_t size, enum khooks_wmm_op op, uint64_t val)
-{
-	vcpu_point(false);
-	if (size == 4)
-		VCPU_RMW(uint32_t);
-	else
-		VCPU_RMW(uint64_t);
-}
-
-void khooks_wmm_mmio_write(volatile void *addr, uint64_t val, size_t size)
-{
-	vcpu_point(false);
-	if (size == 8)
-		writeq_relaxed(val, addr);
-	else
-		writel_relaxed((uint32_t)val, addr);
-}
-
-void khooks_wmm_fence(void)
-{
-}
-
-void khooks_wmm_access(const void *p, size_t size, int order)
-{
-	(void)p;
-	(void)size;
-	(void)order;
-	vcpu_point(false);
-}
-
-void khooks_wmm_wait(void)
-{
-	vcpu_point(true);
-}
-
-void khooks_wmm_mmio_read(void)
-{
-	vcpu_point(false);
 }

@@ -14,3 +14,8 @@ void khooks_wmm_thread_start(uint64_t seed)
 void khooks_wmm_thread_stop(void)
 {
 }
+
+void khooks_wmm_after_stores(void (*fn)(void *arg), void *arg)
+{
+	fn(arg);
+}

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The store buffer of <khooks/wmm.h>: one per thread, of up to
- * WMM_DEPTH entries.  An entry leaves it by wmm_commit(), which first
+ * The store buffer of <khooks/wmm.h>: one per thread (per virtual CPU in
+ * the khooks_vcpu build), of up to WMM_DEPTH entries.  An entry leaves it by wmm_commit(), which first
  * commits every older entry it must follow (overlapping bytes, or both
  * MMIO writes).
  */
 #include <stdbool.h>
 #include <string.h>
 #include <khooks/platform.h>
+#include <khooks/vcpu.h>
 #include <khooks/wmm.h>
 
 #define WMM_DEPTH 32
@@ -24,14 +25,44 @@ struct wmm_entry {
 	bool pick; /* chosen to leave by the current wait */
 };
 
-static __thread struct {
+/* A call waiting until the stores older than @seq have left the buffer */
+struct wmm_after {
+	void (*fn)(void *arg);
+	void *arg;
+	uint64_t seq;
+};
+
+struct wmm_buf {
 	bool on;
 	bool busy; /* committing: what the commit calls is not buffered */
+	bool calling; /* in a wmm_after call: no nested ones */
 	uint64_t rng;
 	uint64_t seq;
 	unsigned int n;
 	struct wmm_entry e[WMM_DEPTH];
-} wmm;
+	unsigned int nafter;
+	struct wmm_after after[WMM_DEPTH];
+};
+
+#ifdef KHOOKS_VCPU
+/*
+ * The khooks_vcpu build: a buffer per virtual CPU of <khooks/vcpu.h> (and
+ * one for code outside a run), and every hook first an interleaving point
+ */
+static struct wmm_buf wmm_bufs[KHOOKS_VCPU_MAX_CPUS + 1];
+
+static struct wmm_buf *wmm_cur(void)
+{
+	unsigned int cpu = khooks_vcpu_self();
+
+	return &wmm_bufs[cpu == KHOOKS_VCPU_NONE ? KHOOKS_VCPU_MAX_CPUS : cpu];
+}
+#define wmm (*wmm_cur())
+#define WMM_POINT(wait) khooks_vcpu_point(wait)
+#else
+static __thread struct wmm_buf wmm;
+#define WMM_POINT(wait) ((void)0)
+#endif
 
 static uint64_t wmm_rand(void)
 {
@@ -147,6 +178,28 @@ static bool wmm_active(void)
 	return wmm.on && !wmm.busy;
 }
 
+/* The wmm_after calls whose stores have all left the buffer, in order */
+static void wmm_call_after(void)
+{
+	uint64_t oldest = UINT64_MAX;
+	unsigned int i;
+
+	if (wmm.calling || !wmm.nafter)
+		return;
+	for (i = 0; i < wmm.n; i++)
+		if (wmm.e[i].seq < oldest)
+			oldest = wmm.e[i].seq;
+	wmm.calling = true;
+	while (wmm.nafter && wmm.after[0].seq <= oldest) {
+		struct wmm_after a = wmm.after[0];
+
+		memmove(&wmm.after[0], &wmm.after[1],
+			--wmm.nafter * sizeof(wmm.after[0]));
+		a.fn(a.arg);
+	}
+	wmm.calling = false;
+}
+
 enum wmm_pick { WMM_ALL, WMM_OVERLAP, WMM_RANDOM, WMM_MMIO };
 
 /*
@@ -182,12 +235,13 @@ static void wmm_leave(enum wmm_pick how, const void *p, size_t size)
 		for (i = 0; i < wmm.n; i++)
 			picked += wmm.e[i].pick;
 		if (!picked)
-			return;
+			break;
 		picked = wmm_rand() % picked;
 		for (i = 0; !wmm.e[i].pick || picked--; i++)
 			;
 		wmm_commit(i);
 	}
+	wmm_call_after();
 }
 
 /* A store or RMW: into the buffer, or to memory when the model is off */
@@ -197,12 +251,36 @@ static void wmm_put(const struct wmm_entry *e)
 		wmm_perform(e);
 		return;
 	}
-	if (wmm.n == WMM_DEPTH)
+	if (wmm.n == WMM_DEPTH) {
 		wmm_commit(wmm_rand() % wmm.n);
+		wmm_call_after();
+	}
 	wmm.e[wmm.n] = *e;
 	wmm.e[wmm.n].seq = wmm.seq++;
 	wmm.e[wmm.n].pick = false;
 	wmm.n++;
+}
+
+void khooks_wmm_after_stores(void (*fn)(void *arg), void *arg)
+{
+	if (!wmm_active() || !wmm.n) {
+		fn(arg);
+		return;
+	}
+	if (wmm.nafter == WMM_DEPTH)
+		wmm_leave(WMM_ALL, NULL, 0); /* calls every one waiting */
+	wmm.after[wmm.nafter++] =
+		(struct wmm_after){ .fn = fn, .arg = arg, .seq = wmm.seq };
+}
+
+static void wmm_fence(void)
+{
+	wmm_leave(WMM_ALL, NULL, 0);
+}
+
+static void wmm_wait(void)
+{
+	wmm_leave(WMM_RANDOM, NULL, 0);
 }
 
 void khooks_wmm_thread_start(uint64_t seed)
@@ -215,7 +293,7 @@ void khooks_wmm_thread_start(uint64_t seed)
 
 void khooks_wmm_thread_stop(void)
 {
-	khooks_wmm_fence();
+	wmm_fence();
 	wmm.on = false;
 }
 
@@ -223,46 +301,52 @@ void khooks_wmm_store(void *p, const void *val, size_t size)
 {
 	struct wmm_entry e = { .addr = p, .size = size };
 
+	WMM_POINT(false);
 	memcpy(&e.val, val, size);
 	wmm_put(&e);
 }
 
 void khooks_wmm_rmw(void *p, size_t size, enum khooks_wmm_op op, uint64_t val)
 {
+	WMM_POINT(false);
 	wmm_put(&(struct wmm_entry){
 		.addr = p, .val = val, .size = size, .op = op });
 }
 
 void khooks_wmm_mmio_write(volatile void *addr, uint64_t val, size_t size)
 {
+	WMM_POINT(false);
 	wmm_put(&(struct wmm_entry){
 		.addr = addr, .val = val, .size = size, .mmio = true });
 }
 
 void khooks_wmm_fence(void)
 {
-	wmm_leave(WMM_ALL, NULL, 0);
+	wmm_fence();
 }
 
 void khooks_wmm_access(const void *p, size_t size, int order)
 {
+	WMM_POINT(false);
 	if (order == __ATOMIC_RELEASE || order == __ATOMIC_ACQ_REL ||
 	    order == __ATOMIC_SEQ_CST) {
-		khooks_wmm_fence();
+		wmm_fence();
 		return;
 	}
 	/* Stores drain in bounded time, even under a loop that only loads */
 	if (wmm_active() && wmm_rand() % WMM_LOAD_ONE_IN == 0)
-		khooks_wmm_wait();
+		wmm_wait();
 	wmm_leave(WMM_OVERLAP, p, size);
 }
 
 void khooks_wmm_wait(void)
 {
-	wmm_leave(WMM_RANDOM, NULL, 0);
+	WMM_POINT(true);
+	wmm_wait();
 }
 
 void khooks_wmm_mmio_read(void)
 {
+	WMM_POINT(false);
 	wmm_leave(WMM_MMIO, NULL, 0);
 }

@@ -8,9 +8,9 @@
  * stops at its first broken seed unless ATCBENCH_RACE_ALL is set.
  * What each scenario requires of every interleaving:
  *
- *  - queue: five CPUs issue command lists of 1 to 31 commands (sizes drawn
- *    from the seed), one in four and the last with a CMD_SYNC, on a queue
- *    of 128 (it fills and wraps): the SMMU consumes every command once, each
+ *  - queue: five weakly ordered CPUs issue command lists of 1 to 31
+ *    commands (sizes drawn from the seed), one in four and the last with a
+ *    CMD_SYNC, on a queue of 128 (it fills and wraps): the SMMU consumes every command once, each
  *    CPU's in order, each list contiguous, its CMD_SYNC right after it, no
  *    error, no time-out;
  *  - attach vs unmap: while a master moves to a domain and its device asks
@@ -21,7 +21,9 @@
  *    quarantined returns only once the SMMU can no longer use the EATS of
  *    the STE it cached;
  *  - quarantine vs attach: the STE ends as the attached domain's, EATS
- *    cleared (the v2 series' lockless read-modify-write loses it).
+ *    cleared (the v2 series' lockless read-modify-write loses it);
+ *  - walker vs attach, on weakly ordered virtual CPUs: test_litmus's
+ *    store-buffering pattern, whose forbidden outcome is a stale ATC entry.
  *
  * No race window is widened and no switch is set: the schedules alone put
  * the steps where they must be.
@@ -30,10 +32,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/bitfield.h>
+#include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <sim/clock.h>
 #include <sim/oracle.h>
 #include <khooks/vcpu.h>
+#include <khooks/wmm.h>
 
 #include "unit/khooks_test.h"
 #include <linux/printk.h>
@@ -206,6 +210,7 @@ static void q_cpu(unsigned int cpu, void *arg)
 	bool sync;
 	int k, n;
 
+	khooks_wmm_thread_start(q->rng[cpu]); /* weakly ordered */
 	for (c = 0; c < Q_CALLS; c++) {
 		/* Lists without a sync pile up: CONS is read as it moves */
 		sync = c == Q_CALLS - 1 || test_rand(&q->rng[cpu]) % 4 == 0;
@@ -549,6 +554,137 @@ static void test_quarantine_vs_attach(void **state)
 			 0);
 }
 
+/*
+ * Walker against attach, weakly ordered: test_litmus's store-buffering
+ * pattern on two virtual CPUs with store buffers of their own.  A (the
+ * attach) publishes the array with the new ATS master, then its device
+ * reads the IOPTE; B (the unmap) clears the IOPTE, then walks.  Forbidden:
+ * A read the old IOPTE and B's walk sent no ATC_INV to the master.
+ */
+
+#define L_SID 5
+#define L_IOVA 0x100000
+
+struct l_race {
+	struct test_world w;
+	struct arm_smmu_domain domain;
+	struct arm_smmu_attach_state state;
+	unsigned long iopte, r_a;
+	bool saw_atc; /* B's walk sent the new master's ATC_INV */
+	bool b_done;
+	u64 seed;
+};
+
+static struct l_race *l_cur;
+
+/* The SMMU's queue, as the walk sees it: records the ATC_INV to L_SID */
+static int l_issue_cmdlist(struct arm_smmu_device *smmu,
+			   struct arm_smmu_cmdq *cmdq, u64 *cmds, int n,
+			   bool sync)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (FIELD_GET(CMDQ_0_OP, cmds[i * CMDQ_ENT_DWORDS]) ==
+			    CMDQ_OP_ATC_INV &&
+		    FIELD_GET(CMDQ_ATC_0_SID, cmds[i * CMDQ_ENT_DWORDS]) ==
+			    L_SID)
+			l_cur->saw_atc = true;
+	return 0;
+}
+
+static const struct arm_smmu_impl_ops l_ops = {
+	.issue_cmdlist = l_issue_cmdlist,
+};
+
+/* An array of the domain's S1 entry, and the ATS master's if @ats */
+static struct arm_smmu_invs *l_invs(struct l_race *l, bool ats)
+{
+	struct arm_smmu_invs *invs = arm_smmu_invs_alloc(1 + ats);
+
+	assert_non_null(invs);
+	invs->inv[0] = (struct arm_smmu_inv){
+		.smmu = &l->w.world.smmu[0],
+		.type = INV_TYPE_S1_ASID,
+		.size_opcode = CMDQ_OP_TLBI_NH_VA,
+		.nsize_opcode = CMDQ_OP_TLBI_NH_ASID,
+		.id = 1,
+		.pgsize = SZ_4K,
+		.users = 1,
+	};
+	if (ats) {
+		invs->inv[1] = (struct arm_smmu_inv){
+			.smmu = &l->w.world.smmu[0],
+			.type = INV_TYPE_ATS,
+			.size_opcode = CMDQ_OP_ATC_INV,
+			.nsize_opcode = CMDQ_OP_ATC_INV,
+			.id = L_SID,
+			.ssid = IOMMU_NO_PASID,
+			.pgsize = SZ_4K,
+			.users = 1,
+		};
+		invs->has_ats = true;
+	}
+	return invs;
+}
+
+static void l_cpu(unsigned int cpu, void *arg)
+{
+	struct l_race *l = arg;
+	const unsigned long zero = 0;
+
+	khooks_wmm_thread_start(l->seed * 2 + cpu);
+	if (cpu == 0) { /* A: publish, then the device walks */
+		arm_smmu_install_new_domain_invs(&l->state);
+		khooks_wmm_access(&l->iopte, sizeof(l->iopte),
+				  __ATOMIC_RELAXED);
+		l->r_a = __atomic_load_n(&l->iopte, __ATOMIC_RELAXED);
+		/* Its buffer drains when it returns: not before B is done */
+		while (!__atomic_load_n(&l->b_done, __ATOMIC_RELAXED))
+			khooks_vcpu_point(true);
+	} else { /* B: clear the IOPTE, then invalidate */
+		khooks_wmm_store(&l->iopte, &zero, sizeof(l->iopte));
+		arm_smmu_domain_inv_range(&l->domain, L_IOVA, SZ_4K, SZ_4K,
+					  true);
+		__atomic_store_n(&l->b_done, true, __ATOMIC_RELAXED);
+	}
+}
+
+static const char *l_race(u64 seed, u64 horizon, struct khooks_vcpu_stats *st)
+{
+	struct l_race *l = calloc(1, sizeof(*l));
+	const char *what = NULL;
+
+	assert_non_null(l);
+	l_cur = l;
+	l->seed = seed;
+	test_world_init(&l->w, 1, 16, false);
+	l->w.world.smmu[0].impl_ops = &l_ops;
+	l->domain.invs = l_invs(l, false);
+	l->state.new_domain_invst = (struct arm_smmu_inv_state){
+		.invs_ptr = &l->domain.invs,
+		.old_invs = l->domain.invs,
+		.new_invs = l_invs(l, true),
+	};
+	l->iopte = 1;
+	race_vcpus(2, seed, horizon, l_cpu, l, st);
+	if (l->r_a && !l->saw_atc)
+		what = "the device read the old IOPTE and the unmap sent it no "
+		       "ATC_INV (a stale ATC entry)";
+	kfree(l->domain.invs); /* the new array; the old is kfree_rcu()'d */
+	test_world_fini(&l->w);
+	free(l);
+	return what;
+}
+
+static void test_walker_vs_attach_wmm(void **state)
+{
+	assert_int_equal(race_seeds("walker vs attach, weakly ordered", l_race,
+				    RACE_SEEDS),
+			 0);
+	rcu_barrier();
+}
+
 /* The scheduler itself: the same seed, the same interleaving */
 static void test_replay(void **state)
 {
@@ -578,6 +714,7 @@ int main(void)
 		cmocka_unit_test(test_attach_vs_unmap),
 		cmocka_unit_test(test_quarantine_vs_walk),
 		cmocka_unit_test(test_quarantine_vs_attach),
+		cmocka_unit_test(test_walker_vs_attach_wmm),
 	};
 
 	return cmocka_run_group_tests(tests, setup, test_rcu_teardown);

@@ -4,13 +4,16 @@
  * switched at the shims' interleaving points, in an order that is a
  * function of a seed and nothing else.
  *
- * The khooks_vcpu build of the kernel-form files (KHOOKS_WMM, linked with
- * shim/vcpu.c instead of shim/wmm.c) makes every point of <khooks/wmm.h> a
- * point where the running CPU may lose its turn: each READ_ONCE(), load
- * of an atomic or value-returning RMW, WRITE_ONCE() and store, RMW that
- * returns nothing, MMIO access, and each wait (cpu_relax(), a lock's
- * spin, udelay(), a smp_cond_load_*() spin).  Memory is sequentially
- * consistent: an access is performed when its CPU reaches it.
+ * The khooks_vcpu build of the kernel-form files (KHOOKS_WMM and
+ * KHOOKS_VCPU, shim/wmm.c beside shim/vcpu.c) makes every point of
+ * <khooks/wmm.h> a point where the running CPU may lose its turn: each
+ * READ_ONCE(), load of an atomic or value-returning RMW, WRITE_ONCE() and
+ * store, RMW that returns nothing, MMIO access, and each wait (cpu_relax(),
+ * a lock's spin, udelay(), a smp_cond_load_*() spin).  Memory is sequentially
+ * consistent, an access performed when its CPU reaches it, unless the CPU
+ * starts a store buffer (khooks_wmm_thread_start()): it is then the weakly
+ * ordered CPU of <khooks/wmm.h>, with a buffer of its own, drained when
+ * its function returns.
  *
  * Which CPU runs is chosen as PCT does (Burckhardt, Kothari, Musuvathi,
  * Nagarakatte, "A Randomized Scheduler with Probabilistic Guarantees of

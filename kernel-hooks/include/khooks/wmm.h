@@ -60,4 +60,13 @@ void khooks_wmm_wait(void);
 void khooks_wmm_mmio_write(volatile void *addr, uint64_t val, size_t size);
 void khooks_wmm_mmio_read(void);
 
+/*
+ * Call @fn(@arg) once every store this thread has buffered now has left
+ * the buffer: at once when it has none (and outside the model).  What RCU
+ * needs of an updater: the stores that unpublished an object are visible
+ * before the grace period its kfree_rcu() waits for begins, while its later
+ * loads may still pass them (the kernel's call_rcu() is no full barrier).
+ */
+void khooks_wmm_after_stores(void (*fn)(void *arg), void *arg);
+
 #endif

@@ -327,20 +327,26 @@ void arm_smmu_cmdq_free(struct arm_smmu_device *smmu,
 /*
  * The cmdq lock: a reader/writer lock on one atomic_t.  CMD_SYNC waiters
  * hold it shared (the count), the CPU refreshing the shadow cons from the
- * CONS register holds it exclusive (INT_MIN).  A shared locker that finds it
- * exclusive waits for the exclusive holder to reset it to 0, then retries.
+ * CONS register holds it exclusive (the sign bit, INT_MIN).  As upstream
+ * since commit df180b1a ("Improve CMDQ lock fairness and efficiency"): a
+ * shared locker that finds it exclusive keeps its increment and waits for
+ * the sign bit to clear, and the exclusive unlock clears only that bit.
+ * Before, the unlock reset the counter to 0, dropping the waiters' counts,
+ * so that each had to win a cmpxchg against the next exclusive trylock: on
+ * a small queue, shared waiters starved.
  */
 static void arm_smmu_cmdq_shared_lock(struct arm_smmu_cmdq *cmdq)
 {
-	int val;
-
-	/* Fast path: no exclusive holder */
+	/*
+	 * With an exclusive holder the counter stays negative; the increment
+	 * counts this waiter, so no exclusive trylock succeeds before it got
+	 * the lock and released it.
+	 */
 	if (atomic_fetch_inc_relaxed(&cmdq->lock) >= 0)
 		return;
 
-	do {
-		val = atomic_cond_read_relaxed(&cmdq->lock, VAL >= 0);
-	} while (atomic_cmpxchg_relaxed(&cmdq->lock, val, val + 1) != val);
+	/* Already counted: the holder's unlock makes the counter positive */
+	atomic_cond_read_relaxed(&cmdq->lock, VAL > 0);
 }
 
 static void arm_smmu_cmdq_shared_unlock(struct arm_smmu_cmdq *cmdq)
@@ -368,11 +374,11 @@ static bool arm_smmu_cmdq_shared_tryunlock(struct arm_smmu_cmdq *cmdq)
 		__ret;                                                      \
 	})
 
-/* Resetting to 0 drops the increments of lockers that found it exclusive */
-#define arm_smmu_cmdq_exclusive_unlock_irqrestore(cmdq, flags) \
-	({                                                     \
-		atomic_set_release(&(cmdq)->lock, 0);          \
-		local_irq_restore(flags);                      \
+/* Clear the sign bit only: the shared waiters' increments stay counted */
+#define arm_smmu_cmdq_exclusive_unlock_irqrestore(cmdq, flags)       \
+	({                                                           \
+		atomic_fetch_andnot_release(INT_MIN, &(cmdq)->lock); \
+		local_irq_restore(flags);                            \
 	})
 
 /*

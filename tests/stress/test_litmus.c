@@ -48,7 +48,6 @@
 #else
 #define LITMUS_ROUNDS_DEFAULT 1000000UL
 #endif
-#define LITMUS_SID 5
 #define LITMUS_IOVA 0x100000
 
 struct litmus {
@@ -61,8 +60,6 @@ struct litmus {
 	bool stop;
 	u64 seed;
 };
-
-static struct litmus *litmus_cur;
 
 /*
  * Wait until *@p is (@eq) or is not (!@eq) @val: spin, so that on two free
@@ -86,57 +83,6 @@ static bool litmus_wait(const unsigned long *p, unsigned long val, bool eq,
 			sched_yield();
 	}
 	return true;
-}
-
-/* The SMMU's queue, as the walk sees it: records the ATC_INV to the SID */
-static int litmus_issue_cmdlist(struct arm_smmu_device *smmu,
-				struct arm_smmu_cmdq *cmdq, u64 *cmds, int n,
-				bool sync)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (FIELD_GET(CMDQ_0_OP, cmds[i * CMDQ_ENT_DWORDS]) ==
-			    CMDQ_OP_ATC_INV &&
-		    FIELD_GET(CMDQ_ATC_0_SID, cmds[i * CMDQ_ENT_DWORDS]) ==
-			    LITMUS_SID)
-			WRITE_ONCE(litmus_cur->saw_atc, true);
-	return 0;
-}
-
-static const struct arm_smmu_impl_ops litmus_ops = {
-	.issue_cmdlist = litmus_issue_cmdlist,
-};
-
-/* An array of the domain's S1 entry, and the ATS master's if @ats */
-static struct arm_smmu_invs *litmus_invs(struct litmus *l, bool ats)
-{
-	struct arm_smmu_invs *invs = arm_smmu_invs_alloc(1 + ats);
-
-	assert_non_null(invs);
-	invs->inv[0] = (struct arm_smmu_inv){
-		.smmu = &l->w.world.smmu[0],
-		.type = INV_TYPE_S1_ASID,
-		.size_opcode = CMDQ_OP_TLBI_NH_VA,
-		.nsize_opcode = CMDQ_OP_TLBI_NH_ASID,
-		.id = 1,
-		.pgsize = SZ_4K,
-		.users = 1,
-	};
-	if (ats) {
-		invs->inv[1] = (struct arm_smmu_inv){
-			.smmu = &l->w.world.smmu[0],
-			.type = INV_TYPE_ATS,
-			.size_opcode = CMDQ_OP_ATC_INV,
-			.nsize_opcode = CMDQ_OP_ATC_INV,
-			.id = LITMUS_SID,
-			.ssid = IOMMU_NO_PASID,
-			.pgsize = SZ_4K,
-			.users = 1,
-		};
-		invs->has_ats = true;
-	}
-	return invs;
 }
 
 /* B: the unmap, each round once A's side may run */
@@ -176,10 +122,10 @@ static void test_walker_mb_vs_attach(void **state)
 	pthread_t unmap;
 
 	assert_non_null(l);
-	litmus_cur = l;
+	test_litmus_saw_atc = &l->saw_atc;
 	l->seed = rng;
 	test_world_init(&l->w, 1, 16, false);
-	l->w.world.smmu[0].impl_ops = &litmus_ops;
+	l->w.world.smmu[0].impl_ops = &test_litmus_ops;
 	assert_int_equal(pthread_create(&unmap, NULL, litmus_unmap, l), 0);
 	/* Two CPUs: on one, no reordering can show */
 	test_pin((pthread_t[]){ pthread_self(), unmap }, 2);
@@ -193,11 +139,12 @@ static void test_walker_mb_vs_attach(void **state)
 		bool r_b;
 
 		/* Before the round: the old array, the page mapped */
-		WRITE_ONCE(l->domain.invs, litmus_invs(l, false));
+		WRITE_ONCE(l->domain.invs,
+			   test_litmus_invs(&l->w.world.smmu[0], false));
 		l->state.new_domain_invst = (struct arm_smmu_inv_state){
 			.invs_ptr = &l->domain.invs,
 			.old_invs = READ_ONCE(l->domain.invs),
-			.new_invs = litmus_invs(l, true),
+			.new_invs = test_litmus_invs(&l->w.world.smmu[0], true),
 		};
 		WRITE_ONCE(l->iopte, 1);
 		WRITE_ONCE(l->saw_atc, false);

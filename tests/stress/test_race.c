@@ -562,7 +562,6 @@ static void test_quarantine_vs_attach(void **state)
  * A read the old IOPTE and B's walk sent no ATC_INV to the master.
  */
 
-#define L_SID 5
 #define L_IOVA 0x100000
 
 struct l_race {
@@ -574,59 +573,6 @@ struct l_race {
 	bool b_done;
 	u64 seed;
 };
-
-static struct l_race *l_cur;
-
-/* The SMMU's queue, as the walk sees it: records the ATC_INV to L_SID */
-static int l_issue_cmdlist(struct arm_smmu_device *smmu,
-			   struct arm_smmu_cmdq *cmdq, u64 *cmds, int n,
-			   bool sync)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (FIELD_GET(CMDQ_0_OP, cmds[i * CMDQ_ENT_DWORDS]) ==
-			    CMDQ_OP_ATC_INV &&
-		    FIELD_GET(CMDQ_ATC_0_SID, cmds[i * CMDQ_ENT_DWORDS]) ==
-			    L_SID)
-			l_cur->saw_atc = true;
-	return 0;
-}
-
-static const struct arm_smmu_impl_ops l_ops = {
-	.issue_cmdlist = l_issue_cmdlist,
-};
-
-/* An array of the domain's S1 entry, and the ATS master's if @ats */
-static struct arm_smmu_invs *l_invs(struct l_race *l, bool ats)
-{
-	struct arm_smmu_invs *invs = arm_smmu_invs_alloc(1 + ats);
-
-	assert_non_null(invs);
-	invs->inv[0] = (struct arm_smmu_inv){
-		.smmu = &l->w.world.smmu[0],
-		.type = INV_TYPE_S1_ASID,
-		.size_opcode = CMDQ_OP_TLBI_NH_VA,
-		.nsize_opcode = CMDQ_OP_TLBI_NH_ASID,
-		.id = 1,
-		.pgsize = SZ_4K,
-		.users = 1,
-	};
-	if (ats) {
-		invs->inv[1] = (struct arm_smmu_inv){
-			.smmu = &l->w.world.smmu[0],
-			.type = INV_TYPE_ATS,
-			.size_opcode = CMDQ_OP_ATC_INV,
-			.nsize_opcode = CMDQ_OP_ATC_INV,
-			.id = L_SID,
-			.ssid = IOMMU_NO_PASID,
-			.pgsize = SZ_4K,
-			.users = 1,
-		};
-		invs->has_ats = true;
-	}
-	return invs;
-}
 
 static void l_cpu(unsigned int cpu, void *arg)
 {
@@ -656,15 +602,15 @@ static const char *l_race(u64 seed, u64 horizon, struct khooks_vcpu_stats *st)
 	const char *what = NULL;
 
 	assert_non_null(l);
-	l_cur = l;
+	test_litmus_saw_atc = &l->saw_atc;
 	l->seed = seed;
 	test_world_init(&l->w, 1, 16, false);
-	l->w.world.smmu[0].impl_ops = &l_ops;
-	l->domain.invs = l_invs(l, false);
+	l->w.world.smmu[0].impl_ops = &test_litmus_ops;
+	l->domain.invs = test_litmus_invs(&l->w.world.smmu[0], false);
 	l->state.new_domain_invst = (struct arm_smmu_inv_state){
 		.invs_ptr = &l->domain.invs,
 		.old_invs = l->domain.invs,
-		.new_invs = l_invs(l, true),
+		.new_invs = test_litmus_invs(&l->w.world.smmu[0], true),
 	};
 	l->iopte = 1;
 	race_vcpus(2, seed, horizon, l_cpu, l, st);

@@ -143,3 +143,54 @@ unsigned int test_world_count(struct test_world *w, const char *prefix)
 	}
 	return n;
 }
+
+bool *test_litmus_saw_atc;
+
+static int test_litmus_issue_cmdlist(struct arm_smmu_device *smmu,
+				     struct arm_smmu_cmdq *cmdq, u64 *cmds,
+				     int n, bool sync)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (FIELD_GET(CMDQ_0_OP, cmds[i * CMDQ_ENT_DWORDS]) ==
+			    CMDQ_OP_ATC_INV &&
+		    FIELD_GET(CMDQ_ATC_0_SID, cmds[i * CMDQ_ENT_DWORDS]) ==
+			    TEST_LITMUS_SID)
+			WRITE_ONCE(*test_litmus_saw_atc, true);
+	return 0;
+}
+
+const struct arm_smmu_impl_ops test_litmus_ops = {
+	.issue_cmdlist = test_litmus_issue_cmdlist,
+};
+
+struct arm_smmu_invs *test_litmus_invs(struct arm_smmu_device *smmu, bool ats)
+{
+	struct arm_smmu_invs *invs = arm_smmu_invs_alloc(1 + ats);
+
+	assert_non_null(invs);
+	invs->inv[0] = (struct arm_smmu_inv){
+		.smmu = smmu,
+		.type = INV_TYPE_S1_ASID,
+		.size_opcode = CMDQ_OP_TLBI_NH_VA,
+		.nsize_opcode = CMDQ_OP_TLBI_NH_ASID,
+		.id = 1,
+		.pgsize = SZ_4K,
+		.users = 1,
+	};
+	if (ats) {
+		invs->inv[1] = (struct arm_smmu_inv){
+			.smmu = smmu,
+			.type = INV_TYPE_ATS,
+			.size_opcode = CMDQ_OP_ATC_INV,
+			.nsize_opcode = CMDQ_OP_ATC_INV,
+			.id = TEST_LITMUS_SID,
+			.ssid = IOMMU_NO_PASID,
+			.pgsize = SZ_4K,
+			.users = 1,
+		};
+		invs->has_ats = true;
+	}
+	return invs;
+}

@@ -79,4 +79,16 @@ void test_world_clear(struct test_world *w);
 /* Number of lines of the log that start with @prefix (after the SMMU) */
 unsigned int test_world_count(struct test_world *w, const char *prefix);
 
+/*
+ * The store-buffering litmus pattern of the walker against an attach
+ * (test_litmus, test_race): an array of @smmu's stage-1 entry (ASID 1) and,
+ * if @ats, the ATS entry of TEST_LITMUS_SID; and an SMMU queue, as the walk
+ * sees it, that only records whether an ATC_INV to that SID went by
+ * (*test_litmus_saw_atc, set through test_litmus_ops.issue_cmdlist)
+ */
+#define TEST_LITMUS_SID 5
+struct arm_smmu_invs *test_litmus_invs(struct arm_smmu_device *smmu, bool ats);
+extern bool *test_litmus_saw_atc;
+extern const struct arm_smmu_impl_ops test_litmus_ops;
+
 #endif /* KHOOKS_TEST_H */

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The store buffer of <khooks/wmm.h>: one per thread (per virtual CPU in
- * the khooks_vcpu build), of up to WMM_DEPTH entries.  An entry leaves it by wmm_commit(), which first
- * commits every older entry it must follow (overlapping bytes, or both
- * MMIO writes).
+ * the khooks_vcpu build), of up to WMM_DEPTH entries.  An entry leaves it
+ * by wmm_commit(), which first commits every older entry it must follow
+ * (overlapping bytes, or both MMIO writes).
  */
 #include <stdbool.h>
 #include <string.h>

@@ -10,9 +10,9 @@
  *
  *  - queue: five weakly ordered CPUs issue command lists of 1 to 31
  *    commands (sizes drawn from the seed), one in four and the last with a
- *    CMD_SYNC, on a queue of 128 (it fills and wraps): the SMMU consumes every command once, each
- *    CPU's in order, each list contiguous, its CMD_SYNC right after it, no
- *    error, no time-out;
+ *    CMD_SYNC, on a queue of 128 (it fills and wraps): the SMMU consumes
+ *    every command once, each CPU's in order, each list contiguous, its
+ *    CMD_SYNC right after it, no error, no time-out;
  *  - attach vs unmap: while a master moves to a domain and its device asks
  *    for translations, an unmap's invalidation of that domain returns with
  *    no entry older than the unmap in any ATC the SMMU lets be used (the
@@ -40,7 +40,7 @@
 #include <khooks/wmm.h>
 
 #include "unit/khooks_test.h"
-#include <linux/printk.h>
+#include <linux/printk.h> /* after its types */
 
 /*
  * Seeds per scenario: the queue's runs are 100 times longer; the attach's
@@ -95,7 +95,6 @@ static void race_vcpus(unsigned int cpus, u64 seed, u64 horizon,
 		.max_steps = RACE_MAX_STEPS,
 		.step = race_step,
 	};
-
 	int ret = khooks_vcpu_run(&cfg, fn, arg, st);
 
 	/* Its CPUs stopped where they stood: nothing more can run */

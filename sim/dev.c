@@ -104,21 +104,16 @@ int sim_dev_parse_state(const char *name, enum sim_dev_state *state)
 	return -EINVAL;
 }
 
-void sim_dev_lose_next(struct sim_dev *dev, u64 n)
+void sim_dev_lose_next(struct sim_dev *dev, bool lose)
 {
-	__atomic_store_n(&dev->lose_next, n, __ATOMIC_RELAXED);
+	__atomic_store_n(&dev->lose_next, lose, __ATOMIC_RELAXED);
 }
 
-/* Whether this ATC_INV is one of those sim_dev_lose_next() armed */
+/* Whether this ATC_INV is the one sim_dev_lose_next() armed */
 static bool sim_dev_lose(struct sim_dev *dev)
 {
-	u64 n = __atomic_load_n(&dev->lose_next, __ATOMIC_RELAXED);
-
-	while (n &&
-	       !__atomic_compare_exchange_n(&dev->lose_next, &n, n - 1, false,
-					    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-		;
-	return n;
+	return __atomic_load_n(&dev->lose_next, __ATOMIC_RELAXED) &&
+	       __atomic_exchange_n(&dev->lose_next, false, __ATOMIC_RELAXED);
 }
 
 u64 sim_dev_atc_inv(struct sim_dev *dev, u64 now_ns, bool drop)

@@ -52,7 +52,7 @@ struct sim_dev {
 	u64 slow_delay_ns;
 	u64 atc_invs; /* ATC_INVs received */
 	u64 atc_invs_dropped; /* not answered */
-	u64 lose_next; /* ATC_INVs still to leave unanswered, whatever the state */
+	bool lose_next; /* leave the next ATC_INV unanswered, whatever the state */
 	spinlock_t atc_lock;
 	u64 *atc;
 	unsigned int atc_pages;
@@ -77,8 +77,8 @@ bool sim_dev_atc_drop_page(struct sim_dev *dev, u64 page);
 /* A successful reset: the ATC is empty */
 void sim_dev_reset(struct sim_dev *dev);
 
-/* The device's next @n ATC_INVs go unanswered (lost completions) */
-void sim_dev_lose_next(struct sim_dev *dev, u64 n);
+/* Whether the device's next ATC_INV goes unanswered (a lost completion) */
+void sim_dev_lose_next(struct sim_dev *dev, bool lose);
 
 /*
  * The device receives an ATC_INV at @now_ns; @drop forces no answer (a

@@ -96,7 +96,7 @@ static void stress_fault_begin(struct stress_run *r, u64 now)
 		break;
 	case STRESS_FAULT_LOST:
 		/* One completion lost; its entries stay in the ATC */
-		sim_dev_lose_next(&d->wm->sdev, 1);
+		sim_dev_lose_next(&d->wm->sdev, true);
 		break;
 	case STRESS_FAULT_DPC:
 		/* The link is down: the device lost its state, ATC included */
@@ -129,7 +129,7 @@ void stress_fault_end(struct stress_run *r)
 		return;
 	}
 	d = &r->devs[r->victim];
-	sim_dev_lose_next(&d->wm->sdev, 0); /* no ATC_INV came: none lost */
+	sim_dev_lose_next(&d->wm->sdev, false); /* no ATC_INV came */
 	if (cfg->fault != STRESS_FAULT_RESET || unprepared_reset) {
 		if (unprepared_reset)
 			sim_dev_reset(&d->wm->sdev);

@@ -135,12 +135,6 @@ void stress_watchdog(struct stress_run *r, u64 now)
 }
 
 /*
- * One operation of a mapper: unmap, invalidate, check, map again.  Its
- * latency runs from @intended (open loop: when it should have started) or
- * else from the invalidation's start, to the invalidation's end; it is
- * recorded when it ends in the measured span, whenever it started.
- */
-/*
  * The worst history for an invalidation: a device the domain began with
  * translated a page of the operation just before it was unmapped (a device
  * may ask for any page at any moment), so an ATC_INV that was lost, or that
@@ -159,6 +153,12 @@ static void stress_prefetch(struct stress_thread *t, unsigned int page)
 		t->translations++;
 }
 
+/*
+ * One operation of a mapper: unmap, invalidate, check, map again.  Its
+ * latency runs from @intended (open loop: when it should have started) or
+ * else from the invalidation's start, to the invalidation's end; it is
+ * recorded when it ends in the measured span, whenever it started.
+ */
 void stress_mapper_op(struct stress_thread *t, u64 intended)
 {
 	struct stress_run *r = t->run;

@@ -263,12 +263,13 @@ static void wmm_put(const struct wmm_entry *e)
 
 void khooks_wmm_after_stores(void (*fn)(void *arg), void *arg)
 {
+	/* No room to wait: empty the buffer, then nothing waits */
+	if (wmm_active() && wmm.nafter == WMM_DEPTH)
+		wmm_leave(WMM_ALL, NULL, 0);
 	if (!wmm_active() || !wmm.n) {
 		fn(arg);
 		return;
 	}
-	if (wmm.nafter == WMM_DEPTH)
-		wmm_leave(WMM_ALL, NULL, 0); /* calls every one waiting */
 	wmm.after[wmm.nafter++] =
 		(struct wmm_after){ .fn = fn, .arg = arg, .seq = wmm.seq };
 }

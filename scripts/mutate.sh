@@ -114,7 +114,8 @@ fi
 # show a bug (virtual time is exact and repeatable; the real-time runs are
 # for the races only threads show; "wmm ARGS" runs atcbench-wmm, whose
 # mappers and churners are the weakly ordered CPUs of <khooks/wmm.h>: the
-# barriers a TSO host cannot fail)
+# barriers a TSO host cannot fail; with --clock vcpu each role is a virtual
+# CPU, interleaved and preempted by the seed: the races, repeatably)
 oracle=(
 	"timeout-storm --clock virtual --duration 2s --warmup 0"
 	"timeout-storm --clock virtual --duration 2s --warmup 0 --churners 1 --devices 16 --strategy bisect"
@@ -138,6 +139,9 @@ oracle=(
 	"wmm timeout-storm --duration 2s --warmup 100ms --churners 1"
 	"churn --clock virtual --duration 1s --warmup 0 --fault lost --fault-interval 2ms --fault-duration 1ms"
 	"wmm churn --duration 2s --warmup 100ms --fault lost --fault-interval 2ms --fault-duration 1ms"
+	"wmm churn --clock vcpu --duration 50ms --warmup 0 --seed 2"
+	"wmm churn --clock vcpu --duration 200ms --warmup 0 --fault lost --fault-interval 2ms --fault-duration 1ms --seed 2"
+	"wmm timeout-storm --clock vcpu --duration 50ms --warmup 0 --domains 1 --churners 1 --fault-interval 4ms --fault-duration 1ms"
 )
 # Every isolation strategy on domains of 1, 2, 16 and 256 devices.  The
 # last fills four command batches per walk; seed 1's five faults in 2 s
@@ -237,8 +241,10 @@ run_oracle_one() {
 		bin=$build/atcbench-wmm
 		args=${args#wmm }
 	fi
+	# seed 1 unless the run names its own
+	[[ $args == *"--seed "* ]] || args+=" --seed 1"
 	# shellcheck disable=SC2086
-	timeout -k 10 120 "$bin" stress $args --seed 1 --progress off \
+	timeout -k 10 120 "$bin" stress $args --progress off \
 		--out "$scratch/oracle" >>"$log" 2>&1
 }
 

@@ -8,6 +8,7 @@
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <asm/barrier.h>
+#include <khooks/vcpu.h>
 
 #include "clock.h"
 
@@ -194,15 +195,31 @@ u64 sim_clock_poll(void)
  * Virtual time, a kernel wait of at most @ns: time moves on to the next
  * event or to the deadline, whichever comes first.  False in the real
  * modes, in solo mode (no pollers, no events) and inside a poller: the
- * caller then delays as usual.
+ * caller then delays as usual.  On a virtual CPU of <khooks/vcpu.h> time
+ * moves so only once every other CPU waits too: until then the wait is its
+ * interleaving point alone, the others run, and their steps are the time
+ * (a CPU preempted in a critical section does not make its waiters' time
+ * run out); then by an event-stream period at most, as a delay that grew
+ * while the others ran was not waited in one go.
  */
 static bool sim_clock_wait_until_event(u64 ns)
 {
 	u64 now, next;
 
-	if (sim_clock_src != SIM_CLOCK_VIRTUAL || sim_clock_is_solo ||
-	    sim_clock_polling)
+	if (sim_clock_src != SIM_CLOCK_VIRTUAL || sim_clock_is_solo)
 		return false;
+	/*
+	 * In a poller, or (the flag is the thread's) another virtual CPU
+	 * stopped inside one: on a virtual CPU the wait is its point alone
+	 */
+	if (sim_clock_polling)
+		return khooks_vcpu_self() != KHOOKS_VCPU_NONE;
+	if (khooks_vcpu_self() != KHOOKS_VCPU_NONE) {
+		if (!khooks_vcpu_all_waiting())
+			return true;
+		/* a back-off that grew while others ran is not one wait */
+		ns = min(ns, (u64)SIM_CLOCK_EVTSTRM_NS);
+	}
 	next = sim_clock_poll();
 	now = sim_clock_now_ns();
 	sim_clock_advance_to(min(next, now + ns));

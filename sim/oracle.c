@@ -29,6 +29,7 @@ struct sim_oracle {
 	bool *s2;
 	u8 *domain_smmu;
 	u64 *gen; /* [domain][page] */
+	void (*unmap_store)(u64 *pte, u64 val);
 	u64 *completed; /* [domain][page] */
 	u64 *quarantine_resets; /* per SID: dev->resets when quarantined */
 	u64 violations;
@@ -143,9 +144,19 @@ static void sim_oracle_bump(struct sim_oracle *o, unsigned int domain,
 		u64 v = __atomic_load_n(g, __ATOMIC_RELAXED);
 
 		/* Pairs with the acquire of a translation's read */
-		if ((v & 1) != map)
+		if ((v & 1) == map)
+			continue;
+		if (!map && o->unmap_store)
+			o->unmap_store(g, v + 1);
+		else
 			__atomic_store_n(g, v + 1, __ATOMIC_RELEASE);
 	}
+}
+
+void sim_oracle_set_unmap_store(struct sim_oracle *o,
+				void (*store)(u64 *pte, u64 val))
+{
+	o->unmap_store = store;
 }
 
 void sim_oracle_map(struct sim_oracle *o, unsigned int domain,

@@ -86,6 +86,16 @@ int sim_oracle_set_stream(struct sim_oracle *o, u32 sid, unsigned int smmu);
 int sim_oracle_set_domain(struct sim_oracle *o, unsigned int domain, bool s2,
 			  u16 id, unsigned int smmu);
 
+/*
+ * How an unmap clears a page's entry: by @store(@pte, @val), the store of the
+ * CPU that unmaps (a weakly ordered CPU's goes through its store buffer, so
+ * that only the walker's smp_mb() makes it visible before the invalidation
+ * array is read); NULL: a release store.  The unmapping CPU's later map of
+ * the page must find the store performed (a barrier in between).
+ */
+void sim_oracle_set_unmap_store(struct sim_oracle *o,
+				void (*store)(u64 *pte, u64 val));
+
 void sim_oracle_map(struct sim_oracle *o, unsigned int domain,
 		    unsigned int page, unsigned int num);
 void sim_oracle_unmap(struct sim_oracle *o, unsigned int domain,

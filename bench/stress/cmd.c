@@ -186,7 +186,7 @@ static int stress_print_result(const struct stress_config *cfg,
 		       res->violations, scenario, cfg->seed);
 		stress_config_print_diff(stdout, cfg, &from);
 		putchar('\n');
-		if (cfg->clock != STRESS_CLOCK_VIRTUAL)
+		if (!stress_virtual(cfg))
 			printf("(real time: the seed fixes the faults, not the "
 			       "host's scheduling; a rerun may not repeat it "
 			       "exactly, --clock virtual does)\n");

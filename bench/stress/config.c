@@ -18,7 +18,7 @@
 
 /* Configuration keys: the command line's options and the files' keys */
 
-const char *const stress_clock_names[] = { "real", "virtual", NULL };
+const char *const stress_clock_names[] = { "real", "virtual", "vcpu", NULL };
 static const char *const stress_fault_names[] = {
 	"none",	      "timeout", "reset", "dpc",
 	"smmu-stall", "illegal", "lost",  NULL,
@@ -76,7 +76,9 @@ static const struct opt stress_keys[] = {
 	SK("pin", OPT_TEXT, pin, 0, 0, NULL,
 	   "compact, spread, per-node or a CPU list (0,2-3)"),
 	SK("clock", OPT_ENUM, clock, 0, 0, stress_clock_names,
-	   "real (threads) or virtual (one thread, deterministic)"),
+	   "real (threads), virtual (one thread, one role's step at a time, "
+	   "deterministic) or vcpu (atcbench-wmm: a virtual CPU per role, "
+	   "interleaved at every shared access by the seed, deterministic)"),
 	SK("strategy", OPT_TEXT, strategy, 0, 0, NULL,
 	   "isolation strategy: linear, bisect, bisect-infer, adaptive, "
 	   "whole-batch"),
@@ -407,7 +409,19 @@ int stress_config_check(const struct stress_config *cfg, char *err,
 		return stress_err(err, errlen,
 				  "fault_duration must be shorter than "
 				  "fault_interval");
-	if (cfg->clock == STRESS_CLOCK_VIRTUAL && cfg->ops == 0 &&
+	if (cfg->clock == STRESS_CLOCK_VCPU && !khooks_vcpu_supported())
+		return stress_err(err, errlen,
+				  "clock vcpu runs in atcbench-wmm only (its "
+				  "kernel-form code has the interleaving "
+				  "points)");
+	if (cfg->clock == STRESS_CLOCK_VCPU &&
+	    1 + cfg->mappers + cfg->translators + cfg->churners >
+		    KHOOKS_VCPU_MAX_CPUS)
+		return stress_err(err, errlen,
+				  "clock vcpu: 1 + mappers + translators + "
+				  "churners is above %u virtual CPUs",
+				  KHOOKS_VCPU_MAX_CPUS);
+	if (stress_virtual(cfg) && cfg->ops == 0 &&
 	    cfg->duration_ns > 600ULL * 1000000000ULL)
 		return stress_err(err, errlen,
 				  "virtual runs are limited to 600 s of "

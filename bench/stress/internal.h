@@ -12,6 +12,7 @@
 #include <time.h>
 #include <linux/pci.h>
 #include <arm-smmu-v3/arm-smmu-v3.h>
+#include <khooks/vcpu.h>
 #include <sim/clock.h>
 #include <sim/fault.h>
 #include <sim/oracle.h>
@@ -49,6 +50,16 @@
 #define STRESS_VIRTUAL_WORK_ONE_IN 4
 #define STRESS_VIRTUAL_STEP_NS \
 	200 /* virtual time a step without commands takes */
+/*
+ * Clock vcpu (vcpu.c): the virtual time of an interleaving point; a
+ * CPU's odds of being preempted at each point (1 in N), beside PCT's
+ * waits, and its longest time off (2^N steps of the others: a walker's
+ * whole operation fits); steps past the run's end that make a livelock
+ */
+#define STRESS_VCPU_STEP_NS 1
+#define STRESS_VCPU_PREEMPT_ONE_IN 64
+#define STRESS_VCPU_PREEMPT_MAX_LOG2 12
+#define STRESS_VCPU_LIVELOCK_STEPS (100ULL * 1000 * 1000)
 
 /* The simulated world */
 
@@ -98,6 +109,8 @@ struct stress_thread {
 	u64 *tl_count, *tl_max;
 	/* Mapper state */
 	unsigned int domain, first_page, next;
+	/* 1 + the first page being unmapped, 0 between operations (vcpu.c) */
+	unsigned int inflight;
 	u64 next_start_ns; /* open loop: the next operation's intended start */
 	u64 cmdq_t0, cmdq_t1; /* cmdq_detail: the current list's times */
 	/*
@@ -213,15 +226,45 @@ struct stress_run {
 	struct stress_event events[STRESS_MAX_EVENTS];
 	unsigned int nevents;
 	u64 events_lost;
+	/*
+	 * Clock vcpu (vcpu.c): each CPU's wake-up (U64_MAX: awake) and how
+	 * many CPUs there are; the run's interleaving figures, and whether
+	 * it was cut short as a livelock
+	 */
+	u64 *vcpu_wake;
+	unsigned int vcpu_cpus;
+	struct khooks_vcpu_stats vcpu_stats;
+	bool vcpu_livelock;
 };
 
 extern struct stress_run *stress_cur; /* for the probes (world.c) */
 extern __thread struct stress_thread *stress_self; /* a role's own */
+/* The thread's isolation episode's start (world.c) */
+extern __thread u64 stress_isolate_t0;
+
+/* vcpu.c: the run on virtual CPUs; a role's sleep until the clock's @t */
+int stress_vcpu_run(struct stress_run *r);
+void stress_vcpu_sleep_until(struct stress_run *r, u64 t);
 
 static inline bool stress_stopping(struct stress_run *r)
 {
 	/* The driver sets it at the end, on Ctrl-C or on an error */
 	return __atomic_load_n(&r->stop, __ATOMIC_ACQUIRE);
+}
+
+/* Virtual time (virtual, vcpu): deterministic; the host starves nothing */
+static inline bool stress_virtual(const struct stress_config *cfg)
+{
+	return cfg->clock != STRESS_CLOCK_REAL;
+}
+
+/*
+ * One role's step at a time (virtual): a check the harness makes beside
+ * the driver's call sees what the call left, nothing come between
+ */
+static inline bool stress_one_at_a_time(const struct stress_config *cfg)
+{
+	return cfg->clock == STRESS_CLOCK_VIRTUAL;
 }
 
 static inline bool stress_measuring(struct stress_run *r)
@@ -238,6 +281,8 @@ static inline void stress_sleep_ns(struct stress_run *r, u64 ns)
 		return;
 	if (r->cfg->clock == STRESS_CLOCK_VIRTUAL)
 		sim_clock_delay_ns(ns);
+	else if (r->cfg->clock == STRESS_CLOCK_VCPU)
+		stress_vcpu_sleep_until(r, sim_clock_now_ns() + ns);
 	else
 		nanosleep(&ts, NULL);
 }
@@ -269,6 +314,8 @@ int stress_world_init(struct stress_run *r, bool threaded);
 /* run.c */
 /* CPU time of the calling thread */
 u64 stress_thread_cpu_ns(void);
+/* SIGINT or SIGTERM came */
+bool stress_interrupted(void);
 
 /* roles.c */
 void stress_watchdog(struct stress_run *r, u64 now);
@@ -285,6 +332,9 @@ bool stress_runq_starved(const struct stress_runq *q, u64 from, u64 to);
 void stress_runq_fini(struct stress_runq *q);
 void stress_mapper_op(struct stress_thread *t, u64 intended);
 void stress_translate_op(struct stress_thread *t);
+/* Device @d's access to @page of its domain; true if it got a translation */
+bool stress_translate(struct stress_run *r, struct stress_dev *d,
+		      unsigned int page);
 void stress_churn_op(struct stress_thread *t);
 void *stress_mapper_main(void *arg);
 void *stress_translator_main(void *arg);

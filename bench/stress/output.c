@@ -236,6 +236,11 @@ static void stress_json_counts(struct stress_run *r,
 	stress_json_u64(f, "stall_threshold_ns", cfg->stall_ns);
 	stress_json_u64(f, "stalls", r->stalls);
 	stress_json_u64(f, "software_timeouts", r->sw_timeouts);
+	if (cfg->clock == STRESS_CLOCK_VCPU) {
+		stress_json_u64(f, "vcpu_steps", r->vcpu_stats.steps);
+		stress_json_u64(f, "vcpu_switches", r->vcpu_stats.switches);
+		stress_json_u64(f, "vcpu_waits", r->vcpu_stats.waits);
+	}
 	stress_json_u64(f, "host_gaps", r->host_gaps);
 	stress_json_u64(f, "host_gap_max_ns", r->host_gap_max_ns);
 	stress_json_u64(f, "hangs", r->hangs);

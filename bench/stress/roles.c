@@ -166,7 +166,7 @@ void stress_mapper_op(struct stress_thread *t, u64 intended)
 	unsigned int page = t->first_page + t->next;
 	unsigned long iova = (unsigned long)page << STRESS_PAGE_SHIFT;
 	size_t size = (size_t)cfg->op_pages << STRESS_PAGE_SHIFT;
-	bool real = cfg->clock != STRESS_CLOCK_VIRTUAL;
+	bool real = !stress_virtual(cfg);
 	unsigned int after = SIM_ORACLE_COMPLETED;
 	u64 t0, t1, bin, lat, sw0 = t->sw_timeouts;
 	unsigned int violations;
@@ -176,13 +176,17 @@ void stress_mapper_op(struct stress_thread *t, u64 intended)
 	u32 i;
 
 	stress_prefetch(t, page);
+	t->inflight = page + 1;
 	sim_oracle_unmap(r->oracle, t->domain, page, cfg->op_pages);
 	errs = khooks_err_count();
 	t0 = sim_clock_now_ns();
 	arm_smmu_domain_inv_range(r->world.domains[t->domain], iova, size,
 				  1UL << STRESS_PAGE_SHIFT, true);
 	t1 = sim_clock_now_ns();
+	/* The unmap's own stores are behind it (the map below reads them) */
+	khooks_wmm_fence();
 	sim_oracle_inv_done(r->oracle, t->domain, page, cfg->op_pages);
+	t->inflight = 0;
 	sw_timeout = real && t->sw_timeouts != sw0;
 	/*
 	 * An error on the way: a CMD_SYNC it gave up on (-ETIMEDOUT).  A
@@ -253,17 +257,23 @@ void stress_mapper_op(struct stress_thread *t, u64 intended)
  * them (its ATC caches the answer), else an untranslated DMA that the SMMU
  * translates (its TLB caches it)
  */
+bool stress_translate(struct stress_run *r, struct stress_dev *d,
+		      unsigned int page)
+{
+	int ret = sim_oracle_translate(r->oracle, &d->wm->sdev, page);
+
+	if (ret == -EPERM)
+		ret = sim_oracle_dma(r->oracle, d->wm->sdev.sid, page);
+	return !ret;
+}
+
 void stress_translate_op(struct stress_thread *t)
 {
 	struct stress_run *r = t->run;
 	struct stress_dev *d = &r->devs[sim_rng_next(&t->rng) % r->ndevs];
 	unsigned int page = sim_rng_next(&t->rng) % r->pages_per_domain;
-	int ret = sim_oracle_translate(r->oracle, &d->wm->sdev, page);
 
-	if (ret == -EPERM)
-		ret = sim_oracle_dma(r->oracle, d->wm->sdev.sid, page);
-	if (!ret)
-		t->translations++;
+	t->translations += stress_translate(r, d, page);
 }
 
 void stress_churn_op(struct stress_thread *t)
@@ -279,7 +289,7 @@ void stress_churn_op(struct stress_thread *t)
 	 * Judged in virtual time only (see below): blocked, and not in a
 	 * reset, where an attach is deferred, not refused
 	 */
-	bool refuse = r->cfg->clock == STRESS_CLOCK_VIRTUAL &&
+	bool refuse = stress_one_at_a_time(r->cfg) &&
 		      iommu_device_blocked(&d->wm->pdev.dev) &&
 		      !__atomic_load_n(&d->in_reset, __ATOMIC_RELAXED);
 	int ret;
@@ -319,7 +329,7 @@ void stress_churn_op(struct stress_thread *t)
 		 * or ATS went off).  Virtual time: in real time a flush's
 		 * CMD_SYNC the host starved could time out.
 		 */
-		if (r->cfg->clock == STRESS_CLOCK_VIRTUAL)
+		if (stress_virtual(r->cfg))
 			sim_oracle_check_dev(r->oracle, &d->wm->sdev);
 	} else {
 		t->refused++;
@@ -343,6 +353,10 @@ u64 stress_mapper_pace(struct stress_thread *t)
 		return intended;
 	if (r->cfg->clock == STRESS_CLOCK_VIRTUAL) {
 		sim_clock_advance_to(intended);
+		return intended;
+	}
+	if (r->cfg->clock == STRESS_CLOCK_VCPU) {
+		stress_vcpu_sleep_until(r, intended);
 		return intended;
 	}
 	/* The real sources share CLOCK_MONOTONIC's origin (sim/clock.h) */

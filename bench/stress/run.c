@@ -35,7 +35,7 @@ static void stress_on_sigint(int sig)
 	}
 }
 
-static bool stress_interrupted(void)
+bool stress_interrupted(void)
 {
 	return __atomic_load_n(&stress_sigint, __ATOMIC_RELAXED);
 }
@@ -395,7 +395,7 @@ static int stress_run_threads(struct stress_run *r, struct topo_slot *slots)
 static int stress_run_measure(struct stress_run *r, struct stress_result *res)
 {
 	const struct stress_config *cfg = r->cfg;
-	bool virt = cfg->clock == STRESS_CLOCK_VIRTUAL;
+	bool virt = stress_virtual(cfg);
 	unsigned int i;
 	int ret;
 
@@ -419,9 +419,15 @@ static int stress_run_measure(struct stress_run *r, struct stress_result *res)
 		r->mappers[i].last_done_ns = r->mappers[i].next_start_ns =
 			start;
 	khooks_workqueue_set_deferred(virt);
-	ret = virt ? stress_run_virtual(r) : stress_run_real(r);
-	khooks_workqueue_set_deferred(false);
-	flush_scheduled_work();
+	if (cfg->clock == STRESS_CLOCK_VCPU)
+		ret = stress_vcpu_run(r);
+	else
+		ret = virt ? stress_run_virtual(r) : stress_run_real(r);
+	/* A livelock's CPUs may hold what the deferred work would wait on */
+	if (!r->vcpu_livelock) {
+		khooks_workqueue_set_deferred(false);
+		flush_scheduled_work();
+	}
 	sim_world_stats(&r->world, &st);
 	res->timeouts = st.hw.atc_timeouts - r->timeouts0;
 	return ret;
@@ -442,7 +448,7 @@ static void stress_run_collect(struct stress_run *r, struct stress_result *res)
 	 * Judged in virtual time; in real time one already in flight when
 	 * the quarantine came is counted, not judged.
 	 */
-	if (r->spam && cfg->clock == STRESS_CLOCK_VIRTUAL)
+	if (r->spam && stress_one_at_a_time(cfg))
 		sim_oracle_report(r->oracle, 0,
 				  "ATC invalidations sent to a quarantined "
 				  "device");
@@ -461,11 +467,15 @@ static void stress_run_collect(struct stress_run *r, struct stress_result *res)
 	 * software time-out is the driver's doing (an error handler that
 	 * leaves the queue stalled, say), unless the scenario stalls it
 	 */
-	if (cfg->clock == STRESS_CLOCK_VIRTUAL &&
+	if (stress_virtual(cfg) &&
 	    cfg->fault != STRESS_FAULT_SMMU_STALL && r->sw_timeouts)
 		sim_oracle_report(r->oracle, SIM_ORACLE_NO_SID,
 				  "a software CMD_SYNC time-out in virtual "
 				  "time, the SMMU not stalled");
+	if (r->vcpu_livelock)
+		sim_oracle_report(r->oracle, SIM_ORACLE_NO_SID,
+				  "a livelock: the virtual CPUs went on past "
+				  "the run's end without finishing");
 	/* Not those while the host kept a thread of the run waiting */
 	for (i = 0; i < min(r->hangs, (u64)STRESS_MAX_HANGS); i++)
 		r->hangs_host += stress_runq_starved(
@@ -557,7 +567,7 @@ int stress_run(const struct stress_config *cfg, const char *out_dir,
 	unsigned int nthreads = cfg->mappers + cfg->translators + cfg->churners;
 	struct stress_run *r = calloc(1, sizeof(*r));
 	struct topo_slot *slots = NULL;
-	bool virt = cfg->clock == STRESS_CLOCK_VIRTUAL, threaded;
+	bool virt = stress_virtual(cfg), threaded;
 	unsigned int m;
 	int ret;
 
@@ -604,7 +614,9 @@ out_threads:
 		lat_destroy(r->merged[m]);
 	lat_destroy(r->prog_layout);
 out_world:
-	stress_world_free(r);
+	/* A livelock's CPUs were abandoned inside it: it is left as it is */
+	if (!r->vcpu_livelock)
+		stress_world_free(r);
 	stress_set_switches(STRESS_BUG_NONE, STRESS_QUARANTINE_FLAG);
 	khooks_printk_level(LOGLEVEL_WARNING);
 	stress_cur = NULL;
@@ -612,6 +624,7 @@ out_topo:
 	free(slots);
 	topo_fini(&r->topo);
 out_free:
+	free(r->vcpu_wake);
 	pthread_mutex_destroy(&r->lock);
 	free(r);
 	return ret;

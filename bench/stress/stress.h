@@ -41,7 +41,11 @@
 #define STRESS_MAX_LINE 1024 /* of a scenario file */
 #define STRESS_MAX_FILE (1 << 20) /* bytes of a scenario file */
 
-enum stress_clock { STRESS_CLOCK_REAL, STRESS_CLOCK_VIRTUAL };
+enum stress_clock {
+	STRESS_CLOCK_REAL, /* threads, the host's scheduling */
+	STRESS_CLOCK_VIRTUAL, /* one thread, one role's step at a time */
+	STRESS_CLOCK_VCPU, /* a virtual CPU per role, interleaved by seed */
+};
 enum stress_fault {
 	STRESS_FAULT_NONE,
 	STRESS_FAULT_TIMEOUT, /* a device stops answering ATC_INVs */

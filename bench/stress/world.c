@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <khooks/wmm.h>
+
 #include "stress/internal.h"
 
 struct stress_run *stress_cur;
@@ -82,7 +84,7 @@ void stress_probe_cmdq_done(int n, bool sync, int ret)
 }
 
 /* atc_isolate_start: the episode's start, in the thread that isolates */
-static __thread u64 stress_isolate_t0;
+__thread u64 stress_isolate_t0;
 
 void stress_probe_isolate_start(void)
 {
@@ -131,12 +133,12 @@ void stress_probe_quarantine(u32 sid)
 	 * whole-batch blames a whole batch by design.  (In real time an
 	 * isolation can outlast the fault it began in: counted, not judged.)
 	 */
-	if (!onset && !d->in_plan && r->cfg->clock == STRESS_CLOCK_VIRTUAL &&
+	if (!onset && !d->in_plan && stress_one_at_a_time(r->cfg) &&
 	    strcmp(r->cfg->strategy, "whole-batch"))
 		sim_oracle_report(r->oracle, sid,
 				  "innocent device quarantined");
 	/* The quarantine has cleared EATS: translated requests are rejected */
-	if (r->cfg->clock == STRESS_CLOCK_VIRTUAL &&
+	if (stress_virtual(r->cfg) &&
 	    sim_oracle_ats_allowed(r->oracle, sid))
 		sim_oracle_report(r->oracle, sid,
 				  "quarantined device's STE still allows "
@@ -145,7 +147,13 @@ void stress_probe_quarantine(u32 sid)
 	stress_event_locked(r, "quarantine", d - r->devs);
 	d->invs_at_quarantine =
 		__atomic_load_n(&d->wm->sdev.atc_invs, __ATOMIC_RELAXED);
-	sim_oracle_quarantined(r->oracle, &d->wm->sdev);
+	/*
+	 * Inside a reset (prepare() blocked the device, so what timed out was
+	 * sent before it came back), the reset under way lifts it: the record
+	 * prepare() made stands
+	 */
+	if (!__atomic_load_n(&d->in_reset, __ATOMIC_RELAXED))
+		sim_oracle_quarantined(r->oracle, &d->wm->sdev);
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -207,6 +215,15 @@ static int stress_world_plan(struct stress_run *r)
 	return 0;
 }
 
+/*
+ * An unmap clears the page's entry as the mapper's CPU stores (atcbench-wmm:
+ * into its store buffer), for the walker's smp_mb() to order
+ */
+static void stress_unmap_store(u64 *pte, u64 val)
+{
+	khooks_wmm_store(pte, &val, sizeof(val));
+}
+
 int stress_world_init(struct stress_run *r, bool threaded)
 {
 	const struct stress_config *cfg = r->cfg;
@@ -245,7 +262,7 @@ int stress_world_init(struct stress_run *r, bool threaded)
 	 * The SMMU's TLB in virtual time only, where an unmap and its
 	 * invalidation are one step against an attach (docs/decisions.md)
 	 */
-	if (cfg->clock == STRESS_CLOCK_VIRTUAL)
+	if (stress_one_at_a_time(cfg))
 		wcfg.hw.tlb_pages = r->pages_per_domain;
 	wcfg.hw.seed = cfg->seed;
 	r->devs = calloc(r->ndevs, sizeof(*r->devs));
@@ -259,6 +276,7 @@ int stress_world_init(struct stress_run *r, bool threaded)
 	ret = sim_world_oracle(&r->world, r->pages_per_domain, &r->oracle);
 	if (ret)
 		return ret;
+	sim_oracle_set_unmap_store(r->oracle, stress_unmap_store);
 	/* With the TLB, translations go through it and devices refetch */
 	for (i = 0; wcfg.hw.tlb_pages && i < r->world.num_smmus; i++)
 		sim_smmu_set_refetch(r->world.hw[i], sim_oracle_refetch,

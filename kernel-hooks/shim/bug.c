@@ -8,6 +8,7 @@
 #include <linux/atomic.h>
 #include <linux/bug.h>
 #include <linux/printk.h>
+#include <khooks/vcpu.h>
 
 static unsigned long khooks_warns;
 static int khooks_max_level = LOGLEVEL_WARNING;
@@ -42,17 +43,26 @@ void khooks_printk_level(int max_level)
 	__atomic_store_n(&khooks_max_level, max_level, __ATOMIC_RELAXED);
 }
 
+/* Per thread, and per virtual CPU of <khooks/vcpu.h> inside a run */
 static __thread unsigned long khooks_errs;
+static unsigned long khooks_vcpu_errs[KHOOKS_VCPU_MAX_CPUS];
+
+static unsigned long *khooks_errs_self(void)
+{
+	unsigned int cpu = khooks_vcpu_self();
+
+	return cpu == KHOOKS_VCPU_NONE ? &khooks_errs : &khooks_vcpu_errs[cpu];
+}
 
 void khooks_printk_count(int level)
 {
 	if (level <= LOGLEVEL_ERR)
-		khooks_errs++;
+		(*khooks_errs_self())++;
 }
 
 unsigned long khooks_err_count(void)
 {
-	return khooks_errs;
+	return *khooks_errs_self();
 }
 
 void khooks_printk(int level, const char *fmt, ...)

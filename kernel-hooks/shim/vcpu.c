@@ -28,7 +28,11 @@ struct vcpu {
 	ucontext_t ctx;
 	void *stack;
 	int64_t prio; /* the highest runnable one runs */
+	uint64_t off_until; /* preempted: off until this step */
 	bool done;
+	bool waiting; /* its last point was a wait */
+	/* its waits in a row that found every other CPU waiting */
+	unsigned int quiet;
 	void *tsan_fiber;
 };
 
@@ -49,6 +53,11 @@ static struct {
 	uint64_t run_len; /* steps the running CPU took since it took over */
 	void (*step)(void *arg);
 	void *step_arg;
+	void (*swap)(unsigned int from, unsigned int to, void *arg);
+	void *swap_arg;
+	uint64_t rng; /* the run's choices after its set-up */
+	uint32_t preempt_one_in;
+	unsigned int preempt_max_log2;
 	khooks_vcpu_fn fn;
 	void *arg;
 	struct khooks_vcpu_stats st;
@@ -91,23 +100,44 @@ static void vcpu_swap(ucontext_t *from, ucontext_t *to, const void *stack,
 #endif
 }
 
-/* The runnable CPU of highest priority (KHOOKS_VCPU_NONE: none left) */
+/*
+ * The runnable CPU of highest priority, or when every CPU left is
+ * preempted the one due first (KHOOKS_VCPU_NONE: none left)
+ */
 static unsigned int vcpu_pick(void)
 {
-	unsigned int i, best = KHOOKS_VCPU_NONE;
+	unsigned int i, best = KHOOKS_VCPU_NONE, due = KHOOKS_VCPU_NONE;
 
-	for (i = 0; i < vc.n; i++)
-		if (!vc.cpu[i].done && (best == KHOOKS_VCPU_NONE ||
-					vc.cpu[i].prio > vc.cpu[best].prio))
+	for (i = 0; i < vc.n; i++) {
+		struct vcpu *c = &vc.cpu[i];
+
+		if (c->done)
+			continue;
+		if (c->off_until > vc.st.steps) {
+			if (due == KHOOKS_VCPU_NONE ||
+			    c->off_until < vc.cpu[due].off_until)
+				due = i;
+		} else if (best == KHOOKS_VCPU_NONE ||
+			   c->prio > vc.cpu[best].prio) {
 			best = i;
-	return best;
+		}
+	}
+	return best != KHOOKS_VCPU_NONE ? best : due;
+}
+
+/* The running CPU becomes @to (KHOOKS_VCPU_NONE: the caller of the run) */
+static void vcpu_set_cur(unsigned int to)
+{
+	if (vc.swap)
+		vc.swap(vc.cur, to, vc.swap_arg);
+	vc.cur = to;
 }
 
 static void vcpu_to_main(bool exiting)
 {
 	struct vcpu *self = &vc.cpu[vc.cur];
 
-	vc.cur = KHOOKS_VCPU_NONE;
+	vcpu_set_cur(KHOOKS_VCPU_NONE);
 	vcpu_swap(&self->ctx, &vc.main, NULL, vc.main_tsan_fiber, exiting);
 }
 
@@ -128,8 +158,26 @@ static void vcpu_entry(unsigned int lo, unsigned int hi)
 	vcpu_to_main(true);
 }
 
-/* An interleaving point of the running CPU; @wait: it spins on another */
-static void vcpu_point(bool wait)
+/*
+ * Whether every CPU but @self that has not returned stopped at a wait, and
+ * no CPU holds stores in its buffer (those the waits will let out yet)
+ */
+static bool vcpu_others_waiting(unsigned int self)
+{
+	unsigned int i;
+
+	for (i = 0; i < vc.n; i++)
+		if ((i != self && !vc.cpu[i].done && !vc.cpu[i].waiting) ||
+		    khooks_wmm_buffered(i))
+			return false;
+	return true;
+}
+
+/*
+ * An interleaving point of the running CPU; @wait: it spins on another;
+ * @pause: it then stays off for that many steps of the others
+ */
+static void vcpu_point(bool wait, uint64_t pause)
 {
 	unsigned int prev = vc.cur, next;
 	struct vcpu *self;
@@ -137,6 +185,9 @@ static void vcpu_point(bool wait)
 	if (prev == KHOOKS_VCPU_NONE || vc.in_step)
 		return;
 	self = &vc.cpu[prev];
+	self->waiting = wait;
+	if (wait)
+		self->quiet = vcpu_others_waiting(prev) ? self->quiet + 1 : 0;
 	vc.st.steps++;
 	if (vc.step) {
 		vc.in_step = true;
@@ -146,8 +197,16 @@ static void vcpu_point(bool wait)
 	if (wait) {
 		vc.st.waits++;
 		self->prio = vc.low--;
+		self->off_until = vc.st.steps + pause;
 	} else if (++vc.run_len >= KHOOKS_VCPU_SLICE) {
 		self->prio = vc.low--; /* a busy loop yields too */
+	} else if (vc.preempt_one_in &&
+		   vcpu_rand(&vc.rng) % vc.preempt_one_in == 0) {
+		self->prio = vc.low--;
+		self->off_until =
+			vc.st.steps +
+			(1ULL << (vcpu_rand(&vc.rng) %
+				  (vc.preempt_max_log2 + 1)));
 	}
 	while (vc.next_change < vc.nchange &&
 	       vc.change[vc.next_change] <= vc.st.steps) {
@@ -163,7 +222,7 @@ static void vcpu_point(bool wait)
 		return;
 	vc.run_len = 0;
 	vc.st.switches++;
-	vc.cur = next;
+	vcpu_set_cur(next);
 	vcpu_swap(&self->ctx, &vc.cpu[next].ctx, vc.cpu[next].stack,
 		  vc.cpu[next].tsan_fiber, false);
 }
@@ -237,6 +296,7 @@ int khooks_vcpu_run(const struct khooks_vcpu_config *cfg, khooks_vcpu_fn fn,
 
 	if (vc.on || !cfg->cpus || cfg->cpus > KHOOKS_VCPU_MAX_CPUS ||
 	    cfg->change_points > KHOOKS_VCPU_MAX_CHANGE_POINTS ||
+	    cfg->preempt_max_log2 > KHOOKS_VCPU_MAX_PREEMPT_LOG2 ||
 	    !cfg->horizon || !cfg->max_steps)
 		return -EINVAL;
 	memset(&vc.st, 0, sizeof(vc.st));
@@ -252,12 +312,17 @@ int khooks_vcpu_run(const struct khooks_vcpu_config *cfg, khooks_vcpu_fn fn,
 	vc.livelock = false;
 	vc.step = cfg->step;
 	vc.step_arg = cfg->step_arg;
+	vc.swap = cfg->swap;
+	vc.swap_arg = cfg->swap_arg;
+	vc.preempt_one_in = cfg->preempt_one_in;
+	vc.preempt_max_log2 = cfg->preempt_max_log2;
 	vcpu_priorities(&rng);
 	vc.nchange = cfg->change_points;
 	vc.next_change = 0;
 	for (i = 0; i < vc.nchange; i++)
 		vc.change[i] = 1 + vcpu_rand(&rng) % cfg->horizon;
 	qsort(vc.change, vc.nchange, sizeof(vc.change[0]), vcpu_cmp_u64);
+	vc.rng = rng;
 #ifdef __SANITIZE_THREAD__
 	vc.main_tsan_fiber = __tsan_get_current_fiber();
 #endif
@@ -268,7 +333,7 @@ int khooks_vcpu_run(const struct khooks_vcpu_config *cfg, khooks_vcpu_fn fn,
 		}
 	}
 	while (!vc.livelock && (next = vcpu_pick()) != KHOOKS_VCPU_NONE) {
-		vc.cur = next;
+		vcpu_set_cur(next);
 		vc.run_len = 0;
 		vc.st.switches++;
 		vcpu_swap(&vc.main, &vc.cpu[next].ctx, vc.cpu[next].stack,
@@ -281,6 +346,11 @@ int khooks_vcpu_run(const struct khooks_vcpu_config *cfg, khooks_vcpu_fn fn,
 	return ret;
 }
 
+bool khooks_vcpu_supported(void)
+{
+	return true;
+}
+
 void khooks_vcpu_reset(void)
 {
 	if (!vc.on)
@@ -291,10 +361,26 @@ void khooks_vcpu_reset(void)
 
 void khooks_vcpu_point(bool wait)
 {
-	vcpu_point(wait);
+	vcpu_point(wait, 0);
+}
+
+void khooks_vcpu_pause(uint64_t steps)
+{
+	vcpu_point(true, steps);
 }
 
 unsigned int khooks_vcpu_self(void)
 {
 	return vc.cur;
+}
+
+/*
+ * Twice in a row: between the two waits every other CPU ran (a wait drops
+ * its CPU below every other) and came back to a wait, so none of them found
+ * what it waits for, whatever was stored before
+ */
+bool khooks_vcpu_all_waiting(void)
+{
+	return vc.cur != KHOOKS_VCPU_NONE && vc.cpu[vc.cur].quiet >= 2 &&
+	       vcpu_others_waiting(vc.cur);
 }

@@ -47,18 +47,25 @@ struct wmm_buf {
 #ifdef KHOOKS_VCPU
 /*
  * The khooks_vcpu build: a buffer per virtual CPU of <khooks/vcpu.h> (and
- * one for code outside a run), and every hook first an interleaving point
+ * the thread's own for code outside a run: real threads are CPUs too), and
+ * every hook first an interleaving point
  */
-static struct wmm_buf wmm_bufs[KHOOKS_VCPU_MAX_CPUS + 1];
+static struct wmm_buf wmm_bufs[KHOOKS_VCPU_MAX_CPUS];
+static __thread struct wmm_buf wmm_thread;
 
 static struct wmm_buf *wmm_cur(void)
 {
 	unsigned int cpu = khooks_vcpu_self();
 
-	return &wmm_bufs[cpu == KHOOKS_VCPU_NONE ? KHOOKS_VCPU_MAX_CPUS : cpu];
+	return cpu == KHOOKS_VCPU_NONE ? &wmm_thread : &wmm_bufs[cpu];
 }
 #define wmm (*wmm_cur())
 #define WMM_POINT(wait) khooks_vcpu_point(wait)
+
+unsigned int khooks_wmm_buffered(unsigned int cpu)
+{
+	return wmm_bufs[cpu].on ? wmm_bufs[cpu].n : 0;
+}
 #else
 static __thread struct wmm_buf wmm;
 #define WMM_POINT(wait) ((void)0)

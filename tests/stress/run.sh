@@ -6,7 +6,8 @@
 # stalled SMMU is seen; both injected bugs are caught and the seed to
 # reproduce them printed; the timeline and events files agree with the
 # run's counts; option and scenario-file errors exit 2; Ctrl-C still
-# writes the results; the report fits in 72 columns.
+# writes the results; the report fits in 72 columns; atcbench-wmm's runs on
+# weakly ordered CPUs, threads and virtual CPUs (--clock vcpu).
 # usage: run.sh ATCBENCH WORKDIR
 set -u
 bin=$1
@@ -280,6 +281,31 @@ for s in churn timeout-storm; do
 		>"$work/out" 2>"$work/err" ||
 		bad "atcbench-wmm stress $s: exit $?: $(cat "$work/err")"
 done
+
+# atcbench-wmm --clock vcpu: each role a virtual CPU, interleaved by the
+# seed's schedule (adversarial preemptions included): no violation, and the
+# same seed gives the same run, whatever runs beside it; atcbench itself
+# has no virtual CPUs and says so
+for n in 1 2; do
+	"${bin%/*}/atcbench-wmm" stress timeout-storm --clock vcpu \
+		--duration 20ms --warmup 0 --domains 1 --churners 1 \
+		--fault-interval 4ms --fault-duration 1ms --seed "$seed" \
+		--name "vcpu$n" --out "$work" >"$work/out" 2>"$work/err" ||
+		bad "atcbench-wmm --clock vcpu: exit $?: $(cat "$work/out" "$work/err")"
+	jq -S 'del(.command, .name, .topology, .sim_cpu_s)' \
+		"$work/stress-vcpu$n.json" >"$work/vcpu$n"
+done
+cmp -s "$work/vcpu1" "$work/vcpu2" || bad "vcpu runs differ for one seed"
+jq -e '.quarantines > 0 and .vcpu_switches > 0 and .ops > 0' \
+	"$work/stress-vcpu1.json" >/dev/null ||
+	bad "vcpu: $(jq -c '[.ops, .quarantines, .vcpu_switches]' "$work/stress-vcpu1.json")"
+"${bin%/*}/atcbench-wmm" stress churn --clock vcpu --duration 10ms \
+	--warmup 0 --seed "$seed" --name vcpu-churn --out "$work" \
+	>"$work/out" 2>"$work/err" ||
+	bad "atcbench-wmm churn --clock vcpu: exit $?: $(cat "$work/out" "$work/err")"
+run 2 churn --clock vcpu --duration 10ms
+grep -q "atcbench-wmm only" "$work/err" ||
+	bad "atcbench --clock vcpu: $(cat "$work/err")"
 
 # A fault plan beside the scenario: the devices it names fault and are
 # quarantined, none innocent; a plan that names no device of the run, or

@@ -26,12 +26,22 @@
  * below every other too, so a spin never starves the CPU it waits for; so
  * does one that ran KHOOKS_VCPU_SLICE steps in a row without waiting (a
  * loop that polls without cpu_relax(), as the queue's wait for space does
- * once the queue is no longer full).
+ * once the queue is no longer full).  A run longer than any horizon (a
+ * harness's whole stress run) may also preempt the running CPU at each step
+ * with odds of 1 in @preempt_one_in, drawn from the seed: it drops below
+ * every other and stays off for 2^k steps of the others, k drawn from
+ * 0..@preempt_max_log2 (an interrupt, a slow core, a hypervisor's
+ * preemption: nothing real hardware cannot do), so that a window another
+ * CPU's whole operation must fall into, waits and all, is opened for it
+ * (a CPU merely dropped would be back at the others' first wait).  When
+ * every CPU is off, the one due first runs.
  * Run after run, with the same seed and the same code, the same CPU takes
  * each step: a race found by a seed is replayed by it.
  *
  * Outside khooks_vcpu_run() the points do nothing more than the access
- * itself.  Only the khooks_vcpu library has these functions.
+ * itself.  Only the khooks_vcpu library runs CPUs; the other builds have
+ * stubs (khooks_vcpu_supported() is false, khooks_vcpu_run() returns
+ * -EOPNOTSUPP, every thread is outside a run).
  *
  * Synchronisation: one thread runs every CPU; khooks_vcpu_run() is not
  * reentrant and is called by one thread at a time.
@@ -47,6 +57,7 @@
 #define KHOOKS_VCPU_MAX_CHANGE_POINTS 64
 #define KHOOKS_VCPU_NONE (~0u)
 #define KHOOKS_VCPU_SLICE 4096
+#define KHOOKS_VCPU_MAX_PREEMPT_LOG2 24
 
 struct khooks_vcpu_config {
 	unsigned int cpus; /* 1..KHOOKS_VCPU_MAX_CPUS */
@@ -54,6 +65,8 @@ struct khooks_vcpu_config {
 	unsigned int change_points; /* 0..KHOOKS_VCPU_MAX_CHANGE_POINTS */
 	uint64_t horizon; /* steps the change points are drawn from (>= 1) */
 	uint64_t max_steps; /* a run longer than this is a livelock */
+	uint32_t preempt_one_in; /* 0: never; else each step's odds, 1 in N */
+	unsigned int preempt_max_log2; /* 0..KHOOKS_VCPU_MAX_PREEMPT_LOG2 */
 	size_t stack_bytes; /* per CPU; 0: KHOOKS_VCPU_STACK_BYTES */
 	/*
 	 * Called at every point, before the choice, on the CPU that reached
@@ -63,6 +76,14 @@ struct khooks_vcpu_config {
 	 */
 	void (*step)(void *arg);
 	void *step_arg;
+	/*
+	 * Called before each change of the running CPU, from @from to @to
+	 * (KHOOKS_VCPU_NONE: the caller of khooks_vcpu_run()), on the thread
+	 * that runs them all: where a harness swaps what it keeps per thread.
+	 * NULL: nothing to swap.
+	 */
+	void (*swap)(unsigned int from, unsigned int to, void *arg);
+	void *swap_arg;
 };
 
 #define KHOOKS_VCPU_STACK_BYTES (1u << 20)
@@ -75,6 +96,9 @@ struct khooks_vcpu_stats {
 
 /* What each CPU runs: @cpu is 0..cpus-1 */
 typedef void (*khooks_vcpu_fn)(unsigned int cpu, void *arg);
+
+/* Whether this build runs virtual CPUs (the khooks_vcpu library) */
+bool khooks_vcpu_supported(void);
 
 /*
  * Run @fn on @cfg->cpus virtual CPUs until each has returned.  Returns 0;
@@ -98,7 +122,22 @@ void khooks_vcpu_reset(void);
  */
 void khooks_vcpu_point(bool wait);
 
+/*
+ * A wait after which the running CPU stays off for @steps steps of the
+ * others (a harness's sleep; it runs earlier only if every CPU is off)
+ */
+void khooks_vcpu_pause(uint64_t steps);
+
 /* The running virtual CPU, or KHOOKS_VCPU_NONE outside a run */
 unsigned int khooks_vcpu_self(void);
+
+/*
+ * Whether every other CPU of the run that has not returned stopped at a
+ * wait (it spins on something: none is preempted or busy), at this CPU's
+ * last two waits, so that each of them looked again at what it waits for
+ * in between and found it still missing: only time can move the run on, and
+ * a platform's clock may jump
+ */
+bool khooks_vcpu_all_waiting(void);
 
 #endif /* KHOOKS_VCPU_H */

@@ -61,6 +61,12 @@ void khooks_wmm_mmio_write(volatile void *addr, uint64_t val, size_t size);
 void khooks_wmm_mmio_read(void);
 
 /*
+ * The khooks_vcpu build: how many stores virtual CPU @cpu of <khooks/vcpu.h>
+ * holds in its buffer (not yet seen by the others)
+ */
+unsigned int khooks_wmm_buffered(unsigned int cpu);
+
+/*
  * Call @fn(@arg) once every store this thread has buffered now has left
  * the buffer: at once when it has none (and outside the model).  What RCU
  * needs of an updater: the stores that unpublished an object are visible

@@ -2,10 +2,12 @@
 /* Shim: struct mutex on pthread_mutex_t */
 #pragma once
 #include <pthread.h>
+#include <stdbool.h>
 #include <linux/compiler.h>
 
 struct mutex {
 	pthread_mutex_t m;
+	bool contended; /* virtual CPUs: a CPU waits for it */
 };
 
 #define DEFINE_MUTEX(name) struct mutex name = { PTHREAD_MUTEX_INITIALIZER }
@@ -13,6 +15,7 @@ struct mutex {
 static inline void mutex_init(struct mutex *lock)
 {
 	pthread_mutex_init(&lock->m, NULL);
+	lock->contended = false;
 }
 
 static inline void mutex_destroy(struct mutex *lock)
@@ -23,13 +26,18 @@ static inline void mutex_destroy(struct mutex *lock)
 /*
  * The virtual CPUs of <khooks/vcpu.h> share one thread, which a blocking
  * lock would stop: there a CPU that finds the mutex held waits for its turn
- * until the holder releases it.
+ * until the holder releases it.  A holder that releases it while another
+ * waits then waits once itself, so the waiter has its turn before the
+ * holder can take it again (the kernel's mutex hands off to a waiter that
+ * spun long enough: no waiter starves).
  */
 static inline void mutex_lock(struct mutex *lock)
 {
 #ifdef KHOOKS_VCPU
-	while (pthread_mutex_trylock(&lock->m))
+	while (pthread_mutex_trylock(&lock->m)) {
+		lock->contended = true;
 		__wmm_wait();
+	}
 #else
 	pthread_mutex_lock(&lock->m);
 #endif
@@ -39,4 +47,10 @@ static inline void mutex_unlock(struct mutex *lock)
 {
 	__wmm_fence();
 	pthread_mutex_unlock(&lock->m);
+#ifdef KHOOKS_VCPU
+	if (lock->contended) {
+		lock->contended = false;
+		__wmm_wait();
+	}
+#endif
 }

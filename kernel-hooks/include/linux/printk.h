@@ -19,9 +19,10 @@ bool __khooks_ratelimit(long long *last_ns);
 void khooks_printk_level(int max_level);
 /*
  * Messages of level @level or more urgent, printed or not (silenced,
- * rate-limited), count for the calling thread: khooks_err_count() is how
- * many errors this thread logged, so a harness can tell that a call it made
- * into the kernel-form code reported one (a CMD_SYNC timeout)
+ * rate-limited), count for the calling thread (the calling virtual CPU in a
+ * run of <khooks/vcpu.h>): khooks_err_count() is how many errors it logged,
+ * so a harness can tell that a call it made into the kernel-form code
+ * reported one (a CMD_SYNC timeout)
  */
 void khooks_printk_count(int level);
 unsigned long khooks_err_count(void);

@@ -86,6 +86,8 @@ struct stress_dev {
 	bool in_reset; /* between prepare() and done() */
 	bool in_plan; /* the fault plan names it: it may be faulty */
 	bool detached; /* by a churner, through the core: attached to none */
+	/* 1 + the domain a churner is attaching it to, 0: none (vcpu.c) */
+	unsigned int joining;
 };
 
 struct stress_thread {

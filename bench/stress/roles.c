@@ -309,8 +309,10 @@ void stress_churn_op(struct stress_thread *t)
 			k = (k + 1) % n;
 		to = k * smmus + smmu;
 	}
+	d->joining = to + 1;
 	ret = sim_world_attach(&r->world, d->wm - r->world.masters,
 			       r->world.domains[to]);
+	d->joining = 0;
 	/*
 	 * A blocked device (quarantined, or in a failed reset) takes no
 	 * attach.  Judged in virtual time, where nothing unblocks it

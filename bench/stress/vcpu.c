@@ -152,28 +152,27 @@ static void stress_vcpu_mapper(struct stress_thread *t)
 }
 
 /*
- * The worst request at this point: a device of a mapper's domain asks
- * for a page that mapper is unmapping now (a device may ask for any page
- * at any moment); false if no mapper is inside an operation
+ * The worst request at this point: a device of a mapper's domain, or one
+ * being attached to it, asks for a page that mapper is unmapping now, or
+ * will unmap next (a device may ask for any page at any moment); false if
+ * no device qualifies
  */
-static bool stress_vcpu_translate_inflight(struct stress_thread *t)
+static bool stress_vcpu_translate_target(struct stress_thread *t)
 {
 	struct stress_run *r = t->run;
 	const struct stress_config *cfg = r->cfg;
 	struct stress_thread *m = &r->mappers[sim_rng_next(&t->rng) %
 					      cfg->mappers];
 	unsigned int i, v = sim_rng_next(&t->rng) % r->ndevs;
+	unsigned int page = m->inflight ? m->inflight - 1 :
+					  m->first_page + m->next;
 	struct stress_dev *d;
 
-	if (!m->inflight)
-		return false;
 	for (i = 0; i < r->ndevs; i++) {
 		d = &r->devs[(v + i) % r->ndevs];
-		if (d->domain == m->domain) {
+		if (d->domain == m->domain || d->joining == m->domain + 1) {
 			t->translations += stress_translate(
-				r, d,
-				m->inflight - 1 +
-					sim_rng_next(&t->rng) % cfg->op_pages);
+				r, d, page + sim_rng_next(&t->rng) % cfg->op_pages);
 			return true;
 		}
 	}
@@ -182,7 +181,7 @@ static bool stress_vcpu_translate_inflight(struct stress_thread *t)
 
 /*
  * A device's requests, each one a point of its own; half of them at a
- * page being unmapped
+ * page being unmapped or about to be
  */
 static void stress_vcpu_translator(struct stress_thread *t)
 {
@@ -192,7 +191,7 @@ static void stress_vcpu_translator(struct stress_thread *t)
 	while (!stress_stopping(r)) {
 		for (i = 0; i < STRESS_TRANSLATE_BURST; i++) {
 			if (sim_rng_next(&t->rng) % 2 ||
-			    !stress_vcpu_translate_inflight(t))
+			    !stress_vcpu_translate_target(t))
 				stress_translate_op(t);
 			khooks_vcpu_point(false);
 		}

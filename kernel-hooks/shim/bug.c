@@ -106,11 +106,11 @@ void khooks_spin_backoff(unsigned int *spins)
 	static const struct timespec nap = { .tv_nsec = 1000 };
 
 	++*spins;
-#ifdef KHOOKS_VCPU
 	/* The virtual CPUs share one thread: a wait point is their yield */
-	cpu_relax();
-	return;
-#endif
+	if (khooks_vcpu_self() != KHOOKS_VCPU_NONE) {
+		cpu_relax();
+		return;
+	}
 	if (*spins < 256)
 		cpu_relax();
 	else if (*spins < 256 + 16)

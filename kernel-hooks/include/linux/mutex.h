@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <linux/compiler.h>
+#include <khooks/vcpu.h>
 
 struct mutex {
 	pthread_mutex_t m;
@@ -29,18 +30,21 @@ static inline void mutex_destroy(struct mutex *lock)
  * until the holder releases it.  A holder that releases it while another
  * waits then waits once itself, so the waiter has its turn before the
  * holder can take it again (the kernel's mutex hands off to a waiter that
- * spun long enough: no waiter starves).
+ * spun long enough: no waiter starves).  Threads block as usual.
  */
 static inline void mutex_lock(struct mutex *lock)
 {
 #ifdef KHOOKS_VCPU
-	while (pthread_mutex_trylock(&lock->m)) {
-		lock->contended = true;
-		__wmm_wait();
+	if (khooks_vcpu_self() != KHOOKS_VCPU_NONE) {
+		while (pthread_mutex_trylock(&lock->m)) {
+			__atomic_store_n(&lock->contended, true,
+					 __ATOMIC_RELAXED);
+			__wmm_wait();
+		}
+		return;
 	}
-#else
-	pthread_mutex_lock(&lock->m);
 #endif
+	pthread_mutex_lock(&lock->m);
 }
 
 static inline void mutex_unlock(struct mutex *lock)
@@ -48,8 +52,9 @@ static inline void mutex_unlock(struct mutex *lock)
 	__wmm_fence();
 	pthread_mutex_unlock(&lock->m);
 #ifdef KHOOKS_VCPU
-	if (lock->contended) {
-		lock->contended = false;
+	if (__atomic_load_n(&lock->contended, __ATOMIC_RELAXED) &&
+	    khooks_vcpu_self() != KHOOKS_VCPU_NONE) {
+		__atomic_store_n(&lock->contended, false, __ATOMIC_RELAXED);
 		__wmm_wait();
 	}
 #endif

@@ -48,7 +48,8 @@ static bool stress_protocol_reset(struct stress_run *r, struct stress_dev *d,
 	pci_dev_reset_iommu_done(&d->wm->pdev, ok);
 	/*
 	 * A reset that succeeded unblocks the device (v7.0's protocol).
-	 * Judged in virtual time, where no quarantine can come between.
+	 * Judged one role at a time (--clock virtual), where no quarantine
+	 * can come between.
 	 */
 	if (ok && stress_one_at_a_time(r->cfg) &&
 	    iommu_device_blocked(&d->wm->pdev.dev))

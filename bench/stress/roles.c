@@ -286,7 +286,7 @@ void stress_churn_op(struct stress_thread *t)
 	unsigned int n = (r->cfg->domains - smmu + smmus - 1) / smmus;
 	unsigned int k = sim_rng_next(&t->rng) % n, to;
 	/*
-	 * Judged in virtual time only (see below): blocked, and not in a
+	 * Judged one role at a time only (see below): blocked, and not in a
 	 * reset, where an attach is deferred, not refused
 	 */
 	bool refuse = stress_one_at_a_time(r->cfg) &&
@@ -315,8 +315,8 @@ void stress_churn_op(struct stress_thread *t)
 	d->joining = 0;
 	/*
 	 * A blocked device (quarantined, or in a failed reset) takes no
-	 * attach.  Judged in virtual time, where nothing unblocks it
-	 * between the check and the attach.
+	 * attach.  Judged one role at a time (--clock virtual), where
+	 * nothing unblocks it between the check and the attach.
 	 */
 	if (!ret && refuse)
 		sim_oracle_report(r->oracle, d->wm->master->streams[0].id,

@@ -445,8 +445,9 @@ static void stress_run_collect(struct stress_run *r, struct stress_result *res)
 		stress_count_spam(r, &r->devs[i]);
 	/*
 	 * A quarantined device gets no ATC_INV (each would time out again).
-	 * Judged in virtual time; in real time one already in flight when
-	 * the quarantine came is counted, not judged.
+	 * Judged one role at a time (--clock virtual); where CPUs overlap
+	 * one already in flight when the quarantine came is counted, not
+	 * judged.
 	 */
 	if (r->spam && stress_one_at_a_time(cfg))
 		sim_oracle_report(r->oracle, 0,

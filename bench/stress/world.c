@@ -128,9 +128,9 @@ void stress_probe_quarantine(u32 sid)
 	else if (!d->in_plan)
 		r->innocent++;
 	/*
-	 * In virtual time the fault driver's victim and the devices the
-	 * fault plan names are the truth: only
-	 * whole-batch blames a whole batch by design.  (In real time an
+	 * One role at a time (--clock virtual), the fault driver's victim
+	 * and the devices the fault plan names are the truth: only
+	 * whole-batch blames a whole batch by design.  (Where CPUs overlap an
 	 * isolation can outlast the fault it began in: counted, not judged.)
 	 */
 	if (!onset && !d->in_plan && stress_one_at_a_time(r->cfg) &&
@@ -259,8 +259,9 @@ int stress_world_init(struct stress_run *r, bool threaded)
 	r->pages_per_domain = slices * cfg->pages;
 	wcfg.atc_pages = r->pages_per_domain;
 	/*
-	 * The SMMU's TLB in virtual time only, where an unmap and its
-	 * invalidation are one step against an attach (docs/decisions.md)
+	 * The SMMU's TLB one role at a time only (--clock virtual), where an
+	 * unmap and its invalidation are one step against an attach
+	 * (docs/decisions.md)
 	 */
 	if (stress_one_at_a_time(cfg))
 		wcfg.hw.tlb_pages = r->pages_per_domain;

@@ -30,6 +30,14 @@ void khooks_vcpu_point(bool wait)
 	(void)wait;
 }
 
+void khooks_vcpu_access(enum khooks_vcpu_op op, const volatile void *p,
+			size_t size)
+{
+	(void)op;
+	(void)p;
+	(void)size;
+}
+
 void khooks_vcpu_pause(uint64_t steps)
 {
 	(void)steps;

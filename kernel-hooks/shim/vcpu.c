@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The virtual CPUs of <khooks/vcpu.h>.  The khooks_vcpu build links this
- * file beside shim/wmm.c, whose hooks call khooks_vcpu_point() first: the
+ * file beside shim/wmm.c, whose hooks call khooks_vcpu_access() first: the
  * points of <khooks/wmm.h> are where the running CPU may lose its turn.
  *
  * Each CPU is a ucontext on a stack of its own; a switch is one
@@ -204,9 +204,8 @@ static void vcpu_point(bool wait, uint64_t pause)
 		   vcpu_rand(&vc.rng) % vc.preempt_one_in == 0) {
 		self->prio = vc.low--;
 		self->off_until =
-			vc.st.steps +
-			(1ULL << (vcpu_rand(&vc.rng) %
-				  (vc.preempt_max_log2 + 1)));
+			vc.st.steps + (1ULL << (vcpu_rand(&vc.rng) %
+						(vc.preempt_max_log2 + 1)));
 	}
 	while (vc.next_change < vc.nchange &&
 	       vc.change[vc.next_change] <= vc.st.steps) {
@@ -362,6 +361,14 @@ void khooks_vcpu_reset(void)
 void khooks_vcpu_point(bool wait)
 {
 	vcpu_point(wait, 0);
+}
+
+void khooks_vcpu_access(enum khooks_vcpu_op op, const volatile void *p,
+			size_t size)
+{
+	(void)p;
+	(void)size;
+	vcpu_point(op == KHOOKS_VCPU_WAIT, 0);
 }
 
 void khooks_vcpu_pause(uint64_t steps)

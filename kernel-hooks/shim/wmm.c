@@ -60,7 +60,7 @@ static struct wmm_buf *wmm_cur(void)
 	return cpu == KHOOKS_VCPU_NONE ? &wmm_thread : &wmm_bufs[cpu];
 }
 #define wmm (*wmm_cur())
-#define WMM_POINT(wait) khooks_vcpu_point(wait)
+#define WMM_POINT(op, p, size) khooks_vcpu_access(op, p, size)
 
 unsigned int khooks_wmm_buffered(unsigned int cpu)
 {
@@ -68,7 +68,7 @@ unsigned int khooks_wmm_buffered(unsigned int cpu)
 }
 #else
 static __thread struct wmm_buf wmm;
-#define WMM_POINT(wait) ((void)0)
+#define WMM_POINT(op, p, size) ((void)0)
 #endif
 
 static uint64_t wmm_rand(void)
@@ -309,21 +309,21 @@ void khooks_wmm_store(void *p, const void *val, size_t size)
 {
 	struct wmm_entry e = { .addr = p, .size = size };
 
-	WMM_POINT(false);
+	WMM_POINT(KHOOKS_VCPU_STORE, p, size);
 	memcpy(&e.val, val, size);
 	wmm_put(&e);
 }
 
 void khooks_wmm_rmw(void *p, size_t size, enum khooks_wmm_op op, uint64_t val)
 {
-	WMM_POINT(false);
+	WMM_POINT(KHOOKS_VCPU_STORE, p, size);
 	wmm_put(&(struct wmm_entry){
 		.addr = p, .val = val, .size = size, .op = op });
 }
 
 void khooks_wmm_mmio_write(volatile void *addr, uint64_t val, size_t size)
 {
-	WMM_POINT(false);
+	WMM_POINT(KHOOKS_VCPU_MMIO, addr, size);
 	wmm_put(&(struct wmm_entry){
 		.addr = addr, .val = val, .size = size, .mmio = true });
 }
@@ -335,7 +335,9 @@ void khooks_wmm_fence(void)
 
 void khooks_wmm_access(const void *p, size_t size, int order)
 {
-	WMM_POINT(false);
+	WMM_POINT(order & KHOOKS_WMM_RMW ? KHOOKS_VCPU_RMW : KHOOKS_VCPU_LOAD,
+		  p, size);
+	order &= ~KHOOKS_WMM_RMW;
 	if (order == __ATOMIC_RELEASE || order == __ATOMIC_ACQ_REL ||
 	    order == __ATOMIC_SEQ_CST) {
 		wmm_fence();
@@ -349,12 +351,12 @@ void khooks_wmm_access(const void *p, size_t size, int order)
 
 void khooks_wmm_wait(void)
 {
-	WMM_POINT(true);
+	WMM_POINT(KHOOKS_VCPU_WAIT, NULL, 0);
 	wmm_wait();
 }
 
 void khooks_wmm_mmio_read(void)
 {
-	WMM_POINT(false);
+	WMM_POINT(KHOOKS_VCPU_MMIO, NULL, 0);
 	wmm_leave(WMM_MMIO, NULL, 0);
 }

@@ -94,6 +94,16 @@ struct khooks_vcpu_stats {
 	uint64_t waits; /* points that were waits */
 };
 
+/* What an interleaving point is (the access that follows it) */
+enum khooks_vcpu_op {
+	KHOOKS_VCPU_POINT, /* the harness's own point: no access */
+	KHOOKS_VCPU_LOAD, /* READ_ONCE(), an acquire, test_bit() */
+	KHOOKS_VCPU_STORE, /* a store, a release, an RMW returning nothing */
+	KHOOKS_VCPU_RMW, /* cmpxchg(), xchg(), a value-returning RMW */
+	KHOOKS_VCPU_MMIO, /* a device register read or written */
+	KHOOKS_VCPU_WAIT, /* cpu_relax(), a spin, a delay, a harness's wait */
+};
+
 /* What each CPU runs: @cpu is 0..cpus-1 */
 typedef void (*khooks_vcpu_fn)(unsigned int cpu, void *arg);
 
@@ -121,6 +131,13 @@ void khooks_vcpu_reset(void);
  * run); @wait: a wait, so the CPU drops below every other
  */
 void khooks_vcpu_point(bool wait);
+
+/*
+ * The point before an access @op of @size bytes at @p (NULL: none known),
+ * from the shims of <khooks/wmm.h>; a KHOOKS_VCPU_WAIT is a wait
+ */
+void khooks_vcpu_access(enum khooks_vcpu_op op, const volatile void *p,
+			size_t size);
 
 /*
  * A wait after which the running CPU stays off for @steps steps of the

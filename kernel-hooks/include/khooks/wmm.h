@@ -52,6 +52,9 @@ enum khooks_wmm_op {
 	KHOOKS_WMM_XOR,
 };
 
+/* Or'ed into khooks_wmm_access()'s order: a value-returning RMW */
+#define KHOOKS_WMM_RMW 0x100
+
 void khooks_wmm_store(void *p, const void *val, size_t size);
 void khooks_wmm_rmw(void *p, size_t size, enum khooks_wmm_op op, uint64_t val);
 void khooks_wmm_access(const void *p, size_t size, int order);

@@ -28,8 +28,9 @@ typedef struct {
 #define __A_RELAXED __ATOMIC_RELAXED
 #define __A_SC __ATOMIC_SEQ_CST
 
-/* An operation of order @o on @v's counter */
+/* A load (__atomic_op) or a value-returning RMW of order @o on @v */
 #define __atomic_op(v, o, op) (__wmm_access(&(v)->counter, (o)), (op))
+#define __atomic_rmw(v, o, op) (__wmm_rmw(&(v)->counter, (o)), (op))
 
 #define atomic_read(v) \
 	__atomic_op(v, __A_RELAXED, __atomic_load_n(&(v)->counter, __A_RELAXED))
@@ -52,23 +53,24 @@ typedef struct {
 #define atomic_add(i, v) __atomic_nr(v, ADD, __atomic_fetch_add, (i))
 #define atomic_sub(i, v) __atomic_nr(v, SUB, __atomic_fetch_sub, (i))
 #define atomic_inc_return(v) \
-	__atomic_op(v, __A_SC, __atomic_add_fetch(&(v)->counter, 1, __A_SC))
+	__atomic_rmw(v, __A_SC, __atomic_add_fetch(&(v)->counter, 1, __A_SC))
 #define atomic_dec_return(v) \
-	__atomic_op(v, __A_SC, __atomic_sub_fetch(&(v)->counter, 1, __A_SC))
-#define atomic_dec_return_release(v)     \
-	__atomic_op(v, __ATOMIC_RELEASE, \
-		    __atomic_sub_fetch(&(v)->counter, 1, __ATOMIC_RELEASE))
-#define atomic_fetch_inc_relaxed(v) \
-	__atomic_op(v, __A_RELAXED, \
-		    __atomic_fetch_add(&(v)->counter, 1, __A_RELAXED))
+	__atomic_rmw(v, __A_SC, __atomic_sub_fetch(&(v)->counter, 1, __A_SC))
+#define atomic_dec_return_release(v)      \
+	__atomic_rmw(v, __ATOMIC_RELEASE, \
+		     __atomic_sub_fetch(&(v)->counter, 1, __ATOMIC_RELEASE))
+#define atomic_fetch_inc_relaxed(v)  \
+	__atomic_rmw(v, __A_RELAXED, \
+		     __atomic_fetch_add(&(v)->counter, 1, __A_RELAXED))
 #define atomic_fetch_andnot_relaxed(i, v) \
-	__atomic_op(v, __A_RELAXED,       \
-		    __atomic_fetch_and(&(v)->counter, ~(i), __A_RELAXED))
-#define atomic_fetch_andnot_release(i, v) \
-	__atomic_op(v, __ATOMIC_RELEASE,  \
-		    __atomic_fetch_and(&(v)->counter, ~(i), __ATOMIC_RELEASE))
+	__atomic_rmw(v, __A_RELAXED,      \
+		     __atomic_fetch_and(&(v)->counter, ~(i), __A_RELAXED))
+#define atomic_fetch_andnot_release(i, v)                    \
+	__atomic_rmw(v, __ATOMIC_RELEASE,                    \
+		     __atomic_fetch_and(&(v)->counter, ~(i), \
+					__ATOMIC_RELEASE))
 #define atomic_fetch_or(i, v) \
-	__atomic_op(v, __A_SC, __atomic_fetch_or(&(v)->counter, (i), __A_SC))
+	__atomic_rmw(v, __A_SC, __atomic_fetch_or(&(v)->counter, (i), __A_SC))
 #define atomic_dec_and_test(v) (atomic_dec_return(v) == 0)
 
 #define atomic_long_read(v) atomic_read(v)
@@ -77,12 +79,12 @@ typedef struct {
 #define atomic_long_inc(v) atomic_inc(v)
 #define atomic_long_add(i, v) atomic_add(i, v)
 #define atomic_long_add_return(i, v) \
-	__atomic_op(v, __A_SC, __atomic_add_fetch(&(v)->counter, (i), __A_SC))
+	__atomic_rmw(v, __A_SC, __atomic_add_fetch(&(v)->counter, (i), __A_SC))
 
 #define __cmpxchg_order(ptr, old, new, order)                                 \
 	({                                                                    \
 		typeof(*(ptr)) __old = (old);                                 \
-		__wmm_access(ptr, order);                                     \
+		__wmm_rmw(ptr, order);                                        \
 		__atomic_compare_exchange_n(ptr, &__old, (new), false, order, \
 					    __A_RELAXED);                     \
 		__old;                                                        \
@@ -91,7 +93,7 @@ typedef struct {
 #define cmpxchg_relaxed(ptr, old, new) \
 	__cmpxchg_order(ptr, old, new, __A_RELAXED)
 #define xchg(ptr, v) \
-	(__wmm_access(ptr, __A_SC), __atomic_exchange_n(ptr, v, __A_SC))
+	(__wmm_rmw(ptr, __A_SC), __atomic_exchange_n(ptr, v, __A_SC))
 #define atomic_cmpxchg(v, old, new) cmpxchg(&(v)->counter, old, new)
 #define atomic_cmpxchg_relaxed(v, old, new) \
 	cmpxchg_relaxed(&(v)->counter, old, new)

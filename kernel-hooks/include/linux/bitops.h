@@ -42,7 +42,7 @@ static inline bool test_bit(unsigned long nr, const unsigned long *addr)
 
 static inline bool test_and_set_bit(unsigned long nr, unsigned long *addr)
 {
-	__wmm_access(addr + BIT_WORD(nr), __ATOMIC_SEQ_CST);
+	__wmm_rmw(addr + BIT_WORD(nr), __ATOMIC_SEQ_CST);
 	return __atomic_fetch_or(addr + BIT_WORD(nr), BIT_MASK(nr),
 				 __ATOMIC_SEQ_CST) &
 	       BIT_MASK(nr);
@@ -50,7 +50,7 @@ static inline bool test_and_set_bit(unsigned long nr, unsigned long *addr)
 
 static inline bool test_and_clear_bit(unsigned long nr, unsigned long *addr)
 {
-	__wmm_access(addr + BIT_WORD(nr), __ATOMIC_SEQ_CST);
+	__wmm_rmw(addr + BIT_WORD(nr), __ATOMIC_SEQ_CST);
 	return __atomic_fetch_and(addr + BIT_WORD(nr), ~BIT_MASK(nr),
 				  __ATOMIC_SEQ_CST) &
 	       BIT_MASK(nr);

@@ -28,12 +28,16 @@
 
 /*
  * The khooks_wmm build's store buffer (see <khooks/wmm.h>), told of an
- * access of order @order to *@p, of a barrier, of a wait; nothing otherwise.
+ * access of order @order to *@p (a load, or with __wmm_rmw() a
+ * read-modify-write that returns the old value), of a barrier, of a wait;
+ * nothing otherwise.
  * __store_release(): a release store, which there waits in the buffer too.
  */
 #ifdef KHOOKS_WMM
 #include <khooks/wmm.h>
 #define __wmm_access(p, order) khooks_wmm_access((p), sizeof(*(p)), (order))
+#define __wmm_rmw(p, order) \
+	khooks_wmm_access((p), sizeof(*(p)), (order) | KHOOKS_WMM_RMW)
 #define __wmm_fence() khooks_wmm_fence()
 #define __wmm_wait() khooks_wmm_wait()
 #define WRITE_ONCE(x, val)                                     \
@@ -49,6 +53,7 @@
 	})
 #else
 #define __wmm_access(p, order) ((void)0)
+#define __wmm_rmw(p, order) ((void)0)
 #define __wmm_fence() ((void)0)
 #define __wmm_wait() ((void)0)
 #define WRITE_ONCE(x, val) __atomic_store_n(&(x), (val), __ATOMIC_RELAXED)

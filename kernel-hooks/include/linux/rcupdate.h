@@ -50,6 +50,6 @@ void rcu_barrier(void);
 #define rcu_access_pointer(p) READ_ONCE(p)
 #define rcu_assign_pointer(p, v) __store_release(&(p), (v))
 #define RCU_INIT_POINTER(p, v) WRITE_ONCE(p, v)
-#define rcu_replace_pointer(p, v, c)           \
-	(__wmm_access(&(p), __ATOMIC_ACQ_REL), \
+#define rcu_replace_pointer(p, v, c)        \
+	(__wmm_rmw(&(p), __ATOMIC_ACQ_REL), \
 	 __atomic_exchange_n(&(p), (v), __ATOMIC_ACQ_REL))

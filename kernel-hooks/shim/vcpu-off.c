@@ -48,6 +48,21 @@ unsigned int khooks_vcpu_self(void)
 	return KHOOKS_VCPU_NONE;
 }
 
+bool khooks_vcpu_timed(void)
+{
+	return false;
+}
+
+uint64_t khooks_vcpu_clock(void)
+{
+	return 0;
+}
+
+void khooks_vcpu_delay(uint64_t ns)
+{
+	(void)ns;
+}
+
 bool khooks_vcpu_all_waiting(void)
 {
 	return true;

@@ -29,6 +29,8 @@ struct vcpu {
 	void *stack;
 	int64_t prio; /* the highest runnable one runs */
 	uint64_t off_until; /* preempted: off until this step */
+	uint64_t clock; /* KHOOKS_VCPU_TIME: its time, in ns */
+	bool blocked; /* KHOOKS_VCPU_TIME: waits for a store or an event */
 	bool done;
 	bool waiting; /* its last point was a wait */
 	/* its waits in a row that found every other CPU waiting */
@@ -58,6 +60,11 @@ static struct {
 	uint64_t rng; /* the run's choices after its set-up */
 	uint32_t preempt_one_in;
 	unsigned int preempt_max_log2;
+	enum khooks_vcpu_policy policy;
+	uint64_t (*cost)(void *arg, unsigned int cpu, enum khooks_vcpu_op op,
+			 const volatile void *p, size_t size);
+	uint64_t (*next_event)(void *arg);
+	void *cost_arg;
 	khooks_vcpu_fn fn;
 	void *arg;
 	struct khooks_vcpu_stats st;
@@ -101,12 +108,59 @@ static void vcpu_swap(ucontext_t *from, ucontext_t *to, const void *stack,
 }
 
 /*
+ * KHOOKS_VCPU_TIME: the CPU left whose clock is earliest, then the highest
+ * (@awake: of those not blocked)
+ */
+static unsigned int vcpu_earliest(bool awake)
+{
+	unsigned int i, best = KHOOKS_VCPU_NONE;
+
+	for (i = 0; i < vc.n; i++) {
+		const struct vcpu *c = &vc.cpu[i];
+
+		if (c->done || (awake && c->blocked))
+			continue;
+		if (best == KHOOKS_VCPU_NONE || c->clock < vc.cpu[best].clock ||
+		    (c->clock == vc.cpu[best].clock &&
+		     c->prio > vc.cpu[best].prio))
+			best = i;
+	}
+	return best;
+}
+
+/*
+ * KHOOKS_VCPU_TIME: the earliest CPU not blocked; when every CPU left
+ * waits, the platform's next event wakes them all (none: they spin on,
+ * each wait at its cost)
+ */
+static unsigned int vcpu_pick_time(void)
+{
+	unsigned int i, best = vcpu_earliest(true);
+	uint64_t t;
+
+	if (best != KHOOKS_VCPU_NONE)
+		return best;
+	t = vc.next_event ? vc.next_event(vc.cost_arg) : UINT64_MAX;
+	for (i = 0; i < vc.n; i++) {
+		struct vcpu *c = &vc.cpu[i];
+
+		c->blocked = false;
+		if (t != UINT64_MAX && c->clock < t)
+			c->clock = t;
+	}
+	return vcpu_earliest(false);
+}
+
+/*
  * The runnable CPU of highest priority, or when every CPU left is
  * preempted the one due first (KHOOKS_VCPU_NONE: none left)
  */
 static unsigned int vcpu_pick(void)
 {
 	unsigned int i, best = KHOOKS_VCPU_NONE, due = KHOOKS_VCPU_NONE;
+
+	if (vc.policy == KHOOKS_VCPU_TIME)
+		return vcpu_pick_time();
 
 	for (i = 0; i < vc.n; i++) {
 		struct vcpu *c = &vc.cpu[i];
@@ -174,11 +228,42 @@ static bool vcpu_others_waiting(unsigned int self)
 }
 
 /*
- * An interleaving point of the running CPU; @wait: it spins on another;
- * @pause: it then stays off for that many steps of the others
+ * KHOOKS_VCPU_TIME: CPU @self's clock moves on by what the access costs.  A
+ * wait blocks it until a store (or RMW, or MMIO access) of another CPU,
+ * which it sees at that CPU's time, or until the platform's next event.
  */
-static void vcpu_point(bool wait, uint64_t pause)
+static void vcpu_charge(struct vcpu *self, enum khooks_vcpu_op op,
+			const volatile void *p, size_t size)
 {
+	unsigned int i;
+
+	self->clock += vc.cost ? vc.cost(vc.cost_arg, vc.cur, op, p, size) : 1;
+	if (op == KHOOKS_VCPU_WAIT) {
+		self->blocked = true;
+		return;
+	}
+	if (op == KHOOKS_VCPU_LOAD || op == KHOOKS_VCPU_POINT)
+		return;
+	for (i = 0; i < vc.n; i++) {
+		struct vcpu *c = &vc.cpu[i];
+
+		if (!c->blocked)
+			continue;
+		c->blocked = false;
+		if (c->clock < self->clock)
+			c->clock = self->clock;
+	}
+}
+
+/*
+ * An interleaving point of the running CPU, before an access @op of @size
+ * bytes at @p (KHOOKS_VCPU_WAIT: it spins on another); @pause: it then
+ * stays off for that many steps of the others
+ */
+static void vcpu_point(enum khooks_vcpu_op op, const volatile void *p,
+		       size_t size, uint64_t pause)
+{
+	bool wait = op == KHOOKS_VCPU_WAIT;
 	unsigned int prev = vc.cur, next;
 	struct vcpu *self;
 
@@ -189,12 +274,16 @@ static void vcpu_point(bool wait, uint64_t pause)
 	if (wait)
 		self->quiet = vcpu_others_waiting(prev) ? self->quiet + 1 : 0;
 	vc.st.steps++;
+	if (vc.policy == KHOOKS_VCPU_TIME)
+		vcpu_charge(self, op, p, size);
 	if (vc.step) {
 		vc.in_step = true;
 		vc.step(vc.step_arg);
 		vc.in_step = false;
 	}
-	if (wait) {
+	if (vc.policy == KHOOKS_VCPU_TIME) {
+		vc.st.waits += wait;
+	} else if (wait) {
 		vc.st.waits++;
 		self->prio = vc.low--;
 		self->off_until = vc.st.steps + pause;
@@ -296,7 +385,7 @@ int khooks_vcpu_run(const struct khooks_vcpu_config *cfg, khooks_vcpu_fn fn,
 	if (vc.on || !cfg->cpus || cfg->cpus > KHOOKS_VCPU_MAX_CPUS ||
 	    cfg->change_points > KHOOKS_VCPU_MAX_CHANGE_POINTS ||
 	    cfg->preempt_max_log2 > KHOOKS_VCPU_MAX_PREEMPT_LOG2 ||
-	    !cfg->horizon || !cfg->max_steps)
+	    cfg->policy > KHOOKS_VCPU_TIME || !cfg->horizon || !cfg->max_steps)
 		return -EINVAL;
 	memset(&vc.st, 0, sizeof(vc.st));
 	vc.stack_bytes = cfg->stack_bytes ?: KHOOKS_VCPU_STACK_BYTES;
@@ -315,6 +404,10 @@ int khooks_vcpu_run(const struct khooks_vcpu_config *cfg, khooks_vcpu_fn fn,
 	vc.swap_arg = cfg->swap_arg;
 	vc.preempt_one_in = cfg->preempt_one_in;
 	vc.preempt_max_log2 = cfg->preempt_max_log2;
+	vc.policy = cfg->policy;
+	vc.cost = cfg->cost;
+	vc.next_event = cfg->next_event;
+	vc.cost_arg = cfg->cost_arg;
 	vcpu_priorities(&rng);
 	vc.nchange = cfg->change_points;
 	vc.next_change = 0;
@@ -360,20 +453,36 @@ void khooks_vcpu_reset(void)
 
 void khooks_vcpu_point(bool wait)
 {
-	vcpu_point(wait, 0);
+	vcpu_point(wait ? KHOOKS_VCPU_WAIT : KHOOKS_VCPU_POINT, NULL, 0, 0);
 }
 
 void khooks_vcpu_access(enum khooks_vcpu_op op, const volatile void *p,
 			size_t size)
 {
-	(void)p;
-	(void)size;
-	vcpu_point(op == KHOOKS_VCPU_WAIT, 0);
+	vcpu_point(op, p, size, 0);
 }
 
 void khooks_vcpu_pause(uint64_t steps)
 {
-	vcpu_point(true, steps);
+	vcpu_point(KHOOKS_VCPU_WAIT, NULL, 0, steps);
+}
+
+bool khooks_vcpu_timed(void)
+{
+	return vc.cur != KHOOKS_VCPU_NONE && vc.policy == KHOOKS_VCPU_TIME;
+}
+
+uint64_t khooks_vcpu_clock(void)
+{
+	return khooks_vcpu_timed() ? vc.cpu[vc.cur].clock : 0;
+}
+
+void khooks_vcpu_delay(uint64_t ns)
+{
+	if (!khooks_vcpu_timed())
+		return;
+	vc.cpu[vc.cur].clock += ns;
+	vcpu_point(KHOOKS_VCPU_POINT, NULL, 0, 0);
 }
 
 unsigned int khooks_vcpu_self(void)

@@ -59,6 +59,32 @@
 #define KHOOKS_VCPU_SLICE 4096
 #define KHOOKS_VCPU_MAX_PREEMPT_LOG2 24
 
+/* What an interleaving point is (the access that follows it) */
+enum khooks_vcpu_op {
+	KHOOKS_VCPU_POINT, /* the harness's own point: no access */
+	KHOOKS_VCPU_LOAD, /* READ_ONCE(), an acquire, test_bit() */
+	KHOOKS_VCPU_STORE, /* a store, a release, an RMW returning nothing */
+	KHOOKS_VCPU_RMW, /* cmpxchg(), xchg(), a value-returning RMW */
+	KHOOKS_VCPU_MMIO, /* a device register read or written */
+	KHOOKS_VCPU_WAIT, /* cpu_relax(), a spin, a delay, a harness's wait */
+};
+
+/*
+ * Which CPU runs next.  PCT: the priorities above (a race finder: the order
+ * is adversarial, time is the caller's).  KHOOKS_VCPU_TIME: each CPU has a
+ * clock, which each of its points moves on by @cost (1 ns without one) and
+ * khooks_vcpu_delay() by its delay; the CPU whose clock is earliest runs,
+ * the seed's priorities breaking ties, so the CPUs' work overlaps in time
+ * as on a machine with as many cores.  A wait there blocks its CPU until
+ * another CPU stores (a store, an RMW, an MMIO access), which it then sees
+ * at that CPU's time; when every CPU left waits, the platform's next event
+ * (@next_event) wakes them all at its time.
+ */
+enum khooks_vcpu_policy {
+	KHOOKS_VCPU_PCT,
+	KHOOKS_VCPU_TIME,
+};
+
 struct khooks_vcpu_config {
 	unsigned int cpus; /* 1..KHOOKS_VCPU_MAX_CPUS */
 	uint64_t seed;
@@ -84,6 +110,17 @@ struct khooks_vcpu_config {
 	 */
 	void (*swap)(unsigned int from, unsigned int to, void *arg);
 	void *swap_arg;
+	enum khooks_vcpu_policy policy;
+	/*
+	 * KHOOKS_VCPU_TIME: the time, in ns, that CPU @cpu spends on the
+	 * access @op of @size bytes at @p that follows a point (NULL: 1 ns
+	 * each); and the platform's next event, an absolute time (NULL or
+	 * U64_MAX: none)
+	 */
+	uint64_t (*cost)(void *arg, unsigned int cpu, enum khooks_vcpu_op op,
+			 const volatile void *p, size_t size);
+	uint64_t (*next_event)(void *arg);
+	void *cost_arg;
 };
 
 #define KHOOKS_VCPU_STACK_BYTES (1u << 20)
@@ -92,16 +129,6 @@ struct khooks_vcpu_stats {
 	uint64_t steps; /* interleaving points reached */
 	uint64_t switches; /* times another CPU took over */
 	uint64_t waits; /* points that were waits */
-};
-
-/* What an interleaving point is (the access that follows it) */
-enum khooks_vcpu_op {
-	KHOOKS_VCPU_POINT, /* the harness's own point: no access */
-	KHOOKS_VCPU_LOAD, /* READ_ONCE(), an acquire, test_bit() */
-	KHOOKS_VCPU_STORE, /* a store, a release, an RMW returning nothing */
-	KHOOKS_VCPU_RMW, /* cmpxchg(), xchg(), a value-returning RMW */
-	KHOOKS_VCPU_MMIO, /* a device register read or written */
-	KHOOKS_VCPU_WAIT, /* cpu_relax(), a spin, a delay, a harness's wait */
 };
 
 /* What each CPU runs: @cpu is 0..cpus-1 */
@@ -147,6 +174,15 @@ void khooks_vcpu_pause(uint64_t steps);
 
 /* The running virtual CPU, or KHOOKS_VCPU_NONE outside a run */
 unsigned int khooks_vcpu_self(void);
+
+/*
+ * KHOOKS_VCPU_TIME runs: the running CPU's clock, in ns (the platform's
+ * time on it); khooks_vcpu_delay() moves it on by @ns, then lets an earlier
+ * CPU run.  Outside such a run: 0, and nothing.
+ */
+bool khooks_vcpu_timed(void);
+uint64_t khooks_vcpu_clock(void);
+void khooks_vcpu_delay(uint64_t ns);
 
 /*
  * Whether every other CPU of the run that has not returned stopped at a

@@ -23,6 +23,7 @@ struct sim_clock_tsc sim_clock_tsc;
 static struct sim_clock_poller sim_clock_pollers[SIM_CLOCK_MAX_POLLERS];
 static unsigned int sim_clock_num_pollers;
 static __thread bool sim_clock_polling;
+static u64 sim_clock_next_seen = SIM_CLOCK_NEVER; /* by the last poll */
 /* Solo mode: the virtual time of the one thread that uses the clock */
 bool sim_clock_is_solo;
 u64 sim_clock_solo_ns;
@@ -136,12 +137,31 @@ const char *sim_clock_name(enum sim_clock_source source)
 }
 
 /* The sources but the TSC, which sim_clock_now_ns() reads inline */
+/* The virtual time is at least @t_ns (max-update) */
+static void sim_clock_raise(u64 t_ns)
+{
+	u64 now = __atomic_load_n(&sim_clock_virtual_ns, __ATOMIC_RELAXED);
+
+	while (now < t_ns && !__atomic_compare_exchange_n(
+				     &sim_clock_virtual_ns, &now, t_ns, false,
+				     __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+		;
+}
+
 u64 sim_clock_now_slow_ns(void)
 {
+	u64 t;
+
 	if (sim_clock_src != SIM_CLOCK_VIRTUAL)
 		return sim_clock_mono_ns();
 	if (sim_clock_is_solo)
 		return sim_clock_solo_ns;
+	if (khooks_vcpu_timed()) {
+		/* Its CPU's clock; the shared one keeps the latest seen */
+		t = khooks_vcpu_clock();
+		sim_clock_raise(t);
+		return t;
+	}
 	return __atomic_load_n(&sim_clock_virtual_ns, __ATOMIC_ACQUIRE);
 }
 
@@ -162,17 +182,26 @@ int sim_clock_solo(bool on)
 
 void sim_clock_advance_to(u64 t_ns)
 {
-	u64 now = __atomic_load_n(&sim_clock_virtual_ns, __ATOMIC_RELAXED);
+	u64 now;
 
 	if (sim_clock_is_solo) {
 		sim_clock_solo_ns = max(sim_clock_solo_ns, t_ns);
 		return;
 	}
+	if (khooks_vcpu_timed()) {
+		/* Only the running CPU's time moves on */
+		now = khooks_vcpu_clock();
+		if (t_ns > now)
+			khooks_vcpu_delay(t_ns - now);
+		return;
+	}
+	sim_clock_raise(t_ns);
+}
 
-	while (now < t_ns && !__atomic_compare_exchange_n(
-				     &sim_clock_virtual_ns, &now, t_ns, false,
-				     __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
-		;
+u64 sim_clock_next_event(void)
+{
+	return min(__atomic_load_n(&sim_clock_next_seen, __ATOMIC_RELAXED),
+		   sim_clock_now_ns() + SIM_CLOCK_EVTSTRM_NS);
 }
 
 u64 sim_clock_poll(void)
@@ -188,6 +217,7 @@ u64 sim_clock_poll(void)
 		next = min(next,
 			   sim_clock_pollers[i].fn(sim_clock_pollers[i].arg));
 	sim_clock_polling = false;
+	__atomic_store_n(&sim_clock_next_seen, next, __ATOMIC_RELAXED);
 	return next;
 }
 
@@ -208,6 +238,11 @@ static bool sim_clock_wait_until_event(u64 ns)
 
 	if (sim_clock_src != SIM_CLOCK_VIRTUAL || sim_clock_is_solo)
 		return false;
+	/* A time-ordered CPU: a delay is its own, whatever comes first */
+	if (khooks_vcpu_timed()) {
+		khooks_vcpu_delay(ns);
+		return true;
+	}
 	/*
 	 * In a poller, or (the flag is the thread's) another virtual CPU
 	 * stopped inside one: on a virtual CPU the wait is its point alone
@@ -227,9 +262,15 @@ static bool sim_clock_wait_until_event(u64 ns)
 	return true;
 }
 
-/* khooks_wait_event: a WFE, woken by an event or the event stream */
+/*
+ * khooks_wait_event: a WFE, woken by an event or the event stream.  A
+ * time-ordered virtual CPU is already blocked until a store or an event by
+ * the wait point before it (see <khooks/vcpu.h>).
+ */
 static bool sim_clock_wfe(void)
 {
+	if (khooks_vcpu_timed())
+		return true;
 	return sim_clock_wait_until_event(SIM_CLOCK_EVTSTRM_NS);
 }
 

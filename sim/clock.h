@@ -20,6 +20,11 @@
  * time also moves the hardware on.  A poller must not call ktime_get()
  * itself; calls nested inside a poller do not poll again.
  *
+ * On a time-ordered virtual CPU of <khooks/vcpu.h> (KHOOKS_VCPU_TIME) the
+ * time is that CPU's clock: a delay moves it alone, a WFE is the CPU's wait
+ * (blocked until another CPU stores or sim_clock_next_event()), and the
+ * shared virtual time keeps the latest any CPU saw.
+ *
  * Waiting in virtual time does not spin: the kernel's udelay()/ndelay() move
  * the clock to the pollers' next event or to their deadline, whichever is
  * first, and smp_cond_load_*() (khooks_wait_event) to the next event or one
@@ -102,6 +107,12 @@ int sim_clock_add_poller(sim_clock_poll_fn fn, void *arg);
 void sim_clock_del_poller(sim_clock_poll_fn fn, void *arg);
 /* Run the pollers now (what ktime_get() does); their earliest next event */
 u64 sim_clock_poll(void);
+/*
+ * The next moment a waiting CPU wakes: the pollers' next event as the last
+ * poll returned it (this runs none), or the event stream's next tick
+ * (SIM_CLOCK_EVTSTRM_NS on)
+ */
+u64 sim_clock_next_event(void);
 
 /* Solo mode's state (see sim_clock_solo()), for sim_clock_ktime_ns() */
 extern bool sim_clock_is_solo;

@@ -129,21 +129,24 @@ static unsigned int vcpu_earliest(bool awake)
 }
 
 /*
- * KHOOKS_VCPU_TIME: the earliest CPU not blocked; when every CPU left
- * waits, the platform's next event wakes them all (none: they spin on,
- * each wait at its cost)
+ * KHOOKS_VCPU_TIME: the earliest CPU not blocked.  The platform's next
+ * event, if no CPU awake is earlier, wakes the waiting CPUs at its time;
+ * with none, CPUs that all wait spin on, each wait at its cost.
  */
 static unsigned int vcpu_pick_time(void)
 {
 	unsigned int i, best = vcpu_earliest(true);
-	uint64_t t;
+	uint64_t t = vc.next_event ? vc.next_event(vc.cost_arg) : UINT64_MAX;
+	bool wake = best == KHOOKS_VCPU_NONE ||
+		    (t != UINT64_MAX && t <= vc.cpu[best].clock);
 
-	if (best != KHOOKS_VCPU_NONE)
+	if (!wake)
 		return best;
-	t = vc.next_event ? vc.next_event(vc.cost_arg) : UINT64_MAX;
 	for (i = 0; i < vc.n; i++) {
 		struct vcpu *c = &vc.cpu[i];
 
+		if (!c->blocked)
+			continue;
 		c->blocked = false;
 		if (t != UINT64_MAX && c->clock < t)
 			c->clock = t;
@@ -256,6 +259,20 @@ static void vcpu_charge(struct vcpu *self, enum khooks_vcpu_op op,
 }
 
 /*
+ * The platform's step (its points are not steps).  KHOOKS_VCPU_TIME: on
+ * the CPU about to run, whose clock is the earliest, so the platform never
+ * acts ahead of a CPU that could still see it before.
+ */
+static void vcpu_step(void)
+{
+	if (!vc.step)
+		return;
+	vc.in_step = true;
+	vc.step(vc.step_arg);
+	vc.in_step = false;
+}
+
+/*
  * An interleaving point of the running CPU, before an access @op of @size
  * bytes at @p (KHOOKS_VCPU_WAIT: it spins on another); @pause: it then
  * stays off for that many steps of the others
@@ -276,11 +293,8 @@ static void vcpu_point(enum khooks_vcpu_op op, const volatile void *p,
 	vc.st.steps++;
 	if (vc.policy == KHOOKS_VCPU_TIME)
 		vcpu_charge(self, op, p, size);
-	if (vc.step) {
-		vc.in_step = true;
-		vc.step(vc.step_arg);
-		vc.in_step = false;
-	}
+	else
+		vcpu_step();
 	if (vc.policy == KHOOKS_VCPU_TIME) {
 		vc.st.waits += wait;
 	} else if (wait) {
@@ -306,11 +320,14 @@ static void vcpu_point(enum khooks_vcpu_op op, const volatile void *p,
 		vcpu_to_main(false); /* never resumed */
 	}
 	next = vcpu_pick();
+	if (next != prev)
+		vcpu_set_cur(next);
+	if (vc.policy == KHOOKS_VCPU_TIME)
+		vcpu_step();
 	if (next == prev)
 		return;
 	vc.run_len = 0;
 	vc.st.switches++;
-	vcpu_set_cur(next);
 	vcpu_swap(&self->ctx, &vc.cpu[next].ctx, vc.cpu[next].stack,
 		  vc.cpu[next].tsan_fiber, false);
 }
@@ -426,6 +443,8 @@ int khooks_vcpu_run(const struct khooks_vcpu_config *cfg, khooks_vcpu_fn fn,
 	}
 	while (!vc.livelock && (next = vcpu_pick()) != KHOOKS_VCPU_NONE) {
 		vcpu_set_cur(next);
+		if (vc.policy == KHOOKS_VCPU_TIME)
+			vcpu_step();
 		vc.run_len = 0;
 		vc.st.switches++;
 		vcpu_swap(&vc.main, &vc.cpu[next].ctx, vc.cpu[next].stack,

@@ -4,7 +4,8 @@
  * KHOOKS_VCPU_TIME), through its public interface: the CPU whose clock is
  * earliest runs, each point costs what the cost function says, a delay
  * moves only its CPU's clock, a wait blocks until another CPU stores or the
- * platform's next event, and the seed decides only ties.
+ * platform's next event, and the seed decides only ties; and the platform's
+ * virtual clock (sim/clock.h) on such CPUs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,7 +14,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include <linux/kernel.h>
 #include <khooks/vcpu.h>
+#include <sim/clock.h>
 
 #define T_CPUS 3
 #define T_POINTS 100
@@ -242,6 +245,89 @@ static void test_seed_breaks_ties(void **state)
 	assert_true(differ > 0);
 }
 
+/*
+ * The platform on time-ordered CPUs: a device (a poller) that answers at
+ * 500 ns, a CPU that waits for it while another runs far ahead, and a
+ * kernel delay
+ */
+#define T_ANSWER_NS 500
+
+static u64 t_device(void *arg)
+{
+	struct t_run *t = arg;
+
+	if (sim_clock_now_ns() < T_ANSWER_NS)
+		return T_ANSWER_NS;
+	t->flag = 1;
+	return SIM_CLOCK_NEVER;
+}
+
+static void t_step(void *arg)
+{
+	(void)arg;
+	sim_clock_poll();
+}
+
+static uint64_t t_platform_event(void *arg)
+{
+	(void)arg;
+	return sim_clock_next_event();
+}
+
+static void t_platform(unsigned int cpu, void *arg)
+{
+	struct t_run *t = arg;
+	unsigned int i;
+
+	switch (cpu) {
+	case 0:
+		while (khooks_vcpu_access(KHOOKS_VCPU_LOAD, &t->flag, 8),
+		       !t->flag) {
+			t->spins++;
+			khooks_vcpu_access(KHOOKS_VCPU_WAIT, NULL, 0);
+		}
+		break;
+	case 1:
+		for (i = 0; i < 10 * T_POINTS; i++)
+			khooks_vcpu_access(KHOOKS_VCPU_LOAD, &t->word, 8);
+		break;
+	default:
+		sim_clock_kernel_delay_ns(1000);
+		break;
+	}
+	t->end[cpu] = sim_clock_now_ns();
+	assert_int_equal(t->end[cpu], khooks_vcpu_clock());
+}
+
+static void test_platform_time(void **state)
+{
+	struct t_run t = { 0 };
+	const struct khooks_vcpu_config cfg = {
+		.cpus = T_CPUS,
+		.seed = 1,
+		.horizon = 1,
+		.max_steps = T_MAX_STEPS,
+		.policy = KHOOKS_VCPU_TIME,
+		.cost = t_cost,
+		.next_event = t_platform_event,
+		.step = t_step,
+	};
+
+	(void)state;
+	assert_int_equal(sim_clock_init(SIM_CLOCK_VIRTUAL), 0);
+	assert_int_equal(sim_clock_add_poller(t_device, &t), 0);
+	assert_int_equal(khooks_vcpu_run(&cfg, t_platform, &t, NULL), 0);
+	sim_clock_del_poller(t_device, &t);
+	/* The answer woke the waiter at its time, not CPU 1's */
+	assert_in_range(t.end[0], T_ANSWER_NS, T_ANSWER_NS + 10);
+	assert_true(t.spins <= 2);
+	assert_int_equal(t.end[1], 10 * T_POINTS * 2);
+	/* The delay is CPU 2's alone: 1 us and the point after it */
+	assert_int_equal(t.end[2], 1000 + 3);
+	/* The shared clock kept the latest time a CPU saw */
+	assert_int_equal(sim_clock_now_ns(), t.end[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +336,7 @@ int main(void)
 		cmocka_unit_test(test_wait_blocks_until_a_store),
 		cmocka_unit_test(test_all_waiting_wakes_at_the_event),
 		cmocka_unit_test(test_seed_breaks_ties),
+		cmocka_unit_test(test_platform_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

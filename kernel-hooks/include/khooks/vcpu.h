@@ -77,8 +77,8 @@ enum khooks_vcpu_op {
  * the seed's priorities breaking ties, so the CPUs' work overlaps in time
  * as on a machine with as many cores.  A wait there blocks its CPU until
  * another CPU stores (a store, an RMW, an MMIO access), which it then sees
- * at that CPU's time; when every CPU left waits, the platform's next event
- * (@next_event) wakes them all at its time.
+ * at that CPU's time, or until the platform's next event (@next_event),
+ * which wakes the waiting CPUs at its time once no CPU awake is earlier.
  */
 enum khooks_vcpu_policy {
 	KHOOKS_VCPU_PCT,
@@ -96,9 +96,10 @@ struct khooks_vcpu_config {
 	size_t stack_bytes; /* per CPU; 0: KHOOKS_VCPU_STACK_BYTES */
 	/*
 	 * Called at every point, before the choice, on the CPU that reached
-	 * it (not again from within itself): where the platform's time moves
-	 * on, so that a loop that only reads a register still sees the
-	 * hardware progress.  NULL: time moves only when the code waits.
+	 * it (KHOOKS_VCPU_TIME: after it, as the CPU chosen, the earliest),
+	 * not again from within itself: where the platform's time moves on,
+	 * so that a loop that only reads a register still sees the hardware
+	 * progress.  NULL: time moves only when the code waits.
 	 */
 	void (*step)(void *arg);
 	void *step_arg;

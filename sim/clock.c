@@ -200,8 +200,7 @@ void sim_clock_advance_to(u64 t_ns)
 
 u64 sim_clock_next_event(void)
 {
-	return min(__atomic_load_n(&sim_clock_next_seen, __ATOMIC_RELAXED),
-		   sim_clock_now_ns() + SIM_CLOCK_EVTSTRM_NS);
+	return __atomic_load_n(&sim_clock_next_seen, __ATOMIC_RELAXED);
 }
 
 u64 sim_clock_poll(void)

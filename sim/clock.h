@@ -22,8 +22,9 @@
  *
  * On a time-ordered virtual CPU of <khooks/vcpu.h> (KHOOKS_VCPU_TIME) the
  * time is that CPU's clock: a delay moves it alone, a WFE is the CPU's wait
- * (blocked until another CPU stores or sim_clock_next_event()), and the
- * shared virtual time keeps the latest any CPU saw.
+ * (blocked until another CPU writes what it read, sim_clock_next_event()
+ * or the event stream's tick), and the shared virtual time keeps the
+ * latest any CPU saw.
  *
  * Waiting in virtual time does not spin: the kernel's udelay()/ndelay() move
  * the clock to the pollers' next event or to their deadline, whichever is
@@ -108,9 +109,9 @@ void sim_clock_del_poller(sim_clock_poll_fn fn, void *arg);
 /* Run the pollers now (what ktime_get() does); their earliest next event */
 u64 sim_clock_poll(void);
 /*
- * The next moment a waiting CPU wakes: the pollers' next event as the last
- * poll returned it (this runs none), or the event stream's next tick
- * (SIM_CLOCK_EVTSTRM_NS on)
+ * The pollers' next event as the last poll returned it (this runs none):
+ * when a time-ordered virtual CPU's wait ends at the latest, beside the
+ * event stream (SIM_CLOCK_EVTSTRM_NS as its wait_max_ns)
  */
 u64 sim_clock_next_event(void);
 

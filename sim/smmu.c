@@ -13,6 +13,8 @@
 #include "cmd.h"
 #include "irq.h"
 #include "mmio.h"
+#include <khooks/vcpu.h>
+
 #include "smmu.h"
 #include "stec.h"
 #include "tlb.h"
@@ -436,6 +438,8 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, u32 prod, bool *raise)
 			__atomic_store_n(&smmu->cmdq_cons, head,
 					 __ATOMIC_RELEASE);
 			__atomic_store_n(msi, 0, __ATOMIC_RELEASE);
+			khooks_vcpu_written(msi);
+			khooks_vcpu_written(NULL); /* CONS */
 			msi = NULL;
 		}
 		continue;
@@ -448,6 +452,7 @@ out:
 	if (head != smmu->head) {
 		smmu->head = head;
 		__atomic_store_n(&smmu->cmdq_cons, head, __ATOMIC_RELEASE);
+		khooks_vcpu_written(NULL); /* CONS */
 	}
 	return next;
 }

@@ -48,6 +48,11 @@ unsigned int khooks_vcpu_self(void)
 	return KHOOKS_VCPU_NONE;
 }
 
+void khooks_vcpu_written(const volatile void *p)
+{
+	(void)p;
+}
+
 bool khooks_vcpu_timed(void)
 {
 	return false;

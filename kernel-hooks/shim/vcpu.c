@@ -31,6 +31,9 @@ struct vcpu {
 	uint64_t off_until; /* preempted: off until this step */
 	uint64_t clock; /* KHOOKS_VCPU_TIME: its time, in ns */
 	bool blocked; /* KHOOKS_VCPU_TIME: waits for a store or an event */
+	uintptr_t watch; /* the cache line it last read, 0: none */
+	uintptr_t wrote; /* the line its last access writes, once done */
+	uint64_t wake_by; /* blocked: its wait ends then at the latest */
 	bool done;
 	bool waiting; /* its last point was a wait */
 	/* its waits in a row that found every other CPU waiting */
@@ -65,6 +68,7 @@ static struct {
 			 const volatile void *p, size_t size);
 	uint64_t (*next_event)(void *arg);
 	void *cost_arg;
+	uint64_t wait_max_ns;
 	khooks_vcpu_fn fn;
 	void *arg;
 	struct khooks_vcpu_stats st;
@@ -129,29 +133,34 @@ static unsigned int vcpu_earliest(bool awake)
 }
 
 /*
- * KHOOKS_VCPU_TIME: the earliest CPU not blocked.  The platform's next
- * event, if no CPU awake is earlier, wakes the waiting CPUs at its time;
- * with none, CPUs that all wait spin on, each wait at its cost.
+ * KHOOKS_VCPU_TIME: the earliest CPU not blocked.  A waiting CPU wakes at
+ * the platform's next event or at the end of its longest wait, whichever
+ * is first, once no CPU awake is earlier; CPUs that all wait with neither
+ * spin on, each wait at its cost.
  */
 static unsigned int vcpu_pick_time(void)
 {
-	unsigned int i, best = vcpu_earliest(true);
 	uint64_t t = vc.next_event ? vc.next_event(vc.cost_arg) : UINT64_MAX;
-	bool wake = best == KHOOKS_VCPU_NONE ||
-		    (t != UINT64_MAX && t <= vc.cpu[best].clock);
+	unsigned int i, best = vcpu_earliest(true);
+	uint64_t now = best == KHOOKS_VCPU_NONE ? UINT64_MAX :
+						  vc.cpu[best].clock;
+	bool woke = false;
 
-	if (!wake)
-		return best;
 	for (i = 0; i < vc.n; i++) {
 		struct vcpu *c = &vc.cpu[i];
+		uint64_t w = c->wake_by < t ? c->wake_by : t;
 
-		if (!c->blocked)
+		if (c->done || !c->blocked || w == UINT64_MAX || w > now)
 			continue;
 		c->blocked = false;
-		if (t != UINT64_MAX && c->clock < t)
-			c->clock = t;
+		if (c->clock < w)
+			c->clock = w;
+		woke = true;
 	}
-	return vcpu_earliest(false);
+	if (best == KHOOKS_VCPU_NONE && !woke)
+		for (i = 0; i < vc.n; i++)
+			vc.cpu[i].blocked = false;
+	return vcpu_earliest(true);
 }
 
 /*
@@ -198,6 +207,31 @@ static void vcpu_to_main(bool exiting)
 	vcpu_swap(&self->ctx, &vc.main, NULL, vc.main_tsan_fiber, exiting);
 }
 
+/* The cache line of @p (0: no address) */
+static uintptr_t vcpu_line(const volatile void *p)
+{
+	return p ? (uintptr_t)p / KHOOKS_VCPU_LINE_BYTES + 1 : 0;
+}
+
+/*
+ * KHOOKS_VCPU_TIME: the CPUs blocked on cache line @line see it written at
+ * @self's time (0: no line)
+ */
+static void vcpu_wake(const struct vcpu *self, uintptr_t line)
+{
+	unsigned int i;
+
+	for (i = 0; line && i < vc.n; i++) {
+		struct vcpu *c = &vc.cpu[i];
+
+		if (!c->blocked || c->watch != line)
+			continue;
+		c->blocked = false;
+		if (c->clock < self->clock)
+			c->clock = self->clock;
+	}
+}
+
 static void vcpu_entry(unsigned int lo, unsigned int hi)
 {
 	unsigned int i = lo | (unsigned int)((uint64_t)hi << 16);
@@ -211,6 +245,8 @@ static void vcpu_entry(unsigned int lo, unsigned int hi)
 	khooks_wmm_thread_stop();
 	vc.fn(i, vc.arg);
 	khooks_wmm_thread_stop(); /* its buffered stores, if it had any */
+	if (vc.policy == KHOOKS_VCPU_TIME)
+		vcpu_wake(&vc.cpu[i], vc.cpu[i].wrote);
 	vc.cpu[i].done = true;
 	vcpu_to_main(true);
 }
@@ -232,29 +268,39 @@ static bool vcpu_others_waiting(unsigned int self)
 
 /*
  * KHOOKS_VCPU_TIME: CPU @self's clock moves on by what the access costs.  A
- * wait blocks it until a store (or RMW, or MMIO access) of another CPU,
- * which it sees at that CPU's time, or until the platform's next event.
+ * wait blocks it until another CPU writes the cache line it last read (a
+ * store, an RMW, an MMIO write), which it then sees at that CPU's time, or
+ * until the platform's next event: an arm64 WFE woken by its monitor.  A
+ * write wakes at its CPU's next point, once performed (or, buffered by a
+ * weakly ordered CPU, when it leaves the buffer: khooks_vcpu_written()).
  */
 static void vcpu_charge(struct vcpu *self, enum khooks_vcpu_op op,
 			const volatile void *p, size_t size)
 {
-	unsigned int i;
+	uintptr_t line = vcpu_line(p);
 
+	vcpu_wake(self, self->wrote);
+	self->wrote = 0;
 	self->clock += vc.cost ? vc.cost(vc.cost_arg, vc.cur, op, p, size) : 1;
-	if (op == KHOOKS_VCPU_WAIT) {
+	switch (op) {
+	case KHOOKS_VCPU_WAIT:
 		self->blocked = true;
-		return;
-	}
-	if (op == KHOOKS_VCPU_LOAD || op == KHOOKS_VCPU_POINT)
-		return;
-	for (i = 0; i < vc.n; i++) {
-		struct vcpu *c = &vc.cpu[i];
-
-		if (!c->blocked)
-			continue;
-		c->blocked = false;
-		if (c->clock < self->clock)
-			c->clock = self->clock;
+		self->wake_by = vc.wait_max_ns ? self->clock + vc.wait_max_ns :
+						 UINT64_MAX;
+		break;
+	case KHOOKS_VCPU_LOAD:
+		self->watch = line;
+		break;
+	case KHOOKS_VCPU_RMW:
+		self->watch = line;
+		self->wrote = line;
+		break;
+	case KHOOKS_VCPU_STORE:
+	case KHOOKS_VCPU_MMIO:
+		self->wrote = line;
+		break;
+	default:
+		break;
 	}
 }
 
@@ -425,6 +471,7 @@ int khooks_vcpu_run(const struct khooks_vcpu_config *cfg, khooks_vcpu_fn fn,
 	vc.cost = cfg->cost;
 	vc.next_event = cfg->next_event;
 	vc.cost_arg = cfg->cost_arg;
+	vc.wait_max_ns = cfg->wait_max_ns;
 	vcpu_priorities(&rng);
 	vc.nchange = cfg->change_points;
 	vc.next_change = 0;
@@ -484,6 +531,20 @@ void khooks_vcpu_access(enum khooks_vcpu_op op, const volatile void *p,
 void khooks_vcpu_pause(uint64_t steps)
 {
 	vcpu_point(KHOOKS_VCPU_WAIT, NULL, 0, steps);
+}
+
+void khooks_vcpu_written(const volatile void *p)
+{
+	unsigned int i;
+
+	if (!khooks_vcpu_timed())
+		return;
+	if (p) {
+		vcpu_wake(&vc.cpu[vc.cur], vcpu_line(p));
+		return;
+	}
+	for (i = 0; i < vc.n; i++)
+		vcpu_wake(&vc.cpu[vc.cur], vc.cpu[i].watch);
 }
 
 bool khooks_vcpu_timed(void)

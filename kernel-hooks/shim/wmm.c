@@ -61,6 +61,7 @@ static struct wmm_buf *wmm_cur(void)
 }
 #define wmm (*wmm_cur())
 #define WMM_POINT(op, p, size) khooks_vcpu_access(op, p, size)
+#define WMM_WRITTEN(p) khooks_vcpu_written(p)
 
 unsigned int khooks_wmm_buffered(unsigned int cpu)
 {
@@ -69,6 +70,7 @@ unsigned int khooks_wmm_buffered(unsigned int cpu)
 #else
 static __thread struct wmm_buf wmm;
 #define WMM_POINT(op, p, size) ((void)0)
+#define WMM_WRITTEN(p) ((void)0)
 #endif
 
 static uint64_t wmm_rand(void)
@@ -126,6 +128,7 @@ static void wmm_perform(const struct wmm_entry *e)
 {
 	void *p = (void *)e->addr;
 
+	WMM_WRITTEN(e->addr);
 	if (e->mmio) {
 		if (e->size == 8)
 			writeq_relaxed(e->val, e->addr);

@@ -162,20 +162,22 @@ static unsigned int race_seeds(const char *name, race_fn fn, u64 seeds)
 /* The queue */
 
 #define Q_CPUS 5
+#define Q_MAX_CPUS 8 /* on time-ordered CPUs */
 #define Q_CALLS 8
 #define Q_MAX_CALL 31 /* below CMDQ_TLBI_0_NUM's 32 */
 #define Q_CMD_NS 100
-#define Q_TRACE_CAP (Q_CPUS * (Q_CALLS * (Q_MAX_CALL + 1) + 1) + 16)
+#define Q_TRACE_CAP (Q_MAX_CPUS * (Q_CALLS * (Q_MAX_CALL + 1) + 1) + 16)
 
 struct q_race {
 	struct arm_smmu_device smmu;
 	struct sim_smmu *hw;
+	unsigned int cpus;
 	u64 trace[Q_TRACE_CAP][CMDQ_ENT_DWORDS];
 	unsigned int trace_len;
 	bool overflow;
-	u64 rng[Q_CPUS];
-	int errors[Q_CPUS];
-	unsigned int issued[Q_CPUS];
+	u64 rng[Q_MAX_CPUS];
+	int errors[Q_MAX_CPUS];
+	unsigned int issued[Q_MAX_CPUS];
 };
 
 static void q_trace(void *arg, const u64 *cmd)
@@ -235,7 +237,7 @@ static void q_cpu(unsigned int cpu, void *arg)
 /* Every list once, contiguous and in order, each followed by its sync */
 static const char *q_check(struct q_race *q)
 {
-	unsigned int next[Q_CPUS] = { 0 }, i = 0, id, n, k;
+	unsigned int next[Q_MAX_CPUS] = { 0 }, i = 0, id, n, k;
 
 	if (q->overflow)
 		return "the SMMU consumed more commands than were issued";
@@ -247,7 +249,7 @@ static const char *q_check(struct q_race *q)
 			return "a command list does not start where one ends";
 		id = FIELD_GET(CMDQ_TLBI_0_ASID, cmd[0]) - 1;
 		n = FIELD_GET(CMDQ_TLBI_0_NUM, cmd[0]) + 1;
-		if (id >= Q_CPUS)
+		if (id >= q->cpus)
 			return "a command no CPU issued";
 		for (k = 0; k < n; k++, i++) {
 			cmd = q->trace[i];
@@ -267,7 +269,7 @@ static const char *q_check(struct q_race *q)
 			return "a command list's CMD_SYNC does not follow it";
 		i++;
 	}
-	for (id = 0; id < Q_CPUS; id++) {
+	for (id = 0; id < q->cpus; id++) {
 		if (q->errors[id])
 			return "a command list failed";
 		if (next[id] != q->issued[id])
@@ -276,25 +278,32 @@ static const char *q_check(struct q_race *q)
 	return NULL;
 }
 
-static const char *q_race(u64 seed, u64 horizon, struct khooks_vcpu_stats *st)
+/* A slow SMMU (a command per Q_CMD_NS): the queue fills */
+static struct q_race *q_setup(unsigned int cpus, u64 seed)
 {
-	/* A slow SMMU (a command per Q_CMD_NS): the queue fills */
 	const struct sim_smmu_config cfg = {
 		.msi = true,
 		.cmdq_shift = SIM_SMMU_CMDQ_SHIFT_MIN,
 		.lat = { .cmd_ns = Q_CMD_NS, .sync_ns = Q_CMD_NS },
 	};
-	struct sim_smmu_stats hs;
 	struct q_race *q = calloc(1, sizeof(*q));
-	const char *what;
 	unsigned int i;
 
 	assert_non_null(q);
 	assert_int_equal(sim_smmu_probe(&cfg, 4, &q->smmu, &q->hw), 0);
 	sim_smmu_set_trace(q->hw, q_trace, q);
-	for (i = 0; i < Q_CPUS; i++)
+	q->cpus = cpus;
+	for (i = 0; i < cpus; i++)
 		q->rng[i] = (seed + 1) * 1000 + i; /* the lists' sizes */
-	race_vcpus(Q_CPUS, seed, horizon, q_cpu, q, st);
+	return q;
+}
+
+/* What broke, if anything; frees @q */
+static const char *q_finish(struct q_race *q)
+{
+	struct sim_smmu_stats hs;
+	const char *what;
+
 	sim_smmu_set_trace(q->hw, NULL, NULL);
 	sim_smmu_stats(q->hw, &hs);
 	what = q_check(q);
@@ -305,9 +314,80 @@ static const char *q_race(u64 seed, u64 horizon, struct khooks_vcpu_stats *st)
 	return what;
 }
 
+static const char *q_race(u64 seed, u64 horizon, struct khooks_vcpu_stats *st)
+{
+	struct q_race *q = q_setup(Q_CPUS, seed);
+
+	race_vcpus(Q_CPUS, seed, horizon, q_cpu, q, st);
+	return q_finish(q);
+}
+
 static void test_queue(void **state)
 {
 	assert_int_equal(race_seeds("queue", q_race, RACE_SEEDS_QUEUE), 0);
+}
+
+/*
+ * The same queue on time-ordered CPUs (KHOOKS_VCPU_TIME, a point 1 ns):
+ * many CPUs' lists overlap in time, and every one lands, in order, with the
+ * same virtual time and steps run after run
+ */
+static void q_time_step(void *arg)
+{
+	(void)arg;
+	sim_clock_poll();
+}
+
+static uint64_t q_time_event(void *arg)
+{
+	(void)arg;
+	return sim_clock_next_event();
+}
+
+static void q_time(unsigned int cpus, struct khooks_vcpu_stats *st, u64 *ns)
+{
+	const struct khooks_vcpu_config cfg = {
+		.cpus = cpus,
+		.seed = 1,
+		.horizon = 1,
+		.max_steps = RACE_MAX_STEPS,
+		.policy = KHOOKS_VCPU_TIME,
+		.step = q_time_step,
+		.next_event = q_time_event,
+		.wait_max_ns = SIM_CLOCK_EVTSTRM_NS,
+	};
+	struct q_race *q;
+	const char *what;
+
+	assert_int_equal(sim_clock_init(SIM_CLOCK_VIRTUAL), 0);
+	q = q_setup(cpus, 1);
+	assert_int_equal(khooks_vcpu_run(&cfg, q_cpu, q, st), 0);
+	*ns = sim_clock_now_ns();
+	what = q_finish(q);
+	if (what)
+		fail_msg("queue on %u time-ordered CPUs: %s", cpus, what);
+}
+
+static void test_queue_time_ordered(void **state)
+{
+	static const unsigned int cpus[] = { 2, 4 };
+	struct khooks_vcpu_stats a, b;
+	unsigned int i;
+	u64 ns_a, ns_b;
+
+	(void)state;
+	khooks_vcpu_reset();
+	for (i = 0; i < ARRAY_SIZE(cpus); i++) {
+		q_time(cpus[i], &a, &ns_a);
+		q_time(cpus[i], &b, &ns_b);
+		assert_int_equal(a.steps, b.steps);
+		assert_int_equal(ns_a, ns_b);
+		printf("queue on %u time-ordered CPUs: %u lists each, %llu ns "
+		       "of virtual time, %llu steps, %llu switches\n",
+		       cpus[i], Q_CALLS, (unsigned long long)ns_a,
+		       (unsigned long long)a.steps,
+		       (unsigned long long)a.switches);
+	}
 }
 
 /* Quarantines */
@@ -663,6 +743,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_replay),
 		cmocka_unit_test(test_queue),
+		cmocka_unit_test(test_queue_time_ordered),
 		cmocka_unit_test(test_attach_vs_unmap),
 		cmocka_unit_test(test_quarantine_vs_walk),
 		cmocka_unit_test(test_quarantine_vs_attach),

@@ -311,6 +311,7 @@ static void test_platform_time(void **state)
 		.cost = t_cost,
 		.next_event = t_platform_event,
 		.step = t_step,
+		.wait_max_ns = SIM_CLOCK_EVTSTRM_NS,
 	};
 
 	(void)state;

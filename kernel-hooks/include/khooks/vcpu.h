@@ -58,6 +58,7 @@
 #define KHOOKS_VCPU_NONE (~0u)
 #define KHOOKS_VCPU_SLICE 4096
 #define KHOOKS_VCPU_MAX_PREEMPT_LOG2 24
+#define KHOOKS_VCPU_LINE_BYTES 64 /* what a wait watches (arm64's CWG) */
 
 /* What an interleaving point is (the access that follows it) */
 enum khooks_vcpu_op {
@@ -76,9 +77,11 @@ enum khooks_vcpu_op {
  * khooks_vcpu_delay() by its delay; the CPU whose clock is earliest runs,
  * the seed's priorities breaking ties, so the CPUs' work overlaps in time
  * as on a machine with as many cores.  A wait there blocks its CPU until
- * another CPU stores (a store, an RMW, an MMIO access), which it then sees
- * at that CPU's time, or until the platform's next event (@next_event),
- * which wakes the waiting CPUs at its time once no CPU awake is earlier.
+ * another CPU writes the cache line it last read (a store, an RMW, an MMIO
+ * write), which it then sees at that CPU's time, until the platform's next
+ * event (@next_event), or for @wait_max_ns at most (arm64's event stream),
+ * whichever comes first once no CPU awake is earlier: a WFE and its
+ * monitor.
  */
 enum khooks_vcpu_policy {
 	KHOOKS_VCPU_PCT,
@@ -122,6 +125,7 @@ struct khooks_vcpu_config {
 			 const volatile void *p, size_t size);
 	uint64_t (*next_event)(void *arg);
 	void *cost_arg;
+	uint64_t wait_max_ns; /* KHOOKS_VCPU_TIME; 0: until woken */
 };
 
 #define KHOOKS_VCPU_STACK_BYTES (1u << 20)
@@ -182,6 +186,12 @@ unsigned int khooks_vcpu_self(void);
  * CPU run.  Outside such a run: 0, and nothing.
  */
 bool khooks_vcpu_timed(void);
+/*
+ * Memory at @p was written now: by a store the running CPU had buffered
+ * (<khooks/wmm.h>), or by the platform (a device's write, an MSI); NULL: a
+ * register the CPUs may be polling changed, so every waiting CPU looks again
+ */
+void khooks_vcpu_written(const volatile void *p);
 uint64_t khooks_vcpu_clock(void);
 void khooks_vcpu_delay(uint64_t ns);
 

@@ -208,13 +208,23 @@ u64 sim_clock_poll(void)
 	u64 next = SIM_CLOCK_NEVER;
 	unsigned int i, n;
 
+	bool timed = khooks_vcpu_timed(), held = false;
+
 	if (sim_clock_polling)
 		return SIM_CLOCK_NEVER;
 	sim_clock_polling = true;
+	/*
+	 * A time-ordered virtual CPU polls in one go: another one, ahead in
+	 * time, must not find the SMMU half run
+	 */
+	if (timed)
+		held = khooks_vcpu_hold(true);
 	n = __atomic_load_n(&sim_clock_num_pollers, __ATOMIC_ACQUIRE);
 	for (i = 0; i < n; i++)
 		next = min(next,
 			   sim_clock_pollers[i].fn(sim_clock_pollers[i].arg));
+	if (timed)
+		khooks_vcpu_hold(held);
 	sim_clock_polling = false;
 	__atomic_store_n(&sim_clock_next_seen, next, __ATOMIC_RELAXED);
 	return next;

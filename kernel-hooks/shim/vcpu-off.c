@@ -53,6 +53,12 @@ void khooks_vcpu_written(const volatile void *p)
 	(void)p;
 }
 
+bool khooks_vcpu_hold(bool hold)
+{
+	(void)hold;
+	return false;
+}
+
 bool khooks_vcpu_timed(void)
 {
 	return false;

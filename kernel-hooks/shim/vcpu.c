@@ -284,6 +284,9 @@ static void vcpu_charge(struct vcpu *self, enum khooks_vcpu_op op,
 	self->clock += vc.cost ? vc.cost(vc.cost_arg, vc.cur, op, p, size) : 1;
 	switch (op) {
 	case KHOOKS_VCPU_WAIT:
+		/* A core that waits does not hold its stores back */
+		if (khooks_wmm_buffered(vc.cur))
+			khooks_wmm_fence();
 		self->blocked = true;
 		self->wake_by = vc.wait_max_ns ? self->clock + vc.wait_max_ns :
 						 UINT64_MAX;
@@ -545,6 +548,14 @@ void khooks_vcpu_written(const volatile void *p)
 	}
 	for (i = 0; i < vc.n; i++)
 		vcpu_wake(&vc.cpu[vc.cur], vc.cpu[i].watch);
+}
+
+bool khooks_vcpu_hold(bool hold)
+{
+	bool was = vc.in_step;
+
+	vc.in_step = hold;
+	return was;
 }
 
 bool khooks_vcpu_timed(void)

@@ -187,6 +187,12 @@ unsigned int khooks_vcpu_self(void);
  */
 bool khooks_vcpu_timed(void);
 /*
+ * With @hold, the running CPU keeps its turn: its points are not points
+ * (a platform's work the others must not see half done).  Returns the
+ * previous setting, to restore.
+ */
+bool khooks_vcpu_hold(bool hold);
+/*
  * Memory at @p was written now: by a store the running CPU had buffered
  * (<khooks/wmm.h>), or by the platform (a device's write, an MSI); NULL: a
  * register the CPUs may be polling changed, so every waiting CPU looks again

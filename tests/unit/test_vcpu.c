@@ -63,9 +63,10 @@ static uint64_t t_next_event(void *arg)
 	return ((struct t_run *)arg)->event;
 }
 
-static int t_run(struct t_run *t, uint64_t seed, khooks_vcpu_fn fn)
+/* T_CPUS time-ordered CPUs, CPU i's points i + 1 ns, @t's event */
+static struct khooks_vcpu_config t_config(struct t_run *t, uint64_t seed)
 {
-	const struct khooks_vcpu_config cfg = {
+	return (struct khooks_vcpu_config){
 		.cpus = T_CPUS,
 		.seed = seed,
 		.horizon = 1,
@@ -75,6 +76,11 @@ static int t_run(struct t_run *t, uint64_t seed, khooks_vcpu_fn fn)
 		.next_event = t_next_event,
 		.cost_arg = t,
 	};
+}
+
+static int t_run(struct t_run *t, uint64_t seed, khooks_vcpu_fn fn)
+{
+	const struct khooks_vcpu_config cfg = t_config(t, seed);
 
 	return khooks_vcpu_run(&cfg, fn, t, NULL);
 }
@@ -215,17 +221,11 @@ static uint64_t t_flat(void *arg, unsigned int cpu, enum khooks_vcpu_op op,
 
 static void t_order(struct t_run *t, uint64_t seed)
 {
-	const struct khooks_vcpu_config cfg = {
-		.cpus = T_CPUS,
-		.seed = seed,
-		.horizon = 1,
-		.max_steps = T_MAX_STEPS,
-		.policy = KHOOKS_VCPU_TIME,
-		.cost = t_flat,
-		.cost_arg = t,
-	};
+	struct khooks_vcpu_config cfg = t_config(t, seed);
 
 	memset(t, 0, sizeof(*t));
+	t->event = UINT64_MAX;
+	cfg.cost = t_flat;
 	assert_int_equal(khooks_vcpu_run(&cfg, t_loads, t, NULL), 0);
 }
 
@@ -302,19 +302,12 @@ static void t_platform(unsigned int cpu, void *arg)
 static void test_platform_time(void **state)
 {
 	struct t_run t = { 0 };
-	const struct khooks_vcpu_config cfg = {
-		.cpus = T_CPUS,
-		.seed = 1,
-		.horizon = 1,
-		.max_steps = T_MAX_STEPS,
-		.policy = KHOOKS_VCPU_TIME,
-		.cost = t_cost,
-		.next_event = t_platform_event,
-		.step = t_step,
-		.wait_max_ns = SIM_CLOCK_EVTSTRM_NS,
-	};
+	struct khooks_vcpu_config cfg = t_config(&t, 1);
 
 	(void)state;
+	cfg.next_event = t_platform_event;
+	cfg.step = t_step;
+	cfg.wait_max_ns = SIM_CLOCK_EVTSTRM_NS;
 	assert_int_equal(sim_clock_init(SIM_CLOCK_VIRTUAL), 0);
 	assert_int_equal(sim_clock_add_poller(t_device, &t), 0);
 	assert_int_equal(khooks_vcpu_run(&cfg, t_platform, &t, NULL), 0);

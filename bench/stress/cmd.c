@@ -181,9 +181,12 @@ static int stress_print_result(const struct stress_config *cfg,
 			printf("WARN: %llu warnings in the kernel-form code "
 			       "(stderr names each WARN once)\n",
 			       res->warns);
-		printf("oracle: %llu violations; reproduce with: atcbench "
-		       "stress %s --seed %llu",
-		       res->violations, scenario, cfg->seed);
+		/* atcbench-wmm is the build with the virtual CPUs */
+		printf("oracle: %llu violations; reproduce with: %s stress %s "
+		       "--seed %llu",
+		       res->violations,
+		       khooks_vcpu_supported() ? "atcbench-wmm" : "atcbench",
+		       scenario, cfg->seed);
 		stress_config_print_diff(stdout, cfg, &from);
 		putchar('\n');
 		if (!stress_virtual(cfg))

@@ -303,6 +303,14 @@ jq -e '.quarantines > 0 and .vcpu_switches > 0 and .ops > 0' \
 	--warmup 0 --seed "$seed" --name vcpu-churn --out "$work" \
 	>"$work/out" 2>"$work/err" ||
 	bad "atcbench-wmm churn --clock vcpu: exit $?: $(cat "$work/out" "$work/err")"
+# an injected bug is caught there, and its reproduce line names the binary
+"${bin%/*}/atcbench-wmm" stress churn --clock vcpu --duration 20ms \
+	--warmup 0 --inject-bug install-invs-after-ste --seed "$seed" \
+	--name vcpu-bug --out "$work" >"$work/out" 2>"$work/err"
+st=$?
+[ $st = 1 ] && grep -q "reproduce with: atcbench-wmm stress churn --seed $seed" \
+	"$work/out" ||
+	bad "atcbench-wmm --clock vcpu --inject-bug: exit $st: $(cat "$work/out")"
 run 2 churn --clock vcpu --duration 10ms
 grep -q "atcbench-wmm only" "$work/err" ||
 	bad "atcbench --clock vcpu: $(cat "$work/err")"

@@ -8,7 +8,9 @@
  * swapcontext() from the CPU that loses its turn to the one that takes it,
  * and a CPU that returns goes back to khooks_vcpu_run(), which starts the
  * next.  The sanitizers are told of every switch (fibers), so ASan's stack
- * checks and TSan's shadow stacks follow the CPUs.
+ * checks and TSan's shadow stacks follow the CPUs.  Two policies choose
+ * the next CPU: PCT's priorities (vcpu_pick()) or, with
+ * KHOOKS_VCPU_TIME, each CPU's clock (vcpu_pick_time()).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -30,7 +32,8 @@ struct vcpu {
 	int64_t prio; /* the highest runnable one runs */
 	uint64_t off_until; /* preempted: off until this step */
 	uint64_t clock; /* KHOOKS_VCPU_TIME: its time, in ns */
-	bool blocked; /* KHOOKS_VCPU_TIME: waits for a store or an event */
+	/* KHOOKS_VCPU_TIME: waits for a write to @watch, an event, @wake_by */
+	bool blocked;
 	uintptr_t watch; /* the cache line it last read, 0: none */
 	uintptr_t wrote; /* the line its last access writes, once done */
 	uint64_t wake_by; /* blocked: its wait ends then at the latest */
@@ -54,7 +57,8 @@ static struct {
 	int64_t low; /* the next priority below every other */
 	uint64_t max_steps;
 	bool livelock;
-	bool in_step; /* in cfg->step: its points are not steps */
+	/* in cfg->step, or held (khooks_vcpu_hold()): points are not steps */
+	bool in_step;
 	uint64_t run_len; /* steps the running CPU took since it took over */
 	void (*step)(void *arg);
 	void *step_arg;

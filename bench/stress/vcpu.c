@@ -12,14 +12,16 @@
  * A run is a function of its seed and the code, whatever the host does.
  *
  * Time is the virtual clock, one for all: each interleaving point costs
- * STRESS_VCPU_STEP_NS and moves the simulated SMMU on, a kernel delay or
- * wait ends at the SMMU's next event (sim/clock.h), and a role that sleeps
- * (an open-loop mapper's next start, a translator's or a churner's
- * interval) waits, by points, until the clock reaches its wake-up.  Time
- * jumps only when every CPU waits or sleeps: to the first wake-up or the
- * SMMU's next event.  The CPUs share
- * one timeline, so latencies add up across CPUs: a vcpu run is for the
- * interleavings and the oracle's verdicts, not for latency figures.
+ * STRESS_VCPU_STEP_NS and moves the simulated SMMU on.  A kernel wait, or
+ * a role's sleep (an open-loop mapper's next start, a translator's or a
+ * churner's interval), moves the clock only when every CPU waits or sleeps
+ * and no store is buffered: to the SMMU's next event or the first wake-up
+ * (sim/clock.h).  Beside PCT's priorities a CPU is preempted at random
+ * (STRESS_VCPU_PREEMPT_ONE_IN) for up to 2^STRESS_VCPU_PREEMPT_MAX_LOG2
+ * steps, and translators aim half their requests at pages being unmapped.
+ * The CPUs share one timeline, so latencies add up across CPUs: a vcpu run
+ * is for the interleavings and the oracle's verdicts, not for latency
+ * figures.
  *
  * Per-thread state of the harness (stress_self, stress_isolate_t0) is
  * swapped at each change of CPU.

@@ -198,9 +198,16 @@ void sim_clock_advance_to(u64 t_ns)
 	sim_clock_raise(t_ns);
 }
 
-u64 sim_clock_next_event(void)
+uint64_t sim_clock_next_event(void *arg)
 {
+	(void)arg;
 	return __atomic_load_n(&sim_clock_next_seen, __ATOMIC_RELAXED);
+}
+
+void sim_clock_step(void *arg)
+{
+	(void)arg;
+	sim_clock_poll();
 }
 
 u64 sim_clock_poll(void)

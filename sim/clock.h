@@ -109,11 +109,12 @@ void sim_clock_del_poller(sim_clock_poll_fn fn, void *arg);
 /* Run the pollers now (what ktime_get() does); their earliest next event */
 u64 sim_clock_poll(void);
 /*
- * The pollers' next event as the last poll returned it (this runs none):
- * when a time-ordered virtual CPU's wait ends at the latest, beside the
- * event stream (SIM_CLOCK_EVTSTRM_NS as its wait_max_ns)
+ * A time-ordered run of <khooks/vcpu.h> on this platform: its next_event
+ * (the pollers' next event as the last poll returned it; this runs none),
+ * its step (a poll), and SIM_CLOCK_EVTSTRM_NS its wait_max_ns; @arg unused
  */
-u64 sim_clock_next_event(void);
+uint64_t sim_clock_next_event(void *arg); /* <khooks/vcpu.h>'s type */
+void sim_clock_step(void *arg);
 
 /* Solo mode's state (see sim_clock_solo()), for sim_clock_ktime_ns() */
 extern bool sim_clock_is_solo;

@@ -163,6 +163,8 @@ struct stress_event {
 	int dev; /* device index (stall: mapper index), or -1 */
 };
 
+struct stress_vcpu;
+
 struct stress_run {
 	const struct stress_config *cfg;
 	struct topo topo;
@@ -229,12 +231,10 @@ struct stress_run {
 	unsigned int nevents;
 	u64 events_lost;
 	/*
-	 * Clock vcpu (vcpu.c): each CPU's wake-up (U64_MAX: awake) and how
-	 * many CPUs there are; the run's interleaving figures, and whether
-	 * it was cut short as a livelock
+	 * Clock vcpu (vcpu.c): its CPUs; the run's interleaving figures,
+	 * and whether it was cut short as a livelock
 	 */
-	u64 *vcpu_wake;
-	unsigned int vcpu_cpus;
+	struct stress_vcpu *vcpu;
 	struct khooks_vcpu_stats vcpu_stats;
 	bool vcpu_livelock;
 };

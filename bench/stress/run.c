@@ -468,8 +468,8 @@ static void stress_run_collect(struct stress_run *r, struct stress_result *res)
 	 * software time-out is the driver's doing (an error handler that
 	 * leaves the queue stalled, say), unless the scenario stalls it
 	 */
-	if (stress_virtual(cfg) &&
-	    cfg->fault != STRESS_FAULT_SMMU_STALL && r->sw_timeouts)
+	if (stress_virtual(cfg) && cfg->fault != STRESS_FAULT_SMMU_STALL &&
+	    r->sw_timeouts)
 		sim_oracle_report(r->oracle, SIM_ORACLE_NO_SID,
 				  "a software CMD_SYNC time-out in virtual "
 				  "time, the SMMU not stalled");
@@ -625,7 +625,6 @@ out_topo:
 	free(slots);
 	topo_fini(&r->topo);
 out_free:
-	free(r->vcpu_wake);
 	pthread_mutex_destroy(&r->lock);
 	free(r);
 	return ret;

@@ -34,15 +34,17 @@
 
 #include "stress/internal.h"
 
-/* What a CPU keeps that the harness keeps per thread */
+/* What a CPU keeps that the harness keeps per thread; its wake-up */
 struct stress_vcpu_cpu {
 	struct stress_thread *self;
 	u64 isolate_t0;
+	u64 wake; /* U64_MAX: awake */
 };
 
 struct stress_vcpu {
 	struct stress_run *r;
 	struct stress_vcpu_cpu main, *cpu;
+	unsigned int cpus;
 	u64 cpu0; /* CPU time when the measured span began */
 	unsigned int roles; /* CPUs but the harness still running */
 };
@@ -70,13 +72,15 @@ static void stress_vcpu_step(void *arg)
 
 void stress_vcpu_sleep_until(struct stress_run *r, u64 t)
 {
+	struct stress_vcpu_cpu *c = r->vcpu->cpu;
 	unsigned int i, self = khooks_vcpu_self();
 	u64 first;
 
-	r->vcpu_wake[self] = t;
+	c[self].wake = t;
 	while (sim_clock_now_ns() < t) {
 		/* Off for as many steps as the time still to sleep */
-		khooks_vcpu_pause((t - sim_clock_now_ns()) / STRESS_VCPU_STEP_NS);
+		khooks_vcpu_pause((t - sim_clock_now_ns()) /
+				  STRESS_VCPU_STEP_NS);
 		if (sim_clock_now_ns() >= t || !khooks_vcpu_all_waiting())
 			continue;
 		/*
@@ -84,12 +88,12 @@ void stress_vcpu_sleep_until(struct stress_run *r, u64 t)
 		 * wake-up or the hardware's next event
 		 */
 		first = sim_clock_poll();
-		for (i = 0; i < r->vcpu_cpus; i++)
-			first = min(first, r->vcpu_wake[i]);
+		for (i = 0; i < r->vcpu->cpus; i++)
+			first = min(first, c[i].wake);
 		sim_clock_advance_to(first);
 		sim_clock_poll();
 	}
-	r->vcpu_wake[self] = U64_MAX;
+	c[self].wake = U64_MAX;
 }
 
 /* The measured span is over: the roles are told to stop */
@@ -119,8 +123,7 @@ static void stress_vcpu_harness(struct stress_vcpu *v)
 		bool all_done = cfg->ops;
 
 		if (!r->measuring && now >= r->t_measure_ns) {
-			__atomic_store_n(&r->measuring, true,
-					 __ATOMIC_RELEASE);
+			__atomic_store_n(&r->measuring, true, __ATOMIC_RELEASE);
 			v->cpu0 = stress_thread_cpu_ns();
 		}
 		for (i = 0; i < cfg->mappers && all_done; i++)
@@ -163,8 +166,8 @@ static bool stress_vcpu_translate_target(struct stress_thread *t)
 {
 	struct stress_run *r = t->run;
 	const struct stress_config *cfg = r->cfg;
-	struct stress_thread *m = &r->mappers[sim_rng_next(&t->rng) %
-					      cfg->mappers];
+	struct stress_thread *m =
+		&r->mappers[sim_rng_next(&t->rng) % cfg->mappers];
 	unsigned int i, v = sim_rng_next(&t->rng) % r->ndevs;
 	unsigned int page = m->inflight ? m->inflight - 1 :
 					  m->first_page + m->next;
@@ -174,7 +177,8 @@ static bool stress_vcpu_translate_target(struct stress_thread *t)
 		d = &r->devs[(v + i) % r->ndevs];
 		if (d->domain == m->domain || d->joining == m->domain + 1) {
 			t->translations += stress_translate(
-				r, d, page + sim_rng_next(&t->rng) % cfg->op_pages);
+				r, d,
+				page + sim_rng_next(&t->rng) % cfg->op_pages);
 			return true;
 		}
 	}
@@ -250,27 +254,25 @@ int stress_vcpu_run(struct stress_run *r)
 	int ret;
 
 	/* Steps move time on: a run past its end by this many is a livelock */
-	vcfg.max_steps = (r->t_end_ns - sim_clock_now_ns()) /
-				 STRESS_VCPU_STEP_NS +
-			 STRESS_VCPU_LIVELOCK_STEPS;
+	vcfg.max_steps =
+		(r->t_end_ns - sim_clock_now_ns()) / STRESS_VCPU_STEP_NS +
+		STRESS_VCPU_LIVELOCK_STEPS;
 	v.cpu = calloc(vcfg.cpus, sizeof(*v.cpu));
-	r->vcpu_wake = calloc(vcfg.cpus, sizeof(*r->vcpu_wake));
-	if (!v.cpu || !r->vcpu_wake) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	if (!v.cpu)
+		return -ENOMEM;
 	for (i = 0; i < vcfg.cpus; i++)
-		r->vcpu_wake[i] = U64_MAX;
-	r->vcpu_cpus = vcfg.cpus;
+		v.cpu[i].wake = U64_MAX;
+	v.cpus = vcfg.cpus;
 	v.roles = vcfg.cpus - 1;
+	r->vcpu = &v;
 	ret = khooks_vcpu_run(&vcfg, stress_vcpu_main, &v, &r->vcpu_stats);
+	r->vcpu = NULL;
 	if (ret == -EDEADLK) {
 		/* Its CPUs stand where they stopped: the world is theirs */
 		r->vcpu_livelock = true;
 		r->t_end_ns = sim_clock_now_ns();
 		ret = 0;
 	}
-out:
 	free(v.cpu);
 	return ret;
 }

@@ -138,8 +138,7 @@ void stress_probe_quarantine(u32 sid)
 		sim_oracle_report(r->oracle, sid,
 				  "innocent device quarantined");
 	/* The quarantine has cleared EATS: translated requests are rejected */
-	if (stress_virtual(r->cfg) &&
-	    sim_oracle_ats_allowed(r->oracle, sid))
+	if (stress_virtual(r->cfg) && sim_oracle_ats_allowed(r->oracle, sid))
 		sim_oracle_report(r->oracle, sid,
 				  "quarantined device's STE still allows "
 				  "translated requests");

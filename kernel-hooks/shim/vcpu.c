@@ -341,7 +341,7 @@ static void vcpu_point(enum khooks_vcpu_op op, const volatile void *p,
 		return;
 	self = &vc.cpu[prev];
 	self->waiting = wait;
-	if (wait)
+	if (wait && vc.policy == KHOOKS_VCPU_PCT)
 		self->quiet = vcpu_others_waiting(prev) ? self->quiet + 1 : 0;
 	vc.st.steps++;
 	if (vc.policy == KHOOKS_VCPU_TIME)

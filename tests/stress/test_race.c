@@ -335,18 +335,6 @@ static void test_queue(void **state)
  * consume every command, and not twice that: the CPUs' waits end when what
  * they wait for happens.
  */
-static void q_time_step(void *arg)
-{
-	(void)arg;
-	sim_clock_poll();
-}
-
-static uint64_t q_time_event(void *arg)
-{
-	(void)arg;
-	return sim_clock_next_event();
-}
-
 static void q_time(unsigned int cpus, struct khooks_vcpu_stats *st, u64 *ns,
 		   unsigned int *cmds)
 {
@@ -356,8 +344,8 @@ static void q_time(unsigned int cpus, struct khooks_vcpu_stats *st, u64 *ns,
 		.horizon = 1,
 		.max_steps = RACE_MAX_STEPS,
 		.policy = KHOOKS_VCPU_TIME,
-		.step = q_time_step,
-		.next_event = q_time_event,
+		.step = sim_clock_step,
+		.next_event = sim_clock_next_event,
 		.wait_max_ns = SIM_CLOCK_EVTSTRM_NS,
 	};
 	struct q_race *q;

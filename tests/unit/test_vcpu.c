@@ -262,18 +262,6 @@ static u64 t_device(void *arg)
 	return SIM_CLOCK_NEVER;
 }
 
-static void t_step(void *arg)
-{
-	(void)arg;
-	sim_clock_poll();
-}
-
-static uint64_t t_platform_event(void *arg)
-{
-	(void)arg;
-	return sim_clock_next_event();
-}
-
 static void t_platform(unsigned int cpu, void *arg)
 {
 	struct t_run *t = arg;
@@ -305,8 +293,8 @@ static void test_platform_time(void **state)
 	struct khooks_vcpu_config cfg = t_config(&t, 1);
 
 	(void)state;
-	cfg.next_event = t_platform_event;
-	cfg.step = t_step;
+	cfg.next_event = sim_clock_next_event;
+	cfg.step = sim_clock_step;
 	cfg.wait_max_ns = SIM_CLOCK_EVTSTRM_NS;
 	assert_int_equal(sim_clock_init(SIM_CLOCK_VIRTUAL), 0);
 	assert_int_equal(sim_clock_add_poller(t_device, &t), 0);

@@ -13,6 +13,9 @@
  *    CMD_SYNC, on a queue of 128 (it fills and wraps): the SMMU consumes
  *    every command once, each CPU's in order, each list contiguous, its
  *    CMD_SYNC right after it, no error, no time-out;
+ *  - an ATC time-out vs a bystander's sync: of two weakly ordered CPUs
+ *    issuing ATC_INV and CMD_SYNC, only the one whose device never answers
+ *    gets -EIO, whichever CPU runs the error handler;
  *  - attach vs unmap: while a master moves to a domain and its device asks
  *    for translations, an unmap's invalidation of that domain returns with
  *    no entry older than the unmap in any ATC the SMMU lets be used (the
@@ -32,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/bitfield.h>
+#include <linux/bitmap.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <sim/clock.h>
@@ -385,6 +389,86 @@ static void test_queue_time_ordered(void **state)
 		assert_in_range(ns_a, (u64)cmds_a * Q_CMD_NS,
 				2ULL * cmds_a * Q_CMD_NS);
 	}
+}
+
+/*
+ * An ATC time-out against a bystander's sync: two weakly ordered CPUs each
+ * issue E_ROUNDS times an ATC_INV and a CMD_SYNC; CPU 0's device never
+ * answers, CPU 1's does.  Whichever CPU polls the SMMU runs the error
+ * handler, which records the time-out in atc_sync_timeouts before its
+ * GERRORN write lets the SMMU complete the sync: each of CPU 0's syncs
+ * returns -EIO, each of CPU 1's returns 0, and no bit is left set.
+ */
+
+#define E_CPUS 2
+#define E_SIDS 2
+#define E_ROUNDS 3
+#define E_ATC_TIMEOUT_NS 300
+
+struct e_race {
+	struct arm_smmu_device smmu;
+	struct sim_smmu *hw;
+	struct sim_dev devs[E_SIDS];
+	unsigned int wrong[E_CPUS];
+	u64 seed;
+};
+
+static void e_cpu(unsigned int cpu, void *arg)
+{
+	struct e_race *e = arg;
+	struct arm_smmu_cmdq_ent ent;
+	u64 cmd[CMDQ_ENT_DWORDS];
+	int want = cpu == 0 ? -EIO : 0;
+	unsigned int i;
+
+	khooks_wmm_thread_start(e->seed * E_CPUS + cpu); /* weakly ordered */
+	arm_smmu_atc_inv_to_cmd(IOMMU_NO_PASID, 0x1000, 0x1000, &ent);
+	ent.atc.sid = cpu;
+	assert_int_equal(arm_smmu_cmdq_build_cmd(cmd, &ent), 0);
+	for (i = 0; i < E_ROUNDS; i++)
+		if (arm_smmu_cmdq_issue_cmdlist(&e->smmu, &e->smmu.cmdq, cmd, 1,
+						true) != want)
+			e->wrong[cpu]++;
+}
+
+static const char *e_race(u64 seed, u64 horizon, struct khooks_vcpu_stats *st)
+{
+	const struct sim_smmu_config cfg = {
+		.ats = true,
+		.msi = true,
+		.cmdq_shift = SIM_SMMU_CMDQ_SHIFT_MIN,
+		.atc_timeout_ns = E_ATC_TIMEOUT_NS,
+	};
+	struct e_race *e = calloc(1, sizeof(*e));
+	const char *what = NULL;
+	unsigned int i;
+
+	assert_non_null(e);
+	e->seed = seed;
+	assert_int_equal(sim_smmu_probe(&cfg, E_SIDS, &e->smmu, &e->hw), 0);
+	for (i = 0; i < E_SIDS; i++) {
+		sim_dev_init(&e->devs[i], i, 10);
+		assert_int_equal(sim_smmu_add_dev(e->hw, &e->devs[i]), 0);
+	}
+	sim_dev_set_state(&e->devs[0], SIM_DEV_UNRESPONSIVE, 0);
+	race_vcpus(E_CPUS, seed, horizon, e_cpu, e, st);
+	if (e->wrong[0])
+		what = "a sync whose ATC_INV timed out did not return -EIO";
+	else if (e->wrong[1])
+		what = "a sync whose ATC_INV was answered did not return 0";
+	else if (!bitmap_empty(e->smmu.cmdq.atc_sync_timeouts,
+			       1 << SIM_SMMU_CMDQ_SHIFT_MIN))
+		what = "a time-out bit was left set";
+	sim_smmu_remove(&e->smmu, e->hw);
+	free(e);
+	return what;
+}
+
+static void test_timeout_vs_sync(void **state)
+{
+	assert_int_equal(race_seeds("ATC time-out vs a bystander's sync",
+				    e_race, RACE_SEEDS),
+			 0);
 }
 
 /* Quarantines */
@@ -741,6 +825,7 @@ int main(void)
 		cmocka_unit_test(test_replay),
 		cmocka_unit_test(test_queue),
 		cmocka_unit_test(test_queue_time_ordered),
+		cmocka_unit_test(test_timeout_vs_sync),
 		cmocka_unit_test(test_attach_vs_unmap),
 		cmocka_unit_test(test_quarantine_vs_walk),
 		cmocka_unit_test(test_quarantine_vs_attach),

@@ -208,8 +208,12 @@ static int sim_oracle_words_domain(struct sim_oracle *o, unsigned int smmu,
 	return -1;
 }
 
-/* The domain a stream's STE translates through (as the SMMU sees it) */
-static int sim_oracle_ste_domain(struct sim_oracle *o, u32 sid, bool ats)
+/*
+ * The domain a stream's STE translates through (as the SMMU sees it;
+ * @translate: for a translation request, which may find it evicted)
+ */
+static int sim_oracle_ste_domain(struct sim_oracle *o, u32 sid, bool ats,
+				 bool translate)
 {
 	u64 ste[STRTAB_STE_DWORDS];
 	unsigned int smmu;
@@ -219,7 +223,10 @@ static int sim_oracle_ste_domain(struct sim_oracle *o, u32 sid, bool ats)
 	smmu = o->sid_smmu[sid];
 	if (!o->smmu[smmu].hw)
 		return -1;
-	sim_smmu_ste(o->smmu[smmu].hw, sid, ste);
+	if (translate)
+		sim_smmu_ste_translate(o->smmu[smmu].hw, sid, ste);
+	else
+		sim_smmu_ste(o->smmu[smmu].hw, sid, ste);
 	return sim_oracle_words_domain(o, smmu, ste, ats);
 }
 
@@ -253,7 +260,7 @@ static bool sim_oracle_ste_legal(void *arg, u32 sid, const u64 *ste)
 
 bool sim_oracle_ats_allowed(struct sim_oracle *o, u32 sid)
 {
-	return sim_oracle_ste_domain(o, sid, true) >= 0;
+	return sim_oracle_ste_domain(o, sid, true, false) >= 0;
 }
 
 /* The SMMU's tag for the translations of @domain */
@@ -293,7 +300,7 @@ static int sim_oracle_serve(struct sim_oracle *o, u32 sid, bool ats,
 
 	if (tlb)
 		sim_tlb_lock(tlb);
-	domain = sim_oracle_ste_domain(o, sid, ats);
+	domain = sim_oracle_ste_domain(o, sid, ats, true);
 	if (domain < 0)
 		goto out;
 	if (!tlb) {
@@ -413,7 +420,7 @@ static unsigned int sim_oracle_check_pages(struct sim_oracle *o,
 {
 	unsigned int i, found = 0;
 
-	if (!dev->atc || sim_oracle_ste_domain(o, dev->sid, true) < 0)
+	if (!dev->atc || sim_oracle_ste_domain(o, dev->sid, true, false) < 0)
 		return 0;
 	for (i = page; i < page + num && i < dev->atc_pages && i < o->pages;
 	     i++) {

@@ -880,6 +880,14 @@ void sim_smmu_ste(struct sim_smmu *smmu, u32 sid, u64 *ste)
 		memset(ste, 0, STRTAB_STE_DWORDS * sizeof(*ste));
 }
 
+void sim_smmu_ste_translate(struct sim_smmu *smmu, u32 sid, u64 *ste)
+{
+	if (smmu->stec)
+		sim_stec_translate(smmu->stec, sid, ste);
+	else
+		memset(ste, 0, STRTAB_STE_DWORDS * sizeof(*ste));
+}
+
 void sim_smmu_set_ste_judge(struct sim_smmu *smmu, sim_stec_judge_fn fn,
 			    void *arg)
 {

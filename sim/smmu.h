@@ -142,6 +142,8 @@ int sim_smmu_set_strtab(struct sim_smmu *smmu,
  * (fetched if not cached); before sim_smmu_set_strtab(), zeros
  */
 void sim_smmu_ste(struct sim_smmu *smmu, u32 sid, u64 *ste);
+/* The same for a translation request: the SMMU may evict and refetch it */
+void sim_smmu_ste_translate(struct sim_smmu *smmu, u32 sid, u64 *ste);
 struct sim_stec_torn;
 typedef bool (*sim_stec_judge_fn)(void *arg, u32 sid, const u64 *ste);
 /* Judge the STEs its cache could fetch with @fn too (sim_stec_set_judge()) */

@@ -11,6 +11,8 @@
 
 /* A dropped STE is fetched again at once with probability 1/2 */
 #define SIM_STEC_REFETCH_ONE_IN 2
+/* A translation finds its cached STE evicted, and fetches it, 1 in 8 */
+#define SIM_STEC_EVICT_ONE_IN 8
 
 struct sim_stec_ent {
 	u64 cached[STRTAB_STE_DWORDS];
@@ -120,7 +122,8 @@ static void sim_stec_fetch(struct sim_stec *c, u32 sid, struct sim_stec_ent *e)
 	c->stats.fetches++;
 }
 
-void sim_stec_get(struct sim_stec *c, u32 sid, u64 *ste)
+static void sim_stec_lookup(struct sim_stec *c, u32 sid, u64 *ste,
+			    bool translate)
 {
 	struct sim_stec_ent *e;
 
@@ -133,11 +136,28 @@ void sim_stec_get(struct sim_stec *c, u32 sid, u64 *ste)
 			memset(ste, 0, STRTAB_STE_DWORDS * sizeof(*ste));
 		goto out;
 	}
+	/* Evicted (the SMMU's choice), then missed: as it is in memory now */
+	if (translate && e->valid &&
+	    !sim_rng_below(&c->rng, SIM_STEC_EVICT_ONE_IN)) {
+		e->valid = false;
+		__atomic_store_n(&c->uncached, c->uncached + 1,
+				 __ATOMIC_RELAXED);
+	}
 	if (!e->valid)
 		sim_stec_fetch(c, sid, e);
 	memcpy(ste, e->cached, sizeof(e->cached));
 out:
 	spin_unlock(&c->lock);
+}
+
+void sim_stec_get(struct sim_stec *c, u32 sid, u64 *ste)
+{
+	sim_stec_lookup(c, sid, ste, false);
+}
+
+void sim_stec_translate(struct sim_stec *c, u32 sid, u64 *ste)
+{
+	sim_stec_lookup(c, sid, ste, true);
 }
 
 /*

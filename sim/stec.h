@@ -8,7 +8,10 @@
  * SID, CFGI_STE_RANGE or CFGI_ALL over it) is followed by a CMD_SYNC that
  * completes.  The SMMU keeps it that long (the latest the architecture
  * allows) and fetches at moments of its own, seeded:
- *  - on a translation that misses (sim_stec_get());
+ *  - on a translation that misses, or that finds its STE evicted
+ *    (sim_stec_translate()): by the seed's coin a cached STE is dropped
+ *    and fetched again as memory has it now, possibly between two of the
+ *    driver's writes;
  *  - when a sync completes an invalidation: each dropped STE is, by the
  *    seed's coin, fetched again at once, so a CFGI issued before the
  *    words it should publish leaves the old configuration cached;
@@ -82,6 +85,8 @@ void sim_stec_destroy(struct sim_stec *c);
 void sim_stec_set_judge(struct sim_stec *c, sim_stec_judge_fn fn, void *arg);
 /* The STE the SMMU uses for @sid, fetched if not cached, into @ste */
 void sim_stec_get(struct sim_stec *c, u32 sid, u64 *ste);
+/* The same for a translation: the SMMU may first have evicted it */
+void sim_stec_translate(struct sim_stec *c, u32 sid, u64 *ste);
 /* Whether @opcode invalidates STEs (CFGI_STE, CFGI_STE_RANGE / ALL) */
 bool sim_stec_is_cfgi(u8 opcode);
 /* The SMMU executes the CFGI @cmd: checks its step, pending a sync */

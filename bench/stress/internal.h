@@ -53,11 +53,12 @@
 /*
  * Clock vcpu (vcpu.c): the virtual time of an interleaving point; a
  * CPU's odds of being preempted at each point (1 in N), beside PCT's
- * waits, and its longest time off (2^N steps of the others: a walker's
+ * waits, and while it has stores buffered, and its longest time off (2^N steps of the others: a walker's
  * whole operation fits); steps past the run's end that make a livelock
  */
 #define STRESS_VCPU_STEP_NS 1
 #define STRESS_VCPU_PREEMPT_ONE_IN 64
+#define STRESS_VCPU_PREEMPT_BUFFERED_ONE_IN 8
 #define STRESS_VCPU_PREEMPT_MAX_LOG2 12
 #define STRESS_VCPU_LIVELOCK_STEPS (100ULL * 1000 * 1000)
 

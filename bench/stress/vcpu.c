@@ -17,7 +17,8 @@
  * churner's interval), moves the clock only when every CPU waits or sleeps
  * and no store is buffered: to the SMMU's next event or the first wake-up
  * (sim/clock.h).  Beside PCT's priorities a CPU is preempted at random
- * (STRESS_VCPU_PREEMPT_ONE_IN) for up to 2^STRESS_VCPU_PREEMPT_MAX_LOG2
+ * (STRESS_VCPU_PREEMPT_ONE_IN, or STRESS_VCPU_PREEMPT_BUFFERED_ONE_IN while
+ * its stores are buffered) for up to 2^STRESS_VCPU_PREEMPT_MAX_LOG2
  * steps, and translators aim half their requests at pages being unmapped.
  * The CPUs share one timeline, so latencies add up across CPUs: a vcpu run
  * is for the interleavings and the oracle's verdicts, not for latency
@@ -246,6 +247,7 @@ int stress_vcpu_run(struct stress_run *r)
 		.horizon = 1,
 		.preempt_one_in = STRESS_VCPU_PREEMPT_ONE_IN,
 		.preempt_max_log2 = STRESS_VCPU_PREEMPT_MAX_LOG2,
+		.preempt_buffered_one_in = STRESS_VCPU_PREEMPT_BUFFERED_ONE_IN,
 		.step = stress_vcpu_step,
 		.swap = stress_vcpu_swap,
 		.swap_arg = &v,

@@ -66,6 +66,7 @@ static struct {
 	void *swap_arg;
 	uint64_t rng; /* the run's choices after its set-up */
 	uint32_t preempt_one_in;
+	uint32_t preempt_buffered_one_in;
 	unsigned int preempt_max_log2;
 	enum khooks_vcpu_policy policy;
 	uint64_t (*cost)(void *arg, unsigned int cpu, enum khooks_vcpu_op op,
@@ -325,6 +326,16 @@ static void vcpu_step(void)
 	vc.in_step = false;
 }
 
+/* Whether to preempt @cpu at this step (its odds, drawn from the seed) */
+static bool vcpu_preempt_now(unsigned int cpu)
+{
+	uint32_t one_in = vc.preempt_one_in;
+
+	if (vc.preempt_buffered_one_in && khooks_wmm_buffered(cpu))
+		one_in = vc.preempt_buffered_one_in;
+	return one_in && vcpu_rand(&vc.rng) % one_in == 0;
+}
+
 /*
  * An interleaving point of the running CPU, before an access @op of @size
  * bytes at @p (KHOOKS_VCPU_WAIT: it spins on another); @pause: it then
@@ -356,12 +367,15 @@ static void vcpu_point(enum khooks_vcpu_op op, const volatile void *p,
 		self->off_until = vc.st.steps + pause;
 	} else if (++vc.run_len >= KHOOKS_VCPU_SLICE) {
 		self->prio = vc.low--; /* a busy loop yields too */
-	} else if (vc.preempt_one_in &&
-		   vcpu_rand(&vc.rng) % vc.preempt_one_in == 0) {
+	} else if (vcpu_preempt_now(prev)) {
 		self->prio = vc.low--;
 		self->off_until =
 			vc.st.steps + (1ULL << (vcpu_rand(&vc.rng) %
 						(vc.preempt_max_log2 + 1)));
+		/* Some of its stores leave while it is off: no nested points */
+		vc.in_step = true;
+		khooks_wmm_interrupted();
+		vc.in_step = false;
 	}
 	while (vc.next_change < vc.nchange &&
 	       vc.change[vc.next_change] <= vc.st.steps) {
@@ -474,6 +488,7 @@ int khooks_vcpu_run(const struct khooks_vcpu_config *cfg, khooks_vcpu_fn fn,
 	vc.swap_arg = cfg->swap_arg;
 	vc.preempt_one_in = cfg->preempt_one_in;
 	vc.preempt_max_log2 = cfg->preempt_max_log2;
+	vc.preempt_buffered_one_in = cfg->preempt_buffered_one_in;
 	vc.policy = cfg->policy;
 	vc.cost = cfg->cost;
 	vc.next_event = cfg->next_event;

@@ -15,6 +15,9 @@
 #define WMM_WAIT_ONE_IN 8 /* a wait commits each entry with these odds */
 #define WMM_LOAD_ONE_IN 16 /* a load or RMW counts as a wait with these */
 
+/* Which entries leave the buffer (wmm_leave()) */
+enum wmm_pick { WMM_ALL, WMM_OVERLAP, WMM_RANDOM, WMM_HALF, WMM_MMIO };
+
 struct wmm_entry {
 	volatile void *addr;
 	uint64_t val;
@@ -66,6 +69,13 @@ static struct wmm_buf *wmm_cur(void)
 unsigned int khooks_wmm_buffered(unsigned int cpu)
 {
 	return wmm_bufs[cpu].on ? wmm_bufs[cpu].n : 0;
+}
+
+static void wmm_leave(enum wmm_pick how, const void *p, size_t size);
+
+void khooks_wmm_interrupted(void)
+{
+	wmm_leave(WMM_HALF, NULL, 0);
 }
 #else
 static __thread struct wmm_buf wmm;
@@ -210,8 +220,6 @@ static void wmm_call_after(void)
 	wmm.calling = false;
 }
 
-enum wmm_pick { WMM_ALL, WMM_OVERLAP, WMM_RANDOM, WMM_MMIO };
-
 /*
  * Commit the entries @how picks (WMM_OVERLAP: those that overlap @size
  * bytes at @p), in an order of the model's choice
@@ -234,6 +242,9 @@ static void wmm_leave(enum wmm_pick how, const void *p, size_t size)
 			break;
 		case WMM_RANDOM:
 			e->pick = wmm_rand() % WMM_WAIT_ONE_IN == 0;
+			break;
+		case WMM_HALF:
+			e->pick = wmm_rand() % 2;
 			break;
 		case WMM_MMIO:
 			e->pick = e->mmio;

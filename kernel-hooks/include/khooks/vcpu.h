@@ -33,8 +33,13 @@
  * 0..@preempt_max_log2 (an interrupt, a slow core, a hypervisor's
  * preemption: nothing real hardware cannot do), so that a window another
  * CPU's whole operation must fall into, waits and all, is opened for it
- * (a CPU merely dropped would be back at the others' first wait).  When
- * every CPU is off, the one due first runs.
+ * (a CPU merely dropped would be back at the others' first wait).  While
+ * its store buffer (<khooks/wmm.h>) holds stores, the odds are 1 in
+ * @preempt_buffered_one_in instead, and as it stops each of them leaves
+ * with odds of 1 in 2 (khooks_wmm_interrupted()): the rest stay hidden
+ * from the others for the whole window, though later ones may have left
+ * (the store-buffering and message-passing shapes).  When every CPU is
+ * off, the one due first runs.
  * Run after run, with the same seed and the same code, the same CPU takes
  * each step: a race found by a seed is replayed by it.
  *
@@ -96,6 +101,7 @@ struct khooks_vcpu_config {
 	uint64_t max_steps; /* a run longer than this is a livelock */
 	uint32_t preempt_one_in; /* 0: never; else each step's odds, 1 in N */
 	unsigned int preempt_max_log2; /* 0..KHOOKS_VCPU_MAX_PREEMPT_LOG2 */
+	uint32_t preempt_buffered_one_in; /* stores buffered; 0: as above */
 	size_t stack_bytes; /* per CPU; 0: KHOOKS_VCPU_STACK_BYTES */
 	/*
 	 * Called at every point, before the choice, on the CPU that reached

@@ -68,6 +68,13 @@ void khooks_wmm_mmio_read(void);
  * holds in its buffer (not yet seen by the others)
  */
 unsigned int khooks_wmm_buffered(unsigned int cpu);
+/*
+ * The khooks_vcpu build: the running virtual CPU stops for a while (it is
+ * preempted); meanwhile each of its buffered stores leaves with odds of 1
+ * in 2, in an order the model picks within what ordering allows, the rest
+ * stay (the architecture bounds neither)
+ */
+void khooks_wmm_interrupted(void);
 
 /*
  * Call @fn(@arg) once every store this thread has buffered now has left

@@ -141,7 +141,7 @@ oracle=(
 	"wmm churn --duration 2s --warmup 100ms --fault lost --fault-interval 2ms --fault-duration 1ms"
 	"wmm churn --clock vcpu --duration 50ms --warmup 0 --seed 2"
 	"wmm timeout-storm --clock vcpu --duration 50ms --warmup 0 --domains 1 --churners 1 --fault-interval 4ms --fault-duration 1ms"
-	"wmm timeout-storm --clock vcpu --duration 50ms --warmup 0 --domains 1 --churners 1 --fault-interval 4ms --fault-duration 1ms --seed 7"
+	"wmm timeout-storm --clock vcpu --duration 50ms --warmup 0 --domains 1 --devices 2 --mappers 4 --translators 2 --churners 0 --fault-interval 2ms --fault-duration 1ms --seed 3"
 	"wmm baseline --clock vcpu --duration 20ms --warmup 0 --mappers 16 --devices 16 --cmdq-shift 7 --op-pages 4"
 )
 # Every isolation strategy on domains of 1, 2, 16 and 256 devices.  The

@@ -388,7 +388,11 @@ void arm_smmu_install_new_domain_invs(struct arm_smmu_attach_state *state)
 	/*
 	 * Order the publication before the STE store that follows, against an
 	 * unmap that changed an IOPTE and then loads the array: pairs with the
-	 * smp_mb() at the start of arm_smmu_domain_inv_range().
+	 * smp_mb() at the start of arm_smmu_domain_inv_range().  Upstream has
+	 * no barrier here and relies on the dma_wmb() at the start of
+	 * arm_smmu_write_entry(), which suffices since the device reaches the
+	 * new domain only through that STE; this one also orders the later
+	 * loads (docs/decisions.md, mutant 32).
 	 */
 	smp_mb();
 	kfree_rcu(invst->old_invs, rcu);

@@ -49,7 +49,7 @@
 /*
  * Seeds per scenario: the queue's runs are 100 times longer; the attach's
  * race needs three orderings in a window of a few steps (mutant 13 breaks
- * 16 seeds of 10000)
+ * 246 seeds of 10000)
  */
 #ifdef __SANITIZE_THREAD__
 /* One thread runs every CPU: TSan has little to see, at 20 times the cost */

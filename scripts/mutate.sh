@@ -143,6 +143,8 @@ oracle=(
 	"wmm timeout-storm --clock vcpu --duration 50ms --warmup 0 --domains 1 --churners 1 --fault-interval 4ms --fault-duration 1ms"
 	"wmm timeout-storm --clock vcpu --duration 50ms --warmup 0 --domains 1 --devices 2 --mappers 4 --translators 2 --churners 0 --fault-interval 2ms --fault-duration 1ms --seed 3"
 	"wmm baseline --clock vcpu --duration 20ms --warmup 0 --mappers 16 --devices 16 --cmdq-shift 7 --op-pages 4"
+	"churn --clock virtual --duration 1s --warmup 0 --pasid 2 --domains 1"
+	"wmm churn --clock vcpu --duration 50ms --warmup 0 --pasid 2 --domains 1"
 )
 # Every isolation strategy on domains of 1, 2, 16 and 256 devices.  The
 # last fills four command batches per walk; seed 1's five faults in 2 s

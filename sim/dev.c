@@ -139,3 +139,10 @@ u64 sim_dev_atc_inv(struct sim_dev *dev, u64 now_ns, bool drop)
 		__atomic_fetch_add(&dev->atc_invs_dropped, 1, __ATOMIC_RELAXED);
 	return answer;
 }
+
+void sim_dev_quiesce(struct sim_dev *dev, bool quiesce)
+{
+	spin_lock(&dev->atc_lock);
+	__atomic_store_n(&dev->quiesced, quiesce, __ATOMIC_RELAXED);
+	spin_unlock(&dev->atc_lock);
+}

@@ -17,7 +17,8 @@
  * or the device's; a successful reset (sim_dev_reset()) empties it all.
  * An ATC_INV the device leaves unanswered (its state, a plan's drop, or a
  * lost completion armed with sim_dev_lose_next()) changes nothing in it:
- * the entries stay, which real hardware may do.
+ * the entries stay, which real hardware may do.  A device its driver has
+ * quiesced (sim_dev_quiesce()) asks for no translation.
  *
  * Synchronisation: the state and delays are __atomic, so a fault plan or a
  * test may change them while the SMMU consults them; counters are relaxed
@@ -46,13 +47,14 @@ enum sim_dev_state {
 
 struct sim_dev {
 	u32 sid;
-	u32 ssid; /* the PASID its requests carry; 0: none (set before use) */
+	u32 ssid; /* the PASID its requests carry; 0: none (__atomic) */
 	enum sim_dev_state state;
 	u64 latency_ns;
 	u64 slow_delay_ns;
 	u64 atc_invs; /* ATC_INVs received */
 	u64 atc_invs_dropped; /* not answered */
 	bool lose_next; /* leave the next ATC_INV unanswered, whatever the state */
+	bool quiesced; /* its driver stopped its DMA: no translation request */
 	spinlock_t atc_lock;
 	u64 *atc;
 	unsigned int atc_pages;
@@ -76,6 +78,11 @@ void sim_dev_atc_free(struct sim_dev *dev);
 bool sim_dev_atc_drop_page(struct sim_dev *dev, u64 page);
 /* A successful reset: the ATC is empty */
 void sim_dev_reset(struct sim_dev *dev);
+/*
+ * Its driver stops (@quiesce) or resumes its DMA: under @atc_lock, so no
+ * translation request is under way across the change
+ */
+void sim_dev_quiesce(struct sim_dev *dev, bool quiesce);
 
 /* Whether the device's next ATC_INV goes unanswered (a lost completion) */
 void sim_dev_lose_next(struct sim_dev *dev, bool lose);

@@ -329,6 +329,10 @@ int sim_oracle_translate(struct sim_oracle *o, struct sim_dev *dev,
 	if (!dev->atc || page >= dev->atc_pages || page >= o->pages)
 		return -EINVAL;
 	spin_lock(&dev->atc_lock);
+	if (__atomic_load_n(&dev->quiesced, __ATOMIC_RELAXED)) {
+		spin_unlock(&dev->atc_lock);
+		return -EAGAIN;
+	}
 	ret = sim_oracle_serve(o, dev->sid, true, page, &v);
 	if (!ret && !v)
 		ret = -ENOENT;

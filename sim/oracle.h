@@ -106,7 +106,8 @@ void sim_oracle_inv_done(struct sim_oracle *o, unsigned int domain,
 
 /*
  * A translation request of @dev for @page: 0 when cached, -EPERM when its
- * STE does not allow translated requests, -ENOENT when not mapped.
+ * STE does not allow translated requests, -ENOENT when not mapped, -EAGAIN
+ * when its driver has quiesced it (none is made).
  */
 int sim_oracle_translate(struct sim_oracle *o, struct sim_dev *dev,
 			 unsigned int page);

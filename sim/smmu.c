@@ -139,9 +139,10 @@ static void sim_smmu_atc_drop(struct sim_smmu *smmu, struct sim_dev *dev,
 	u64 size = FIELD_GET(CMDQ_ATC_1_SIZE, cmd[1]);
 	u64 pages = size >= ATC_INV_SIZE_ALL ? U64_MAX : 1ULL << size;
 	u64 first = (cmd[1] & CMDQ_ATC_1_ADDR_MASK) >> 12, i;
+	u32 ssid = __atomic_load_n(&dev->ssid, __ATOMIC_RELAXED);
 
 	if ((cmd[0] & CMDQ_0_SSV) &&
-	    (!dev->ssid || FIELD_GET(CMDQ_ATC_0_SSID, cmd[0]) != dev->ssid))
+	    (!ssid || FIELD_GET(CMDQ_ATC_0_SSID, cmd[0]) != ssid))
 		return;
 
 	for (i = first; i < dev->atc_pages && i - first < pages; i++)

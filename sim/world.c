@@ -142,12 +142,19 @@ static int sim_world_add_master(struct sim_world *w,
 int sim_world_attach(struct sim_world *w, unsigned int i,
 		     struct arm_smmu_domain *domain)
 {
+	return sim_world_attach_at(w, i, domain,
+				   __atomic_load_n(&w->masters[i].sdev.ssid,
+						   __ATOMIC_RELAXED));
+}
+
+int sim_world_attach_at(struct sim_world *w, unsigned int i,
+			struct arm_smmu_domain *domain, u32 ssid)
+{
 	struct sim_world_master *m = &w->masters[i];
 
-	if (m->sdev.ssid == IOMMU_NO_PASID)
+	if (ssid == IOMMU_NO_PASID)
 		return iommu_attach_device(&domain->domain, &m->pdev.dev);
-	return iommu_attach_device_pasid(&domain->domain, &m->pdev.dev,
-					 m->sdev.ssid);
+	return iommu_attach_device_pasid(&domain->domain, &m->pdev.dev, ssid);
 }
 
 static unsigned int sim_world_num_sids(const struct sim_world_config *cfg)

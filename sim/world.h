@@ -122,5 +122,12 @@ void sim_world_stats(struct sim_world *w, struct sim_world_stats *st);
  */
 int sim_world_attach(struct sim_world *w, unsigned int i,
 		     struct arm_smmu_domain *domain);
+/*
+ * The same at PASID @ssid (IOMMU_NO_PASID: the RID), which replaces the
+ * master's attachment; the caller then sets its device's @ssid, once the
+ * device no longer does DMA with the old one
+ */
+int sim_world_attach_at(struct sim_world *w, unsigned int i,
+			struct arm_smmu_domain *domain, u32 ssid);
 
 #endif /* SIM_WORLD_H */

@@ -68,7 +68,8 @@ static const struct opt stress_keys[] = {
 	   "of those, devices without ATS (untranslated DMA only)"),
 	SK("pasid", OPT_UINT, pasid, 0, STRESS_MAX_DEVICES, NULL,
 	   "of those, devices attached at a PASID (ATS entries and ATC_INVs "
-	   "with SSIDs)"),
+	   "with SSIDs); a churner that re-attaches one to its own domain "
+	   "moves it to another PASID (pasid_moves)"),
 	SK("pages", OPT_UINT, pages, 1, STRESS_MAX_PAGES, NULL,
 	   "4 KiB pages of IOVA each mapper owns"),
 	SK("op_pages", OPT_UINT, op_pages, 1, STRESS_MAX_OP_PAGES, NULL,

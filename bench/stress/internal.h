@@ -27,6 +27,8 @@
 #define STRESS_PAGE_SHIFT 12
 #define STRESS_TICK_NS 1000000ULL /* the fault driver's period */
 #define STRESS_TRANSLATE_BURST 16
+/* A device's other PASID: its own with this bit flipped (20-bit PASIDs) */
+#define STRESS_PASID_OTHER (1u << 19)
 /* Timeline bins: 2^shift ns (2^20: about 1 ms at least), 1024 at most */
 #define STRESS_TIMELINE_BINS 1024
 #define STRESS_TIMELINE_MIN_SHIFT 20
@@ -100,6 +102,7 @@ struct stress_thread {
 	u64 ops; /* measured; read by the progress line (relaxed) */
 	u64 *progress; /* a coarse histogram of SM_INV, for the progress line */
 	u64 translations, attaches, refused, detaches;
+	u64 pasid_moves; /* attaches that moved a device to its other PASID */
 	u64 sw_timeouts; /* its command lists that ended on the software one */
 	/*
 	 * Real time, mappers: a sample of their thread's CPU clock (cpu_ns,

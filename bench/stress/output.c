@@ -201,7 +201,7 @@ static void stress_json_counts(struct stress_run *r,
 {
 	const struct stress_config *cfg = r->cfg;
 	u64 translations = 0, prefetches = 0, attaches = 0, refused = 0;
-	u64 detaches = 0;
+	u64 detaches = 0, pasid_moves = 0;
 	struct sim_oracle_violation v;
 	struct sim_world_stats st;
 	unsigned int i;
@@ -214,6 +214,7 @@ static void stress_json_counts(struct stress_run *r,
 		attaches += r->churners[i].attaches;
 		refused += r->churners[i].refused;
 		detaches += r->churners[i].detaches;
+		pasid_moves += r->churners[i].pasid_moves;
 	}
 	sim_world_stats(&r->world, &st);
 	fprintf(f, "  \"duration_s\": %.6f,\n", res->seconds);
@@ -260,6 +261,7 @@ static void stress_json_counts(struct stress_run *r,
 	stress_json_u64(f, "attaches", attaches);
 	stress_json_u64(f, "attaches_refused", refused);
 	stress_json_u64(f, "detaches", detaches);
+	stress_json_u64(f, "pasid_moves", pasid_moves);
 	stress_json_u64(f, "translations", translations);
 	stress_json_u64(f, "prefetches", prefetches);
 	stress_json_u64(f, "smmu_commands", st.hw.cmds);

@@ -292,6 +292,8 @@ void stress_churn_op(struct stress_thread *t)
 	bool refuse = stress_one_at_a_time(r->cfg) &&
 		      iommu_device_blocked(&d->wm->pdev.dev) &&
 		      !__atomic_load_n(&d->in_reset, __ATOMIC_RELAXED);
+	bool move_pasid;
+	u32 ssid;
 	int ret;
 
 	if (__atomic_load_n(&d->detached, __ATOMIC_RELAXED)) {
@@ -309,10 +311,31 @@ void stress_churn_op(struct stress_thread *t)
 			k = (k + 1) % n;
 		to = k * smmus + smmu;
 	}
+	/*
+	 * A device attached at a PASID, re-attached to its domain, moves to
+	 * its other PASID: its driver stops its DMA with the old one, the
+	 * attach replaces the old PASID, then DMA resumes with the new one
+	 * (the domain's array holds both for a while)
+	 */
+	ssid = __atomic_load_n(&d->wm->sdev.ssid, __ATOMIC_RELAXED);
+	move_pasid = ssid != IOMMU_NO_PASID && to == cur &&
+		     !__atomic_load_n(&d->detached, __ATOMIC_RELAXED);
+	if (move_pasid) {
+		ssid ^= STRESS_PASID_OTHER;
+		sim_dev_quiesce(&d->wm->sdev, true);
+	}
 	d->joining = to + 1;
-	ret = sim_world_attach(&r->world, d->wm - r->world.masters,
-			       r->world.domains[to]);
+	ret = sim_world_attach_at(&r->world, d->wm - r->world.masters,
+				  r->world.domains[to], ssid);
 	d->joining = 0;
+	if (move_pasid) {
+		if (!ret) {
+			__atomic_store_n(&d->wm->sdev.ssid, ssid,
+					 __ATOMIC_RELAXED);
+			t->pasid_moves++;
+		}
+		sim_dev_quiesce(&d->wm->sdev, false);
+	}
 	/*
 	 * A blocked device (quarantined, or in a failed reset) takes no
 	 * attach.  Judged one role at a time (--clock virtual), where

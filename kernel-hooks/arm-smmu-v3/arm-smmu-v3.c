@@ -656,6 +656,9 @@ static void arm_smmu_attach_commit(struct arm_smmu_attach_state *state)
 	if (state->ats_enabled && master->ats_enabled) {
 		/* The translation has changed: flush the ATC */
 		arm_smmu_atc_flush_master(master, state->ssid);
+		/* This attachment replaced one at another PASID: flush its */
+		if (master->ssid != state->ssid)
+			arm_smmu_atc_flush_master(master, master->ssid);
 	} else if (!state->ats_enabled && master->ats_enabled) {
 		/* ATS is being switched off: invalidate the entire ATC */
 		arm_smmu_atc_flush_master(master, IOMMU_NO_PASID);

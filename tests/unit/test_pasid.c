@@ -3,8 +3,9 @@
  * Masters attached at a PASID: the array holds their ATS entries with the
  * SSID, the walker's ATC_INV carries it (SSV), the simulated device drops
  * only what an ATC_INV with its SSID or without any SSID covers, a move
- * to another domain flushes the ATC, and a reset re-attaches the retained
- * domain at the PASID.
+ * to another domain flushes the ATC, a move to another PASID of the same
+ * domain leaves one entry and flushes the old PASID's, and a reset
+ * re-attaches the retained domain at the PASID.
  */
 #include <string.h>
 #include <linux/iommu.h>
@@ -146,6 +147,52 @@ static void test_move_flushes_atc(void **state)
 	pworld_fini(&w);
 }
 
+/* ATS entries of @sid in @dom's array (with users) */
+static unsigned int ats_entries(struct arm_smmu_domain *dom, u32 sid)
+{
+	struct arm_smmu_invs *invs = rcu_dereference_protected(dom->invs, true);
+	unsigned int n = 0;
+	size_t i;
+
+	for (i = 0; i < invs->num_invs; i++)
+		n += invs->inv[i].type == INV_TYPE_ATS && invs->inv[i].users &&
+		     invs->inv[i].id == sid;
+	return n;
+}
+
+/*
+ * A move to another PASID of the same domain (the array holds both for a
+ * while): it ends with the new PASID's entry alone, and the old PASID's
+ * entries are flushed, while the device's DMA is quiesced
+ */
+static void test_move_to_other_pasid(void **state)
+{
+	struct arm_smmu_domain *dom;
+	struct pworld w;
+
+	(void)state;
+	pworld_init(&w);
+	dom = w.world.domains[0];
+	fill(&w, 6);
+	sim_dev_quiesce(w.pasid, true);
+	assert_int_equal(sim_oracle_translate(w.oracle, w.pasid, 7), -EAGAIN);
+	assert_int_equal(sim_world_attach_at(&w.world, 1, dom, 9), 0);
+	assert_int_equal(ats_entries(dom, w.pasid->sid), 1);
+	assert_int_equal(ats_ssid(dom, w.pasid->sid), 9);
+	assert_int_equal(w.world.masters[1].master->ssid, 9);
+	assert_false(cached(w.pasid, 6));
+	__atomic_store_n(&w.pasid->ssid, 9, __ATOMIC_RELAXED);
+	sim_dev_quiesce(w.pasid, false);
+
+	/* The walker's ATC_INV carries the new PASID */
+	fill(&w, 7);
+	sim_oracle_unmap(w.oracle, 0, 7, 1);
+	arm_smmu_domain_inv_range(dom, 7 << 12, 1 << 12, 1 << 12, true);
+	sim_oracle_inv_done(w.oracle, 0, 7, 1);
+	assert_false(cached(w.pasid, 7));
+	pworld_fini(&w);
+}
+
 static void test_attach_and_reset(void **state)
 {
 	struct sim_world_master *wm;
@@ -190,6 +237,7 @@ int main(void)
 		cmocka_unit_test(test_array_and_walker),
 		cmocka_unit_test(test_atc_inv_ssid),
 		cmocka_unit_test(test_move_flushes_atc),
+		cmocka_unit_test(test_move_to_other_pasid),
 		cmocka_unit_test(test_attach_and_reset),
 	};
 

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sim_cost: what an access costs a time-ordered virtual CPU of
+ * <khooks/vcpu.h> (KHOOKS_VCPU_TIME), on a machine described by a profile.
+ *
+ * Memory is cache lines of SIM_COST_LINE_BYTES, each with the CPU that
+ * wrote it last (its owner) and a version that each write bumps:
+ *  - every point costs the profile's @point_ns: the instructions that run
+ *    between two points of the kernel-form code;
+ *  - a load of a line whose current version this CPU does not hold costs a
+ *    transfer from the owner, lat[distance(owner, cpu)];
+ *  - a store or an RMW to a line this CPU does not own alone costs a
+ *    transfer too, and serialises on the line: the line moves to one CPU
+ *    at a time, so a write that comes while it is still on its way to
+ *    another waits for it first (the cmpxchg storm of many CPUs on one
+ *    word);
+ *  - an MMIO access costs @mmio_ns.
+ * The distance of two CPUs is the level of the topology they share last:
+ * cluster, die, package (another die of the socket) or socket (another
+ * socket); virtual CPU i is core i, clusters filled first.
+ *
+ * A profile names a machine: its topology and latencies, and where each
+ * figure comes from (docs/decisions.md).  "host" is this machine's
+ * topology (hwloc through bench/lib/topo.h is the harness's; here the
+ * caller gives it) with one latency for every level.
+ *
+ * Synchronisation: none.  The virtual CPUs run on one thread; a sim_cost
+ * is used by one run at a time.
+ */
+#ifndef SIM_COST_H
+#define SIM_COST_H
+
+#include <linux/types.h>
+#include <khooks/vcpu.h>
+
+#define SIM_COST_LINE_BYTES 64
+#define SIM_COST_MAX_CPUS KHOOKS_VCPU_MAX_CPUS
+#define SIM_COST_NAME_MAX 32
+
+enum sim_cost_level {
+	SIM_COST_CLUSTER, /* another core of the cluster */
+	SIM_COST_DIE, /* another cluster of the die */
+	SIM_COST_PACKAGE, /* another die of the socket */
+	SIM_COST_SOCKET, /* another socket */
+	SIM_COST_NR_LEVELS,
+};
+
+struct sim_cost_profile {
+	char name[SIM_COST_NAME_MAX];
+	unsigned int cores_per_cluster, clusters_per_die, dies_per_socket;
+	unsigned int sockets;
+	u64 point_ps; /* a point's instructions, in picoseconds */
+	u64 lat_ns[SIM_COST_NR_LEVELS]; /* a line's transfer, by distance */
+	u64 mmio_ns;
+	const char *source; /* where the figures come from (one line) */
+};
+
+/* The named profiles (NULL-terminated by name), for --help */
+extern const struct sim_cost_profile sim_cost_profiles[];
+
+/* The profile called @name into @p: 0, or -ENOENT */
+int sim_cost_profile_find(const char *name, struct sim_cost_profile *p);
+/* How many cores @p has */
+unsigned int sim_cost_profile_cores(const struct sim_cost_profile *p);
+
+struct sim_cost;
+
+struct sim_cost_stats {
+	u64 points;
+	u64 transfers; /* lines moved to another CPU */
+	u64 line_wait_ns; /* writes waiting for a line still in flight */
+	u64 transfer_ns; /* time in transfers */
+};
+
+/* Per line: what @sim_cost_line() reports */
+struct sim_cost_line_stats {
+	u64 loads, stores, rmws;
+	u64 transfers;
+	u64 wait_ns;
+};
+
+/*
+ * A cost model for @cpus virtual CPUs on @p: -EINVAL when @p has fewer
+ * cores, or no line fits; -ENOMEM
+ */
+int sim_cost_create(const struct sim_cost_profile *p, unsigned int cpus,
+		    struct sim_cost **out);
+void sim_cost_destroy(struct sim_cost *c);
+
+/* khooks_vcpu_config.cost, with @arg the sim_cost */
+uint64_t sim_cost_fn(void *arg, unsigned int cpu, enum khooks_vcpu_op op,
+		     const volatile void *p, size_t size);
+
+void sim_cost_stats(const struct sim_cost *c, struct sim_cost_stats *st);
+/* The counters of the line that holds @p (zeros if never touched) */
+void sim_cost_line(const struct sim_cost *c, const volatile void *p,
+		   struct sim_cost_line_stats *st);
+
+#endif /* SIM_COST_H */

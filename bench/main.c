@@ -17,6 +17,7 @@
 #include "machine.h"
 #include "micro/micro.h"
 #include "replay/replay.h"
+#include "scale/scale.h"
 #include "report/report.h"
 #include "stress/stress.h"
 
@@ -46,6 +47,8 @@ static const struct atcbench_cmd atcbench_cmds[] = {
 	  "a stress run: mappers, translators, churn, faults, the oracle" },
 	{ "scenarios", stress_scenarios_cmd, "[--show]",
 	  "the built-in stress scenarios" },
+	{ "scale", scale_cmd, "--out DIR [--profile P] [--cpus LIST] ...",
+	  "the hot path on many virtual CPUs, against the published curve" },
 #ifndef ATCBENCH_WMM
 	{ "report", report_cmd, "DIR", "write and print DIR/report.txt" },
 	{ "compare", compare_cmd, "BASE_DIR HEAD_DIR [OPTIONS]",

@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scale: "atcbench scale": a workload at a list of CPU counts on the
+ * virtual CPUs of <khooks/vcpu.h>, written as scale.json and scale.tsv,
+ * printed as a table beside the published curve (Garry, 2020).  Needs the
+ * khooks_vcpu build: atcbench hands the command to atcbench-wmm, beside it.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arm-smmu-v3/arm-smmu-v3.h>
+#include <khooks/vcpu.h>
+#include <sim/smmu.h>
+
+#include "lib/json.h"
+#include "lib/opt.h"
+#include "lib/results.h"
+#include "scale/internal.h"
+#include "scale/scale.h"
+
+#define EXIT_USAGE 2
+#define SCALE_LIST_BYTES 256
+
+/*
+ * The published curve: map+unmap per CPU per second on a Huawei D06
+ * (Kunpeng 920, 2 sockets, 96 CPUs) under the map benchmark that became
+ * dma_map_benchmark, v5.9-rc1 (John Garry, 2020; issue 29)
+ */
+static const struct {
+	unsigned int cpus;
+	double mainline, atomic_add;
+} scale_published[] = {
+	{ 2, 453e3, 481e3 },   { 4, 409e3, 406e3 },  { 8, 295e3, 305e3 },
+	{ 16, 157e3, 190e3 },  { 32, 33.6e3, 81e3 }, { 64, 9.5e3, 30e3 },
+	{ 96, 5.2e3, 18.7e3 },
+};
+
+__attribute__((format(printf, 1, 2))) static int
+scale_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("atcbench scale: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -EINVAL;
+}
+
+/* --cpus LIST: @field is the config */
+static int scale_opt_cpus(const struct opt *o, const char *value, void *field,
+			  char *err, size_t errlen)
+{
+	struct scale_cpus *cpus = field;
+	char buf[SCALE_LIST_BYTES], *tok, *save;
+	u64 v;
+
+	if (strlen(value) >= sizeof(buf)) {
+		snprintf(err, errlen, "%s: list too long", o->name);
+		return -EINVAL;
+	}
+	strcpy(buf, value);
+	cpus->num = 0;
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (cpus->num == SCALE_MAX_POINTS) {
+			snprintf(err, errlen, "%s: more than %d counts",
+				 o->name, SCALE_MAX_POINTS);
+			return -EINVAL;
+		}
+		if (opt_parse_u64(tok, 1, SCALE_MAX_CPUS, &v)) {
+			snprintf(err, errlen,
+				 "%s: '%s' is not a CPU count in [1, %d]",
+				 o->name, tok, SCALE_MAX_CPUS);
+			return -EINVAL;
+		}
+		cpus->n[cpus->num++] = v;
+	}
+	if (!cpus->num) {
+		snprintf(err, errlen, "%s: empty list", o->name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+#define SO(n, t, field, lo, hi, fn, names_, a, h)                             \
+	{                                                                     \
+		.name = n, .type = t,                                         \
+		.off = offsetof(struct scale_config, field),                  \
+		.size = sizeof(((struct scale_config *)0)->field), .min = lo, \
+		.max = hi, .parse = fn, .names = names_, .arg = a, .help = h  \
+	}
+
+static const struct opt scale_opts[] = {
+	SO("profile", OPT_TEXT, profile, 0, 0, NULL, NULL, "NAME",
+	   "the machine: kunpeng920-96"),
+	SO("cpus", OPT_FUNC, cpus, 0, 0, scale_opt_cpus, NULL, "LIST",
+	   "CPU counts, one point each (default 1,2,4,8,16,32,64,96)"),
+	SO("seed", OPT_U64, seed, 0, U64_MAX, NULL, NULL, "N",
+	   "ties, the weakly ordered CPUs' choices"),
+	SO("workload", OPT_ENUM, workload, 0, 0, NULL, scale_workload_names,
+	   "W",
+	   "cmdlist (issue_cmdlist: --cmds TLBIs and a CMD_SYNC) or "
+	   "map-unmap (--op-ns of CPU work, then a TLBI and a CMD_SYNC)"),
+	SO("cmds", OPT_UINT, cmds, 1, SCALE_MAX_CMDS, NULL, NULL, "N",
+	   "commands in a cmdlist"),
+	SO("op_ns", OPT_NS, op_ns, 0, SCALE_MAX_OP_NS, NULL, NULL, "D",
+	   "map-unmap: the map, IOVA and page tables, as CPU time"),
+	SO("warmup", OPT_NS, warmup_ns, 0, SCALE_MAX_DURATION_NS, NULL, NULL,
+	   "D", "virtual time run before measuring, per point"),
+	SO("duration", OPT_NS, duration_ns, 1000, SCALE_MAX_DURATION_NS, NULL,
+	   NULL, "D", "virtual time measured, per point"),
+	SO("cmdq_shift", OPT_UINT, cmdq_shift, SIM_SMMU_CMDQ_SHIFT_MIN, 16,
+	   NULL, NULL, "N", "log2 of the command queue depth"),
+	SO("cmd_ns", OPT_NS, cmd_ns, 0, SCALE_MAX_OP_NS, NULL, NULL, "D",
+	   "the SMMU's time per TLBI"),
+	SO("sync_ns", OPT_NS, sync_ns, 0, SCALE_MAX_OP_NS, NULL, NULL, "D",
+	   "the SMMU's time per CMD_SYNC"),
+	SO("point_ps", OPT_U64, point_ps, 0, SCALE_MAX_POINT_PS, NULL, NULL,
+	   "PS", "a point's instructions, in ps (0: the profile's)"),
+	SO("lat_ns", OPT_U64, lat_ns, 0, SCALE_MAX_LAT_NS, NULL, NULL, "NS",
+	   "a line's transfer within a die (0: the profile's)"),
+	SO("out", OPT_STR, out, 0, 0, NULL, NULL, "DIR",
+	   "where scale.json and scale.tsv go (required)"),
+};
+
+static void scale_defaults(struct scale_config *cfg)
+{
+	static const unsigned int cpus[] = { 1, 2, 4, 8, 16, 32, 64, 96 };
+
+	memset(cfg, 0, sizeof(*cfg));
+	strcpy(cfg->profile, "kunpeng920-96");
+	memcpy(cfg->cpus.n, cpus, sizeof(cpus));
+	cfg->cpus.num = ARRAY_SIZE(cpus);
+	cfg->seed = 1;
+	cfg->workload = SCALE_MAP_UNMAP;
+	cfg->cmds = 1;
+	cfg->op_ns = 2000;
+	cfg->warmup_ns = 100 * 1000;
+	cfg->duration_ns = 2 * 1000 * 1000;
+	cfg->cmdq_shift = 10;
+	cfg->cmd_ns = 20;
+	cfg->sync_ns = 50;
+}
+
+static void scale_help(FILE *f)
+{
+	fputs("usage: atcbench scale --out DIR [--profile NAME] [--cpus LIST]\n"
+	      "                      [--seed N] [--workload W] [OPTIONS]\n"
+	      "\n"
+	      "Runs the workload on each count of virtual CPUs in virtual time,\n"
+	      "their accesses costed by the profile's machine (sim/cost.h), and\n"
+	      "writes DIR/scale.json and DIR/scale.tsv: per point, operations\n"
+	      "per CPU per second (Garry's unit) and in total, latency\n"
+	      "percentiles, cmpxchg attempts on the queue's prod per list, time\n"
+	      "lost waiting for lines.  Every figure is modelled time.  The\n"
+	      "table printed puts map-unmap beside the published curve.\n",
+	      f);
+}
+
+static int scale_parse(int argc, char **argv, struct scale_config *cfg)
+{
+	const struct opt_group g = OPT_GROUP(scale_opts, cfg);
+	struct sim_cost_profile p;
+	unsigned int i;
+	int npos, ret;
+
+	scale_defaults(cfg);
+	ret = opt_parse("scale", &g, 1, argc, argv, NULL, 0, &npos);
+	if (ret > 0) {
+		scale_help(stdout);
+		fputs("\noptions (--KEY VALUE or --KEY=VALUE):\n", stdout);
+		opt_help(stdout, &g, 1, true);
+	}
+	if (ret)
+		return ret;
+	if (scale_profile(cfg, &p))
+		return scale_usage_error("--profile: no profile '%s' (%s)",
+					 cfg->profile,
+					 sim_cost_profiles[0].name);
+	for (i = 0; i < cfg->cpus.num; i++)
+		if (cfg->cpus.n[i] > sim_cost_profile_cores(&p))
+			return scale_usage_error(
+				"--cpus: %u is more than %s's %u cores",
+				cfg->cpus.n[i], p.name,
+				sim_cost_profile_cores(&p));
+	if (!cfg->out)
+		return scale_usage_error("--out DIR is required");
+	return 0;
+}
+
+/* The published mainline and atomic-add rows at @cpus (0: none) */
+static double scale_published_at(unsigned int cpus, bool atomic_add)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(scale_published); i++)
+		if (scale_published[i].cpus == cpus)
+			return atomic_add ? scale_published[i].atomic_add :
+					    scale_published[i].mainline;
+	return 0;
+}
+
+/* The share of the CPUs' time spent waiting for lines in flight */
+static double scale_wait_share(const struct scale_point *pt)
+{
+	double cpu_ns = (double)pt->cpus * pt->virtual_ns;
+
+	return cpu_ns ? pt->cost.line_wait_ns / cpu_ns : 0;
+}
+
+struct scale_result {
+	const struct scale_config *cfg;
+	const struct sim_cost_profile *prof;
+	const struct scale_point *pts;
+	unsigned int num;
+};
+
+static int scale_write_json(FILE *f, const void *arg)
+{
+	const struct scale_result *r = arg;
+	const struct scale_config *cfg = r->cfg;
+	unsigned int i, l;
+
+	fprintf(f, "{\"kind\":\"scale\",\"schema_version\":1,\"profile\":");
+	json_write_str(f, r->prof->name);
+	fprintf(f, ",\"profile_source\":");
+	json_write_str(f, r->prof->source);
+	fprintf(f,
+		",\"point_ps\":%llu,\"lat_ns\":[%llu,%llu,%llu,%llu],"
+		"\"workload\":\"%s\",\"cmds\":%u,\"op_ns\":%llu,"
+		"\"seed\":%llu,\"warmup_ns\":%llu,\"duration_ns\":%llu,"
+		"\"cmdq_shift\":%u,\"cmd_ns\":%llu,\"sync_ns\":%llu,"
+		"\"modelled\":true,\"points\":[",
+		r->prof->point_ps, r->prof->lat_ns[0], r->prof->lat_ns[1],
+		r->prof->lat_ns[2], r->prof->lat_ns[3],
+		scale_workload_names[cfg->workload],
+		cfg->workload == SCALE_CMDLIST ? cfg->cmds : 1, cfg->op_ns,
+		cfg->seed, cfg->warmup_ns, cfg->duration_ns, cfg->cmdq_shift,
+		cfg->cmd_ns, cfg->sync_ns);
+	for (i = 0; i < r->num; i++) {
+		const struct scale_point *pt = &r->pts[i];
+		static const double pcts[] = { 50, 90, 99, 99.9 };
+
+		fprintf(f,
+			"%s{\"cpus\":%u,\"ops\":%llu,\"ops_per_cpu_s\":%.1f,"
+			"\"ops_per_s\":%.1f,\"lat_mean_ns\":%.1f,\"lat_ns\":{",
+			i ? "," : "", pt->cpus, pt->ops, pt->ops_per_cpu_s,
+			pt->ops_per_s, lat_mean(pt->lat));
+		for (l = 0; l < ARRAY_SIZE(pcts); l++)
+			fprintf(f, "%s\"p%g\":%llu", l ? "," : "", pcts[l],
+				(unsigned long long)lat_percentile(pt->lat,
+								   pcts[l]));
+		fprintf(f,
+			"},\"lists\":%llu,\"prod_rmws\":%llu,"
+			"\"cmpxchg_per_list\":%.3f,\"transfers\":%llu,"
+			"\"line_wait_ns\":%llu,\"line_wait_share\":%.4f,"
+			"\"steps\":%llu,\"switches\":%llu,\"waits\":%llu,"
+			"\"virtual_ns\":%llu,\"wall_s\":%.3f",
+			pt->lists, pt->prod_rmws,
+			pt->lists ? (double)pt->prod_rmws / pt->lists : 0,
+			pt->cost.transfers, pt->cost.line_wait_ns,
+			scale_wait_share(pt), pt->steps, pt->switches,
+			pt->waits, pt->virtual_ns, pt->wall_s);
+		if (cfg->workload == SCALE_MAP_UNMAP &&
+		    scale_published_at(pt->cpus, false))
+			fprintf(f,
+				",\"published_mainline\":%.0f,"
+				"\"model_over_published\":%.3f",
+				scale_published_at(pt->cpus, false),
+				pt->ops_per_cpu_s /
+					scale_published_at(pt->cpus, false));
+		fputc('}', f);
+	}
+	fputs("]}\n", f);
+	return ferror(f) ? -EIO : 0;
+}
+
+static int scale_write_tsv(FILE *f, const void *arg)
+{
+	const struct scale_result *r = arg;
+	unsigned int i;
+
+	fputs("# cpus\tops_per_cpu_s\tops_per_s\tp50_ns\tp99_ns\t"
+	      "cmpxchg_per_list\tline_wait_share\tpublished_mainline\t"
+	      "published_atomic_add\n",
+	      f);
+	for (i = 0; i < r->num; i++) {
+		const struct scale_point *pt = &r->pts[i];
+
+		fprintf(f,
+			"%u\t%.1f\t%.1f\t%llu\t%llu\t%.3f\t%.4f\t%.0f\t%.0f\n",
+			pt->cpus, pt->ops_per_cpu_s, pt->ops_per_s,
+			(unsigned long long)lat_percentile(pt->lat, 50),
+			(unsigned long long)lat_percentile(pt->lat, 99),
+			pt->lists ? (double)pt->prod_rmws / pt->lists : 0,
+			scale_wait_share(pt),
+			scale_published_at(pt->cpus, false),
+			scale_published_at(pt->cpus, true));
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+/* Hand the command to atcbench-wmm beside this binary (no return if run) */
+static int scale_exec_wmm(int argc, char **argv)
+{
+	char self[PATH_MAX], path[PATH_MAX + 16], *slash, **args;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	int i;
+
+	if (n < 0)
+		return -errno;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = '\0';
+	snprintf(path, sizeof(path), "%s/atcbench-wmm", self);
+	args = calloc(argc + 2, sizeof(*args));
+	if (!args)
+		return -ENOMEM;
+	args[0] = path;
+	for (i = 0; i < argc; i++)
+		args[i + 1] = argv[i];
+	execv(path, args);
+	free(args);
+	return -errno;
+}
+
+int scale_cmd(int argc, char **argv)
+{
+	struct scale_point pts[SCALE_MAX_POINTS];
+	struct sim_cost_profile prof;
+	struct scale_config cfg;
+	struct scale_result r;
+	char path[RESULTS_PATH_MAX];
+	unsigned int i, done = 0;
+	double pub;
+	int ret;
+
+	if (!khooks_vcpu_supported()) {
+		ret = scale_exec_wmm(argc, argv);
+		fprintf(stderr,
+			"atcbench scale: needs atcbench-wmm (the virtual-CPU "
+			"build) beside atcbench: %s\n",
+			strerror(-ret));
+		return EXIT_USAGE;
+	}
+	ret = scale_parse(argc, argv, &cfg);
+	if (ret)
+		return ret > 0 ? 0 : EXIT_USAGE;
+	scale_profile(&cfg, &prof);
+	ret = results_mkdir(cfg.out);
+	if (ret) {
+		fprintf(stderr, "atcbench scale: %s: %s\n", cfg.out,
+			strerror(-ret));
+		return EXIT_FAILURE;
+	}
+	printf("atcbench scale: %s, %s, seed %llu (modelled time)\n", prof.name,
+	       scale_workload_names[cfg.workload],
+	       (unsigned long long)cfg.seed);
+	printf("%5s %14s %14s %10s %10s %9s %9s %9s %8s\n", "cpus", "ops/cpu/s",
+	       "ops/s", "p50", "p99", "cmpxchg", "published", "model/pub",
+	       "wall_s");
+	for (i = 0; i < cfg.cpus.num; i++) {
+		struct scale_point *pt = &pts[i];
+
+		ret = scale_run_point(&cfg, cfg.cpus.n[i], pt);
+		if (ret) {
+			fprintf(stderr, "atcbench scale: %u CPUs: %s\n",
+				cfg.cpus.n[i],
+				ret == -EDEADLK ? "a livelock (no CPU "
+						  "finished in time)" :
+						  strerror(-ret));
+			break;
+		}
+		done++;
+		pub = cfg.workload == SCALE_MAP_UNMAP ?
+			      scale_published_at(pt->cpus, false) :
+			      0;
+		printf("%5u %14.0f %14.0f %10llu %10llu %9.2f %9.0f %9.2f "
+		       "%8.2f\n",
+		       pt->cpus, pt->ops_per_cpu_s, pt->ops_per_s,
+		       (unsigned long long)lat_percentile(pt->lat, 50),
+		       (unsigned long long)lat_percentile(pt->lat, 99),
+		       pt->lists ? (double)pt->prod_rmws / pt->lists : 0, pub,
+		       pub ? pt->ops_per_cpu_s / pub : 0, pt->wall_s);
+		fflush(stdout);
+	}
+	r = (struct scale_result){
+		.cfg = &cfg, .prof = &prof, .pts = pts, .num = done
+	};
+	snprintf(path, sizeof(path), "%s/scale.json", cfg.out);
+	if (!ret)
+		ret = results_write_with(path, scale_write_json, &r);
+	snprintf(path, sizeof(path), "%s/scale.tsv", cfg.out);
+	if (!ret)
+		ret = results_write_with(path, scale_write_tsv, &r);
+	for (i = 0; i < done; i++)
+		lat_destroy(pts[i].lat);
+	if (ret) {
+		if (done == cfg.cpus.num)
+			fprintf(stderr,
+				"atcbench scale: cannot write to %s: %s\n",
+				cfg.out, strerror(-ret));
+		return EXIT_FAILURE;
+	}
+	return 0;
+}

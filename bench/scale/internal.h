@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * scale: the hot path on many virtual CPUs in virtual time (issue 29).
+ *
+ * Each point of a curve runs the workload on N time-ordered virtual CPUs
+ * of <khooks/vcpu.h> (KHOOKS_VCPU_TIME, weakly ordered), whose accesses
+ * cost what sim_cost says on the profile's machine, against the simulated
+ * SMMU consuming commands at its modelled rates.  Every figure is modelled
+ * time, a function of the configuration and the seed.
+ */
+#ifndef SCALE_INTERNAL_H
+#define SCALE_INTERNAL_H
+
+#include <linux/types.h>
+#include <sim/cost.h>
+
+#include "lib/lat.h"
+
+#define SCALE_MAX_POINTS 16
+#define SCALE_MAX_CPUS 256
+#define SCALE_MAX_CMDS 64 /* commands in a list (one batch) */
+#define SCALE_MAX_DURATION_NS (100ULL * 1000 * 1000) /* 100 ms virtual */
+#define SCALE_MAX_OP_NS (1000ULL * 1000 * 1000) /* 1 s */
+#define SCALE_MAX_LAT_NS 100000 /* a profile's transfer, at most */
+#define SCALE_MAX_POINT_PS 1000000 /* 1 us a point */
+#define SCALE_LAT_DIGITS 3
+
+enum scale_workload {
+	SCALE_CMDLIST, /* issue_cmdlist(): cmds TLBIs and a CMD_SYNC */
+	SCALE_MAP_UNMAP, /* op_ns of CPU work, then one TLBI and a sync */
+	SCALE_NR_WORKLOADS,
+};
+
+extern const char *const scale_workload_names[];
+
+struct scale_config {
+	char profile[SIM_COST_NAME_MAX];
+	struct scale_cpus {
+		unsigned int n[SCALE_MAX_POINTS];
+		unsigned int num;
+	} cpus;
+	u64 seed;
+	unsigned int workload;
+	unsigned int cmds;
+	u64 op_ns;
+	u64 warmup_ns, duration_ns; /* virtual, per point */
+	unsigned int cmdq_shift;
+	u64 cmd_ns, sync_ns; /* the SMMU's time per TLBI, per CMD_SYNC */
+	/* The fit's parameters (0: the profile's) */
+	u64 point_ps, lat_ns;
+	const char *out;
+};
+
+struct scale_point {
+	unsigned int cpus;
+	u64 ops; /* started in the measured span */
+	double ops_per_cpu_s, ops_per_s;
+	struct lat_hist *lat; /* each measured operation's time, ns */
+	u64 lists; /* command lists issued, warm-up included */
+	u64 prod_rmws; /* RMWs on the queue's prod/cons line */
+	struct sim_cost_stats cost;
+	u64 steps, switches, waits;
+	u64 virtual_ns; /* where the last CPU's clock ended */
+	double wall_s; /* host time the point took */
+};
+
+/* The profile @cfg names, with its overrides: 0 or -ENOENT */
+int scale_profile(const struct scale_config *cfg, struct sim_cost_profile *p);
+/* Run one point on @cpus CPUs into @pt (its lat allocated): 0 or -errno */
+int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
+		    struct scale_point *pt);
+
+#endif /* SCALE_INTERNAL_H */

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+/* scale: one point of a curve, on N time-ordered virtual CPUs */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <arm-smmu-v3/arm-smmu-v3.h>
+#include <khooks/vcpu.h>
+#include <khooks/wmm.h>
+#include <sim/clock.h>
+#include <sim/rng.h>
+#include <sim/smmu.h>
+
+#include "scale/internal.h"
+
+/* Steps a point may take before it counts as a livelock */
+#define SCALE_MAX_STEPS (4ULL * 1000 * 1000 * 1000)
+
+const char *const scale_workload_names[] = { "cmdlist", "map-unmap", NULL };
+
+struct scale_run {
+	const struct scale_config *cfg;
+	struct arm_smmu_device smmu;
+	struct sim_smmu *hw;
+	struct scale_point *pt;
+	u64 measure_from, end;
+	u64 ops[SCALE_MAX_CPUS];
+	u64 lists;
+};
+
+int scale_profile(const struct scale_config *cfg, struct sim_cost_profile *p)
+{
+	int ret = sim_cost_profile_find(cfg->profile, p);
+	unsigned int lvl;
+
+	if (ret)
+		return ret;
+	if (cfg->point_ps)
+		p->point_ps = cfg->point_ps;
+	/* The fitted transfer: within a die; farther ones keep their extra */
+	if (cfg->lat_ns) {
+		u64 extra[SIM_COST_NR_LEVELS];
+
+		for (lvl = 0; lvl < SIM_COST_NR_LEVELS; lvl++)
+			extra[lvl] = p->lat_ns[lvl] - p->lat_ns[SIM_COST_DIE];
+		for (lvl = 0; lvl < SIM_COST_NR_LEVELS; lvl++)
+			p->lat_ns[lvl] = cfg->lat_ns +
+					 (lvl > SIM_COST_DIE ? extra[lvl] : 0);
+	}
+	return 0;
+}
+
+/*
+ * Command k of @n of CPU @cpu: TLBI_NH_VA of its ASID (cpu + 1), one page
+ * each, as an unmap's invalidation of n pages
+ */
+static void scale_encode(u64 *cmd, unsigned int cpu, unsigned int k)
+{
+	struct arm_smmu_cmdq_ent ent = {
+		.opcode = CMDQ_OP_TLBI_NH_VA,
+		.tlbi = { .asid = cpu + 1, .leaf = true, .addr = (u64)k << 12 },
+	};
+
+	arm_smmu_cmdq_build_cmd(cmd, &ent);
+}
+
+/* What each CPU runs: operations until its clock reaches the end */
+static void scale_cpu(unsigned int cpu, void *arg)
+{
+	struct scale_run *s = arg;
+	const struct scale_config *cfg = s->cfg;
+	u64 cmds[SCALE_MAX_CMDS * CMDQ_ENT_DWORDS];
+	unsigned int n = cfg->workload == SCALE_CMDLIST ? cfg->cmds : 1, k;
+	u64 t0, t1;
+
+	khooks_wmm_thread_start(sim_rng_mix(cfg->seed * SCALE_MAX_CPUS + cpu));
+	for (k = 0; k < n; k++)
+		scale_encode(&cmds[k * CMDQ_ENT_DWORDS], cpu, k);
+	while ((t0 = khooks_vcpu_clock()) < s->end) {
+		/* The map, the IOVA and the page tables: CPU time, no sharing */
+		if (cfg->workload == SCALE_MAP_UNMAP)
+			khooks_vcpu_delay(cfg->op_ns);
+		arm_smmu_cmdq_issue_cmdlist(&s->smmu, &s->smmu.cmdq, cmds, n,
+					    true);
+		s->lists++;
+		t1 = khooks_vcpu_clock();
+		if (t0 >= s->measure_from && t0 < s->end) {
+			s->ops[cpu]++;
+			lat_record(s->pt->lat, t1 - t0);
+		}
+	}
+	khooks_wmm_thread_stop();
+}
+
+static double scale_wall_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
+		    struct scale_point *pt)
+{
+	const struct sim_smmu_config hwcfg = {
+		.msi = true,
+		.cmdq_shift = cfg->cmdq_shift,
+		.lat = { .cmd_ns = cfg->cmd_ns, .sync_ns = cfg->sync_ns },
+		.seed = cfg->seed,
+	};
+	struct khooks_vcpu_config vcfg = {
+		.cpus = cpus,
+		.seed = cfg->seed,
+		.horizon = 1,
+		.max_steps = SCALE_MAX_STEPS,
+		.policy = KHOOKS_VCPU_TIME,
+		.step = sim_clock_step,
+		.next_event = sim_clock_next_event,
+		.wait_max_ns = SIM_CLOCK_EVTSTRM_NS,
+		.cost = sim_cost_fn,
+	};
+	struct khooks_vcpu_stats vst;
+	struct sim_cost_profile prof;
+	struct sim_cost_line_stats ls;
+	struct sim_cost *cost = NULL;
+	struct scale_run *s;
+	unsigned int i;
+	double t0;
+	int ret;
+
+	if (cpus > SCALE_MAX_CPUS)
+		return -EINVAL;
+	ret = scale_profile(cfg, &prof);
+	if (ret)
+		return ret;
+	memset(pt, 0, sizeof(*pt));
+	pt->cpus = cpus;
+	ret = lat_create(SCALE_LAT_DIGITS, &pt->lat);
+	if (ret)
+		return ret;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->cfg = cfg;
+	s->pt = pt;
+	s->measure_from = cfg->warmup_ns;
+	s->end = cfg->warmup_ns + cfg->duration_ns;
+	ret = sim_clock_init(SIM_CLOCK_VIRTUAL);
+	if (!ret)
+		ret = sim_cost_create(&prof, cpus, &cost);
+	if (!ret)
+		ret = sim_smmu_probe(&hwcfg, 1, &s->smmu, &s->hw);
+	if (ret)
+		goto out;
+	vcfg.cost_arg = cost;
+	t0 = scale_wall_s();
+	ret = khooks_vcpu_run(&vcfg, scale_cpu, s, &vst);
+	pt->wall_s = scale_wall_s() - t0;
+	if (ret == -EDEADLK) {
+		/* Its CPUs stopped where they stood: leave the world as it is */
+		sim_cost_destroy(cost);
+		free(s);
+		return ret;
+	}
+	if (!ret) {
+		for (i = 0; i < cpus; i++)
+			pt->ops += s->ops[i];
+		pt->ops_per_s = pt->ops * 1e9 / cfg->duration_ns;
+		pt->ops_per_cpu_s = pt->ops_per_s / cpus;
+		pt->lists = s->lists;
+		sim_cost_line(cost, &s->smmu.cmdq.q.llq, &ls);
+		pt->prod_rmws = ls.rmws;
+		sim_cost_stats(cost, &pt->cost);
+		pt->steps = vst.steps;
+		pt->switches = vst.switches;
+		pt->waits = vst.waits;
+		pt->virtual_ns = sim_clock_now_ns();
+	}
+	sim_smmu_remove(&s->smmu, s->hw);
+out:
+	sim_cost_destroy(cost);
+	free(s);
+	return ret;
+}

@@ -4,15 +4,17 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/bitmap.h>
+#include <linux/bitops.h>
 
 #include "cost.h"
+#include "rng.h"
 
-/* Lines tracked at once (open addressing); a run touches a few thousand */
-#define SIM_COST_LINES_SHIFT 16
-#define SIM_COST_PROBES 32
-/* Per CPU, the versions of the lines it holds a copy of (direct-mapped) */
-#define SIM_COST_SEEN_SHIFT 10
+/* Lines, by address (open addressing); a run touches a few thousand */
+#define SIM_COST_LINES_SHIFT 12 /* to start with */
 #define SIM_COST_NO_CPU UINT16_MAX
+/* A transfer takes its latency within +-this percentage, drawn per transfer */
+#define SIM_COST_JITTER_PCT 25
 
 /*
  * kunpeng920-96: Kunpeng 920-4826, 2 sockets of 2 compute dies (SCCLs) of
@@ -33,7 +35,7 @@ const struct sim_cost_profile sim_cost_profiles[] = {
 		.dies_per_socket = 2,
 		.sockets = 2,
 		.point_ps = 2000,
-		.lat_ns = { 40, 40, 40 + 30, 40 + 230 },
+		.lat_ns = { 90, 90, 90 + 30, 90 + 230 },
 		.mmio_ns = 100,
 		.source =
 			"topology: Barry Song's cluster-scheduler series (2021); "
@@ -47,21 +49,19 @@ struct sim_cost_line {
 	uintptr_t tag; /* line address + 1; 0: free */
 	u16 owner; /* the CPU that wrote it last, or SIM_COST_NO_CPU */
 	bool shared; /* another CPU read it since that write */
-	u32 version;
 	u64 busy_until; /* in flight to its owner until then */
+	/* The CPUs holding a copy of it as it is now */
+	unsigned long holders[BITS_TO_LONGS(SIM_COST_MAX_CPUS)];
 	struct sim_cost_line_stats st;
-};
-
-struct sim_cost_seen {
-	uintptr_t tag;
-	u32 version;
 };
 
 struct sim_cost {
 	struct sim_cost_profile p;
 	unsigned int cpus;
+	u64 rng;
 	struct sim_cost_line *lines;
-	struct sim_cost_seen *seen; /* cpus << SIM_COST_SEEN_SHIFT */
+	unsigned int num_lines; /* in use: the table grows at half full */
+	unsigned int lines_shift;
 	struct sim_cost_stats st;
 };
 
@@ -84,7 +84,7 @@ unsigned int sim_cost_profile_cores(const struct sim_cost_profile *p)
 }
 
 int sim_cost_create(const struct sim_cost_profile *p, unsigned int cpus,
-		    struct sim_cost **out)
+		    u64 seed, struct sim_cost **out)
 {
 	struct sim_cost *c;
 
@@ -96,9 +96,10 @@ int sim_cost_create(const struct sim_cost_profile *p, unsigned int cpus,
 		return -ENOMEM;
 	c->p = *p;
 	c->cpus = cpus;
-	c->lines = calloc(1u << SIM_COST_LINES_SHIFT, sizeof(*c->lines));
-	c->seen = calloc((size_t)cpus << SIM_COST_SEEN_SHIFT, sizeof(*c->seen));
-	if (!c->lines || !c->seen) {
+	c->rng = seed;
+	c->lines_shift = SIM_COST_LINES_SHIFT;
+	c->lines = calloc(1u << c->lines_shift, sizeof(*c->lines));
+	if (!c->lines) {
 		sim_cost_destroy(c);
 		return -ENOMEM;
 	}
@@ -111,7 +112,6 @@ void sim_cost_destroy(struct sim_cost *c)
 	if (!c)
 		return;
 	free(c->lines);
-	free(c->seen);
 	free(c);
 }
 
@@ -132,6 +132,18 @@ static enum sim_cost_level sim_cost_level(const struct sim_cost *c,
 	return SIM_COST_SOCKET;
 }
 
+/*
+ * How far the lines' home is from @cpu: memory and the L3 of CPU 0's die
+ * (one node's allocation), a die's distance at least
+ */
+static enum sim_cost_level sim_cost_home(const struct sim_cost *c,
+					 unsigned int cpu)
+{
+	enum sim_cost_level lvl = sim_cost_level(c, cpu, 0);
+
+	return lvl > SIM_COST_DIE ? lvl : SIM_COST_DIE;
+}
+
 static uintptr_t sim_cost_tag(const volatile void *p)
 {
 	return (uintptr_t)p / SIM_COST_LINE_BYTES + 1;
@@ -142,29 +154,55 @@ static unsigned int sim_cost_hash(uintptr_t tag, unsigned int shift)
 	return (unsigned int)((tag * 0x9e3779b97f4a7c15ULL) >> (64 - shift));
 }
 
+/* The slot of @tag in @lines (2^@shift of them): its own, or a free one */
+static struct sim_cost_line *sim_cost_slot(struct sim_cost_line *lines,
+					   unsigned int shift, uintptr_t tag)
+{
+	unsigned int mask = (1u << shift) - 1;
+	unsigned int i = sim_cost_hash(tag, shift);
+
+	while (lines[i].tag && lines[i].tag != tag)
+		i = (i + 1) & mask;
+	return &lines[i];
+}
+
+/* Twice the slots: -ENOMEM leaves the table as it was */
+static int sim_cost_grow(struct sim_cost *c)
+{
+	unsigned int shift = c->lines_shift + 1, i;
+	struct sim_cost_line *lines = calloc(1u << shift, sizeof(*lines));
+
+	if (!lines)
+		return -ENOMEM;
+	for (i = 0; i < 1u << c->lines_shift; i++)
+		if (c->lines[i].tag)
+			*sim_cost_slot(lines, shift, c->lines[i].tag) =
+				c->lines[i];
+	free(c->lines);
+	c->lines = lines;
+	c->lines_shift = shift;
+	return 0;
+}
+
 /*
- * The line of @tag, made on first touch (owned by no CPU: memory); a full
- * neighbourhood gives up its first slot (the line is then cold again)
+ * The line of @tag, made on first touch (owned by no CPU: memory); NULL
+ * when not touched yet (@make false) or no memory is left.  Every line
+ * keeps its slot until the table grows: no line is forgotten, so nothing
+ * depends on where the run's objects were allocated.
  */
 static struct sim_cost_line *sim_cost_find(struct sim_cost *c, uintptr_t tag,
 					   bool make)
 {
-	unsigned int mask = (1u << SIM_COST_LINES_SHIFT) - 1;
-	unsigned int h = sim_cost_hash(tag, SIM_COST_LINES_SHIFT), i;
-	struct sim_cost_line *l;
+	struct sim_cost_line *l = sim_cost_slot(c->lines, c->lines_shift, tag);
 
-	for (i = 0; i < SIM_COST_PROBES; i++) {
-		l = &c->lines[(h + i) & mask];
-		if (l->tag == tag)
-			return l;
-		if (!l->tag)
-			break;
+	if (l->tag || !make)
+		return l->tag ? l : NULL;
+	if (2 * (c->num_lines + 1) > 1u << c->lines_shift) {
+		if (sim_cost_grow(c))
+			return NULL;
+		l = sim_cost_slot(c->lines, c->lines_shift, tag);
 	}
-	if (!make)
-		return NULL;
-	if (i == SIM_COST_PROBES)
-		l = &c->lines[h];
-	memset(l, 0, sizeof(*l));
+	c->num_lines++;
 	l->tag = tag;
 	l->owner = SIM_COST_NO_CPU;
 	return l;
@@ -178,12 +216,16 @@ static struct sim_cost_line *sim_cost_find(struct sim_cost *c, uintptr_t tag,
 static u64 sim_cost_transfer(struct sim_cost *c, struct sim_cost_line *l,
 			     unsigned int cpu)
 {
-	enum sim_cost_level lvl = SIM_COST_DIE;
+	enum sim_cost_level lvl = sim_cost_home(c, cpu);
 	u64 ns;
 
 	if (l->owner != SIM_COST_NO_CPU && l->owner != cpu)
 		lvl = sim_cost_level(c, cpu, l->owner);
 	ns = c->p.lat_ns[lvl];
+	/* No two transfers alike: arbitration is not a clock */
+	ns += ns * (sim_rng_next(&c->rng) % (2 * SIM_COST_JITTER_PCT + 1)) /
+		      100 -
+	      ns * SIM_COST_JITTER_PCT / 100;
 	l->st.transfers++;
 	c->st.transfers++;
 	c->st.transfer_ns += ns;
@@ -193,30 +235,53 @@ static u64 sim_cost_transfer(struct sim_cost *c, struct sim_cost_line *l,
 static u64 sim_cost_load(struct sim_cost *c, struct sim_cost_line *l,
 			 unsigned int cpu)
 {
-	struct sim_cost_seen *s =
-		&c->seen[((size_t)cpu << SIM_COST_SEEN_SHIFT) +
-			 sim_cost_hash(l->tag, SIM_COST_SEEN_SHIFT)];
-
 	l->st.loads++;
-	if (l->owner == cpu || (s->tag == l->tag && s->version == l->version))
+	if (l->owner == cpu || test_bit(cpu, l->holders))
 		return 0;
-	s->tag = l->tag;
-	s->version = l->version;
+	__set_bit(cpu, l->holders);
 	if (l->owner != SIM_COST_NO_CPU)
 		l->shared = true;
 	return sim_cost_transfer(c, l, cpu);
 }
 
-/* A write at @now on @cpu's clock: waits for the line, then takes it */
+/* A write: only its CPU holds the line as it is now (none: far) */
+static void sim_cost_written(struct sim_cost_line *l, unsigned int owner)
+{
+	bitmap_zero(l->holders, SIM_COST_MAX_CPUS);
+	if (owner != SIM_COST_NO_CPU)
+		__set_bit(owner, l->holders);
+	l->owner = owner;
+	l->shared = false;
+}
+
+/*
+ * A far atomic (the profile's rmw_home_ns): it runs at the line's home,
+ * which takes one at a time for rmw_home_ns, a round trip away; no CPU
+ * holds the line afterwards
+ */
+static u64 sim_cost_far_rmw(struct sim_cost *c, struct sim_cost_line *l,
+			    unsigned int cpu, u64 now)
+{
+	u64 wait = 0, ns;
+
+	if (l->busy_until > now) {
+		wait = l->busy_until - now;
+		l->st.wait_ns += wait;
+		c->st.line_wait_ns += wait;
+	}
+	l->busy_until = now + wait + c->p.rmw_home_ns;
+	ns = sim_cost_transfer(c, l, cpu);
+	sim_cost_written(l, SIM_COST_NO_CPU);
+	return wait + ns;
+}
+
 static u64 sim_cost_write(struct sim_cost *c, struct sim_cost_line *l,
 			  unsigned int cpu, u64 now)
 {
 	u64 wait = 0, ns;
 
-	if (l->owner == cpu && !l->shared) {
-		l->version++;
+	if (l->owner == cpu && !l->shared)
 		return 0;
-	}
 	if (l->busy_until > now) {
 		wait = l->busy_until - now;
 		l->st.wait_ns += wait;
@@ -224,9 +289,7 @@ static u64 sim_cost_write(struct sim_cost *c, struct sim_cost_line *l,
 	}
 	ns = sim_cost_transfer(c, l, cpu);
 	l->busy_until = now + wait + ns;
-	l->owner = cpu;
-	l->shared = false;
-	l->version++;
+	sim_cost_written(l, cpu);
 	return wait + ns;
 }
 
@@ -244,6 +307,8 @@ uint64_t sim_cost_fn(void *arg, unsigned int cpu, enum khooks_vcpu_op op,
 	if (!p || op == KHOOKS_VCPU_POINT || op == KHOOKS_VCPU_WAIT)
 		return ns;
 	l = sim_cost_find(c, sim_cost_tag(p), true);
+	if (!l)
+		return ns; /* no memory left to track it: a hit */
 	switch (op) {
 	case KHOOKS_VCPU_LOAD:
 		return ns + sim_cost_load(c, l, cpu);
@@ -252,6 +317,8 @@ uint64_t sim_cost_fn(void *arg, unsigned int cpu, enum khooks_vcpu_op op,
 		return ns + sim_cost_write(c, l, cpu, now + ns);
 	case KHOOKS_VCPU_RMW:
 		l->st.rmws++;
+		if (c->p.rmw_home_ns)
+			return ns + sim_cost_far_rmw(c, l, cpu, now + ns);
 		return ns + sim_cost_write(c, l, cpu, now + ns);
 	default:
 		return ns;

@@ -15,6 +15,10 @@
  *    another waits for it first (the cmpxchg storm of many CPUs on one
  *    word);
  *  - an MMIO access costs @mmio_ns.
+ * A transfer takes its latency within +-SIM_COST_JITTER_PCT (25 %), drawn
+ * from @seed: with none, CPUs that retry a cmpxchg fall into a period in
+ * which the same ones always lose, which an interconnect's arbitration
+ * does not keep up.
  * The distance of two CPUs is the level of the topology they share last:
  * cluster, die, package (another die of the socket) or socket (another
  * socket); virtual CPU i is core i, clusters filled first.
@@ -52,6 +56,7 @@ struct sim_cost_profile {
 	u64 point_ps; /* a point's instructions, in picoseconds */
 	u64 lat_ns[SIM_COST_NR_LEVELS]; /* a line's transfer, by distance */
 	u64 mmio_ns;
+	u64 rmw_home_ns; /* 0: atomics take the line; else far, this long */
 	const char *source; /* where the figures come from (one line) */
 };
 
@@ -84,7 +89,7 @@ struct sim_cost_line_stats {
  * cores, or no line fits; -ENOMEM
  */
 int sim_cost_create(const struct sim_cost_profile *p, unsigned int cpus,
-		    struct sim_cost **out);
+		    u64 seed, struct sim_cost **out);
 void sim_cost_destroy(struct sim_cost *c);
 
 /* khooks_vcpu_config.cost, with @arg the sim_cost */

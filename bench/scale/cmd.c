@@ -88,12 +88,16 @@ static int scale_opt_cpus(const struct opt *o, const char *value, void *field,
 	return 0;
 }
 
+/* OPT_TEXT: the field's size; OPT_STR: no limit on the argument */
 #define SO(n, t, field, lo, hi, fn, names_, a, h)                             \
 	{                                                                     \
 		.name = n, .type = t,                                         \
 		.off = offsetof(struct scale_config, field),                  \
-		.size = sizeof(((struct scale_config *)0)->field), .min = lo, \
-		.max = hi, .parse = fn, .names = names_, .arg = a, .help = h  \
+		.size = (t) == OPT_TEXT ?                                     \
+				sizeof(((struct scale_config *)0)->field) :   \
+				0,                                            \
+		.min = lo, .max = hi, .parse = fn, .names = names_, .arg = a, \
+		.help = h                                                     \
 	}
 
 static const struct opt scale_opts[] = {
@@ -125,6 +129,13 @@ static const struct opt scale_opts[] = {
 	   "PS", "a point's instructions, in ps (0: the profile's)"),
 	SO("lat_ns", OPT_U64, lat_ns, 0, SCALE_MAX_LAT_NS, NULL, NULL, "NS",
 	   "a line's transfer within a die (0: the profile's)"),
+	SO("rmw_home_ns", OPT_U64, rmw_home_ns, 0, SCALE_MAX_LAT_NS, NULL, NULL,
+	   "NS",
+	   "far atomics: an RMW's time at the line's home (0: the "
+	   "profile's)"),
+	SO("fit", OPT_FLAG, fit, 0, 0, NULL, NULL, NULL,
+	   "map-unmap: first fit --op-ns and --lat-ns to the published 2- "
+	   "and 8-CPU points"),
 	SO("out", OPT_STR, out, 0, 0, NULL, NULL, "DIR",
 	   "where scale.json and scale.tsv go (required)"),
 };
@@ -140,9 +151,9 @@ static void scale_defaults(struct scale_config *cfg)
 	cfg->seed = 1;
 	cfg->workload = SCALE_MAP_UNMAP;
 	cfg->cmds = 1;
-	cfg->op_ns = 2000;
+	cfg->op_ns = 961; /* the fit's (docs/decisions.md) */
 	cfg->warmup_ns = 100 * 1000;
-	cfg->duration_ns = 2 * 1000 * 1000;
+	cfg->duration_ns = 10 * 1000 * 1000;
 	cfg->cmdq_shift = 10;
 	cfg->cmd_ns = 20;
 	cfg->sync_ns = 50;
@@ -306,6 +317,89 @@ static int scale_write_tsv(FILE *f, const void *arg)
 	return ferror(f) ? -EIO : 0;
 }
 
+/* Fit targets: the published mainline at 2 and 8 CPUs */
+#define SCALE_FIT_LO_CPUS 2
+#define SCALE_FIT_HI_CPUS 8
+#define SCALE_FIT_STEPS 16
+#define SCALE_FIT_MAX_LAT_NS 2000
+
+/* ops per CPU second of @cfg on @cpus (a failed point: -1) */
+static double scale_fit_eval(const struct scale_config *cfg, unsigned int cpus)
+{
+	struct scale_point pt;
+	double v;
+
+	if (scale_run_point(cfg, cpus, &pt))
+		return -1;
+	v = pt.ops_per_cpu_s;
+	lat_destroy(pt.lat);
+	return v;
+}
+
+/*
+ * The op time that puts @cfg's 2-CPU point on the published one (it falls
+ * as op_ns grows): a bisection
+ */
+static int scale_fit_op(struct scale_config *cfg)
+{
+	double want = scale_published_at(SCALE_FIT_LO_CPUS, false), v;
+	u64 lo = 0, hi = 2 * NSEC_PER_SEC / (u64)want;
+	unsigned int i;
+
+	for (i = 0; i < SCALE_FIT_STEPS && hi - lo > 1; i++) {
+		cfg->op_ns = (lo + hi) / 2;
+		v = scale_fit_eval(cfg, SCALE_FIT_LO_CPUS);
+		if (v < 0)
+			return -EIO;
+		if (v > want)
+			lo = cfg->op_ns;
+		else
+			hi = cfg->op_ns;
+	}
+	cfg->op_ns = (lo + hi) / 2;
+	return 0;
+}
+
+/*
+ * Fit the two parameters: for each transfer latency tried (a bisection on
+ * the 8-CPU point, which falls as it grows), the op time that matches the
+ * 2-CPU point
+ */
+static int scale_fit(struct scale_config *cfg)
+{
+	double want = scale_published_at(SCALE_FIT_HI_CPUS, false), v;
+	u64 lo = 1, hi = SCALE_FIT_MAX_LAT_NS;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < SCALE_FIT_STEPS && hi - lo > 1; i++) {
+		cfg->lat_ns = (lo + hi) / 2;
+		ret = scale_fit_op(cfg);
+		if (ret)
+			return ret;
+		v = scale_fit_eval(cfg, SCALE_FIT_HI_CPUS);
+		if (v < 0)
+			return -EIO;
+		if (v > want)
+			lo = cfg->lat_ns;
+		else
+			hi = cfg->lat_ns;
+	}
+	/* The last latency tried may not be the closest: the bracket's mid */
+	cfg->lat_ns = (lo + hi) / 2;
+	ret = scale_fit_op(cfg);
+	if (ret)
+		return ret;
+	printf("fit: op_ns %llu, lat_ns %llu (a transfer within a die): "
+	       "%u CPUs %.0f/%.0f, %u CPUs %.0f/%.0f ops per CPU s "
+	       "(model/published)\n",
+	       (unsigned long long)cfg->op_ns, (unsigned long long)cfg->lat_ns,
+	       SCALE_FIT_LO_CPUS, scale_fit_eval(cfg, SCALE_FIT_LO_CPUS),
+	       scale_published_at(SCALE_FIT_LO_CPUS, false), SCALE_FIT_HI_CPUS,
+	       scale_fit_eval(cfg, SCALE_FIT_HI_CPUS), want);
+	return 0;
+}
+
 /* Hand the command to atcbench-wmm beside this binary (no return if run) */
 static int scale_exec_wmm(int argc, char **argv)
 {
@@ -354,6 +448,18 @@ int scale_cmd(int argc, char **argv)
 	ret = scale_parse(argc, argv, &cfg);
 	if (ret)
 		return ret > 0 ? 0 : EXIT_USAGE;
+	if (cfg.fit) {
+		if (cfg.workload != SCALE_MAP_UNMAP) {
+			scale_usage_error("--fit fits map-unmap only");
+			return EXIT_USAGE;
+		}
+		ret = scale_fit(&cfg);
+		if (ret) {
+			fprintf(stderr, "atcbench scale: fit: %s\n",
+				strerror(-ret));
+			return EXIT_FAILURE;
+		}
+	}
 	scale_profile(&cfg, &prof);
 	ret = results_mkdir(cfg.out);
 	if (ret) {

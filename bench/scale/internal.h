@@ -48,6 +48,8 @@ struct scale_config {
 	u64 cmd_ns, sync_ns; /* the SMMU's time per TLBI, per CMD_SYNC */
 	/* The fit's parameters (0: the profile's) */
 	u64 point_ps, lat_ns;
+	u64 rmw_home_ns; /* far atomics, their time at the home (0: near) */
+	bool fit; /* fit op_ns and lat_ns on the published 2 and 8 CPUs */
 	const char *out;
 };
 

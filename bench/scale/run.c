@@ -37,6 +37,8 @@ int scale_profile(const struct scale_config *cfg, struct sim_cost_profile *p)
 		return ret;
 	if (cfg->point_ps)
 		p->point_ps = cfg->point_ps;
+	if (cfg->rmw_home_ns)
+		p->rmw_home_ns = cfg->rmw_home_ns;
 	/* The fitted transfer: within a die; farther ones keep their extra */
 	if (cfg->lat_ns) {
 		u64 extra[SIM_COST_NR_LEVELS];
@@ -139,16 +141,17 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 	ret = lat_create(SCALE_LAT_DIGITS, &pt->lat);
 	if (ret)
 		return ret;
-	s = calloc(1, sizeof(*s));
-	if (!s)
+	/* Line-aligned, as the kernel's objects: the same lines every run */
+	if (posix_memalign((void **)&s, SIM_COST_LINE_BYTES, sizeof(*s)))
 		return -ENOMEM;
+	memset(s, 0, sizeof(*s));
 	s->cfg = cfg;
 	s->pt = pt;
 	s->measure_from = cfg->warmup_ns;
 	s->end = cfg->warmup_ns + cfg->duration_ns;
 	ret = sim_clock_init(SIM_CLOCK_VIRTUAL);
 	if (!ret)
-		ret = sim_cost_create(&prof, cpus, &cost);
+		ret = sim_cost_create(&prof, cpus, cfg->seed, &cost);
 	if (!ret)
 		ret = sim_smmu_probe(&hwcfg, 1, &s->smmu, &s->hw);
 	if (ret)

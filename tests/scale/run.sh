@@ -1,0 +1,72 @@
+#!/bin/sh
+# atcbench scale from the command line: a short curve on the kunpeng920-96
+# profile, its files, the same figures for the same seed (twice, and from
+# atcbench, which hands the command to atcbench-wmm), other figures for
+# another seed, and bad options (exit 2).  Its speed and the fit are
+# measured by hand (docs/decisions.md), not here.
+# usage: run.sh ATCBENCH WORKDIR
+set -eu
+bin=$1
+work=$2
+rm -rf "$work"
+mkdir -p "$work"
+fail=0
+run() {
+	"$bin" scale --cpus 1,2,8 --warmup 20us --duration 200us "$@" \
+		>"$work/out" 2>&1 || {
+		echo "FAIL: scale $*: exit $?"
+		cat "$work/out"
+		fail=1
+	}
+}
+# The figures of a run, without the host's time
+figures() {
+	jq -S 'del(.points[].wall_s)' "$1/scale.json"
+}
+
+run --out "$work/a"
+run --out "$work/b"
+run --out "$work/c" --seed 2
+for f in scale.json scale.tsv; do
+	[ -s "$work/a/$f" ] || {
+		echo "FAIL: no $f"
+		fail=1
+	}
+done
+n=$(jq '[.points[] | select(.ops_per_cpu_s > 0 and .cpus > 0)] | length' "$work/a/scale.json")
+[ "$n" = 3 ] || {
+	echo "FAIL: 3 points with cpus and ops_per_cpu_s expected, got $n"
+	fail=1
+}
+[ "$(jq -r .modelled "$work/a/scale.json")" = true ] || {
+	echo "FAIL: the figures are not marked modelled"
+	fail=1
+}
+if [ "$(figures "$work/a")" != "$(figures "$work/b")" ]; then
+	echo "FAIL: the same seed gave other figures"
+	fail=1
+fi
+if [ "$(figures "$work/a")" = "$(figures "$work/c")" ]; then
+	echo "FAIL: another seed gave the same figures"
+	fail=1
+fi
+
+for bad in "--cpus 0" "--cpus 97" "--profile none" "--duration 1ns" \
+	"--workload x" "--cmds 65" "--fit --workload cmdlist"; do
+	# shellcheck disable=SC2086
+	if "$bin" scale --out "$work/bad" $bad >/dev/null 2>&1; then
+		echo "FAIL: scale $bad accepted"
+		fail=1
+	else
+		st=$?
+		[ $st = 2 ] || {
+			echo "FAIL: scale $bad: exit $st, not 2"
+			fail=1
+		}
+	fi
+done
+"$bin" scale --help | grep -q -- "--profile" || {
+	echo "FAIL: no --help"
+	fail=1
+}
+exit $fail

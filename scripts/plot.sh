@@ -20,6 +20,9 @@
 #                     versus n per strategy, one column per timeout
 #   micro             micro benchmarks, each folder's median relative to the
 #                     first folder's, with the quartiles as error bars
+#   scale             atcbench scale: operations per CPU per second against
+#                     CPUs beside the published rows, cmpxchg attempts per
+#                     list and latency percentiles
 # usage: scripts/plot.sh [--out DIR] DIR [DIR...]
 #   --out: where the plots go (default: DIR with one folder; the folders'
 #   common parent with several)
@@ -48,8 +51,8 @@ for d in "$@"; do
 		exit 2
 	}
 	compgen -G "$d/stress-*.json" >/dev/null || compgen -G "$d/kernel-*.json" >/dev/null ||
-		[[ -f $d/micro.json || -f $d/isolate.json ]] || {
-		echo "plot.sh: $d: no results (stress-*.json, kernel-*.json, micro.json or isolate.json)" >&2
+		[[ -f $d/micro.json || -f $d/isolate.json || -f $d/scale.tsv ]] || {
+		echo "plot.sh: $d: no results (stress-*.json, kernel-*.json, micro.json, isolate.json or scale.tsv)" >&2
 		exit 2
 	}
 done
@@ -99,6 +102,15 @@ gp() { # SCRIPT EXPR
 		return 1
 	fi
 }
+
+# atcbench scale's curve, per folder
+for ((f = 0; f < nd; f++)); do
+	d=${dirs[$f]}
+	[[ -f $d/scale.tsv && -f $d/scale.json ]] || continue
+	sfx=""
+	((nd > 1)) && sfx="-${labels[$f]//[^A-Za-z0-9_.-]/_}"
+	gp scale.gp "tsv='$d/scale.tsv'; out='$out/scale$sfx'; ttl='$(jq -r '"atcbench scale: \(.workload) on \(.profile), seed \(.seed), modelled time"' "$d/scale.json")'"
+done
 
 # The stress runs of any folder, by name; a repetition (NAME-r2, -r3...,
 # for the throughput plot's medians) gets no plots of its own

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 #include <arm-smmu-v3/arm-smmu-v3.h>
 #include <khooks/vcpu.h>
 #include <sim/smmu.h>
@@ -400,6 +401,28 @@ static int scale_fit(struct scale_config *cfg)
 	return 0;
 }
 
+/*
+ * Draw DIR/scale.{svg,png} with scripts/plot.sh of the source tree (a
+ * results folder's other plots are drawn the same way): 0, or -EIO
+ */
+static int scale_plot(const char *dir)
+{
+	const char *plot = ATCBENCH_SOURCE_DIR "/scripts/plot.sh";
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		execl(plot, plot, dir, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EIO;
+}
+
 /* Hand the command to atcbench-wmm beside this binary (no return if run) */
 static int scale_exec_wmm(int argc, char **argv)
 {
@@ -507,14 +530,19 @@ int scale_cmd(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/scale.tsv", cfg.out);
 	if (!ret)
 		ret = results_write_with(path, scale_write_tsv, &r);
+	if (ret && done == cfg.cpus.num)
+		fprintf(stderr, "atcbench scale: cannot write to %s: %s\n",
+			cfg.out, strerror(-ret));
+	if (!ret) {
+		fflush(stdout);
+		ret = scale_plot(cfg.out);
+		if (ret)
+			fprintf(stderr,
+				"atcbench scale: %s/scripts/plot.sh %s "
+				"failed\n",
+				ATCBENCH_SOURCE_DIR, cfg.out);
+	}
 	for (i = 0; i < done; i++)
 		lat_destroy(pts[i].lat);
-	if (ret) {
-		if (done == cfg.cpus.num)
-			fprintf(stderr,
-				"atcbench scale: cannot write to %s: %s\n",
-				cfg.out, strerror(-ret));
-		return EXIT_FAILURE;
-	}
-	return 0;
+	return ret ? EXIT_FAILURE : 0;
 }

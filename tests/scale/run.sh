@@ -1,6 +1,6 @@
 #!/bin/sh
 # atcbench scale from the command line: a short curve on the kunpeng920-96
-# profile, its files, the same figures for the same seed (twice, and from
+# profile, its files and plots, the same figures for the same seed (twice, and from
 # atcbench, which hands the command to atcbench-wmm), other figures for
 # another seed, and bad options (exit 2).  Its speed and the fit are
 # measured by hand (docs/decisions.md), not here.
@@ -27,7 +27,7 @@ figures() {
 run --out "$work/a"
 run --out "$work/b"
 run --out "$work/c" --seed 2
-for f in scale.json scale.tsv; do
+for f in scale.json scale.tsv scale.png scale.svg; do
 	[ -s "$work/a/$f" ] || {
 		echo "FAIL: no $f"
 		fail=1

@@ -130,6 +130,9 @@ static const struct opt scale_opts[] = {
 	   "PS", "a point's instructions, in ps (0: the profile's)"),
 	SO("lat_ns", OPT_U64, lat_ns, 0, SCALE_MAX_LAT_NS, NULL, NULL, "NS",
 	   "a line's transfer within a die (0: the profile's)"),
+	SO("cmdq_lock", OPT_ENUM, cmdq_lock, 0, 0, NULL, scale_lock_names, "L",
+	   "the cmdq lock: new (upstream's since df180b1a) or old (its "
+	   "exclusive unlock resets the count)"),
 	SO("rmw_home_ns", OPT_U64, rmw_home_ns, 0, SCALE_MAX_LAT_NS, NULL, NULL,
 	   "NS",
 	   "far atomics: an RMW's time at the line's home (0: the "
@@ -245,13 +248,15 @@ static int scale_write_json(FILE *f, const void *arg)
 	json_write_str(f, r->prof->source);
 	fprintf(f,
 		",\"point_ps\":%llu,\"lat_ns\":[%llu,%llu,%llu,%llu],"
-		"\"workload\":\"%s\",\"cmds\":%u,\"op_ns\":%llu,"
+		"\"workload\":\"%s\",\"cmdq_lock\":\"%s\",\"cmds\":%u,"
+		"\"op_ns\":%llu,"
 		"\"seed\":%llu,\"warmup_ns\":%llu,\"duration_ns\":%llu,"
 		"\"cmdq_shift\":%u,\"cmd_ns\":%llu,\"sync_ns\":%llu,"
 		"\"modelled\":true,\"points\":[",
 		r->prof->point_ps, r->prof->lat_ns[0], r->prof->lat_ns[1],
 		r->prof->lat_ns[2], r->prof->lat_ns[3],
 		scale_workload_names[cfg->workload],
+		scale_lock_names[cfg->cmdq_lock],
 		cfg->workload == SCALE_CMDLIST ? cfg->cmds : 1, cfg->op_ns,
 		cfg->seed, cfg->warmup_ns, cfg->duration_ns, cfg->cmdq_shift,
 		cfg->cmd_ns, cfg->sync_ns);
@@ -269,16 +274,19 @@ static int scale_write_json(FILE *f, const void *arg)
 				(unsigned long long)lat_percentile(pt->lat,
 								   pcts[l]));
 		fprintf(f,
-			"},\"lists\":%llu,\"prod_rmws\":%llu,"
+			"},\"lat_max_ns\":%llu,\"lists\":%llu,\"prod_rmws\":%llu,"
 			"\"cmpxchg_per_list\":%.3f,\"transfers\":%llu,"
 			"\"line_wait_ns\":%llu,\"line_wait_share\":%.4f,"
+			"\"kernel_errors\":%llu,\"warns\":%llu,"
 			"\"steps\":%llu,\"switches\":%llu,\"waits\":%llu,"
 			"\"virtual_ns\":%llu,\"wall_s\":%.3f",
-			pt->lists, pt->prod_rmws,
+			(unsigned long long)pt->lat->max, pt->lists,
+			pt->prod_rmws,
 			pt->lists ? (double)pt->prod_rmws / pt->lists : 0,
 			pt->cost.transfers, pt->cost.line_wait_ns,
-			scale_wait_share(pt), pt->steps, pt->switches,
-			pt->waits, pt->virtual_ns, pt->wall_s);
+			scale_wait_share(pt), pt->kernel_errors, pt->warns,
+			pt->steps, pt->switches, pt->waits, pt->virtual_ns,
+			pt->wall_s);
 		if (cfg->workload == SCALE_MAP_UNMAP &&
 		    scale_published_at(pt->cpus, false))
 			fprintf(f,
@@ -457,6 +465,7 @@ int scale_cmd(int argc, char **argv)
 	struct scale_result r;
 	char path[RESULTS_PATH_MAX];
 	unsigned int i, done = 0;
+	bool failed = false;
 	double pub;
 	int ret;
 
@@ -521,6 +530,16 @@ int scale_cmd(int argc, char **argv)
 		       pub ? pt->ops_per_cpu_s / pub : 0, pt->wall_s);
 		fflush(stdout);
 	}
+	for (i = 0; i < done; i++)
+		if (pts[i].kernel_errors || pts[i].warns) {
+			fprintf(stderr,
+				"atcbench scale: FAILED: %u CPUs: the "
+				"kernel-form code logged %llu errors and %llu "
+				"WARNs (above)\n",
+				pts[i].cpus, pts[i].kernel_errors,
+				pts[i].warns);
+			failed = true;
+		}
 	r = (struct scale_result){
 		.cfg = &cfg, .prof = &prof, .pts = pts, .num = done
 	};
@@ -544,5 +563,5 @@ int scale_cmd(int argc, char **argv)
 	}
 	for (i = 0; i < done; i++)
 		lat_destroy(pts[i].lat);
-	return ret ? EXIT_FAILURE : 0;
+	return ret || failed ? EXIT_FAILURE : 0;
 }

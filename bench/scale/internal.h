@@ -33,6 +33,14 @@ enum scale_workload {
 
 extern const char *const scale_workload_names[];
 
+/* The cmdq lock: upstream's, or as before commit df180b1a */
+enum scale_cmdq_lock {
+	SCALE_LOCK_NEW,
+	SCALE_LOCK_OLD,
+};
+
+extern const char *const scale_lock_names[];
+
 struct scale_config {
 	char profile[SIM_COST_NAME_MAX];
 	struct scale_cpus {
@@ -50,6 +58,7 @@ struct scale_config {
 	u64 point_ps, lat_ns;
 	u64 rmw_home_ns; /* far atomics, their time at the home (0: near) */
 	bool fit; /* fit op_ns and lat_ns on the published 2 and 8 CPUs */
+	unsigned int cmdq_lock; /* enum scale_cmdq_lock */
 	const char *out;
 };
 
@@ -62,6 +71,7 @@ struct scale_point {
 	u64 prod_rmws; /* RMWs on the queue's prod/cons line */
 	struct sim_cost_stats cost;
 	u64 steps, switches, waits;
+	u64 kernel_errors, warns; /* the kernel-form code's pr_err()s, WARNs */
 	u64 virtual_ns; /* where the last CPU's clock ended */
 	double wall_s; /* host time the point took */
 };

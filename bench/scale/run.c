@@ -5,6 +5,9 @@
 #include <string.h>
 #include <time.h>
 #include <arm-smmu-v3/arm-smmu-v3.h>
+#include <linux/bug.h>
+#include <linux/printk.h>
+#include <khooks/switches.h>
 #include <khooks/vcpu.h>
 #include <khooks/wmm.h>
 #include <sim/clock.h>
@@ -13,10 +16,14 @@
 
 #include "scale/internal.h"
 
-/* Steps a point may take before it counts as a livelock */
-#define SCALE_MAX_STEPS (4ULL * 1000 * 1000 * 1000)
+/*
+ * Steps a point may take before it counts as a livelock (the default curve
+ * takes under 10^6 a point; 10^8 is a minute or so)
+ */
+#define SCALE_MAX_STEPS (100ULL * 1000 * 1000)
 
 const char *const scale_workload_names[] = { "cmdlist", "map-unmap", NULL };
+const char *const scale_lock_names[] = { "new", "old", NULL };
 
 struct scale_run {
 	const struct scale_config *cfg;
@@ -26,6 +33,7 @@ struct scale_run {
 	u64 measure_from, end;
 	u64 ops[SCALE_MAX_CPUS];
 	u64 lists;
+	u64 errors; /* the CPUs' pr_err()s */
 };
 
 int scale_profile(const struct scale_config *cfg, struct sim_cost_profile *p)
@@ -75,6 +83,8 @@ static void scale_cpu(unsigned int cpu, void *arg)
 	unsigned int n = cfg->workload == SCALE_CMDLIST ? cfg->cmds : 1, k;
 	u64 t0, t1;
 
+	unsigned long errors = khooks_err_count();
+
 	khooks_wmm_thread_start(sim_rng_mix(cfg->seed * SCALE_MAX_CPUS + cpu));
 	for (k = 0; k < n; k++)
 		scale_encode(&cmds[k * CMDQ_ENT_DWORDS], cpu, k);
@@ -92,6 +102,7 @@ static void scale_cpu(unsigned int cpu, void *arg)
 		}
 	}
 	khooks_wmm_thread_stop();
+	s->errors += khooks_err_count() - errors;
 }
 
 static double scale_wall_s(void)
@@ -126,6 +137,7 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 	struct sim_cost_profile prof;
 	struct sim_cost_line_stats ls;
 	struct sim_cost *cost = NULL;
+	unsigned long warns;
 	struct scale_run *s;
 	unsigned int i;
 	double t0;
@@ -157,9 +169,15 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 	if (ret)
 		goto out;
 	vcfg.cost_arg = cost;
+	ret = khooks_switch_set(KHOOKS_CMDQ_LOCK_PRE_DF180B1A,
+				cfg->cmdq_lock == SCALE_LOCK_OLD);
+	if (ret)
+		goto remove;
+	warns = khooks_warn_count();
 	t0 = scale_wall_s();
 	ret = khooks_vcpu_run(&vcfg, scale_cpu, s, &vst);
 	pt->wall_s = scale_wall_s() - t0;
+	khooks_switch_set(KHOOKS_CMDQ_LOCK_PRE_DF180B1A, false);
 	if (ret == -EDEADLK) {
 		/* Its CPUs stopped where they stood: leave the world as it is */
 		sim_cost_destroy(cost);
@@ -178,8 +196,11 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 		pt->steps = vst.steps;
 		pt->switches = vst.switches;
 		pt->waits = vst.waits;
+		pt->kernel_errors = s->errors;
+		pt->warns = khooks_warn_count() - warns;
 		pt->virtual_ns = sim_clock_now_ns();
 	}
+remove:
 	sim_smmu_remove(&s->smmu, s->hw);
 out:
 	sim_cost_destroy(cost);

@@ -23,6 +23,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <asm/barrier.h>
+#include <khooks/switches.h>
 #include <trace/events/arm_smmu_v3.h>
 
 #include "arm-smmu-v3.h"
@@ -342,8 +343,19 @@ static void arm_smmu_cmdq_shared_lock(struct arm_smmu_cmdq *cmdq)
 	 * counts this waiter, so no exclusive trylock succeeds before it got
 	 * the lock and released it.
 	 */
+	int val;
+
 	if (atomic_fetch_inc_relaxed(&cmdq->lock) >= 0)
 		return;
+
+	if (khooks_switch(KHOOKS_CMDQ_LOCK_PRE_DF180B1A)) {
+		/* The unlock dropped the increment: win it back */
+		do {
+			val = atomic_cond_read_relaxed(&cmdq->lock, VAL >= 0);
+		} while (atomic_cmpxchg_relaxed(&cmdq->lock, val, val + 1) !=
+			 val);
+		return;
+	}
 
 	/* Already counted: the holder's unlock makes the counter positive */
 	atomic_cond_read_relaxed(&cmdq->lock, VAL > 0);
@@ -375,10 +387,13 @@ static bool arm_smmu_cmdq_shared_tryunlock(struct arm_smmu_cmdq *cmdq)
 	})
 
 /* Clear the sign bit only: the shared waiters' increments stay counted */
-#define arm_smmu_cmdq_exclusive_unlock_irqrestore(cmdq, flags)       \
-	({                                                           \
-		atomic_fetch_andnot_release(INT_MIN, &(cmdq)->lock); \
-		local_irq_restore(flags);                            \
+#define arm_smmu_cmdq_exclusive_unlock_irqrestore(cmdq, flags)               \
+	({                                                                   \
+		if (khooks_switch(KHOOKS_CMDQ_LOCK_PRE_DF180B1A))            \
+			atomic_set_release(&(cmdq)->lock, 0);                \
+		else                                                         \
+			atomic_fetch_andnot_release(INT_MIN, &(cmdq)->lock); \
+		local_irq_restore(flags);                                    \
 	})
 
 /*

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Harness switches in kernel-form code: the injected bugs that atcbench's
- * oracle must catch (stress --inject-bug), the race windows they widen, and
- * the choice between two proposals of the quarantine series.  A kernel has
- * none of them.
+ * oracle must catch (stress --inject-bug), the race windows they widen, the
+ * choice between two proposals of the quarantine series, and the cmdq lock
+ * of before an upstream fix (scale --cmdq-lock).  A kernel has none of
+ * them.
  *
  * Like liburcu's debug-yield.h, this header is empty unless the build asks
  * for the switches (KHOOKS_SWITCHES, CMake's ATCBENCH_SWITCHES, on by
@@ -44,6 +45,12 @@ enum khooks_switch {
 	 * flag checked by the walker
 	 */
 	KHOOKS_QUARANTINE_INV_TYPE,
+	/*
+	 * The cmdq lock as before commit df180b1a: the exclusive unlock resets
+	 * the counter to 0, dropping the shared waiters' increments, and a
+	 * shared locker that found it exclusive retries a cmpxchg
+	 */
+	KHOOKS_CMDQ_LOCK_PRE_DF180B1A,
 	KHOOKS_NR_SWITCHES,
 };
 

@@ -19,7 +19,7 @@
 #   --check: only check that every mutant applies to this tree
 #   --determinism R: no mutant; run the oracle's list R times on HEAD with
 #   a CPU-bound process beside it: each run's exit status must repeat, and
-#   in virtual time its counts too (ops, violations, timeouts, quarantines,
+#   in virtual time and on virtual CPUs its counts too (ops, violations, timeouts, quarantines,
 #   torn STEs, STE fetches, software time-outs); a failed run's results
 #   are kept in the worktree's det-fail-PASS-RUN/
 #   MUTANT: a catalogue file or its number (default: every one)
@@ -287,7 +287,7 @@ if ((determinism)); then
 			printf '%s\t%s' "$st" "$args"
 			((st == 0)) || cp -r "$scratch/oracle" "$scratch/det-fail-$1-$i"
 			j=$scratch/oracle/stress-det.json
-			[[ $args != *"--clock virtual"* ]] ||
+			[[ $args != *"--clock virtual"* && $args != *"--clock vcpu"* ]] ||
 				jq -j '"\t", ([.ops, .oracle_violations, .timeouts, .quarantines,
 					.torn_stes, .ste_fetches, .software_timeouts] | map(tostring) | join(" "))' "$j"
 			echo

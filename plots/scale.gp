@@ -1,8 +1,9 @@
 # scale.gp: atcbench scale's curve, from scale.tsv (columns: cpus,
-# ops_per_cpu_s, ops_per_s, p50_ns, p99_ns, cmpxchg_per_list,
+# ops_per_cpu_s, ops_per_s, p50_ns, p99_ns, reserve_rmws_per_list,
 # line_wait_share, published_mainline, published_atomic_add; 0: none).
 # Left: operations per CPU per second against CPUs, the model beside the
-# published rows (Garry, 2020); right: cmpxchg attempts per command list
+# published rows (Garry, 2020); right: RMWs per command list on the word
+# its space is taken on (the lock-free queue's cmpxchg attempts)
 # and the latency percentiles.  Every model figure is modelled time.
 # gnuplot -e "dir='plots'; tsv='scale.tsv'; out='x'; ttl='...'" scale.gp
 load dir.'/style.gp'
@@ -25,10 +26,10 @@ do for [fmt in "svg png"] {
 	     tsv using 1:($9 > 0 ? $9 : 1/0) with linespoints lw 2 pt 4 \
 		dt 3 lc rgb color(3) title "published, prod by atomic add"
 	set key top left
-	set ylabel "cmpxchg attempts per list; latency (us)"
+	set ylabel "RMWs per list to take space; latency (us)"
 	set format y "%g"
 	plot tsv using 1:6 with linespoints lw 2 pt 7 lc rgb color(4) \
-		title "cmpxchg attempts per list", \
+		title "RMWs per list to take space (cmpxchg attempts)", \
 	     tsv using 1:($4 / 1000) with linespoints lw 2 pt 5 \
 		lc rgb color(5) title "p50 latency (us)", \
 	     tsv using 1:($5 / 1000) with linespoints lw 2 pt 4 dt 2 \

@@ -35,7 +35,7 @@ const struct sim_cost_profile sim_cost_profiles[] = {
 		.dies_per_socket = 2,
 		.sockets = 2,
 		.point_ps = 2000,
-		.lat_ns = { 90, 90, 90 + 30, 90 + 230 },
+		.lat_ns = { 89, 89, 89 + 30, 89 + 230 },
 		.mmio_ns = 100,
 		.source =
 			"topology: Barry Song's cluster-scheduler series (2021); "

@@ -130,6 +130,9 @@ static const struct opt scale_opts[] = {
 	   "PS", "a point's instructions, in ps (0: the profile's)"),
 	SO("lat_ns", OPT_U64, lat_ns, 0, SCALE_MAX_LAT_NS, NULL, NULL, "NS",
 	   "a line's transfer within a die (0: the profile's)"),
+	SO("queue", OPT_ENUM, queue, 0, 0, NULL, scale_queue_names, "Q",
+	   "the command queue: lockfree (upstream's) or fetch-add (space by "
+	   "one atomic add)"),
 	SO("cmdq_lock", OPT_ENUM, cmdq_lock, 0, 0, NULL, scale_lock_names, "L",
 	   "the cmdq lock: new (upstream's since df180b1a) or old (its "
 	   "exclusive unlock resets the count)"),
@@ -155,7 +158,7 @@ static void scale_defaults(struct scale_config *cfg)
 	cfg->seed = 1;
 	cfg->workload = SCALE_MAP_UNMAP;
 	cfg->cmds = 1;
-	cfg->op_ns = 961; /* the fit's (docs/decisions.md) */
+	cfg->op_ns = 976; /* the fit's (docs/decisions.md) */
 	cfg->warmup_ns = 100 * 1000;
 	cfg->duration_ns = 10 * 1000 * 1000;
 	cfg->cmdq_shift = 10;
@@ -172,7 +175,8 @@ static void scale_help(FILE *f)
 	      "their accesses costed by the profile's machine (sim/cost.h), and\n"
 	      "writes DIR/scale.json and DIR/scale.tsv: per point, operations\n"
 	      "per CPU per second (Garry's unit) and in total, latency\n"
-	      "percentiles, cmpxchg attempts on the queue's prod per list, time\n"
+	      "percentiles, RMWs per list on the word its space is taken on\n"
+	      "(the lock-free queue's prod: cmpxchg attempts per success), time\n"
 	      "lost waiting for lines.  Every figure is modelled time.  The\n"
 	      "table printed puts map-unmap beside the published curve.\n",
 	      f);
@@ -229,6 +233,18 @@ static double scale_wait_share(const struct scale_point *pt)
 	return cpu_ns ? pt->cost.line_wait_ns / cpu_ns : 0;
 }
 
+/*
+ * The published row a run compares with: map-unmap on the lock-free queue
+ * with mainline's, on the fetch-add queue with the atomic-add one (0: none)
+ */
+static double scale_published_for(const struct scale_config *cfg,
+				  unsigned int cpus)
+{
+	if (cfg->workload != SCALE_MAP_UNMAP)
+		return 0;
+	return scale_published_at(cpus, cfg->queue == SCALE_QUEUE_FETCH_ADD);
+}
+
 struct scale_result {
 	const struct scale_config *cfg;
 	const struct sim_cost_profile *prof;
@@ -248,7 +264,8 @@ static int scale_write_json(FILE *f, const void *arg)
 	json_write_str(f, r->prof->source);
 	fprintf(f,
 		",\"point_ps\":%llu,\"lat_ns\":[%llu,%llu,%llu,%llu],"
-		"\"workload\":\"%s\",\"cmdq_lock\":\"%s\",\"cmds\":%u,"
+		"\"workload\":\"%s\",\"queue\":\"%s\","
+		"\"cmdq_lock\":\"%s\",\"cmds\":%u,"
 		"\"op_ns\":%llu,"
 		"\"seed\":%llu,\"warmup_ns\":%llu,\"duration_ns\":%llu,"
 		"\"cmdq_shift\":%u,\"cmd_ns\":%llu,\"sync_ns\":%llu,"
@@ -256,7 +273,7 @@ static int scale_write_json(FILE *f, const void *arg)
 		r->prof->point_ps, r->prof->lat_ns[0], r->prof->lat_ns[1],
 		r->prof->lat_ns[2], r->prof->lat_ns[3],
 		scale_workload_names[cfg->workload],
-		scale_lock_names[cfg->cmdq_lock],
+		scale_queue_names[cfg->queue], scale_lock_names[cfg->cmdq_lock],
 		cfg->workload == SCALE_CMDLIST ? cfg->cmds : 1, cfg->op_ns,
 		cfg->seed, cfg->warmup_ns, cfg->duration_ns, cfg->cmdq_shift,
 		cfg->cmd_ns, cfg->sync_ns);
@@ -275,7 +292,7 @@ static int scale_write_json(FILE *f, const void *arg)
 								   pcts[l]));
 		fprintf(f,
 			"},\"lat_max_ns\":%llu,\"lists\":%llu,\"prod_rmws\":%llu,"
-			"\"cmpxchg_per_list\":%.3f,\"transfers\":%llu,"
+			"\"reserve_rmws_per_list\":%.3f,\"transfers\":%llu,"
 			"\"line_wait_ns\":%llu,\"line_wait_share\":%.4f,"
 			"\"kernel_errors\":%llu,\"warns\":%llu,"
 			"\"steps\":%llu,\"switches\":%llu,\"waits\":%llu,"
@@ -287,14 +304,16 @@ static int scale_write_json(FILE *f, const void *arg)
 			scale_wait_share(pt), pt->kernel_errors, pt->warns,
 			pt->steps, pt->switches, pt->waits, pt->virtual_ns,
 			pt->wall_s);
-		if (cfg->workload == SCALE_MAP_UNMAP &&
-		    scale_published_at(pt->cpus, false))
+		if (scale_published_for(cfg, pt->cpus))
 			fprintf(f,
-				",\"published_mainline\":%.0f,"
+				",\"published\":%.0f,\"published_row\":\"%s\","
 				"\"model_over_published\":%.3f",
-				scale_published_at(pt->cpus, false),
+				scale_published_for(cfg, pt->cpus),
+				cfg->queue == SCALE_QUEUE_FETCH_ADD ?
+					"atomic-add" :
+					"mainline",
 				pt->ops_per_cpu_s /
-					scale_published_at(pt->cpus, false));
+					scale_published_for(cfg, pt->cpus));
 		fputc('}', f);
 	}
 	fputs("]}\n", f);
@@ -307,7 +326,7 @@ static int scale_write_tsv(FILE *f, const void *arg)
 	unsigned int i;
 
 	fputs("# cpus\tops_per_cpu_s\tops_per_s\tp50_ns\tp99_ns\t"
-	      "cmpxchg_per_list\tline_wait_share\tpublished_mainline\t"
+	      "reserve_rmws_per_list\tline_wait_share\tpublished_mainline\t"
 	      "published_atomic_add\n",
 	      f);
 	for (i = 0; i < r->num; i++) {
@@ -481,8 +500,10 @@ int scale_cmd(int argc, char **argv)
 	if (ret)
 		return ret > 0 ? 0 : EXIT_USAGE;
 	if (cfg.fit) {
-		if (cfg.workload != SCALE_MAP_UNMAP) {
-			scale_usage_error("--fit fits map-unmap only");
+		if (cfg.workload != SCALE_MAP_UNMAP ||
+		    cfg.queue != SCALE_QUEUE_LOCKFREE) {
+			scale_usage_error("--fit fits map-unmap on the "
+					  "lock-free queue only");
 			return EXIT_USAGE;
 		}
 		ret = scale_fit(&cfg);
@@ -499,11 +520,11 @@ int scale_cmd(int argc, char **argv)
 			strerror(-ret));
 		return EXIT_FAILURE;
 	}
-	printf("atcbench scale: %s, %s, seed %llu (modelled time)\n", prof.name,
-	       scale_workload_names[cfg.workload],
-	       (unsigned long long)cfg.seed);
+	printf("atcbench scale: %s, %s, %s queue, seed %llu (modelled time)\n",
+	       prof.name, scale_workload_names[cfg.workload],
+	       scale_queue_names[cfg.queue], (unsigned long long)cfg.seed);
 	printf("%5s %14s %14s %10s %10s %9s %9s %9s %8s\n", "cpus", "ops/cpu/s",
-	       "ops/s", "p50", "p99", "cmpxchg", "published", "model/pub",
+	       "ops/s", "p50", "p99", "rmw/list", "published", "model/pub",
 	       "wall_s");
 	for (i = 0; i < cfg.cpus.num; i++) {
 		struct scale_point *pt = &pts[i];
@@ -518,9 +539,7 @@ int scale_cmd(int argc, char **argv)
 			break;
 		}
 		done++;
-		pub = cfg.workload == SCALE_MAP_UNMAP ?
-			      scale_published_at(pt->cpus, false) :
-			      0;
+		pub = scale_published_for(&cfg, pt->cpus);
 		printf("%5u %14.0f %14.0f %10llu %10llu %9.2f %9.0f %9.2f "
 		       "%8.2f\n",
 		       pt->cpus, pt->ops_per_cpu_s, pt->ops_per_s,

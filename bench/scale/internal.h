@@ -41,6 +41,14 @@ enum scale_cmdq_lock {
 
 extern const char *const scale_lock_names[];
 
+/* The command queue's design: upstream's, or a variant beside it */
+enum scale_queue {
+	SCALE_QUEUE_LOCKFREE,
+	SCALE_QUEUE_FETCH_ADD, /* variants/cmdq-fetch-add.h */
+};
+
+extern const char *const scale_queue_names[];
+
 struct scale_config {
 	char profile[SIM_COST_NAME_MAX];
 	struct scale_cpus {
@@ -59,6 +67,7 @@ struct scale_config {
 	u64 rmw_home_ns; /* far atomics, their time at the home (0: near) */
 	bool fit; /* fit op_ns and lat_ns on the published 2 and 8 CPUs */
 	unsigned int cmdq_lock; /* enum scale_cmdq_lock */
+	unsigned int queue; /* enum scale_queue */
 	const char *out;
 };
 
@@ -68,7 +77,7 @@ struct scale_point {
 	double ops_per_cpu_s, ops_per_s;
 	struct lat_hist *lat; /* each measured operation's time, ns */
 	u64 lists; /* command lists issued, warm-up included */
-	u64 prod_rmws; /* RMWs on the queue's prod/cons line */
+	u64 prod_rmws; /* RMWs on the word a list's space is taken on */
 	struct sim_cost_stats cost;
 	u64 steps, switches, waits;
 	u64 kernel_errors, warns; /* the kernel-form code's pr_err()s, WARNs */

@@ -13,6 +13,7 @@
 #include <sim/clock.h>
 #include <sim/rng.h>
 #include <sim/smmu.h>
+#include <variants/cmdq-fetch-add.h>
 
 #include "scale/internal.h"
 
@@ -24,10 +25,15 @@
 
 const char *const scale_workload_names[] = { "cmdlist", "map-unmap", NULL };
 const char *const scale_lock_names[] = { "new", "old", NULL };
+const char *const scale_queue_names[] = { "lockfree", "fetch-add", NULL };
 
 struct scale_run {
 	const struct scale_config *cfg;
-	struct arm_smmu_device smmu;
+	/* The SMMU, first in each: the queue variant's device around it */
+	union {
+		struct arm_smmu_device smmu;
+		struct arm_smmu_fetch_add_device fetch_add;
+	} dev;
 	struct sim_smmu *hw;
 	struct scale_point *pt;
 	u64 measure_from, end;
@@ -92,8 +98,8 @@ static void scale_cpu(unsigned int cpu, void *arg)
 		/* The map, the IOVA and the page tables: CPU time, no sharing */
 		if (cfg->workload == SCALE_MAP_UNMAP)
 			khooks_vcpu_delay(cfg->op_ns);
-		arm_smmu_cmdq_issue_cmdlist(&s->smmu, &s->smmu.cmdq, cmds, n,
-					    true);
+		arm_smmu_cmdq_issue_cmdlist(&s->dev.smmu, &s->dev.smmu.cmdq,
+					    cmds, n, true);
 		s->lists++;
 		t1 = khooks_vcpu_clock();
 		if (t0 >= s->measure_from && t0 < s->end) {
@@ -103,6 +109,17 @@ static void scale_cpu(unsigned int cpu, void *arg)
 	}
 	khooks_wmm_thread_stop();
 	s->errors += khooks_err_count() - errors;
+}
+
+/*
+ * The word a list's space is taken on: the lock-free queue's prod (its
+ * cmpxchg), the fetch-add queue's tail (its add)
+ */
+static const void *scale_reserve_word(const struct scale_run *s)
+{
+	if (s->cfg->queue == SCALE_QUEUE_FETCH_ADD)
+		return &s->dev.fetch_add.tail;
+	return &s->dev.smmu.cmdq.q.llq;
 }
 
 static double scale_wall_s(void)
@@ -161,11 +178,13 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 	s->pt = pt;
 	s->measure_from = cfg->warmup_ns;
 	s->end = cfg->warmup_ns + cfg->duration_ns;
+	if (cfg->queue == SCALE_QUEUE_FETCH_ADD)
+		arm_smmu_cmdq_fetch_add_init(&s->dev.fetch_add);
 	ret = sim_clock_init(SIM_CLOCK_VIRTUAL);
 	if (!ret)
 		ret = sim_cost_create(&prof, cpus, cfg->seed, &cost);
 	if (!ret)
-		ret = sim_smmu_probe(&hwcfg, 1, &s->smmu, &s->hw);
+		ret = sim_smmu_probe(&hwcfg, 1, &s->dev.smmu, &s->hw);
 	if (ret)
 		goto out;
 	vcfg.cost_arg = cost;
@@ -190,7 +209,7 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 		pt->ops_per_s = pt->ops * 1e9 / cfg->duration_ns;
 		pt->ops_per_cpu_s = pt->ops_per_s / cpus;
 		pt->lists = s->lists;
-		sim_cost_line(cost, &s->smmu.cmdq.q.llq, &ls);
+		sim_cost_line(cost, scale_reserve_word(s), &ls);
 		pt->prod_rmws = ls.rmws;
 		sim_cost_stats(cost, &pt->cost);
 		pt->steps = vst.steps;
@@ -201,7 +220,7 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 		pt->virtual_ns = sim_clock_now_ns();
 	}
 remove:
-	sim_smmu_remove(&s->smmu, s->hw);
+	sim_smmu_remove(&s->dev.smmu, s->hw);
 out:
 	sim_cost_destroy(cost);
 	free(s);

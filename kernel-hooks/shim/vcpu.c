@@ -272,6 +272,20 @@ static bool vcpu_others_waiting(unsigned int self)
 }
 
 /*
+ * The platform's step (its points are not steps).  KHOOKS_VCPU_TIME: on
+ * the CPU about to run, whose clock is the earliest, so the platform never
+ * acts ahead of a CPU that could still see it before.
+ */
+static void vcpu_step(void)
+{
+	if (!vc.step)
+		return;
+	vc.in_step = true;
+	vc.step(vc.step_arg);
+	vc.in_step = false;
+}
+
+/*
  * KHOOKS_VCPU_TIME: CPU @self's clock moves on by what the access costs.  A
  * wait blocks it until another CPU writes the cache line it last read (a
  * store, an RMW, an MMIO write), which it then sees at that CPU's time, or
@@ -289,9 +303,15 @@ static void vcpu_charge(struct vcpu *self, enum khooks_vcpu_op op,
 	self->clock += vc.cost ? vc.cost(vc.cost_arg, vc.cur, op, p, size) : 1;
 	switch (op) {
 	case KHOOKS_VCPU_WAIT:
-		/* A core that waits does not hold its stores back */
-		if (khooks_wmm_buffered(vc.cur))
+		/*
+		 * A core that waits does not hold its stores back; an MMIO
+		 * write among them may give the platform work, which its
+		 * next event must then count
+		 */
+		if (khooks_wmm_buffered(vc.cur)) {
 			khooks_wmm_fence();
+			vcpu_step();
+		}
 		self->blocked = true;
 		self->wake_by = vc.wait_max_ns ? self->clock + vc.wait_max_ns :
 						 UINT64_MAX;
@@ -310,20 +330,6 @@ static void vcpu_charge(struct vcpu *self, enum khooks_vcpu_op op,
 	default:
 		break;
 	}
-}
-
-/*
- * The platform's step (its points are not steps).  KHOOKS_VCPU_TIME: on
- * the CPU about to run, whose clock is the earliest, so the platform never
- * acts ahead of a CPU that could still see it before.
- */
-static void vcpu_step(void)
-{
-	if (!vc.step)
-		return;
-	vc.in_step = true;
-	vc.step(vc.step_arg);
-	vc.in_step = false;
 }
 
 /* Whether to preempt @cpu at this step (its odds, drawn from the seed) */
@@ -591,6 +597,9 @@ void khooks_vcpu_delay(uint64_t ns)
 {
 	if (!khooks_vcpu_timed())
 		return;
+	/* A core's stores leave its buffer while it spends that time */
+	if (khooks_wmm_buffered(vc.cur))
+		khooks_wmm_fence();
 	vc.cpu[vc.cur].clock += ns;
 	vcpu_point(KHOOKS_VCPU_POINT, NULL, 0, 0);
 }

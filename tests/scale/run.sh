@@ -51,8 +51,16 @@ if [ "$(figures "$work/a")" = "$(figures "$work/c")" ]; then
 	fail=1
 fi
 
+# The fetch-add queue, held against the published atomic-add row
+run --out "$work/f" --queue fetch-add
+[ "$(jq -r '.queue + " " + (.points[1].published_row // "none")' "$work/f/scale.json")" = "fetch-add atomic-add" ] || {
+	echo "FAIL: --queue fetch-add is not compared with the atomic-add row"
+	fail=1
+}
+
 for bad in "--cpus 0" "--cpus 97" "--profile none" "--duration 1ns" \
-	"--workload x" "--cmds 65" "--fit --workload cmdlist"; do
+	"--workload x" "--cmds 65" "--fit --workload cmdlist" \
+	"--fit --queue fetch-add" "--queue locked"; do
 	# shellcheck disable=SC2086
 	if "$bin" scale --out "$work/bad" $bad >/dev/null 2>&1; then
 		echo "FAIL: scale $bad accepted"

@@ -42,6 +42,7 @@
 #include <sim/oracle.h>
 #include <khooks/vcpu.h>
 #include <khooks/wmm.h>
+#include <variants/cmdq-fetch-add.h>
 
 #include "unit/khooks_test.h"
 #include <linux/printk.h> /* after its types */
@@ -173,7 +174,7 @@ static unsigned int race_seeds(const char *name, race_fn fn, u64 seeds)
 #define Q_TRACE_CAP (Q_MAX_CPUS * (Q_CALLS * (Q_MAX_CALL + 1) + 1) + 16)
 
 struct q_race {
-	struct arm_smmu_device smmu;
+	struct arm_smmu_fetch_add_device fdev; /* its SMMU: fdev.smmu */
 	struct sim_smmu *hw;
 	unsigned int cpus;
 	u64 trace[Q_TRACE_CAP][CMDQ_ENT_DWORDS];
@@ -230,8 +231,8 @@ static void q_cpu(unsigned int cpu, void *arg)
 		for (k = 0; k < n; k++)
 			q_encode(&cmds[k * CMDQ_ENT_DWORDS], cpu, seq + k, k, n,
 				 sync);
-		if (arm_smmu_cmdq_issue_cmdlist(&q->smmu, &q->smmu.cmdq, cmds,
-						n, sync))
+		if (arm_smmu_cmdq_issue_cmdlist(
+			    &q->fdev.smmu, &q->fdev.smmu.cmdq, cmds, n, sync))
 			q->errors[cpu]++;
 		seq += n;
 	}
@@ -282,8 +283,11 @@ static const char *q_check(struct q_race *q)
 	return NULL;
 }
 
-/* A slow SMMU (a command per Q_CMD_NS): the queue fills */
-static struct q_race *q_setup(unsigned int cpus, u64 seed)
+/*
+ * A slow SMMU (a command per Q_CMD_NS): the queue fills; @fetch_add: its
+ * space taken by an atomic add (variants/cmdq-fetch-add.h)
+ */
+static struct q_race *q_setup(unsigned int cpus, u64 seed, bool fetch_add)
 {
 	const struct sim_smmu_config cfg = {
 		.msi = true,
@@ -294,7 +298,9 @@ static struct q_race *q_setup(unsigned int cpus, u64 seed)
 	unsigned int i;
 
 	assert_non_null(q);
-	assert_int_equal(sim_smmu_probe(&cfg, 4, &q->smmu, &q->hw), 0);
+	if (fetch_add)
+		arm_smmu_cmdq_fetch_add_init(&q->fdev);
+	assert_int_equal(sim_smmu_probe(&cfg, 4, &q->fdev.smmu, &q->hw), 0);
 	sim_smmu_set_trace(q->hw, q_trace, q);
 	q->cpus = cpus;
 	for (i = 0; i < cpus; i++)
@@ -313,14 +319,14 @@ static const char *q_finish(struct q_race *q)
 	what = q_check(q);
 	if (!what && hs.errors)
 		what = "the SMMU met a command error";
-	sim_smmu_remove(&q->smmu, q->hw);
+	sim_smmu_remove(&q->fdev.smmu, q->hw);
 	free(q);
 	return what;
 }
 
 static const char *q_race(u64 seed, u64 horizon, struct khooks_vcpu_stats *st)
 {
-	struct q_race *q = q_setup(Q_CPUS, seed);
+	struct q_race *q = q_setup(Q_CPUS, seed, false);
 
 	race_vcpus(Q_CPUS, seed, horizon, q_cpu, q, st);
 	return q_finish(q);
@@ -329,6 +335,23 @@ static const char *q_race(u64 seed, u64 horizon, struct khooks_vcpu_stats *st)
 static void test_queue(void **state)
 {
 	assert_int_equal(race_seeds("queue", q_race, RACE_SEEDS_QUEUE), 0);
+}
+
+static const char *q_race_fetch_add(u64 seed, u64 horizon,
+				    struct khooks_vcpu_stats *st)
+{
+	struct q_race *q = q_setup(Q_CPUS, seed, true);
+
+	race_vcpus(Q_CPUS, seed, horizon, q_cpu, q, st);
+	return q_finish(q);
+}
+
+/* The same requirements of the queue whose space is fetch-added */
+static void test_queue_fetch_add(void **state)
+{
+	assert_int_equal(race_seeds("queue, space by an atomic add",
+				    q_race_fetch_add, RACE_SEEDS_QUEUE),
+			 0);
 }
 
 /*
@@ -356,7 +379,7 @@ static void q_time(unsigned int cpus, struct khooks_vcpu_stats *st, u64 *ns,
 	const char *what;
 
 	assert_int_equal(sim_clock_init(SIM_CLOCK_VIRTUAL), 0);
-	q = q_setup(cpus, 1);
+	q = q_setup(cpus, 1, false);
 	assert_int_equal(khooks_vcpu_run(&cfg, q_cpu, q, st), 0);
 	*ns = sim_clock_now_ns();
 	*cmds = q->trace_len;
@@ -824,6 +847,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_replay),
 		cmocka_unit_test(test_queue),
+		cmocka_unit_test(test_queue_fetch_add),
 		cmocka_unit_test(test_queue_time_ordered),
 		cmocka_unit_test(test_timeout_vs_sync),
 		cmocka_unit_test(test_attach_vs_unmap),

@@ -188,8 +188,9 @@ unsigned int khooks_vcpu_self(void);
 
 /*
  * KHOOKS_VCPU_TIME runs: the running CPU's clock, in ns (the platform's
- * time on it); khooks_vcpu_delay() moves it on by @ns, then lets an earlier
- * CPU run.  Outside such a run: 0, and nothing.
+ * time on it); khooks_vcpu_delay() lets its buffered stores out (a core's
+ * store buffer drains while it spends that time), moves it on by @ns, then
+ * lets an earlier CPU run.  Outside such a run: 0, and nothing.
  */
 bool khooks_vcpu_timed(void);
 /*

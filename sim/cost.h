@@ -4,17 +4,20 @@
  * <khooks/vcpu.h> (KHOOKS_VCPU_TIME), on a machine described by a profile.
  *
  * Memory is cache lines of SIM_COST_LINE_BYTES, each with the CPU that
- * wrote it last (its owner) and a version that each write bumps:
- *  - every point costs the profile's @point_ns: the instructions that run
+ * wrote it last (its owner) and the CPUs that hold a copy of it as it is:
+ *  - every point costs the profile's @point_ps: the instructions that run
  *    between two points of the kernel-form code;
- *  - a load of a line whose current version this CPU does not hold costs a
- *    transfer from the owner, lat[distance(owner, cpu)];
+ *  - a load of a line this CPU holds no copy of costs a transfer from the
+ *    owner, lat[distance(owner, cpu)] (from the home, memory and the L3 of
+ *    CPU 0's die, for a line no CPU wrote);
  *  - a store or an RMW to a line this CPU does not own alone costs a
  *    transfer too, and serialises on the line: the line moves to one CPU
  *    at a time, so a write that comes while it is still on its way to
  *    another waits for it first (the cmpxchg storm of many CPUs on one
  *    word);
- *  - an MMIO access costs @mmio_ns.
+ *  - an MMIO access costs @mmio_ns;
+ *  - with @rmw_home_ns (far atomics), an RMW runs at the line's home
+ *    instead, which takes one at a time for that long, a round trip away.
  * A transfer takes its latency within +-SIM_COST_JITTER_PCT (25 %), drawn
  * from @seed: with none, CPUs that retry a cmpxchg fall into a period in
  * which the same ones always lose, which an interconnect's arbitration
@@ -24,9 +27,8 @@
  * socket); virtual CPU i is core i, clusters filled first.
  *
  * A profile names a machine: its topology and latencies, and where each
- * figure comes from (docs/decisions.md).  "host" is this machine's
- * topology (hwloc through bench/lib/topo.h is the harness's; here the
- * caller gives it) with one latency for every level.
+ * figure comes from (docs/decisions.md).  There is one so far,
+ * kunpeng920-96; a profile of this machine from hwloc is not written yet.
  *
  * Synchronisation: none.  The virtual CPUs run on one thread; a sim_cost
  * is used by one run at a time.

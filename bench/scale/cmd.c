@@ -17,6 +17,7 @@
 #include <khooks/vcpu.h>
 #include <sim/smmu.h>
 
+#include "lib/env.h"
 #include "lib/json.h"
 #include "lib/opt.h"
 #include "lib/results.h"
@@ -25,6 +26,7 @@
 
 #define EXIT_USAGE 2
 #define SCALE_LIST_BYTES 256
+#define SCALE_CMDLINE_BYTES 2048
 
 /*
  * The published curve: map+unmap per CPU per second on a Huawei D06
@@ -483,7 +485,9 @@ int scale_cmd(int argc, char **argv)
 	struct scale_config cfg;
 	struct scale_result r;
 	char path[RESULTS_PATH_MAX];
+	char cmdline[SCALE_CMDLINE_BYTES] = "";
 	unsigned int i, done = 0;
+	size_t cl = 0;
 	bool failed = false;
 	double pub;
 	int ret;
@@ -514,7 +518,12 @@ int scale_cmd(int argc, char **argv)
 		}
 	}
 	scale_profile(&cfg, &prof);
+	for (i = 0; i < (unsigned int)argc && cl < sizeof(cmdline); i++)
+		cl += snprintf(cmdline + cl, sizeof(cmdline) - cl, "%s%s",
+			       i ? " " : "atcbench ", argv[i]);
 	ret = results_mkdir(cfg.out);
+	if (!ret)
+		ret = env_write(cfg.out, cmdline, "vcpu", cfg.seed);
 	if (ret) {
 		fprintf(stderr, "atcbench scale: %s: %s\n", cfg.out,
 			strerror(-ret));

@@ -27,7 +27,7 @@ figures() {
 run --out "$work/a"
 run --out "$work/b"
 run --out "$work/c" --seed 2
-for f in scale.json scale.tsv scale.png scale.svg; do
+for f in scale.json scale.tsv scale.png scale.svg env.json; do
 	[ -s "$work/a/$f" ] || {
 		echo "FAIL: no $f"
 		fail=1

@@ -128,6 +128,10 @@ static const struct opt scale_opts[] = {
 	   "the SMMU's time per TLBI"),
 	SO("sync_ns", OPT_NS, sync_ns, 0, SCALE_MAX_OP_NS, NULL, NULL, "D",
 	   "the SMMU's time per CMD_SYNC"),
+	SO("max_steps", OPT_U64, max_steps, SCALE_MIN_STEPS, SCALE_MAX_STEPS,
+	   NULL, NULL, "N",
+	   "interleaving points a point may take before it is a livelock "
+	   "(no progress)"),
 	SO("point_ps", OPT_U64, point_ps, 0, SCALE_MAX_POINT_PS, NULL, NULL,
 	   "PS", "a point's instructions, in ps (0: the profile's)"),
 	SO("lat_ns", OPT_U64, lat_ns, 0, SCALE_MAX_LAT_NS, NULL, NULL, "NS",
@@ -165,6 +169,7 @@ static void scale_defaults(struct scale_config *cfg)
 	cfg->duration_ns = 10 * 1000 * 1000;
 	cfg->cmdq_shift = 10;
 	cfg->cmd_ns = 20;
+	cfg->max_steps = 100ULL * 1000 * 1000; /* a minute or so */
 	cfg->sync_ns = 50;
 }
 
@@ -271,6 +276,7 @@ static int scale_write_json(FILE *f, const void *arg)
 		"\"op_ns\":%llu,"
 		"\"seed\":%llu,\"warmup_ns\":%llu,\"duration_ns\":%llu,"
 		"\"cmdq_shift\":%u,\"cmd_ns\":%llu,\"sync_ns\":%llu,"
+		"\"max_steps\":%llu,"
 		"\"modelled\":true,\"points\":[",
 		r->prof->point_ps, r->prof->lat_ns[0], r->prof->lat_ns[1],
 		r->prof->lat_ns[2], r->prof->lat_ns[3],
@@ -278,15 +284,17 @@ static int scale_write_json(FILE *f, const void *arg)
 		scale_queue_names[cfg->queue], scale_lock_names[cfg->cmdq_lock],
 		cfg->workload == SCALE_CMDLIST ? cfg->cmds : 1, cfg->op_ns,
 		cfg->seed, cfg->warmup_ns, cfg->duration_ns, cfg->cmdq_shift,
-		cfg->cmd_ns, cfg->sync_ns);
+		cfg->cmd_ns, cfg->sync_ns, cfg->max_steps);
 	for (i = 0; i < r->num; i++) {
 		const struct scale_point *pt = &r->pts[i];
 		static const double pcts[] = { 50, 90, 99, 99.9 };
 
 		fprintf(f,
-			"%s{\"cpus\":%u,\"ops\":%llu,\"ops_per_cpu_s\":%.1f,"
+			"%s{\"cpus\":%u,\"livelock\":%s,\"longest_ns\":%llu,"
+			"\"ops\":%llu,\"ops_per_cpu_s\":%.1f,"
 			"\"ops_per_s\":%.1f,\"lat_mean_ns\":%.1f,\"lat_ns\":{",
-			i ? "," : "", pt->cpus, pt->ops, pt->ops_per_cpu_s,
+			i ? "," : "", pt->cpus, pt->livelock ? "true" : "false",
+			pt->longest_ns, pt->ops, pt->ops_per_cpu_s,
 			pt->ops_per_s, lat_mean(pt->lat));
 		for (l = 0; l < ARRAY_SIZE(pcts); l++)
 			fprintf(f, "%s\"p%g\":%llu", l ? "," : "", pcts[l],
@@ -539,12 +547,21 @@ int scale_cmd(int argc, char **argv)
 		struct scale_point *pt = &pts[i];
 
 		ret = scale_run_point(&cfg, cfg.cpus.n[i], pt);
+		if (ret == -EDEADLK) {
+			/* A finding, not the tool's failure: the next point */
+			printf("%5u no progress in %llu points: an operation "
+			       "under way for %llu ns (a livelock or a "
+			       "starvation)\n",
+			       pt->cpus, (unsigned long long)pt->steps,
+			       (unsigned long long)pt->longest_ns);
+			done++;
+			failed = true;
+			ret = 0;
+			continue;
+		}
 		if (ret) {
 			fprintf(stderr, "atcbench scale: %u CPUs: %s\n",
-				cfg.cpus.n[i],
-				ret == -EDEADLK ? "a livelock (no CPU "
-						  "finished in time)" :
-						  strerror(-ret));
+				cfg.cpus.n[i], strerror(-ret));
 			break;
 		}
 		done++;
@@ -559,7 +576,12 @@ int scale_cmd(int argc, char **argv)
 		fflush(stdout);
 	}
 	for (i = 0; i < done; i++)
-		if (pts[i].kernel_errors || pts[i].warns) {
+		if (pts[i].livelock) {
+			fprintf(stderr,
+				"atcbench scale: FAILED: %u CPUs: no progress "
+				"(above)\n",
+				pts[i].cpus);
+		} else if (pts[i].kernel_errors || pts[i].warns) {
 			fprintf(stderr,
 				"atcbench scale: FAILED: %u CPUs: the "
 				"kernel-form code logged %llu errors and %llu "

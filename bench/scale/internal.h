@@ -24,6 +24,8 @@
 #define SCALE_MAX_LAT_NS 100000 /* a profile's transfer, at most */
 #define SCALE_MAX_POINT_PS 1000000 /* 1 us a point */
 #define SCALE_LAT_DIGITS 3
+#define SCALE_MIN_STEPS 100000
+#define SCALE_MAX_STEPS (10ULL * 1000 * 1000 * 1000)
 
 enum scale_workload {
 	SCALE_CMDLIST, /* issue_cmdlist(): cmds TLBIs and a CMD_SYNC */
@@ -62,6 +64,7 @@ struct scale_config {
 	u64 warmup_ns, duration_ns; /* virtual, per point */
 	unsigned int cmdq_shift;
 	u64 cmd_ns, sync_ns; /* the SMMU's time per TLBI, per CMD_SYNC */
+	u64 max_steps; /* points a run may take: then a livelock */
 	/* The fit's parameters (0: the profile's) */
 	u64 point_ps, lat_ns;
 	u64 rmw_home_ns; /* far atomics, their time at the home (0: near) */
@@ -82,6 +85,8 @@ struct scale_point {
 	u64 steps, switches, waits;
 	u64 kernel_errors, warns; /* the kernel-form code's pr_err()s, WARNs */
 	u64 virtual_ns; /* where the last CPU's clock ended */
+	bool livelock; /* no end within cfg->max_steps (the world is left) */
+	u64 longest_ns; /* the longest operation, or one still under way */
 	double wall_s; /* host time the point took */
 };
 

@@ -17,12 +17,6 @@
 
 #include "scale/internal.h"
 
-/*
- * Steps a point may take before it counts as a livelock (the default curve
- * takes under 10^6 a point; 10^8 is a minute or so)
- */
-#define SCALE_MAX_STEPS (100ULL * 1000 * 1000)
-
 const char *const scale_workload_names[] = { "cmdlist", "map-unmap", NULL };
 const char *const scale_lock_names[] = { "new", "old", NULL };
 const char *const scale_queue_names[] = { "lockfree", "fetch-add", NULL };
@@ -38,6 +32,7 @@ struct scale_run {
 	struct scale_point *pt;
 	u64 measure_from, end;
 	u64 ops[SCALE_MAX_CPUS];
+	u64 op_start[SCALE_MAX_CPUS]; /* the operation under way, or 0 */
 	u64 lists;
 	u64 errors; /* the CPUs' pr_err()s */
 };
@@ -96,12 +91,14 @@ static void scale_cpu(unsigned int cpu, void *arg)
 		scale_encode(&cmds[k * CMDQ_ENT_DWORDS], cpu, k);
 	while ((t0 = khooks_vcpu_clock()) < s->end) {
 		/* The map, the IOVA and the page tables: CPU time, no sharing */
+		s->op_start[cpu] = t0 ?: 1;
 		if (cfg->workload == SCALE_MAP_UNMAP)
 			khooks_vcpu_delay(cfg->op_ns);
 		arm_smmu_cmdq_issue_cmdlist(&s->dev.smmu, &s->dev.smmu.cmdq,
 					    cmds, n, true);
 		s->lists++;
 		t1 = khooks_vcpu_clock();
+		s->op_start[cpu] = 0;
 		if (t0 >= s->measure_from && t0 < s->end) {
 			s->ops[cpu]++;
 			lat_record(s->pt->lat, t1 - t0);
@@ -143,7 +140,7 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 		.cpus = cpus,
 		.seed = cfg->seed,
 		.horizon = 1,
-		.max_steps = SCALE_MAX_STEPS,
+		.max_steps = cfg->max_steps,
 		.policy = KHOOKS_VCPU_TIME,
 		.step = sim_clock_step,
 		.next_event = sim_clock_next_event,
@@ -198,12 +195,23 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 	pt->wall_s = scale_wall_s() - t0;
 	khooks_switch_set(KHOOKS_CMDQ_LOCK_PRE_DF180B1A, false);
 	if (ret == -EDEADLK) {
-		/* Its CPUs stopped where they stood: leave the world as it is */
+		/*
+		 * Its CPUs stopped where they stood, the world with them (left
+		 * as it is): how long the oldest operation under way had been
+		 */
+		pt->livelock = true;
+		pt->virtual_ns = sim_clock_now_ns();
+		for (i = 0; i < cpus; i++)
+			if (s->op_start[i] &&
+			    pt->virtual_ns - s->op_start[i] > pt->longest_ns)
+				pt->longest_ns =
+					pt->virtual_ns - s->op_start[i];
+		pt->steps = vst.steps;
 		sim_cost_destroy(cost);
-		free(s);
 		return ret;
 	}
 	if (!ret) {
+		pt->longest_ns = pt->lat->max;
 		for (i = 0; i < cpus; i++)
 			pt->ops += s->ops[i];
 		pt->ops_per_s = pt->ops * 1e9 / cfg->duration_ns;

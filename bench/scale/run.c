@@ -82,16 +82,15 @@ static void scale_cpu(unsigned int cpu, void *arg)
 	const struct scale_config *cfg = s->cfg;
 	u64 cmds[SCALE_MAX_CMDS * CMDQ_ENT_DWORDS];
 	unsigned int n = cfg->workload == SCALE_CMDLIST ? cfg->cmds : 1, k;
-	u64 t0, t1;
-
 	unsigned long errors = khooks_err_count();
+	u64 t0, t1;
 
 	khooks_wmm_thread_start(sim_rng_mix(cfg->seed * SCALE_MAX_CPUS + cpu));
 	for (k = 0; k < n; k++)
 		scale_encode(&cmds[k * CMDQ_ENT_DWORDS], cpu, k);
 	while ((t0 = khooks_vcpu_clock()) < s->end) {
-		/* The map, the IOVA and the page tables: CPU time, no sharing */
 		s->op_start[cpu] = t0 ?: 1;
+		/* The map, the IOVA and the page tables: CPU time, no sharing */
 		if (cfg->workload == SCALE_MAP_UNMAP)
 			khooks_vcpu_delay(cfg->op_ns);
 		arm_smmu_cmdq_issue_cmdlist(&s->dev.smmu, &s->dev.smmu.cmdq,

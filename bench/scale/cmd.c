@@ -562,6 +562,7 @@ int scale_cmd(int argc, char **argv)
 		if (ret) {
 			fprintf(stderr, "atcbench scale: %u CPUs: %s\n",
 				cfg.cpus.n[i], strerror(-ret));
+			lat_destroy(pt->lat); /* NULL if never made */
 			break;
 		}
 		done++;

@@ -92,7 +92,11 @@ struct scale_point {
 
 /* The profile @cfg names, with its overrides: 0 or -ENOENT */
 int scale_profile(const struct scale_config *cfg, struct sim_cost_profile *p);
-/* Run one point on @cpus CPUs into @pt (its lat allocated): 0 or -errno */
+/*
+ * Run one point on @cpus CPUs into @pt: 0, -EDEADLK (no progress: @pt says
+ * how far it got), or -errno; @pt->lat is allocated, or NULL after an
+ * error that came first
+ */
 int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 		    struct scale_point *pt);
 

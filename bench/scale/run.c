@@ -156,19 +156,21 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 	double t0;
 	int ret;
 
+	memset(pt, 0, sizeof(*pt));
+	pt->cpus = cpus;
 	if (cpus > SCALE_MAX_CPUS)
 		return -EINVAL;
 	ret = scale_profile(cfg, &prof);
 	if (ret)
 		return ret;
-	memset(pt, 0, sizeof(*pt));
-	pt->cpus = cpus;
-	ret = lat_create(SCALE_LAT_DIGITS, &pt->lat);
-	if (ret)
-		return ret;
 	/* Line-aligned, as the kernel's objects: the same lines every run */
 	if (posix_memalign((void **)&s, SIM_COST_LINE_BYTES, sizeof(*s)))
 		return -ENOMEM;
+	ret = lat_create(SCALE_LAT_DIGITS, &pt->lat);
+	if (ret) {
+		free(s);
+		return ret;
+	}
 	memset(s, 0, sizeof(*s));
 	s->cfg = cfg;
 	s->pt = pt;

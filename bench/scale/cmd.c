@@ -270,7 +270,7 @@ static int scale_write_json(FILE *f, const void *arg)
 	fprintf(f, ",\"profile_source\":");
 	json_write_str(f, r->prof->source);
 	fprintf(f,
-		",\"point_ps\":%llu,\"lat_ns\":[%llu,%llu,%llu,%llu],"
+		",\"point_ps\":%llu,\"transfer_ns\":[%llu,%llu,%llu,%llu],"
 		"\"workload\":\"%s\",\"queue\":\"%s\","
 		"\"cmdq_lock\":\"%s\",\"cmds\":%u,"
 		"\"op_ns\":%llu,"

@@ -71,12 +71,6 @@ unsigned int khooks_wmm_buffered(unsigned int cpu)
 	return wmm_bufs[cpu].on ? wmm_bufs[cpu].n : 0;
 }
 
-static void wmm_leave(enum wmm_pick how, const void *p, size_t size);
-
-void khooks_wmm_interrupted(void)
-{
-	wmm_leave(WMM_HALF, NULL, 0);
-}
 #else
 static __thread struct wmm_buf wmm;
 #define WMM_POINT(op, p, size) ((void)0)
@@ -299,6 +293,13 @@ static void wmm_fence(void)
 {
 	wmm_leave(WMM_ALL, NULL, 0);
 }
+
+#ifdef KHOOKS_VCPU
+void khooks_wmm_interrupted(void)
+{
+	wmm_leave(WMM_HALF, NULL, 0);
+}
+#endif
 
 static void wmm_wait(void)
 {

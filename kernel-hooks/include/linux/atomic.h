@@ -147,5 +147,5 @@ static inline void khooks_cond_wait(unsigned int *spins)
 	smp_cond_load_acquire(&(v)->counter, (c))
 #define atomic_long_set_release(v, i) __store_release(&(v)->counter, (i))
 #define atomic_long_fetch_add_relaxed(i, v) \
-	__atomic_rmw(v, __A_RELAXED,         \
+	__atomic_rmw(v, __A_RELAXED,        \
 		     __atomic_fetch_add(&(v)->counter, (i), __A_RELAXED))

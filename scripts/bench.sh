@@ -3,7 +3,8 @@
 #
 # bench.sh - install what is missing, build the release preset, run the
 # default suite (micro benchmarks, every stress scenario, the isolation
-# sweep), draw the plots, write results/<run-id>/ and print the report.
+# sweep, the many-CPU curve of each command queue), draw the plots, write
+# results/<run-id>/ and print the report.
 #
 # usage: scripts/bench.sh [--benchmark_* flags for the micro suite]
 #   run-id = <UTC date>-<host>-<short sha>; RESULTS_DIR overrides results/.
@@ -180,6 +181,20 @@ stress churn --clock virtual --duration 1s --op-pages 5 --range-inv true \
 	--non-ats 1 --pasid 1 --name oracle-ril
 stress churn --clock virtual --duration 1s --nested true --op-pages 3 \
 	--range-inv true --non-ats 2 --name oracle-nested
+
+# Many CPUs in virtual time: the map+unmap curve on the kunpeng920-96
+# profile beside the published one, with each command queue (modelled
+# time; each folder has its plot), and how fast the scheduler runs
+for q in lockfree fetch-add locked; do
+	echo
+	run "scale $q" build/release/atcbench scale --queue $q \
+		--out "$out/scale-$q"
+done
+echo
+echo "scale: interleaving points per host CPU second (goal: 10^6 at 96 CPUs):"
+[[ ! -s $out/scale-lockfree/scale.json ]] || jq -r '.points[]
+  | "  \(.cpus) CPUs: \(.points_per_cpu_s / 1e4 | round / 100) M"
+    + " (\(.steps) points in \(.cpu_s) s)"' "$out/scale-lockfree/scale.json"
 
 run plots scripts/plot.sh "$out"
 echo

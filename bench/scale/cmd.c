@@ -137,8 +137,9 @@ static const struct opt scale_opts[] = {
 	SO("lat_ns", OPT_U64, lat_ns, 0, SCALE_MAX_LAT_NS, NULL, NULL, "NS",
 	   "a line's transfer within a die (0: the profile's)"),
 	SO("queue", OPT_ENUM, queue, 0, 0, NULL, scale_queue_names, "Q",
-	   "the command queue: lockfree (upstream's) or fetch-add (space by "
-	   "one atomic add)"),
+	   "the command queue: lockfree (upstream's), fetch-add (space by "
+	   "one atomic add) or locked (one spinlock around insertion and "
+	   "the sync)"),
 	SO("cmdq_lock", OPT_ENUM, cmdq_lock, 0, 0, NULL, scale_lock_names, "L",
 	   "the cmdq lock: new (upstream's since df180b1a) or old (its "
 	   "exclusive unlock resets the count)"),
@@ -240,6 +241,22 @@ static double scale_wait_share(const struct scale_point *pt)
 	return cpu_ns ? pt->cost.line_wait_ns / cpu_ns : 0;
 }
 
+/* "time_share" and "wait_max_ns" of a point's JSON object */
+static void scale_write_shares(FILE *f, const struct scale_point *pt)
+{
+	unsigned int k;
+
+	fputs(",\"time_share\":{", f);
+	for (k = 0; k < SCALE_NR_SHARES; k++)
+		fprintf(f, "%s\"%s\":%.4f", k ? "," : "", scale_share_names[k],
+			pt->share[k]);
+	fputs("},\"wait_max_ns\":{", f);
+	for (k = 0; k < ARM_SMMU_CMDQ_NR_WAITS; k++)
+		fprintf(f, "%s\"%s\":%llu", k ? "," : "", scale_share_names[k],
+			(unsigned long long)pt->wait_max_ns[k]);
+	fputc('}', f);
+}
+
 /*
  * The published row a run compares with: map-unmap on the lock-free queue
  * with mainline's, on the fetch-add queue with the atomic-add one (0: none)
@@ -247,7 +264,8 @@ static double scale_wait_share(const struct scale_point *pt)
 static double scale_published_for(const struct scale_config *cfg,
 				  unsigned int cpus)
 {
-	if (cfg->workload != SCALE_MAP_UNMAP)
+	if (cfg->workload != SCALE_MAP_UNMAP ||
+	    cfg->queue == SCALE_QUEUE_LOCKED)
 		return 0;
 	return scale_published_at(cpus, cfg->queue == SCALE_QUEUE_FETCH_ADD);
 }
@@ -306,14 +324,17 @@ static int scale_write_json(FILE *f, const void *arg)
 			"\"line_wait_ns\":%llu,\"line_wait_share\":%.4f,"
 			"\"kernel_errors\":%llu,\"warns\":%llu,"
 			"\"steps\":%llu,\"switches\":%llu,\"waits\":%llu,"
-			"\"virtual_ns\":%llu,\"wall_s\":%.3f",
+			"\"virtual_ns\":%llu,\"wall_s\":%.3f,\"cpu_s\":%.3f,"
+			"\"points_per_cpu_s\":%.0f",
 			(unsigned long long)pt->lat->max, pt->lists,
 			pt->prod_rmws,
 			pt->lists ? (double)pt->prod_rmws / pt->lists : 0,
 			pt->cost.transfers, pt->cost.line_wait_ns,
 			scale_wait_share(pt), pt->kernel_errors, pt->warns,
 			pt->steps, pt->switches, pt->waits, pt->virtual_ns,
-			pt->wall_s);
+			pt->wall_s, pt->cpu_s,
+			pt->cpu_s > 0 ? pt->steps / pt->cpu_s : 0);
+		scale_write_shares(f, pt);
 		if (scale_published_for(cfg, pt->cpus))
 			fprintf(f,
 				",\"published\":%.0f,\"published_row\":\"%s\","
@@ -333,26 +354,65 @@ static int scale_write_json(FILE *f, const void *arg)
 static int scale_write_tsv(FILE *f, const void *arg)
 {
 	const struct scale_result *r = arg;
-	unsigned int i;
+	bool map_unmap = r->cfg->workload == SCALE_MAP_UNMAP;
+	unsigned int i, k;
 
 	fputs("# cpus\tops_per_cpu_s\tops_per_s\tp50_ns\tp99_ns\t"
 	      "reserve_rmws_per_list\tline_wait_share\tpublished_mainline\t"
-	      "published_atomic_add\n",
+	      "published_atomic_add",
 	      f);
+	for (k = 0; k < SCALE_NR_SHARES; k++)
+		fprintf(f, "\tshare_%s", scale_share_names[k]);
+	for (k = 0; k < ARM_SMMU_CMDQ_NR_WAITS; k++)
+		fprintf(f, "\twait_max_%s_ns", scale_share_names[k]);
+	fputc('\n', f);
 	for (i = 0; i < r->num; i++) {
 		const struct scale_point *pt = &r->pts[i];
 
-		fprintf(f,
-			"%u\t%.1f\t%.1f\t%llu\t%llu\t%.3f\t%.4f\t%.0f\t%.0f\n",
+		fprintf(f, "%u\t%.1f\t%.1f\t%llu\t%llu\t%.3f\t%.4f\t%.0f\t%.0f",
 			pt->cpus, pt->ops_per_cpu_s, pt->ops_per_s,
 			(unsigned long long)lat_percentile(pt->lat, 50),
 			(unsigned long long)lat_percentile(pt->lat, 99),
 			pt->lists ? (double)pt->prod_rmws / pt->lists : 0,
 			scale_wait_share(pt),
-			scale_published_at(pt->cpus, false),
-			scale_published_at(pt->cpus, true));
+			map_unmap ? scale_published_at(pt->cpus, false) : 0,
+			map_unmap ? scale_published_at(pt->cpus, true) : 0);
+		for (k = 0; k < SCALE_NR_SHARES; k++)
+			fprintf(f, "\t%.4f", pt->share[k]);
+		for (k = 0; k < ARM_SMMU_CMDQ_NR_WAITS; k++)
+			fprintf(f, "\t%llu",
+				(unsigned long long)pt->wait_max_ns[k]);
+		fputc('\n', f);
 	}
 	return ferror(f) ? -EIO : 0;
+}
+
+/* Where the time goes, and the longest of each wait, per point */
+static void scale_print_shares(const struct scale_point *pts, unsigned int n)
+{
+	unsigned int i, k;
+
+	printf("\nwhere the time goes (%% of the CPUs' measured time), and the "
+	       "longest wait (us):\n%5s",
+	       "cpus");
+	for (k = 0; k < SCALE_NR_SHARES; k++)
+		printf(" %6s", scale_share_names[k]);
+	for (k = 0; k < ARM_SMMU_CMDQ_NR_WAITS; k++)
+		printf(" %9s", scale_share_names[k]);
+	putchar('\n');
+	for (i = 0; i < n; i++) {
+		printf("%5u", pts[i].cpus);
+		for (k = 0; k < SCALE_NR_SHARES; k++)
+			if (pts[i].livelock)
+				printf(" %6s", "-");
+			else
+				printf(" %6.1f", 100 * pts[i].share[k]);
+		for (k = 0; k < ARM_SMMU_CMDQ_NR_WAITS; k++)
+			printf(" %9.1f", pts[i].wait_max_ns[k] / 1e3);
+		printf("%s\n", pts[i].livelock ? "  (no progress: waits "
+						 "under way)" :
+						 "");
+	}
 }
 
 /* Fit targets: the published mainline at 2 and 8 CPUs */
@@ -591,6 +651,7 @@ int scale_cmd(int argc, char **argv)
 				pts[i].warns);
 			failed = true;
 		}
+	scale_print_shares(pts, done);
 	r = (struct scale_result){
 		.cfg = &cfg, .prof = &prof, .pts = pts, .num = done
 	};

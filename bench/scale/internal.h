@@ -13,6 +13,7 @@
 
 #include <linux/types.h>
 #include <sim/cost.h>
+#include <trace/events/arm_smmu_v3.h>
 
 #include "lib/lat.h"
 
@@ -47,6 +48,7 @@ extern const char *const scale_lock_names[];
 enum scale_queue {
 	SCALE_QUEUE_LOCKFREE,
 	SCALE_QUEUE_FETCH_ADD, /* variants/cmdq-fetch-add.h */
+	SCALE_QUEUE_LOCKED, /* variants/cmdq-locked.h: one spinlock */
 };
 
 extern const char *const scale_queue_names[];
@@ -74,6 +76,22 @@ struct scale_config {
 	const char *out;
 };
 
+/*
+ * Where the CPUs' measured time goes: each CPU's share of the measured span
+ * (they sum to 1).  The waits of a command list (trace_arm_smmu_cmdq_wait),
+ * the map-unmap's own work, and the rest of the issue path split into time
+ * in line transfers (outside the waits) and everything else (its
+ * instructions, MMIO).
+ */
+enum scale_share {
+	SCALE_SHARE_OP = ARM_SMMU_CMDQ_NR_WAITS, /* after the waits' */
+	SCALE_SHARE_LINES,
+	SCALE_SHARE_OTHER,
+	SCALE_NR_SHARES,
+};
+
+extern const char *const scale_share_names[];
+
 struct scale_point {
 	unsigned int cpus;
 	u64 ops; /* started in the measured span */
@@ -87,7 +105,11 @@ struct scale_point {
 	u64 virtual_ns; /* where the last CPU's clock ended */
 	bool livelock; /* no end within cfg->max_steps (the world is left) */
 	u64 longest_ns; /* the longest operation, or one still under way */
-	double wall_s; /* host time the point took */
+	double share[SCALE_NR_SHARES]; /* enum arm_smmu_cmdq_wait, scale_share */
+	/* The longest of each wait that ended in the span, or is under way */
+	u64 wait_max_ns[ARM_SMMU_CMDQ_NR_WAITS];
+	/* Host time the point took: wall clock, and the thread's CPU time */
+	double wall_s, cpu_s;
 };
 
 /* The profile @cfg names, with its overrides: 0 or -ENOENT */

@@ -14,12 +14,18 @@
 #include <sim/rng.h>
 #include <sim/smmu.h>
 #include <variants/cmdq-fetch-add.h>
+#include <variants/cmdq-locked.h>
 
 #include "scale/internal.h"
 
 const char *const scale_workload_names[] = { "cmdlist", "map-unmap", NULL };
 const char *const scale_lock_names[] = { "new", "old", NULL };
-const char *const scale_queue_names[] = { "lockfree", "fetch-add", NULL };
+const char *const scale_queue_names[] = { "lockfree", "fetch-add", "locked",
+					  NULL };
+/* enum arm_smmu_cmdq_wait, then enum scale_share */
+const char *const scale_share_names[] = { "space", "lock",  "owner",
+					  "valid", "sync",  "op",
+					  "lines", "other", NULL };
 
 struct scale_run {
 	const struct scale_config *cfg;
@@ -27,6 +33,7 @@ struct scale_run {
 	union {
 		struct arm_smmu_device smmu;
 		struct arm_smmu_fetch_add_device fetch_add;
+		struct arm_smmu_locked_device locked;
 	} dev;
 	struct sim_smmu *hw;
 	struct scale_point *pt;
@@ -35,7 +42,77 @@ struct scale_run {
 	u64 op_start[SCALE_MAX_CPUS]; /* the operation under way, or 0 */
 	u64 lists;
 	u64 errors; /* the CPUs' pr_err()s */
+	struct sim_cost *cost;
+	/* When each CPU began each wait under way (0: none) */
+	u64 wait_since[SCALE_MAX_CPUS][ARM_SMMU_CMDQ_NR_WAITS];
+	u64 span_ns[SCALE_NR_SHARES]; /* the CPUs' measured time, by share */
 };
+
+/* The run the probes report to: one at a time, its CPUs on one thread */
+static struct scale_run *scale_cur;
+
+/* How much of [@from, @to) lies in the measured span */
+static u64 scale_in_span(const struct scale_run *s, u64 from, u64 to)
+{
+	from = max(from, s->measure_from);
+	to = min(to, s->end);
+	return to > from ? to - from : 0;
+}
+
+static bool scale_waiting(const struct scale_run *s, unsigned int cpu)
+{
+	unsigned int w;
+
+	for (w = 0; w < ARM_SMMU_CMDQ_NR_WAITS; w++)
+		if (s->wait_since[cpu][w])
+			return true;
+	return false;
+}
+
+/* trace_arm_smmu_cmdq_wait(): on the running CPU, at its clock */
+static void scale_probe_wait(enum arm_smmu_cmdq_wait w, bool done)
+{
+	struct scale_run *s = scale_cur;
+	unsigned int cpu = khooks_vcpu_self();
+	u64 now = khooks_vcpu_clock(), since;
+
+	if (!s || cpu >= SCALE_MAX_CPUS || w >= ARM_SMMU_CMDQ_NR_WAITS)
+		return;
+	since = s->wait_since[cpu][w];
+	if (!done) {
+		s->wait_since[cpu][w] = now ?: 1;
+		return;
+	}
+	if (!since)
+		return;
+	s->wait_since[cpu][w] = 0;
+	s->span_ns[w] += scale_in_span(s, since, now);
+	if (now >= s->measure_from && now - since > s->pt->wait_max_ns[w])
+		s->pt->wait_max_ns[w] = now - since;
+}
+
+/*
+ * khooks_vcpu_config.cost: sim_cost's, whose time in line transfers
+ * outside a wait is the issue path's "lines" share
+ */
+static uint64_t scale_cost(void *arg, unsigned int cpu, enum khooks_vcpu_op op,
+			   const volatile void *p, size_t size)
+{
+	struct scale_run *s = arg;
+	struct sim_cost_stats a, b;
+	u64 now = khooks_vcpu_clock(), ns, lines;
+
+	sim_cost_stats(s->cost, &a);
+	ns = sim_cost_fn(s->cost, cpu, op, p, size);
+	if (cpu < SCALE_MAX_CPUS && !scale_waiting(s, cpu)) {
+		sim_cost_stats(s->cost, &b);
+		lines = b.transfer_ns - a.transfer_ns + b.line_wait_ns -
+			a.line_wait_ns;
+		s->span_ns[SCALE_SHARE_LINES] +=
+			scale_in_span(s, now, now + min(lines, ns));
+	}
+	return ns;
+}
 
 int scale_profile(const struct scale_config *cfg, struct sim_cost_profile *p)
 {
@@ -91,8 +168,11 @@ static void scale_cpu(unsigned int cpu, void *arg)
 	while ((t0 = khooks_vcpu_clock()) < s->end) {
 		s->op_start[cpu] = t0 ?: 1;
 		/* The map, the IOVA and the page tables: CPU time, no sharing */
-		if (cfg->workload == SCALE_MAP_UNMAP)
+		if (cfg->workload == SCALE_MAP_UNMAP) {
 			khooks_vcpu_delay(cfg->op_ns);
+			s->span_ns[SCALE_SHARE_OP] +=
+				scale_in_span(s, t0, t0 + cfg->op_ns);
+		}
 		arm_smmu_cmdq_issue_cmdlist(&s->dev.smmu, &s->dev.smmu.cmdq,
 					    cmds, n, true);
 		s->lists++;
@@ -115,14 +195,41 @@ static const void *scale_reserve_word(const struct scale_run *s)
 {
 	if (s->cfg->queue == SCALE_QUEUE_FETCH_ADD)
 		return &s->dev.fetch_add.tail;
+	if (s->cfg->queue == SCALE_QUEUE_LOCKED)
+		return &s->dev.locked.cmdq_lock;
 	return &s->dev.smmu.cmdq.q.llq;
 }
 
-static double scale_wall_s(void)
+/*
+ * Something under way since @since (0: nothing) when a run stopped with no
+ * progress, at the latest time a CPU saw: @max is at least its age (a CPU
+ * whose delay ran its own clock past that time counts from that time)
+ */
+static void scale_under_way(const struct scale_point *pt, u64 since, u64 *max)
+{
+	if (since && since < pt->virtual_ns && pt->virtual_ns - since > *max)
+		*max = pt->virtual_ns - since;
+}
+
+/* The shares of the CPUs' measured time; "other" is what is left */
+static void scale_shares(struct scale_run *s, unsigned int cpus)
+{
+	double total = (double)cpus * (s->end - s->measure_from), left = 1;
+	unsigned int k;
+
+	for (k = 0; k < SCALE_SHARE_OTHER; k++) {
+		s->pt->share[k] = s->span_ns[k] / total;
+		left -= s->pt->share[k];
+	}
+	s->pt->share[SCALE_SHARE_OTHER] = left > 0 ? left : 0;
+}
+
+/* A host clock, in seconds */
+static double scale_host_s(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
@@ -144,7 +251,7 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 		.step = sim_clock_step,
 		.next_event = sim_clock_next_event,
 		.wait_max_ns = SIM_CLOCK_EVTSTRM_NS,
-		.cost = sim_cost_fn,
+		.cost = scale_cost,
 	};
 	struct khooks_vcpu_stats vst;
 	struct sim_cost_profile prof;
@@ -152,8 +259,8 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 	struct sim_cost *cost = NULL;
 	unsigned long warns;
 	struct scale_run *s;
-	unsigned int i;
-	double t0;
+	unsigned int i, w;
+	double t0, c0;
 	int ret;
 
 	memset(pt, 0, sizeof(*pt));
@@ -178,6 +285,8 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 	s->end = cfg->warmup_ns + cfg->duration_ns;
 	if (cfg->queue == SCALE_QUEUE_FETCH_ADD)
 		arm_smmu_cmdq_fetch_add_init(&s->dev.fetch_add);
+	if (cfg->queue == SCALE_QUEUE_LOCKED)
+		arm_smmu_cmdq_locked_init(&s->dev.locked);
 	ret = sim_clock_init(SIM_CLOCK_VIRTUAL);
 	if (!ret)
 		ret = sim_cost_create(&prof, cpus, cfg->seed, &cost);
@@ -185,15 +294,22 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 		ret = sim_smmu_probe(&hwcfg, 1, &s->dev.smmu, &s->hw);
 	if (ret)
 		goto out;
-	vcfg.cost_arg = cost;
+	s->cost = cost;
+	vcfg.cost_arg = s;
 	ret = khooks_switch_set(KHOOKS_CMDQ_LOCK_PRE_DF180B1A,
 				cfg->cmdq_lock == SCALE_LOCK_OLD);
 	if (ret)
 		goto remove;
 	warns = khooks_warn_count();
-	t0 = scale_wall_s();
+	scale_cur = s;
+	arm_smmu_trace_probes.cmdq_wait = scale_probe_wait;
+	t0 = scale_host_s(CLOCK_MONOTONIC);
+	c0 = scale_host_s(CLOCK_THREAD_CPUTIME_ID);
 	ret = khooks_vcpu_run(&vcfg, scale_cpu, s, &vst);
-	pt->wall_s = scale_wall_s() - t0;
+	pt->cpu_s = scale_host_s(CLOCK_THREAD_CPUTIME_ID) - c0;
+	pt->wall_s = scale_host_s(CLOCK_MONOTONIC) - t0;
+	arm_smmu_trace_probes.cmdq_wait = NULL;
+	scale_cur = NULL;
 	khooks_switch_set(KHOOKS_CMDQ_LOCK_PRE_DF180B1A, false);
 	if (ret == -EDEADLK) {
 		/*
@@ -202,11 +318,12 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 		 */
 		pt->livelock = true;
 		pt->virtual_ns = sim_clock_now_ns();
-		for (i = 0; i < cpus; i++)
-			if (s->op_start[i] &&
-			    pt->virtual_ns - s->op_start[i] > pt->longest_ns)
-				pt->longest_ns =
-					pt->virtual_ns - s->op_start[i];
+		for (i = 0; i < cpus; i++) {
+			scale_under_way(pt, s->op_start[i], &pt->longest_ns);
+			for (w = 0; w < ARM_SMMU_CMDQ_NR_WAITS; w++)
+				scale_under_way(pt, s->wait_since[i][w],
+						&pt->wait_max_ns[w]);
+		}
 		pt->steps = vst.steps;
 		sim_cost_destroy(cost);
 		return ret;
@@ -227,6 +344,7 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 		pt->kernel_errors = s->errors;
 		pt->warns = khooks_warn_count() - warns;
 		pt->virtual_ns = sim_clock_now_ns();
+		scale_shares(s, cpus);
 	}
 remove:
 	sim_smmu_remove(&s->dev.smmu, s->hw);

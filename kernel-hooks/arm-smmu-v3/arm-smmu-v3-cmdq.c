@@ -348,17 +348,18 @@ static void arm_smmu_cmdq_shared_lock(struct arm_smmu_cmdq *cmdq)
 	if (atomic_fetch_inc_relaxed(&cmdq->lock) >= 0)
 		return;
 
+	trace_arm_smmu_cmdq_wait(ARM_SMMU_CMDQ_WAIT_LOCK, false);
 	if (khooks_switch(KHOOKS_CMDQ_LOCK_PRE_DF180B1A)) {
 		/* The unlock dropped the increment: win it back */
 		do {
 			val = atomic_cond_read_relaxed(&cmdq->lock, VAL >= 0);
 		} while (atomic_cmpxchg_relaxed(&cmdq->lock, val, val + 1) !=
 			 val);
-		return;
+	} else {
+		/* Already counted: the holder's unlock makes it positive */
+		atomic_cond_read_relaxed(&cmdq->lock, VAL > 0);
 	}
-
-	/* Already counted: the holder's unlock makes the counter positive */
-	atomic_cond_read_relaxed(&cmdq->lock, VAL > 0);
+	trace_arm_smmu_cmdq_wait(ARM_SMMU_CMDQ_WAIT_LOCK, true);
 }
 
 static void arm_smmu_cmdq_shared_unlock(struct arm_smmu_cmdq *cmdq)
@@ -642,9 +643,13 @@ static int __arm_smmu_cmdq_issue_cmdlist(struct arm_smmu_device *smmu,
 
 		while (!queue_has_space(&llq, n + sync)) {
 			local_irq_restore(flags);
+			trace_arm_smmu_cmdq_wait(ARM_SMMU_CMDQ_WAIT_SPACE,
+						 false);
 			if (arm_smmu_cmdq_poll_until_not_full(smmu, cmdq, &llq))
 				dev_err_ratelimited(smmu->dev,
 						    "CMDQ timeout\n");
+			trace_arm_smmu_cmdq_wait(ARM_SMMU_CMDQ_WAIT_SPACE,
+						 true);
 			local_irq_save(flags);
 		}
 
@@ -684,7 +689,9 @@ static int __arm_smmu_cmdq_issue_cmdlist(struct arm_smmu_device *smmu,
 	/* 4. The owner drives PROD for everything gathered behind it */
 	if (owner) {
 		/* a. The previous owner's range must be handed to the SMMU */
+		trace_arm_smmu_cmdq_wait(ARM_SMMU_CMDQ_WAIT_OWNER, false);
 		atomic_cond_read_relaxed(&cmdq->owner_prod, VAL == llq.prod);
+		trace_arm_smmu_cmdq_wait(ARM_SMMU_CMDQ_WAIT_OWNER, true);
 
 		/* b. Clear the owned flag: later claims start a new owner */
 		prod = atomic_fetch_andnot_relaxed(CMDQ_PROD_OWNED_FLAG,
@@ -695,7 +702,9 @@ static int __arm_smmu_cmdq_issue_cmdlist(struct arm_smmu_device *smmu,
 		 * c. Every slot up to @prod must be written, ours included:
 		 * polling our own bits too gives (d) its control dependency.
 		 */
+		trace_arm_smmu_cmdq_wait(ARM_SMMU_CMDQ_WAIT_VALID, false);
 		arm_smmu_cmdq_poll_valid_map(cmdq, llq.prod, prod);
+		trace_arm_smmu_cmdq_wait(ARM_SMMU_CMDQ_WAIT_VALID, true);
 
 		/* d. Hand the range to the SMMU */
 		writel_relaxed(prod, cmdq->q.prod_reg);
@@ -715,12 +724,17 @@ static int __arm_smmu_cmdq_issue_cmdlist(struct arm_smmu_device *smmu,
 
 		llq.prod = queue_inc_prod_n(&llq, n);
 		sync_prod = llq.prod;
+		trace_arm_smmu_cmdq_wait(ARM_SMMU_CMDQ_WAIT_SYNC, false);
 		ret = arm_smmu_cmdq_poll_until_sync(smmu, cmdq, &llq);
+		trace_arm_smmu_cmdq_wait(ARM_SMMU_CMDQ_WAIT_SYNC, true);
 		ret = arm_smmu_cmdq_sync_result(smmu, cmdq, sync_prod, ret);
 
 		/*
 		 * The last shared holder out publishes the cons it saw: no
-		 * other sync waiter can still need an older one.
+		 * other sync waiter can still need an older one.  The
+		 * tryunlock is racy: two holders leaving together may both
+		 * succeed, and then nobody publishes until a trylock in
+		 * arm_smmu_cmdq_poll_until_not_full() succeeds.
 		 */
 		if (!arm_smmu_cmdq_shared_tryunlock(cmdq)) {
 			WRITE_ONCE(cmdq->q.llq.cons, llq.cons);

@@ -7,6 +7,7 @@
 #include <linux/atomic.h>
 #include <linux/io.h>
 #include <asm/barrier.h>
+#include <trace/events/arm_smmu_v3.h>
 
 #include "cmdq-fetch-add.h"
 
@@ -55,6 +56,7 @@ static int arm_smmu_cmdq_fetch_add_issue_cmdlist(struct arm_smmu_device *smmu,
 	 * 2. Wait until the lap before them is free: handed back (acquire:
 	 * after its waiter read it), and consumed
 	 */
+	trace_arm_smmu_cmdq_wait(ARM_SMMU_CMDQ_WAIT_SPACE, false);
 	atomic_long_cond_read_acquire(&fdev->retired,
 				      end - (unsigned long)VAL <= size);
 	if (end - arm_smmu_fetch_add_consumed(fdev) > size) {
@@ -67,6 +69,7 @@ static int arm_smmu_cmdq_fetch_add_issue_cmdlist(struct arm_smmu_device *smmu,
 			}
 		}
 	}
+	trace_arm_smmu_cmdq_wait(ARM_SMMU_CMDQ_WAIT_SPACE, true);
 
 	/* 3. The commands, and the CMD_SYNC after them */
 	for (i = 0; i < n; ++i)
@@ -86,19 +89,25 @@ static int arm_smmu_cmdq_fetch_add_issue_cmdlist(struct arm_smmu_device *smmu,
 	 * ours comes after theirs); the commands are visible before PROD
 	 */
 	dma_wmb();
+	trace_arm_smmu_cmdq_wait(ARM_SMMU_CMDQ_WAIT_OWNER, false);
 	atomic_long_cond_read_acquire(&fdev->published, VAL == (long)start);
+	trace_arm_smmu_cmdq_wait(ARM_SMMU_CMDQ_WAIT_OWNER, true);
 	writel_relaxed(arm_smmu_fetch_add_pos(cmdq, end), cmdq->q.prod_reg);
 	/* Pairs with the next caller's acquire: our PROD first */
 	atomic_long_set_release(&fdev->published, end);
 
 	/* 5. The CMD_SYNC's completion, as the lock-free queue waits */
 	if (sync) {
+		trace_arm_smmu_cmdq_wait(ARM_SMMU_CMDQ_WAIT_SYNC, false);
 		ret = arm_smmu_cmdq_poll_until_sync(smmu, cmdq, &llq);
+		trace_arm_smmu_cmdq_wait(ARM_SMMU_CMDQ_WAIT_SYNC, true);
 		ret = arm_smmu_cmdq_sync_result(smmu, cmdq, llq.prod, ret);
 	}
 
 	/* 6. Our slots back, in order: pairs with step 2's acquire */
+	trace_arm_smmu_cmdq_wait(ARM_SMMU_CMDQ_WAIT_OWNER, false);
 	atomic_long_cond_read_relaxed(&fdev->retired, VAL == (long)start);
+	trace_arm_smmu_cmdq_wait(ARM_SMMU_CMDQ_WAIT_OWNER, true);
 	atomic_long_set_release(&fdev->retired, end);
 	return ret;
 }

@@ -7,6 +7,7 @@
 #include <linux/io.h>
 #include <linux/spinlock.h>
 #include <asm/barrier.h>
+#include <trace/events/arm_smmu_v3.h>
 
 #include "cmdq-locked.h"
 
@@ -25,7 +26,9 @@ static int arm_smmu_cmdq_locked_issue_cmdlist(struct arm_smmu_device *smmu,
 	u32 sync_prod;
 	int i, ret = 0;
 
+	trace_arm_smmu_cmdq_wait(ARM_SMMU_CMDQ_WAIT_LOCK, false);
 	spin_lock_irqsave(&ldev->cmdq_lock, flags);
+	trace_arm_smmu_cmdq_wait(ARM_SMMU_CMDQ_WAIT_LOCK, true);
 	llq.val = READ_ONCE(cmdq->q.llq.val);
 
 	/*
@@ -33,17 +36,21 @@ static int arm_smmu_cmdq_locked_issue_cmdlist(struct arm_smmu_device *smmu,
 	 * is refreshed too: it must stay within a lap of every prod, or a
 	 * CMD_SYNC waiter starting from it would see its sync as consumed.
 	 */
-	if (!queue_has_space(&llq, n + sync))
+	if (!queue_has_space(&llq, n + sync)) {
+		trace_arm_smmu_cmdq_wait(ARM_SMMU_CMDQ_WAIT_SPACE, false);
 		queue_poll_init(smmu, &qp);
-	while (!queue_has_space(&llq, n + sync)) {
-		llq.cons = readl_relaxed(cmdq->q.cons_reg);
-		WRITE_ONCE(cmdq->q.llq.cons, llq.cons);
-		if (queue_has_space(&llq, n + sync))
-			break;
-		if (queue_poll(&qp)) {
-			dev_err_ratelimited(smmu->dev, "CMDQ timeout\n");
-			queue_poll_init(smmu, &qp);
+		for (;;) {
+			llq.cons = readl_relaxed(cmdq->q.cons_reg);
+			WRITE_ONCE(cmdq->q.llq.cons, llq.cons);
+			if (queue_has_space(&llq, n + sync))
+				break;
+			if (queue_poll(&qp)) {
+				dev_err_ratelimited(smmu->dev,
+						    "CMDQ timeout\n");
+				queue_poll_init(smmu, &qp);
+			}
 		}
+		trace_arm_smmu_cmdq_wait(ARM_SMMU_CMDQ_WAIT_SPACE, true);
 	}
 
 	for (i = 0; i < n; ++i)
@@ -65,7 +72,9 @@ static int arm_smmu_cmdq_locked_issue_cmdlist(struct arm_smmu_device *smmu,
 
 	if (sync) {
 		llq.prod = sync_prod;
+		trace_arm_smmu_cmdq_wait(ARM_SMMU_CMDQ_WAIT_SYNC, false);
 		ret = arm_smmu_cmdq_poll_until_sync(smmu, cmdq, &llq);
+		trace_arm_smmu_cmdq_wait(ARM_SMMU_CMDQ_WAIT_SYNC, true);
 		ret = arm_smmu_cmdq_sync_result(smmu, cmdq, sync_prod, ret);
 		WRITE_ONCE(cmdq->q.llq.cons, llq.cons);
 	}

@@ -2,7 +2,8 @@
 # atcbench scale from the command line: a short curve on the kunpeng920-96
 # profile, its files and plots, the same figures for the same seed (twice, and from
 # atcbench, which hands the command to atcbench-wmm), other figures for
-# another seed, and bad options (exit 2).  Its speed and the fit are
+# another seed, the fetch-add and spinlock queues, the time's shares, and
+# bad options (exit 2).  Its speed and the fit are
 # measured by hand (docs/decisions.md), not here.
 # usage: run.sh ATCBENCH WORKDIR
 set -eu
@@ -21,7 +22,7 @@ run() {
 }
 # The figures of a run, without the host's time
 figures() {
-	jq -S 'del(.points[].wall_s)' "$1/scale.json"
+	jq -S 'del(.points[].wall_s, .points[].cpu_s, .points[].points_per_cpu_s)' "$1/scale.json"
 }
 
 run --out "$work/a"
@@ -58,9 +59,21 @@ run --out "$work/f" --queue fetch-add
 	fail=1
 }
 
+# The spinlock queue: no published row; the time's shares sum to 1
+run --out "$work/l" --queue locked
+[ "$(jq -r '[.queue, (.points[2].published_row // "none"), (.points[2].ops > 0)] | join(" ")' "$work/l/scale.json")" = "locked none true" ] || {
+	echo "FAIL: --queue locked: no operations, or held against a published row"
+	fail=1
+}
+bad_sum=$(jq -s '[.[].points[] | .time_share | add | select(. < 0.999 or . > 1.001)] | length' "$work/a/scale.json" "$work/l/scale.json")
+[ "$bad_sum" = 0 ] || {
+	echo "FAIL: $bad_sum points whose time shares do not sum to 1"
+	fail=1
+}
+
 for bad in "--cpus 0" "--cpus 97" "--profile none" "--duration 1ns" \
 	"--workload x" "--cmds 65" "--fit --workload cmdlist" \
-	"--fit --queue fetch-add" "--queue locked"; do
+	"--fit --queue fetch-add" "--queue ticket" "--cmdq-lock x"; do
 	# shellcheck disable=SC2086
 	if "$bin" scale --out "$work/bad" $bad >/dev/null 2>&1; then
 		echo "FAIL: scale $bad accepted"

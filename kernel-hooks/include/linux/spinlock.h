@@ -30,6 +30,24 @@ typedef struct {
 #define _QW_LOCKED (1U << 31)
 #define _QW_WAITING (1U << 30)
 
+#ifdef KHOOKS_WMM
+#include <khooks/vcpu.h>
+/*
+ * On a time-ordered virtual CPU (atcbench scale) a spinlock's word is a
+ * cache line like any other: each access is an interleaving point the cost
+ * model charges, and a waiter wakes when the word is written.  Elsewhere
+ * (the race finder, stress on virtual CPUs) a spinlock's accesses are no
+ * points and only its waits are, as every recorded seed was found so.
+ */
+static inline void __spin_access(enum khooks_vcpu_op op, const u32 *p)
+{
+	if (khooks_vcpu_timed())
+		khooks_vcpu_access(op, p, sizeof(*p));
+}
+#else
+#define __spin_access(op, p) ((void)0)
+#endif
+
 static inline void spin_lock_init(spinlock_t *lock)
 {
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELAXED);
@@ -37,6 +55,7 @@ static inline void spin_lock_init(spinlock_t *lock)
 
 static inline bool spin_trylock(spinlock_t *lock)
 {
+	__spin_access(KHOOKS_VCPU_RMW, &lock->locked);
 	return !__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE);
 }
 
@@ -44,14 +63,20 @@ static inline void spin_lock(spinlock_t *lock)
 {
 	unsigned int spins = 0;
 
-	while (!spin_trylock(lock))
-		while (__atomic_load_n(&lock->locked, __ATOMIC_RELAXED))
+	while (!spin_trylock(lock)) {
+		for (;;) {
+			__spin_access(KHOOKS_VCPU_LOAD, &lock->locked);
+			if (!__atomic_load_n(&lock->locked, __ATOMIC_RELAXED))
+				break;
 			khooks_spin_backoff(&spins);
+		}
+	}
 }
 
 static inline void spin_unlock(spinlock_t *lock)
 {
 	__wmm_fence();
+	__spin_access(KHOOKS_VCPU_STORE, &lock->locked);
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
 }
 

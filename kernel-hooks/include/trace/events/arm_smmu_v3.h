@@ -10,6 +10,17 @@
 #include <linux/compiler.h>
 #include <linux/types.h>
 
+/* Where a command list waits: the stages of arm_smmu_cmdq_issue_cmdlist() */
+enum arm_smmu_cmdq_wait {
+	ARM_SMMU_CMDQ_WAIT_SPACE, /* the queue looks full: poll_until_not_full */
+	ARM_SMMU_CMDQ_WAIT_LOCK, /* the shared lock, held exclusive */
+	/* the previous owner's PROD write (a variant: an earlier caller's) */
+	ARM_SMMU_CMDQ_WAIT_OWNER,
+	ARM_SMMU_CMDQ_WAIT_VALID, /* the gathered slots' valid bits */
+	ARM_SMMU_CMDQ_WAIT_SYNC, /* the CMD_SYNC's completion */
+	ARM_SMMU_CMDQ_NR_WAITS,
+};
+
 struct arm_smmu_trace_probes {
 	/*
 	 * A command list: about to be inserted, inserted (PROD written), and
@@ -20,6 +31,8 @@ struct arm_smmu_trace_probes {
 	void (*cmdq_issue_start)(int n);
 	void (*cmdq_issue_inserted)(int n);
 	void (*cmdq_issue_done)(int n, bool sync, int ret);
+	/* A wait of a command list begins (@done false) or ends */
+	void (*cmdq_wait)(enum arm_smmu_cmdq_wait wait, bool done);
 	/*
 	 * An isolation episode: begins; ended, over @num_sids SIDs, after
 	 * @tests tests, having found @broken of them (a probe that wants its
@@ -58,6 +71,22 @@ static inline void trace_arm_smmu_cmdq_issue_done(int n, bool sync, int ret)
 
 	if (probe)
 		probe(n, sync, ret);
+}
+
+/*
+ * Unlike the others, no READ_ONCE(): a kernel tracepoint is a patched
+ * branch, not a load, so on a virtual CPU this is no interleaving point and
+ * costs nothing (turning it on changes no schedule).  The others keep their
+ * point, as every recorded race-finder seed was found with it.
+ */
+static inline void trace_arm_smmu_cmdq_wait(enum arm_smmu_cmdq_wait wait,
+					    bool done)
+{
+	void (*probe)(enum arm_smmu_cmdq_wait, bool) = __atomic_load_n(
+		&arm_smmu_trace_probes.cmdq_wait, __ATOMIC_RELAXED);
+
+	if (probe)
+		probe(wait, done);
 }
 
 static inline void trace_arm_smmu_atc_isolate_start(void)

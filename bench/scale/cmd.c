@@ -112,10 +112,17 @@ static const struct opt scale_opts[] = {
 	   "ties, the weakly ordered CPUs' choices"),
 	SO("workload", OPT_ENUM, workload, 0, 0, NULL, scale_workload_names,
 	   "W",
-	   "cmdlist (issue_cmdlist: --cmds TLBIs and a CMD_SYNC) or "
-	   "map-unmap (--op-ns of CPU work, then a TLBI and a CMD_SYNC)"),
+	   "cmdlist (issue_cmdlist: --cmds TLBIs and a CMD_SYNC), "
+	   "map-unmap (--op-ns of CPU work, then a TLBI and a CMD_SYNC) or "
+	   "walker (--op-ns, then the invalidation of a page on a domain of "
+	   "--entries ATS masters: a TLBI, an ATC_INV each, a CMD_SYNC)"),
 	SO("cmds", OPT_UINT, cmds, 1, SCALE_MAX_CMDS, NULL, NULL, "N",
 	   "commands in a cmdlist"),
+	SO("entries", OPT_UINT, entries, 1, SCALE_MAX_ENTRIES, NULL, NULL, "N",
+	   "walker: ATS masters in the domain"),
+	SO("walker", OPT_ENUM, walker, 0, 0, NULL, scale_walker_names, "D",
+	   "walker: the domain's design, rcu (upstream's invalidation "
+	   "array) or devlist (a device list under a spinlock)"),
 	SO("op_ns", OPT_NS, op_ns, 0, SCALE_MAX_OP_NS, NULL, NULL, "D",
 	   "map-unmap: the map, IOVA and page tables, as CPU time"),
 	SO("warmup", OPT_NS, warmup_ns, 0, SCALE_MAX_DURATION_NS, NULL, NULL,
@@ -165,6 +172,7 @@ static void scale_defaults(struct scale_config *cfg)
 	cfg->seed = 1;
 	cfg->workload = SCALE_MAP_UNMAP;
 	cfg->cmds = 1;
+	cfg->entries = 8;
 	cfg->op_ns = 976; /* the fit's (docs/decisions.md) */
 	cfg->warmup_ns = 100 * 1000;
 	cfg->duration_ns = 10 * 1000 * 1000;
@@ -185,8 +193,9 @@ static void scale_help(FILE *f)
 	      "per CPU per second (Garry's unit) and in total, latency\n"
 	      "percentiles, RMWs per list on the word its space is taken on\n"
 	      "(the lock-free queue's prod: cmpxchg attempts per success), time\n"
-	      "lost waiting for lines.  Every figure is modelled time.  The\n"
-	      "table printed puts map-unmap beside the published curve.\n",
+	      "lost waiting for lines, where the time goes and the longest\n"
+	      "wait of each kind.  Every figure is modelled time.  The table\n"
+	      "printed puts map-unmap beside the published curve.\n",
 	      f);
 }
 
@@ -218,6 +227,9 @@ static int scale_parse(int argc, char **argv, struct scale_config *cfg)
 				sim_cost_profile_cores(&p));
 	if (!cfg->out)
 		return scale_usage_error("--out DIR is required");
+	if (cfg->workload == SCALE_WALKER && cfg->queue != SCALE_QUEUE_LOCKFREE)
+		return scale_usage_error("--workload walker runs on the "
+					 "lock-free queue only");
 	return 0;
 }
 
@@ -290,7 +302,8 @@ static int scale_write_json(FILE *f, const void *arg)
 	fprintf(f,
 		",\"point_ps\":%llu,\"transfer_ns\":[%llu,%llu,%llu,%llu],"
 		"\"workload\":\"%s\",\"queue\":\"%s\","
-		"\"cmdq_lock\":\"%s\",\"cmds\":%u,"
+		"\"cmdq_lock\":\"%s\",\"cmds\":%u,\"entries\":%u,"
+		"\"walker\":\"%s\","
 		"\"op_ns\":%llu,"
 		"\"seed\":%llu,\"warmup_ns\":%llu,\"duration_ns\":%llu,"
 		"\"cmdq_shift\":%u,\"cmd_ns\":%llu,\"sync_ns\":%llu,"
@@ -300,9 +313,13 @@ static int scale_write_json(FILE *f, const void *arg)
 		r->prof->lat_ns[2], r->prof->lat_ns[3],
 		scale_workload_names[cfg->workload],
 		scale_queue_names[cfg->queue], scale_lock_names[cfg->cmdq_lock],
-		cfg->workload == SCALE_CMDLIST ? cfg->cmds : 1, cfg->op_ns,
-		cfg->seed, cfg->warmup_ns, cfg->duration_ns, cfg->cmdq_shift,
-		cfg->cmd_ns, cfg->sync_ns, cfg->max_steps);
+		cfg->workload == SCALE_CMDLIST ? cfg->cmds : 1,
+		cfg->workload == SCALE_WALKER ? cfg->entries : 0,
+		cfg->workload == SCALE_WALKER ?
+			scale_walker_names[cfg->walker] :
+			"none",
+		cfg->op_ns, cfg->seed, cfg->warmup_ns, cfg->duration_ns,
+		cfg->cmdq_shift, cfg->cmd_ns, cfg->sync_ns, cfg->max_steps);
 	for (i = 0; i < r->num; i++) {
 		const struct scale_point *pt = &r->pts[i];
 		static const double pcts[] = { 50, 90, 99, 99.9 };

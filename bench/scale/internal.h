@@ -20,6 +20,7 @@
 #define SCALE_MAX_POINTS 16
 #define SCALE_MAX_CPUS 256
 #define SCALE_MAX_CMDS 64 /* commands in a list (one batch) */
+#define SCALE_MAX_ENTRIES 1024 /* ATS masters in the walker's domain */
 #define SCALE_MAX_DURATION_NS (100ULL * 1000 * 1000) /* 100 ms virtual */
 #define SCALE_MAX_OP_NS (1000ULL * 1000 * 1000) /* 1 s */
 #define SCALE_MAX_LAT_NS 100000 /* a profile's transfer, at most */
@@ -31,6 +32,11 @@
 enum scale_workload {
 	SCALE_CMDLIST, /* issue_cmdlist(): cmds TLBIs and a CMD_SYNC */
 	SCALE_MAP_UNMAP, /* op_ns of CPU work, then one TLBI and a sync */
+	/*
+	 * op_ns of CPU work, then arm_smmu_domain_inv_range() of a page on a
+	 * domain of @entries ATS masters: the walker with its batch
+	 */
+	SCALE_WALKER,
 	SCALE_NR_WORKLOADS,
 };
 
@@ -53,6 +59,14 @@ enum scale_queue {
 
 extern const char *const scale_queue_names[];
 
+/* The walker's domain: upstream's invalidation array, or a device list */
+enum scale_walker {
+	SCALE_WALKER_RCU,
+	SCALE_WALKER_DEVLIST, /* variants/devlist.h */
+};
+
+extern const char *const scale_walker_names[];
+
 struct scale_config {
 	char profile[SIM_COST_NAME_MAX];
 	struct scale_cpus {
@@ -62,6 +76,8 @@ struct scale_config {
 	u64 seed;
 	unsigned int workload;
 	unsigned int cmds;
+	unsigned int entries; /* walker: ATS masters in the domain */
+	unsigned int walker; /* enum scale_walker */
 	u64 op_ns;
 	u64 warmup_ns, duration_ns; /* virtual, per point */
 	unsigned int cmdq_shift;

@@ -15,10 +15,14 @@
 #include <sim/smmu.h>
 #include <variants/cmdq-fetch-add.h>
 #include <variants/cmdq-locked.h>
+#include <variants/devlist.h>
+#include <sim/world.h>
 
 #include "scale/internal.h"
 
-const char *const scale_workload_names[] = { "cmdlist", "map-unmap", NULL };
+const char *const scale_workload_names[] = { "cmdlist", "map-unmap", "walker",
+					     NULL };
+const char *const scale_walker_names[] = { "rcu", "devlist", NULL };
 const char *const scale_lock_names[] = { "new", "old", NULL };
 const char *const scale_queue_names[] = { "lockfree", "fetch-add", "locked",
 					  NULL };
@@ -36,11 +40,18 @@ struct scale_run {
 		struct arm_smmu_locked_device locked;
 	} dev;
 	struct sim_smmu *hw;
+	struct arm_smmu_device *smmu; /* the one the CPUs issue to */
+	/* The walker workload's world and domain (one of the two designs) */
+	struct sim_world world;
+	struct arm_smmu_domain *domain;
+	struct arm_smmu_devlist_domain *dl_domain;
+	unsigned int num_attached;
 	struct scale_point *pt;
 	u64 measure_from, end;
 	u64 ops[SCALE_MAX_CPUS];
 	u64 op_start[SCALE_MAX_CPUS]; /* the operation under way, or 0 */
-	u64 lists;
+	u64 lists; /* operations, a list each (the walker's: see below) */
+	u64 issued; /* lists the lock-free queue's tracepoint saw */
 	u64 errors; /* the CPUs' pr_err()s */
 	struct sim_cost *cost;
 	/* When each CPU began each wait under way (0: none) */
@@ -67,6 +78,14 @@ static bool scale_waiting(const struct scale_run *s, unsigned int cpu)
 		if (s->wait_since[cpu][w])
 			return true;
 	return false;
+}
+
+/* trace_arm_smmu_cmdq_issue_start(): a list, on the lock-free queue */
+static void scale_probe_issue(int n)
+{
+	(void)n;
+	if (scale_cur)
+		scale_cur->issued++;
 }
 
 /* trace_arm_smmu_cmdq_wait(): on the running CPU, at its clock */
@@ -152,6 +171,79 @@ static void scale_encode(u64 *cmd, unsigned int cpu, unsigned int k)
 	arm_smmu_cmdq_build_cmd(cmd, &ent);
 }
 
+/* The walker: one page of the CPU's own, unmapped from the domain */
+static void scale_walk(struct scale_run *s, unsigned int cpu)
+{
+	unsigned long iova = (unsigned long)(cpu + 1) << 21;
+
+	if (s->cfg->walker == SCALE_WALKER_DEVLIST)
+		arm_smmu_devlist_domain_inv_range(s->dl_domain, iova, SZ_4K,
+						  SZ_4K, true);
+	else
+		arm_smmu_domain_inv_range(s->domain, iova, SZ_4K, SZ_4K, true);
+}
+
+/* Undo scale_world_create(), however far it got (a zeroed world: nothing) */
+static void scale_world_destroy(struct scale_run *s)
+{
+	unsigned int i;
+
+	for (i = 0; s->dl_domain && i < s->num_attached; i++)
+		arm_smmu_devlist_detach(s->dl_domain,
+					s->world.masters[i].master,
+					IOMMU_NO_PASID);
+	if (s->dl_domain)
+		arm_smmu_devlist_domain_free(s->dl_domain);
+	sim_world_destroy(&s->world);
+}
+
+/*
+ * The walker's world: one SMMU, its domain of cfg->entries ATS masters
+ * (without devices: an ATC_INV costs the SMMU a command's time); on an
+ * error, nothing is left
+ */
+static int scale_world_create(struct scale_run *s,
+			      const struct sim_smmu_config *hwcfg)
+{
+	const struct sim_world_config wcfg = {
+		.hw = *hwcfg,
+		.num_domains = s->cfg->walker == SCALE_WALKER_RCU,
+		.num_masters = s->cfg->entries,
+	};
+	struct arm_smmu_master *master;
+	int ret;
+
+	ret = sim_world_create(&s->world, &wcfg);
+	if (ret)
+		return ret;
+	s->smmu = &s->world.smmu[0];
+	if (s->cfg->walker == SCALE_WALKER_RCU) {
+		s->domain = s->world.domains[0];
+	} else {
+		s->dl_domain = arm_smmu_devlist_domain_alloc(
+			s->smmu, ARM_SMMU_DOMAIN_S1, 1);
+		if (IS_ERR(s->dl_domain)) {
+			ret = PTR_ERR(s->dl_domain);
+			s->dl_domain = NULL;
+			goto err;
+		}
+	}
+	for (; s->num_attached < s->cfg->entries; s->num_attached++) {
+		master = s->world.masters[s->num_attached].master;
+		ret = s->dl_domain ?
+			      arm_smmu_devlist_attach(s->dl_domain, master,
+						      IOMMU_NO_PASID) :
+			      arm_smmu_attach_dev(master, s->domain,
+						  IOMMU_NO_PASID);
+		if (ret)
+			goto err;
+	}
+	return 0;
+err:
+	scale_world_destroy(s);
+	return ret;
+}
+
 /* What each CPU runs: operations until its clock reaches the end */
 static void scale_cpu(unsigned int cpu, void *arg)
 {
@@ -168,13 +260,16 @@ static void scale_cpu(unsigned int cpu, void *arg)
 	while ((t0 = khooks_vcpu_clock()) < s->end) {
 		s->op_start[cpu] = t0 ?: 1;
 		/* The map, the IOVA and the page tables: CPU time, no sharing */
-		if (cfg->workload == SCALE_MAP_UNMAP) {
+		if (cfg->workload != SCALE_CMDLIST) {
 			khooks_vcpu_delay(cfg->op_ns);
 			s->span_ns[SCALE_SHARE_OP] +=
 				scale_in_span(s, t0, t0 + cfg->op_ns);
 		}
-		arm_smmu_cmdq_issue_cmdlist(&s->dev.smmu, &s->dev.smmu.cmdq,
-					    cmds, n, true);
+		if (cfg->workload == SCALE_WALKER)
+			scale_walk(s, cpu);
+		else
+			arm_smmu_cmdq_issue_cmdlist(s->smmu, &s->smmu->cmdq,
+						    cmds, n, true);
 		s->lists++;
 		t1 = khooks_vcpu_clock();
 		s->op_start[cpu] = 0;
@@ -197,7 +292,7 @@ static const void *scale_reserve_word(const struct scale_run *s)
 		return &s->dev.fetch_add.tail;
 	if (s->cfg->queue == SCALE_QUEUE_LOCKED)
 		return &s->dev.locked.cmdq_lock;
-	return &s->dev.smmu.cmdq.q.llq;
+	return &s->smmu->cmdq.q.llq;
 }
 
 /*
@@ -238,6 +333,7 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 {
 	const struct sim_smmu_config hwcfg = {
 		.msi = true,
+		.ats = cfg->workload == SCALE_WALKER,
 		.cmdq_shift = cfg->cmdq_shift,
 		.lat = { .cmd_ns = cfg->cmd_ns, .sync_ns = cfg->sync_ns },
 		.seed = cfg->seed,
@@ -287,13 +383,21 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 		arm_smmu_cmdq_fetch_add_init(&s->dev.fetch_add);
 	if (cfg->queue == SCALE_QUEUE_LOCKED)
 		arm_smmu_cmdq_locked_init(&s->dev.locked);
+	s->smmu = &s->dev.smmu;
 	ret = sim_clock_init(SIM_CLOCK_VIRTUAL);
 	if (!ret)
 		ret = sim_cost_create(&prof, cpus, cfg->seed, &cost);
-	if (!ret)
-		ret = sim_smmu_probe(&hwcfg, 1, &s->dev.smmu, &s->hw);
 	if (ret)
 		goto out;
+	if (cfg->workload == SCALE_WALKER) {
+		ret = scale_world_create(s, &hwcfg);
+		if (ret)
+			goto out;
+	} else {
+		ret = sim_smmu_probe(&hwcfg, 1, &s->dev.smmu, &s->hw);
+		if (ret)
+			goto out;
+	}
 	s->cost = cost;
 	vcfg.cost_arg = s;
 	ret = khooks_switch_set(KHOOKS_CMDQ_LOCK_PRE_DF180B1A,
@@ -303,12 +407,14 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 	warns = khooks_warn_count();
 	scale_cur = s;
 	arm_smmu_trace_probes.cmdq_wait = scale_probe_wait;
+	arm_smmu_trace_probes.cmdq_issue_start = scale_probe_issue;
 	t0 = scale_host_s(CLOCK_MONOTONIC);
 	c0 = scale_host_s(CLOCK_THREAD_CPUTIME_ID);
 	ret = khooks_vcpu_run(&vcfg, scale_cpu, s, &vst);
 	pt->cpu_s = scale_host_s(CLOCK_THREAD_CPUTIME_ID) - c0;
 	pt->wall_s = scale_host_s(CLOCK_MONOTONIC) - t0;
 	arm_smmu_trace_probes.cmdq_wait = NULL;
+	arm_smmu_trace_probes.cmdq_issue_start = NULL;
 	scale_cur = NULL;
 	khooks_switch_set(KHOOKS_CMDQ_LOCK_PRE_DF180B1A, false);
 	if (ret == -EDEADLK) {
@@ -334,7 +440,9 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 			pt->ops += s->ops[i];
 		pt->ops_per_s = pt->ops * 1e9 / cfg->duration_ns;
 		pt->ops_per_cpu_s = pt->ops_per_s / cpus;
-		pt->lists = s->lists;
+		/* The walker issues several lists an operation */
+		pt->lists = cfg->queue == SCALE_QUEUE_LOCKFREE ? s->issued :
+								 s->lists;
 		sim_cost_line(cost, scale_reserve_word(s), &ls);
 		pt->prod_rmws = ls.rmws;
 		sim_cost_stats(cost, &pt->cost);
@@ -347,7 +455,10 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 		scale_shares(s, cpus);
 	}
 remove:
-	sim_smmu_remove(&s->dev.smmu, s->hw);
+	if (cfg->workload == SCALE_WALKER)
+		scale_world_destroy(s);
+	else
+		sim_smmu_remove(&s->dev.smmu, s->hw);
 out:
 	sim_cost_destroy(cost);
 	free(s);

@@ -2,8 +2,8 @@
 # atcbench scale from the command line: a short curve on the kunpeng920-96
 # profile, its files and plots, the same figures for the same seed (twice, and from
 # atcbench, which hands the command to atcbench-wmm), other figures for
-# another seed, the fetch-add and spinlock queues, the time's shares, and
-# bad options (exit 2).  Its speed and the fit are
+# another seed, the fetch-add and spinlock queues, the time's shares, the
+# walker on both designs, and bad options (exit 2).  Its speed and the fit are
 # measured by hand (docs/decisions.md), not here.
 # usage: run.sh ATCBENCH WORKDIR
 set -eu
@@ -71,9 +71,19 @@ bad_sum=$(jq -s '[.[].points[] | .time_share | add | select(. < 0.999 or . > 1.0
 	fail=1
 }
 
+# The walker on both designs: a TLBI list and an ATC_INV list per unmap
+for w in rcu devlist; do
+	run --out "$work/w-$w" --workload walker --walker $w --entries 4
+	[ "$(jq -r '[.workload, .walker, .entries, ([.points[] | select(.ops > 0 and .lists >= 2 * .ops)] | length)] | join(" ")' "$work/w-$w/scale.json")" = "walker $w 4 3" ] || {
+		echo "FAIL: --workload walker --walker $w: not two lists an operation"
+		fail=1
+	}
+done
+
 for bad in "--cpus 0" "--cpus 97" "--profile none" "--duration 1ns" \
 	"--workload x" "--cmds 65" "--fit --workload cmdlist" \
-	"--fit --queue fetch-add" "--queue ticket" "--cmdq-lock x"; do
+	"--fit --queue fetch-add" "--queue ticket" "--cmdq-lock x" \
+	"--workload walker --queue locked" "--entries 0" "--walker x"; do
 	# shellcheck disable=SC2086
 	if "$bin" scale --out "$work/bad" $bad >/dev/null 2>&1; then
 		echo "FAIL: scale $bad accepted"

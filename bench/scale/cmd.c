@@ -124,7 +124,8 @@ static const struct opt scale_opts[] = {
 	   "walker: the domain's design, rcu (upstream's invalidation "
 	   "array) or devlist (a device list under a spinlock)"),
 	SO("op_ns", OPT_NS, op_ns, 0, SCALE_MAX_OP_NS, NULL, NULL, "D",
-	   "map-unmap: the map, IOVA and page tables, as CPU time"),
+	   "map-unmap and walker: the map, IOVA and page tables, as CPU "
+	   "time"),
 	SO("warmup", OPT_NS, warmup_ns, 0, SCALE_MAX_DURATION_NS, NULL, NULL,
 	   "D", "virtual time run before measuring, per point"),
 	SO("duration", OPT_NS, duration_ns, 1000, SCALE_MAX_DURATION_NS, NULL,
@@ -132,7 +133,9 @@ static const struct opt scale_opts[] = {
 	SO("cmdq_shift", OPT_UINT, cmdq_shift, SIM_SMMU_CMDQ_SHIFT_MIN, 16,
 	   NULL, NULL, "N", "log2 of the command queue depth"),
 	SO("cmd_ns", OPT_NS, cmd_ns, 0, SCALE_MAX_OP_NS, NULL, NULL, "D",
-	   "the SMMU's time per TLBI"),
+	   "the SMMU's time per TLBI (and CFGI)"),
+	SO("atc_inv_ns", OPT_NS, atc_inv_ns, 0, SCALE_MAX_OP_NS, NULL, NULL,
+	   "D", "the SMMU's time to send an ATC_INV to its device"),
 	SO("sync_ns", OPT_NS, sync_ns, 0, SCALE_MAX_OP_NS, NULL, NULL, "D",
 	   "the SMMU's time per CMD_SYNC"),
 	SO("max_steps", OPT_U64, max_steps, SCALE_MIN_STEPS, SCALE_MAX_STEPS,
@@ -178,6 +181,7 @@ static void scale_defaults(struct scale_config *cfg)
 	cfg->duration_ns = 10 * 1000 * 1000;
 	cfg->cmdq_shift = 10;
 	cfg->cmd_ns = 20;
+	cfg->atc_inv_ns = 20;
 	cfg->max_steps = 100ULL * 1000 * 1000; /* a minute or so */
 	cfg->sync_ns = 50;
 }
@@ -306,7 +310,8 @@ static int scale_write_json(FILE *f, const void *arg)
 		"\"walker\":\"%s\","
 		"\"op_ns\":%llu,"
 		"\"seed\":%llu,\"warmup_ns\":%llu,\"duration_ns\":%llu,"
-		"\"cmdq_shift\":%u,\"cmd_ns\":%llu,\"sync_ns\":%llu,"
+		"\"cmdq_shift\":%u,\"cmd_ns\":%llu,\"atc_inv_ns\":%llu,"
+		"\"sync_ns\":%llu,"
 		"\"max_steps\":%llu,"
 		"\"modelled\":true,\"points\":[",
 		r->prof->point_ps, r->prof->lat_ns[0], r->prof->lat_ns[1],
@@ -319,7 +324,8 @@ static int scale_write_json(FILE *f, const void *arg)
 			scale_walker_names[cfg->walker] :
 			"none",
 		cfg->op_ns, cfg->seed, cfg->warmup_ns, cfg->duration_ns,
-		cfg->cmdq_shift, cfg->cmd_ns, cfg->sync_ns, cfg->max_steps);
+		cfg->cmdq_shift, cfg->cmd_ns, cfg->atc_inv_ns, cfg->sync_ns,
+		cfg->max_steps);
 	for (i = 0; i < r->num; i++) {
 		const struct scale_point *pt = &r->pts[i];
 		static const double pcts[] = { 50, 90, 99, 99.9 };

@@ -81,7 +81,8 @@ struct scale_config {
 	u64 op_ns;
 	u64 warmup_ns, duration_ns; /* virtual, per point */
 	unsigned int cmdq_shift;
-	u64 cmd_ns, sync_ns; /* the SMMU's time per TLBI, per CMD_SYNC */
+	/* The SMMU's time per TLBI, per ATC_INV (sent), per CMD_SYNC */
+	u64 cmd_ns, atc_inv_ns, sync_ns;
 	u64 max_steps; /* points a run may take: then a livelock */
 	/* The fit's parameters (0: the profile's) */
 	u64 point_ps, lat_ns;

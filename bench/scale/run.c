@@ -335,7 +335,9 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 		.msi = true,
 		.ats = cfg->workload == SCALE_WALKER,
 		.cmdq_shift = cfg->cmdq_shift,
-		.lat = { .cmd_ns = cfg->cmd_ns, .sync_ns = cfg->sync_ns },
+		.lat = { .cmd_ns = cfg->cmd_ns,
+			 .atc_inv_ns = cfg->atc_inv_ns,
+			 .sync_ns = cfg->sync_ns },
 		.seed = cfg->seed,
 	};
 	struct khooks_vcpu_config vcfg = {

@@ -27,8 +27,9 @@
  * socket); virtual CPU i is core i, clusters filled first.
  *
  * A profile names a machine: its topology and latencies, and where each
- * figure comes from (docs/decisions.md).  There is one so far,
- * kunpeng920-96; a profile of this machine from hwloc is not written yet.
+ * figure comes from (docs/decisions.md).  One is named here,
+ * kunpeng920-96; atcbench scale builds one of the machine it runs on from
+ * hwloc and a measurement (bench/scale/host.c).
  *
  * Synchronisation: none.  The virtual CPUs run on one thread; a sim_cost
  * is used by one run at a time.

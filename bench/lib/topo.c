@@ -272,6 +272,78 @@ out:
 	return ret;
 }
 
+/* @core's ancestor of @type, or @fallback when it has none */
+static hwloc_obj_t topo_group(hwloc_topology_t h, hwloc_obj_t core,
+			      hwloc_obj_type_t type, hwloc_obj_t fallback)
+{
+	hwloc_obj_t o = hwloc_get_ancestor_obj_by_type(h, type, core);
+
+	return o ? o : fallback;
+}
+
+/* How many cores @o holds */
+static unsigned int topo_cores_in(hwloc_topology_t h, hwloc_obj_t o)
+{
+	return hwloc_get_nbobjs_inside_cpuset_by_type(h, o->cpuset,
+						      HWLOC_OBJ_CORE);
+}
+
+int topo_layout(const struct topo *t, struct topo_layout *l)
+{
+	hwloc_topology_t h = t->hwloc;
+	hwloc_obj_t core0 = hwloc_get_obj_by_type(h, HWLOC_OBJ_CORE, 0);
+	hwloc_obj_t g0[TOPO_NR_LEVELS], g[TOPO_NR_LEVELS], core;
+	unsigned int i, lvl, n[TOPO_NR_LEVELS], n0[TOPO_NR_LEVELS];
+
+	if (!core0)
+		return -EINVAL;
+	memset(l, 0, sizeof(*l));
+	for (lvl = 0; lvl < TOPO_NR_LEVELS; lvl++)
+		l->peer[lvl] = -1;
+	l->packages = t->packages ?: 1;
+	for (i = 0; (core = hwloc_get_obj_by_type(h, HWLOC_OBJ_CORE, i)); i++) {
+		/* The core's cluster, die and package (a machine: the root) */
+		g[TOPO_LEVEL_PACKAGE] = topo_group(h, core, HWLOC_OBJ_PACKAGE,
+						   hwloc_get_root_obj(h));
+		g[TOPO_LEVEL_DIE] = topo_group(h, core, HWLOC_OBJ_L3CACHE,
+					       g[TOPO_LEVEL_PACKAGE]);
+		g[TOPO_LEVEL_CLUSTER] =
+			topo_group(h, core, HWLOC_OBJ_L2CACHE, core);
+		if (topo_cores_in(h, g[TOPO_LEVEL_CLUSTER]) >
+		    topo_cores_in(h, g[TOPO_LEVEL_DIE]))
+			g[TOPO_LEVEL_CLUSTER] = g[TOPO_LEVEL_DIE];
+		for (lvl = 0; lvl < TOPO_LEVEL_SOCKET; lvl++)
+			n[lvl] = topo_cores_in(h, g[lvl]);
+		if (!i) {
+			memcpy(g0, g, sizeof(g0));
+			memcpy(n0, n, sizeof(n0));
+			l->first = core->first_child ?
+					   (int)core->first_child->os_index :
+					   (int)core->os_index;
+			continue;
+		}
+		/* Every cluster, die and package alike, or no layout */
+		if (memcmp(n, n0, sizeof(unsigned int) * TOPO_LEVEL_SOCKET))
+			return -EINVAL;
+		for (lvl = 0; lvl < TOPO_LEVEL_SOCKET && g[lvl] != g0[lvl];
+		     lvl++)
+			;
+		if (l->peer[lvl] < 0)
+			l->peer[lvl] =
+				core->first_child ?
+					(int)core->first_child->os_index :
+					(int)core->os_index;
+	}
+	l->cores_per_cluster = n0[TOPO_LEVEL_CLUSTER];
+	l->clusters_per_die = n0[TOPO_LEVEL_DIE] / n0[TOPO_LEVEL_CLUSTER];
+	l->dies_per_package = n0[TOPO_LEVEL_PACKAGE] / n0[TOPO_LEVEL_DIE];
+	if (l->cores_per_cluster * l->clusters_per_die * l->dies_per_package *
+		    l->packages !=
+	    t->cores)
+		return -EINVAL;
+	return 0;
+}
+
 void topo_bind_self(struct topo *t, const struct topo_slot *slot)
 {
 	hwloc_bitmap_t set;

@@ -84,6 +84,32 @@ void topo_bind_self(struct topo *t, const struct topo_slot *slot);
 void *topo_alloc(const struct topo *t, size_t size, int node);
 void topo_free(const struct topo *t, void *p, size_t size);
 
+/*
+ * The machine as nested levels of sharing, as atcbench scale's cost model
+ * sees one (sim/cost.h): a cluster is the cores under one L2 (a core alone
+ * without a shared L2), a die the clusters under one L3 (the package
+ * without an L3), a package hwloc's.  @peer[l]: the OS index of the first
+ * PU of the first core that shares level @l with the first core and no
+ * level below it (-1: none, a level this machine has one of).
+ */
+enum topo_level {
+	TOPO_LEVEL_CLUSTER,
+	TOPO_LEVEL_DIE,
+	TOPO_LEVEL_PACKAGE,
+	TOPO_LEVEL_SOCKET, /* another package */
+	TOPO_NR_LEVELS,
+};
+
+struct topo_layout {
+	unsigned int cores_per_cluster, clusters_per_die, dies_per_package;
+	unsigned int packages;
+	int first; /* the OS index of the first core's first PU */
+	int peer[TOPO_NR_LEVELS];
+};
+
+/* @t's layout: 0, or -EINVAL when its levels are not all alike */
+int topo_layout(const struct topo *t, struct topo_layout *l);
+
 /* The topology, its mode and the plan, for "atcbench topo" */
 void topo_print(const struct topo *t, const struct topo_slot *slots,
 		unsigned int nthreads, FILE *f);

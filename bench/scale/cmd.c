@@ -105,7 +105,8 @@ static int scale_opt_cpus(const struct opt *o, const char *value, void *field,
 
 static const struct opt scale_opts[] = {
 	SO("profile", OPT_TEXT, profile, 0, 0, NULL, NULL, "NAME",
-	   "the machine: kunpeng920-96"),
+	   "the machine: kunpeng920-96, or host (this one: its layout from "
+	   "hwloc, its line transfers measured)"),
 	SO("cpus", OPT_FUNC, cpus, 0, 0, scale_opt_cpus, NULL, "LIST",
 	   "CPU counts, one point each (default 1,2,4,8,16,32,64,96)"),
 	SO("seed", OPT_U64, seed, 0, U64_MAX, NULL, NULL, "N",
@@ -164,14 +165,14 @@ static const struct opt scale_opts[] = {
 	   "where scale.json and scale.tsv go (required)"),
 };
 
+static const unsigned int scale_default_cpus[] = { 1, 2, 4, 8, 16, 32, 64, 96 };
+
 static void scale_defaults(struct scale_config *cfg)
 {
-	static const unsigned int cpus[] = { 1, 2, 4, 8, 16, 32, 64, 96 };
-
 	memset(cfg, 0, sizeof(*cfg));
 	strcpy(cfg->profile, "kunpeng920-96");
-	memcpy(cfg->cpus.n, cpus, sizeof(cpus));
-	cfg->cpus.num = ARRAY_SIZE(cpus);
+	memcpy(cfg->cpus.n, scale_default_cpus, sizeof(scale_default_cpus));
+	cfg->cpus.num = ARRAY_SIZE(scale_default_cpus);
 	cfg->seed = 1;
 	cfg->workload = SCALE_MAP_UNMAP;
 	cfg->cmds = 1;
@@ -207,6 +208,7 @@ static int scale_parse(int argc, char **argv, struct scale_config *cfg)
 {
 	const struct opt_group g = OPT_GROUP(scale_opts, cfg);
 	struct sim_cost_profile p;
+	bool cpus_given;
 	unsigned int i;
 	int npos, ret;
 
@@ -219,10 +221,26 @@ static int scale_parse(int argc, char **argv, struct scale_config *cfg)
 	}
 	if (ret)
 		return ret;
-	if (scale_profile(cfg, &p))
-		return scale_usage_error("--profile: no profile '%s' (%s)",
+	cpus_given = cfg->cpus.num != ARRAY_SIZE(scale_default_cpus) ||
+		     memcmp(cfg->cpus.n, scale_default_cpus,
+			    sizeof(scale_default_cpus));
+	ret = scale_profile(cfg, &p);
+	if (ret == -ENOENT)
+		return scale_usage_error("--profile: no profile '%s' (%s, %s)",
 					 cfg->profile,
-					 sim_cost_profiles[0].name);
+					 sim_cost_profiles[0].name,
+					 SCALE_HOST_PROFILE);
+	if (ret)
+		return scale_usage_error("--profile %s: %s", cfg->profile,
+					 ret == -EINVAL ?
+						 "clusters, dies or packages "
+						 "that differ" :
+						 strerror(-ret));
+	/* The default counts, on a smaller machine: those it has */
+	if (!cpus_given)
+		while (cfg->cpus.num > 1 && cfg->cpus.n[cfg->cpus.num - 1] >
+						    sim_cost_profile_cores(&p))
+			cfg->cpus.num--;
 	for (i = 0; i < cfg->cpus.num; i++)
 		if (cfg->cpus.n[i] > sim_cost_profile_cores(&p))
 			return scale_usage_error(
@@ -281,7 +299,8 @@ static double scale_published_for(const struct scale_config *cfg,
 				  unsigned int cpus)
 {
 	if (cfg->workload != SCALE_MAP_UNMAP ||
-	    cfg->queue == SCALE_QUEUE_LOCKED)
+	    cfg->queue == SCALE_QUEUE_LOCKED ||
+	    strcmp(cfg->profile, sim_cost_profiles[0].name))
 		return 0;
 	return scale_published_at(cpus, cfg->queue == SCALE_QUEUE_FETCH_ADD);
 }
@@ -304,7 +323,8 @@ static int scale_write_json(FILE *f, const void *arg)
 	fprintf(f, ",\"profile_source\":");
 	json_write_str(f, r->prof->source);
 	fprintf(f,
-		",\"point_ps\":%llu,\"transfer_ns\":[%llu,%llu,%llu,%llu],"
+		",\"layout\":[%u,%u,%u,%u],"
+		"\"point_ps\":%llu,\"transfer_ns\":[%llu,%llu,%llu,%llu],"
 		"\"workload\":\"%s\",\"queue\":\"%s\","
 		"\"cmdq_lock\":\"%s\",\"cmds\":%u,\"entries\":%u,"
 		"\"walker\":\"%s\","
@@ -314,9 +334,10 @@ static int scale_write_json(FILE *f, const void *arg)
 		"\"sync_ns\":%llu,"
 		"\"max_steps\":%llu,"
 		"\"modelled\":true,\"points\":[",
-		r->prof->point_ps, r->prof->lat_ns[0], r->prof->lat_ns[1],
-		r->prof->lat_ns[2], r->prof->lat_ns[3],
-		scale_workload_names[cfg->workload],
+		r->prof->cores_per_cluster, r->prof->clusters_per_die,
+		r->prof->dies_per_socket, r->prof->sockets, r->prof->point_ps,
+		r->prof->lat_ns[0], r->prof->lat_ns[1], r->prof->lat_ns[2],
+		r->prof->lat_ns[3], scale_workload_names[cfg->workload],
 		scale_queue_names[cfg->queue], scale_lock_names[cfg->cmdq_lock],
 		cfg->workload == SCALE_CMDLIST ? cfg->cmds : 1,
 		cfg->workload == SCALE_WALKER ? cfg->entries : 0,
@@ -377,7 +398,9 @@ static int scale_write_json(FILE *f, const void *arg)
 static int scale_write_tsv(FILE *f, const void *arg)
 {
 	const struct scale_result *r = arg;
-	bool map_unmap = r->cfg->workload == SCALE_MAP_UNMAP;
+	/* The published rows beside the machine they were measured on */
+	bool map_unmap = r->cfg->workload == SCALE_MAP_UNMAP &&
+			 !strcmp(r->cfg->profile, sim_cost_profiles[0].name);
 	unsigned int i, k;
 
 	fputs("# cpus\tops_per_cpu_s\tops_per_s\tp50_ns\tp99_ns\t"

@@ -129,6 +129,15 @@ struct scale_point {
 	double wall_s, cpu_s;
 };
 
+#define SCALE_HOST_PROFILE "host"
+
+/*
+ * This machine (scale/host.c): its layout from hwloc, its line transfers
+ * measured, once a process; 0, -EINVAL (a layout whose clusters, dies or
+ * packages differ), -errno
+ */
+int scale_host_profile(struct sim_cost_profile *p);
+
 /* The profile @cfg names, with its overrides: 0 or -ENOENT */
 int scale_profile(const struct scale_config *cfg, struct sim_cost_profile *p);
 /*

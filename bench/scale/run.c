@@ -135,8 +135,13 @@ static uint64_t scale_cost(void *arg, unsigned int cpu, enum khooks_vcpu_op op,
 
 int scale_profile(const struct scale_config *cfg, struct sim_cost_profile *p)
 {
-	int ret = sim_cost_profile_find(cfg->profile, p);
 	unsigned int lvl;
+	int ret;
+
+	if (!strcmp(cfg->profile, SCALE_HOST_PROFILE))
+		ret = scale_host_profile(p);
+	else
+		ret = sim_cost_profile_find(cfg->profile, p);
 
 	if (ret)
 		return ret;

@@ -80,6 +80,22 @@ for w in rcu devlist; do
 	}
 done
 
+# The host profile on a synthetic machine (2 packages of 2 L3s of 3 L2s of
+# 4 cores): its layout from hwloc; its transfers cannot be measured there
+HWLOC_SYNTHETIC="package:2 l3:2 l2:3 core:4 pu:1" run --out "$work/h" \
+	--profile host --cpus 1,48 --duration 20us
+[ "$(jq -c '[.profile, .layout, .transfer_ns, [.points[].cpus]]' "$work/h/scale.json")" = '["host",[4,3,2,2],[89,89,119,319],[1,48]]' ] || {
+	echo "FAIL: --profile host on a synthetic machine: $(jq -c '[.profile, .layout, .transfer_ns]' "$work/h/scale.json")"
+	fail=1
+}
+st=0
+HWLOC_SYNTHETIC="package:2 l3:2 l2:3 core:4 pu:1" "$bin" scale --profile host \
+	--cpus 49 --out "$work/bad" >/dev/null 2>&1 || st=$?
+[ $st = 2 ] || {
+	echo "FAIL: 49 CPUs on a 48-core host profile: exit $st, not 2"
+	fail=1
+}
+
 for bad in "--cpus 0" "--cpus 97" "--profile none" "--duration 1ns" \
 	"--workload x" "--cmds 65" "--fit --workload cmdlist" \
 	"--fit --queue fetch-add" "--queue ticket" "--cmdq-lock x" \

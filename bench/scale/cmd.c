@@ -619,9 +619,11 @@ int scale_cmd(int argc, char **argv)
 		return ret > 0 ? 0 : EXIT_USAGE;
 	if (cfg.fit) {
 		if (cfg.workload != SCALE_MAP_UNMAP ||
-		    cfg.queue != SCALE_QUEUE_LOCKFREE) {
+		    cfg.queue != SCALE_QUEUE_LOCKFREE ||
+		    strcmp(cfg.profile, sim_cost_profiles[0].name)) {
 			scale_usage_error("--fit fits map-unmap on the "
-					  "lock-free queue only");
+					  "lock-free queue and %s only",
+					  sim_cost_profiles[0].name);
 			return EXIT_USAGE;
 		}
 		ret = scale_fit(&cfg);

@@ -99,7 +99,8 @@ HWLOC_SYNTHETIC="package:2 l3:2 l2:3 core:4 pu:1" "$bin" scale --profile host \
 for bad in "--cpus 0" "--cpus 97" "--profile none" "--duration 1ns" \
 	"--workload x" "--cmds 65" "--fit --workload cmdlist" \
 	"--fit --queue fetch-add" "--queue ticket" "--cmdq-lock x" \
-	"--workload walker --queue locked" "--entries 0" "--walker x"; do
+	"--workload walker --queue locked" "--entries 0" "--walker x" \
+	"--fit --profile host"; do
 	# shellcheck disable=SC2086
 	if "$bin" scale --out "$work/bad" $bad >/dev/null 2>&1; then
 		echo "FAIL: scale $bad accepted"

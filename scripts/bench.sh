@@ -190,6 +190,8 @@ for q in lockfree fetch-add locked; do
 	run "scale $q" build/release/atcbench scale --queue $q \
 		--out "$out/scale-$q"
 done
+run "scale plots" scripts/plot.sh --out "$out" "$out/scale-lockfree" \
+	"$out/scale-fetch-add" "$out/scale-locked" # + scale-variants
 echo
 echo "scale: interleaving points per host CPU second (goal: 10^6 at 96 CPUs):"
 [[ ! -s $out/scale-lockfree/scale.json ]] || jq -r '.points[]

@@ -22,7 +22,10 @@
 #                     first folder's, with the quartiles as error bars
 #   scale             atcbench scale: operations per CPU per second against
 #                     CPUs beside the published rows, cmpxchg attempts per
-#                     list and latency percentiles
+#                     list, latency percentiles, where the time goes and
+#                     the longest waits (several folders: scale-<folder>)
+#   scale-variants    several scale folders overlaid: operations per CPU
+#                     per second and p99 latency of each
 # usage: scripts/plot.sh [--out DIR] DIR [DIR...]
 #   --out: where the plots go (default: DIR with one folder; the folders'
 #   common parent with several)
@@ -103,14 +106,25 @@ gp() { # SCRIPT EXPR
 	fi
 }
 
-# atcbench scale's curve, per folder
+# atcbench scale's curve, per folder (several: each named by its folder,
+# the folder's label where two share a name), then the folders overlaid
+scale_tsvs=()
+scale_names=()
 for ((f = 0; f < nd; f++)); do
 	d=${dirs[$f]}
 	[[ -f $d/scale.tsv && -f $d/scale.json ]] || continue
+	name=$(basename "$(realpath "$d")")
+	[[ " ${scale_names[*]} " != *" $name "* ]] || name=${labels[$f]}
+	name=${name//[^A-Za-z0-9_.-]/_}
+	scale_tsvs+=("$d/scale.tsv")
+	scale_names+=("$name")
 	sfx=""
-	((nd > 1)) && sfx="-${labels[$f]//[^A-Za-z0-9_.-]/_}"
-	gp scale.gp "tsv='$d/scale.tsv'; out='$out/scale$sfx'; ttl='$(jq -r '"atcbench scale: \(.workload) on \(.profile), seed \(.seed), modelled time"' "$d/scale.json")'"
+	((nd > 1)) && sfx="-${name#scale-}"
+	gp scale.gp "tsv='$d/scale.tsv'; out='$out/scale$sfx'; ttl='$(jq -r '"atcbench scale: \(.workload) on \(.profile), \(.queue) queue, seed \(.seed), modelled time"' "$d/scale.json")'"
 done
+if ((${#scale_tsvs[@]} > 1)); then
+	gp scale-variants.gp "tsvs='${scale_tsvs[*]}'; names='${scale_names[*]}'; out='$out/scale-variants'; ttl='atcbench scale: ${scale_names[*]} (modelled time)'"
+fi
 
 # The stress runs of any folder, by name; a repetition (NAME-r2, -r3...,
 # for the throughput plot's medians) gets no plots of its own

@@ -7,6 +7,7 @@
 # measured by hand (docs/decisions.md), not here.
 # usage: run.sh ATCBENCH WORKDIR
 set -eu
+root_dir=$(cd "$(dirname "$0")/../.." && pwd)
 bin=$1
 work=$2
 rm -rf "$work"
@@ -93,6 +94,13 @@ HWLOC_SYNTHETIC="package:2 l3:2 l2:3 core:4 pu:1" "$bin" scale --profile host \
 	--cpus 49 --out "$work/bad" >/dev/null 2>&1 || st=$?
 [ $st = 2 ] || {
 	echo "FAIL: 49 CPUs on a 48-core host profile: exit $st, not 2"
+	fail=1
+}
+
+# Several folders overlaid
+"$root_dir/scripts/plot.sh" --out "$work/v" "$work/a" "$work/l" >/dev/null 2>&1 &&
+	[ -s "$work/v/scale-variants.png" ] && [ -s "$work/v/scale-l.png" ] || {
+	echo "FAIL: plot.sh did not overlay two scale folders"
 	fail=1
 }
 

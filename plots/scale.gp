@@ -5,7 +5,7 @@
 # sync, op, lines, other; 18-22 the longest wait of each kind, ns: space,
 # lock, owner, valid, sync).
 # Top left: operations per CPU per second against CPUs, the model beside
-# the published rows (Garry, 2020); top right: RMWs per command list on the
+# the published rows (Garry, 2020), and the model's total (right axis); top right: RMWs per command list on the
 # word its space is taken on (the lock-free queue's cmpxchg attempts) and
 # the latency percentiles; bottom left: where the time goes; bottom right:
 # the longest wait of each kind (a point with no progress: the waits under
@@ -33,15 +33,25 @@ do for [fmt in "svg png"] {
 	set xlabel "CPUs"
 	set logscale y 10
 	if (ops_hi > 0) { set yrange [*:*] } else { set yrange [1:1e7] }
-	set key inside top right
+	set key inside bottom left
 	set ylabel "operations per CPU per second"
 	set format y "%.0s%c"
+	set y2tics
+	set logscale y2 10
+	set format y2 "%.0s%c"
+	set y2label "in total (grey)"
+	if (ops_hi > 0) { set y2range [*:*] } else { set y2range [1:1e7] }
 	plot tsv using 1:($2 > 0 ? $2 : 1/0) with linespoints lw 2 pt 7 \
 		lc rgb color(1) title "model (modelled time)", \
+	     tsv using 1:($3 > 0 ? $3 : 1/0) axes x1y2 with linespoints lw 1 \
+		pt 6 lc rgb "gray50" title "model, in total (right)", \
 	     tsv using 1:($8 > 0 ? $8 : 1/0) with linespoints lw 2 pt 5 \
 		dt 2 lc rgb color(2) title "published, mainline v5.9-rc1", \
 	     tsv using 1:($9 > 0 ? $9 : 1/0) with linespoints lw 2 pt 4 \
 		dt 3 lc rgb color(3) title "published, prod by atomic add"
+	unset y2tics
+	unset y2label
+	unset logscale y2
 	set key inside top left
 	set ylabel "RMWs per list to take space; latency (us)"
 	set format y "%g"

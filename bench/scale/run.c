@@ -188,7 +188,7 @@ static void scale_walk(struct scale_run *s, unsigned int cpu)
 		arm_smmu_domain_inv_range(s->domain, iova, SZ_4K, SZ_4K, true);
 }
 
-/* Undo scale_world_create(), however far it got (a zeroed world: nothing) */
+/* Undo scale_world_create() after its world was made, however far it got */
 static void scale_world_destroy(struct scale_run *s)
 {
 	unsigned int i;
@@ -204,7 +204,7 @@ static void scale_world_destroy(struct scale_run *s)
 
 /*
  * The walker's world: one SMMU, its domain of cfg->entries ATS masters
- * (without devices: an ATC_INV costs the SMMU a command's time); on an
+ * (without devices: an ATC_INV costs the SMMU --atc-inv-ns); on an
  * error, nothing is left
  */
 static int scale_world_create(struct scale_run *s,

@@ -76,7 +76,8 @@ static void report_stress_open_loop(const struct json *run, FILE *f)
 /* The runs with stalls, in one paragraph: each one's count and longest */
 static void report_stress_stalls(struct json **runs, int n, FILE *f)
 {
-	unsigned int col = FMT_COLUMNS, left = 0;
+	unsigned int col = 0, left = 0;
+	bool header = false;
 	char b[16], item[96];
 	int i;
 
@@ -85,13 +86,14 @@ static void report_stress_stalls(struct json **runs, int n, FILE *f)
 	for (i = 0; i < n && left; i++) {
 		if (!runs[i] || json_num(runs[i], "stalls", 0) <= 0)
 			continue;
-		if (col == FMT_COLUMNS) {
+		if (!header) {
 			fmt_ns(json_num(runs[i], "stall_threshold_ns", -1), b,
 			       sizeof(b));
-			fprintf(f,
-				"STALLS (no completion for > %s): run, "
-				"stalls, the longest",
-				b);
+			col = fprintf(f,
+				      "STALLS (no completion for > %s): run, "
+				      "stalls, the longest",
+				      b);
+			header = true;
 		}
 		fmt_ns(json_num(runs[i], "stall_max_ns", -1), b, sizeof(b));
 		snprintf(item, sizeof(item), " %.50s %.0f %s%s",
@@ -99,7 +101,7 @@ static void report_stress_stalls(struct json **runs, int n, FILE *f)
 			 json_num(runs[i], "stalls", 0), b, --left ? "," : "");
 		report_wrap(f, &col, item);
 	}
-	if (col != FMT_COLUMNS)
+	if (header)
 		fputc('\n', f);
 }
 /* The fault table, a line per run that injected faults */

@@ -63,27 +63,9 @@ run micro build/release/atcbench micro \
 	--benchmark_min_time=0.2 \
 	--benchmark_out="$out/micro.json" --benchmark_out_format=json "$@"
 
-# The design comparisons, as time ratios of medians of one run
-ratios() { # TITLE PREFIX_NEW PREFIX_OLD
-	[[ -s $out/micro.json ]] || return 0
-	echo
-	echo "$1 (time ratio, < 1 = $2 faster):"
-	jq -r --arg new "$2" --arg old "$3" '
-	  ([.benchmarks[] | select(.aggregate_name == "median")] | length > 0)
-	    as $rep
-	  | [.benchmarks[]
-	     | select(if $rep then .aggregate_name == "median"
-	              else .run_type == "iteration" end)
-	     | {key: .run_name, value: .real_time}] | from_entries as $t
-	  | $t | keys[] | select(startswith($new))
-	  | . as $k | ($k | sub($new; $old)) as $o | select($t[$o] != null)
-	  | "  \($k | sub($new; "") | sub("/real_time"; ""))"
-	    + "  \($t[$k] / $t[$o] * 1000 | round / 1000)"' "$out/micro.json"
-}
-ratios "RCU array vs locked device list" walker/rcu/ walker/devlist/
-ratios "Lock-free vs single-lock command queue" cmdq/lockfree/ cmdq/locked/
-ratios "Read side alone (sink, a writer round per 1024 walks): RCU vs lock" \
-	readside/rcu/ readside/devlist/
+# The design comparisons (time ratios of medians) are report.txt's, at the
+# end: CPU time for one thread, wall time for several, as compare judges
+# them (bench.sh printed its own in wall time, which contradicted them)
 
 # What stress adds to an operation, against its floor on this machine: two
 # clock reads and one record in one loop (measure/op_floor), same run

@@ -479,7 +479,8 @@ static void report_micro(const char *dir, FILE *f)
 		return;
 	}
 	fputs("\nMicro benchmarks, time ratios of medians (< 1: the first "
-	      "faster)\n",
+	      "faster;\nCPU time for one thread, wall time for several, as "
+	      "compare judges them)\n",
 	      f);
 	for (p = 0; p < ARRAY_SIZE(report_micro_pairs); p++) {
 		const char *new = report_micro_pairs[p].new;

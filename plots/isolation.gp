@@ -9,6 +9,10 @@
 load dir.'/style.gp'
 set datafile separator "\t"
 strategies = "linear bisect bisect-infer adaptive whole-batch"
+# Series that coincide (linear and adaptive often do) stay visible: each
+# strategy is drawn wider, with bigger points, than the ones drawn over it
+lw_of(s) = 1 + 0.9 * (words(strategies) - s)
+ps_of(s) = 0.7 + 0.3 * (words(strategies) - s)
 timeouts = "50000 1000000 50000000 1000000000"
 tnames = "50us 1ms 50ms 1s"
 nf = words(tsvs)
@@ -34,15 +38,17 @@ do for [fmt in "svg png"] {
 				set logscale y
 				set ylabel "mean isolation time (ms)"
 				plot for [f=1:nf] for [s=1:words(strategies)] sel(t, s, f) \
-					using 2:($7 / 1e6) with linespoints lw 2 \
-					lc rgb lc_of(f, s) dt dash(nf > 1 ? s : 1) pt s \
+					using 2:($7 / 1e6) with linespoints lw lw_of(s) \
+					ps ps_of(s) lc rgb lc_of(f, s) \
+					dt dash(nf > 1 ? s : 1) pt s \
 					title name(f, s)
 			} else {
 				unset logscale y
 				set ylabel "innocent devices quarantined (mean)"
 				plot for [f=1:nf] for [s=1:words(strategies)] sel(t, s, f) \
-					using 2:8 with linespoints lw 2 \
-					lc rgb lc_of(f, s) dt dash(nf > 1 ? s : 1) pt s \
+					using 2:8 with linespoints lw lw_of(s) \
+					ps ps_of(s) lc rgb lc_of(f, s) \
+					dt dash(nf > 1 ? s : 1) pt s \
 					title name(f, s)
 			}
 		}
@@ -60,8 +66,9 @@ do for [fmt in "svg png"] {
 	set xrange [0:1]
 	set yrange [0:1]
 	set key center center horizontal maxrows nf font ",9"
-	plot for [f=1:nf] for [s=1:words(strategies)] NaN with linespoints lw 2 \
-		lc rgb lc_of(f, s) dt dash(nf > 1 ? s : 1) pt s title name(f, s)
+	plot for [f=1:nf] for [s=1:words(strategies)] NaN with linespoints \
+		lw lw_of(s) ps ps_of(s) lc rgb lc_of(f, s) \
+		dt dash(nf > 1 ? s : 1) pt s title name(f, s)
 	unset multiplot
 	set border
 	set tics

@@ -1,5 +1,6 @@
 # latency.gp: latency percentile distributions on a 1/(1-p) axis (the
-# HdrHistogram convention), or CDFs (cdf=1), from .hgrm files (microseconds).
+# HdrHistogram convention), or CDFs (cdf=1: latency across, the fraction at
+# or below up the same 1/(1-p) axis), from .hgrm files (microseconds).
 # gnuplot -e "files='a.hgrm b.hgrm'; titles='a b'; colors_of='1 2';
 #             dashes='1 1'; cdf=0; out='x'; ttl='...'[; foot='...']" latency.gp
 # writes x.svg and x.png; curve i has colour colors_of[i] and dash type
@@ -16,11 +17,15 @@ if (exists("foot")) {
 }
 set logscale y
 if (cdf) {
-	unset logscale y
+	# The fraction at or below on the same tail-revealing axis, 1/(1-F):
+	# the top 2 % is most of the height, not a sliver along the top edge;
+	# the slowest operation (F = 1) sits on the top edge
 	set logscale x
+	set yrange [1:1e6]
+	set ytics ("0%%" 1, "90%%" 10, "99%%" 100, "99.9%%" 1000, \
+		"99.99%%" 1e4, "99.999%%" 1e5, "100%%" 1e6)
 	set xlabel "latency (us)"
-	set ylabel "fraction of operations at or below"
-	set yrange [0:1]
+	set ylabel "operations at or below (tail-revealing axis)"
 } else {
 	set logscale x
 	set xrange [1:1e6]
@@ -34,7 +39,8 @@ do for [fmt in "svg png"] {
 	set output out.".".fmt
 	if (cdf) {
 		plot for [i=1:words(files)] word(files, i) \
-			using 1:2 with steps lw 2 lc rgb color(int(word(colors_of, i))) \
+			using 1:($2 < 1 ? 1 / (1 - $2) : 1e6) \
+			with steps lw 2 lc rgb color(int(word(colors_of, i))) \
 			dt dash(int(word(dashes, i))) title word(titles, i)
 	} else {
 		plot for [i=1:words(files)] word(files, i) \

@@ -112,7 +112,7 @@ struct stress_thread {
 	 */
 	u64 cpu_ns, cpu_at_ns;
 	/* Mappers: per timeline bin, invalidations and their worst latency */
-	u64 *tl_count, *tl_max;
+	u64 *tl_count, *tl_max, *tl_viol; /* per bin: ops, worst, violations */
 	/* Mapper state */
 	unsigned int domain, first_page, next;
 	/* 1 + the first page being unmapped, 0 between operations (vcpu.c) */

@@ -81,17 +81,18 @@ static int stress_write_timeline(struct stress_run *r, const char *dir)
 	f = open_memstream(&buf, &len);
 	if (!f)
 		return -ENOMEM;
-	fprintf(f, "# bin %.3f ms\nt_ms\tinvalidations\tmax_us\n",
+	fprintf(f, "# bin %.3f ms\nt_ms\tinvalidations\tmax_us\tviolations\n",
 		(1ULL << r->tl_shift) / 1e6);
 	for (b = 0; b < bins; b++) {
-		u64 n = 0, worst = 0;
+		u64 n = 0, worst = 0, viol = 0;
 
 		for (i = 0; i < r->cfg->mappers; i++) {
 			n += r->mappers[i].tl_count[b];
 			worst = max(worst, r->mappers[i].tl_max[b]);
+			viol += r->mappers[i].tl_viol[b];
 		}
-		fprintf(f, "%.3f\t%llu\t%.3f\n", ((u64)b << r->tl_shift) / 1e6,
-			n, worst / 1e3);
+		fprintf(f, "%.3f\t%llu\t%.3f\t%llu\n",
+			((u64)b << r->tl_shift) / 1e6, n, worst / 1e3, viol);
 	}
 	fclose(f);
 	ret = stress_write_file(dir, r->cfg->name, "timeline", "tsv", buf, len);

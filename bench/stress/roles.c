@@ -238,6 +238,7 @@ void stress_mapper_op(struct stress_thread *t, u64 intended)
 	bin = min((t1 - r->t_measure_ns) >> r->tl_shift,
 		  (u64)STRESS_TIMELINE_BINS - 1);
 	t->tl_count[bin]++;
+	t->tl_viol[bin] += violations;
 	t->tl_max[bin] = max(t->tl_max[bin], lat);
 	victim = __atomic_load_n(&r->victim, __ATOMIC_RELAXED);
 	if (victim >= 0 && __atomic_load_n(&r->devs[victim].domain,

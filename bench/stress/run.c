@@ -113,7 +113,8 @@ static int stress_threads_alloc(struct stress_run *r,
 			continue;
 		t[i].tl_count = calloc(STRESS_TIMELINE_BINS, sizeof(u64));
 		t[i].tl_max = calloc(STRESS_TIMELINE_BINS, sizeof(u64));
-		if (!t[i].tl_count || !t[i].tl_max)
+		t[i].tl_viol = calloc(STRESS_TIMELINE_BINS, sizeof(u64));
+		if (!t[i].tl_count || !t[i].tl_max || !t[i].tl_viol)
 			return -ENOMEM;
 		for (m = SM_INV; m <= SM_ISOLATION; m++) {
 			ret = lat_create(r->cfg->hist_digits, &t[i].hist[m]);
@@ -137,6 +138,7 @@ static void stress_threads_free(struct stress_run *r, struct stress_thread *t,
 	for (i = 0; t && i < n; i++) {
 		free(t[i].tl_count);
 		free(t[i].tl_max);
+		free(t[i].tl_viol);
 		for (m = 0; m < SM_NR; m++)
 			lat_destroy(t[i].hist[m]);
 		if (t[i].progress)

@@ -27,6 +27,7 @@
 /* compare.json's "schema_version" (results/README.md describes the schema) */
 #define COMPARE_SCHEMA_VERSION 2
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #define COMPARE_DEFAULT_BAND_PCT 5.0
@@ -40,9 +41,10 @@
 
 /*
  * The word a headline line of that rank starts with: VIOLATION, CHANGED,
- * REGRESSED, "FIXED (base only)"
+ * REGRESSED, "FIXED (base only)"; @advisory (a change in evidence that
+ * does not gate): "changed", "regressed"
  */
-const char *compare_rank_label(int rank);
+const char *compare_rank_label(int rank, bool advisory);
 
 /*
  * "atcbench compare BASE_DIR HEAD_DIR [--utest FILE] [--band PCT]

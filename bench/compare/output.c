@@ -24,11 +24,21 @@ static const char *const compare_class_names[] = {
 	[CR_ZERO] = "violations",
 };
 
-/* The table's verdict column: a changed count says which way */
-static const char *compare_verdict_shown(const struct compare_row *r)
+/*
+ * The table's verdict column: a changed count says which way; a change in
+ * evidence that does not gate (wall clock by default) in lower case, so a
+ * "REGRESSED" row is one that sets the exit status
+ */
+static const char *compare_verdict_shown(const struct compare *c,
+					 const struct compare_row *r)
 {
+	bool gates = compare_fails(c, r);
+
 	if (r->verdict == CV_CHANGED)
-		return r->fewer ? "FEWER" : "MORE";
+		return r->fewer ? (gates ? "FEWER" : "fewer") :
+				  (gates ? "MORE" : "more");
+	if (r->verdict == CV_REGRESSED && !gates)
+		return "regressed";
 	return compare_verdict_names[r->verdict];
 }
 
@@ -116,6 +126,8 @@ void compare_table(const struct compare *c, FILE *f)
 	enum compare_kind k;
 	size_t i;
 
+	fprintf(f, "Verdicts in capitals set the exit status; in lower case, a "
+		   "change in\nevidence that does not gate (advisory).\n");
 	fprintf(f, "%-*s %8s %8s %7s %6s %9s\n", COMPARE_NAME_COLS, "benchmark",
 		"base", "head", "change", "p", "verdict");
 	for (k = 0; k < CK_NR; k++) {
@@ -143,7 +155,7 @@ void compare_table(const struct compare *c, FILE *f)
 				compare_value(r, r->head, h, sizeof(h)),
 				compare_change(r, ch, sizeof(ch)),
 				compare_p(r, p, sizeof(p)),
-				compare_verdict_shown(r));
+				compare_verdict_shown(c, r));
 		}
 	}
 }
@@ -178,8 +190,10 @@ static int compare_rank(const struct compare_row *r)
 	}
 }
 
-const char *compare_rank_label(int rank)
+const char *compare_rank_label(int rank, bool advisory)
 {
+	if (advisory) /* in evidence that does not gate: lower case */
+		return rank < 4 ? "changed" : "regressed";
 	return rank == 0 ? "VIOLATION" :
 	       rank < 4	 ? "CHANGED" :
 	       rank == 4 ? "REGRESSED" :
@@ -195,18 +209,17 @@ void compare_headline(const struct compare *c, FILE *f)
 		for (i = 0; i < c->n; i++) {
 			const struct compare_row *r = &c->rows[i];
 			char w[COMPARE_WHAT_MAX + 32], b[16], h[16];
+			bool advisory;
 
 			if (compare_rank(r) != rank)
 				continue;
+			advisory = rank < COMPARE_RANK_HEADLINE &&
+				   !compare_fails(c, r);
 			/* two lines of at most 72 columns, and the note */
 			fprintf(f, "%s: %.58s%s\n  %.50s: %s -> %s\n",
-				compare_rank_label(rank),
+				compare_rank_label(rank, advisory),
 				compare_words(r, w, sizeof(w)),
-				rank < COMPARE_RANK_HEADLINE &&
-						!compare_fails(c, r) ?
-					" (advisory)" :
-					"",
-				r->name,
+				advisory ? " (advisory)" : "", r->name,
 				compare_value(r, r->base, b, sizeof(b)),
 				compare_value(r, r->head, h, sizeof(h)));
 			if (r->note[0])

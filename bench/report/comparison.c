@@ -100,17 +100,16 @@ static void report_comparison_headline(const struct report_comparison_row *r,
 	for (i = 0; i < n && r[i].rank <= COMPARE_RANK_HEADLINE; i++) {
 		const struct json *row = r[i].row;
 		const struct json *fails = json_get(row, "fails");
+		bool advisory = r[i].rank < COMPARE_RANK_HEADLINE &&
+				!(fails && fails->num);
 		char b[32], h[32];
 
 		report_comparison_value(row, "base", b, sizeof(b));
 		report_comparison_value(row, "head", h, sizeof(h));
 		fprintf(f, "%s: %.58s%s\n  %.50s: %s -> %s\n",
-			compare_rank_label(r[i].rank),
+			compare_rank_label(r[i].rank, advisory),
 			json_str(row, "words", json_str(row, "name", "")),
-			r[i].rank < COMPARE_RANK_HEADLINE &&
-					!(fails && fails->num) ?
-				" (advisory)" :
-				"",
+			advisory ? " (advisory)" : "",
 			json_str(row, "name", ""), b, h);
 		if (json_str(row, "note", NULL))
 			fprintf(f, "  %.76s\n", json_str(row, "note", ""));

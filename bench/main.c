@@ -19,6 +19,7 @@
 #include "replay/replay.h"
 #include "scale/scale.h"
 #include "report/report.h"
+#include "review/review.h"
 #include "stress/stress.h"
 
 #define EXIT_USAGE 2
@@ -50,6 +51,8 @@ static const struct atcbench_cmd atcbench_cmds[] = {
 	{ "scale", scale_cmd, "--out DIR [--profile P] [--cpus LIST] ...",
 	  "the hot path on many virtual CPUs, against the published curve" },
 #ifndef ATCBENCH_WMM
+	{ "review", review_cmd, "--out DIR [OPTIONS]",
+	  "the reviewers' questions, answered in modelled time" },
 	{ "report", report_cmd, "DIR", "write and print DIR/report.txt" },
 	{ "compare", compare_cmd, "BASE_DIR HEAD_DIR [OPTIONS]",
 	  "verdicts on two results folders (scripts/compare.sh)" },

@@ -26,6 +26,9 @@
 #                     the longest waits (several folders: scale-<folder>)
 #   scale-variants    several scale folders overlaid: operations per CPU
 #                     per second and p99 latency of each
+#   review-batching   atcbench review: the search for a timed-out device
+#                     among k per strategy and timeout, and the fault rate
+#                     below which one sync for all k pays
 # usage: scripts/plot.sh [--out DIR] DIR [DIR...]
 #   --out: where the plots go (default: DIR with one folder; the folders'
 #   common parent with several)
@@ -54,8 +57,9 @@ for d in "$@"; do
 		exit 2
 	}
 	compgen -G "$d/stress-*.json" >/dev/null || compgen -G "$d/kernel-*.json" >/dev/null ||
-		[[ -f $d/micro.json || -f $d/isolate.json || -f $d/scale.tsv ]] || {
-		echo "plot.sh: $d: no results (stress-*.json, kernel-*.json, micro.json, isolate.json or scale.tsv)" >&2
+		[[ -f $d/micro.json || -f $d/isolate.json || -f $d/scale.tsv ||
+			-f $d/review.json ]] || {
+		echo "plot.sh: $d: no results (stress-*.json, kernel-*.json, micro.json, isolate.json, scale.tsv or review.json)" >&2
 		exit 2
 	}
 done
@@ -105,6 +109,15 @@ gp() { # SCRIPT EXPR
 		return 1
 	fi
 }
+
+# atcbench review's batching question, per folder
+for ((f = 0; f < nd; f++)); do
+	d=${dirs[$f]}
+	[[ -f $d/review-batching.tsv && -f $d/review.json ]] || continue
+	sfx=""
+	((nd > 1)) && sfx="-${labels[$f]//[^A-Za-z0-9_.-]/_}"
+	gp review-batching.gp "tsv='$d/review-batching.tsv'; timeouts='$(jq -r '[.batching[].timeout_ns] | unique | map(tostring) | join(" ")' "$d/review.json")'; tnames='$(jq -r '[.batching[].timeout_ns] | unique | map(if . >= 1e9 then "\(. / 1e9)s" elif . >= 1e6 then "\(. / 1e6)ms" elif . >= 1e3 then "\(. / 1e3)us" else "\(.)ns" end) | join(" ")' "$d/review.json")'; strategies='$(jq -r '[.batching[].strategy] | unique | join(" ")' "$d/review.json")'; out='$out/review-batching$sfx'; ttl='atcbench review: one sync for k devices, or one each (modelled time; $(jq -r '"sync \(.costs.sync_ns) ns, ATC_INV \(.costs.cmd_ns) ns"' "$d/review.json"))'"
+done
 
 # atcbench scale's curve, per folder (several: each named by its folder,
 # the folder's label where two share a name), then the folders overlaid

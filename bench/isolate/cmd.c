@@ -98,8 +98,7 @@ static int isolate_parse_list(const char *opt, const char *s, bool durations,
 	return ret;
 }
 
-/* --grid-n, --grid-k, --grid-timeout, --strategies: @field is the grid */
-static int isolate_opt_grid(const struct opt *o, const char *value, void *field,
+int isolate_opt_grid(const struct opt *o, const char *value, void *field,
 			    char *err, size_t errlen)
 {
 	struct isolate_grid *grid = field;

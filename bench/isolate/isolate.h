@@ -98,6 +98,15 @@ int isolate_sweep(const struct isolate_grid *grid, struct isolate_cell **cells);
  */
 extern volatile sig_atomic_t isolate_stop;
 
+struct opt;
+/*
+ * An OPT_FUNC parser of a grid's lists (lib/opt.h), by the option's name:
+ * grid_n, grid_k (in [@o->min, @o->max]), grid_timeout, strategies; @field
+ * is the struct isolate_grid
+ */
+int isolate_opt_grid(const struct opt *o, const char *value, void *field,
+		     char *err, size_t errlen);
+
 /* The "atcbench isolate" command: returns the exit status */
 int isolate_cmd(int argc, char **argv);
 

@@ -1,0 +1,84 @@
+#!/bin/sh
+# atcbench review from the command line: its files and plot; the batching
+# question's arithmetic (the costs of one sync for k devices and of one
+# each, the break-even from the search time, k = 1 and whole-batch having
+# none); the same figures for the same seed; bad options (exit 2).
+# usage: run.sh ATCBENCH WORKDIR
+set -eu
+bin=$1
+work=$2
+rm -rf "$work"
+mkdir -p "$work"
+fail=0
+args="--grid-n 1,2,8 --grid-timeout 1ms,50ms --trials 20"
+# shellcheck disable=SC2086
+"$bin" review $args --out "$work/a" >"$work/a.out" 2>&1 || {
+	echo "FAIL: review: exit $?"
+	cat "$work/a.out"
+	exit 1
+}
+# shellcheck disable=SC2086
+"$bin" review $args --out "$work/b" >/dev/null 2>&1
+for f in review.json review.txt review-batching.tsv review-batching.png \
+	review-batching.svg env.json; do
+	[ -s "$work/a/$f" ] || {
+		echo "FAIL: no $f"
+		fail=1
+	}
+done
+grep -v "^plot.sh: " "$work/a.out" | cmp -s "$work/a/review.txt" - || {
+	echo "FAIL: the printed report is not review.txt"
+	fail=1
+}
+grep -q "^reproduce: atcbench review $args --out $work/a\$" "$work/a/review.txt" || {
+	echo "FAIL: no reproduce line"
+	fail=1
+}
+awk '!/^reproduce: / && length > 72 { bad = 1 } END { exit bad }' \
+	"$work/a/review.txt" || {
+	echo "FAIL: review.txt wider than 72 columns (its reproduce line aside)"
+	fail=1
+}
+# The arithmetic, row by row: sync 2 us, ATC_INV 100 ns (the defaults)
+bad=$(jq '[.batching[] | select(
+	.ok_batched_ns != 2000 + 100 * .k or
+	.ok_per_device_ns != 2100 * .k or
+	(.k == 1 and .break_even != null) or
+	(.strategy == "whole-batch" and .k > 1 and
+	 (.break_even != null or .batching_always_pays != true or
+	  .innocent != .k - 1)) or
+	(.k > 1 and .strategy != "whole-batch" and
+	 ((.break_even - (.k - 1) * 2000 / .iso_ns) | fabs) > 1e-4 * .break_even) or
+	(.k > 1 and .strategy == "linear" and .iso_ns < .timeout_ns))]
+	| length' "$work/a/review.json")
+[ "$bad" = 0 ] || {
+	echo "FAIL: $bad rows whose figures do not follow the model"
+	fail=1
+}
+[ "$(jq -r '.modelled' "$work/a/review.json")" = true ] || {
+	echo "FAIL: not marked modelled"
+	fail=1
+}
+if ! cmp -s "$work/a/review.json" "$work/b/review.json"; then
+	# the reproduce line names the folder: compare without it
+	[ "$(jq -S 'del(.reproduce)' "$work/a/review.json")" = \
+		"$(jq -S 'del(.reproduce)' "$work/b/review.json")" ] || {
+		echo "FAIL: the same seed gave other figures"
+		fail=1
+	}
+fi
+for bad_args in "" "--out $work/c --grid-n 0" "--out $work/c --trials 0" \
+	"--out $work/c --strategies none" "--out $work/c --x 1"; do
+	st=0
+	# shellcheck disable=SC2086
+	"$bin" review $bad_args >/dev/null 2>&1 || st=$?
+	[ $st = 2 ] || {
+		echo "FAIL: review $bad_args: exit $st, not 2"
+		fail=1
+	}
+done
+"$bin" review --help | grep -q -- "--grid-timeout" || {
+	echo "FAIL: no --help"
+	fail=1
+}
+exit $fail

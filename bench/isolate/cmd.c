@@ -99,7 +99,7 @@ static int isolate_parse_list(const char *opt, const char *s, bool durations,
 }
 
 int isolate_opt_grid(const struct opt *o, const char *value, void *field,
-			    char *err, size_t errlen)
+		     char *err, size_t errlen)
 {
 	struct isolate_grid *grid = field;
 	u64 vals[ISOLATE_MAX_LIST];

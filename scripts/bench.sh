@@ -3,8 +3,8 @@
 #
 # bench.sh - install what is missing, build the release preset, run the
 # default suite (micro benchmarks, every stress scenario, the isolation
-# sweep, the many-CPU curve of each command queue), draw the plots, write
-# results/<run-id>/ and print the report.
+# sweep, the reviewers' questions, the many-CPU curve of each command
+# queue), draw the plots, write results/<run-id>/ and print the report.
 #
 # usage: scripts/bench.sh [--benchmark_* flags for the micro suite]
 #   run-id = <UTC date>-<host>-<short sha>; RESULTS_DIR overrides results/.
@@ -163,6 +163,11 @@ stress churn --clock virtual --duration 1s --op-pages 5 --range-inv true \
 	--non-ats 1 --pasid 1 --name oracle-ril
 stress churn --clock virtual --duration 1s --nested true --op-pages 3 \
 	--range-inv true --non-ats 2 --name oracle-nested
+
+# The reviewers' questions (atcbench review, modelled time): its report
+# is printed here and kept in review/
+echo
+run review build/release/atcbench review --out "$out/review"
 
 # Many CPUs in virtual time: the map+unmap curve on the kunpeng920-96
 # profile beside the published one, with each command queue (modelled

@@ -7,7 +7,8 @@
 #   latency-<run>     percentile distribution (1/(1-p) axis) of every metric
 #                     of stress run <run>
 #   cdf-<run>         CDF of its invalidation latency
-#   latency-inv       invalidation latency of every run (one folder only)
+#   latency-inv-<scenario>  invalidation latency of each run of a scenario
+#                     with several (one folder only)
 #   timeline-<run>    a timeout-storm run over time: worst latency per bin,
 #                     with the faults, timeouts, quarantines and resets
 #   atc-storm-<run>   a real kernel's ATC timeout storm (kernel run
@@ -148,7 +149,9 @@ mapfile -t runs < <(for d in "${dirs[@]}"; do
 done | grep -v -- '-r[0-9][0-9]*$' | sort -u)
 
 metrics=(inv cmdq_insert cmdq_sync bystander_inv isolation time_to_quarantine)
-all_files="" all_titles="" all_colors="" all_dashes="" n_all=0
+# One folder: each scenario's runs (their strategies, mapper counts)
+# overlaid, one plot per scenario, so each stays readable
+declare -A sc_files=() sc_titles=() sc_n=()
 for name in "${runs[@]}"; do
 	files="" ttls="" colors="" dashes="" cfiles="" cttls="" ccolors=""
 	for ((f = 0; f < nd; f++)); do
@@ -177,10 +180,10 @@ for name in "${runs[@]}"; do
 			[[ -s $c ]] || c=$h
 			cfiles+="$c " cttls+="${labels[$f]} " ccolors+="$((f + 1)) "
 			if ((nd == 1)); then
-				n_all=$((n_all + 1))
-				# colour i, and a new dash every 8 colours: no two alike
-				all_files+="$h " all_titles+="$name " all_colors+="$n_all "
-				all_dashes+="$(((n_all - 1) / 8 + 1)) "
+				sc=$(jq -r '.scenario // "other"' "$d/stress-$name.json")
+				sc=${sc//[^A-Za-z0-9_.-]/_}
+				sc_n[$sc]=$((${sc_n[$sc]:-0} + 1))
+				sc_files[$sc]+="$h " sc_titles[$sc]+="$name "
 			fi
 		fi
 	done
@@ -204,9 +207,15 @@ for name in "${runs[@]}"; do
 		gp timeline.gp "tls='$tls'; evs='$evs'; titles='$tttl'; out='$out/timeline-$name'; ttl='stress $name (timeout-storm), over time ($refs)'"
 	fi
 done
-if ((n_all > 1)); then
-	gp latency.gp "files='$all_files'; titles='$all_titles'; colors_of='$all_colors'; dashes='$all_dashes'; cdf=0; out='$out/latency-inv'; ttl='arm_smmu_domain_inv_range() end to end, every scenario ($refs)'"
-fi
+for sc in "${!sc_n[@]}"; do
+	((sc_n[$sc] > 1)) || continue
+	# colour i, and a new dash every 8 colours: no two alike
+	n=${sc_n[$sc]} cols="" dsh=""
+	for ((i = 1; i <= n; i++)); do
+		cols+="$i " dsh+="$(((i - 1) / 8 + 1)) "
+	done
+	gp latency.gp "files='${sc_files[$sc]}'; titles='${sc_titles[$sc]}'; colors_of='$cols'; dashes='$dsh'; cdf=0; out='$out/latency-inv-$sc'; ttl='$sc: arm_smmu_domain_inv_range() end to end, each run ($refs)'"
+done
 
 # The real-kernel runs (atcbench kernel): the command list's issue and the
 # domain invalidation, per folder

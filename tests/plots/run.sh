@@ -61,10 +61,15 @@ grep -q 'base:HEAD@' "$tmp/both/throughput.svg" || {
 	echo "FAIL: the throughput plot does not name the refs"
 	exit 1
 }
-# One folder (into itself): also every run's invalidations in one plot
+# One folder (into itself): also the invalidations of each scenario's runs
+# (two baseline runs here), one plot per scenario
 cp -r "$sample/base" "$tmp/one"
 "$root/scripts/plot.sh" "$tmp/one"
-check "$tmp/one" "${common[@]}" latency-inv
+check "$tmp/one" "${common[@]}" latency-inv-baseline
+[ ! -e "$tmp/one/latency-inv-timeout-storm.png" ] || {
+	echo "FAIL: a scenario of one run has a plot of its runs"
+	exit 1
+}
 # Several timeout-storm runs in one folder, as bench.sh writes them
 # (plot.sh once died of SIGPIPE there)
 cp -r "$sample/base" "$tmp/storms"

@@ -429,6 +429,65 @@ static void report_isolate(const char *dir, FILE *f)
 	json_free(iso);
 }
 
+/*
+ * atcbench review's batching answer (DIR/review/, as bench.sh writes it, or
+ * DIR itself): at a 1 ms ATC timeout, the break-even fault rate per
+ * strategy for a few k, and the reproduce line
+ */
+static void report_review(const char *dir, FILE *f)
+{
+	static const unsigned int ks[] = { 8, 64, 256 };
+	static const char *const strategies[] = { "linear", "bisect",
+						  "bisect-infer", "adaptive" };
+	char path[RESULTS_PATH_MAX], err[128], txt[24];
+	const struct json *rows, *w;
+	struct json *rv;
+	unsigned int i, s;
+
+	snprintf(path, sizeof(path), "%s/review/review.json", dir);
+	if (json_parse_file(path, &rv, err, sizeof(err))) {
+		snprintf(path, sizeof(path), "%s/review.json", dir);
+		if (json_parse_file(path, &rv, err, sizeof(err)))
+			return;
+	}
+	rows = json_get(rv, "batching");
+	fprintf(f,
+		"\nBatching k ATS devices under one CMD_SYNC (modelled, ATC "
+		"timeout 1 ms):\nit pays unless more than 1 unmap in N "
+		"meets a timeout\n%-14s",
+		"strategy");
+	for (i = 0; i < ARRAY_SIZE(ks); i++)
+		fprintf(f, " %8s%-3u", "k=", ks[i]);
+	fputc('\n', f);
+	for (s = 0; s < ARRAY_SIZE(strategies); s++) {
+		fprintf(f, "%-14s", strategies[s]);
+		for (i = 0; i < ARRAY_SIZE(ks); i++) {
+			const char *cell = "-";
+
+			for (w = rows ? rows->child : NULL; w; w = w->next) {
+				double p = json_num(w, "break_even", -1);
+
+				if (json_num(w, "k", -1) != ks[i] ||
+				    json_num(w, "timeout_ns", -1) != 1e6 ||
+				    strcmp(json_str(w, "strategy", ""),
+					   strategies[s]))
+					continue;
+				if (json_num(w, "batching_always_pays", 0)) {
+					cell = "always";
+				} else if (p > 0) {
+					snprintf(txt, sizeof(txt), "1 in %.0f",
+						 1 / p);
+					cell = txt;
+				}
+			}
+			fprintf(f, " %11s", cell);
+		}
+		fputc('\n', f);
+	}
+	fprintf(f, "  %.68s\n", json_str(rv, "reproduce", ""));
+	json_free(rv);
+}
+
 void report_plots(const char *dir, FILE *f)
 {
 	unsigned int col = FMT_COLUMNS;
@@ -738,6 +797,7 @@ int report_render(const char *dir, FILE *f)
 	report_kernel(dir, f);
 	report_storm_vs_series(dir, f);
 	report_isolate(dir, f);
+	report_review(dir, f);
 	report_micro(dir, f);
 	report_plots(dir, f);
 	return ferror(f) ? -EIO : 0;

@@ -67,6 +67,19 @@ if ! cmp -s "$work/a/review.json" "$work/b/review.json"; then
 		fail=1
 	}
 fi
+# report.txt's section, from a results folder with review/ as bench.sh
+# writes it
+mkdir -p "$work/r"
+"$bin" isolate --sweep --grid-n 8 --grid-k 1 --trials 5 --out "$work/r" \
+	>/dev/null 2>&1
+cp -r "$work/a" "$work/r/review"
+"$bin" report "$work/r" >/dev/null 2>&1 || true
+grep -A3 "^Batching k ATS devices under one CMD_SYNC" "$work/r/report.txt" |
+	grep -qE "^linear +1 in [0-9]+" || {
+	echo "FAIL: report.txt has no batching section"
+	fail=1
+}
+
 for bad_args in "" "--out $work/c --grid-n 0" "--out $work/c --trials 0" \
 	"--out $work/c --strategies none" "--out $work/c --x 1"; do
 	st=0

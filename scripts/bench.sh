@@ -83,8 +83,8 @@ echo
 # instructions of sim/ functions inside the timed loop (sim-share.tsv)
 echo
 cg=$(mktemp -d)
-run icount scripts/icount.sh --filter '^walker/' --keep "$cg" \
-	build/release/atcbench "$cg/icount.tsv"
+run icount scripts/icount.sh --filter '^walker/|^cmdq/sync_bitmap/' \
+	--keep "$cg" build/release/atcbench "$cg/icount.tsv"
 echo "Simulation's share of the walker benchmarks' instructions:"
 {
 	printf 'benchmark\tinstructions_per_op\tsim_per_op\tsim_share\n'
@@ -97,6 +97,25 @@ echo "Simulation's share of the walker benchmarks' instructions:"
 		END { printf "%s\t%.1f\t%.1f\t%.3f\n", n, tot / it, s / it, s / tot }'
 	done
 } >"$out/sim-share.tsv"
+# The quarantine series' hot-path cost, exact (callgrind; this build's ISA):
+# the ats_broken flag's per-entry lookup against the retyping proposal's
+# walk, and the per-CMD_SYNC timeout check against the same loop without it
+echo
+echo "The series' hot-path cost, in instructions (exact, $(uname -m)):"
+[[ ! -s $cg/icount.tsv ]] || awk -F'\t' '
+	{ per[$1] = $4 }
+	END {
+		for (n = 8; n <= 4096; n *= 8) {
+			a = per["walker/rcu/entries:" n]
+			b = per["walker/rcu-invtype/entries:" n]
+			if (a != "" && b != "")
+				printf "  ats_broken lookup, %4d entries: %.1f per ATS entry\n", n, (a - b) / (n - 1)
+		}
+		t = per["cmdq/sync_bitmap/test_and_clear_bit"]
+		z = per["cmdq/sync_bitmap/none"]
+		if (t != "" && z != "")
+			printf "  ATC timeout check: %.1f per CMD_SYNC\n", t - z
+	}' "$cg/icount.tsv"
 rm -rf "$cg"
 awk -F'\t' 'NR > 1 { printf "  %-28s %5.1f %% (%.0f of %.0f instructions)\n",
 	$1, $4 * 100, $3, $2 }' "$out/sim-share.tsv"

@@ -10,10 +10,11 @@
  * cmdq/atc_batch/sids:N
  *     one batch of ATC_INVs for N stream IDs plus its CMD_SYNC, through
  *     the batch API (64 commands per chunk, one sync at the end)
- * cmdq/sync_bitmap/{test_and_clear_bit,test_bit}
+ * cmdq/sync_bitmap/{test_and_clear_bit,test_bit,none}
  *     the ATC timeout check every CMD_SYNC issuer makes on its slot:
- *     the kernel's atomic test_and_clear_bit(), and a plain test_bit()
- *     that would skip the atomic when the bit is clear
+ *     the kernel's atomic test_and_clear_bit(), a plain test_bit() that
+ *     would skip the atomic when the bit is clear, and the same loop with
+ *     no check (its instruction count against the others' is the check's)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -32,10 +33,18 @@ struct micro_cmdq_world {
 	struct sim_smmu *hw;
 };
 
+/* cmdq/sync_bitmap/: the check a CMD_SYNC issuer makes on its slot */
+enum micro_bitop {
+	MICRO_BITOP_NONE, /* the loop alone: the others' baseline */
+	MICRO_BITOP_TEST, /* test_bit() */
+	MICRO_BITOP_TEST_AND_CLEAR, /* test_and_clear_bit(), the kernel's */
+};
+
 struct micro_cmdq_arg {
 	struct micro_cmdq_world *world;
 	int cmds;
 	bool sync;
+	enum micro_bitop bitop;
 };
 
 static struct micro_cmdq_world *micro_cmdq_worlds[2];
@@ -123,11 +132,11 @@ static void micro_cmdq_bitmap(struct gbench_state *st, void *arg)
 
 	/* The bit is clear, as it is for every sync that did not time out */
 	while (gbench_keep_running(st)) {
-		if (a->sync)
+		if (a->bitop == MICRO_BITOP_TEST_AND_CLEAR)
 			hits += test_and_clear_bit(slot, map);
-		else
+		else if (a->bitop == MICRO_BITOP_TEST)
 			hits += test_bit(slot, map);
-		slot = (slot + 1) & 255;
+		slot = (slot + 1) & 255; /* MICRO_BITOP_NONE: this alone */
 	}
 	gbench_counter(st, "hits", hits, GBENCH_COUNTER_DEFAULT);
 }
@@ -168,6 +177,15 @@ int micro_cmdq_register(void)
 	static const char *const designs[] = { "lockfree", "locked" };
 	static const int sizes[] = { 1, 16 };
 	static const int sids[] = { 1, 8, 64, 512 };
+	static const struct {
+		const char *name;
+		enum micro_bitop op;
+	} bitops[] = {
+		{ "cmdq/sync_bitmap/test_and_clear_bit",
+		  MICRO_BITOP_TEST_AND_CLEAR },
+		{ "cmdq/sync_bitmap/test_bit", MICRO_BITOP_TEST },
+		{ "cmdq/sync_bitmap/none", MICRO_BITOP_NONE },
+	};
 	char name[128];
 	unsigned int d, i, s, t;
 	int ret;
@@ -204,15 +222,17 @@ int micro_cmdq_register(void)
 			return ret;
 	}
 
-	ret = micro_cmdq_add("cmdq/sync_bitmap/test_and_clear_bit",
-			     micro_cmdq_bitmap,
-			     micro_cmdq_arg_new(micro_cmdq_worlds[0], 0, true),
-			     0);
-	if (ret)
-		return ret;
-	return micro_cmdq_add(
-		"cmdq/sync_bitmap/test_bit", micro_cmdq_bitmap,
-		micro_cmdq_arg_new(micro_cmdq_worlds[0], 0, false), 0);
+	for (i = 0; i < ARRAY_SIZE(bitops); i++) {
+		struct micro_cmdq_arg *a =
+			micro_cmdq_arg_new(micro_cmdq_worlds[0], 0, false);
+
+		if (a)
+			a->bitop = bitops[i].op;
+		ret = micro_cmdq_add(bitops[i].name, micro_cmdq_bitmap, a, 0);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 void micro_cmdq_unregister(void)

@@ -20,6 +20,10 @@
  *                             MICRO_READSIDE_WALKS walks of the readers
  *                             (counted: the same write share for both
  *                             designs, whatever their speed)
+ * walker/rcu-invtype/entries:N
+ *                             walker/rcu/entries:N with the entries of a
+ *                             quarantined master retyped (the series' other
+ *                             proposal): no per-entry ats_broken lookup
  * invs/{merge,unref,purge}/entries:N (array.c)
  *                             one array operation on an array of N entries
  * measure/... (measure.c), cmdq/... (cmdq.c)
@@ -33,6 +37,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/slab.h>
+#include <khooks/switches.h>
 #include <variants/devlist.h>
 #include <sim/clock.h>
 #include <sim/smmu.h>
@@ -52,6 +57,8 @@
 #define MICRO_READSIDE_ENTRIES 8
 #define MICRO_READSIDE_WALKS 1024 /* reader walks per writer round */
 #define MICRO_MAX_READERS 8
+/* walker, walker-invtype, churn and readside benchmarks, with room */
+#define MICRO_MAX_WALK_ARGS (3 * MICRO_MAX_WORLDS + 2 * MICRO_MAX_READERS)
 /*
  * The largest walker world counted under callgrind: attaching 4096 masters
  * one by one takes 25 s there
@@ -101,12 +108,17 @@ struct micro_walk_arg {
 	unsigned int entries;
 	bool churn;
 	bool sink; /* readside */
+	/*
+	 * rcu, quarantined by retyping entries (KHOOKS_QUARANTINE_INV_TYPE):
+	 * the walk without the ats_broken flag's per-entry lookup
+	 */
+	bool invtype;
 };
 
 static pthread_mutex_t micro_worlds_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct micro_world *micro_worlds[MICRO_MAX_WORLDS];
 static unsigned int micro_num_worlds;
-static struct micro_walk_arg micro_walk_args[2 * MICRO_MAX_WORLDS];
+static struct micro_walk_arg micro_walk_args[MICRO_MAX_WALK_ARGS];
 static unsigned int micro_num_walk_args;
 
 static void micro_world_free(struct micro_world *w)
@@ -294,6 +306,10 @@ static void micro_walk(struct gbench_state *st, void *arg)
 		gbench_skip_with_error(st, "cannot build the world");
 		return;
 	}
+	if (a->invtype && khooks_switch_set(KHOOKS_QUARANTINE_INV_TYPE, true)) {
+		gbench_skip_with_error(st, "built without the switches");
+		return;
+	}
 	/* The main thread (index 0) is registered by main() */
 	if (!leader)
 		rcu_register_thread();
@@ -337,8 +353,34 @@ static void micro_walk(struct gbench_state *st, void *arg)
 	gbench_counter(st, "per_entry", (double)iters * w->entries,
 		       GBENCH_COUNTER_RATE | GBENCH_COUNTER_INVERT);
 	gbench_counter(st, "entries", w->entries, GBENCH_COUNTER_AVG_THREADS);
+	if (a->invtype)
+		khooks_switch_set(KHOOKS_QUARANTINE_INV_TYPE, false);
 	if (!leader)
 		rcu_unregister_thread();
+}
+
+/*
+ * walker/rcu-invtype/entries:N: the rcu walk with the quarantine series'
+ * other proposal, entries retyped, so no per-entry ats_broken lookup; its
+ * instruction count against walker/rcu's is that lookup's exact cost
+ */
+static int micro_register_walk_invtype(unsigned int entries)
+{
+	struct micro_walk_arg *a;
+	struct gbench *b;
+	char name[128];
+
+	if (micro_num_walk_args == ARRAY_SIZE(micro_walk_args))
+		return -ENOSPC;
+	a = &micro_walk_args[micro_num_walk_args++];
+	*a = (struct micro_walk_arg){ MICRO_RCU, entries, false, false, true };
+	snprintf(name, sizeof(name), "walker/rcu-invtype/entries:%u", entries);
+	b = gbench_register(name, micro_walk, a);
+	if (!b)
+		return -ENOMEM;
+	gbench_use_real_time(b);
+	gbench_threads(b, 1); /* named as walker/rcu/entries:N is */
+	return 0;
 }
 
 /* @churn: 0 or 1 with a "churn:" field in the name, -1 without */
@@ -425,6 +467,9 @@ int micro_register(void)
 			    micro_entries[i] > MICRO_ICOUNT_MAX_ENTRIES)
 				continue;
 			ret = micro_register_walk(d, micro_entries[i], -1, 1);
+			if (!ret && d == MICRO_RCU)
+				ret = micro_register_walk_invtype(
+					micro_entries[i]);
 			if (ret)
 				return ret;
 		}

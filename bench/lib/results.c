@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -282,4 +283,23 @@ int results_check_dir(const char *dir, char *err, size_t errlen)
 			return ret;
 	}
 	return 0;
+}
+
+int results_plot(const char *dir)
+{
+	const char *plot = ATCBENCH_SOURCE_DIR "/scripts/plot.sh";
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		execl(plot, plot, dir, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EIO;
 }

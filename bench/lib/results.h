@@ -45,5 +45,11 @@ int results_files(const char *dir, const char *prefix, const char *suffix,
  * @err (-errno when the folder cannot be listed)
  */
 int results_check_dir(const char *dir, char *err, size_t errlen);
+/*
+ * Draw @dir's plots with scripts/plot.sh of the source tree atcbench was
+ * built from (stdout flushed first, as it prints): 0, -EIO (it failed), or
+ * -errno
+ */
+int results_plot(const char *dir);
 
 #endif /* RESULTS_H */

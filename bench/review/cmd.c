@@ -10,8 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/wait.h>
 
 #include "lib/env.h"
 #include "lib/fmt.h"
@@ -274,26 +272,6 @@ static int review_write_json(FILE *f, const void *arg)
 	return ferror(f) ? -EIO : 0;
 }
 
-/* DIR's plots, by scripts/plot.sh of the source tree: 0, or -EIO */
-static int review_plot(const char *dir)
-{
-	const char *plot = ATCBENCH_SOURCE_DIR "/scripts/plot.sh";
-	int status;
-	pid_t pid;
-
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (!pid) {
-		execl(plot, plot, dir, (char *)NULL);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
-	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EIO;
-}
-
 int review_cmd(int argc, char **argv)
 {
 	const struct opt_group grp = OPT_GROUP(review_opts, NULL);
@@ -357,7 +335,7 @@ int review_cmd(int argc, char **argv)
 			a.out, strerror(-ret));
 		return EXIT_FAILURE;
 	}
-	ret = review_plot(a.out);
+	ret = results_plot(a.out);
 	if (ret) {
 		fprintf(stderr,
 			"atcbench review: %s/scripts/plot.sh %s failed\n",

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/wait.h>
 #include <arm-smmu-v3/arm-smmu-v3.h>
 #include <khooks/vcpu.h>
 #include <sim/smmu.h>
@@ -544,28 +543,6 @@ static int scale_fit(struct scale_config *cfg)
 	return 0;
 }
 
-/*
- * Draw DIR/scale.{svg,png} with scripts/plot.sh of the source tree (a
- * results folder's other plots are drawn the same way): 0, or -EIO
- */
-static int scale_plot(const char *dir)
-{
-	const char *plot = ATCBENCH_SOURCE_DIR "/scripts/plot.sh";
-	int status;
-	pid_t pid;
-
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (!pid) {
-		execl(plot, plot, dir, (char *)NULL);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
-	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EIO;
-}
-
 /* Hand the command to atcbench-wmm beside this binary (no return if run) */
 static int scale_exec_wmm(int argc, char **argv)
 {
@@ -713,8 +690,7 @@ int scale_cmd(int argc, char **argv)
 		fprintf(stderr, "atcbench scale: cannot write to %s: %s\n",
 			cfg.out, strerror(-ret));
 	if (!ret) {
-		fflush(stdout);
-		ret = scale_plot(cfg.out);
+		ret = results_plot(cfg.out);
 		if (ret)
 			fprintf(stderr,
 				"atcbench scale: %s/scripts/plot.sh %s "

@@ -360,32 +360,13 @@ static void micro_walk(struct gbench_state *st, void *arg)
 }
 
 /*
- * walker/rcu-invtype/entries:N: the rcu walk with the quarantine series'
- * other proposal, entries retyped, so no per-entry ats_broken lookup; its
- * instruction count against walker/rcu's is that lookup's exact cost
+ * @churn: 0 or 1 with a "churn:" field in the name, -1 without; @invtype:
+ * walker/rcu-invtype/entries:N, the rcu walk under the quarantine series'
+ * other proposal (entries retyped), with no per-entry ats_broken lookup:
+ * its instruction count against walker/rcu's is that lookup's exact cost
  */
-static int micro_register_walk_invtype(unsigned int entries)
-{
-	struct micro_walk_arg *a;
-	struct gbench *b;
-	char name[128];
-
-	if (micro_num_walk_args == ARRAY_SIZE(micro_walk_args))
-		return -ENOSPC;
-	a = &micro_walk_args[micro_num_walk_args++];
-	*a = (struct micro_walk_arg){ MICRO_RCU, entries, false, false, true };
-	snprintf(name, sizeof(name), "walker/rcu-invtype/entries:%u", entries);
-	b = gbench_register(name, micro_walk, a);
-	if (!b)
-		return -ENOMEM;
-	gbench_use_real_time(b);
-	gbench_threads(b, 1); /* named as walker/rcu/entries:N is */
-	return 0;
-}
-
-/* @churn: 0 or 1 with a "churn:" field in the name, -1 without */
 static int micro_register_walk(enum micro_design design, unsigned int entries,
-			       int churn, int threads)
+			       int churn, int threads, bool invtype)
 {
 	struct micro_walk_arg *a;
 	struct gbench *b;
@@ -396,13 +377,15 @@ static int micro_register_walk(enum micro_design design, unsigned int entries,
 	if (micro_num_walk_args == ARRAY_SIZE(micro_walk_args))
 		return -ENOSPC;
 	a = &micro_walk_args[micro_num_walk_args++];
-	*a = (struct micro_walk_arg){ design, entries, churn > 0, false };
+	*a = (struct micro_walk_arg){ design, entries, churn > 0, false,
+				      invtype };
 	if (churn >= 0)
 		snprintf(name, sizeof(name), "walker/%s/entries:%u/churn:%u",
 			 micro_design_names[design], entries, churn);
 	else
-		snprintf(name, sizeof(name), "walker/%s/entries:%u",
-			 micro_design_names[design], entries);
+		snprintf(name, sizeof(name), "walker/%s%s/entries:%u",
+			 micro_design_names[design], invtype ? "-invtype" : "",
+			 entries);
 	b = gbench_register(name, micro_walk, a);
 	if (!b)
 		return -ENOMEM;
@@ -466,10 +449,11 @@ int micro_register(void)
 			if (gbench_icount_mode() &&
 			    micro_entries[i] > MICRO_ICOUNT_MAX_ENTRIES)
 				continue;
-			ret = micro_register_walk(d, micro_entries[i], -1, 1);
+			ret = micro_register_walk(d, micro_entries[i], -1, 1,
+						  false);
 			if (!ret && d == MICRO_RCU)
-				ret = micro_register_walk_invtype(
-					micro_entries[i]);
+				ret = micro_register_walk(d, micro_entries[i],
+							  -1, 1, true);
 			if (ret)
 				return ret;
 		}
@@ -483,7 +467,7 @@ int micro_register(void)
 	     d++) {
 		for (c = 0; c < 2; c++) {
 			for (t = 1; t <= 2; t++) {
-				ret = micro_register_walk(d, 64, c, t);
+				ret = micro_register_walk(d, 64, c, t, false);
 				if (ret)
 					return ret;
 			}

@@ -121,7 +121,7 @@ double lat_mean(const struct lat_hist *h)
 	return h->count ? (double)h->sum / (double)h->count : 0.0;
 }
 
-static double lat_stddev(const struct lat_hist *h)
+double lat_stddev(const struct lat_hist *h)
 {
 	double mean = lat_mean(h), acc = 0.0;
 	uint32_t i;

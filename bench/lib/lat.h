@@ -93,6 +93,8 @@ int lat_merge(struct lat_hist *to, const struct lat_hist *from);
 /* The value at percentile @p (0..100); 0 for an empty histogram */
 uint64_t lat_percentile(const struct lat_hist *h, double p);
 double lat_mean(const struct lat_hist *h);
+/* The standard deviation, from the buckets' midpoints (HdrHistogram's) */
+double lat_stddev(const struct lat_hist *h);
 
 /*
  * HdrHistogram's classic .hgrm text: Value (in microseconds), Percentile,

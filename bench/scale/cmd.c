@@ -353,10 +353,11 @@ static int scale_write_json(FILE *f, const void *arg)
 		fprintf(f,
 			"%s{\"cpus\":%u,\"livelock\":%s,\"longest_ns\":%llu,"
 			"\"ops\":%llu,\"ops_per_cpu_s\":%.1f,"
-			"\"ops_per_s\":%.1f,\"lat_mean_ns\":%.1f,\"lat_ns\":{",
+			"\"ops_per_s\":%.1f,\"lat_mean_ns\":%.1f,"
+			"\"lat_stddev_ns\":%.1f,\"lat_ns\":{",
 			i ? "," : "", pt->cpus, pt->livelock ? "true" : "false",
 			pt->longest_ns, pt->ops, pt->ops_per_cpu_s,
-			pt->ops_per_s, lat_mean(pt->lat));
+			pt->ops_per_s, lat_mean(pt->lat), lat_stddev(pt->lat));
 		for (l = 0; l < ARRAY_SIZE(pcts); l++)
 			fprintf(f, "%s\"p%g\":%llu", l ? "," : "", pcts[l],
 				(unsigned long long)lat_percentile(pt->lat,
@@ -677,6 +678,18 @@ int scale_cmd(int argc, char **argv)
 			failed = true;
 		}
 	scale_print_shares(pts, done);
+	/* As dma_map_benchmark prints its averages (one map+unmap here) */
+	printf("\nas dma_map_benchmark prints it (modelled; one operation "
+	       "each):\n");
+	for (i = 0; i < done; i++)
+		if (!pts[i].livelock)
+			printf("%5u CPUs: average %s latency(us):%.1f standard "
+			       "deviation:%.1f\n",
+			       pts[i].cpus,
+			       cfg.workload == SCALE_CMDLIST ? "cmdlist" :
+							       "map+unmap",
+			       lat_mean(pts[i].lat) / 1e3,
+			       lat_stddev(pts[i].lat) / 1e3);
 	r = (struct scale_result){
 		.cfg = &cfg, .prof = &prof, .pts = pts, .num = done
 	};

@@ -29,7 +29,17 @@
 # catalogue entry that does not apply or build, or bad usage; with
 # --determinism, 1 when a pass differs or a run fails on HEAD.
 set -uo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+# Run from a copy: bash reads a script as it goes, so editing mutate.sh
+# during a run of an hour or more would change what the run does next
+if [[ -z ${MUTATE_SH_ROOT:-} ]]; then
+	MUTATE_SH_ROOT=$(cd "$(dirname "$0")/.." && pwd)
+	copy=$(mktemp "${TMPDIR:-/tmp}/mutate.sh.XXXXXX") || exit 2
+	cp "$0" "$copy" || exit 2
+	MUTATE_SH_ROOT=$MUTATE_SH_ROOT exec bash "$copy" "$@"
+fi
+# The copy goes now: bash goes on reading it from its open descriptor
+[[ $0 != */mutate.sh.?????? ]] || rm -f "$0"
+root=$MUTATE_SH_ROOT
 cd "$root"
 keep=""
 check=0
@@ -39,7 +49,8 @@ mutants=()
 while (($#)); do
 	case $1 in
 	-h | --help)
-		sed -n 's/^# \{0,1\}//; 4,30p' "$0"
+		awk 'NR >= 4 && !/^#/ { exit }
+		     NR >= 4 { sub(/^# ?/, ""); print }' "$root/scripts/mutate.sh"
 		exit 0
 		;;
 	--check)

@@ -430,6 +430,36 @@ static void report_isolate(const char *dir, FILE *f)
 }
 
 /*
+ * A command to paste, indented, within FMT_COLUMNS: a line too long for
+ * it is continued with a backslash at a space
+ */
+static void report_command(FILE *f, const char *cmd)
+{
+	unsigned int col = 2;
+	const char *w = cmd, *sp;
+	size_t n;
+
+	fputs("  ", f);
+	while (*w) {
+		sp = strchr(w, ' ');
+		n = sp ? (size_t)(sp - w) : strlen(w);
+		if (col > 4 && col + 1 + n + 2 > FMT_COLUMNS) {
+			fputs(" \\\n    ", f);
+			col = 4;
+		} else if (w != cmd) {
+			fputc(' ', f);
+			col++;
+		}
+		fwrite(w, 1, n, f);
+		col += n;
+		w += n;
+		while (*w == ' ')
+			w++;
+	}
+	fputc('\n', f);
+}
+
+/*
  * atcbench review's batching answer (DIR/review/, as bench.sh writes it, or
  * DIR itself): at a 1 ms ATC timeout, the break-even fault rate per
  * strategy for a few k, and the reproduce line
@@ -484,7 +514,7 @@ static void report_review(const char *dir, FILE *f)
 		}
 		fputc('\n', f);
 	}
-	fprintf(f, "  %.68s\n", json_str(rv, "reproduce", ""));
+	report_command(f, json_str(rv, "reproduce", ""));
 	json_free(rv);
 }
 

@@ -79,6 +79,16 @@ grep -A3 "^Batching k ATS devices under one CMD_SYNC" "$work/r/report.txt" |
 	echo "FAIL: report.txt has no batching section"
 	fail=1
 }
+# its reproduce line, continued with backslashes within 72 columns, is
+# review.json's
+got=$(awk '/^Batching k ATS devices/ { on = 1 } on && /^  atcbench review/ { cmd = 1 }
+	cmd { line = $0; sub(/^ +/, "", line); c = sub(/ \\$/, "", line)
+	      out = out (out == "" ? "" : " ") line; if (!c) { print out; exit } }' \
+	"$work/r/report.txt")
+[ "$got" = "$(jq -r .reproduce "$work/a/review.json")" ] || {
+	echo "FAIL: report.txt's reproduce line: $got"
+	fail=1
+}
 
 for bad_args in "" "--out $work/c --grid-n 0" "--out $work/c --trials 0" \
 	"--out $work/c --strategies none" "--out $work/c --x 1"; do

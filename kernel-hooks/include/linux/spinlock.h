@@ -30,7 +30,7 @@ typedef struct {
 #define _QW_LOCKED (1U << 31)
 #define _QW_WAITING (1U << 30)
 
-#ifdef KHOOKS_WMM
+#ifdef KHOOKS_VCPU
 #include <khooks/vcpu.h>
 /*
  * On a time-ordered virtual CPU (atcbench scale) a spinlock's word is a

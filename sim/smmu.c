@@ -14,6 +14,7 @@
 #include "irq.h"
 #include "mmio.h"
 #include <khooks/vcpu.h>
+#include <variants/cmdq-multi.h>
 
 #include "smmu.h"
 #include "stec.h"
@@ -39,23 +40,23 @@ enum sim_smmu_cmd_kind {
 	SIM_SMMU_CMD_ILLEGAL,
 };
 
-struct sim_smmu {
-	/* The register window the driver maps; only its address is used */
-	u8 window[ARM_SMMU_REG_SZ];
-	struct sim_smmu_config cfg;
-	int irq;
-	u32 idr0, idr1, idr3;
-
+/*
+ * A command queue: the SMMU's own (queue 0: CMDQ_BASE, _PROD, _CONS, the
+ * global GERROR pair) or one of cfg.num_queues more (ARM_SMMU_MQ(n - 1) of
+ * variants/cmdq-multi.h: the same registers, a GERROR pair and CONFIG.EN
+ * of its own).  Each is consumed in order by an engine of its own, in time
+ * of its own: a CMD_SYNC waiting for an ATC_INV holds up its queue only.
+ */
+struct sim_smmu_queue {
 	/* Registers */
-	u32 cr0;
-	u32 gerror;
+	u64 base;
+	u32 prod;
+	u32 cons;
+	u32 gerror; /* queue 0: the SMMU's GERROR and GERRORN */
 	u32 gerrorn;
-	u64 cmdq_base;
-	u32 cmdq_prod;
-	u32 cmdq_cons;
+	u32 config; /* queue 0: unused (CR0.CMDQEN enables it) */
 
-	/* Consumer state, under @lock */
-	spinlock_t lock;
+	/* Consumer state, under the SMMU's lock */
 	u32 head; /* next command (index and wrap bit) */
 	bool stalled; /* an error waits for its acknowledgement */
 	u64 busy_until; /* the time it has executed up to */
@@ -65,11 +66,22 @@ struct sim_smmu {
 	u64 batch_done; /* latest answer of the ATC_INVs in flight */
 	u64 batch_fail; /* latest deadline of the unanswered ones */
 	bool batch_failed;
-	bool may_corrupt; /* ill_next, or a plan with illegal rules */
-	bool ill_next; /* corrupt the next command (not a CMD_SYNC) */
 	u32 ill_head; /* the slot of the last illegal command, */
 	u64 ill_syncs; /* the CMD_SYNCs consumed before it, */
 	unsigned int ill_repeats; /* and how often it stalled there */
+};
+
+struct sim_smmu {
+	/* The register window the driver maps; only its address is used */
+	u8 window[ARM_SMMU_MQ(ARM_SMMU_MQ_MAX)];
+	struct sim_smmu_config cfg;
+	int irq;
+	u32 idr0, idr1, idr3;
+	u32 cr0;
+
+	spinlock_t lock;
+	bool may_corrupt; /* ill_next, or a plan with illegal rules */
+	bool ill_next; /* corrupt the next command (not a CMD_SYNC) */
 
 	/* Devices by SID, and the fault plan */
 	struct sim_dev **devs;
@@ -100,6 +112,10 @@ struct sim_smmu {
 	pthread_cond_t wait_cond;
 	bool stop;
 	bool kick;
+
+	/* The SMMU's own queue and cfg.num_queues more */
+	unsigned int num_queues;
+	struct sim_smmu_queue q[];
 };
 
 static void sim_smmu_stat_inc(u64 *ctr)
@@ -116,15 +132,15 @@ static void sim_smmu_fault_apply(void *arg, u32 sid, enum sim_dev_state state,
 		sim_dev_set_state(smmu->devs[sid], state, delay_ns);
 }
 
-/* Stall with @err at the command at head: the driver's handler must ack */
-static void sim_smmu_stall(struct sim_smmu *smmu, u32 err)
+/* Stall @q with @err at the command at head: the driver's handler must ack */
+static void sim_smmu_stall(struct sim_smmu *smmu, struct sim_smmu_queue *q,
+			   u32 err)
 {
-	__atomic_store_n(&smmu->cmdq_cons,
-			 smmu->head | FIELD_PREP(CMDQ_CONS_ERR, err),
+	__atomic_store_n(&q->cons, q->head | FIELD_PREP(CMDQ_CONS_ERR, err),
 			 __ATOMIC_RELEASE);
-	__atomic_store_n(&smmu->gerror, smmu->gerror ^ GERROR_CMDQ_ERR,
+	__atomic_store_n(&q->gerror, q->gerror ^ GERROR_CMDQ_ERR,
 			 __ATOMIC_RELEASE);
-	smmu->stalled = true;
+	q->stalled = true;
 	sim_smmu_stat_inc(&smmu->stats.errors);
 }
 
@@ -234,25 +250,26 @@ static void sim_smmu_corrupt(struct sim_smmu *smmu, __le64 *ent, u64 *cmd,
  * left it there SIM_SMMU_ILL_STORM times (the SMMU then stays stalled, and
  * the storm is counted).  Returns whether to raise the interrupt.
  */
-static bool sim_smmu_illegal(struct sim_smmu *smmu, u32 head)
+static bool sim_smmu_illegal(struct sim_smmu *smmu, struct sim_smmu_queue *q,
+			     u32 head)
 {
 	u64 syncs = smmu->cmd_count[CMDQ_OP_CMD_SYNC];
 
 	/* Another command: counted once, however often it is met again */
-	if (head != smmu->ill_head || syncs != smmu->ill_syncs) {
-		smmu->ill_repeats = 0;
+	if (head != q->ill_head || syncs != q->ill_syncs) {
+		q->ill_repeats = 0;
 		sim_smmu_stat_inc(&smmu->stats.illegal);
 	}
-	smmu->ill_head = head;
-	smmu->ill_syncs = syncs;
-	smmu->head = head;
-	if (++smmu->ill_repeats == SIM_SMMU_ILL_STORM) {
-		smmu->stalled = true;
-		__atomic_store_n(&smmu->cmdq_cons, head, __ATOMIC_RELEASE);
+	q->ill_head = head;
+	q->ill_syncs = syncs;
+	q->head = head;
+	if (++q->ill_repeats == SIM_SMMU_ILL_STORM) {
+		q->stalled = true;
+		__atomic_store_n(&q->cons, head, __ATOMIC_RELEASE);
 		sim_smmu_stat_inc(&smmu->stats.illegal_storms);
 		return false;
 	}
-	sim_smmu_stall(smmu, CMDQ_ERR_CERROR_ILL_IDX);
+	sim_smmu_stall(smmu, q, CMDQ_ERR_CERROR_ILL_IDX);
 	return true;
 }
 
@@ -276,18 +293,18 @@ static u32 *sim_smmu_msi(struct sim_smmu *smmu, __le64 *base, u32 idx_mask,
 }
 
 /* An ATC_INV reaches its device @dev at @t */
-static void sim_smmu_atc_inv(struct sim_smmu *smmu, struct sim_dev *dev,
-			     const u64 *cmd, u64 t)
+static void sim_smmu_atc_inv(struct sim_smmu *smmu, struct sim_smmu_queue *q,
+			     struct sim_dev *dev, const u64 *cmd, u64 t)
 {
 	u64 deadline = t + smmu->cfg.atc_timeout_ns;
 	bool drop = smmu->plan && sim_fault_drop(smmu->plan, dev->sid, t);
 	u64 answer = sim_dev_atc_inv(dev, t, drop);
 
 	if (answer > deadline) {
-		smmu->batch_failed = true;
-		smmu->batch_fail = max(smmu->batch_fail, deadline);
+		q->batch_failed = true;
+		q->batch_fail = max(q->batch_fail, deadline);
 	} else {
-		smmu->batch_done = max(smmu->batch_done, answer);
+		q->batch_done = max(q->batch_done, answer);
 		sim_smmu_atc_drop(smmu, dev, cmd);
 	}
 }
@@ -304,19 +321,29 @@ static void sim_smmu_atc_inv(struct sim_smmu *smmu, struct sim_dev *dev,
  * lookup per command, its second word read only by the commands that need
  * it.
  */
-static u64 __sim_smmu_advance(struct sim_smmu *smmu, u32 prod, bool *raise)
+/* Queue 0 is on with CR0.CMDQEN, the others with their CONFIG.EN too */
+static bool sim_smmu_queue_enabled(struct sim_smmu *smmu,
+				   struct sim_smmu_queue *q)
 {
-	u64 base_reg = __atomic_load_n(&smmu->cmdq_base, __ATOMIC_ACQUIRE);
+	if (!(__atomic_load_n(&smmu->cr0, __ATOMIC_ACQUIRE) & CR0_CMDQEN))
+		return false;
+	return q == smmu->q ||
+	       (__atomic_load_n(&q->config, __ATOMIC_ACQUIRE) & MQ_CONFIG_EN);
+}
+
+static u64 __sim_smmu_advance(struct sim_smmu *smmu, struct sim_smmu_queue *q,
+			      u32 prod, bool *raise)
+{
+	u64 base_reg = __atomic_load_n(&q->base, __ATOMIC_ACQUIRE);
 	u32 shift = FIELD_GET(Q_BASE_LOG2SIZE, base_reg);
 	u32 mask = (2U << shift) - 1; /* index and wrap bit */
 	u32 idx_mask = (1U << shift) - 1;
 	__le64 *base = (__le64 *)(uintptr_t)(base_reg & Q_BASE_ADDR_MASK);
-	u32 head = smmu->head;
+	u32 head = q->head;
 	u64 now = sim_clock_now_ns(), t, next = SIM_DEV_NEVER;
 	u32 *msi = NULL;
 
-	if (!(__atomic_load_n(&smmu->cr0, __ATOMIC_ACQUIRE) & CR0_CMDQEN) ||
-	    !base || smmu->stalled)
+	if (!sim_smmu_queue_enabled(smmu, q) || !base || q->stalled)
 		return SIM_DEV_NEVER;
 	if (smmu->plan)
 		sim_fault_tick(smmu->plan, now, sim_smmu_fault_apply, smmu);
@@ -325,10 +352,10 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, u32 prod, bool *raise)
 	if (head == prod)
 		return SIM_DEV_NEVER;
 	/* Work arriving on an idle SMMU starts now */
-	if (smmu->idle)
-		smmu->busy_until = max(smmu->busy_until, now);
-	smmu->idle = false;
-	t = smmu->busy_until;
+	if (q->idle)
+		q->busy_until = max(q->busy_until, now);
+	q->idle = false;
+	t = q->busy_until;
 
 	while (head != prod) {
 		__le64 *ent = &base[(head & idx_mask) * CMDQ_ENT_DWORDS];
@@ -379,24 +406,25 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, u32 prod, bool *raise)
 			if (sid < smmu->num_sids && smmu->devs[sid]) {
 				cmd[1] = le64_to_cpu(__atomic_load_n(
 					&ent[1], __ATOMIC_RELAXED));
-				sim_smmu_atc_inv(smmu, smmu->devs[sid], cmd, t);
+				sim_smmu_atc_inv(smmu, q, smmu->devs[sid], cmd,
+						 t);
 			}
 			break;
 		}
 		case SIM_SMMU_CMD_SYNC:
 			/* It waits for every ATC_INV before it */
-			t = max3(t, smmu->batch_done, smmu->batch_fail);
-			if (smmu->batch_failed) {
+			t = max3(t, q->batch_done, q->batch_fail);
+			if (q->batch_failed) {
 				if (t > now) {
 					end = t;
 					goto out;
 				}
-				smmu->batch_failed = false;
-				smmu->batch_done = smmu->batch_fail = 0;
-				smmu->busy_until = t;
-				smmu->head = head;
+				q->batch_failed = false;
+				q->batch_done = q->batch_fail = 0;
+				q->busy_until = t;
+				q->head = head;
 				sim_smmu_stat_inc(&smmu->stats.atc_timeouts);
-				sim_smmu_stall(smmu,
+				sim_smmu_stall(smmu, q,
 					       CMDQ_ERR_CERROR_ATC_INV_IDX);
 				*raise = true;
 				return SIM_DEV_NEVER;
@@ -404,7 +432,7 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, u32 prod, bool *raise)
 			end = t + smmu->cost[opcode];
 			if (end > now)
 				goto out;
-			smmu->batch_done = smmu->batch_fail = 0;
+			q->batch_done = q->batch_fail = 0;
 			sim_smmu_tlbi_complete(smmu);
 			if (smmu->stec)
 				sim_stec_sync(smmu->stec);
@@ -416,8 +444,8 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, u32 prod, bool *raise)
 			break;
 		default:
 			/* Decoding it took its time; it is retried after */
-			smmu->busy_until = end;
-			*raise = sim_smmu_illegal(smmu, head);
+			q->busy_until = end;
+			*raise = sim_smmu_illegal(smmu, q, head);
 			return SIM_DEV_NEVER;
 		}
 
@@ -436,8 +464,7 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, u32 prod, bool *raise)
 		 * queue would look a lap emptier than it is.
 		 */
 		if (msi) {
-			__atomic_store_n(&smmu->cmdq_cons, head,
-					 __ATOMIC_RELEASE);
+			__atomic_store_n(&q->cons, head, __ATOMIC_RELEASE);
 			__atomic_store_n(msi, 0, __ATOMIC_RELEASE);
 			khooks_vcpu_written(msi);
 			khooks_vcpu_written(NULL); /* CONS */
@@ -448,21 +475,21 @@ out:
 		next = end;
 		break;
 	}
-	smmu->busy_until = t;
-	smmu->idle = head == prod;
-	if (head != smmu->head) {
-		smmu->head = head;
-		__atomic_store_n(&smmu->cmdq_cons, head, __ATOMIC_RELEASE);
+	q->busy_until = t;
+	q->idle = head == prod;
+	if (head != q->head) {
+		q->head = head;
+		__atomic_store_n(&q->cons, head, __ATOMIC_RELEASE);
 		khooks_vcpu_written(NULL); /* CONS */
 	}
 	return next;
 }
 
 /* Nothing queued: CONS has caught up with PROD (cheap, lock-free check) */
-static bool sim_smmu_idle(struct sim_smmu *smmu)
+static bool sim_smmu_idle(struct sim_smmu_queue *q)
 {
-	u32 prod = __atomic_load_n(&smmu->cmdq_prod, __ATOMIC_ACQUIRE);
-	u32 cons = __atomic_load_n(&smmu->cmdq_cons, __ATOMIC_ACQUIRE);
+	u32 prod = __atomic_load_n(&q->prod, __ATOMIC_ACQUIRE);
+	u32 cons = __atomic_load_n(&q->cons, __ATOMIC_ACQUIRE);
 
 	return prod == (cons & ~CMDQ_CONS_ERR);
 }
@@ -473,62 +500,102 @@ static bool sim_smmu_idle(struct sim_smmu *smmu)
  * the lock, read without it: a stale pair only makes a poller skip an
  * advance that a later poll does.
  */
-static void sim_smmu_forget_wake(struct sim_smmu *smmu)
+static void sim_smmu_forget_wake(struct sim_smmu_queue *q)
 {
-	__atomic_store_n(&smmu->wake_prod, SIM_SMMU_NO_PROD, __ATOMIC_RELEASE);
+	__atomic_store_n(&q->wake_prod, SIM_SMMU_NO_PROD, __ATOMIC_RELEASE);
 }
 
-/* One consumer at a time; the interrupt runs with the lock dropped */
+static void sim_smmu_forget_wakes(struct sim_smmu *smmu)
+{
+	unsigned int i;
+
+	for (i = 0; i < smmu->num_queues; i++)
+		sim_smmu_forget_wake(&smmu->q[i]);
+}
+
+/*
+ * One consumer at a time; the interrupt runs with the lock dropped.  Every
+ * queue is advanced; returns the earliest next event.
+ */
 static noinline u64 sim_smmu_run_locked(struct sim_smmu *smmu)
 {
-	u64 wake;
+	u64 wake, next;
+	unsigned int i;
 	bool raise;
 	u32 prod;
 
-	if (sim_smmu_idle(smmu))
+	for (i = 0; i < smmu->num_queues; i++)
+		if (!sim_smmu_idle(&smmu->q[i]))
+			break;
+	if (i == smmu->num_queues)
 		return SIM_DEV_NEVER;
 	do {
 		raise = false;
+		next = SIM_DEV_NEVER;
 		if (!spin_trylock(&smmu->lock))
 			return sim_clock_now_ns(); /* another thread advances */
-		prod = __atomic_load_n(&smmu->cmdq_prod, __ATOMIC_ACQUIRE);
-		wake = __sim_smmu_advance(smmu, prod, &raise);
-		if (raise) {
-			sim_smmu_forget_wake(smmu);
-		} else {
-			__atomic_store_n(&smmu->wake, wake, __ATOMIC_RELAXED);
-			__atomic_store_n(&smmu->wake_prod, prod,
-					 __ATOMIC_RELEASE);
+		for (i = 0; i < smmu->num_queues; i++) {
+			struct sim_smmu_queue *q = &smmu->q[i];
+			bool q_raise = false;
+
+			prod = __atomic_load_n(&q->prod, __ATOMIC_ACQUIRE);
+			wake = __sim_smmu_advance(smmu, q, prod, &q_raise);
+			if (q_raise) {
+				sim_smmu_forget_wake(q);
+				raise = true;
+			} else {
+				__atomic_store_n(&q->wake, wake,
+						 __ATOMIC_RELAXED);
+				__atomic_store_n(&q->wake_prod, prod,
+						 __ATOMIC_RELEASE);
+				next = min(next, wake);
+			}
 		}
 		spin_unlock(&smmu->lock);
 		if (raise)
 			sim_irq_raise(smmu->irq);
 	} while (raise);
-	return wake;
+	return next;
 }
 
 /* Advance unless nothing can have happened since the last time */
 static u64 sim_smmu_run(struct sim_smmu *smmu)
 {
-	u32 prod = __atomic_load_n(&smmu->cmdq_prod, __ATOMIC_ACQUIRE);
+	u64 next = SIM_DEV_NEVER, now = 0;
+	unsigned int i;
 
-	if (__atomic_load_n(&smmu->wake_prod, __ATOMIC_ACQUIRE) == prod) {
-		u64 wake = __atomic_load_n(&smmu->wake, __ATOMIC_RELAXED);
+	for (i = 0; i < smmu->num_queues; i++) {
+		struct sim_smmu_queue *q = &smmu->q[i];
+		u32 prod = __atomic_load_n(&q->prod, __ATOMIC_ACQUIRE);
+		u64 wake;
 
+		if (__atomic_load_n(&q->wake_prod, __ATOMIC_ACQUIRE) != prod)
+			return sim_smmu_run_locked(smmu);
+		wake = __atomic_load_n(&q->wake, __ATOMIC_RELAXED);
 		/* Idle until PROD moves: no clock to read */
-		if (wake == SIM_DEV_NEVER || wake > sim_clock_now_ns())
-			return wake;
+		if (wake == SIM_DEV_NEVER)
+			continue;
+		if (!now)
+			now = sim_clock_now_ns();
+		if (wake <= now)
+			return sim_smmu_run_locked(smmu);
+		next = min(next, wake);
 	}
-	return sim_smmu_run_locked(smmu);
+	return next;
 }
 
 void sim_smmu_stall_for(struct sim_smmu *smmu, u64 ns)
 {
 	unsigned long flags;
+	unsigned int i;
 
 	spin_lock_irqsave(&smmu->lock, flags);
-	smmu->busy_until = max(smmu->busy_until, sim_clock_now_ns() + ns);
-	sim_smmu_forget_wake(smmu);
+	for (i = 0; i < smmu->num_queues; i++) {
+		struct sim_smmu_queue *q = &smmu->q[i];
+
+		q->busy_until = max(q->busy_until, sim_clock_now_ns() + ns);
+	}
+	sim_smmu_forget_wakes(smmu);
 	spin_unlock_irqrestore(&smmu->lock, flags);
 }
 
@@ -589,30 +656,77 @@ static void *sim_smmu_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * The queue whose registers @offset is in, @offset made the register's as
+ * queue 0 has it (CMDQ_BASE, _PROD, _CONS, GERROR, GERRORN), or
+ * ARM_SMMU_MQ_CONFIG; NULL: not a queue's
+ */
+static struct sim_smmu_queue *sim_smmu_reg_queue(struct sim_smmu *smmu,
+						 size_t *offset)
+{
+	static const size_t reg[ARM_SMMU_MQ_SZ] = {
+		[ARM_SMMU_MQ_CONS] = ARM_SMMU_CMDQ_CONS,
+		[ARM_SMMU_MQ_PROD] = ARM_SMMU_CMDQ_PROD,
+		[ARM_SMMU_MQ_GERROR] = ARM_SMMU_GERROR,
+		[ARM_SMMU_MQ_GERRORN] = ARM_SMMU_GERRORN,
+		[ARM_SMMU_MQ_BASE] = ARM_SMMU_CMDQ_BASE,
+		[ARM_SMMU_MQ_CONFIG] = ARM_SMMU_MQ_CONFIG,
+	};
+	size_t n, off = *offset;
+
+	if (off < ARM_SMMU_REG_SZ) {
+		switch (off) {
+		case ARM_SMMU_CMDQ_BASE:
+		case ARM_SMMU_CMDQ_PROD:
+		case ARM_SMMU_CMDQ_CONS:
+		case ARM_SMMU_GERROR:
+		case ARM_SMMU_GERRORN:
+			return &smmu->q[0];
+		default:
+			return NULL;
+		}
+	}
+	n = (off - ARM_SMMU_REG_SZ) / ARM_SMMU_MQ_SZ + 1;
+	off = (off - ARM_SMMU_REG_SZ) % ARM_SMMU_MQ_SZ;
+	if (n >= smmu->num_queues || !reg[off])
+		return NULL;
+	*offset = reg[off];
+	return &smmu->q[n];
+}
+
 static u64 sim_smmu_read(void *opaque, size_t offset, unsigned int width)
 {
 	struct sim_smmu *smmu = opaque;
+	struct sim_smmu_queue *q = sim_smmu_reg_queue(smmu, &offset);
 
+	if (!q) {
+		switch (offset) {
+		case ARM_SMMU_IDR0:
+			return smmu->idr0;
+		case ARM_SMMU_IDR1:
+			return smmu->idr1;
+		case ARM_SMMU_IDR3:
+			return smmu->idr3;
+		case ARM_SMMU_CR0:
+			return __atomic_load_n(&smmu->cr0, __ATOMIC_ACQUIRE);
+		default:
+			return 0;
+		}
+	}
 	switch (offset) {
-	case ARM_SMMU_IDR0:
-		return smmu->idr0;
-	case ARM_SMMU_IDR1:
-		return smmu->idr1;
-	case ARM_SMMU_IDR3:
-		return smmu->idr3;
-	case ARM_SMMU_CR0:
-		return __atomic_load_n(&smmu->cr0, __ATOMIC_ACQUIRE);
 	case ARM_SMMU_GERROR:
-		return __atomic_load_n(&smmu->gerror, __ATOMIC_ACQUIRE);
+		return __atomic_load_n(&q->gerror, __ATOMIC_ACQUIRE);
 	case ARM_SMMU_GERRORN:
-		return __atomic_load_n(&smmu->gerrorn, __ATOMIC_ACQUIRE);
+		return __atomic_load_n(&q->gerrorn, __ATOMIC_ACQUIRE);
 	case ARM_SMMU_CMDQ_BASE:
-		return __atomic_load_n(&smmu->cmdq_base, __ATOMIC_ACQUIRE);
+		return __atomic_load_n(&q->base, __ATOMIC_ACQUIRE);
 	case ARM_SMMU_CMDQ_PROD:
-		return __atomic_load_n(&smmu->cmdq_prod, __ATOMIC_ACQUIRE);
+		return __atomic_load_n(&q->prod, __ATOMIC_ACQUIRE);
 	case ARM_SMMU_CMDQ_CONS:
 		sim_smmu_advance(smmu);
-		return __atomic_load_n(&smmu->cmdq_cons, __ATOMIC_ACQUIRE);
+		return __atomic_load_n(&q->cons, __ATOMIC_ACQUIRE);
+	case ARM_SMMU_MQ_CONFIG:
+		return __atomic_load_n(&q->config, __ATOMIC_ACQUIRE);
 	default:
 		return 0;
 	}
@@ -622,44 +736,46 @@ static void sim_smmu_write(void *opaque, size_t offset, u64 val,
 			   unsigned int width)
 {
 	struct sim_smmu *smmu = opaque;
+	struct sim_smmu_queue *q = sim_smmu_reg_queue(smmu, &offset);
 	unsigned long flags;
 
-	switch (offset) {
-	case ARM_SMMU_CMDQ_PROD:
-		__atomic_store_n(&smmu->cmdq_prod, (u32)val, __ATOMIC_RELEASE);
+	if (q && offset == ARM_SMMU_CMDQ_PROD) {
+		__atomic_store_n(&q->prod, (u32)val, __ATOMIC_RELEASE);
 		sim_smmu_kick(smmu);
 		return;
+	}
+
+	spin_lock_irqsave(&smmu->lock, flags);
+	if (!q) {
+		sim_smmu_forget_wakes(smmu);
+		if (offset == ARM_SMMU_CR0)
+			__atomic_store_n(&smmu->cr0, (u32)val,
+					 __ATOMIC_RELEASE);
+		spin_unlock_irqrestore(&smmu->lock, flags);
+		return;
+	}
+	sim_smmu_forget_wake(q);
+	switch (offset) {
 	case ARM_SMMU_GERRORN:
-		spin_lock_irqsave(&smmu->lock, flags);
-		__atomic_store_n(&smmu->gerrorn, (u32)val, __ATOMIC_RELEASE);
-		if (smmu->stalled &&
-		    !((smmu->gerror ^ (u32)val) & GERROR_CMDQ_ERR)) {
-			smmu->stalled = false;
+		__atomic_store_n(&q->gerrorn, (u32)val, __ATOMIC_RELEASE);
+		if (q->stalled && !((q->gerror ^ (u32)val) & GERROR_CMDQ_ERR)) {
+			q->stalled = false;
 			/* The repeated command starts at the acknowledgement */
-			smmu->busy_until =
-				max(smmu->busy_until, sim_clock_now_ns());
+			q->busy_until = max(q->busy_until, sim_clock_now_ns());
 		}
-		sim_smmu_forget_wake(smmu);
 		spin_unlock_irqrestore(&smmu->lock, flags);
 		if (smmu->cfg.threaded)
 			sim_smmu_kick(smmu);
 		return;
-	default:
-		break;
-	}
-
-	spin_lock_irqsave(&smmu->lock, flags);
-	sim_smmu_forget_wake(smmu);
-	switch (offset) {
-	case ARM_SMMU_CR0:
-		__atomic_store_n(&smmu->cr0, (u32)val, __ATOMIC_RELEASE);
-		break;
 	case ARM_SMMU_CMDQ_BASE:
-		__atomic_store_n(&smmu->cmdq_base, val, __ATOMIC_RELEASE);
+		__atomic_store_n(&q->base, val, __ATOMIC_RELEASE);
 		break;
 	case ARM_SMMU_CMDQ_CONS:
-		smmu->head = (u32)val & ~CMDQ_CONS_ERR;
-		__atomic_store_n(&smmu->cmdq_cons, (u32)val, __ATOMIC_RELEASE);
+		q->head = (u32)val & ~CMDQ_CONS_ERR;
+		__atomic_store_n(&q->cons, (u32)val, __ATOMIC_RELEASE);
+		break;
+	case ARM_SMMU_MQ_CONFIG:
+		__atomic_store_n(&q->config, (u32)val, __ATOMIC_RELEASE);
 		break;
 	default:
 		break;
@@ -704,6 +820,7 @@ int sim_smmu_create(const struct sim_smmu_config *cfg, unsigned int num_sids,
 {
 	struct sim_smmu *smmu;
 	pthread_condattr_t attr;
+	unsigned int i;
 	int ret;
 
 	if (cfg->cmdq_shift < SIM_SMMU_CMDQ_SHIFT_MIN ||
@@ -712,21 +829,28 @@ int sim_smmu_create(const struct sim_smmu_config *cfg, unsigned int num_sids,
 	    cfg->lat.cmd_ns > SIM_SMMU_MAX_LATENCY_NS ||
 	    cfg->lat.atc_inv_ns > SIM_SMMU_MAX_LATENCY_NS ||
 	    cfg->lat.sync_ns > SIM_SMMU_MAX_LATENCY_NS ||
-	    cfg->atc_timeout_ns > SIM_SMMU_MAX_LATENCY_NS)
+	    cfg->atc_timeout_ns > SIM_SMMU_MAX_LATENCY_NS ||
+	    cfg->num_queues > ARM_SMMU_MQ_MAX)
 		return -EINVAL;
 	if (cfg->threaded && sim_clock_source() == SIM_CLOCK_VIRTUAL)
 		return -EINVAL;
-	if (cfg->tlb_pages > SIM_TLB_MAX_PAGES)
+	if (cfg->tlb_pages > SIM_TLB_MAX_PAGES ||
+	    (cfg->tlb_pages && cfg->num_queues))
 		return -EINVAL;
 
-	smmu = calloc(1, sizeof(*smmu));
+	smmu = calloc(1, sizeof(*smmu) +
+				 (cfg->num_queues + 1) * sizeof(smmu->q[0]));
 	if (!smmu)
 		return -ENOMEM;
 	smmu->cfg = *cfg;
 	sim_smmu_init_costs(smmu);
-	smmu->idle = true;
-	smmu->wake_prod = SIM_SMMU_NO_PROD;
-	smmu->ill_head = SIM_SMMU_NO_PROD; /* no illegal command yet */
+	smmu->num_queues = cfg->num_queues + 1;
+	for (i = 0; i < smmu->num_queues; i++) {
+		smmu->q[i].idle = true;
+		smmu->q[i].wake_prod = SIM_SMMU_NO_PROD;
+		/* No illegal command yet */
+		smmu->q[i].ill_head = SIM_SMMU_NO_PROD;
+	}
 	if (!smmu->cfg.atc_timeout_ns)
 		smmu->cfg.atc_timeout_ns = SIM_SMMU_ATC_TIMEOUT_DEFAULT_NS;
 	smmu->num_sids = num_sids;
@@ -760,7 +884,7 @@ int sim_smmu_create(const struct sim_smmu_config *cfg, unsigned int num_sids,
 	smmu->idr3 = cfg->range_inv ? IDR3_RIL : 0;
 	spin_lock_init(&smmu->lock);
 
-	ret = sim_mmio_register(smmu->window, sizeof(smmu->window),
+	ret = sim_mmio_register(smmu->window, ARM_SMMU_MQ(cfg->num_queues),
 				&sim_smmu_mmio_ops, smmu);
 	if (ret)
 		goto err_free;

@@ -19,6 +19,15 @@
  *  - it caches STEs (sim/stec.h): a CFGI drops the STEs it covers when a
  *    later CMD_SYNC completes, and each CFGI's step is checked for an STE
  *    that could be fetched torn;
+ *  - with cfg.num_queues, more command queues (variants/cmdq-multi.h: the
+ *    registers at ARM_SMMU_MQ(n), each with its own GERROR pair and
+ *    CONFIG.EN), each consumed in order by an engine of its own, in time
+ *    of its own, as if the SMMU had one per queue: a CMD_SYNC that waits
+ *    for an ATC_INV holds up its own queue only.  A queue's error stalls
+ *    that queue and raises the GERROR interrupt.  It is a timing model:
+ *    the queues are advanced one after another, not in time order across
+ *    them, so a CMD_SYNC may complete another queue's CFGIs that are later
+ *    in time; with a TLB (which the oracle judges) it is refused;
  *  - with a TLB (sim/tlb.h), a TLBI takes effect when a later CMD_SYNC
  *    completes, the latest the architecture allows: an ATC_INV between
  *    them leaves the TLB as it was, and a device that asks for the
@@ -78,6 +87,7 @@ struct sim_smmu_latency {
  * @atc_timeout_ns: the hardware ATC invalidation completion timeout (0:
  *                  SIM_SMMU_ATC_TIMEOUT_DEFAULT_NS)
  * @tlb_pages: a TLB of this many 4 KiB pages from address 0 (0: none)
+ * @num_queues: command queues besides the SMMU's own (0..ARM_SMMU_MQ_MAX)
  * @seed: the SMMU's own choices (which STEs its cache fetches when)
  */
 struct sim_smmu_config {
@@ -90,6 +100,7 @@ struct sim_smmu_config {
 	struct sim_smmu_latency lat;
 	u64 atc_timeout_ns;
 	unsigned int tlb_pages;
+	unsigned int num_queues;
 	u64 seed;
 };
 

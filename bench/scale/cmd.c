@@ -15,6 +15,7 @@
 #include <arm-smmu-v3/arm-smmu-v3.h>
 #include <khooks/vcpu.h>
 #include <sim/smmu.h>
+#include <variants/cmdq-multi.h>
 
 #include "lib/env.h"
 #include "lib/json.h"
@@ -115,7 +116,10 @@ static const struct opt scale_opts[] = {
 	   "cmdlist (issue_cmdlist: --cmds TLBIs and a CMD_SYNC), "
 	   "map-unmap (--op-ns of CPU work, then a TLBI and a CMD_SYNC) or "
 	   "walker (--op-ns, then the invalidation of a page on a domain of "
-	   "--entries ATS masters: a TLBI, an ATC_INV each, a CMD_SYNC)"),
+	   "--entries ATS masters: a TLBI, an ATC_INV each, a CMD_SYNC) or "
+	   "hol (head-of-line blocking: --op-ns, then a batch; CPU 0's has "
+	   "--devs ATS devices, one slow; the other CPUs' latency is "
+	   "measured)"),
 	SO("cmds", OPT_UINT, cmds, 1, SCALE_MAX_CMDS, NULL, NULL, "N",
 	   "commands in a cmdlist"),
 	SO("entries", OPT_UINT, entries, 1, SCALE_MAX_ENTRIES, NULL, NULL, "N",
@@ -150,6 +154,30 @@ static const struct opt scale_opts[] = {
 	   "the command queue: lockfree (upstream's), fetch-add (space by "
 	   "one atomic add) or locked (one spinlock around insertion and "
 	   "the sync)"),
+	SO("cmdq", OPT_ENUM, cmdq, 0, 0, NULL, scale_cmdq_names, "M",
+	   "command queues per SMMU: single (upstream's), per-cpu (--queues "
+	   "of them, CPU c on queue c mod --queues: CMDQV, ECMDQ) or ats "
+	   "(the ATC invalidations on a queue of their own); lock-free "
+	   "queue only"),
+	SO("queues", OPT_UINT, queues, 0, ARM_SMMU_MQ_MAX, NULL, NULL, "N",
+	   "--cmdq per-cpu: the queues (0: one per CPU)"),
+	SO("devs", OPT_UINT, devs, 1, SCALE_MAX_DEVS, NULL, NULL, "N",
+	   "hol: ATS devices under CPU 0's CMD_SYNC, the slow one among "
+	   "them"),
+	SO("slow_ns", OPT_NS, slow_ns, 0, SCALE_MAX_DEV_NS, NULL, NULL, "D",
+	   "hol: when the slow device answers an ATC_INV (0: as a healthy "
+	   "one, the baseline)"),
+	SO("slow_timeout", OPT_FLAG, slow_timeout, 0, 0, NULL, NULL, NULL,
+	   "hol: the slow device never answers: each of CPU 0's CMD_SYNCs "
+	   "ends in the ATC timeout"),
+	SO("dev_ns", OPT_NS, dev_ns, 0, SCALE_MAX_DEV_NS, NULL, NULL, "D",
+	   "hol: when a healthy device answers an ATC_INV"),
+	SO("atc_timeout_ns", OPT_NS, atc_timeout_ns, 1000, SCALE_MAX_DEV_NS,
+	   NULL, NULL, "D", "hol: the SMMU's ATC invalidation timeout"),
+	SO("bystander", OPT_ENUM, bystander, 0, 0, NULL, scale_bystander_names,
+	   "B",
+	   "hol: what the other CPUs invalidate, tlbi (a TLBI of their "
+	   "ASID) or ats (and an ATC_INV to a healthy device of their own)"),
 	SO("cmdq_lock", OPT_ENUM, cmdq_lock, 0, 0, NULL, scale_lock_names, "L",
 	   "the cmdq lock: new (upstream's since df180b1a) or old (its "
 	   "exclusive unlock resets the count)"),
@@ -184,6 +212,9 @@ static void scale_defaults(struct scale_config *cfg)
 	cfg->atc_inv_ns = 20;
 	cfg->max_steps = 100ULL * 1000 * 1000; /* a minute or so */
 	cfg->sync_ns = 50;
+	cfg->devs = 1;
+	cfg->dev_ns = 1000;
+	cfg->atc_timeout_ns = 2 * 1000 * 1000;
 }
 
 static void scale_help(FILE *f)
@@ -201,6 +232,47 @@ static void scale_help(FILE *f)
 	      "wait of each kind.  Every figure is modelled time.  The table\n"
 	      "printed puts map-unmap beside the published curve.\n",
 	      f);
+}
+
+/* The options of several queues and of the hol workload, together */
+static int scale_check_hol(struct scale_config *cfg, bool cpus_given)
+{
+	unsigned int i;
+
+	if (cfg->cmdq != SCALE_CMDQ_SINGLE &&
+	    (cfg->queue != SCALE_QUEUE_LOCKFREE ||
+	     cfg->workload == SCALE_WALKER))
+		return scale_usage_error("--cmdq %s: the lock-free queue's, "
+					 "and not with --workload walker",
+					 scale_cmdq_names[cfg->cmdq]);
+	if (cfg->queues && cfg->cmdq != SCALE_CMDQ_PER_CPU)
+		return scale_usage_error("--queues is --cmdq per-cpu's");
+	if (cfg->workload != SCALE_HOL)
+		return 0;
+	/* The default counts: those with a bystander */
+	if (!cpus_given && cfg->cpus.n[0] == 1) {
+		memmove(cfg->cpus.n, cfg->cpus.n + 1,
+			--cfg->cpus.num * sizeof(cfg->cpus.n[0]));
+		if (!cfg->cpus.num)
+			cfg->cpus.n[cfg->cpus.num++] = 2;
+	}
+	for (i = 0; i < cfg->cpus.num; i++)
+		if (cfg->cpus.n[i] < 2)
+			return scale_usage_error("--workload hol: CPU 0 and at "
+						 "least one bystander: "
+						 "--cpus from 2");
+	if (cfg->slow_timeout && cfg->slow_ns)
+		return scale_usage_error("--slow-ns or --slow-timeout, not "
+					 "both");
+	if (cfg->slow_ns >= cfg->atc_timeout_ns ||
+	    cfg->dev_ns >= cfg->atc_timeout_ns)
+		return scale_usage_error(
+			"--slow-ns and --dev-ns: below "
+			"--atc-timeout-ns (%llu ns); a device "
+			"that never answers in time is "
+			"--slow-timeout",
+			(unsigned long long)cfg->atc_timeout_ns);
+	return 0;
 }
 
 static int scale_parse(int argc, char **argv, struct scale_config *cfg)
@@ -251,7 +323,7 @@ static int scale_parse(int argc, char **argv, struct scale_config *cfg)
 	if (cfg->workload == SCALE_WALKER && cfg->queue != SCALE_QUEUE_LOCKFREE)
 		return scale_usage_error("--workload walker runs on the "
 					 "lock-free queue only");
-	return 0;
+	return scale_check_hol(cfg, cpus_given);
 }
 
 /* The published mainline and atomic-add rows at @cpus (0: none) */
@@ -331,8 +403,7 @@ static int scale_write_json(FILE *f, const void *arg)
 		"\"seed\":%llu,\"warmup_ns\":%llu,\"duration_ns\":%llu,"
 		"\"cmdq_shift\":%u,\"cmd_ns\":%llu,\"atc_inv_ns\":%llu,"
 		"\"sync_ns\":%llu,"
-		"\"max_steps\":%llu,"
-		"\"modelled\":true,\"points\":[",
+		"\"max_steps\":%llu,\"cmdq\":\"%s\",\"queues\":%u,",
 		r->prof->cores_per_cluster, r->prof->clusters_per_die,
 		r->prof->dies_per_socket, r->prof->sockets, r->prof->point_ps,
 		r->prof->lat_ns[0], r->prof->lat_ns[1], r->prof->lat_ns[2],
@@ -345,7 +416,18 @@ static int scale_write_json(FILE *f, const void *arg)
 			"none",
 		cfg->op_ns, cfg->seed, cfg->warmup_ns, cfg->duration_ns,
 		cfg->cmdq_shift, cfg->cmd_ns, cfg->atc_inv_ns, cfg->sync_ns,
-		cfg->max_steps);
+		cfg->max_steps, scale_cmdq_names[cfg->cmdq], cfg->queues);
+	if (cfg->workload == SCALE_HOL)
+		fprintf(f,
+			"\"devs\":%u,\"slow_ns\":%llu,\"slow_timeout\":%s,"
+			"\"dev_ns\":%llu,\"atc_timeout_ns\":%llu,"
+			"\"bystander\":\"%s\",",
+			cfg->devs, (unsigned long long)cfg->slow_ns,
+			cfg->slow_timeout ? "true" : "false",
+			(unsigned long long)cfg->dev_ns,
+			(unsigned long long)cfg->atc_timeout_ns,
+			scale_bystander_names[cfg->bystander]);
+	fputs("\"modelled\":true,\"points\":[", f);
 	for (i = 0; i < r->num; i++) {
 		const struct scale_point *pt = &r->pts[i];
 		static const double pcts[] = { 50, 90, 99, 99.9 };
@@ -379,6 +461,15 @@ static int scale_write_json(FILE *f, const void *arg)
 			pt->wall_s, pt->cpu_s,
 			pt->cpu_s > 0 ? pt->steps / pt->cpu_s : 0);
 		scale_write_shares(f, pt);
+		fprintf(f, ",\"queues\":%u", scale_num_queues(cfg, pt->cpus));
+		if (cfg->workload == SCALE_HOL)
+			fprintf(f,
+				",\"slow_ops\":%llu,\"slow_eio\":%llu,"
+				"\"bystander_eio\":%llu,\"atc_timeouts\":%llu",
+				(unsigned long long)pt->slow_ops,
+				(unsigned long long)pt->slow_eio,
+				(unsigned long long)pt->bystander_eio,
+				(unsigned long long)pt->atc_timeouts);
 		if (scale_published_for(cfg, pt->cpus))
 			fprintf(f,
 				",\"published\":%.0f,\"published_row\":\"%s\","
@@ -570,6 +661,31 @@ static int scale_exec_wmm(int argc, char **argv)
 	return -errno;
 }
 
+/*
+ * hol: a time-out logs one error and reaches CPU 0 as -EIO, each of them,
+ * and no bystander: print the counts, and say what breaks that
+ */
+static bool scale_hol_failed(const struct scale_config *cfg,
+			     const struct scale_point *pt)
+{
+	if (cfg->workload != SCALE_HOL)
+		return false;
+	printf("%5u CPUs: CPU 0 (the slow device's) %llu operations, "
+	       "%llu ATC timeouts, %llu -EIO to CPU 0, %llu to bystanders\n",
+	       pt->cpus, (unsigned long long)pt->slow_ops,
+	       (unsigned long long)pt->atc_timeouts,
+	       (unsigned long long)pt->slow_eio,
+	       (unsigned long long)pt->bystander_eio);
+	if (pt->slow_eio == pt->atc_timeouts && !pt->bystander_eio &&
+	    (cfg->slow_timeout || !pt->atc_timeouts))
+		return false;
+	fprintf(stderr,
+		"atcbench scale: FAILED: %u CPUs: every ATC timeout must "
+		"reach CPU 0 as -EIO, and only it%s\n",
+		pt->cpus, cfg->slow_timeout ? "" : ", and no device timed out");
+	return true;
+}
+
 int scale_cmd(int argc, char **argv)
 {
 	struct scale_point pts[SCALE_MAX_POINTS];
@@ -663,12 +779,16 @@ int scale_cmd(int argc, char **argv)
 		fflush(stdout);
 	}
 	for (i = 0; i < done; i++)
+		if (!pts[i].livelock && scale_hol_failed(&cfg, &pts[i]))
+			failed = true;
+	for (i = 0; i < done; i++)
 		if (pts[i].livelock) {
 			fprintf(stderr,
 				"atcbench scale: FAILED: %u CPUs: no progress "
 				"(above)\n",
 				pts[i].cpus);
-		} else if (pts[i].kernel_errors || pts[i].warns) {
+		} else if (pts[i].warns ||
+			   pts[i].kernel_errors != pts[i].atc_timeouts) {
 			fprintf(stderr,
 				"atcbench scale: FAILED: %u CPUs: the "
 				"kernel-form code logged %llu errors and %llu "
@@ -686,8 +806,11 @@ int scale_cmd(int argc, char **argv)
 			printf("%5u CPUs: average %s latency(us):%.1f standard "
 			       "deviation:%.1f\n",
 			       pts[i].cpus,
-			       cfg.workload == SCALE_CMDLIST ? "cmdlist" :
-							       "map+unmap",
+			       cfg.workload == SCALE_CMDLIST ?
+				       "cmdlist" :
+			       cfg.workload == SCALE_HOL ?
+				       "bystander map+unmap" :
+				       "map+unmap",
 			       lat_mean(pts[i].lat) / 1e3,
 			       lat_stddev(pts[i].lat) / 1e3);
 	r = (struct scale_result){

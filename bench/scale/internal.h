@@ -28,6 +28,9 @@
 #define SCALE_LAT_DIGITS 3
 #define SCALE_MIN_STEPS 100000
 #define SCALE_MAX_STEPS (10ULL * 1000 * 1000 * 1000)
+/* hol: ATS devices in CPU 0's list (a batch, a CMD_SYNC) */
+#define SCALE_MAX_DEVS 63
+#define SCALE_MAX_DEV_NS (100ULL * 1000 * 1000) /* 100 ms */
 
 enum scale_workload {
 	SCALE_CMDLIST, /* issue_cmdlist(): cmds TLBIs and a CMD_SYNC */
@@ -37,6 +40,15 @@ enum scale_workload {
 	 * domain of @entries ATS masters: the walker with its batch
 	 */
 	SCALE_WALKER,
+	/*
+	 * Head-of-line blocking: op_ns of CPU work, then a batch (TLBI and
+	 * ATC_INVs, one CMD_SYNC) through the batch API.  CPU 0's batch has
+	 * @devs ATS devices, the first of them slow (@slow_ns, or no answer:
+	 * the ATC timeout); the others, the bystanders, invalidate their own
+	 * ASID (and with SCALE_BYSTANDER_ATS a healthy device of their own).
+	 * The latency recorded is the bystanders'.
+	 */
+	SCALE_HOL,
 	SCALE_NR_WORKLOADS,
 };
 
@@ -67,6 +79,23 @@ enum scale_walker {
 
 extern const char *const scale_walker_names[];
 
+/* Command queues per SMMU: upstream's one, or variants/cmdq-multi.h */
+enum scale_cmdq {
+	SCALE_CMDQ_SINGLE,
+	SCALE_CMDQ_PER_CPU, /* @queues queues, CPU c on queue c % @queues */
+	SCALE_CMDQ_ATS, /* the ATC invalidations on a queue of their own */
+};
+
+extern const char *const scale_cmdq_names[];
+
+/* What the hol workload's bystanders invalidate */
+enum scale_bystander {
+	SCALE_BYSTANDER_TLBI, /* a TLBI of their ASID */
+	SCALE_BYSTANDER_ATS, /* and an ATC_INV to a healthy device */
+};
+
+extern const char *const scale_bystander_names[];
+
 struct scale_config {
 	char profile[SIM_COST_NAME_MAX];
 	struct scale_cpus {
@@ -90,6 +119,15 @@ struct scale_config {
 	bool fit; /* fit op_ns and lat_ns on the published 2 and 8 CPUs */
 	unsigned int cmdq_lock; /* enum scale_cmdq_lock */
 	unsigned int queue; /* enum scale_queue */
+	unsigned int cmdq; /* enum scale_cmdq */
+	unsigned int queues; /* SCALE_CMDQ_PER_CPU: queues (0: one a CPU) */
+	/* hol: CPU 0's devices, the slow one's answer or none at all */
+	unsigned int devs;
+	u64 slow_ns;
+	bool slow_timeout;
+	u64 dev_ns; /* hol: a healthy device's answer */
+	u64 atc_timeout_ns; /* hol: the SMMU's ATC invalidation timeout */
+	unsigned int bystander; /* enum scale_bystander */
 	const char *out;
 };
 
@@ -111,7 +149,7 @@ extern const char *const scale_share_names[];
 
 struct scale_point {
 	unsigned int cpus;
-	u64 ops; /* started in the measured span */
+	u64 ops; /* started in the measured span (hol: the bystanders') */
 	double ops_per_cpu_s, ops_per_s;
 	struct lat_hist *lat; /* each measured operation's time, ns */
 	u64 lists; /* command lists issued, warm-up included */
@@ -125,6 +163,12 @@ struct scale_point {
 	double share[SCALE_NR_SHARES]; /* enum arm_smmu_cmdq_wait, scale_share */
 	/* The longest of each wait that ended in the span, or is under way */
 	u64 wait_max_ns[ARM_SMMU_CMDQ_NR_WAITS];
+	/*
+	 * hol: CPU 0's operations in the span, and over the whole run its
+	 * lists that returned -EIO, the bystanders' that did (an innocent
+	 * one told its invalidation failed) and the SMMU's ATC timeouts
+	 */
+	u64 slow_ops, slow_eio, bystander_eio, atc_timeouts;
 	/* Host time the point took: wall clock, and the thread's CPU time */
 	double wall_s, cpu_s;
 };
@@ -140,6 +184,9 @@ int scale_host_profile(struct sim_cost_profile *p);
 
 /* The profile @cfg names, with its overrides: 0 or -ENOENT */
 int scale_profile(const struct scale_config *cfg, struct sim_cost_profile *p);
+/* The command queues besides the SMMU's own that @cfg gives @cpus CPUs */
+unsigned int scale_num_queues(const struct scale_config *cfg,
+			      unsigned int cpus);
 /*
  * Run one point on @cpus CPUs into @pt: 0, -EDEADLK (no progress: @pt says
  * how far it got), or -errno; @pt->lat is allocated, or NULL after an

@@ -15,13 +15,16 @@
 #include <sim/smmu.h>
 #include <variants/cmdq-fetch-add.h>
 #include <variants/cmdq-locked.h>
+#include <variants/cmdq-multi.h>
 #include <variants/devlist.h>
 #include <sim/world.h>
 
 #include "scale/internal.h"
 
 const char *const scale_workload_names[] = { "cmdlist", "map-unmap", "walker",
-					     NULL };
+					     "hol", NULL };
+const char *const scale_cmdq_names[] = { "single", "per-cpu", "ats", NULL };
+const char *const scale_bystander_names[] = { "tlbi", "ats", NULL };
 const char *const scale_walker_names[] = { "rcu", "devlist", NULL };
 const char *const scale_lock_names[] = { "new", "old", NULL };
 const char *const scale_queue_names[] = { "lockfree", "fetch-add", "locked",
@@ -41,6 +44,9 @@ struct scale_run {
 	} dev;
 	struct sim_smmu *hw;
 	struct arm_smmu_device *smmu; /* the one the CPUs issue to */
+	struct arm_smmu_mq mq; /* cfg->cmdq: its queues */
+	struct sim_dev *sdevs; /* hol: SID i's device */
+	unsigned int num_sids;
 	/* The walker workload's world and domain (one of the two designs) */
 	struct sim_world world;
 	struct arm_smmu_domain *domain;
@@ -53,6 +59,7 @@ struct scale_run {
 	u64 lists; /* operations, a list each (the walker's: see below) */
 	u64 issued; /* lists the lock-free queue's tracepoint saw */
 	u64 errors; /* the CPUs' pr_err()s */
+	u64 slow_ops, slow_eio, bystander_eio; /* hol */
 	struct sim_cost *cost;
 	/* When each CPU began each wait under way (0: none) */
 	u64 wait_since[SCALE_MAX_CPUS][ARM_SMMU_CMDQ_NR_WAITS];
@@ -188,6 +195,76 @@ static void scale_walk(struct scale_run *s, unsigned int cpu)
 		arm_smmu_domain_inv_range(s->domain, iova, SZ_4K, SZ_4K, true);
 }
 
+/*
+ * The queue a list goes on: the one arm_smmu_cmdq_batch_init() would pick
+ * for a TLBI (impl_ops->get_secondary_cmdq), else the SMMU's
+ */
+static struct arm_smmu_cmdq *scale_cmdq(struct scale_run *s)
+{
+	struct arm_smmu_cmdq_ent ent = { .opcode = CMDQ_OP_TLBI_NH_VA };
+	struct arm_smmu_cmdq *cmdq = NULL;
+
+	if (s->cfg->cmdq != SCALE_CMDQ_SINGLE)
+		cmdq = s->mq.ops.get_secondary_cmdq(s->smmu, &ent);
+	return cmdq ?: &s->smmu->cmdq;
+}
+
+/*
+ * hol: one page of the CPU's own ASID, a TLBI and the ATC_INVs of its
+ * devices in one batch, as an unmap issues them: CPU 0's @devs (SID 0, the
+ * slow one, first), a bystander's own healthy one (SID devs + cpu - 1)
+ * with SCALE_BYSTANDER_ATS.  Returns the batch's result.
+ */
+static int scale_hol_op(struct scale_run *s, unsigned int cpu)
+{
+	const struct scale_config *cfg = s->cfg;
+	unsigned long iova = (unsigned long)(cpu + 1) << 21;
+	struct arm_smmu_cmdq_ent tlbi = {
+		.opcode = CMDQ_OP_TLBI_NH_VA,
+		.tlbi = { .asid = cpu + 1, .leaf = true, .addr = iova },
+	};
+	struct arm_smmu_cmdq_ent atc;
+	struct arm_smmu_cmdq_batch cmds;
+	unsigned int i, first = cpu ? cfg->devs + cpu - 1 : 0;
+	unsigned int n = cpu ? cfg->bystander == SCALE_BYSTANDER_ATS :
+			       cfg->devs;
+
+	arm_smmu_cmdq_batch_init(s->smmu, &cmds, &tlbi);
+	arm_smmu_cmdq_batch_add(s->smmu, &cmds, &tlbi);
+	for (i = 0; i < n; i++) {
+		arm_smmu_atc_inv_to_cmd(IOMMU_NO_PASID, iova, SZ_4K, &atc);
+		atc.atc.sid = first + i;
+		arm_smmu_cmdq_batch_add(s->smmu, &cmds, &atc);
+	}
+	return arm_smmu_cmdq_batch_submit(s->smmu, &cmds);
+}
+
+/*
+ * hol: a device behind each SID, healthy (cfg->dev_ns) but SID 0: slow
+ * (cfg->slow_ns), or never answering (cfg->slow_timeout)
+ */
+static int scale_hol_devices(struct scale_run *s)
+{
+	const struct scale_config *cfg = s->cfg;
+	unsigned int i;
+	int ret;
+
+	s->sdevs = calloc(s->num_sids, sizeof(*s->sdevs));
+	if (!s->sdevs)
+		return -ENOMEM;
+	for (i = 0; i < s->num_sids; i++) {
+		sim_dev_init(&s->sdevs[i], i, cfg->dev_ns);
+		ret = sim_smmu_add_dev(s->hw, &s->sdevs[i]);
+		if (ret)
+			return ret;
+	}
+	if (cfg->slow_timeout)
+		sim_dev_set_state(&s->sdevs[0], SIM_DEV_UNRESPONSIVE, 0);
+	else if (cfg->slow_ns)
+		sim_dev_set_state(&s->sdevs[0], SIM_DEV_SLOW, cfg->slow_ns);
+	return 0;
+}
+
 /* Undo scale_world_create() after its world was made, however far it got */
 static void scale_world_destroy(struct scale_run *s)
 {
@@ -258,6 +335,7 @@ static void scale_cpu(unsigned int cpu, void *arg)
 	unsigned int n = cfg->workload == SCALE_CMDLIST ? cfg->cmds : 1, k;
 	unsigned long errors = khooks_err_count();
 	u64 t0, t1;
+	int ret;
 
 	khooks_wmm_thread_start(sim_rng_mix(cfg->seed * SCALE_MAX_CPUS + cpu));
 	for (k = 0; k < n; k++)
@@ -270,15 +348,26 @@ static void scale_cpu(unsigned int cpu, void *arg)
 			s->span_ns[SCALE_SHARE_OP] +=
 				scale_in_span(s, t0, t0 + cfg->op_ns);
 		}
-		if (cfg->workload == SCALE_WALKER)
+		if (cfg->workload == SCALE_WALKER) {
 			scale_walk(s, cpu);
-		else
-			arm_smmu_cmdq_issue_cmdlist(s->smmu, &s->smmu->cmdq,
+		} else if (cfg->workload == SCALE_HOL) {
+			ret = scale_hol_op(s, cpu);
+			if (ret == -EIO && cpu)
+				s->bystander_eio++;
+			else if (ret == -EIO)
+				s->slow_eio++;
+		} else {
+			arm_smmu_cmdq_issue_cmdlist(s->smmu, scale_cmdq(s),
 						    cmds, n, true);
+		}
 		s->lists++;
 		t1 = khooks_vcpu_clock();
 		s->op_start[cpu] = 0;
-		if (t0 >= s->measure_from && t0 < s->end) {
+		if (t0 < s->measure_from || t0 >= s->end)
+			continue;
+		if (cfg->workload == SCALE_HOL && !cpu) {
+			s->slow_ops++;
+		} else {
 			s->ops[cpu]++;
 			lat_record(s->pt->lat, t1 - t0);
 		}
@@ -333,16 +422,29 @@ static double scale_host_s(clockid_t id)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+unsigned int scale_num_queues(const struct scale_config *cfg, unsigned int cpus)
+{
+	if (cfg->cmdq == SCALE_CMDQ_ATS)
+		return 1;
+	if (cfg->cmdq == SCALE_CMDQ_PER_CPU)
+		return min(cfg->queues ?: cpus, (unsigned int)ARM_SMMU_MQ_MAX);
+	return 0;
+}
+
 int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 		    struct scale_point *pt)
 {
+	unsigned int num_queues = scale_num_queues(cfg, cpus);
 	const struct sim_smmu_config hwcfg = {
 		.msi = true,
-		.ats = cfg->workload == SCALE_WALKER,
+		.ats = cfg->workload == SCALE_WALKER ||
+		       cfg->workload == SCALE_HOL,
 		.cmdq_shift = cfg->cmdq_shift,
 		.lat = { .cmd_ns = cfg->cmd_ns,
 			 .atc_inv_ns = cfg->atc_inv_ns,
 			 .sync_ns = cfg->sync_ns },
+		.atc_timeout_ns = cfg->atc_timeout_ns,
+		.num_queues = num_queues,
 		.seed = cfg->seed,
 	};
 	struct khooks_vcpu_config vcfg = {
@@ -391,6 +493,17 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 	if (cfg->queue == SCALE_QUEUE_LOCKED)
 		arm_smmu_cmdq_locked_init(&s->dev.locked);
 	s->smmu = &s->dev.smmu;
+	if (num_queues) {
+		ret = arm_smmu_mq_init(&s->mq,
+				       cfg->cmdq == SCALE_CMDQ_ATS ?
+					       ARM_SMMU_MQ_ATS :
+					       ARM_SMMU_MQ_PER_CPU,
+				       num_queues);
+		if (ret)
+			goto out;
+		s->dev.smmu.impl_ops = &s->mq.ops;
+	}
+	s->num_sids = cfg->workload == SCALE_HOL ? cfg->devs + cpus : 1;
 	ret = sim_clock_init(SIM_CLOCK_VIRTUAL);
 	if (!ret)
 		ret = sim_cost_create(&prof, cpus, cfg->seed, &cost);
@@ -401,9 +514,14 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 		if (ret)
 			goto out;
 	} else {
-		ret = sim_smmu_probe(&hwcfg, 1, &s->dev.smmu, &s->hw);
+		ret = sim_smmu_probe(&hwcfg, s->num_sids, &s->dev.smmu, &s->hw);
 		if (ret)
 			goto out;
+	}
+	if (cfg->workload == SCALE_HOL) {
+		ret = scale_hol_devices(s);
+		if (ret)
+			goto remove;
 	}
 	s->cost = cost;
 	vcfg.cost_arg = s;
@@ -412,6 +530,9 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 	if (ret)
 		goto remove;
 	warns = khooks_warn_count();
+	/* hol's time-outs log an error each: counted, checked, not printed */
+	if (cfg->slow_timeout)
+		khooks_printk_level(LOGLEVEL_ERR - 1);
 	scale_cur = s;
 	arm_smmu_trace_probes.cmdq_wait = scale_probe_wait;
 	arm_smmu_trace_probes.cmdq_issue_start = scale_probe_issue;
@@ -423,6 +544,7 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 	arm_smmu_trace_probes.cmdq_wait = NULL;
 	arm_smmu_trace_probes.cmdq_issue_start = NULL;
 	scale_cur = NULL;
+	khooks_printk_level(LOGLEVEL_WARNING);
 	khooks_switch_set(KHOOKS_CMDQ_LOCK_PRE_DF180B1A, false);
 	if (ret == -EDEADLK) {
 		/*
@@ -446,7 +568,10 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 		for (i = 0; i < cpus; i++)
 			pt->ops += s->ops[i];
 		pt->ops_per_s = pt->ops * 1e9 / cfg->duration_ns;
-		pt->ops_per_cpu_s = pt->ops_per_s / cpus;
+		/* hol: per bystander */
+		pt->ops_per_cpu_s =
+			pt->ops_per_s /
+			(cfg->workload == SCALE_HOL ? cpus - 1 : cpus);
 		/* The walker issues several lists an operation */
 		pt->lists = cfg->queue == SCALE_QUEUE_LOCKFREE ? s->issued :
 								 s->lists;
@@ -457,6 +582,15 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 		pt->switches = vst.switches;
 		pt->waits = vst.waits;
 		pt->kernel_errors = s->errors;
+		pt->slow_ops = s->slow_ops;
+		pt->slow_eio = s->slow_eio;
+		pt->bystander_eio = s->bystander_eio;
+		if (s->hw) {
+			struct sim_smmu_stats st;
+
+			sim_smmu_stats(s->hw, &st);
+			pt->atc_timeouts = st.atc_timeouts;
+		}
 		pt->warns = khooks_warn_count() - warns;
 		pt->virtual_ns = sim_clock_now_ns();
 		scale_shares(s, cpus);
@@ -468,6 +602,7 @@ remove:
 		sim_smmu_remove(&s->dev.smmu, s->hw);
 out:
 	sim_cost_destroy(cost);
+	free(s->sdevs);
 	free(s);
 	return ret;
 }

@@ -182,8 +182,8 @@ static const char *const cerror_str[] = {
  * An illegal command is replaced by a CMD_SYNC; an ATC invalidation timeout
  * is recorded in @cmdq->atc_sync_timeouts for the waiter of the sync.
  */
-static void __arm_smmu_cmdq_skip_err(struct arm_smmu_device *smmu,
-				     struct arm_smmu_cmdq *cmdq)
+void __arm_smmu_cmdq_skip_err(struct arm_smmu_device *smmu,
+			      struct arm_smmu_cmdq *cmdq)
 {
 	struct arm_smmu_queue *q = &cmdq->q;
 	u32 cons = readl_relaxed(q->cons_reg);
@@ -769,6 +769,18 @@ int arm_smmu_cmdq_issue_cmdlist(struct arm_smmu_device *smmu,
 	return __arm_smmu_cmdq_issue_cmdlist(smmu, cmdq, cmds, n, sync);
 }
 
+/* The queue @ent goes on: the implementation's choice, else the SMMU's */
+static struct arm_smmu_cmdq *arm_smmu_get_cmdq(struct arm_smmu_device *smmu,
+					       struct arm_smmu_cmdq_ent *ent)
+{
+	struct arm_smmu_cmdq *cmdq = NULL;
+
+	if (smmu->impl_ops && smmu->impl_ops->get_secondary_cmdq)
+		cmdq = smmu->impl_ops->get_secondary_cmdq(smmu, ent);
+
+	return cmdq ?: &smmu->cmdq;
+}
+
 /**
  * arm_smmu_cmdq_issue_cmd_with_sync() - issue one command and a CMD_SYNC
  * @smmu: the SMMU
@@ -788,7 +800,8 @@ int arm_smmu_cmdq_issue_cmd_with_sync(struct arm_smmu_device *smmu,
 		return -EINVAL;
 	}
 
-	return arm_smmu_cmdq_issue_cmdlist(smmu, &smmu->cmdq, cmd, 1, true);
+	return arm_smmu_cmdq_issue_cmdlist(smmu, arm_smmu_get_cmdq(smmu, ent),
+					   cmd, 1, true);
 }
 
 /**
@@ -802,7 +815,7 @@ void arm_smmu_cmdq_batch_init(struct arm_smmu_device *smmu,
 			      struct arm_smmu_cmdq_ent *ent)
 {
 	cmds->num = 0;
-	cmds->cmdq = &smmu->cmdq;
+	cmds->cmdq = arm_smmu_get_cmdq(smmu, ent);
 }
 
 /**
@@ -812,13 +825,23 @@ void arm_smmu_cmdq_batch_init(struct arm_smmu_device *smmu,
  * @cmd: the command
  *
  * A full batch of CMDQ_BATCH_ENTRIES commands is issued without a CMD_SYNC:
- * only arm_smmu_cmdq_batch_submit() ends a batch with one.
+ * only arm_smmu_cmdq_batch_submit() ends a batch with one, and a command
+ * its queue does not support (arm_smmu_cmdq_supports_cmd()), which moves
+ * the batch to the queue arm_smmu_get_cmdq() picks for it.
  */
 void arm_smmu_cmdq_batch_add(struct arm_smmu_device *smmu,
 			     struct arm_smmu_cmdq_batch *cmds,
 			     struct arm_smmu_cmdq_ent *cmd)
 {
+	bool unsupported_cmd = !arm_smmu_cmdq_supports_cmd(cmds->cmdq, cmd);
 	int index;
+
+	/* Another queue: what is on this one is done before the switch */
+	if (unlikely(unsupported_cmd)) {
+		arm_smmu_cmdq_issue_cmdlist(smmu, cmds->cmdq, cmds->cmds,
+					    cmds->num, true);
+		arm_smmu_cmdq_batch_init(smmu, cmds, cmd);
+	}
 
 	if (cmds->num == CMDQ_BATCH_ENTRIES) {
 		arm_smmu_cmdq_issue_cmdlist(smmu, cmds->cmdq, cmds->cmds,

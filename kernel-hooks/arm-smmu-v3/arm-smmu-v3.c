@@ -94,7 +94,18 @@ static int arm_smmu_device_reset(struct arm_smmu_device *smmu)
 	if (ret)
 		return ret;
 	cmd.opcode = CMDQ_OP_TLBI_NSNH_ALL;
-	return arm_smmu_cmdq_issue_cmd_with_sync(smmu, &cmd);
+	ret = arm_smmu_cmdq_issue_cmd_with_sync(smmu, &cmd);
+	if (ret)
+		return ret;
+
+	if (smmu->impl_ops && smmu->impl_ops->device_reset) {
+		ret = smmu->impl_ops->device_reset(smmu);
+		if (ret) {
+			dev_err(smmu->dev, "failed to reset impl\n");
+			return ret;
+		}
+	}
+	return 0;
 }
 
 /**
@@ -122,10 +133,13 @@ int arm_smmu_device_init(struct arm_smmu_device *smmu, unsigned int num_sids)
 	smmu->sid_masters =
 		kcalloc(num_sids, sizeof(*smmu->sid_masters), GFP_KERNEL);
 	if (!smmu->strtab || !smmu->sid_masters) {
-		kfree(smmu->strtab);
-		kfree(smmu->sid_masters);
-		arm_smmu_cmdq_free(smmu, &smmu->cmdq);
-		return -ENOMEM;
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	if (smmu->impl_ops && smmu->impl_ops->init_structures) {
+		ret = smmu->impl_ops->init_structures(smmu);
+		if (ret)
+			goto err_free;
 	}
 	spin_lock_init(&smmu->ste_lock);
 	if (!smmu->atc_isolate_ops)
@@ -138,6 +152,12 @@ int arm_smmu_device_init(struct arm_smmu_device *smmu, unsigned int num_sids)
 	if (ret)
 		arm_smmu_device_free(smmu);
 	return ret;
+
+err_free:
+	kfree(smmu->strtab);
+	kfree(smmu->sid_masters);
+	arm_smmu_cmdq_free(smmu, &smmu->cmdq);
+	return ret;
 }
 
 /**
@@ -146,6 +166,8 @@ int arm_smmu_device_init(struct arm_smmu_device *smmu, unsigned int num_sids)
  */
 void arm_smmu_device_free(struct arm_smmu_device *smmu)
 {
+	if (smmu->impl_ops && smmu->impl_ops->device_remove)
+		smmu->impl_ops->device_remove(smmu);
 	writel(0, smmu->base + ARM_SMMU_CR0);
 	if (smmu->gerr_irq > 0)
 		free_irq(smmu->gerr_irq, smmu);

@@ -308,6 +308,8 @@ struct arm_smmu_queue_poll {
  * @atc_sync_timeouts: one bit per slot, set by the CMDQ error handler when
  *                     the CMD_SYNC in that slot completed with an ATC
  *                     invalidation timeout; its issuer tests and clears it
+ * @supports_cmd: whether a command may go on this queue (NULL: any); a
+ *                batch moving to another queue is issued with a CMD_SYNC
  *
  * Synchronisation contract of the insertion (arm_smmu_cmdq_issue_cmdlist()):
  *
@@ -338,7 +340,14 @@ struct arm_smmu_cmdq {
 	atomic_t			owner_prod;
 	atomic_t			lock;
 	unsigned long			*atc_sync_timeouts;
+	bool (*supports_cmd)(struct arm_smmu_cmdq_ent *ent);
 };
+
+static inline bool arm_smmu_cmdq_supports_cmd(struct arm_smmu_cmdq *cmdq,
+					       struct arm_smmu_cmdq_ent *ent)
+{
+	return cmdq->supports_cmd ? cmdq->supports_cmd(ent) : true;
+}
 
 struct arm_smmu_cmdq_batch {
 	u64				cmds[CMDQ_BATCH_ENTRIES * CMDQ_ENT_DWORDS];
@@ -350,11 +359,23 @@ struct arm_smmu_device;
 
 /**
  * struct arm_smmu_impl_ops - implementation hooks
+ * @device_reset: after the command queue is enabled: enable the
+ *                implementation's own queues
+ * @device_remove: before the SMMU's structures are freed
+ * @init_structures: after the command queue is allocated: allocate the
+ *                   implementation's own
+ * @get_secondary_cmdq: the queue for a command (NULL: the SMMU's own), as
+ *                      tegra241-cmdqv's per-CPU virtual command queues
  * @issue_cmdlist: replaces the lock-free insertion (atcbench: the locked
  *                 baseline of kernel-hooks/variants/cmdq-locked.c); same
  *                 contract as arm_smmu_cmdq_issue_cmdlist()
  */
 struct arm_smmu_impl_ops {
+	int (*device_reset)(struct arm_smmu_device *smmu);
+	void (*device_remove)(struct arm_smmu_device *smmu);
+	int (*init_structures)(struct arm_smmu_device *smmu);
+	struct arm_smmu_cmdq *(*get_secondary_cmdq)(
+		struct arm_smmu_device *smmu, struct arm_smmu_cmdq_ent *ent);
 	int (*issue_cmdlist)(struct arm_smmu_device *smmu,
 			     struct arm_smmu_cmdq *cmdq, u64 *cmds, int n,
 			     bool sync);
@@ -720,6 +741,8 @@ int arm_smmu_cmdq_sync_result(struct arm_smmu_device *smmu,
 irqreturn_t arm_smmu_gerror_handler(int irq, void *dev);
 int arm_smmu_cmdq_init(struct arm_smmu_device *smmu,
 		       struct arm_smmu_cmdq *cmdq);
+void __arm_smmu_cmdq_skip_err(struct arm_smmu_device *smmu,
+			      struct arm_smmu_cmdq *cmdq);
 void arm_smmu_cmdq_free(struct arm_smmu_device *smmu,
 			struct arm_smmu_cmdq *cmdq);
 int arm_smmu_cmdq_issue_cmdlist(struct arm_smmu_device *smmu,

@@ -50,9 +50,9 @@ static const struct atcbench_cmd atcbench_cmds[] = {
 	  "the built-in stress scenarios" },
 	{ "scale", scale_cmd, "--out DIR [--profile P] [--cpus LIST] ...",
 	  "the hot path on many virtual CPUs, against the published curve" },
-#ifndef ATCBENCH_WMM
 	{ "review", review_cmd, "--out DIR [OPTIONS]",
 	  "the reviewers' questions, answered in modelled time" },
+#ifndef ATCBENCH_WMM
 	{ "report", report_cmd, "DIR", "write and print DIR/report.txt" },
 	{ "compare", compare_cmd, "BASE_DIR HEAD_DIR [OPTIONS]",
 	  "verdicts on two results folders (scripts/compare.sh)" },

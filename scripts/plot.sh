@@ -28,6 +28,7 @@
 #   scale-variants    several scale folders overlaid: operations per CPU
 #                     per second and p99 latency of each
 #   review-batching   atcbench review: the search for a timed-out device
+#   review-hol        atcbench review: head-of-line blocking
 #                     among k per strategy and timeout, and the fault rate
 #                     below which one sync for all k pays
 # usage: scripts/plot.sh [--out DIR] DIR [DIR...]
@@ -118,6 +119,15 @@ for ((f = 0; f < nd; f++)); do
 	sfx=""
 	((nd > 1)) && sfx="-${labels[$f]//[^A-Za-z0-9_.-]/_}"
 	gp review-batching.gp "tsv='$d/review-batching.tsv'; timeouts='$(jq -r '[.batching[].timeout_ns] | unique | map(tostring) | join(" ")' "$d/review.json")'; tnames='$(jq -r '[.batching[].timeout_ns] | unique | map(if . >= 1e9 then "\(. / 1e9)s" elif . >= 1e6 then "\(. / 1e6)ms" elif . >= 1e3 then "\(. / 1e3)us" else "\(.)ns" end) | join(" ")' "$d/review.json")'; strategies='$(jq -r '[.batching[].strategy] | unique | join(" ")' "$d/review.json")'; out='$out/review-batching$sfx'; ttl='atcbench review: one sync for k devices, or one each (modelled time; $(jq -r '"sync \(.costs.sync_ns) ns, ATC_INV \(.costs.cmd_ns) ns"' "$d/review.json"))'"
+done
+
+# atcbench review's head-of-line question, per folder
+for ((f = 0; f < nd; f++)); do
+	d=${dirs[$f]}
+	[[ -f $d/review-hol.tsv && -f $d/review.json ]] || continue
+	sfx=""
+	((nd > 1)) && sfx="-${labels[$f]//[^A-Za-z0-9_.-]/_}"
+	gp review-hol.gp "tsv='$d/review-hol.tsv'; cpus=$(jq .hol.cpus "$d/review.json"); out='$out/review-hol$sfx'; ttl='atcbench review: head-of-line blocking behind a slow ATC_INV (modelled time; $(jq -r '"\(.hol.profile), healthy devices \(.hol.dev_ns) ns, ATC timeout \(.hol.atc_timeout_ns / 1e6) ms"' "$d/review.json"))'"
 done
 
 # atcbench scale's curve, per folder (several: each named by its folder,

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <hwloc.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,4 +236,40 @@ int env_write_guest(const char *dir, const char *cmdline, const char *ref,
 	const struct env_args a = { cmdline, "tcg", ref, sha, 0, guest };
 
 	return env_write_args(dir, &a);
+}
+
+void env_cmdline(char *buf, size_t len, int argc, char **argv)
+{
+	size_t cl = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < argc && cl < len; i++)
+		cl += snprintf(buf + cl, len - cl, "%s%s",
+			       i ? " " : "atcbench ", argv[i]);
+}
+
+int env_exec_wmm(int argc, char **argv)
+{
+	char self[PATH_MAX], path[PATH_MAX + 16], *slash, **args;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	int i;
+
+	if (n < 0)
+		return -errno;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = '\0';
+	snprintf(path, sizeof(path), "%s/atcbench-wmm", self);
+	args = calloc(argc + 2, sizeof(*args));
+	if (!args)
+		return -ENOMEM;
+	args[0] = path;
+	for (i = 0; i < argc; i++)
+		args[i + 1] = argv[i];
+	execv(path, args);
+	free(args);
+	return -errno;
 }

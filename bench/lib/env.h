@@ -7,6 +7,7 @@
 #define ENV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* env.json's "schema_version" (results/README.md describes the schema) */
 #define ENV_SCHEMA_VERSION 1
@@ -37,5 +38,17 @@ struct env_guest {
  */
 int env_write_guest(const char *dir, const char *cmdline, const char *ref,
 		    const char *sha, const struct env_guest *guest);
+
+/*
+ * "atcbench COMMAND ARGS...", from a command's @argc and @argv (argv[0]
+ * its name), into @buf of @len bytes: cut at @len - 1 bytes
+ */
+void env_cmdline(char *buf, size_t len, int argc, char **argv);
+
+/*
+ * Hand a command to atcbench-wmm, the virtual-CPU build beside this
+ * binary: no return if it runs, else a negative errno
+ */
+int env_exec_wmm(int argc, char **argv);
 
 #endif /* ENV_H */

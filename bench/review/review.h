@@ -48,6 +48,60 @@ struct review_batching {
 int review_batching(const struct isolate_grid *grid,
 		    struct review_batching **rows);
 
+/*
+ * Head-of-line blocking (review_hol()): the latency of the bystanders'
+ * unmaps (scale's hol workload: each CPU but CPU 0 invalidates its own
+ * ASID) while CPU 0 invalidates for a slow ATS device, or one that never
+ * answers, against the same run with every device healthy; with one
+ * command queue, a queue per CPU, and the ATC invalidations on a queue of
+ * their own.  Sets of points: the slow device's latency, the CPUs, the
+ * devices under CPU 0's sync, and bystanders that invalidate a healthy ATS
+ * device of their own.  Every figure is modelled time.
+ */
+enum review_hol_set {
+	REVIEW_HOL_LATENCY,
+	REVIEW_HOL_CPUS,
+	REVIEW_HOL_DEVS,
+	REVIEW_HOL_BYSTANDER,
+	REVIEW_HOL_NR_SETS,
+};
+
+extern const char *const review_hol_set_names[];
+
+#define REVIEW_HOL_MAX_CPUS 64
+#define REVIEW_HOL_MAX_DURATION_NS (100ULL * 1000 * 1000)
+#define REVIEW_HOL_REPRODUCE_BYTES 512
+#define REVIEW_HOL_SLOW_NS 100000 /* the slow device of the other sets */
+
+struct review_hol_args {
+	unsigned int cpus; /* the latency set's, the bystander set's */
+	u64 duration_ns; /* virtual, per point, after a warm-up of 1 ms */
+	u64 seed;
+};
+
+struct review_hol {
+	enum review_hol_set set;
+	unsigned int cmdq; /* enum scale_cmdq */
+	unsigned int cpus, devs, bystander;
+	u64 slow_ns; /* 0 and not @timeout: every device healthy */
+	bool timeout;
+	u64 ops, slow_ops, atc_timeouts; /* bystanders', CPU 0's, the SMMU's */
+	double mean_ns, stddev_ns; /* the bystanders' operations */
+	u64 p50_ns, p99_ns, max_ns;
+	/* Against the healthy run of the same set, queues, CPUs and devices */
+	double hol_ns, hol_p99_ns;
+	bool failed; /* scale's checks (errors, -EIO, a livelock) */
+};
+
+/*
+ * Run the points of @a into @rows (caller frees): the number of rows, or a
+ * negative errno
+ */
+int review_hol(const struct review_hol_args *a, struct review_hol **rows);
+/* @w's "atcbench scale" command line, into @buf of @len bytes */
+void review_hol_reproduce(const struct review_hol_args *a,
+			  const struct review_hol *w, char *buf, size_t len);
+
 /* The "atcbench review" command: returns the exit status */
 int review_cmd(int argc, char **argv);
 

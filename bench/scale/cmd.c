@@ -194,7 +194,7 @@ static const struct opt scale_opts[] = {
 
 static const unsigned int scale_default_cpus[] = { 1, 2, 4, 8, 16, 32, 64, 96 };
 
-static void scale_defaults(struct scale_config *cfg)
+void scale_defaults(struct scale_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	strcpy(cfg->profile, "kunpeng920-96");
@@ -635,32 +635,6 @@ static int scale_fit(struct scale_config *cfg)
 	return 0;
 }
 
-/* Hand the command to atcbench-wmm beside this binary (no return if run) */
-static int scale_exec_wmm(int argc, char **argv)
-{
-	char self[PATH_MAX], path[PATH_MAX + 16], *slash, **args;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	int i;
-
-	if (n < 0)
-		return -errno;
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (!slash)
-		return -ENOENT;
-	*slash = '\0';
-	snprintf(path, sizeof(path), "%s/atcbench-wmm", self);
-	args = calloc(argc + 2, sizeof(*args));
-	if (!args)
-		return -ENOMEM;
-	args[0] = path;
-	for (i = 0; i < argc; i++)
-		args[i + 1] = argv[i];
-	execv(path, args);
-	free(args);
-	return -errno;
-}
-
 /*
  * hol: a time-out logs one error and reaches CPU 0 as -EIO, each of them,
  * and no bystander: print the counts, and say what breaks that
@@ -695,13 +669,12 @@ int scale_cmd(int argc, char **argv)
 	char path[RESULTS_PATH_MAX];
 	char cmdline[SCALE_CMDLINE_BYTES] = "";
 	unsigned int i, done = 0;
-	size_t cl = 0;
 	bool failed = false;
 	double pub;
 	int ret;
 
 	if (!khooks_vcpu_supported()) {
-		ret = scale_exec_wmm(argc, argv);
+		ret = env_exec_wmm(argc, argv);
 		fprintf(stderr,
 			"atcbench scale: needs atcbench-wmm (the virtual-CPU "
 			"build) beside atcbench: %s\n",
@@ -728,9 +701,7 @@ int scale_cmd(int argc, char **argv)
 		}
 	}
 	scale_profile(&cfg, &prof);
-	for (i = 0; i < (unsigned int)argc && cl < sizeof(cmdline); i++)
-		cl += snprintf(cmdline + cl, sizeof(cmdline) - cl, "%s%s",
-			       i ? " " : "atcbench ", argv[i]);
+	env_cmdline(cmdline, sizeof(cmdline), argc, argv);
 	ret = results_mkdir(cfg.out);
 	if (!ret)
 		ret = env_write(cfg.out, cmdline, "vcpu", cfg.seed);

@@ -184,6 +184,9 @@ int scale_host_profile(struct sim_cost_profile *p);
 
 /* The profile @cfg names, with its overrides: 0 or -ENOENT */
 int scale_profile(const struct scale_config *cfg, struct sim_cost_profile *p);
+/* "atcbench scale"'s defaults (its --help) */
+void scale_defaults(struct scale_config *cfg);
+
 /* The command queues besides the SMMU's own that @cfg gives @cpus CPUs */
 unsigned int scale_num_queues(const struct scale_config *cfg,
 			      unsigned int cpus);

@@ -205,12 +205,9 @@ int stress_cmd(int argc, char **argv)
 	struct stress_cmd_opts opts = {};
 	char err[512], cmdline[2048] = "";
 	char *out = opts.out;
-	size_t cl = 0;
-	int i, ret;
+	int ret;
 
-	for (i = 0; i < argc && cl < sizeof(cmdline); i++)
-		cl += snprintf(cmdline + cl, sizeof(cmdline) - cl, "%s%s",
-			       i ? " " : "atcbench ", argv[i]);
+	env_cmdline(cmdline, sizeof(cmdline), argc, argv);
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		stress_help(argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : 0;

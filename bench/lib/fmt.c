@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* fmt: numbers for the text reports (see fmt.h) */
 #include <stdio.h>
+#include <string.h>
 
 #include "lib/fmt.h"
 
@@ -41,4 +42,30 @@ const char *fmt_count(double v, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%.0f", v);
 	return buf;
+}
+
+void fmt_command(FILE *f, const char *cmd, unsigned int indent)
+{
+	unsigned int col = indent;
+	const char *w = cmd, *sp;
+	size_t n;
+
+	fprintf(f, "%*s", (int)indent, "");
+	while (*w) {
+		sp = strchr(w, ' ');
+		n = sp ? (size_t)(sp - w) : strlen(w);
+		if (col > indent + 2 && col + 1 + n + 2 > FMT_COLUMNS) {
+			fprintf(f, " \\\n%*s", (int)indent + 2, "");
+			col = indent + 2;
+		} else if (w != cmd) {
+			fputc(' ', f);
+			col++;
+		}
+		fwrite(w, 1, n, f);
+		col += n;
+		w += n;
+		while (*w == ' ')
+			w++;
+	}
+	fputc('\n', f);
 }

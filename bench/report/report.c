@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* report: report.txt of a results folder (see report.h) */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -430,33 +431,66 @@ static void report_isolate(const char *dir, FILE *f)
 }
 
 /*
- * A command to paste, indented, within FMT_COLUMNS: a line too long for
- * it is continued with a backslash at a space
+ * review's head-of-line answer: the bystanders' mean delay over the healthy
+ * run, by the slow device's latency and the queues ("!": a point that
+ * failed its checks)
  */
-static void report_command(FILE *f, const char *cmd)
+static void report_review_hol(const struct json *hol, FILE *f)
 {
-	unsigned int col = 2;
-	const char *w = cmd, *sp;
-	size_t n;
+	static const char *const cmdqs[] = { "single", "per-cpu", "ats" };
+	const struct json *w, *c;
+	char b[2][32];
+	unsigned int q;
 
-	fputs("  ", f);
-	while (*w) {
-		sp = strchr(w, ' ');
-		n = sp ? (size_t)(sp - w) : strlen(w);
-		if (col > 4 && col + 1 + n + 2 > FMT_COLUMNS) {
-			fputs(" \\\n    ", f);
-			col = 4;
-		} else if (w != cmd) {
-			fputc(' ', f);
-			col++;
-		}
-		fwrite(w, 1, n, f);
-		col += n;
-		w += n;
-		while (*w == ' ')
-			w++;
-	}
+	if (!hol)
+		return;
+	fprintf(f,
+		"\nHead-of-line blocking (modelled, %.0f CPUs): the other CPUs'"
+		" mean\nunmap delay while CPU 0 waits on one slow ATS "
+		"device\n%-14s",
+		json_num(hol, "cpus", 0), "slow ATC_INV");
+	for (q = 0; q < ARRAY_SIZE(cmdqs); q++)
+		fprintf(f, " %11s", cmdqs[q]);
 	fputc('\n', f);
+	hol = json_get(hol, "points");
+	for (w = hol ? hol->child : NULL; w; w = w->next) {
+		double slow = json_num(w, "slow_ns", 0);
+		bool timeout = json_num(w, "timeout", 0);
+
+		if (strcmp(json_str(w, "set", ""), "latency") ||
+		    strcmp(json_str(w, "cmdq", ""), cmdqs[0]) ||
+		    (!slow && !timeout))
+			continue;
+		fprintf(f, "%-14s",
+			timeout ? "timeout" : fmt_ns(slow, b[0], sizeof(b[0])));
+		for (q = 0; q < ARRAY_SIZE(cmdqs); q++) {
+			double d = 0;
+			bool bad = false, found = false;
+
+			for (c = hol->child; c; c = c->next) {
+				if (strcmp(json_str(c, "set", ""), "latency") ||
+				    strcmp(json_str(c, "cmdq", ""), cmdqs[q]) ||
+				    json_num(c, "slow_ns", 0) != slow ||
+				    (bool)json_num(c, "timeout", 0) != timeout)
+					continue;
+				d = json_num(c, "hol_ns", 0);
+				bad = json_num(c, "failed", 0);
+				found = true;
+			}
+			if (!found)
+				snprintf(b[1], sizeof(b[1]), "-");
+			else if (fabs(d) < 1)
+				snprintf(b[1], sizeof(b[1]), "0%s",
+					 bad ? "!" : "");
+			else
+				snprintf(b[1], sizeof(b[1]), "%s%s%s",
+					 d < 0 ? "-" : "+",
+					 fmt_ns(fabs(d), b[0], sizeof(b[0])),
+					 bad ? "!" : "");
+			fprintf(f, " %11s", b[1]);
+		}
+		fputc('\n', f);
+	}
 }
 
 /*
@@ -514,7 +548,8 @@ static void report_review(const char *dir, FILE *f)
 		}
 		fputc('\n', f);
 	}
-	report_command(f, json_str(rv, "reproduce", ""));
+	report_review_hol(json_get(rv, "hol"), f);
+	fmt_command(f, json_str(rv, "reproduce", ""), 2);
 	json_free(rv);
 }
 

@@ -322,7 +322,7 @@ static void review_write_hol_txt(FILE *f, const struct review_result *r)
 	      f);
 	if (w0) {
 		review_hol_reproduce(a, w0, line, sizeof(line));
-		fprintf(f, "   %s\n", line);
+		fmt_command(f, line, 3);
 	}
 }
 

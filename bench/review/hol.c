@@ -192,9 +192,7 @@ int review_hol(const struct review_hol_args *a, struct review_hol **out)
 		b = review_hol_base(rows, w);
 		w->hol_ns = w->mean_ns - b->mean_ns;
 		w->hol_p99_ns = (double)w->p99_ns - b->p99_ns;
-		fprintf(stderr, "review: head-of-line %d/%d\r", i + 1, n);
 	}
-	fputc('\n', stderr);
 	*out = rows;
 	return n;
 }

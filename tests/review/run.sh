@@ -1,8 +1,11 @@
 #!/bin/sh
-# atcbench review from the command line: its files and plot; the batching
+# atcbench review from the command line: its files and plots; the batching
 # question's arithmetic (the costs of one sync for k devices and of one
 # each, the break-even from the search time, k = 1 and whole-batch having
-# none); the same figures for the same seed; bad options (exit 2).
+# none); head-of-line blocking's (every point passed its checks, the delay
+# grows with the slow device's latency on one queue and is smaller with a
+# queue per CPU, a point's reproduce line gives its figures); the same
+# figures for the same seed; bad options (exit 2).
 # usage: run.sh ATCBENCH WORKDIR
 set -eu
 bin=$1
@@ -10,7 +13,7 @@ work=$2
 rm -rf "$work"
 mkdir -p "$work"
 fail=0
-args="--grid-n 1,2,8 --grid-timeout 1ms,50ms --trials 20"
+args="--grid-n 1,2,8 --grid-timeout 1ms,50ms --trials 20 --hol-duration 2ms"
 # shellcheck disable=SC2086
 "$bin" review $args --out "$work/a" >"$work/a.out" 2>&1 || {
 	echo "FAIL: review: exit $?"
@@ -20,7 +23,8 @@ args="--grid-n 1,2,8 --grid-timeout 1ms,50ms --trials 20"
 # shellcheck disable=SC2086
 "$bin" review $args --out "$work/b" >/dev/null 2>&1
 for f in review.json review.txt review-batching.tsv review-batching.png \
-	review-batching.svg env.json; do
+	review-batching.svg review-hol.tsv review-hol.png review-hol.svg \
+	env.json; do
 	[ -s "$work/a/$f" ] || {
 		echo "FAIL: no $f"
 		fail=1
@@ -90,7 +94,42 @@ got=$(awk '/^Batching k ATS devices/ { on = 1 } on && /^  atcbench review/ { cmd
 	fail=1
 }
 
-for bad_args in "" "--out $work/c --grid-n 0" "--out $work/c --trials 0" \
+# Head-of-line blocking: 43 points, none failed; on one queue the delay
+# grows with the slow device's latency (10us, 100us, 1ms, then the
+# timeout); with a queue per CPU it is smaller at each
+hol() { jq -r "$1" "$work/a/review.json"; }
+[ "$(hol '[.hol.points[] | select(.failed | not)] | length')" = 43 ] || {
+	echo "FAIL: head-of-line: not 43 points, or some failed"
+	fail=1
+}
+lat='.hol.points[] | select(.set == "latency" and (.slow_ns > 0 or .timeout))'
+[ "$(hol "[$lat | select(.cmdq == \"single\") | .hol_ns] |
+	. == sort and .[0] > 0 and length == 4")" = true ] || {
+	echo "FAIL: head-of-line: one queue's delay not growing with the latency"
+	fail=1
+}
+[ "$(hol "[$lat | select(.cmdq == \"single\") | .hol_ns] as \$s |
+	[$lat | select(.cmdq == \"per-cpu\") | .hol_ns] as \$p |
+	[range(4) | \$p[.] < \$s[.]] | all")" = true ] || {
+	echo "FAIL: head-of-line: a queue per CPU not smaller"
+	fail=1
+}
+# a point's reproduce line (scale) gives its figures
+pt='.hol.points[] | select(.set == "latency" and .cmdq == "single" and .slow_ns == 100000)'
+line=$(hol "$pt | .reproduce" | sed "s|--out DIR|--out $work/s|; s|^atcbench ||")
+# shellcheck disable=SC2086
+"$bin" $line >/dev/null 2>&1 || {
+	echo "FAIL: $line: exit $?"
+	fail=1
+}
+[ "$(jq '.points[0] | [.lat_mean_ns, .lat_ns.p99]' "$work/s/scale.json" |
+	tr -d ' \n')" = "$(hol "$pt | [.mean_ns, .p99_ns]" | tr -d ' \n')" ] || {
+	echo "FAIL: head-of-line: the reproduce line gives other figures"
+	fail=1
+}
+
+for bad_args in "" "--out $work/c --grid-n 0" "--out $work/c --hol-cpus 1" \
+	"--out $work/c --hol-duration 1s" "--out $work/c --trials 0" \
 	"--out $work/c --strategies none" "--out $work/c --x 1"; do
 	st=0
 	# shellcheck disable=SC2086

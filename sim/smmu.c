@@ -309,6 +309,16 @@ static void sim_smmu_atc_inv(struct sim_smmu *smmu, struct sim_smmu_queue *q,
 	}
 }
 
+/* Queue 0 is on with CR0.CMDQEN, the others with their CONFIG.EN too */
+static bool sim_smmu_queue_enabled(struct sim_smmu *smmu,
+				   struct sim_smmu_queue *q)
+{
+	if (!(__atomic_load_n(&smmu->cr0, __ATOMIC_ACQUIRE) & CR0_CMDQEN))
+		return false;
+	return q == smmu->q ||
+	       (__atomic_load_n(&q->config, __ATOMIC_ACQUIRE) & MQ_CONFIG_EN);
+}
+
 /*
  * Execute what has completed by @now, in virtual time of its own: a command
  * starts when the one before it ends (busy_until), or when it arrives on an
@@ -321,16 +331,6 @@ static void sim_smmu_atc_inv(struct sim_smmu *smmu, struct sim_smmu_queue *q,
  * lookup per command, its second word read only by the commands that need
  * it.
  */
-/* Queue 0 is on with CR0.CMDQEN, the others with their CONFIG.EN too */
-static bool sim_smmu_queue_enabled(struct sim_smmu *smmu,
-				   struct sim_smmu_queue *q)
-{
-	if (!(__atomic_load_n(&smmu->cr0, __ATOMIC_ACQUIRE) & CR0_CMDQEN))
-		return false;
-	return q == smmu->q ||
-	       (__atomic_load_n(&q->config, __ATOMIC_ACQUIRE) & MQ_CONFIG_EN);
-}
-
 static u64 __sim_smmu_advance(struct sim_smmu *smmu, struct sim_smmu_queue *q,
 			      u32 prod, bool *raise)
 {

@@ -53,11 +53,12 @@ static const struct opt review_opts[] = {
 	RO("seed", OPT_U64, grid.seed, 0, U64_MAX, NULL, "N",
 	   "where the faulty device sits, episode by episode"),
 	RO("hol_cpus", OPT_UINT, hol.cpus, 2, REVIEW_HOL_MAX_CPUS, NULL, "N",
-	   "head-of-line: CPUs of the latency and bystander sets (CPU 0 "
-	   "and N - 1 bystanders)"),
-	RO("hol_duration", OPT_NS, hol.duration_ns, 100000,
+	   "head-of-line: CPU 0 and N - 1 bystanders (the CPUs set: 2, 4, "
+	   "... up to 2N)"),
+	RO("hol_duration", OPT_NS, hol.duration_ns, REVIEW_HOL_MIN_DURATION_NS,
 	   REVIEW_HOL_MAX_DURATION_NS, NULL, "D",
-	   "head-of-line: virtual time measured per point"),
+	   "head-of-line: virtual time measured per point (at least the "
+	   "ATC timeout)"),
 	RO("hol_seed", OPT_U64, hol.seed, 0, U64_MAX, NULL, "N",
 	   "head-of-line: the virtual CPUs' ties and choices"),
 };

@@ -13,14 +13,15 @@ const char *const review_hol_set_names[] = { "latency", "cpus", "devs",
 
 /* The slow device: healthy (0), these latencies, then no answer */
 static const u64 review_hol_slow[] = { 0, 10000, 100000, 1000000 };
-static const unsigned int review_hol_cpus[] = { 2, 4, 8, 16 };
+/* The CPUs set: 2, 4, ... up to twice the other sets' CPUs */
+#define REVIEW_HOL_MAX_CPU_POINTS 7 /* 2 to 128 */
 static const unsigned int review_hol_devs[] = { 1, 8, 32 };
 #define REVIEW_HOL_WARMUP_NS 1000000
 /* The points of review_hol_points(): each set's */
-#define REVIEW_HOL_MAX_ROWS                      \
-	(3 * (ARRAY_SIZE(review_hol_slow) + 1) + \
-	 2 * 2 * ARRAY_SIZE(review_hol_cpus) +   \
-	 2 * ARRAY_SIZE(review_hol_devs) + 2 * 3)
+#define REVIEW_HOL_MAX_ROWS                                                    \
+	(3 * (ARRAY_SIZE(review_hol_slow) + 1) +                               \
+	 2 * 2 * REVIEW_HOL_MAX_CPU_POINTS + 2 * ARRAY_SIZE(review_hol_devs) + \
+	 2 * 3)
 
 /* The scale configuration of @w */
 static void review_hol_config(const struct review_hol_args *a,
@@ -120,7 +121,7 @@ static int review_hol_points(const struct review_hol_args *a,
 					    SCALE_CMDQ_PER_CPU,
 					    SCALE_CMDQ_ATS };
 	const unsigned int tlbi = SCALE_BYSTANDER_TLBI;
-	unsigned int q, i;
+	unsigned int q, i, c;
 	int n = 0;
 
 	for (q = 0; q < ARRAY_SIZE(all); q++) {
@@ -133,13 +134,12 @@ static int review_hol_points(const struct review_hol_args *a,
 	}
 	/* The healthy runs first: a curve's points are adjacent rows */
 	for (q = 0; q < 2; q++) {
-		for (i = 0; i < ARRAY_SIZE(review_hol_cpus); i++)
-			review_hol_add(rows, &n, REVIEW_HOL_CPUS, all[q],
-				       review_hol_cpus[i], 1, tlbi, 0, false);
-		for (i = 0; i < ARRAY_SIZE(review_hol_cpus); i++)
-			review_hol_add(rows, &n, REVIEW_HOL_CPUS, all[q],
-				       review_hol_cpus[i], 1, tlbi,
-				       REVIEW_HOL_SLOW_NS, false);
+		for (c = 2; c <= 2 * a->cpus; c *= 2)
+			review_hol_add(rows, &n, REVIEW_HOL_CPUS, all[q], c, 1,
+				       tlbi, 0, false);
+		for (c = 2; c <= 2 * a->cpus; c *= 2)
+			review_hol_add(rows, &n, REVIEW_HOL_CPUS, all[q], c, 1,
+				       tlbi, REVIEW_HOL_SLOW_NS, false);
 	}
 	for (i = 0; i < ARRAY_SIZE(review_hol_devs); i++) {
 		review_hol_add(rows, &n, REVIEW_HOL_DEVS, SCALE_CMDQ_SINGLE,

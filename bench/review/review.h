@@ -68,13 +68,19 @@ enum review_hol_set {
 
 extern const char *const review_hol_set_names[];
 
-#define REVIEW_HOL_MAX_CPUS 64
+#define REVIEW_HOL_MAX_CPUS 32 /* its CPUs set: 64 of kunpeng920-96 */
 #define REVIEW_HOL_MAX_DURATION_NS (100ULL * 1000 * 1000)
+/* The ATC timeout: its row needs bystander operations to measure */
+#define REVIEW_HOL_MIN_DURATION_NS (2ULL * 1000 * 1000)
 #define REVIEW_HOL_REPRODUCE_BYTES 512
 #define REVIEW_HOL_SLOW_NS 100000 /* the slow device of the other sets */
 
 struct review_hol_args {
-	unsigned int cpus; /* the latency set's, the bystander set's */
+	/*
+	 * The latency, devices and bystander sets' CPUs; the CPUs set runs
+	 * 2, 4, ... up to twice as many
+	 */
+	unsigned int cpus;
 	u64 duration_ns; /* virtual, per point, after a warm-up of 1 ms */
 	u64 seed;
 };

@@ -513,21 +513,49 @@ static void sim_smmu_forget_wakes(struct sim_smmu *smmu)
 		sim_smmu_forget_wake(&smmu->q[i]);
 }
 
+/* Nothing queued on any queue */
+static bool sim_smmu_all_idle(struct sim_smmu *smmu)
+{
+	unsigned int i;
+
+	if (!sim_smmu_idle(smmu->q))
+		return false;
+	for (i = 1; i < smmu->num_queues; i++)
+		if (!sim_smmu_idle(&smmu->q[i]))
+			return false;
+	return true;
+}
+
+/*
+ * Advance @q, under the SMMU's lock: its next event, recorded with the
+ * PROD it was computed for (*@raise: an error to signal, nothing recorded)
+ */
+static inline u64 sim_smmu_advance_queue(struct sim_smmu *smmu,
+					 struct sim_smmu_queue *q, bool *raise)
+{
+	u32 prod = __atomic_load_n(&q->prod, __ATOMIC_ACQUIRE);
+	u64 wake = __sim_smmu_advance(smmu, q, prod, raise);
+
+	if (*raise) {
+		sim_smmu_forget_wake(q);
+		return SIM_DEV_NEVER;
+	}
+	__atomic_store_n(&q->wake, wake, __ATOMIC_RELAXED);
+	__atomic_store_n(&q->wake_prod, prod, __ATOMIC_RELEASE);
+	return wake;
+}
+
 /*
  * One consumer at a time; the interrupt runs with the lock dropped.  Every
  * queue is advanced; returns the earliest next event.
  */
 static noinline u64 sim_smmu_run_locked(struct sim_smmu *smmu)
 {
-	u64 wake, next;
+	bool raise, q_raise;
 	unsigned int i;
-	bool raise;
-	u32 prod;
+	u64 next;
 
-	for (i = 0; i < smmu->num_queues; i++)
-		if (!sim_smmu_idle(&smmu->q[i]))
-			break;
-	if (i == smmu->num_queues)
+	if (sim_smmu_all_idle(smmu))
 		return SIM_DEV_NEVER;
 	do {
 		raise = false;
@@ -535,21 +563,10 @@ static noinline u64 sim_smmu_run_locked(struct sim_smmu *smmu)
 		if (!spin_trylock(&smmu->lock))
 			return sim_clock_now_ns(); /* another thread advances */
 		for (i = 0; i < smmu->num_queues; i++) {
-			struct sim_smmu_queue *q = &smmu->q[i];
-			bool q_raise = false;
-
-			prod = __atomic_load_n(&q->prod, __ATOMIC_ACQUIRE);
-			wake = __sim_smmu_advance(smmu, q, prod, &q_raise);
-			if (q_raise) {
-				sim_smmu_forget_wake(q);
-				raise = true;
-			} else {
-				__atomic_store_n(&q->wake, wake,
-						 __ATOMIC_RELAXED);
-				__atomic_store_n(&q->wake_prod, prod,
-						 __ATOMIC_RELEASE);
-				next = min(next, wake);
-			}
+			q_raise = false;
+			next = min(next, sim_smmu_advance_queue(
+						 smmu, &smmu->q[i], &q_raise));
+			raise |= q_raise;
 		}
 		spin_unlock(&smmu->lock);
 		if (raise)
@@ -558,8 +575,8 @@ static noinline u64 sim_smmu_run_locked(struct sim_smmu *smmu)
 	return next;
 }
 
-/* Advance unless nothing can have happened since the last time */
-static u64 sim_smmu_run(struct sim_smmu *smmu)
+/* sim_smmu_run() with several queues: each one's last event, or advance */
+static noinline u64 sim_smmu_run_queues(struct sim_smmu *smmu)
 {
 	u64 next = SIM_DEV_NEVER, now = 0;
 	unsigned int i;
@@ -582,6 +599,25 @@ static u64 sim_smmu_run(struct sim_smmu *smmu)
 		next = min(next, wake);
 	}
 	return next;
+}
+
+/* Advance unless nothing can have happened since the last time */
+static u64 sim_smmu_run(struct sim_smmu *smmu)
+{
+	struct sim_smmu_queue *q = smmu->q;
+	u32 prod;
+
+	if (unlikely(smmu->num_queues > 1))
+		return sim_smmu_run_queues(smmu);
+	prod = __atomic_load_n(&q->prod, __ATOMIC_ACQUIRE);
+	if (__atomic_load_n(&q->wake_prod, __ATOMIC_ACQUIRE) == prod) {
+		u64 wake = __atomic_load_n(&q->wake, __ATOMIC_RELAXED);
+
+		/* Idle until PROD moves: no clock to read */
+		if (wake == SIM_DEV_NEVER || wake > sim_clock_now_ns())
+			return wake;
+	}
+	return sim_smmu_run_locked(smmu);
 }
 
 void sim_smmu_stall_for(struct sim_smmu *smmu, u64 ns)
@@ -697,8 +733,11 @@ static struct sim_smmu_queue *sim_smmu_reg_queue(struct sim_smmu *smmu,
 static u64 sim_smmu_read(void *opaque, size_t offset, unsigned int width)
 {
 	struct sim_smmu *smmu = opaque;
-	struct sim_smmu_queue *q = sim_smmu_reg_queue(smmu, &offset);
+	struct sim_smmu_queue *q = smmu->q;
 
+	/* The hot one first: the SMMU's CONS */
+	if (offset != ARM_SMMU_CMDQ_CONS)
+		q = sim_smmu_reg_queue(smmu, &offset);
 	if (!q) {
 		switch (offset) {
 		case ARM_SMMU_IDR0:
@@ -736,9 +775,12 @@ static void sim_smmu_write(void *opaque, size_t offset, u64 val,
 			   unsigned int width)
 {
 	struct sim_smmu *smmu = opaque;
-	struct sim_smmu_queue *q = sim_smmu_reg_queue(smmu, &offset);
+	struct sim_smmu_queue *q = smmu->q;
 	unsigned long flags;
 
+	/* The hot one first: the SMMU's PROD */
+	if (offset != ARM_SMMU_CMDQ_PROD)
+		q = sim_smmu_reg_queue(smmu, &offset);
 	if (q && offset == ARM_SMMU_CMDQ_PROD) {
 		__atomic_store_n(&q->prod, (u32)val, __ATOMIC_RELEASE);
 		sim_smmu_kick(smmu);

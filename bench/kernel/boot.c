@@ -184,7 +184,7 @@ int kernel_boot(const struct kernel_opts *o, const struct kernel_src *k,
 		const char *out, const char *name)
 {
 	char script[RESULTS_PATH_MAX], raw[RESULTS_PATH_MAX];
-	char qemu[RESULTS_PATH_MAX], num[7][24];
+	char qemu[RESULTS_PATH_MAX], num[8][24];
 	char *run[48] = {};
 	int n = 0, ret;
 
@@ -254,6 +254,14 @@ int kernel_boot(const struct kernel_opts *o, const struct kernel_src *k,
 	if (o->atc_timeout) {
 		run[n++] = "--atc-timeout";
 		run[n++] = (char *)o->atc_timeout;
+	}
+	if (o->atc_slow) {
+		snprintf(num[7], sizeof(num[7]), "%llu",
+			 (unsigned long long)o->atc_slow_delay_ns);
+		run[n++] = "--atc-slow";
+		run[n++] = (char *)o->atc_slow;
+		run[n++] = "--atc-slow-delay";
+		run[n++] = num[7];
 	}
 	ret = kernel_spawn(run, NULL, 0);
 	if (ret == KERNEL_INTERRUPTED) {

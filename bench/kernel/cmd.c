@@ -91,6 +91,11 @@ static const struct opt kernel_run_opts[] = {
 	KO("atc_timeout_delay", OPT_NS, atc_delay_ns, 0,
 	   KERNEL_MAX_ATC_DELAY_NS, NULL, "D",
 	   "when the CMD_SYNC after them fails"),
+	KO("atc_slow", OPT_STR, atc_slow, 0, 0, NULL, "SPEC",
+	   "answer these SIDs' ATC_INVs late: SIDS@FROM[+FOR][;...]"),
+	KO("atc_slow_delay", OPT_NS, atc_slow_delay_ns, 0,
+	   KERNEL_MAX_ATC_DELAY_NS, NULL, "D",
+	   "how late: the CMD_SYNC after them, and the queue, wait"),
 };
 
 static const struct opt kernel_sim_opts[] = {
@@ -127,7 +132,9 @@ static void kernel_usage(FILE *f)
 		"                            [--seconds S] [--granule N]]\n"
 		"                            [--timeout S] [--name NAME]\n"
 		"                            [--ats [--atc-timeout SPEC]\n"
-		"                            [--atc-timeout-delay D]] [--out DIR]\n"
+		"                            [--atc-timeout-delay D]\n"
+		"                            [--atc-slow SPEC --atc-slow-delay D]]\n"
+		"                            [--out DIR]\n"
 		"       atcbench kernel sim [--design rcu|devlist] [--devices N] [--ops N]\n"
 		"                            [--topology T] [--dma-mode M]\n"
 		"                            [--ats] [--name NAME] [--out DIR]\n"
@@ -166,6 +173,9 @@ static void kernel_usage(FILE *f)
 		"unanswered (SIDS N or N-M, the SIDs above; FROM, FOR\n"
 		"a time, 500ms, or a count of SMMU commands, 1000c) and the CMD_SYNC\n"
 		"after them fails after --atc-timeout-delay (default 0).\n"
+		"--atc-slow SIDS@FROM[+FOR][;...] answers those SIDs' ATC_INVs\n"
+		"late: the CMD_SYNC after them, and every command behind it,\n"
+		"waits --atc-slow-delay (head-of-line blocking).\n"
 		"sim: the simulated twin of run: atcbench's kernel-form code (the\n"
 		"array, or the pre-7.1 devlist) on a simulated SMMU in the same\n"
 		"topology and DMA mode, --ops one-page invalidations (lazy: whole\n"
@@ -250,11 +260,20 @@ static int kernel_parse(const char *cmd, unsigned int which, int argc,
 			what, KERNEL_NAME_MAX);
 		return -EINVAL;
 	}
-	if (o->atc_timeout && !kernel_atc_spec_ok(o->atc_timeout)) {
+	if ((o->atc_timeout && !kernel_atc_spec_ok(o->atc_timeout)) ||
+	    (o->atc_slow && !kernel_atc_spec_ok(o->atc_slow))) {
 		fprintf(stderr,
-			"atcbench %s: --atc-timeout: SIDS@FROM[+FOR][;...] "
-			"(--help), at most %d characters\n",
+			"atcbench %s: --atc-timeout, --atc-slow: "
+			"SIDS@FROM[+FOR][;...] (--help), at most %d "
+			"characters\n",
 			what, KERNEL_ATC_SPEC_MAX);
+		return -EINVAL;
+	}
+	if (!o->atc_slow != !o->atc_slow_delay_ns) {
+		fprintf(stderr,
+			"atcbench %s: --atc-slow and --atc-slow-delay go "
+			"together\n",
+			what);
 		return -EINVAL;
 	}
 	if (o->ats && o->topology == KT_BUS) {
@@ -264,10 +283,10 @@ static int kernel_parse(const char *cmd, unsigned int which, int argc,
 			what);
 		return -EINVAL;
 	}
-	if ((o->atc_timeout || o->atc_delay_ns) && !o->ats) {
+	if ((o->atc_timeout || o->atc_delay_ns || o->atc_slow) && !o->ats) {
 		fprintf(stderr,
-			"atcbench %s: --atc-timeout and --atc-timeout-delay "
-			"need --ats\n",
+			"atcbench %s: --atc-timeout, --atc-timeout-delay and "
+			"--atc-slow need --ats\n",
 			what);
 		return -EINVAL;
 	}

@@ -35,14 +35,14 @@ extern const char *const kernel_dma_mode_names[];
 
 struct kernel_opts {
 	const char *kernel, *image, *modules, *out, *name;
-	const char *tree, *ref, *atc_timeout;
+	const char *tree, *ref, *atc_timeout, *atc_slow;
 	unsigned int workload; /* kernel_workload_names[] */
 	unsigned int design; /* kernel_design_names[] */
 	unsigned int topology; /* enum kernel_topology */
 	unsigned int dma_mode; /* enum kernel_dma_mode */
 	unsigned int devices, ops, timeout;
 	unsigned int threads, seconds, granule; /* dmabench */
-	u64 atc_delay_ns;
+	u64 atc_delay_ns, atc_slow_delay_ns;
 	bool ats;
 };
 

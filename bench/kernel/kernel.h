@@ -83,6 +83,8 @@ struct kernel_trace {
 	bool oracle;
 	char atc_timeout[KERNEL_ATC_SPEC_MAX +
 			 1]; /* injected ATC timeouts, or "" */
+	/* slow ATC answers, "SPEC DELAY_NS", or "" */
+	char atc_slow[KERNEL_ATC_SPEC_MAX + 24];
 	/*
 	 * ATC timeouts per second of the window: reported by the SMMU
 	 * (CERROR_ATC_INV_SYNC) and by the kernel ("CMDQ error" lines), and

@@ -111,6 +111,8 @@ static void kernel_write_json_atc(FILE *f, const struct kernel_trace *t)
 		return;
 	fputs(",\n  \"atc_timeout\": ", f);
 	kernel_json_str_or_null(f, t->atc_timeout);
+	fputs(",\n  \"atc_slow\": ", f);
+	kernel_json_str_or_null(f, t->atc_slow);
 	fputs(",\n  \"atc_inv\": [", f);
 	for (i = 0; i < t->natc; i++) {
 		const struct kernel_atc_inv *a = &t->atc[i];

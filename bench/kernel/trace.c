@@ -392,6 +392,7 @@ int kernel_trace_load(const char *dir, struct kernel_trace *t, char *err,
 	kernel_parse_opcodes(dir, t);
 	kernel_read_line(dir, "atc-timeout", t->atc_timeout,
 			 sizeof(t->atc_timeout));
+	kernel_read_line(dir, "atc-slow", t->atc_slow, sizeof(t->atc_slow));
 	ret = kernel_parse_atc(dir, t, err, errlen);
 	if (!ret)
 		ret = kernel_parse_oracle(dir, t, err, errlen);

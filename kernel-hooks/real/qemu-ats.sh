@@ -21,6 +21,10 @@
 #                        number with ns, us, ms or s (virtual clock) or c
 #                        (commands consumed); no FOR: to the end
 #   atc-timeout-delay=NS the time the failing CMD_SYNC takes (default 0)
+#   atc-slow=SPEC        ATC_INVs to chosen SIDs (SPEC as above) are
+#                        answered late: the CMD_SYNC after them completes
+#                        atc-slow-delay=NS after the SMMU reached it, and
+#                        the queue behind it waits (head-of-line blocking)
 # and the trace events smmuv3_cmdq_atc_inv (every ATC_INV's fields) and
 # smmuv3_cmdq_atc_inv_sync_error.  With ats=on, an ATC oracle: the SMMU
 # keeps the ATC each device with EATS would have (every translation it
@@ -45,7 +49,7 @@ case ${1:-} in
 '') ;;
 --check) check=1 ;;
 -h | --help)
-	sed -n 's/^# \{0,1\}//; 4,36p' "$0"
+	sed -n 's/^# \{0,1\}//; 4,40p' "$0"
 	exit 0
 	;;
 *) die "unknown argument $1 (--help)" ;;

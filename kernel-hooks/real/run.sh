@@ -9,8 +9,8 @@
 #            --out DIR [--devices N] [--ops N] [--workload W] [--smp N]
 #            [--threads N] [--seconds S] [--granule N]
 #            [--timeout S] [--busybox FILE] [--topology T] [--dma-mode M]
-#            [--ats [--atc-timeout SPEC]
-#            [--atc-timeout-delay NS]] [--qemu FILE]
+#            [--ats [--atc-timeout SPEC] [--atc-timeout-delay NS]
+#            [--atc-slow SPEC --atc-slow-delay NS]] [--qemu FILE]
 #   --image     the kernel (an arm64 Image; fetch.sh's IMAGE for Debian's)
 #   --modules   .ko files to load in the guest, in the order of DIR/order
 #               (or every .ko), for a kernel whose virtio-blk is a module
@@ -59,11 +59,14 @@
 #   --atc-timeout SPEC, --atc-timeout-delay NS
 #               ATC_INVs that time out (qemu-ats.sh --help: SPEC); SIDs
 #               are the PCI requester IDs (device N on bus N+1: N+1 << 8)
+#   --atc-slow SPEC, --atc-slow-delay NS
+#               ATC_INVs answered late: the CMD_SYNC after them, and the
+#               commands behind it, wait NS (head-of-line blocking)
 #   --qemu      the qemu-system-aarch64 to run (default: the PATH's)
 #
 # The guest runs with iommu.strict=1 (--dma-mode strict): each unmap
 # invalidates at once, not through a flush queue.  QEMU's SMMUv3 completes every command at once
-# (but for --atc-timeout), and QEMU runs the guest under TCG here (no KVM
+# (but for --atc-timeout and --atc-slow), and QEMU runs the guest under TCG here (no KVM
 # for arm64 on x86): times are emulation times, counts are exact.
 # Exit status: 0 done; 2 with the reason on stderr (QEMU missing, the guest
 # did not boot or finish, a probe point absent), console log kept in --out.
@@ -82,12 +85,14 @@ usage() {
 image= modules= out= devices=1 ops=2000 workload=dio smp=2 timeout=300
 topology= dma_mode=strict threads=1 seconds=2 granule=1
 busybox=$cache/busybox/busybox ats= atc_timeout= atc_delay=0 qemu=
+atc_slow= atc_slow_delay=0
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
 	--ats) ats=1; shift; continue ;;
 	--image | --modules | --out | --devices | --ops | --workload | --smp | --timeout | --busybox | \
 		--atc-timeout | --atc-timeout-delay | --qemu | --topology | --dma-mode | \
+		--atc-slow | --atc-slow-delay | \
 		--threads | --seconds | --granule)
 		(($# >= 2)) || die "$1 needs a value"
 		v=$2
@@ -103,6 +108,8 @@ while (($#)); do
 		--busybox) busybox=$v ;;
 		--atc-timeout) atc_timeout=$v ;;
 		--atc-timeout-delay) atc_delay=$v ;;
+		--atc-slow) atc_slow=$v ;;
+		--atc-slow-delay) atc_slow_delay=$v ;;
 		--qemu) qemu=$v ;;
 		--topology) topology=$v ;;
 		--dma-mode) dma_mode=$v ;;
@@ -146,6 +153,10 @@ num --atc-timeout-delay "$atc_delay" 0 10000000000
 	die "--atc-timeout and --atc-timeout-delay need --ats"
 spec_re='^[0-9@+;cmnsu-]*$'
 [[ $atc_timeout =~ $spec_re ]] || die "--atc-timeout: see qemu-ats.sh --help"
+num --atc-slow-delay "$atc_slow_delay" 0 10000000000
+[[ -n $ats || -z $atc_slow ]] || die "--atc-slow needs --ats"
+[[ $atc_slow =~ $spec_re ]] || die "--atc-slow: see qemu-ats.sh --help"
+[[ -z $atc_slow || $atc_slow_delay != 0 ]] || die "--atc-slow needs --atc-slow-delay"
 if [[ -z $qemu && -n $ats ]]; then
 	qemu=$("$here/qemu-ats.sh" --check) ||
 		die "--ats needs the patched QEMU: build it with kernel-hooks/real/qemu-ats.sh (about 20 min)"
@@ -239,6 +250,8 @@ if [[ -n $ats ]]; then
 		smmuv3_atc_eats smmuv3_atc_stale smmuv3_atc_order >>"$work/events"
 	smmu=(-global arm-smmuv3.ats=on -global "arm-smmuv3.atc-timeout-delay=$atc_delay")
 	[[ -z $atc_timeout ]] || smmu+=(-global "arm-smmuv3.atc-timeout=$atc_timeout")
+	[[ -z $atc_slow ]] || smmu+=(-global "arm-smmuv3.atc-slow=$atc_slow" \
+		-global "arm-smmuv3.atc-slow-delay=$atc_slow_delay")
 	# The machine's own device tree, and ats-supported on its host bridge
 	"$qemu" "${machine[@]}" -machine "dumpdtb=$work/virt.dtb" -nographic -nic none \
 		"${drives[@]}" "${smmu[@]}" >"$work/dumpdtb.log" 2>&1 ||
@@ -342,6 +355,7 @@ if [[ -n $ats ]]; then
 		/smmuv3_atc_order / { print "order", v("sid"), v("iova") }' \
 		"$work/qemu.log" >"$out/trace/qemu-atc-oracle"
 	echo "$atc_timeout" >"$out/trace/atc-timeout"
+	echo "${atc_slow:+$atc_slow $atc_slow_delay}" >"$out/trace/atc-slow"
 	# The kernel's own reports, by second of the window: the errors, and
 	# the CMD_SYNC waits that gave up (1 s each: the poller may be the CPU
 	# that takes the error interrupt, with interrupts off)

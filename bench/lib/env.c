@@ -249,27 +249,37 @@ void env_cmdline(char *buf, size_t len, int argc, char **argv)
 			       i ? " " : "atcbench ", argv[i]);
 }
 
-int env_exec_wmm(int argc, char **argv)
+int env_exec_wmm(const char *cmd, int argc, char **argv)
 {
 	char self[PATH_MAX], path[PATH_MAX + 16], *slash, **args;
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	int i;
+	int i, ret = -ENOENT;
 
-	if (n < 0)
-		return -errno;
+	if (n < 0) {
+		ret = -errno;
+		goto out;
+	}
 	self[n] = '\0';
 	slash = strrchr(self, '/');
 	if (!slash)
-		return -ENOENT;
+		goto out;
 	*slash = '\0';
 	snprintf(path, sizeof(path), "%s/atcbench-wmm", self);
 	args = calloc(argc + 2, sizeof(*args));
-	if (!args)
-		return -ENOMEM;
+	if (!args) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	args[0] = path;
 	for (i = 0; i < argc; i++)
 		args[i + 1] = argv[i];
 	execv(path, args);
+	ret = -errno;
 	free(args);
-	return -errno;
+out:
+	fprintf(stderr,
+		"atcbench %s: needs atcbench-wmm (the virtual-CPU build) "
+		"beside atcbench: %s\n",
+		cmd, strerror(-ret));
+	return ret;
 }

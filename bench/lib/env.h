@@ -46,9 +46,10 @@ int env_write_guest(const char *dir, const char *cmdline, const char *ref,
 void env_cmdline(char *buf, size_t len, int argc, char **argv);
 
 /*
- * Hand a command to atcbench-wmm, the virtual-CPU build beside this
- * binary: no return if it runs, else a negative errno
+ * Hand the command @cmd (@argc, @argv) to atcbench-wmm, the virtual-CPU
+ * build beside this binary: no return if it runs, else says why on stderr
+ * and returns a negative errno
  */
-int env_exec_wmm(int argc, char **argv);
+int env_exec_wmm(const char *cmd, int argc, char **argv);
 
 #endif /* ENV_H */

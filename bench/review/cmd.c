@@ -579,11 +579,7 @@ int review_cmd(int argc, char **argv)
 	int npos, ret, n, num_hol, i, failed = 0;
 
 	if (!khooks_vcpu_supported()) {
-		ret = env_exec_wmm(argc, argv);
-		fprintf(stderr,
-			"atcbench review: needs atcbench-wmm (the virtual-CPU "
-			"build) beside atcbench: %s\n",
-			strerror(-ret));
+		env_exec_wmm("review", argc, argv);
 		return EXIT_USAGE;
 	}
 	review_defaults(&a);

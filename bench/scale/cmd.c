@@ -674,11 +674,7 @@ int scale_cmd(int argc, char **argv)
 	int ret;
 
 	if (!khooks_vcpu_supported()) {
-		ret = env_exec_wmm(argc, argv);
-		fprintf(stderr,
-			"atcbench scale: needs atcbench-wmm (the virtual-CPU "
-			"build) beside atcbench: %s\n",
-			strerror(-ret));
+		env_exec_wmm("scale", argc, argv);
 		return EXIT_USAGE;
 	}
 	ret = scale_parse(argc, argv, &cfg);

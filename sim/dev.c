@@ -56,16 +56,22 @@ static void sim_dev_atc_invalidate(struct sim_dev *dev, u64 first, u64 num)
 	spin_unlock(&dev->atc_lock);
 }
 
-bool sim_dev_atc_drop_page(struct sim_dev *dev, u64 page)
+u64 sim_dev_atc_drop_range(struct sim_dev *dev, u64 first, u64 num,
+			   unsigned int *held, unsigned int max,
+			   unsigned int *nheld)
 {
-	u64 held;
+	u64 i, end;
 
-	if (!dev->atc || page >= dev->atc_pages)
-		return false;
+	*nheld = 0;
+	if (!dev->atc || first >= dev->atc_pages)
+		return 0;
+	end = num > dev->atc_pages - first ? dev->atc_pages : first + num;
 	spin_lock(&dev->atc_lock);
-	held = __atomic_exchange_n(&dev->atc[page], 0, __ATOMIC_RELAXED);
+	for (i = first; i < end && *nheld < max; i++)
+		if (__atomic_exchange_n(&dev->atc[i], 0, __ATOMIC_RELAXED))
+			held[(*nheld)++] = i;
 	spin_unlock(&dev->atc_lock);
-	return held;
+	return i - first;
 }
 
 void sim_dev_reset(struct sim_dev *dev)

@@ -74,8 +74,15 @@ int sim_dev_parse_state(const char *name, enum sim_dev_state *state);
 /* Give the device an ATC of @pages pages: -EINVAL, -ENOMEM */
 int sim_dev_atc_alloc(struct sim_dev *dev, unsigned int pages);
 void sim_dev_atc_free(struct sim_dev *dev);
-/* The ATC drops @page; returns whether it held a translation there */
-bool sim_dev_atc_drop_page(struct sim_dev *dev, u64 page);
+/*
+ * The ATC drops the pages of [@first, @first + @num) under one hold of its
+ * lock, each page it held a translation for into @held (up to @max of them,
+ * their count in *@nheld): returns how many pages it went through, fewer
+ * than @num when @held filled up or the ATC ends
+ */
+u64 sim_dev_atc_drop_range(struct sim_dev *dev, u64 first, u64 num,
+			   unsigned int *held, unsigned int max,
+			   unsigned int *nheld);
 /* A successful reset: the ATC is empty */
 void sim_dev_reset(struct sim_dev *dev);
 /*

@@ -28,6 +28,8 @@
  * command, and the SMMU stays stalled rather than interrupt for ever
  */
 #define SIM_SMMU_ILL_STORM 16
+/* Pages an ATC drop asks again for at most, per hold of the ATC's lock */
+#define SIM_SMMU_DROP_BATCH 64
 /* What an injected corruption makes of a command's opcode: none has it */
 #define SIM_SMMU_ILL_OPCODE 0xff
 
@@ -154,16 +156,28 @@ static void sim_smmu_atc_drop(struct sim_smmu *smmu, struct sim_dev *dev,
 {
 	u64 size = FIELD_GET(CMDQ_ATC_1_SIZE, cmd[1]);
 	u64 pages = size >= ATC_INV_SIZE_ALL ? U64_MAX : 1ULL << size;
-	u64 first = (cmd[1] & CMDQ_ATC_1_ADDR_MASK) >> 12, i;
+	u64 first = (cmd[1] & CMDQ_ATC_1_ADDR_MASK) >> 12, done;
 	u32 ssid = __atomic_load_n(&dev->ssid, __ATOMIC_RELAXED);
+	unsigned int held[SIM_SMMU_DROP_BATCH], nheld, k;
 
 	if ((cmd[0] & CMDQ_0_SSV) &&
 	    (!ssid || FIELD_GET(CMDQ_ATC_0_SSID, cmd[0]) != ssid))
 		return;
 
-	for (i = first; i < dev->atc_pages && i - first < pages; i++)
-		if (sim_dev_atc_drop_page(dev, i) && smmu->refetch)
-			smmu->refetch(smmu->refetch_arg, dev, i);
+	/*
+	 * A lock per run of pages, not per page; each page it held is asked
+	 * for again before the next run is dropped
+	 */
+	while (pages) {
+		done = sim_dev_atc_drop_range(dev, first, pages, held,
+					      ARRAY_SIZE(held), &nheld);
+		for (k = 0; smmu->refetch && k < nheld; k++)
+			smmu->refetch(smmu->refetch_arg, dev, held[k]);
+		if (!done)
+			break;
+		first += done;
+		pages -= done;
+	}
 }
 
 /* A CMD_SYNC completed: so did every TLBI before it */

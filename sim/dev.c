@@ -66,9 +66,11 @@ u64 sim_dev_atc_drop_range(struct sim_dev *dev, u64 first, u64 num,
 	if (!dev->atc || first >= dev->atc_pages)
 		return 0;
 	end = num > dev->atc_pages - first ? dev->atc_pages : first + num;
+	/* Fills hold the lock too: an empty entry stays empty, no store */
 	spin_lock(&dev->atc_lock);
 	for (i = first; i < end && *nheld < max; i++)
-		if (__atomic_exchange_n(&dev->atc[i], 0, __ATOMIC_RELAXED))
+		if (__atomic_load_n(&dev->atc[i], __ATOMIC_RELAXED) &&
+		    __atomic_exchange_n(&dev->atc[i], 0, __ATOMIC_RELAXED))
 			held[(*nheld)++] = i;
 	spin_unlock(&dev->atc_lock);
 	return i - first;

@@ -42,20 +42,6 @@ void sim_dev_atc_free(struct sim_dev *dev)
 	dev->atc_pages = 0;
 }
 
-/* The ATC empties [@first, @first + @num) pages */
-static void sim_dev_atc_invalidate(struct sim_dev *dev, u64 first, u64 num)
-{
-	u64 i, end;
-
-	if (!dev->atc || first >= dev->atc_pages)
-		return;
-	end = num > dev->atc_pages - first ? dev->atc_pages : first + num;
-	spin_lock(&dev->atc_lock);
-	for (i = first; i < end; i++)
-		__atomic_store_n(&dev->atc[i], 0, __ATOMIC_RELAXED);
-	spin_unlock(&dev->atc_lock);
-}
-
 u64 sim_dev_atc_drop_range(struct sim_dev *dev, u64 first, u64 num,
 			   unsigned int *held, unsigned int max,
 			   unsigned int *nheld)
@@ -68,9 +54,10 @@ u64 sim_dev_atc_drop_range(struct sim_dev *dev, u64 first, u64 num,
 	end = num > dev->atc_pages - first ? dev->atc_pages : first + num;
 	/* Fills hold the lock too: an empty entry stays empty, no store */
 	spin_lock(&dev->atc_lock);
-	for (i = first; i < end && *nheld < max; i++)
+	for (i = first; i < end && (!held || *nheld < max); i++)
 		if (__atomic_load_n(&dev->atc[i], __ATOMIC_RELAXED) &&
-		    __atomic_exchange_n(&dev->atc[i], 0, __ATOMIC_RELAXED))
+		    __atomic_exchange_n(&dev->atc[i], 0, __ATOMIC_RELAXED) &&
+		    held)
 			held[(*nheld)++] = i;
 	spin_unlock(&dev->atc_lock);
 	return i - first;
@@ -78,7 +65,9 @@ u64 sim_dev_atc_drop_range(struct sim_dev *dev, u64 first, u64 num,
 
 void sim_dev_reset(struct sim_dev *dev)
 {
-	sim_dev_atc_invalidate(dev, 0, dev->atc_pages);
+	unsigned int nheld;
+
+	sim_dev_atc_drop_range(dev, 0, dev->atc_pages, NULL, 0, &nheld);
 	__atomic_fetch_add(&dev->resets, 1, __ATOMIC_RELEASE);
 }
 

@@ -77,8 +77,9 @@ void sim_dev_atc_free(struct sim_dev *dev);
 /*
  * The ATC drops the pages of [@first, @first + @num) under one hold of its
  * lock, each page it held a translation for into @held (up to @max of them,
- * their count in *@nheld): returns how many pages it went through, fewer
- * than @num when @held filled up or the ATC ends
+ * their count in *@nheld; @held NULL: none recorded, no limit): returns how
+ * many pages it went through, fewer than @num when @held filled up or the
+ * ATC ends
  */
 u64 sim_dev_atc_drop_range(struct sim_dev *dev, u64 first, u64 num,
 			   unsigned int *held, unsigned int max,

@@ -165,8 +165,8 @@ review_hol_find(const struct review_result *r, enum review_hol_set set,
 }
 
 /* A slow device's label: "healthy", "10us", "timeout" */
-static const char *review_hol_slow(const struct review_hol *w, char *buf,
-				   size_t len)
+static const char *review_hol_label(const struct review_hol *w, char *buf,
+				    size_t len)
 {
 	if (w->timeout)
 		return "timeout";
@@ -235,7 +235,7 @@ static void review_write_hol_txt(FILE *f, const struct review_result *r)
 		if (w->set != REVIEW_HOL_LATENCY ||
 		    w->cmdq != SCALE_CMDQ_SINGLE)
 			continue;
-		fprintf(f, "   %-9s", review_hol_slow(w, b[0], sizeof(b[0])));
+		fprintf(f, "   %-9s", review_hol_label(w, b[0], sizeof(b[0])));
 		for (q = SCALE_CMDQ_SINGLE; q <= SCALE_CMDQ_ATS; q++) {
 			const struct review_hol *c = review_hol_find(
 				r, w->set, q, w->cpus, w->devs, w->bystander,
@@ -257,7 +257,7 @@ static void review_write_hol_txt(FILE *f, const struct review_result *r)
 		    w->cmdq != SCALE_CMDQ_SINGLE ||
 		    (!w->slow_ns && !w->timeout))
 			continue;
-		fprintf(f, "   %-9s", review_hol_slow(w, b[0], sizeof(b[0])));
+		fprintf(f, "   %-9s", review_hol_label(w, b[0], sizeof(b[0])));
 		review_hol_deltas(f, r, w);
 		fputc('\n', f);
 		if (w->slow_ns == REVIEW_HOL_SLOW_NS)

@@ -74,13 +74,14 @@ static int review_hol_run(const struct review_hol_args *a, struct review_hol *w)
 
 	review_hol_config(a, w, &cfg);
 	ret = scale_run_point(&cfg, w->cpus, &pt);
-	if (ret == -EDEADLK) {
-		w->failed = true;
-		return 0;
-	}
-	if (ret) {
+	if (ret && ret != -EDEADLK) {
 		lat_destroy(pt.lat);
 		return ret;
+	}
+	w->failed = scale_point_failure(&cfg, &pt) != NULL;
+	if (pt.livelock) {
+		lat_destroy(pt.lat);
+		return 0;
 	}
 	w->ops = pt.ops;
 	w->slow_ops = pt.slow_ops;
@@ -90,10 +91,6 @@ static int review_hol_run(const struct review_hol_args *a, struct review_hol *w)
 	w->p50_ns = lat_percentile(pt.lat, 50);
 	w->p99_ns = lat_percentile(pt.lat, 99);
 	w->max_ns = pt.lat->max;
-	/* As scale_hol_failed() judges it */
-	w->failed = pt.warns || pt.kernel_errors != pt.atc_timeouts ||
-		    pt.slow_eio != pt.atc_timeouts || pt.bystander_eio ||
-		    (!w->timeout && pt.atc_timeouts) || !pt.ops;
 	lat_destroy(pt.lat);
 	return 0;
 }

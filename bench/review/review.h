@@ -96,7 +96,7 @@ struct review_hol {
 	u64 p50_ns, p99_ns, max_ns;
 	/* Against the healthy run of the same set, queues, CPUs and devices */
 	double hol_ns, hol_p99_ns;
-	bool failed; /* scale's checks (errors, -EIO, a livelock) */
+	bool failed; /* scale_point_failure() has a reason */
 };
 
 /*

@@ -371,6 +371,7 @@ static double scale_published_for(const struct scale_config *cfg,
 {
 	if (cfg->workload != SCALE_MAP_UNMAP ||
 	    cfg->queue == SCALE_QUEUE_LOCKED ||
+	    cfg->cmdq != SCALE_CMDQ_SINGLE ||
 	    strcmp(cfg->profile, sim_cost_profiles[0].name))
 		return 0;
 	return scale_published_at(cpus, cfg->queue == SCALE_QUEUE_FETCH_ADD);
@@ -635,31 +636,6 @@ static int scale_fit(struct scale_config *cfg)
 	return 0;
 }
 
-/*
- * hol: a time-out logs one error and reaches CPU 0 as -EIO, each of them,
- * and no bystander: print the counts, and say what breaks that
- */
-static bool scale_hol_failed(const struct scale_config *cfg,
-			     const struct scale_point *pt)
-{
-	if (cfg->workload != SCALE_HOL)
-		return false;
-	printf("%5u CPUs: CPU 0 (the slow device's) %llu operations, "
-	       "%llu ATC timeouts, %llu -EIO to CPU 0, %llu to bystanders\n",
-	       pt->cpus, (unsigned long long)pt->slow_ops,
-	       (unsigned long long)pt->atc_timeouts,
-	       (unsigned long long)pt->slow_eio,
-	       (unsigned long long)pt->bystander_eio);
-	if (pt->slow_eio == pt->atc_timeouts && !pt->bystander_eio &&
-	    (cfg->slow_timeout || !pt->atc_timeouts))
-		return false;
-	fprintf(stderr,
-		"atcbench scale: FAILED: %u CPUs: every ATC timeout must "
-		"reach CPU 0 as -EIO, and only it%s\n",
-		pt->cpus, cfg->slow_timeout ? "" : ", and no device timed out");
-	return true;
-}
-
 int scale_cmd(int argc, char **argv)
 {
 	struct scale_point pts[SCALE_MAX_POINTS];
@@ -683,6 +659,7 @@ int scale_cmd(int argc, char **argv)
 	if (cfg.fit) {
 		if (cfg.workload != SCALE_MAP_UNMAP ||
 		    cfg.queue != SCALE_QUEUE_LOCKFREE ||
+		    cfg.cmdq != SCALE_CMDQ_SINGLE ||
 		    strcmp(cfg.profile, sim_cost_profiles[0].name)) {
 			scale_usage_error("--fit fits map-unmap on the "
 					  "lock-free queue and %s only",
@@ -745,25 +722,28 @@ int scale_cmd(int argc, char **argv)
 		       pub ? pt->ops_per_cpu_s / pub : 0, pt->wall_s);
 		fflush(stdout);
 	}
-	for (i = 0; i < done; i++)
-		if (!pts[i].livelock && scale_hol_failed(&cfg, &pts[i]))
-			failed = true;
-	for (i = 0; i < done; i++)
-		if (pts[i].livelock) {
-			fprintf(stderr,
-				"atcbench scale: FAILED: %u CPUs: no progress "
-				"(above)\n",
-				pts[i].cpus);
-		} else if (pts[i].warns ||
-			   pts[i].kernel_errors != pts[i].atc_timeouts) {
-			fprintf(stderr,
-				"atcbench scale: FAILED: %u CPUs: the "
-				"kernel-form code logged %llu errors and %llu "
-				"WARNs (above)\n",
-				pts[i].cpus, pts[i].kernel_errors,
-				pts[i].warns);
-			failed = true;
-		}
+	for (i = 0; i < done; i++) {
+		const struct scale_point *pt = &pts[i];
+		const char *why = scale_point_failure(&cfg, pt);
+
+		if (cfg.workload == SCALE_HOL && !pt->livelock)
+			printf("%5u CPUs: CPU 0 (the slow device's) %llu "
+			       "operations, %llu ATC timeouts, %llu -EIO to "
+			       "CPU 0, %llu to bystanders\n",
+			       pt->cpus, (unsigned long long)pt->slow_ops,
+			       (unsigned long long)pt->atc_timeouts,
+			       (unsigned long long)pt->slow_eio,
+			       (unsigned long long)pt->bystander_eio);
+		if (!why)
+			continue;
+		fprintf(stderr,
+			"atcbench scale: FAILED: %u CPUs: %s (%llu errors, "
+			"%llu WARNs, %llu ATC timeouts)\n",
+			pt->cpus, why, (unsigned long long)pt->kernel_errors,
+			(unsigned long long)pt->warns,
+			(unsigned long long)pt->atc_timeouts);
+		failed = true;
+	}
 	scale_print_shares(pts, done);
 	/* As dma_map_benchmark prints its averages (one map+unmap here) */
 	printf("\nas dma_map_benchmark prints it (modelled; one operation "

@@ -187,6 +187,15 @@ int scale_profile(const struct scale_config *cfg, struct sim_cost_profile *p);
 /* "atcbench scale"'s defaults (its --help) */
 void scale_defaults(struct scale_config *cfg);
 
+/*
+ * Why point @pt of @cfg fails its checks, or NULL: no progress; an error
+ * or WARN of the kernel-form code but the one error each ATC timeout logs;
+ * hol: a timeout that did not reach CPU 0 alone as -EIO, a timeout with no
+ * device set to time out, no bystander operation measured
+ */
+const char *scale_point_failure(const struct scale_config *cfg,
+				const struct scale_point *pt);
+
 /* The command queues besides the SMMU's own that @cfg gives @cpus CPUs */
 unsigned int scale_num_queues(const struct scale_config *cfg,
 			      unsigned int cpus);

@@ -422,6 +422,25 @@ static double scale_host_s(clockid_t id)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+const char *scale_point_failure(const struct scale_config *cfg,
+				const struct scale_point *pt)
+{
+	if (pt->livelock)
+		return "no progress (above)";
+	if (pt->warns || pt->kernel_errors != pt->atc_timeouts)
+		return "the kernel-form code logged errors or WARNs (above), "
+		       "beyond one error per ATC timeout";
+	if (cfg->workload != SCALE_HOL)
+		return NULL;
+	if (pt->slow_eio != pt->atc_timeouts || pt->bystander_eio)
+		return "an ATC timeout did not reach CPU 0 alone as -EIO";
+	if (!cfg->slow_timeout && pt->atc_timeouts)
+		return "a device timed out, none was set to";
+	if (!pt->ops)
+		return "no bystander operation in the measured span";
+	return NULL;
+}
+
 unsigned int scale_num_queues(const struct scale_config *cfg, unsigned int cpus)
 {
 	if (cfg->cmdq == SCALE_CMDQ_ATS)
@@ -544,7 +563,8 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 	arm_smmu_trace_probes.cmdq_wait = NULL;
 	arm_smmu_trace_probes.cmdq_issue_start = NULL;
 	scale_cur = NULL;
-	khooks_printk_level(LOGLEVEL_WARNING);
+	if (cfg->slow_timeout)
+		khooks_printk_level(LOGLEVEL_WARNING);
 	khooks_switch_set(KHOOKS_CMDQ_LOCK_PRE_DF180B1A, false);
 	if (ret == -EDEADLK) {
 		/*

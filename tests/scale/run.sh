@@ -97,6 +97,17 @@ HWLOC_SYNTHETIC="package:2 l3:2 l2:3 core:4 pu:1" "$bin" scale --profile host \
 	fail=1
 }
 
+# A queue per CPU is not upstream's queue: no published row beside it
+"$bin" scale --workload map-unmap --cmdq per-cpu --cpus 2 --duration 100us \
+	--out "$work/q" >/dev/null 2>&1 || {
+	echo "FAIL: scale --cmdq per-cpu: exit $?"
+	fail=1
+}
+[ "$(jq '[.points[] | select(has("published"))] | length' "$work/q/scale.json")" = 0 ] || {
+	echo "FAIL: scale --cmdq per-cpu held against the published row"
+	fail=1
+}
+
 # Several folders overlaid
 "$root_dir/scripts/plot.sh" --out "$work/v" "$work/a" "$work/l" >/dev/null 2>&1 &&
 	[ -s "$work/v/scale-variants.png" ] && [ -s "$work/v/scale-l.png" ] || {
@@ -108,7 +119,10 @@ for bad in "--cpus 0" "--cpus 97" "--profile none" "--duration 1ns" \
 	"--workload x" "--cmds 65" "--fit --workload cmdlist" \
 	"--fit --queue fetch-add" "--queue ticket" "--cmdq-lock x" \
 	"--workload walker --queue locked" "--entries 0" "--walker x" \
-	"--fit --profile host"; do
+	"--fit --profile host" "--cmdq per-cpu --queue locked" \
+	"--cmdq ats --workload walker" "--queues 4" "--fit --cmdq per-cpu" \
+	"--workload hol --cpus 1,2" "--workload hol --slow-ns 2ms" \
+	"--workload hol --slow-ns 1ms --slow-timeout"; do
 	# shellcheck disable=SC2086
 	if "$bin" scale --out "$work/bad" $bad >/dev/null 2>&1; then
 		echo "FAIL: scale $bad accepted"

@@ -85,8 +85,9 @@ struct sim_smmu {
 	bool may_corrupt; /* ill_next, or a plan with illegal rules */
 	bool ill_next; /* corrupt the next command (not a CMD_SYNC) */
 
-	/* Devices by SID, and the fault plan */
+	/* Devices by SID (has_devs: any), and the fault plan */
 	struct sim_dev **devs;
+	bool has_devs;
 	unsigned int num_sids;
 	struct sim_fault_plan *plan;
 
@@ -306,6 +307,19 @@ static u32 *sim_smmu_msi(struct sim_smmu *smmu, __le64 *base, u32 idx_mask,
 	return NULL;
 }
 
+/*
+ * The illegal command at @head, decoded by @end: the queue stops there, and
+ * retries it after (*@raise: signal the error)
+ */
+static u64 sim_smmu_stop_illegal(struct sim_smmu *smmu,
+				 struct sim_smmu_queue *q, u32 head, u64 end,
+				 bool *raise)
+{
+	q->busy_until = end;
+	*raise = sim_smmu_illegal(smmu, q, head);
+	return SIM_DEV_NEVER;
+}
+
 /* An ATC_INV reaches its device @dev at @t */
 static void sim_smmu_atc_inv(struct sim_smmu *smmu, struct sim_smmu_queue *q,
 			     struct sim_dev *dev, const u64 *cmd, u64 t)
@@ -334,16 +348,62 @@ static bool sim_smmu_queue_enabled(struct sim_smmu *smmu,
 }
 
 /*
+ * The effects of @n commands of kind @kind from @ent on, in slots that do not
+ * wrap, the first starting at @t and each taking @cost: what a PLAIN command
+ * does is take its time, and an ATC_INV to a SID without a device is
+ * answered at once (the sync after it waits for nothing)
+ */
+static void sim_smmu_exec(struct sim_smmu *smmu, struct sim_smmu_queue *q,
+			  enum sim_smmu_cmd_kind kind, __le64 *ent, u32 n,
+			  u64 t, u64 cost)
+{
+	u64 cmd[CMDQ_ENT_DWORDS];
+	u32 sid;
+
+	if (kind == SIM_SMMU_CMD_PLAIN ||
+	    (kind == SIM_SMMU_CMD_ATC_INV && !smmu->has_devs))
+		return;
+	for (; n; n--, ent += CMDQ_ENT_DWORDS, t += cost) {
+		cmd[0] = le64_to_cpu(__atomic_load_n(&ent[0], __ATOMIC_RELAXED));
+		cmd[1] = le64_to_cpu(__atomic_load_n(&ent[1], __ATOMIC_RELAXED));
+		switch (kind) {
+		case SIM_SMMU_CMD_CFGI:
+			/* None before the driver set up its stream table */
+			if (smmu->stec)
+				sim_stec_cfgi(smmu->stec, cmd);
+			break;
+		case SIM_SMMU_CMD_TLBI:
+			sim_smmu_tlbi_add(smmu, cmd);
+			break;
+		case SIM_SMMU_CMD_ATC_INV:
+			sid = FIELD_GET(CMDQ_ATC_0_SID, cmd[0]);
+			if (sid < smmu->num_sids && smmu->devs[sid])
+				sim_smmu_atc_inv(smmu, q, smmu->devs[sid], cmd,
+						 t);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/*
  * Execute what has completed by @now, in virtual time of its own: a command
  * starts when the one before it ends (busy_until), or when it arrives on an
  * idle SMMU, and its effects (CONS past it, the MSI of a CMD_SYNC) are seen
  * once it ends.  CONS is published once per call, and before any MSI.
  * @prod is PROD as the caller read it.  Returns when the next command ends
  * (SIM_DEV_NEVER: only a PROD write or an acknowledgement gives it work);
- * sets *@raise when an error must be signalled.  The loop is the
- * simulation's share of every invalidation the benchmarks measure: one table
- * lookup per command, its second word read only by the commands that need
- * it.
+ * sets *@raise when an error must be signalled.
+ *
+ * The loop is the simulation's share of every invalidation the benchmarks
+ * measure, so it consumes a run of commands of one opcode in one pass: the
+ * opcode decoded once, the run found by comparing each slot's opcode byte,
+ * cut where the queue wraps and where a command would end after @now (the
+ * run's commands all take the same time), counted once.  A CMD_SYNC or an
+ * illegal command is a run of one; so is every command while a trace or a
+ * corruption must see each one (@one), with the same effects in the same
+ * order and time.
  */
 static u64 __sim_smmu_advance(struct sim_smmu *smmu, struct sim_smmu_queue *q,
 			      u32 prod, bool *raise)
@@ -355,6 +415,7 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, struct sim_smmu_queue *q,
 	__le64 *base = (__le64 *)(uintptr_t)(base_reg & Q_BASE_ADDR_MASK);
 	u32 head = q->head;
 	u64 now = sim_clock_now_ns(), t, next = SIM_DEV_NEVER;
+	bool one = smmu->trace || smmu->may_corrupt;
 	u32 *msi = NULL;
 
 	if (!sim_smmu_queue_enabled(smmu, q) || !base || q->stalled)
@@ -372,59 +433,21 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, struct sim_smmu_queue *q,
 	t = q->busy_until;
 
 	while (head != prod) {
-		__le64 *ent = &base[(head & idx_mask) * CMDQ_ENT_DWORDS];
-		u64 cmd[CMDQ_ENT_DWORDS], end;
+		__le64 *ent = &base[(head & idx_mask) * CMDQ_ENT_DWORDS], *p,
+		       *lim;
+		u64 cmd[CMDQ_ENT_DWORDS], end, cost;
 		enum sim_smmu_cmd_kind kind;
+		u32 n = 1, room;
 		u8 opcode;
 
 		cmd[0] =
 			le64_to_cpu(__atomic_load_n(&ent[0], __ATOMIC_RELAXED));
 		opcode = FIELD_GET(CMDQ_0_OP, cmd[0]);
-		end = t + smmu->cost[opcode];
+		cost = smmu->cost[opcode];
+		end = t + cost;
 		kind = smmu->kind[opcode];
 
-		/* A CMD_SYNC's end depends on the ATC_INVs before it */
-		if (kind != SIM_SMMU_CMD_SYNC) {
-			if (end > now)
-				goto out;
-			if (unlikely(smmu->may_corrupt) &&
-			    kind != SIM_SMMU_CMD_ILLEGAL &&
-			    sim_smmu_corrupted(smmu, t)) {
-				sim_smmu_corrupt(smmu, ent, cmd, kind);
-				kind = SIM_SMMU_CMD_ILLEGAL;
-			}
-		}
-
 		switch (kind) {
-		case SIM_SMMU_CMD_PLAIN:
-			break;
-		case SIM_SMMU_CMD_CFGI:
-			cmd[1] = le64_to_cpu(
-				__atomic_load_n(&ent[1], __ATOMIC_RELAXED));
-			/* None before the driver set up its stream table */
-			if (smmu->stec)
-				sim_stec_cfgi(smmu->stec, cmd);
-			break;
-		case SIM_SMMU_CMD_TLBI:
-			cmd[1] = le64_to_cpu(
-				__atomic_load_n(&ent[1], __ATOMIC_RELAXED));
-			sim_smmu_tlbi_add(smmu, cmd);
-			break;
-		case SIM_SMMU_CMD_ATC_INV: {
-			u32 sid = FIELD_GET(CMDQ_ATC_0_SID, cmd[0]);
-
-			/*
-			 * A SID without a device answers at once: the sync,
-			 * which starts after this command, waits for nothing
-			 */
-			if (sid < smmu->num_sids && smmu->devs[sid]) {
-				cmd[1] = le64_to_cpu(__atomic_load_n(
-					&ent[1], __ATOMIC_RELAXED));
-				sim_smmu_atc_inv(smmu, q, smmu->devs[sid], cmd,
-						 t);
-			}
-			break;
-		}
 		case SIM_SMMU_CMD_SYNC:
 			/* It waits for every ATC_INV before it */
 			t = max3(t, q->batch_done, q->batch_fail);
@@ -443,7 +466,7 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, struct sim_smmu_queue *q,
 				*raise = true;
 				return SIM_DEV_NEVER;
 			}
-			end = t + smmu->cost[opcode];
+			end = t + cost;
 			if (end > now)
 				goto out;
 			q->batch_done = q->batch_fail = 0;
@@ -456,11 +479,38 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, struct sim_smmu_queue *q,
 			    CMDQ_SYNC_0_CS_IRQ)
 				msi = sim_smmu_msi(smmu, base, idx_mask, cmd);
 			break;
+		case SIM_SMMU_CMD_ILLEGAL:
+			if (end > now)
+				goto out;
+			return sim_smmu_stop_illegal(smmu, q, head, end, raise);
 		default:
-			/* Decoding it took its time; it is retried after */
-			q->busy_until = end;
-			*raise = sim_smmu_illegal(smmu, q, head);
-			return SIM_DEV_NEVER;
+			if (end > now)
+				goto out;
+			if (unlikely(one)) {
+				if (smmu->may_corrupt &&
+				    sim_smmu_corrupted(smmu, t)) {
+					sim_smmu_corrupt(smmu, ent, cmd, kind);
+					return sim_smmu_stop_illegal(smmu, q, head,
+								     end, raise);
+				}
+			} else {
+				/* The run: what fits before the wrap, PROD and @now */
+				room = min(idx_mask + 1 - (head & idx_mask),
+					   (prod - head) & mask);
+				if (cost && t + (u64)room * cost > now)
+					room = (now - t) / cost;
+				lim = ent + (size_t)room * CMDQ_ENT_DWORDS;
+				for (p = ent + CMDQ_ENT_DWORDS;
+				     p < lim && (u8)le64_to_cpu(__atomic_load_n(
+							p, __ATOMIC_RELAXED)) ==
+							opcode;
+				     p += CMDQ_ENT_DWORDS)
+					;
+				n = (p - ent) / CMDQ_ENT_DWORDS;
+			}
+			sim_smmu_exec(smmu, q, kind, ent, n, t, cost);
+			end = t + n * cost;
+			break;
 		}
 
 		if (smmu->trace) {
@@ -468,9 +518,10 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, struct sim_smmu_queue *q,
 				__atomic_load_n(&ent[1], __ATOMIC_RELAXED));
 			smmu->trace(smmu->trace_arg, cmd);
 		}
-		sim_smmu_stat_inc(&smmu->cmd_count[opcode]);
+		__atomic_store_n(&smmu->cmd_count[opcode],
+				 smmu->cmd_count[opcode] + n, __ATOMIC_RELAXED);
 		t = end;
-		head = (head + 1) & mask;
+		head = (head + n) & mask;
 		/*
 		 * The completion MSI after CONS: a driver that saw it takes
 		 * CONS to be past the sync (arm_smmu_cmdq_poll_until_msi()),
@@ -1025,6 +1076,7 @@ int sim_smmu_add_dev(struct sim_smmu *smmu, struct sim_dev *dev)
 		return -ERANGE;
 	spin_lock_irqsave(&smmu->lock, flags);
 	smmu->devs[dev->sid] = dev;
+	smmu->has_devs = true;
 	spin_unlock_irqrestore(&smmu->lock, flags);
 	return 0;
 }

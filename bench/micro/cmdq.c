@@ -17,6 +17,7 @@
  *     no check (its instruction count against the others' is the check's)
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <linux/bitops.h>
 #include <linux/slab.h>
@@ -41,12 +42,18 @@ enum micro_bitop {
 };
 
 struct micro_cmdq_arg {
-	struct micro_cmdq_world *world;
+	bool locked; /* the world of the locked queue */
 	int cmds;
 	bool sync;
 	enum micro_bitop bitop;
 };
 
+/*
+ * Built on first use, as the walker's worlds are: each SMMU is a poller of
+ * the clock and a region of the MMIO map, which every other benchmark's
+ * clock reads and register accesses would otherwise walk past
+ */
+static pthread_mutex_t micro_cmdq_worlds_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct micro_cmdq_world *micro_cmdq_worlds[2];
 static struct micro_cmdq_arg micro_cmdq_args[16];
 static unsigned int micro_cmdq_num_args;
@@ -75,10 +82,29 @@ static int micro_cmdq_world_alloc(bool locked, struct micro_cmdq_world **out)
 	return 0;
 }
 
+/* @a's world, built on first use; NULL (the benchmark skipped) on error */
+static struct micro_cmdq_world *micro_cmdq_world(struct gbench_state *st,
+						 const struct micro_cmdq_arg *a)
+{
+	struct micro_cmdq_world **w = &micro_cmdq_worlds[a->locked];
+	int ret = 0;
+
+	pthread_mutex_lock(&micro_cmdq_worlds_lock);
+	if (!*w)
+		ret = micro_cmdq_world_alloc(a->locked, w);
+	pthread_mutex_unlock(&micro_cmdq_worlds_lock);
+	if (ret) {
+		gbench_skip_with_error(st, "cannot build the world");
+		return NULL;
+	}
+	return *w;
+}
+
 static void micro_cmdq_issue(struct gbench_state *st, void *arg)
 {
 	struct micro_cmdq_arg *a = arg;
-	struct arm_smmu_device *smmu = &a->world->ldev.smmu;
+	struct micro_cmdq_world *w = micro_cmdq_world(st, a);
+	struct arm_smmu_device *smmu;
 	struct arm_smmu_cmdq_ent ent = {
 		.opcode = CMDQ_OP_TLBI_NH_ASID,
 		.tlbi.asid = 1 + gbench_thread_index(st),
@@ -87,6 +113,9 @@ static void micro_cmdq_issue(struct gbench_state *st, void *arg)
 	int64_t iters = 0;
 	int i;
 
+	if (!w)
+		return;
+	smmu = &w->ldev.smmu;
 	for (i = 0; i < a->cmds; i++)
 		arm_smmu_cmdq_build_cmd(&cmds[i * CMDQ_ENT_DWORDS], &ent);
 	while (gbench_keep_running(st)) {
@@ -104,19 +133,21 @@ static void micro_cmdq_issue(struct gbench_state *st, void *arg)
 static void micro_cmdq_atc_batch(struct gbench_state *st, void *arg)
 {
 	struct micro_cmdq_arg *a = arg;
-	struct arm_smmu_device *smmu = &a->world->ldev.smmu;
+	struct micro_cmdq_world *w = micro_cmdq_world(st, a);
 	struct arm_smmu_cmdq_batch cmds;
 	struct arm_smmu_cmdq_ent ent;
 	int i;
 
+	if (!w)
+		return;
 	arm_smmu_atc_inv_to_cmd(IOMMU_NO_PASID, 0x100000, SZ_4K, &ent);
 	while (gbench_keep_running(st)) {
-		arm_smmu_cmdq_batch_init(smmu, &cmds, &ent);
+		arm_smmu_cmdq_batch_init(&w->ldev.smmu, &cmds, &ent);
 		for (i = 0; i < a->cmds; i++) {
 			ent.atc.sid = i;
-			arm_smmu_cmdq_batch_add(smmu, &cmds, &ent);
+			arm_smmu_cmdq_batch_add(&w->ldev.smmu, &cmds, &ent);
 		}
-		if (arm_smmu_cmdq_batch_submit(smmu, &cmds)) {
+		if (arm_smmu_cmdq_batch_submit(&w->ldev.smmu, &cmds)) {
 			gbench_skip_with_error(st, "batch failed");
 			break;
 		}
@@ -126,10 +157,14 @@ static void micro_cmdq_atc_batch(struct gbench_state *st, void *arg)
 static void micro_cmdq_bitmap(struct gbench_state *st, void *arg)
 {
 	struct micro_cmdq_arg *a = arg;
-	unsigned long *map = a->world->ldev.smmu.cmdq.atc_sync_timeouts;
+	struct micro_cmdq_world *w = micro_cmdq_world(st, a);
 	unsigned int slot = 0;
 	unsigned long hits = 0;
+	unsigned long *map;
 
+	if (!w)
+		return;
+	map = w->ldev.smmu.cmdq.atc_sync_timeouts;
 	/* The bit is clear, as it is for every sync that did not time out */
 	while (gbench_keep_running(st)) {
 		if (a->bitop == MICRO_BITOP_TEST_AND_CLEAR)
@@ -141,15 +176,17 @@ static void micro_cmdq_bitmap(struct gbench_state *st, void *arg)
 	gbench_counter(st, "hits", hits, GBENCH_COUNTER_DEFAULT);
 }
 
-static struct micro_cmdq_arg *micro_cmdq_arg_new(struct micro_cmdq_world *w,
-						 int cmds, bool sync)
+static struct micro_cmdq_arg *micro_cmdq_arg_new(bool locked, int cmds,
+						 bool sync)
 {
 	struct micro_cmdq_arg *a;
 
 	if (micro_cmdq_num_args == ARRAY_SIZE(micro_cmdq_args))
 		return NULL;
 	a = &micro_cmdq_args[micro_cmdq_num_args++];
-	*a = (struct micro_cmdq_arg){ .world = w, .cmds = cmds, .sync = sync };
+	*a = (struct micro_cmdq_arg){
+		.locked = locked, .cmds = cmds, .sync = sync
+	};
 	return a;
 }
 
@@ -191,13 +228,10 @@ int micro_cmdq_register(void)
 	int ret;
 
 	for (d = 0; d < ARRAY_SIZE(designs); d++) {
-		ret = micro_cmdq_world_alloc(d == 1, &micro_cmdq_worlds[d]);
-		if (ret)
-			return ret;
 		for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 			for (s = 0; s < 2; s++) {
 				struct micro_cmdq_arg *a = micro_cmdq_arg_new(
-					micro_cmdq_worlds[d], sizes[i], s);
+					d == 1, sizes[i], s);
 
 				snprintf(name, sizeof(name),
 					 "cmdq/%s/cmds:%d/sync:%u", designs[d],
@@ -215,8 +249,7 @@ int micro_cmdq_register(void)
 	for (i = 0; i < ARRAY_SIZE(sids); i++) {
 		snprintf(name, sizeof(name), "cmdq/atc_batch/sids:%d", sids[i]);
 		ret = micro_cmdq_add(name, micro_cmdq_atc_batch,
-				     micro_cmdq_arg_new(micro_cmdq_worlds[0],
-							sids[i], true),
+				     micro_cmdq_arg_new(false, sids[i], true),
 				     0);
 		if (ret)
 			return ret;
@@ -224,7 +257,7 @@ int micro_cmdq_register(void)
 
 	for (i = 0; i < ARRAY_SIZE(bitops); i++) {
 		struct micro_cmdq_arg *a =
-			micro_cmdq_arg_new(micro_cmdq_worlds[0], 0, false);
+			micro_cmdq_arg_new(false, 0, false);
 
 		if (a)
 			a->bitop = bitops[i].op;

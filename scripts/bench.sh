@@ -78,6 +78,13 @@ echo
       .["measure/op_floor"] * 10 | round / 10) ns (ratio \(
       .["measure/mapper_op_overhead"] / .["measure/op_floor"] * 100 | round
       / 100))"' "$out/micro.json"
+# Each micro run carries what else the machine did meanwhile (load.h):
+# the runs measured under load are named, with it
+[[ ! -s $out/micro.json ]] || jq -r '[.benchmarks[] | select(.run_type == "iteration")] as $all
+  | [$all[] | select((.load_under // 0) > 0)] as $l
+  | "micro: \($l | length) of \($all | length) runs measured under load (LOAD_OTHERS_MAX, LOAD_STEAL_MAX: bench/lib/load.h)"
+    + ([$l[] | "\n  \(.name) #\(.repetition_index): others \(.load_others_cpus * 100 | round / 100) CPUs, steal \(.load_steal * 1000 | round / 10) %"] | join(""))' \
+	"$out/micro.json"
 
 # The simulation's share of what the walker benchmarks measure: callgrind's
 # instructions of sim/ functions inside the timed loop (sim-share.tsv)
@@ -202,7 +209,10 @@ echo
 echo "scale: interleaving points per host CPU second (goal: 10^6 at 96 CPUs):"
 [[ ! -s $out/scale-lockfree/scale.json ]] || jq -r '.points[]
   | "  \(.cpus) CPUs: \(.points_per_cpu_s / 1e4 | round / 100) M"
-    + " (\(.steps) points in \(.cpu_s) s)"' "$out/scale-lockfree/scale.json"
+    + " (\(.steps) points in \(.cpu_s) s; "
+    + (.machine_load | if . then "others \(.others_cpus * 100 | round / 100) CPUs, steal \(.steal * 1000 | round / 10) %"
+       + (if .under_load then ", UNDER LOAD" else "" end) else "load not measured" end) + ")"' \
+	"$out/scale-lockfree/scale.json"
 
 run plots scripts/plot.sh "$out"
 echo

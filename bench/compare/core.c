@@ -39,7 +39,9 @@ struct compare_row *compare_add(struct compare *c, enum compare_kind kind,
 				   .head = head,
 				   .change_pct = NAN,
 				   .p = NAN,
-				   .stddev_pct = { NAN, NAN } };
+				   .stddev_pct = { NAN, NAN },
+				   .others = { NAN, NAN },
+				   .steal = { NAN, NAN } };
 	va_start(ap, fmt);
 	vsnprintf(r->name, sizeof(r->name), fmt, ap);
 	va_end(ap);

@@ -69,6 +69,13 @@ struct compare_row {
 	unsigned int runs; /* time: repetitions per side (the fewer) */
 	/* time: each side's standard deviation, % of its mean; else NAN */
 	double stddev_pct[2];
+	/*
+	 * time: what else each side's machine did (lib/load.h), the most
+	 * over its runs (NAN: not recorded), and how many of its runs were
+	 * measured under load
+	 */
+	double others[2], steal[2];
+	unsigned int loaded[2];
 	enum compare_verdict verdict;
 	bool fewer; /* CV_CHANGED: head counts fewer than base */
 };
@@ -135,5 +142,8 @@ void compare_headline(const struct compare *c, FILE *f);
 void compare_json(const struct compare *c, FILE *f);
 int compare_write(const char *dir, const char *name, const char *data,
 		  size_t len);
+
+/* A time row with a run of either side measured under load (lib/load.h) */
+bool compare_under_load(const struct compare_row *r);
 
 #endif /* COMPARE_INTERNAL_H */

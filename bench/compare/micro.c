@@ -21,6 +21,9 @@ struct compare_series {
 	double v[COMPARE_MAX_RUNS];
 	unsigned int n;
 	bool cpu; /* CPU time (one thread), else real time */
+	/* the runs' load counters (gbench.cc): the most, and runs under it */
+	double others, steal;
+	unsigned int loaded;
 };
 
 /*
@@ -42,6 +45,23 @@ static double compare_time_ns(const struct json *b)
 	if (!strcmp(unit, "s"))
 		return t * 1e9;
 	return t;
+}
+
+/*
+ * A run's load counters into @s: the most others and steal of its runs (a
+ * build older than the counters has none: NAN stays)
+ */
+static void compare_micro_load_counters(struct compare_series *s,
+					const struct json *b)
+{
+	double others = json_num(b, "load_others_cpus", NAN);
+	double steal = json_num(b, "load_steal", NAN);
+
+	if (!isnan(others) && !(others <= s->others))
+		s->others = others;
+	if (!isnan(steal) && !(steal <= s->steal))
+		s->steal = steal;
+	s->loaded += json_num(b, "load_under", 0) > 0;
 }
 
 /* The iteration entries of micro.json, per benchmark, in file order */
@@ -80,9 +100,11 @@ static int compare_micro_load(struct compare *c, const char *dir,
 				break;
 			snprintf(s[(*n)++].name, COMPARE_NAME_MAX, "%s", name);
 			s[i].cpu = json_num(b, "threads", 1) <= 1;
+			s[i].others = s[i].steal = NAN;
 		}
 		if (s[i].n < COMPARE_MAX_RUNS)
 			s[i].v[s[i].n++] = compare_time_ns(b);
+		compare_micro_load_counters(&s[i], b);
 	}
 	json_free(j);
 	return 0;
@@ -188,6 +210,12 @@ int compare_micro(struct compare *c)
 			r->runs = !b || !h ? 0 : b->n < h->n ? b->n : h->n;
 			r->stddev_pct[0] = compare_stddev_pct(b);
 			r->stddev_pct[1] = compare_stddev_pct(h);
+			r->others[0] = b ? b->others : NAN;
+			r->others[1] = h ? h->others : NAN;
+			r->steal[0] = b ? b->steal : NAN;
+			r->steal[1] = h ? h->steal : NAN;
+			r->loaded[0] = b ? b->loaded : 0;
+			r->loaded[1] = h ? h->loaded : 0;
 			r->p = compare_pvalue(utest, x->name, x->cpu);
 			compare_judge(r, c->o->band_pct, c->o->alpha);
 		}

@@ -120,6 +120,28 @@ static const char *compare_kind_title(const struct compare *c,
 	return buf;
 }
 
+bool compare_under_load(const struct compare_row *r)
+{
+	return r->loaded[0] || r->loaded[1];
+}
+
+/*
+ * Under a row measured under load: how many runs of each side were, and
+ * the most load and steal met
+ */
+static void compare_load_line(const struct compare_row *r, FILE *f)
+{
+	static const char *const side[] = { "base", "head" };
+	int k;
+
+	fputs("  ^ under load:", f);
+	for (k = 0; k < 2; k++)
+		fprintf(f, "%s %s %u/%u, %.2f CPUs, steal %.1f %%",
+			k ? ";" : "", side[k], r->loaded[k], r->runs,
+			r->others[k], r->steal[k] * 100);
+	fputc('\n', f);
+}
+
 /* The table: benchmark, base, head, change, p-value, verdict */
 void compare_table(const struct compare *c, FILE *f)
 {
@@ -156,6 +178,8 @@ void compare_table(const struct compare *c, FILE *f)
 				compare_change(r, ch, sizeof(ch)),
 				compare_p(r, p, sizeof(p)),
 				compare_verdict_shown(c, r));
+			if (compare_under_load(r))
+				compare_load_line(r, f);
 		}
 	}
 }
@@ -323,8 +347,23 @@ void compare_json(const struct compare *c, FILE *f)
 		compare_json_num(f, "base_stddev_pct", r->stddev_pct[0], true);
 		compare_json_num(f, "head_stddev_pct", r->stddev_pct[1], true);
 		compare_json_num(f, "p_value", r->p, true);
-		fprintf(f, "\"runs\": %u, \"verdict\": \"%s\", \"direction\": ",
-			r->runs, compare_verdict_names[r->verdict]);
+		fprintf(f, "\"runs\": %u, ", r->runs);
+		if (r->kind == CK_TIME) {
+			compare_json_num(f, "base_load_others_cpus", r->others[0],
+					 true);
+			compare_json_num(f, "head_load_others_cpus", r->others[1],
+					 true);
+			compare_json_num(f, "base_load_steal", r->steal[0], true);
+			compare_json_num(f, "head_load_steal", r->steal[1], true);
+			fprintf(f,
+				"\"base_runs_under_load\": %u, "
+				"\"head_runs_under_load\": %u, "
+				"\"under_load\": %s, ",
+				r->loaded[0], r->loaded[1],
+				compare_under_load(r) ? "true" : "false");
+		}
+		fprintf(f, "\"verdict\": \"%s\", \"direction\": ",
+			compare_verdict_names[r->verdict]);
 		if (r->verdict == CV_CHANGED)
 			fprintf(f, "\"%s\"", r->fewer ? "fewer" : "more");
 		else

@@ -10,6 +10,9 @@
 #include <string>
 
 #include "gbench/gbench.h"
+extern "C" {
+#include "lib/load.h"
+}
 
 struct gbench_state {
 	benchmark::State *st;
@@ -61,6 +64,20 @@ static benchmark::internal::Benchmark *B(struct gbench *b)
 	return reinterpret_cast<benchmark::internal::Benchmark *>(b);
 }
 
+/* The load counters of a run: load_others_cpus, load_steal, load_under */
+static void gbench_load_counters(benchmark::State *state,
+				 const struct load_sample *a,
+				 const struct load_sample *b)
+{
+	const auto avg = benchmark::Counter::kAvgThreads;
+	struct load l;
+
+	load_between(a, b, &l);
+	state->counters["load_others_cpus"] = benchmark::Counter(l.others, avg);
+	state->counters["load_steal"] = benchmark::Counter(l.steal, avg);
+	state->counters["load_under"] = benchmark::Counter(l.under, avg);
+}
+
 extern "C" struct gbench *gbench_register(const char *name, gbench_fn fn,
 					  void *arg)
 {
@@ -70,12 +87,23 @@ extern "C" struct gbench *gbench_register(const char *name, gbench_fn fn,
 			name, [fn, arg, desc](benchmark::State &state) {
 				struct gbench_state st = { &state, 0, false,
 							   false };
+				struct load_sample l0, l1;
+
+				if (gbench_icount_iterations) {
+					fn(&st, arg);
+					gbench_collect(&st, false);
+					CALLGRIND_DUMP_STATS_AT(desc.c_str());
+					return;
+				}
+				/*
+				 * What else ran while it was measured, in its
+				 * row: the same figure from every thread
+				 */
+				int err = load_sample(&l0);
 
 				fn(&st, arg);
-				if (!gbench_icount_iterations)
-					return;
-				gbench_collect(&st, false);
-				CALLGRIND_DUMP_STATS_AT(desc.c_str());
+				if (!err && !load_sample(&l1))
+					gbench_load_counters(&state, &l0, &l1);
 			});
 		if (gbench_icount_iterations) {
 			/* The first iteration is the uncounted warm-up */

@@ -14,6 +14,7 @@
 #include <sim/clock.h>
 
 #include "isolate/internal.h"
+#include "lib/load.h"
 #include "lib/opt.h"
 #include "lib/units.h"
 
@@ -393,18 +394,26 @@ static int isolate_sweep_cmd(const struct isolate_args *a)
 			 old_term;
 	const char *out = a->out ? a->out : ".";
 	struct isolate_cell *cells = NULL;
+	char load[LOAD_FMT_MAX] = "load not measured";
+	struct load_sample l0, l1;
 	struct timespec t0, t1;
 	double cpu_s, episodes;
-	bool interrupted;
+	bool interrupted, have_load;
+	struct load l;
 	int ret, count;
 
 	isolate_stop = 0;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
+	have_load = !load_sample(&l0);
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
 	count = isolate_sweep(&a->grid, &cells);
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
+	if (have_load && !load_sample(&l1)) {
+		load_between(&l0, &l1, &l);
+		load_fmt(&l, load, sizeof(load));
+	}
 	interrupted = isolate_stop;
 	ret = count < 0 ?
 		      count :
@@ -429,8 +438,9 @@ static int isolate_sweep_cmd(const struct isolate_args *a)
 	cpu_s = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	episodes = (double)count * (a->grid.trials + a->grid.warmup);
 	fprintf(stderr,
-		"atcbench isolate: %.0f episodes in %.3f CPU s: %.0f episodes/s\n",
-		episodes, cpu_s, cpu_s > 0 ? episodes / cpu_s : 0);
+		"atcbench isolate: %.0f episodes in %.3f CPU s: %.0f "
+		"episodes/s (%s)\n",
+		episodes, cpu_s, cpu_s > 0 ? episodes / cpu_s : 0, load);
 	return 0;
 }
 

@@ -177,7 +177,7 @@ report_comparison_changed(const struct json *cj,
 		report_comparison_value(r, "base", b, sizeof(b));
 		report_comparison_value(r, "head", h, sizeof(h));
 		snprintf(c, sizeof(c), isnan(ch) ? "+inf" : "%+.1f%%", ch);
-		fprintf(f, "  %-6s %.62s\n      %18s -> %-18s %8s %s\n",
+		fprintf(f, "  %-6s %.62s\n      %18s -> %-18s %8s %s%s\n",
 			json_str(r, "evidence", ""), json_str(r, "name", ""), b,
 			h, c,
 			!strcmp(v, "changed") ?
@@ -185,7 +185,9 @@ report_comparison_changed(const struct json *cj,
 					 "fewer") ?
 					 "FEWER" :
 					 "MORE") :
-				v);
+				v,
+			json_num(r, "under_load", 0) > 0 ? " (under load)" :
+							    "");
 	}
 	if (n > REPORT_COMPARISON_SHOWN)
 		fprintf(f, "  and %u more (compare.txt)\n",
@@ -223,15 +225,24 @@ static void report_comparison_reproduce(const char *dir, FILE *f)
 	fputc('\n', f);
 }
 
-/* Wall-clock rows were compared: the machine's load is evidence */
-static bool report_comparison_timed(const struct json *cj)
+/*
+ * Wall-clock rows were compared (the machine's load is evidence): how many,
+ * and how many of them were measured under load (*@loaded)
+ */
+static unsigned int report_comparison_timed(const struct json *cj,
+					    unsigned int *loaded)
 {
 	const struct json *row = json_get(cj, "rows");
+	unsigned int n = 0;
 
-	for (row = row ? row->child : NULL; row; row = row->next)
-		if (!strcmp(json_str(row, "evidence", ""), "time"))
-			return true;
-	return false;
+	*loaded = 0;
+	for (row = row ? row->child : NULL; row; row = row->next) {
+		if (strcmp(json_str(row, "evidence", ""), "time"))
+			continue;
+		n++;
+		*loaded += json_num(row, "under_load", 0) > 0;
+	}
+	return n;
 }
 
 static const char *report_comparison_verdict(const struct json *cj)
@@ -251,7 +262,7 @@ int report_comparison(const char *dir, FILE *f)
 	char path[RESULTS_PATH_MAX], err[160];
 	struct json *cj, *env = NULL;
 	const struct json *topo;
-	unsigned int n, total;
+	unsigned int n, total, timed, loaded;
 	int ret;
 
 	snprintf(path, sizeof(path), "%s/compare.json", dir);
@@ -277,8 +288,15 @@ int report_comparison(const char *dir, FILE *f)
 		json_str(env, "hostname", "?"), json_str(env, "cpu_model", "?"),
 		json_num(topo, "pus", 0), json_num(topo, "numa_nodes", 0),
 		json_str(env, "kernel", "?"), json_str(env, "compiler", "?"));
-	if (report_comparison_timed(cj))
+	timed = report_comparison_timed(cj, &loaded);
+	if (timed)
 		report_tuning(env, f);
+	if (loaded)
+		fprintf(f,
+			"WARNING: %u of %u wall-clock rows measured under load "
+			"(compare.txt\n  marks them, with each side's load and "
+			"steal)\n",
+			loaded, timed);
 	report_guest(env, f);
 	json_free(env);
 	fputs("gate:", f);

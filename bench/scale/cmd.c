@@ -461,6 +461,10 @@ static int scale_write_json(FILE *f, const void *arg)
 			pt->steps, pt->switches, pt->waits, pt->virtual_ns,
 			pt->wall_s, pt->cpu_s,
 			pt->cpu_s > 0 ? pt->steps / pt->cpu_s : 0);
+		if (pt->have_load) {
+			fputs(",\"machine_load\":", f);
+			load_json(f, &pt->load);
+		}
 		scale_write_shares(f, pt);
 		fprintf(f, ",\"queues\":%u", scale_num_queues(cfg, pt->cpus));
 		if (cfg->workload == SCALE_HOL)

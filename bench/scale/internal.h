@@ -16,6 +16,7 @@
 #include <trace/events/arm_smmu_v3.h>
 
 #include "lib/lat.h"
+#include "lib/load.h"
 
 #define SCALE_MAX_POINTS 16
 #define SCALE_MAX_CPUS 256
@@ -171,6 +172,9 @@ struct scale_point {
 	u64 slow_ops, slow_eio, bystander_eio, atc_timeouts;
 	/* Host time the point took: wall clock, and the thread's CPU time */
 	double wall_s, cpu_s;
+	/* what else the host did meanwhile (have_load: measured) */
+	struct load load;
+	bool have_load;
 };
 
 #define SCALE_HOST_PROFILE "host"

@@ -484,6 +484,7 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 	unsigned long warns;
 	struct scale_run *s;
 	unsigned int i, w;
+	struct load_sample l0, l1;
 	double t0, c0;
 	int ret;
 
@@ -555,11 +556,16 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 	scale_cur = s;
 	arm_smmu_trace_probes.cmdq_wait = scale_probe_wait;
 	arm_smmu_trace_probes.cmdq_issue_start = scale_probe_issue;
+	pt->have_load = !load_sample(&l0);
 	t0 = scale_host_s(CLOCK_MONOTONIC);
 	c0 = scale_host_s(CLOCK_THREAD_CPUTIME_ID);
 	ret = khooks_vcpu_run(&vcfg, scale_cpu, s, &vst);
 	pt->cpu_s = scale_host_s(CLOCK_THREAD_CPUTIME_ID) - c0;
 	pt->wall_s = scale_host_s(CLOCK_MONOTONIC) - t0;
+	if (pt->have_load) {
+		pt->have_load = !load_sample(&l1);
+		load_between(&l0, &l1, &pt->load);
+	}
 	arm_smmu_trace_probes.cmdq_wait = NULL;
 	arm_smmu_trace_probes.cmdq_issue_start = NULL;
 	scale_cur = NULL;

@@ -154,17 +154,25 @@ static int stress_print_result(const struct stress_config *cfg,
 			       const struct stress_result *res, const char *out,
 			       const char *scenario)
 {
+	char load[LOAD_FMT_MAX] = "load not measured";
+
+	if (res->have_load)
+		load_fmt(&res->load, load, sizeof(load));
 	printf("%s: %llu ops in %.2f s (%.0f ops/s), timeouts %llu, "
 	       "quarantines %llu, atc_invs_to_broken %llu, warns %llu, "
 	       "oracle_violations %llu%s\n",
 	       cfg->name, res->ops, res->seconds, res->ops_per_s, res->timeouts,
 	       res->quarantines, res->spam, res->warns, res->violations,
 	       res->interrupted ? " (interrupted)" : "");
+	/* The host's figures, each with what else the host did */
 	if (res->cpu_seconds > 0)
 		printf("%s: simulated %.0f operations per CPU second "
-		       "(%llu in %.2f CPU s)\n",
+		       "(%llu in %.2f CPU s; %s)\n",
 		       cfg->name, res->ops / res->cpu_seconds, res->ops,
-		       res->cpu_seconds);
+		       res->cpu_seconds, load);
+	else
+		printf("%s: measured in real time beside: %s\n", cfg->name,
+		       load);
 	printf("results: %s/stress-%s.json\n", out, cfg->name);
 	if (res->violations_host)
 		printf("host: %llu stale translations after CMD_SYNCs that "

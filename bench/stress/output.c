@@ -223,6 +223,11 @@ static void stress_json_counts(struct stress_run *r,
 	fprintf(f, "  \"throughput_ops_s\": %.1f,\n", res->ops_per_s);
 	if (res->cpu_seconds > 0)
 		fprintf(f, "  \"sim_cpu_s\": %.6f,\n", res->cpu_seconds);
+	if (res->have_load) {
+		fputs("  \"machine_load\": ", f);
+		load_json(f, &res->load);
+		fputs(",\n", f);
+	}
 	fputs("  \"mapper_ops\": [", f);
 	for (i = 0; i < cfg->mappers; i++)
 		fprintf(f, "%s%llu", i ? ", " : "", r->mappers[i].ops);

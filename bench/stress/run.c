@@ -401,6 +401,7 @@ static int stress_run_measure(struct stress_run *r, struct stress_result *res)
 	unsigned int i;
 	int ret;
 
+	struct load_sample l0, l1;
 	struct sim_world_stats st;
 	u64 start = sim_clock_now_ns();
 
@@ -421,10 +422,16 @@ static int stress_run_measure(struct stress_run *r, struct stress_result *res)
 		r->mappers[i].last_done_ns = r->mappers[i].next_start_ns =
 			start;
 	khooks_workqueue_set_deferred(virt);
+	/* What else ran meanwhile, warm-up included */
+	res->have_load = !load_sample(&l0);
 	if (cfg->clock == STRESS_CLOCK_VCPU)
 		ret = stress_vcpu_run(r);
 	else
 		ret = virt ? stress_run_virtual(r) : stress_run_real(r);
+	if (res->have_load) {
+		res->have_load = !load_sample(&l1);
+		load_between(&l0, &l1, &res->load);
+	}
 	/* A livelock's CPUs may hold what the deferred work would wait on */
 	if (!r->vcpu_livelock) {
 		khooks_workqueue_set_deferred(false);

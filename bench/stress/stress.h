@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <linux/types.h>
+#include "lib/load.h"
 
 #define STRESS_MAX_MAPPERS 64
 #define STRESS_MAX_TRANSLATORS 64
@@ -140,6 +141,9 @@ struct stress_result {
 	u64 violations_host;
 	double seconds, ops_per_s;
 	double cpu_seconds; /* virtual time: CPU time of the measured span */
+	/* what else the machine did over the run (have_load: measured) */
+	struct load load;
+	bool have_load;
 	bool interrupted;
 };
 

@@ -23,7 +23,7 @@ run() {
 }
 # The figures of a run, without the host's time
 figures() {
-	jq -S 'del(.points[].wall_s, .points[].cpu_s, .points[].points_per_cpu_s)' "$1/scale.json"
+	jq -S 'del(.points[].wall_s, .points[].cpu_s, .points[].points_per_cpu_s, .points[].machine_load)' "$1/scale.json"
 }
 
 run --out "$work/a"

@@ -111,7 +111,7 @@ for n in 1 2; do
 	run 0 timeout-storm --clock virtual --duration 100ms --churners 1 \
 		--warmup 10ms --fault-interval 40ms --fault-duration 20ms \
 		--name "det$n"
-	jq -S 'del(.command, .name, .topology, .sim_cpu_s)' "$work/stress-det$n.json" \
+	jq -S 'del(.command, .name, .topology, .sim_cpu_s, .machine_load)' "$work/stress-det$n.json" \
 		>"$work/det$n"
 done
 cmp -s "$work/det1" "$work/det2" || bad "virtual runs differ for one seed"
@@ -292,7 +292,7 @@ for n in 1 2; do
 		--fault-interval 4ms --fault-duration 1ms --seed "$seed" \
 		--name "vcpu$n" --out "$work" >"$work/out" 2>"$work/err" ||
 		bad "atcbench-wmm --clock vcpu: exit $?: $(cat "$work/out" "$work/err")"
-	jq -S 'del(.command, .name, .topology, .sim_cpu_s)' \
+	jq -S 'del(.command, .name, .topology, .sim_cpu_s, .machine_load)' \
 		"$work/stress-vcpu$n.json" >"$work/vcpu$n"
 done
 cmp -s "$work/vcpu1" "$work/vcpu2" || bad "vcpu runs differ for one seed"

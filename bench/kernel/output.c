@@ -288,10 +288,10 @@ int kernel_write_results(const char *out, const char *name, const char *source,
 
 	ret = results_mkdir(out);
 	snprintf(file, sizeof(file), "kernel-%s-cmdq_issue.hgrm", name);
-	if (!ret && t->issue_lat->count)
+	if (!ret && lat_count(t->issue_lat))
 		ret = kernel_write(out, file, lat_hgrm_writer, t->issue_lat);
 	snprintf(file, sizeof(file), "kernel-%s-inv.hgrm", name);
-	if (!ret && t->op_lat->count)
+	if (!ret && lat_count(t->op_lat))
 		ret = kernel_write(out, file, lat_hgrm_writer, t->op_lat);
 	snprintf(file, sizeof(file), "kernel-%s.json", name);
 	if (!ret)

@@ -53,7 +53,7 @@ static void micro_lat_record(struct gbench_state *st, void *arg)
 
 	while (gbench_keep_running(st))
 		lat_record(h, micro_stream[i++ & (MICRO_STREAM_LEN - 1)]);
-	gbench_counter(st, "recorded", h->count, 0);
+	gbench_counter(st, "recorded", lat_count(h), 0);
 }
 
 static void micro_clock_read(struct gbench_state *st, void *arg)

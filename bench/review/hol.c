@@ -90,7 +90,7 @@ static int review_hol_run(const struct review_hol_args *a, struct review_hol *w)
 	w->stddev_ns = lat_stddev(pt.lat);
 	w->p50_ns = lat_percentile(pt.lat, 50);
 	w->p99_ns = lat_percentile(pt.lat, 99);
-	w->max_ns = pt.lat->max;
+	w->max_ns = lat_max(pt.lat);
 	lat_destroy(pt.lat);
 	return 0;
 }

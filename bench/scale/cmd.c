@@ -453,7 +453,7 @@ static int scale_write_json(FILE *f, const void *arg)
 			"\"steps\":%llu,\"switches\":%llu,\"waits\":%llu,"
 			"\"virtual_ns\":%llu,\"wall_s\":%.3f,\"cpu_s\":%.3f,"
 			"\"points_per_cpu_s\":%.0f",
-			(unsigned long long)pt->lat->max, pt->lists,
+			(unsigned long long)lat_max(pt->lat), pt->lists,
 			pt->prod_rmws,
 			pt->lists ? (double)pt->prod_rmws / pt->lists : 0,
 			pt->cost.transfers, pt->cost.line_wait_ns,

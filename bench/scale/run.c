@@ -590,7 +590,7 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 		return ret;
 	}
 	if (!ret) {
-		pt->longest_ns = pt->lat->max;
+		pt->longest_ns = lat_max(pt->lat);
 		for (i = 0; i < cpus; i++)
 			pt->ops += s->ops[i];
 		pt->ops_per_s = pt->ops * 1e9 / cfg->duration_ns;

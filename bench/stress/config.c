@@ -423,7 +423,7 @@ int stress_config_check(const struct stress_config *cfg, char *err,
 				  "churners is above %u virtual CPUs",
 				  KHOOKS_VCPU_MAX_CPUS);
 	if (stress_virtual(cfg) && cfg->ops == 0 &&
-	    cfg->duration_ns > 600ULL * 1000000000ULL)
+	    cfg->duration_ns > STRESS_VIRTUAL_SPAN_MAX_NS)
 		return stress_err(err, errlen,
 				  "virtual runs are limited to 600 s of "
 				  "simulated time");

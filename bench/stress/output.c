@@ -343,7 +343,7 @@ int stress_write(struct stress_run *r, const char *dir, const char *cmdline,
 		ret = results_write_file(path, buf, len);
 	free(buf);
 	for (m = 0; m < SM_NR && !ret; m++)
-		if (r->merged[m]->count)
+		if (lat_count(r->merged[m]))
 			ret = stress_write_hgrm(dir, cfg->name,
 						stress_metric_names[m],
 						r->merged[m]);

@@ -246,7 +246,8 @@ void stress_mapper_op(struct stress_thread *t, u64 intended)
 		lat_record(t->hist[SM_BYSTANDER], lat);
 	/* Single writer: relaxed stores, read by the progress line (if any) */
 	if (r->progress) {
-		i = lat_index(r->prog_layout, lat);
+		i = lat_index(r->prog_layout,
+			      min(lat, r->prog_layout->highest));
 		__atomic_store_n(&t->progress[i], t->progress[i] + 1,
 				 __ATOMIC_RELAXED);
 	}

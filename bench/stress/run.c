@@ -89,6 +89,20 @@ static void stress_progress(struct stress_run *r, u64 now, u64 *last_ops,
 	*last_ns = now;
 }
 
+/*
+ * The histograms' range, chosen for the run: no operation outlasts the run
+ * (warm-up, measured span, or the virtual 600 s a counted run may take),
+ * so an hour's soak has its multi-minute stalls counted, not overflowed;
+ * shorter runs keep the default range (and its memory)
+ */
+static u64 stress_hist_highest(const struct stress_config *cfg)
+{
+	u64 span = cfg->warmup_ns +
+		   (cfg->ops ? STRESS_VIRTUAL_SPAN_MAX_NS : cfg->duration_ns);
+
+	return clamp(span, LAT_DEFAULT_HIGHEST_NS, LAT_HIGHEST_MAX_NS);
+}
+
 /* Runs */
 
 static int stress_threads_alloc(struct stress_run *r,
@@ -117,7 +131,9 @@ static int stress_threads_alloc(struct stress_run *r,
 		if (!t[i].tl_count || !t[i].tl_max || !t[i].tl_viol)
 			return -ENOMEM;
 		for (m = SM_INV; m <= SM_ISOLATION; m++) {
-			ret = lat_create(r->cfg->hist_digits, &t[i].hist[m]);
+			ret = lat_create_range(r->cfg->hist_digits,
+					       stress_hist_highest(r->cfg),
+					       &t[i].hist[m]);
 			if (ret)
 				return ret;
 		}
@@ -362,9 +378,10 @@ static int stress_run_threads(struct stress_run *r, struct topo_slot *slots)
 	unsigned int i, m;
 	int ret;
 
-	ret = lat_create(1, &r->prog_layout);
+	ret = lat_create_range(1, stress_hist_highest(cfg), &r->prog_layout);
 	for (m = 0; m < SM_NR && !ret; m++)
-		ret = lat_create(cfg->hist_digits, &r->merged[m]);
+		ret = lat_create_range(cfg->hist_digits,
+				       stress_hist_highest(cfg), &r->merged[m]);
 	if (!ret)
 		ret = stress_threads_alloc(r, &r->mappers, cfg->mappers, 0,
 					   slots, true);
@@ -416,7 +433,8 @@ static int stress_run_measure(struct stress_run *r, struct stress_result *res)
 	while ((cfg->duration_ns >> r->tl_shift) >= STRESS_TIMELINE_BINS)
 		r->tl_shift++;
 	if (cfg->ops)
-		r->t_end_ns = virt ? start + 600ULL * 1000000000ULL : U64_MAX;
+		r->t_end_ns = virt ? start + STRESS_VIRTUAL_SPAN_MAX_NS :
+				     U64_MAX;
 	r->next_fault_ns = r->t_measure_ns + cfg->fault_interval_ns / 2;
 	for (i = 0; i < cfg->mappers; i++)
 		r->mappers[i].last_done_ns = r->mappers[i].next_start_ns =

@@ -36,6 +36,8 @@
 #define STRESS_MAX_PAGES 65536 /* per mapper */
 #define STRESS_MAX_OP_PAGES 512
 #define STRESS_MAX_DURATION_NS (86400ULL * 1000000000ULL)
+/* Simulated time a virtual run may take (a counted run ends by then) */
+#define STRESS_VIRTUAL_SPAN_MAX_NS (600ULL * 1000000000ULL)
 #define STRESS_MAX_OPS 1000000000000ULL
 #define STRESS_MAX_LATENCY_NS 1000000000ULL /* any modelled latency: 1 s */
 #define STRESS_MAX_NAME 64

@@ -57,7 +57,8 @@ static void test_percentiles_exact(void **state)
 			lat_record(h, v[i]);
 		qsort(v, NSAMPLES, sizeof(*v), cmp_u64);
 		for (k = 0; k < sizeof(ps) / sizeof(ps[0]); k++) {
-			size_t rank = (size_t)ceil(ps[k] / 100.0 * NSAMPLES);
+			/* HdrHistogram_c's rank: rounded, at least 1 */
+			size_t rank = (size_t)(ps[k] / 100.0 * NSAMPLES + 0.5);
 			u64 exact = v[rank ? rank - 1 : 0];
 			u64 got = lat_percentile(h, ps[k]);
 
@@ -68,9 +69,15 @@ static void test_percentiles_exact(void **state)
 				fail();
 			}
 		}
-		assert_int_equal(h->count, NSAMPLES);
-		assert_int_equal(h->min, v[0]);
-		assert_int_equal(h->max, v[NSAMPLES - 1]);
+		/* min and max: their counters' lowest and highest values */
+		assert_int_equal(lat_count(h), NSAMPLES);
+		assert_true(lat_min(h) <= v[0] &&
+			    lat_min(h) >= v[0] - tol * v[0]);
+		assert_true(lat_max(h) >= v[NSAMPLES - 1] &&
+			    lat_max(h) <= v[NSAMPLES - 1] * (1 + tol));
+		assert_int_equal(lat_index(h, lat_min(h)), lat_index(h, v[0]));
+		assert_int_equal(lat_index(h, lat_max(h)),
+				 lat_index(h, v[NSAMPLES - 1]));
 		lat_destroy(h);
 		samples(v, NSAMPLES, &rng);
 	}
@@ -93,16 +100,23 @@ static void test_merge_equals_one(void **state)
 		lat_record(one, x);
 	}
 	assert_int_equal(lat_merge(a, b), 0);
-	assert_int_equal(a->count, one->count);
+	assert_int_equal(lat_count(a), lat_count(one));
 	assert_int_equal(a->overflow, one->overflow);
-	assert_int_equal(a->sum, one->sum);
-	assert_int_equal(a->min, one->min);
-	assert_int_equal(a->max, one->max);
+	assert_int_equal(a->overflow_sum, one->overflow_sum);
+	assert_int_equal(a->overflow_max, one->overflow_max);
+	assert_int_equal(lat_min(a), lat_min(one));
+	assert_int_equal(lat_max(a), lat_max(one));
+	assert_true(lat_mean(a) == lat_mean(one));
 	assert_memory_equal(a->counts, one->counts,
 			    one->counts_len * sizeof(one->counts[0]));
 	assert_true(one->overflow > 0);
 	lat_destroy(b);
+	/* another precision, another range: refused */
 	assert_int_equal(lat_create(2, &b), 0);
+	assert_int_equal(lat_merge(a, b), -EINVAL);
+	lat_destroy(b);
+	assert_int_equal(lat_create_range(3, LAT_DEFAULT_HIGHEST_NS + 1, &b),
+			 0);
 	assert_int_equal(lat_merge(a, b), -EINVAL);
 	lat_destroy(a);
 	lat_destroy(b);
@@ -138,13 +152,50 @@ static void test_buckets(void **state)
 				    (hi - lo + 1) * pow(10, d) <= lo);
 		}
 		assert_int_equal(exact, subs[d]); /* exact below S */
-		assert_int_equal(lat_highest(h, h->counts_len - 1), LAT_MAX_NS);
+		assert_int_equal(lat_highest(h, h->counts_len - 1), h->highest);
+		assert_int_equal(h->highest, LAT_DEFAULT_HIGHEST_NS);
 		lat_destroy(h);
 	}
 	assert_int_equal(lat_create(3, &h), 0);
 	assert_int_equal(lat_create(0, &h), -EINVAL);
 	assert_int_equal(lat_create(LAT_MAX_DIGITS + 1, &h), -EINVAL);
 	lat_destroy(h);
+}
+
+/*
+ * The range chosen at run time: an hour at 3 digits takes HdrHistogram_c's
+ * counters for (1, 3600 s, 3) (33,792), the counters reach past the value
+ * asked for, an hour's stall is counted, not overflowed; the limits
+ */
+static void test_range(void **state)
+{
+	const u64 hour = 3600ULL * 1000000000ULL;
+	struct lat_hist *h;
+
+	assert_int_equal(lat_create_range(3, hour, &h), 0);
+	assert_int_equal(h->counts_len, 33792);
+	assert_true(h->highest >= hour);
+	assert_int_equal(lat_highest(h, h->counts_len - 1), h->highest);
+	assert_int_equal(lat_memory(h),
+			 sizeof(*h) + 33792 * sizeof(h->counts[0]));
+	lat_record(h, hour);
+	lat_record(h, 1);
+	assert_int_equal(h->overflow, 0);
+	assert_int_equal(lat_count(h), 2);
+	assert_int_equal(lat_percentile(h, 100), lat_max(h));
+	assert_true(lat_max(h) >= hour && lat_max(h) <= hour + hour / 1000);
+	lat_destroy(h);
+
+	assert_int_equal(lat_create_range(3, LAT_HIGHEST_MAX_NS, &h), 0);
+	assert_int_equal(h->highest, LAT_HIGHEST_MAX_NS);
+	lat_destroy(h);
+	assert_int_equal(lat_create_range(1, LAT_HIGHEST_MIN_NS, &h), 0);
+	assert_true(h->highest >= LAT_HIGHEST_MIN_NS);
+	lat_destroy(h);
+	assert_int_equal(lat_create_range(3, LAT_HIGHEST_MAX_NS + 1, &h),
+			 -EINVAL);
+	assert_int_equal(lat_create_range(3, LAT_HIGHEST_MIN_NS - 1, &h),
+			 -EINVAL);
 }
 
 static void test_overflow(void **state)
@@ -154,10 +205,13 @@ static void test_overflow(void **state)
 	assert_int_equal(lat_create(2, &h), 0);
 	assert_int_equal(lat_percentile(h, 50), 0);
 	lat_record(h, 10);
-	lat_record(h, LAT_MAX_NS + 1);
+	lat_record(h, h->highest + 1);
 	lat_record(h, 200ULL * 1000000000ULL);
-	assert_int_equal(h->count, 3);
+	assert_int_equal(lat_count(h), 3);
 	assert_int_equal(h->overflow, 2);
+	assert_int_equal(lat_max(h), 200ULL * 1000000000ULL);
+	assert_true(lat_mean(h) ==
+		    (10.0 + h->highest + 1 + 200ULL * 1000000000ULL) / 3);
 	assert_int_equal(lat_percentile(h, 30), 10);
 	assert_int_equal(lat_percentile(h, 50), 200ULL * 1000000000ULL);
 	assert_int_equal(lat_percentile(h, 100), 200ULL * 1000000000ULL);
@@ -194,7 +248,10 @@ static void test_hgrm(void **state)
 		assert_true(v >= last_v && p > last_p && c >= last_c);
 		if (!strcmp(inv, "inf")) {
 			infs++;
-			assert_true(p == 1.0 && v == 1000.0 && c == 100000);
+			/* the highest value equivalent to 10^6 ns */
+			assert_true(p == 1.0 && c == 100000);
+			assert_true(v == lat_max(h) / 1000.0 && v >= 1000.0 &&
+				    v <= 1001.0);
 		} else {
 			assert_true(fabs(atof(inv) - 1 / (1 - p)) <
 				    0.01 * atof(inv));
@@ -218,14 +275,96 @@ static void test_hgrm(void **state)
 	lat_destroy(h);
 }
 
+/*
+ * HdrHistogram_c 0.11.10's own .hgrm of four streams (tests/unit/lat-hdr/,
+ * written by hdr_percentiles_print(h, f, 5, 1000.0, CLASSIC) after
+ * hdr_init(1, highest, digits) and hdr_record_value() of each value, with a
+ * program outside this tree: nothing of HdrHistogram is in it), then its
+ * hdr_value_at_percentile() at 17 percentiles, hdr_min() and hdr_max(),
+ * against ours, byte for byte: every row's value, percentile and count, the
+ * footer's mean, deviation, max, count and bucket counts, every percentile
+ */
+static u64 golden_value(u64 i, unsigned int bits)
+{
+	u64 x = (i + 1) * 0x9e3779b97f4a7c15ULL;
+
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return (x >> 8) & ((1ULL << (1 + (x & 63) % bits)) - 1);
+}
+
+static void test_hdr_golden(void **state)
+{
+	static const struct {
+		const char *file;
+		unsigned int digits;
+		u64 highest;
+		u64 n;
+		/* else: 10, 20, .. 10 n, plus @bits ms */
+		unsigned int bits;
+		bool linear;
+	} g[] = {
+		{ "linear-3d.hgrm", 3, (1ULL << 37) - 1, 100000, 0, true },
+		{ "offset-2d.hgrm", 2, (1ULL << 37) - 1, 100000, 5, true },
+		{ "mixed-3d.hgrm", 3, (1ULL << 37) - 1, 200000, 36, false },
+		{ "hour-2d.hgrm", 2, 3600ULL * 1000000000ULL, 200000, 41, false },
+		{ "hour-4d.hgrm", 4, 3600ULL * 1000000000ULL, 200000, 41, false },
+	};
+	static const double ps[] = { 0,	 0.1, 1,    10,	   25,	   33.3,
+				     50, 66.7, 75,   90,    95,	   99,
+				     99.5, 99.9, 99.99, 99.999, 100 };
+	unsigned int k;
+
+	for (k = 0; k < sizeof(g) / sizeof(g[0]); k++) {
+		char path[512], *ours = NULL, want[16384];
+		struct lat_hist *h;
+		size_t len = 0, n;
+		FILE *f;
+		u64 i;
+
+		snprintf(path, sizeof(path), "%s/%s", LAT_GOLDEN_DIR, g[k].file);
+		f = fopen(path, "r");
+		assert_non_null(f);
+		n = fread(want, 1, sizeof(want) - 1, f);
+		fclose(f);
+		want[n] = 0;
+		assert_int_equal(lat_create_range(g[k].digits, g[k].highest, &h),
+				 0);
+		for (i = 0; i < g[k].n; i++)
+			lat_record(h, g[k].linear ?
+					      (i + 1) * 10 + g[k].bits * 1000000ULL :
+					      golden_value(i, g[k].bits));
+		f = open_memstream(&ours, &len);
+		assert_int_equal(lat_write_hgrm(h, f), 0);
+		/* then hdr_value_at_percentile(), hdr_min() and hdr_max() */
+		for (i = 0; i < sizeof(ps) / sizeof(ps[0]); i++)
+			fprintf(f, "#p %g %llu\n", ps[i],
+				(unsigned long long)lat_percentile(h, ps[i]));
+		fprintf(f, "#min %llu max %llu\n",
+			(unsigned long long)lat_min(h),
+			(unsigned long long)lat_max(h));
+		fclose(f);
+		if (strcmp(ours, want)) {
+			fprintf(stderr, "%s: ours differs from HdrHistogram's:\n%s",
+				g[k].file, ours);
+			fail();
+		}
+		free(ours);
+		lat_destroy(h);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_percentiles_exact),
 		cmocka_unit_test(test_merge_equals_one),
 		cmocka_unit_test(test_buckets),
+		cmocka_unit_test(test_range),
 		cmocka_unit_test(test_overflow),
 		cmocka_unit_test(test_hgrm),
+		cmocka_unit_test(test_hdr_golden),
 	};
 
 	seed = test_seed("test_lat");

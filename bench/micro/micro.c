@@ -491,7 +491,7 @@ int micro_register(void)
 	}
 
 	ret = micro_cmdq_register();
-	if (!ret && !gbench_icount_mode())
+	if (!ret)
 		ret = micro_register_measure();
 	if (ret)
 		return ret;

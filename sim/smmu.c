@@ -388,6 +388,36 @@ static void sim_smmu_exec(struct sim_smmu *smmu, struct sim_smmu_queue *q,
 }
 
 /*
+ * The opcode of the command at @ent: CMDQ_0_OP is the low byte of a
+ * little-endian word, its first byte in memory whatever the host's order
+ */
+static inline u8 sim_smmu_opcode(const __le64 *ent)
+{
+	return __atomic_load_n((const u8 *)ent, __ATOMIC_RELAXED);
+}
+
+/*
+ * Where the run of @opcode that goes on at @p ends, at @lim at the latest:
+ * the opcode bytes compared four slots a step, then one by one
+ */
+static __le64 *sim_smmu_run_end(__le64 *p, __le64 *lim, u8 opcode)
+{
+	const size_t step = 4 * CMDQ_ENT_DWORDS;
+	size_t k;
+
+	for (k = (lim - p) / step;
+	     k && sim_smmu_opcode(p) == opcode &&
+	     sim_smmu_opcode(p + CMDQ_ENT_DWORDS) == opcode &&
+	     sim_smmu_opcode(p + 2 * CMDQ_ENT_DWORDS) == opcode &&
+	     sim_smmu_opcode(p + 3 * CMDQ_ENT_DWORDS) == opcode;
+	     k--)
+		p += step;
+	while (p < lim && sim_smmu_opcode(p) == opcode)
+		p += CMDQ_ENT_DWORDS;
+	return p;
+}
+
+/*
  * Execute what has completed by @now, in virtual time of its own: a command
  * starts when the one before it ends (busy_until), or when it arrives on an
  * idle SMMU, and its effects (CONS past it, the MSI of a CMD_SYNC) are seen
@@ -433,8 +463,7 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, struct sim_smmu_queue *q,
 	t = q->busy_until;
 
 	while (head != prod) {
-		__le64 *ent = &base[(head & idx_mask) * CMDQ_ENT_DWORDS], *p,
-		       *lim;
+		__le64 *ent = &base[(head & idx_mask) * CMDQ_ENT_DWORDS], *p;
 		u64 cmd[CMDQ_ENT_DWORDS], end, cost;
 		enum sim_smmu_cmd_kind kind;
 		u32 n = 1, room;
@@ -499,13 +528,10 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, struct sim_smmu_queue *q,
 					   (prod - head) & mask);
 				if (cost && t + (u64)room * cost > now)
 					room = (now - t) / cost;
-				lim = ent + (size_t)room * CMDQ_ENT_DWORDS;
-				for (p = ent + CMDQ_ENT_DWORDS;
-				     p < lim && (u8)le64_to_cpu(__atomic_load_n(
-							p, __ATOMIC_RELAXED)) ==
-							opcode;
-				     p += CMDQ_ENT_DWORDS)
-					;
+				p = sim_smmu_run_end(
+					ent + CMDQ_ENT_DWORDS,
+					ent + (size_t)room * CMDQ_ENT_DWORDS,
+					opcode);
 				n = (p - ent) / CMDQ_ENT_DWORDS;
 			}
 			sim_smmu_exec(smmu, q, kind, ent, n, t, cost);

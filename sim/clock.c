@@ -24,6 +24,13 @@ static struct sim_clock_poller sim_clock_pollers[SIM_CLOCK_MAX_POLLERS];
 static unsigned int sim_clock_num_pollers;
 static __thread bool sim_clock_polling;
 static u64 sim_clock_next_seen = SIM_CLOCK_NEVER; /* by the last poll */
+/*
+ * sim_clock_kick()s so far, and their number when the last poll began:
+ * while the two agree and the clock is before sim_clock_next_seen, no
+ * poller has anything to do (see sim_clock_poll())
+ */
+static u64 sim_clock_kicks;
+static u64 sim_clock_kicks_seen = U64_MAX;
 /* Solo mode: the virtual time of the one thread that uses the clock */
 bool sim_clock_is_solo;
 u64 sim_clock_solo_ns;
@@ -210,15 +217,44 @@ void sim_clock_step(void *arg)
 	sim_clock_poll();
 }
 
+void sim_clock_kick(void)
+{
+	__atomic_fetch_add(&sim_clock_kicks, 1, __ATOMIC_RELEASE);
+}
+
+/*
+ * Every poller's next event holds until then unless it is kicked: a poll
+ * before the earliest of them, with no kick since the last poll began,
+ * would find nothing to do.  The pair is read without a lock: a poll that
+ * began before a kick records the count it saw (acquire, pairing with the
+ * kick's release after the kicker's own store, PROD say), so the next poll
+ * sees the kick and runs; two polls storing out of order can only leave an
+ * earlier next event than the truth (a poll then runs for nothing).  A
+ * time-ordered virtual CPU always polls: its scheduler reads the next event.
+ */
+static bool sim_clock_idle_until(u64 *next)
+{
+	u64 kicks = __atomic_load_n(&sim_clock_kicks, __ATOMIC_ACQUIRE);
+
+	if (kicks != __atomic_load_n(&sim_clock_kicks_seen, __ATOMIC_ACQUIRE))
+		return false;
+	*next = __atomic_load_n(&sim_clock_next_seen, __ATOMIC_RELAXED);
+	return *next > sim_clock_now_ns();
+}
+
 u64 sim_clock_poll(void)
 {
-	u64 next = SIM_CLOCK_NEVER;
+	u64 next = SIM_CLOCK_NEVER, kicks;
 	unsigned int i, n;
 
 	bool timed = khooks_vcpu_timed(), held = false;
 
 	if (sim_clock_polling)
 		return SIM_CLOCK_NEVER;
+	if (!timed && sim_clock_idle_until(&next))
+		return next;
+	next = SIM_CLOCK_NEVER;
+	kicks = __atomic_load_n(&sim_clock_kicks, __ATOMIC_ACQUIRE);
 	sim_clock_polling = true;
 	/*
 	 * A time-ordered virtual CPU polls in one go: another one, ahead in
@@ -234,6 +270,7 @@ u64 sim_clock_poll(void)
 		khooks_vcpu_hold(held);
 	sim_clock_polling = false;
 	__atomic_store_n(&sim_clock_next_seen, next, __ATOMIC_RELAXED);
+	__atomic_store_n(&sim_clock_kicks_seen, kicks, __ATOMIC_RELEASE);
 	return next;
 }
 
@@ -321,6 +358,7 @@ int sim_clock_add_poller(sim_clock_poll_fn fn, void *arg)
 		return -EBUSY;
 	sim_clock_pollers[n] = (struct sim_clock_poller){ fn, arg };
 	__atomic_store_n(&sim_clock_num_pollers, n + 1, __ATOMIC_RELEASE);
+	sim_clock_kick();
 	return 0;
 }
 
@@ -334,6 +372,7 @@ void sim_clock_del_poller(sim_clock_poll_fn fn, void *arg)
 			sim_clock_pollers[i] = sim_clock_pollers[n - 1];
 			__atomic_store_n(&sim_clock_num_pollers, n - 1,
 					 __ATOMIC_RELEASE);
+			sim_clock_kick();
 			return;
 		}
 	}

@@ -102,12 +102,22 @@ void sim_clock_advance_to(u64 t_ns);
  */
 int sim_clock_solo(bool on);
 
-/* Returns the time of its next event (SIM_CLOCK_NEVER: none) */
+/*
+ * Returns the time of its next event (SIM_CLOCK_NEVER: none), which must
+ * hold until then unless sim_clock_kick() is called: a poll before the
+ * earliest next event, with no kick since, runs no poller
+ */
 typedef u64 (*sim_clock_poll_fn)(void *arg);
 int sim_clock_add_poller(sim_clock_poll_fn fn, void *arg);
 void sim_clock_del_poller(sim_clock_poll_fn fn, void *arg);
 /* Run the pollers now (what ktime_get() does); their earliest next event */
 u64 sim_clock_poll(void);
+/*
+ * A poller's state changed so that its next event may come sooner than it
+ * said (an SMMU's PROD written, an error acknowledged): the next poll runs
+ * them all.  Called after the change is stored (release).
+ */
+void sim_clock_kick(void);
 /*
  * A time-ordered run of <khooks/vcpu.h> on this platform: its next_event
  * (the pollers' next event as the last poll returned it; this runs none),

@@ -46,20 +46,29 @@ u64 sim_dev_atc_drop_range(struct sim_dev *dev, u64 first, u64 num,
 			   unsigned int *held, unsigned int max,
 			   unsigned int *nheld)
 {
+	unsigned int n = 0;
 	u64 i, end;
 
 	*nheld = 0;
 	if (!dev->atc || first >= dev->atc_pages)
 		return 0;
 	end = num > dev->atc_pages - first ? dev->atc_pages : first + num;
-	/* Fills hold the lock too: an empty entry stays empty, no store */
+	/*
+	 * Fills hold the lock too: an empty entry stays empty, no store.  The
+	 * run ends before the first entry held once @held is full.
+	 */
 	spin_lock(&dev->atc_lock);
-	for (i = first; i < end && (!held || *nheld < max); i++)
-		if (__atomic_load_n(&dev->atc[i], __ATOMIC_RELAXED) &&
-		    __atomic_exchange_n(&dev->atc[i], 0, __ATOMIC_RELAXED) &&
+	for (i = first; i < end; i++) {
+		if (!__atomic_load_n(&dev->atc[i], __ATOMIC_RELAXED))
+			continue;
+		if (held && n == max)
+			break;
+		if (__atomic_exchange_n(&dev->atc[i], 0, __ATOMIC_RELAXED) &&
 		    held)
-			held[(*nheld)++] = i;
+			held[n++] = i;
+	}
 	spin_unlock(&dev->atc_lock);
+	*nheld = n;
 	return i - first;
 }
 

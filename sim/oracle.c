@@ -422,24 +422,24 @@ static unsigned int sim_oracle_check_pages(struct sim_oracle *o,
 					   unsigned int page, unsigned int num,
 					   unsigned int after)
 {
-	unsigned int i, found = 0;
+	unsigned int i, end = min3(page + num, dev->atc_pages, o->pages);
+	unsigned int found = 0;
 
 	if (!dev->atc || sim_oracle_ste_domain(o, dev->sid, true, false) < 0)
 		return 0;
-	for (i = page; i < page + num && i < dev->atc_pages && i < o->pages;
-	     i++) {
-		struct sim_oracle_violation v = {
-			.sid = dev->sid,
-			.what = "stale translation in a device's ATC",
-			.after = sim_oracle_after[after],
-		};
+	for (i = page; i < end; i++) {
+		u64 e = __atomic_load_n(&dev->atc[i], __ATOMIC_RELAXED);
+		struct sim_oracle_violation v;
 
-		if (sim_oracle_stale(
-			    o, __atomic_load_n(&dev->atc[i], __ATOMIC_RELAXED),
-			    only_domain, i, &v)) {
-			sim_oracle_violation(o, &v);
-			found++;
-		}
+		/* An empty entry holds nothing stale: the common case */
+		if (!e || !sim_oracle_stale(o, e, only_domain, i, &v))
+			continue;
+		v.t_ns = 0;
+		v.sid = dev->sid;
+		v.what = "stale translation in a device's ATC";
+		v.after = sim_oracle_after[after];
+		sim_oracle_violation(o, &v);
+		found++;
 	}
 	return found;
 }

@@ -594,6 +594,7 @@ static bool sim_smmu_idle(struct sim_smmu_queue *q)
 static void sim_smmu_forget_wake(struct sim_smmu_queue *q)
 {
 	__atomic_store_n(&q->wake_prod, SIM_SMMU_NO_PROD, __ATOMIC_RELEASE);
+	sim_clock_kick();
 }
 
 static void sim_smmu_forget_wakes(struct sim_smmu *smmu)
@@ -874,6 +875,7 @@ static void sim_smmu_write(void *opaque, size_t offset, u64 val,
 		q = sim_smmu_reg_queue(smmu, &offset);
 	if (q && offset == ARM_SMMU_CMDQ_PROD) {
 		__atomic_store_n(&q->prod, (u32)val, __ATOMIC_RELEASE);
+		sim_clock_kick();
 		sim_smmu_kick(smmu);
 		return;
 	}

@@ -18,19 +18,15 @@ struct sim_clock_poller {
 };
 
 static enum sim_clock_source sim_clock_src = SIM_CLOCK_MONOTONIC;
-static u64 sim_clock_virtual_ns;
+bool sim_clock_virtual_on;
+u64 sim_clock_virtual_ns;
 struct sim_clock_tsc sim_clock_tsc;
 static struct sim_clock_poller sim_clock_pollers[SIM_CLOCK_MAX_POLLERS];
 static unsigned int sim_clock_num_pollers;
-static __thread bool sim_clock_polling;
-static u64 sim_clock_next_seen = SIM_CLOCK_NEVER; /* by the last poll */
-/*
- * sim_clock_kick()s so far, and their number when the last poll began:
- * while the two agree and the clock is before sim_clock_next_seen, no
- * poller has anything to do (see sim_clock_poll())
- */
-static u64 sim_clock_kicks;
-static u64 sim_clock_kicks_seen = U64_MAX;
+__thread bool sim_clock_polling;
+u64 sim_clock_next_seen = SIM_CLOCK_NEVER; /* by the last poll */
+u64 sim_clock_kicks;
+u64 sim_clock_kicks_seen = U64_MAX;
 /* Solo mode: the virtual time of the one thread that uses the clock */
 bool sim_clock_is_solo;
 u64 sim_clock_solo_ns;
@@ -123,6 +119,7 @@ int sim_clock_init(enum sim_clock_source source)
 	}
 	sim_clock_src = source;
 	sim_clock_tsc.on = source == SIM_CLOCK_TSC;
+	sim_clock_virtual_on = source == SIM_CLOCK_VIRTUAL;
 	khooks_wait_event = source == SIM_CLOCK_VIRTUAL ? sim_clock_wfe : NULL;
 	return ret;
 }
@@ -222,27 +219,7 @@ void sim_clock_kick(void)
 	__atomic_fetch_add(&sim_clock_kicks, 1, __ATOMIC_RELEASE);
 }
 
-/*
- * Every poller's next event holds until then unless it is kicked: a poll
- * before the earliest of them, with no kick since the last poll began,
- * would find nothing to do.  The pair is read without a lock: a poll that
- * began before a kick records the count it saw (acquire, pairing with the
- * kick's release after the kicker's own store, PROD say), so the next poll
- * sees the kick and runs; two polls storing out of order can only leave an
- * earlier next event than the truth (a poll then runs for nothing).  A
- * time-ordered virtual CPU always polls: its scheduler reads the next event.
- */
-static bool sim_clock_idle_until(u64 *next)
-{
-	u64 kicks = __atomic_load_n(&sim_clock_kicks, __ATOMIC_ACQUIRE);
-
-	if (kicks != __atomic_load_n(&sim_clock_kicks_seen, __ATOMIC_ACQUIRE))
-		return false;
-	*next = __atomic_load_n(&sim_clock_next_seen, __ATOMIC_RELAXED);
-	return *next > sim_clock_now_ns();
-}
-
-u64 sim_clock_poll(void)
+u64 sim_clock_poll_all(void)
 {
 	u64 next = SIM_CLOCK_NEVER, kicks;
 	unsigned int i, n;
@@ -251,9 +228,6 @@ u64 sim_clock_poll(void)
 
 	if (sim_clock_polling)
 		return SIM_CLOCK_NEVER;
-	if (!timed && sim_clock_idle_until(&next))
-		return next;
-	next = SIM_CLOCK_NEVER;
 	kicks = __atomic_load_n(&sim_clock_kicks, __ATOMIC_ACQUIRE);
 	sim_clock_polling = true;
 	/*

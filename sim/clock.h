@@ -45,6 +45,7 @@
 #define SIM_CLOCK_H
 
 #include <linux/types.h>
+#include <khooks/vcpu.h>
 
 #define SIM_CLOCK_MAX_POLLERS 16
 #define SIM_CLOCK_NEVER U64_MAX
@@ -76,6 +77,17 @@ extern struct sim_clock_tsc sim_clock_tsc;
 
 u64 sim_clock_now_slow_ns(void);
 
+/*
+ * The virtual source, read inline (the simulation reads it dozens of times
+ * an operation): on, and the shared time, set by sim_clock_init() before
+ * any thread reads the clock
+ */
+extern bool sim_clock_virtual_on;
+extern u64 sim_clock_virtual_ns;
+/* Solo mode's state (see sim_clock_solo()) */
+extern bool sim_clock_is_solo;
+extern u64 sim_clock_solo_ns;
+
 /* Nanoseconds since an arbitrary origin, monotonic */
 static inline u64 sim_clock_now_ns(void)
 {
@@ -87,6 +99,9 @@ static inline u64 sim_clock_now_ns(void)
 			      sim_clock_tsc.mult) >>
 			     32);
 #endif
+	/* Virtual, shared: what sim_clock_now_slow_ns() would read */
+	if (sim_clock_virtual_on && !sim_clock_is_solo && !khooks_vcpu_timed())
+		return __atomic_load_n(&sim_clock_virtual_ns, __ATOMIC_ACQUIRE);
 	return sim_clock_now_slow_ns();
 }
 /* Wait @ns: spin in the real modes, move time on in the virtual mode */
@@ -110,8 +125,42 @@ int sim_clock_solo(bool on);
 typedef u64 (*sim_clock_poll_fn)(void *arg);
 int sim_clock_add_poller(sim_clock_poll_fn fn, void *arg);
 void sim_clock_del_poller(sim_clock_poll_fn fn, void *arg);
-/* Run the pollers now (what ktime_get() does); their earliest next event */
-u64 sim_clock_poll(void);
+/* Run the pollers now; their earliest next event */
+u64 sim_clock_poll_all(void);
+
+/*
+ * sim_clock_poll()'s shortcut, read without a lock: the next event as of
+ * the last poll, sim_clock_kick()s so far and their number when that poll
+ * began, and whether this thread is inside a poll
+ */
+extern u64 sim_clock_next_seen;
+extern u64 sim_clock_kicks, sim_clock_kicks_seen;
+extern __thread bool sim_clock_polling;
+
+/*
+ * Run the pollers now (what ktime_get() does); their earliest next event.
+ * Every poller's next event holds until then unless it is kicked: a poll
+ * before the earliest of them, with no kick since the last poll began, has
+ * nothing to do, and returns at once.  The pair is read without a lock: a
+ * poll that began before a kick records the count it saw (acquire, pairing
+ * with the kick's release after the kicker's own store, PROD say), so the
+ * next poll sees the kick and runs them; two polls storing out of order can
+ * only leave an earlier next event than the truth (a poll then runs for
+ * nothing).  A time-ordered virtual CPU always runs them: its scheduler
+ * reads the next event.
+ */
+static inline u64 sim_clock_poll(void)
+{
+	u64 kicks = __atomic_load_n(&sim_clock_kicks, __ATOMIC_ACQUIRE);
+	/* the count first: the next event read is its poll's or later */
+	u64 seen = __atomic_load_n(&sim_clock_kicks_seen, __ATOMIC_ACQUIRE);
+	u64 next = __atomic_load_n(&sim_clock_next_seen, __ATOMIC_RELAXED);
+
+	if (kicks == seen && !sim_clock_polling && !khooks_vcpu_timed() &&
+	    next > sim_clock_now_ns())
+		return next;
+	return sim_clock_poll_all();
+}
 /*
  * A poller's state changed so that its next event may come sooner than it
  * said (an SMMU's PROD written, an error acknowledged): the next poll runs
@@ -126,9 +175,6 @@ void sim_clock_kick(void);
 uint64_t sim_clock_next_event(void *arg); /* <khooks/vcpu.h>'s type */
 void sim_clock_step(void *arg);
 
-/* Solo mode's state (see sim_clock_solo()), for sim_clock_ktime_ns() */
-extern bool sim_clock_is_solo;
-extern u64 sim_clock_solo_ns;
 
 /* The platform's ktime_get(): solo time, or the pollers run first */
 static inline u64 sim_clock_ktime_ns(void)

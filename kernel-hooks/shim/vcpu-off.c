@@ -59,10 +59,8 @@ bool khooks_vcpu_hold(bool hold)
 	return false;
 }
 
-bool khooks_vcpu_timed(void)
-{
-	return false;
-}
+/* No run: never set */
+bool khooks_vcpu_timed_now;
 
 uint64_t khooks_vcpu_clock(void)
 {

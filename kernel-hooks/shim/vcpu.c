@@ -196,12 +196,28 @@ static unsigned int vcpu_pick(void)
 	return best != KHOOKS_VCPU_NONE ? best : due;
 }
 
+/*
+ * A KHOOKS_VCPU_TIME run's CPU is running: what khooks_vcpu_timed() reads
+ * (inline: the platform's clock asks it on every read), kept by
+ * vcpu_set_cur() and the run's start and end
+ */
+bool khooks_vcpu_timed_now;
+
+static void vcpu_timed_update(void)
+{
+	__atomic_store_n(&khooks_vcpu_timed_now,
+			 vc.cur != KHOOKS_VCPU_NONE &&
+				 vc.policy == KHOOKS_VCPU_TIME,
+			 __ATOMIC_RELAXED);
+}
+
 /* The running CPU becomes @to (KHOOKS_VCPU_NONE: the caller of the run) */
 static void vcpu_set_cur(unsigned int to)
 {
 	if (vc.swap)
 		vc.swap(vc.cur, to, vc.swap_arg);
 	vc.cur = to;
+	vcpu_timed_update();
 }
 
 static void vcpu_to_main(bool exiting)
@@ -542,6 +558,7 @@ void khooks_vcpu_reset(void)
 	if (!vc.on)
 		return;
 	vc.cur = KHOOKS_VCPU_NONE;
+	vcpu_timed_update();
 	vcpu_free();
 }
 
@@ -583,10 +600,6 @@ bool khooks_vcpu_hold(bool hold)
 	return was;
 }
 
-bool khooks_vcpu_timed(void)
-{
-	return vc.cur != KHOOKS_VCPU_NONE && vc.policy == KHOOKS_VCPU_TIME;
-}
 
 uint64_t khooks_vcpu_clock(void)
 {

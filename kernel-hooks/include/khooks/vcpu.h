@@ -192,7 +192,11 @@ unsigned int khooks_vcpu_self(void);
  * store buffer drains while it spends that time), moves it on by @ns, then
  * lets an earlier CPU run.  Outside such a run: 0, and nothing.
  */
-bool khooks_vcpu_timed(void);
+extern bool khooks_vcpu_timed_now; /* set by the run, read by anyone */
+static inline bool khooks_vcpu_timed(void)
+{
+	return __atomic_load_n(&khooks_vcpu_timed_now, __ATOMIC_RELAXED);
+}
 /*
  * With @hold, the running CPU keeps its turn: its points are not points
  * (a platform's work the others must not see half done).  Returns the

@@ -175,7 +175,6 @@ void sim_clock_kick(void);
 uint64_t sim_clock_next_event(void *arg); /* <khooks/vcpu.h>'s type */
 void sim_clock_step(void *arg);
 
-
 /* The platform's ktime_get(): solo time, or the pollers run first */
 static inline u64 sim_clock_ktime_ns(void)
 {

@@ -364,8 +364,10 @@ static void sim_smmu_exec(struct sim_smmu *smmu, struct sim_smmu_queue *q,
 	    (kind == SIM_SMMU_CMD_ATC_INV && !smmu->has_devs))
 		return;
 	for (; n; n--, ent += CMDQ_ENT_DWORDS, t += cost) {
-		cmd[0] = le64_to_cpu(__atomic_load_n(&ent[0], __ATOMIC_RELAXED));
-		cmd[1] = le64_to_cpu(__atomic_load_n(&ent[1], __ATOMIC_RELAXED));
+		cmd[0] =
+			le64_to_cpu(__atomic_load_n(&ent[0], __ATOMIC_RELAXED));
+		cmd[1] =
+			le64_to_cpu(__atomic_load_n(&ent[1], __ATOMIC_RELAXED));
 		switch (kind) {
 		case SIM_SMMU_CMD_CFGI:
 			/* None before the driver set up its stream table */
@@ -519,8 +521,8 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, struct sim_smmu_queue *q,
 				if (smmu->may_corrupt &&
 				    sim_smmu_corrupted(smmu, t)) {
 					sim_smmu_corrupt(smmu, ent, cmd, kind);
-					return sim_smmu_stop_illegal(smmu, q, head,
-								     end, raise);
+					return sim_smmu_stop_illegal(
+						smmu, q, head, end, raise);
 				}
 			} else {
 				/* The run: what fits before the wrap, PROD and @now */

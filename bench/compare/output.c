@@ -349,12 +349,14 @@ void compare_json(const struct compare *c, FILE *f)
 		compare_json_num(f, "p_value", r->p, true);
 		fprintf(f, "\"runs\": %u, ", r->runs);
 		if (r->kind == CK_TIME) {
-			compare_json_num(f, "base_load_others_cpus", r->others[0],
+			compare_json_num(f, "base_load_others_cpus",
+					 r->others[0], true);
+			compare_json_num(f, "head_load_others_cpus",
+					 r->others[1], true);
+			compare_json_num(f, "base_load_steal", r->steal[0],
 					 true);
-			compare_json_num(f, "head_load_others_cpus", r->others[1],
+			compare_json_num(f, "head_load_steal", r->steal[1],
 					 true);
-			compare_json_num(f, "base_load_steal", r->steal[0], true);
-			compare_json_num(f, "head_load_steal", r->steal[1], true);
 			fprintf(f,
 				"\"base_runs_under_load\": %u, "
 				"\"head_runs_under_load\": %u, "

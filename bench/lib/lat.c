@@ -105,8 +105,8 @@ uint64_t lat_highest(const struct lat_hist *h, uint32_t idx)
 /* HdrHistogram's median equivalent value: lowest + width / 2 */
 static uint64_t lat_median(const struct lat_hist *h, uint32_t idx)
 {
-	return lat_lowest(h, idx) + ((UINT64_C(1) << lat_width_shift(h, idx)) >>
-				     1);
+	return lat_lowest(h, idx) +
+	       ((UINT64_C(1) << lat_width_shift(h, idx)) >> 1);
 }
 
 int lat_merge(struct lat_hist *to, const struct lat_hist *from)

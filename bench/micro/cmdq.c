@@ -184,9 +184,9 @@ static struct micro_cmdq_arg *micro_cmdq_arg_new(bool locked, int cmds,
 	if (micro_cmdq_num_args == ARRAY_SIZE(micro_cmdq_args))
 		return NULL;
 	a = &micro_cmdq_args[micro_cmdq_num_args++];
-	*a = (struct micro_cmdq_arg){
-		.locked = locked, .cmds = cmds, .sync = sync
-	};
+	*a = (struct micro_cmdq_arg){ .locked = locked,
+				      .cmds = cmds,
+				      .sync = sync };
 	return a;
 }
 
@@ -230,8 +230,8 @@ int micro_cmdq_register(void)
 	for (d = 0; d < ARRAY_SIZE(designs); d++) {
 		for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 			for (s = 0; s < 2; s++) {
-				struct micro_cmdq_arg *a = micro_cmdq_arg_new(
-					d == 1, sizes[i], s);
+				struct micro_cmdq_arg *a =
+					micro_cmdq_arg_new(d == 1, sizes[i], s);
 
 				snprintf(name, sizeof(name),
 					 "cmdq/%s/cmds:%d/sync:%u", designs[d],
@@ -256,8 +256,7 @@ int micro_cmdq_register(void)
 	}
 
 	for (i = 0; i < ARRAY_SIZE(bitops); i++) {
-		struct micro_cmdq_arg *a =
-			micro_cmdq_arg_new(false, 0, false);
+		struct micro_cmdq_arg *a = micro_cmdq_arg_new(false, 0, false);
 
 		if (a)
 			a->bitop = bitops[i].op;

@@ -187,7 +187,7 @@ report_comparison_changed(const struct json *cj,
 					 "MORE") :
 				v,
 			json_num(r, "under_load", 0) > 0 ? " (under load)" :
-							    "");
+							   "");
 	}
 	if (n > REPORT_COMPARISON_SHOWN)
 		fprintf(f, "  and %u more (compare.txt)\n",

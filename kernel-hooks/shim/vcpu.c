@@ -600,7 +600,6 @@ bool khooks_vcpu_hold(bool hold)
 	return was;
 }
 
-
 uint64_t khooks_vcpu_clock(void)
 {
 	return khooks_vcpu_timed() ? vc.cpu[vc.cur].clock : 0;

@@ -308,11 +308,13 @@ static void test_hdr_golden(void **state)
 		{ "linear-3d.hgrm", 3, (1ULL << 37) - 1, 100000, 0, true },
 		{ "offset-2d.hgrm", 2, (1ULL << 37) - 1, 100000, 5, true },
 		{ "mixed-3d.hgrm", 3, (1ULL << 37) - 1, 200000, 36, false },
-		{ "hour-2d.hgrm", 2, 3600ULL * 1000000000ULL, 200000, 41, false },
-		{ "hour-4d.hgrm", 4, 3600ULL * 1000000000ULL, 200000, 41, false },
+		{ "hour-2d.hgrm", 2, 3600ULL * 1000000000ULL, 200000, 41,
+		  false },
+		{ "hour-4d.hgrm", 4, 3600ULL * 1000000000ULL, 200000, 41,
+		  false },
 	};
-	static const double ps[] = { 0,	 0.1, 1,    10,	   25,	   33.3,
-				     50, 66.7, 75,   90,    95,	   99,
+	static const double ps[] = { 0,	   0.1,	 1,	10,	25, 33.3,
+				     50,   66.7, 75,	90,	95, 99,
 				     99.5, 99.9, 99.99, 99.999, 100 };
 	unsigned int k;
 
@@ -323,17 +325,19 @@ static void test_hdr_golden(void **state)
 		FILE *f;
 		u64 i;
 
-		snprintf(path, sizeof(path), "%s/%s", LAT_GOLDEN_DIR, g[k].file);
+		snprintf(path, sizeof(path), "%s/%s", LAT_GOLDEN_DIR,
+			 g[k].file);
 		f = fopen(path, "r");
 		assert_non_null(f);
 		n = fread(want, 1, sizeof(want) - 1, f);
 		fclose(f);
 		want[n] = 0;
-		assert_int_equal(lat_create_range(g[k].digits, g[k].highest, &h),
-				 0);
+		assert_int_equal(
+			lat_create_range(g[k].digits, g[k].highest, &h), 0);
 		for (i = 0; i < g[k].n; i++)
 			lat_record(h, g[k].linear ?
-					      (i + 1) * 10 + g[k].bits * 1000000ULL :
+					      (i + 1) * 10 +
+						      g[k].bits * 1000000ULL :
 					      golden_value(i, g[k].bits));
 		f = open_memstream(&ours, &len);
 		assert_int_equal(lat_write_hgrm(h, f), 0);
@@ -346,7 +350,8 @@ static void test_hdr_golden(void **state)
 			(unsigned long long)lat_max(h));
 		fclose(f);
 		if (strcmp(ours, want)) {
-			fprintf(stderr, "%s: ours differs from HdrHistogram's:\n%s",
+			fprintf(stderr,
+				"%s: ours differs from HdrHistogram's:\n%s",
 				g[k].file, ours);
 			fail();
 		}

@@ -16,8 +16,12 @@ static void span(struct load_sample *a, struct load_sample *b,
 		 unsigned long long busy, double self_s,
 		 unsigned long long steal)
 {
-	*a = (struct load_sample){ .busy = 1000, .steal = 10, .total = 5000,
-				   .hz = 100, .self_s = 3.0, .wall_s = 50.0 };
+	*a = (struct load_sample){ .busy = 1000,
+				   .steal = 10,
+				   .total = 5000,
+				   .hz = 100,
+				   .self_s = 3.0,
+				   .wall_s = 50.0 };
 	*b = *a;
 	b->busy += busy;
 	b->steal += steal;
@@ -91,8 +95,9 @@ static void test_steal(void **state)
 
 static void test_text(void **state)
 {
-	struct load l = { .others = 1.234, .steal = 0.051, .avg1 = 2.5,
-			  .under = true };
+	struct load l = {
+		.others = 1.234, .steal = 0.051, .avg1 = 2.5, .under = true
+	};
 	char buf[LOAD_FMT_MAX], json[256];
 	FILE *f;
 

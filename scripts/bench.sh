@@ -113,6 +113,12 @@ echo "Simulation's share of the walker benchmarks' instructions:"
 		END { printf "%s\t%.1f\t%.1f\t%.3f\n", n, tot / it, s / it, s / tot }'
 	done
 } >"$out/sim-share.tsv"
+# The goal (issue 31): at most 5 % from 64 entries, where the kernel's walk
+# is long enough to be measured; above it, a row says so
+awk -F'\t' 'NR > 1 { n = $1; sub(/.*entries:/, "", n)
+	printf "  %-28s %5.1f %% (%.0f of %.0f instructions)%s\n", $1,
+		$4 * 100, $3, $2, (n + 0 >= 64 && $4 > 0.05) ? " ABOVE 5 % GOAL" : "" }' \
+	"$out/sim-share.tsv"
 # The quarantine series' hot-path cost, exact (callgrind; this build's ISA):
 # the ats_broken flag's per-entry lookup against the retyping proposal's
 # walk, and the per-CMD_SYNC timeout check against the same loop without it
@@ -133,8 +139,6 @@ echo "The series' hot-path cost, in instructions (exact, $(uname -m)):"
 			printf "  ATC timeout check: %.1f per CMD_SYNC\n", t - z
 	}' "$cg/icount.tsv"
 rm -rf "$cg"
-awk -F'\t' 'NR > 1 { printf "  %-28s %5.1f %% (%.0f of %.0f instructions)\n",
-	$1, $4 * 100, $3, $2 }' "$out/sim-share.tsv"
 
 # The isolation sweep (virtual time, deterministic for its seed); its
 # speed line is kept for the summary of the simulation's speed

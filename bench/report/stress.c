@@ -27,7 +27,7 @@ static double report_pct(const struct json *metrics, const char *name,
 /* The latency table, a line per run; whether any run injected faults */
 static bool report_stress_latency(struct json **runs, int n, FILE *f)
 {
-	bool faults = false, virt, any_virt = false;
+	bool faults = false, virt, any_virt = false, loaded, any_loaded = false;
 	char name[REPORT_NAME_COLS + 2], b[5][16];
 	int i;
 
@@ -44,8 +44,15 @@ static bool report_stress_latency(struct json **runs, int n, FILE *f)
 		faults |= json_num(runs[i], "faults", 0) > 0;
 		virt = !strcmp(json_str(runs[i], "clock", ""), "virtual");
 		any_virt |= virt;
+		/* a real-time run's figures are the machine's, and its load's */
+		loaded = !virt && json_num(json_get(runs[i], "machine_load"),
+					   "under_load", 0) > 0;
+		any_loaded |= loaded;
 		snprintf(name, sizeof(name), "%s%s",
-			 json_str(runs[i], "name", "?"), virt ? "*" : "");
+			 json_str(runs[i], "name", "?"),
+			 virt	? "*" :
+			 loaded ? "!" :
+				  "");
 		fprintf(f, "%-*.*s %7s %7s %7s %7s %7s\n", REPORT_NAME_COLS,
 			REPORT_NAME_COLS, name,
 			fmt_count(json_num(runs[i], "throughput_ops_s", 0),
@@ -58,6 +65,10 @@ static bool report_stress_latency(struct json **runs, int n, FILE *f)
 	if (any_virt)
 		fprintf(f, "* virtual time: ops/s per simulated second, the "
 			   "model's latencies\n");
+	if (any_loaded)
+		fprintf(f, "! measured under load: another process or the "
+			   "hypervisor took CPU\n  meanwhile (the run's "
+			   "machine_load)\n");
 	return faults;
 }
 

@@ -13,6 +13,12 @@
 
 #define SIM_ORACLE_NO_QUARANTINE U64_MAX
 #define SIM_ORACLE_GEN_BITS 40
+/*
+ * A stream's memo: its STE's generation in the cache, above the domain it
+ * translates through plus one (0: none; SIM_ORACLE_MAX_DOMAINS fits)
+ */
+#define SIM_ORACLE_MEMO_SHIFT 11
+#define SIM_ORACLE_MEMO_DOMAIN ((1ULL << SIM_ORACLE_MEMO_SHIFT) - 1)
 
 struct sim_oracle_smmu {
 	struct sim_oracle *o;
@@ -32,6 +38,7 @@ struct sim_oracle {
 	void (*unmap_store)(u64 *pte, u64 val);
 	u64 *completed; /* [domain][page] */
 	u64 *quarantine_resets; /* per SID: dev->resets when quarantined */
+	u64 *ste_memo; /* per SID, for translated requests (see above) */
 	u64 violations;
 	u64 violations_gave_up; /* of them, after an invalidation's error */
 	u64 violations_host; /* of them, after one the host starved */
@@ -63,8 +70,9 @@ int sim_oracle_create(unsigned int num_sids, unsigned int num_domains,
 	o->gen = calloc(n, sizeof(*o->gen));
 	o->completed = calloc(n, sizeof(*o->completed));
 	o->quarantine_resets = calloc(num_sids ?: 1, sizeof(u64));
+	o->ste_memo = calloc(num_sids ?: 1, sizeof(*o->ste_memo));
 	if (!o->ids || !o->s2 || !o->domain_smmu || !o->sid_smmu || !o->gen ||
-	    !o->completed || !o->quarantine_resets) {
+	    !o->completed || !o->quarantine_resets || !o->ste_memo) {
 		sim_oracle_destroy(o);
 		return -ENOMEM;
 	}
@@ -86,10 +94,20 @@ void sim_oracle_destroy(struct sim_oracle *o)
 	free(o->gen);
 	free(o->completed);
 	free(o->quarantine_resets);
+	free(o->ste_memo);
 	free(o);
 }
 
 static bool sim_oracle_ste_legal(void *arg, u32 sid, const u64 *ste);
+
+/* The set-up changed what a domain is: no memo holds */
+static void sim_oracle_forget_memos(struct sim_oracle *o)
+{
+	unsigned int i;
+
+	for (i = 0; i < o->num_sids; i++)
+		__atomic_store_n(&o->ste_memo[i], 0, __ATOMIC_RELAXED);
+}
 
 int sim_oracle_set_smmu(struct sim_oracle *o, unsigned int smmu,
 			struct sim_smmu *hw)
@@ -99,6 +117,7 @@ int sim_oracle_set_smmu(struct sim_oracle *o, unsigned int smmu,
 	o->smmu[smmu] = (struct sim_oracle_smmu){
 		.o = o, .idx = smmu, .hw = hw, .tlb = sim_smmu_tlb(hw)
 	};
+	sim_oracle_forget_memos(o);
 	sim_smmu_set_ste_judge(hw, sim_oracle_ste_legal, &o->smmu[smmu]);
 	return 0;
 }
@@ -108,6 +127,7 @@ int sim_oracle_set_stream(struct sim_oracle *o, u32 sid, unsigned int smmu)
 	if (sid >= o->num_sids || smmu >= SIM_ORACLE_MAX_SMMUS)
 		return -EINVAL;
 	o->sid_smmu[sid] = smmu;
+	sim_oracle_forget_memos(o);
 	return 0;
 }
 
@@ -119,6 +139,7 @@ int sim_oracle_set_domain(struct sim_oracle *o, unsigned int domain, bool s2,
 	o->ids[domain] = id;
 	o->s2[domain] = s2;
 	o->domain_smmu[domain] = smmu;
+	sim_oracle_forget_memos(o);
 	return 0;
 }
 
@@ -210,24 +231,41 @@ static int sim_oracle_words_domain(struct sim_oracle *o, unsigned int smmu,
 
 /*
  * The domain a stream's STE translates through (as the SMMU sees it;
- * @translate: for a translation request, which may find it evicted)
+ * @translate: for a translation request, which may find it evicted).
+ * Without @translate, a stream whose cached STE has not changed since the
+ * last time gives the domain found then (the memo of its generation,
+ * sim_smmu_ste_gen()): the same lookup would change nothing.  A
+ * translation's lookup always runs: its eviction is drawn each time.
  */
 static int sim_oracle_ste_domain(struct sim_oracle *o, u32 sid, bool ats,
 				 bool translate)
 {
-	u64 ste[STRTAB_STE_DWORDS];
+	u64 ste[STRTAB_STE_DWORDS], memo, gen;
+	struct sim_smmu *hw;
 	unsigned int smmu;
+	int domain;
 
 	if (sid >= o->num_sids)
 		return -1;
 	smmu = o->sid_smmu[sid];
-	if (!o->smmu[smmu].hw)
+	hw = o->smmu[smmu].hw;
+	if (!hw)
 		return -1;
-	if (translate)
-		sim_smmu_ste_translate(o->smmu[smmu].hw, sid, ste);
-	else
-		sim_smmu_ste(o->smmu[smmu].hw, sid, ste);
-	return sim_oracle_words_domain(o, smmu, ste, ats);
+	if (translate) {
+		sim_smmu_ste_translate(hw, sid, ste);
+		return sim_oracle_words_domain(o, smmu, ste, ats);
+	}
+	memo = __atomic_load_n(&o->ste_memo[sid], __ATOMIC_RELAXED);
+	if (ats && memo &&
+	    memo >> SIM_ORACLE_MEMO_SHIFT == sim_smmu_ste_gen(hw, sid))
+		return (int)(memo & SIM_ORACLE_MEMO_DOMAIN) - 1;
+	gen = sim_smmu_ste(hw, sid, ste);
+	domain = sim_oracle_words_domain(o, smmu, ste, ats);
+	if (ats && gen)
+		__atomic_store_n(&o->ste_memo[sid],
+				 gen << SIM_ORACLE_MEMO_SHIFT | (domain + 1),
+				 __ATOMIC_RELAXED);
+	return domain;
 }
 
 /*

@@ -1135,12 +1135,17 @@ int sim_smmu_set_strtab(struct sim_smmu *smmu,
 	return 0;
 }
 
-void sim_smmu_ste(struct sim_smmu *smmu, u32 sid, u64 *ste)
+u64 sim_smmu_ste(struct sim_smmu *smmu, u32 sid, u64 *ste)
 {
 	if (smmu->stec)
-		sim_stec_get(smmu->stec, sid, ste);
-	else
-		memset(ste, 0, STRTAB_STE_DWORDS * sizeof(*ste));
+		return sim_stec_get(smmu->stec, sid, ste);
+	memset(ste, 0, STRTAB_STE_DWORDS * sizeof(*ste));
+	return 0;
+}
+
+u64 sim_smmu_ste_gen(struct sim_smmu *smmu, u32 sid)
+{
+	return smmu->stec ? sim_stec_gen(smmu->stec, sid) : 0;
 }
 
 void sim_smmu_ste_translate(struct sim_smmu *smmu, u32 sid, u64 *ste)

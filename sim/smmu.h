@@ -150,9 +150,16 @@ int sim_smmu_set_strtab(struct sim_smmu *smmu,
 			unsigned int num_sids);
 /*
  * The STE the SMMU uses for @sid now, its words into @ste: the cached one
- * (fetched if not cached); before sim_smmu_set_strtab(), zeros
+ * (fetched if not cached); before sim_smmu_set_strtab(), zeros.  Returns
+ * its generation in the STE cache (sim_stec_get(); 0: not cached)
  */
-void sim_smmu_ste(struct sim_smmu *smmu, u32 sid, u64 *ste);
+u64 sim_smmu_ste(struct sim_smmu *smmu, u32 sid, u64 *ste);
+/*
+ * The generation of @sid's STE in the cache now (sim_stec_gen()): while it
+ * is the one sim_smmu_ste() returned, another call would return the same
+ * STE and change nothing
+ */
+u64 sim_smmu_ste_gen(struct sim_smmu *smmu, u32 sid);
 /* The same for a translation request: the SMMU may evict and refetch it */
 void sim_smmu_ste_translate(struct sim_smmu *smmu, u32 sid, u64 *ste);
 struct sim_stec_torn;

@@ -17,13 +17,22 @@
 struct sim_stec_ent {
 	u64 cached[STRTAB_STE_DWORDS];
 	u64 published[STRTAB_STE_DWORDS]; /* as of the last CFGI */
+	/*
+	 * Moves on (release, under the lock) whenever @valid or @cached
+	 * changes; unique across caches (sim_stec_gen())
+	 */
+	u64 gen;
 	bool valid; /* @cached holds the STE */
 	bool pending; /* a CFGI awaits its sync */
 };
 
+/* Each cache's entries count their generations from a base of its own */
+static u64 sim_stec_gen_bases;
+
 struct sim_stec {
 	const struct arm_smmu_ste *strtab;
 	unsigned int num_sids;
+	u64 gen_base;
 	spinlock_t lock;
 	u64 rng;
 	/* By SID, allocated when first seen; the SIDs seen, in that order */
@@ -57,6 +66,8 @@ int sim_stec_create(const struct arm_smmu_ste *strtab, unsigned int num_sids,
 		return -ENOMEM;
 	c->strtab = strtab;
 	c->num_sids = num_sids;
+	c->gen_base = __atomic_add_fetch(&sim_stec_gen_bases, 1ULL << 32,
+					 __ATOMIC_RELAXED);
 	c->rng = seed ^ 0x57ec0ca5e5ULL;
 	spin_lock_init(&c->lock);
 	c->ents = calloc(num_sids, sizeof(*c->ents));
@@ -108,24 +119,35 @@ static struct sim_stec_ent *sim_stec_ent(struct sim_stec *c, u32 sid)
 	if (!e)
 		return NULL; /* an SMMU may cache nothing: a miss each time */
 	sim_stec_read(c, sid, e->published);
-	c->ents[sid] = e;
+	e->gen = c->gen_base;
+	/* read without the lock by sim_stec_gen() */
+	__atomic_store_n(&c->ents[sid], e, __ATOMIC_RELEASE);
 	c->seen[c->num_seen++] = sid;
 	__atomic_store_n(&c->uncached, c->uncached + 1, __ATOMIC_RELAXED);
 	return e;
+}
+
+/* @e's valid or cached changed (pairs with sim_stec_gen()'s acquire) */
+static void sim_stec_changed(struct sim_stec_ent *e)
+{
+	__atomic_store_n(&e->gen, e->gen + 1, __ATOMIC_RELEASE);
 }
 
 static void sim_stec_fetch(struct sim_stec *c, u32 sid, struct sim_stec_ent *e)
 {
 	sim_stec_read(c, sid, e->cached);
 	e->valid = true;
+	sim_stec_changed(e);
 	__atomic_store_n(&c->uncached, c->uncached - 1, __ATOMIC_RELAXED);
 	c->stats.fetches++;
 }
 
-static void sim_stec_lookup(struct sim_stec *c, u32 sid, u64 *ste,
-			    bool translate)
+/* The STE into @ste; its entry's generation after, 0 when none caches it */
+static u64 sim_stec_lookup(struct sim_stec *c, u32 sid, u64 *ste,
+			   bool translate)
 {
 	struct sim_stec_ent *e;
+	u64 gen = 0;
 
 	spin_lock(&c->lock);
 	e = sim_stec_ent(c, sid);
@@ -140,24 +162,37 @@ static void sim_stec_lookup(struct sim_stec *c, u32 sid, u64 *ste,
 	if (translate && e->valid &&
 	    !sim_rng_below(&c->rng, SIM_STEC_EVICT_ONE_IN)) {
 		e->valid = false;
+		sim_stec_changed(e);
 		__atomic_store_n(&c->uncached, c->uncached + 1,
 				 __ATOMIC_RELAXED);
 	}
 	if (!e->valid)
 		sim_stec_fetch(c, sid, e);
 	memcpy(ste, e->cached, sizeof(e->cached));
+	gen = e->gen;
 out:
 	spin_unlock(&c->lock);
+	return gen;
 }
 
-void sim_stec_get(struct sim_stec *c, u32 sid, u64 *ste)
+u64 sim_stec_get(struct sim_stec *c, u32 sid, u64 *ste)
 {
-	sim_stec_lookup(c, sid, ste, false);
+	return sim_stec_lookup(c, sid, ste, false);
 }
 
 void sim_stec_translate(struct sim_stec *c, u32 sid, u64 *ste)
 {
 	sim_stec_lookup(c, sid, ste, true);
+}
+
+u64 sim_stec_gen(struct sim_stec *c, u32 sid)
+{
+	struct sim_stec_ent *e;
+
+	if (sid >= c->num_sids)
+		return 0;
+	e = __atomic_load_n(&c->ents[sid], __ATOMIC_ACQUIRE);
+	return e ? __atomic_load_n(&e->gen, __ATOMIC_ACQUIRE) : 0;
 }
 
 /*
@@ -312,6 +347,7 @@ void sim_stec_sync(struct sim_stec *c)
 		e->pending = false;
 		if (e->valid) {
 			e->valid = false;
+			sim_stec_changed(e);
 			__atomic_store_n(&c->uncached, c->uncached + 1,
 					 __ATOMIC_RELAXED);
 		}

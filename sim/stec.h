@@ -83,8 +83,18 @@ void sim_stec_destroy(struct sim_stec *c);
  * the old-or-new rule); set before the SMMU runs commands
  */
 void sim_stec_set_judge(struct sim_stec *c, sim_stec_judge_fn fn, void *arg);
-/* The STE the SMMU uses for @sid, fetched if not cached, into @ste */
-void sim_stec_get(struct sim_stec *c, u32 sid, u64 *ste);
+/*
+ * The STE the SMMU uses for @sid, fetched if not cached, into @ste.
+ * Returns its entry's generation (0: no entry caches it, @ste is memory's)
+ */
+u64 sim_stec_get(struct sim_stec *c, u32 sid, u64 *ste);
+/*
+ * The generation of @sid's entry now (0: none), read without the lock.
+ * While it is still the one sim_stec_get() returned, the entry has held
+ * the same STE since: another get would find it cached, the same, and
+ * change nothing.  Generations are unique across caches.
+ */
+u64 sim_stec_gen(struct sim_stec *c, u32 sid);
 /* The same for a translation: the SMMU may first have evicted it */
 void sim_stec_translate(struct sim_stec *c, u32 sid, u64 *ste);
 /* Whether @opcode invalidates STEs (CFGI_STE, CFGI_STE_RANGE / ALL) */

@@ -42,6 +42,13 @@ run_id="$(date -u +%Y%m%dT%H%M%SZ)-$(hostname -s)-$sha"
 out="${RESULTS_DIR:-results}/$run_id"
 mkdir -p "$out"
 
+# A run's machine_load (bench/lib/load.h) as load_fmt() prints it: others
+# to a hundredth of a CPU, steal to a tenth of a percent
+jq_load='def dec(n): (. * pow(10; n) | round) as $v | pow(10; n) as $p
+	| "\($v / $p | floor).\($p + $v % $p | tostring | .[1:])";
+def load: "others \(.others_cpus | dec(2)) CPUs, steal \(.steal * 100 | dec(1)) %"
+	+ (if .under_load then ", UNDER LOAD" else "" end);'
+
 # A run that fails (or, for stress, finds a violation or a WARN: exit 1)
 # does not stop the suite: it is written to failed-runs, with the command
 # that reproduces it, and bench.sh exits 1 after everything is written
@@ -89,10 +96,11 @@ echo
 	"$out/micro.json"
 # Each micro run carries what else the machine did meanwhile (load.h):
 # the runs measured under load are named, with it
-[[ ! -s $out/micro.json ]] || jq -r '[.benchmarks[] | select(.run_type == "iteration")] as $all
+[[ ! -s $out/micro.json ]] || jq -r "$jq_load"'[.benchmarks[] | select(.run_type == "iteration")] as $all
   | [$all[] | select((.load_under // 0) > 0)] as $l
   | "micro: \($l | length) of \($all | length) runs measured under load (LOAD_OTHERS_MAX, LOAD_STEAL_MAX: bench/lib/load.h)"
-    + ([$l[] | "\n  \(.name) #\(.repetition_index): others \(.load_others_cpus * 100 | round / 100) CPUs, steal \(.load_steal * 1000 | round / 10) %"] | join(""))' \
+    + ([$l[] | "\n  \(.name) #\(.repetition_index): "
+        + ({others_cpus: .load_others_cpus, steal: .load_steal} | load)] | join(""))' \
 	"$out/micro.json"
 
 # The simulation's share of what the walker benchmarks measure: callgrind's
@@ -216,12 +224,11 @@ stress churn --clock virtual --duration 1s --nested true --op-pages 3 \
 echo
 echo "The simulation's speed, per CPU second (goal 1 M), beside the machine's load:"
 for f in "$out"/stress-*.json; do
-	jq -r 'select(.clock == "virtual" and .sim_cpu_s > 0)
+	jq -r "$jq_load"'select(.clock == "virtual" and .sim_cpu_s > 0)
 	  | (.ops / .sim_cpu_s) as $r
-	  | "  \(.name): \($r / 1e4 | round / 100) M operations"
+	  | "  \(.name): \($r / 1e6 | dec(2)) M operations"
 	    + (if $r < 1e6 then " (BELOW GOAL)" else "" end)
-	    + (.machine_load | if . then "; others \(.others_cpus * 100 | round / 100) CPUs, steal \(.steal * 1000 | round / 10) %"
-	       + (if .under_load then ", UNDER LOAD" else "" end) else "" end)' "$f"
+	    + (.machine_load | if . then "; " + load else "" end)' "$f"
 done
 sed -n 's/^atcbench isolate: \([0-9]*\) episodes in .*: \([0-9]*\) episodes\/s (\(.*\))$/\2 \3/p' \
 	"$out/.isolate.log" | while read -r rate load; do
@@ -247,11 +254,10 @@ run "scale plots" scripts/plot.sh --out "$out" "$out/scale-lockfree" \
 	"$out/scale-fetch-add" "$out/scale-locked" # + scale-variants
 echo
 echo "scale: interleaving points per host CPU second (goal: 10^6 at 96 CPUs):"
-[[ ! -s $out/scale-lockfree/scale.json ]] || jq -r '.points[]
-  | "  \(.cpus) CPUs: \(.points_per_cpu_s / 1e4 | round / 100) M"
+[[ ! -s $out/scale-lockfree/scale.json ]] || jq -r "$jq_load"'.points[]
+  | "  \(.cpus) CPUs: \(.points_per_cpu_s / 1e6 | dec(2)) M"
     + " (\(.steps) points in \(.cpu_s) s; "
-    + (.machine_load | if . then "others \(.others_cpus * 100 | round / 100) CPUs, steal \(.steal * 1000 | round / 10) %"
-       + (if .under_load then ", UNDER LOAD" else "" end) else "load not measured" end) + ")"' \
+    + (.machine_load | if . then load else "load not measured" end) + ")"' \
 	"$out/scale-lockfree/scale.json"
 
 run plots scripts/plot.sh "$out"

@@ -152,21 +152,19 @@ static void sim_clock_raise(u64 t_ns)
 		;
 }
 
+/* What sim_clock_now_ns() does not read inline (clock.h) */
 u64 sim_clock_now_slow_ns(void)
 {
 	u64 t;
 
-	if (sim_clock_src != SIM_CLOCK_VIRTUAL)
+	if (!sim_clock_virtual_on)
 		return sim_clock_mono_ns();
 	if (sim_clock_is_solo)
 		return sim_clock_solo_ns;
-	if (khooks_vcpu_timed()) {
-		/* Its CPU's clock; the shared one keeps the latest seen */
-		t = khooks_vcpu_clock();
-		sim_clock_raise(t);
-		return t;
-	}
-	return __atomic_load_n(&sim_clock_virtual_ns, __ATOMIC_ACQUIRE);
+	/* A time-ordered virtual CPU's clock; the shared one keeps the latest */
+	t = khooks_vcpu_clock();
+	sim_clock_raise(t);
+	return t;
 }
 
 int sim_clock_solo(bool on)

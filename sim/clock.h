@@ -75,6 +75,10 @@ struct sim_clock_tsc {
 };
 extern struct sim_clock_tsc sim_clock_tsc;
 
+/*
+ * The sources sim_clock_now_ns() does not read inline: monotonic, solo,
+ * and a time-ordered virtual CPU's own clock
+ */
 u64 sim_clock_now_slow_ns(void);
 
 /*

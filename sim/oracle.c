@@ -100,7 +100,11 @@ void sim_oracle_destroy(struct sim_oracle *o)
 
 static bool sim_oracle_ste_legal(void *arg, u32 sid, const u64 *ste);
 
-/* The set-up changed what a domain is: no memo holds */
+/*
+ * What a domain is changed: no memo holds.  A stream moved to another SMMU,
+ * or an SMMU replaced, needs none of this: generations are unique across
+ * STE caches, so a memo of another cache's never matches.
+ */
 static void sim_oracle_forget_memos(struct sim_oracle *o)
 {
 	unsigned int i;
@@ -117,7 +121,6 @@ int sim_oracle_set_smmu(struct sim_oracle *o, unsigned int smmu,
 	o->smmu[smmu] = (struct sim_oracle_smmu){
 		.o = o, .idx = smmu, .hw = hw, .tlb = sim_smmu_tlb(hw)
 	};
-	sim_oracle_forget_memos(o);
 	sim_smmu_set_ste_judge(hw, sim_oracle_ste_legal, &o->smmu[smmu]);
 	return 0;
 }
@@ -127,7 +130,6 @@ int sim_oracle_set_stream(struct sim_oracle *o, u32 sid, unsigned int smmu)
 	if (sid >= o->num_sids || smmu >= SIM_ORACLE_MAX_SMMUS)
 		return -EINVAL;
 	o->sid_smmu[sid] = smmu;
-	sim_oracle_forget_memos(o);
 	return 0;
 }
 

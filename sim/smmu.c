@@ -121,9 +121,15 @@ struct sim_smmu {
 	struct sim_smmu_queue q[];
 };
 
+/* A counter only the consumer writes, read by anyone */
+static void sim_smmu_stat_add(u64 *ctr, u64 n)
+{
+	__atomic_store_n(ctr, *ctr + n, __ATOMIC_RELAXED);
+}
+
 static void sim_smmu_stat_inc(u64 *ctr)
 {
-	__atomic_store_n(ctr, *ctr + 1, __ATOMIC_RELAXED);
+	sim_smmu_stat_add(ctr, 1);
 }
 
 static void sim_smmu_fault_apply(void *arg, u32 sid, enum sim_dev_state state,
@@ -546,8 +552,7 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, struct sim_smmu_queue *q,
 				__atomic_load_n(&ent[1], __ATOMIC_RELAXED));
 			smmu->trace(smmu->trace_arg, cmd);
 		}
-		__atomic_store_n(&smmu->cmd_count[opcode],
-				 smmu->cmd_count[opcode] + n, __ATOMIC_RELAXED);
+		sim_smmu_stat_add(&smmu->cmd_count[opcode], n);
 		t = end;
 		head = (head + n) & mask;
 		/*
@@ -742,7 +747,13 @@ static u64 sim_smmu_poll(void *arg)
 
 static void sim_smmu_kick(struct sim_smmu *smmu)
 {
+	/*
+	 * A poller's next event may come sooner now; a thread of its own
+	 * polls nothing (and the kick's shared counter stays off the
+	 * mappers' path)
+	 */
 	if (!smmu->cfg.threaded) {
+		sim_clock_kick();
 		sim_smmu_run(smmu);
 		return;
 	}
@@ -877,7 +888,6 @@ static void sim_smmu_write(void *opaque, size_t offset, u64 val,
 		q = sim_smmu_reg_queue(smmu, &offset);
 	if (q && offset == ARM_SMMU_CMDQ_PROD) {
 		__atomic_store_n(&q->prod, (u32)val, __ATOMIC_RELEASE);
-		sim_clock_kick();
 		sim_smmu_kick(smmu);
 		return;
 	}

@@ -64,15 +64,15 @@ static benchmark::internal::Benchmark *B(struct gbench *b)
 	return reinterpret_cast<benchmark::internal::Benchmark *>(b);
 }
 
-/* The load counters of a run: load_others_cpus, load_steal, load_under */
+/* The load counters of a run since @a: load_others_cpus, _steal, _under */
 static void gbench_load_counters(benchmark::State *state,
-				 const struct load_sample *a,
-				 const struct load_sample *b)
+				 const struct load_sample *a)
 {
 	const auto avg = benchmark::Counter::kAvgThreads;
 	struct load l;
 
-	load_between(a, b, &l);
+	if (load_since(a, &l))
+		return;
 	state->counters["load_others_cpus"] = benchmark::Counter(l.others, avg);
 	state->counters["load_steal"] = benchmark::Counter(l.steal, avg);
 	state->counters["load_under"] = benchmark::Counter(l.under, avg);
@@ -87,7 +87,7 @@ extern "C" struct gbench *gbench_register(const char *name, gbench_fn fn,
 			name, [fn, arg, desc](benchmark::State &state) {
 				struct gbench_state st = { &state, 0, false,
 							   false };
-				struct load_sample l0, l1;
+				struct load_sample l0;
 
 				if (gbench_icount_iterations) {
 					fn(&st, arg);
@@ -102,8 +102,8 @@ extern "C" struct gbench *gbench_register(const char *name, gbench_fn fn,
 				int err = load_sample(&l0);
 
 				fn(&st, arg);
-				if (!err && !load_sample(&l1))
-					gbench_load_counters(&state, &l0, &l1);
+				if (!err)
+					gbench_load_counters(&state, &l0);
 			});
 		if (gbench_icount_iterations) {
 			/* The first iteration is the uncounted warm-up */

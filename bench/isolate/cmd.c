@@ -395,7 +395,7 @@ static int isolate_sweep_cmd(const struct isolate_args *a)
 	const char *out = a->out ? a->out : ".";
 	struct isolate_cell *cells = NULL;
 	char load[LOAD_FMT_MAX] = "load not measured";
-	struct load_sample l0, l1;
+	struct load_sample l0;
 	struct timespec t0, t1;
 	double cpu_s, episodes;
 	bool interrupted, have_load;
@@ -410,10 +410,8 @@ static int isolate_sweep_cmd(const struct isolate_args *a)
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
 	count = isolate_sweep(&a->grid, &cells);
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
-	if (have_load && !load_sample(&l1)) {
-		load_between(&l0, &l1, &l);
+	if (have_load && !load_since(&l0, &l))
 		load_fmt(&l, load, sizeof(load));
-	}
 	interrupted = isolate_stop;
 	ret = count < 0 ?
 		      count :

@@ -54,6 +54,16 @@ void load_between(const struct load_sample *a, const struct load_sample *b,
 		      b->steal - a->steal >= LOAD_STEAL_MIN_TICKS);
 }
 
+int load_since(const struct load_sample *a, struct load *out)
+{
+	struct load_sample b;
+	int ret = load_sample(&b);
+
+	if (!ret)
+		load_between(a, &b, out);
+	return ret;
+}
+
 const char *load_fmt(const struct load *l, char *buf, size_t len)
 {
 	snprintf(buf, len, "others %.2f CPUs, steal %.1f %%%s", l->others,

@@ -55,6 +55,8 @@ int load_sample(struct load_sample *s);
 /* The span from @a to @b (@a taken first) */
 void load_between(const struct load_sample *a, const struct load_sample *b,
 		  struct load *out);
+/* The span from @a to now; -errno when now cannot be sampled */
+int load_since(const struct load_sample *a, struct load *out);
 /*
  * "others 0.03 CPUs, steal 0.0 %" (with ", UNDER LOAD" when it is) into
  * @buf of @len bytes; returns @buf

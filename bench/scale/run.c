@@ -484,7 +484,7 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 	unsigned long warns;
 	struct scale_run *s;
 	unsigned int i, w;
-	struct load_sample l0, l1;
+	struct load_sample l0;
 	double t0, c0;
 	int ret;
 
@@ -562,10 +562,7 @@ int scale_run_point(const struct scale_config *cfg, unsigned int cpus,
 	ret = khooks_vcpu_run(&vcfg, scale_cpu, s, &vst);
 	pt->cpu_s = scale_host_s(CLOCK_THREAD_CPUTIME_ID) - c0;
 	pt->wall_s = scale_host_s(CLOCK_MONOTONIC) - t0;
-	if (pt->have_load) {
-		pt->have_load = !load_sample(&l1);
-		load_between(&l0, &l1, &pt->load);
-	}
+	pt->have_load = pt->have_load && !load_since(&l0, &pt->load);
 	arm_smmu_trace_probes.cmdq_wait = NULL;
 	arm_smmu_trace_probes.cmdq_issue_start = NULL;
 	scale_cur = NULL;

@@ -91,9 +91,10 @@ static void stress_progress(struct stress_run *r, u64 now, u64 *last_ops,
 
 /*
  * The histograms' range, chosen for the run: no operation outlasts the run
- * (warm-up, measured span, or the virtual 600 s a counted run may take),
- * so an hour's soak has its multi-minute stalls counted, not overflowed;
- * shorter runs keep the default range (and its memory)
+ * (its warm-up and measured span; a run counted in operations, the 600 s a
+ * virtual one may take), so an hour's soak has its multi-minute stalls
+ * counted, not overflowed; shorter runs keep the default range (and its
+ * memory)
  */
 static u64 stress_hist_highest(const struct stress_config *cfg)
 {
@@ -418,7 +419,7 @@ static int stress_run_measure(struct stress_run *r, struct stress_result *res)
 	unsigned int i;
 	int ret;
 
-	struct load_sample l0, l1;
+	struct load_sample l0;
 	struct sim_world_stats st;
 	u64 start = sim_clock_now_ns();
 
@@ -446,10 +447,7 @@ static int stress_run_measure(struct stress_run *r, struct stress_result *res)
 		ret = stress_vcpu_run(r);
 	else
 		ret = virt ? stress_run_virtual(r) : stress_run_real(r);
-	if (res->have_load) {
-		res->have_load = !load_sample(&l1);
-		load_between(&l0, &l1, &res->load);
-	}
+	res->have_load = res->have_load && !load_since(&l0, &res->load);
 	/* A livelock's CPUs may hold what the deferred work would wait on */
 	if (!r->vcpu_livelock) {
 		khooks_workqueue_set_deferred(false);

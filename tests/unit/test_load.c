@@ -5,92 +5,74 @@
  * under-load judgement at its limits (a single stolen tick is not load),
  * the text and JSON forms, and that /proc/stat can be sampled.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include "lib/load.h"
 
 #include "unit/khooks_test.h"
 
-/* Two samples 1 s apart at 100 ticks a second, 200 ticks in all (2 CPUs) */
-static void span(struct load_sample *a, struct load_sample *b,
-		 unsigned long long busy, double self_s,
-		 unsigned long long steal)
-{
-	*a = (struct load_sample){ .busy = 1000,
-				   .steal = 10,
-				   .total = 5000,
-				   .hz = 100,
-				   .self_s = 3.0,
-				   .wall_s = 50.0 };
-	*b = *a;
-	b->busy += busy;
-	b->steal += steal;
-	b->total += 200;
-	b->self_s += self_s;
-	b->wall_s += 1.0;
-}
+/*
+ * A span of 1 s at 100 ticks a second: the busy ticks, our CPU time, the
+ * stolen ticks and all ticks in it (200: 2 CPUs), and what it must give
+ * (a steal of -1: not checked)
+ */
+static const struct {
+	const char *what;
+	unsigned long long busy;
+	double self_s;
+	unsigned long long steal, total;
+	double others, steal_share;
+	bool under;
+} spans[] = {
+	{ "another process used one CPU", 150, 0.5, 0, 200, 1.0, 0.0, true },
+	{ "all the busy time ours", 150, 1.5, 0, 200, 0.0, 0.0, false },
+	/* our CPU time above the ticks (their 10 ms grain): none, not < 0 */
+	{ "ours above the ticks", 100, 1.04, 0, 200, 0.0, 0.0, false },
+	{ "others at the limit",
+	  100 + (unsigned long long)(LOAD_OTHERS_MAX * 100), 1.0, 0, 200,
+	  LOAD_OTHERS_MAX, 0.0, false },
+	{ "others a tick above it",
+	  101 + (unsigned long long)(LOAD_OTHERS_MAX * 100), 1.0, 0, 200,
+	  LOAD_OTHERS_MAX + 0.01, 0.0, true },
+	{ "10 of 200 ticks stolen", 50, 0.5, 10, 200, 0.0, 0.05, true },
+	/* one tick, 2.5 % of a 40-tick span: the sampling's grain */
+	{ "one stolen tick", 10, 0.1, 1, 40, 0.0, 0.025, false },
+	{ "LOAD_STEAL_MIN_TICKS stolen", 10, 0.1, LOAD_STEAL_MIN_TICKS, 40, 0.0,
+	  LOAD_STEAL_MIN_TICKS / 40.0, true },
+	{ "many stolen ticks, a small share", 50, 0.5, 3, 1000, 0.0, 0.003,
+	  false },
+};
 
-static void test_others(void **state)
+static void test_between(void **state)
 {
-	struct load_sample a, b;
-	struct load l;
+	unsigned int i;
 
 	(void)state;
-	/* 1.5 CPUs busy, 0.5 of them ours: another process used one CPU */
-	span(&a, &b, 150, 0.5, 0);
-	load_between(&a, &b, &l);
-	assert_float_equal(l.others, 1.0, 1e-9);
-	assert_float_equal(l.steal, 0.0, 1e-9);
-	assert_true(l.under);
+	for (i = 0; i < sizeof(spans) / sizeof(spans[0]); i++) {
+		struct load_sample a = { .busy = 1000,
+					 .steal = 10,
+					 .total = 5000,
+					 .hz = 100,
+					 .self_s = 3.0,
+					 .wall_s = 50.0 };
+		struct load_sample b = a;
+		struct load l;
 
-	/* All the busy time ours: nobody else */
-	span(&a, &b, 150, 1.5, 0);
-	load_between(&a, &b, &l);
-	assert_float_equal(l.others, 0.0, 1e-9);
-	assert_false(l.under);
-
-	/* Our CPU time above the ticks (their 10 ms grain): none, not < 0 */
-	span(&a, &b, 100, 1.04, 0);
-	load_between(&a, &b, &l);
-	assert_float_equal(l.others, 0.0, 1e-9);
-
-	/* At the limit, not above it; just above it */
-	span(&a, &b, 100 + (unsigned long long)(LOAD_OTHERS_MAX * 100), 1.0, 0);
-	load_between(&a, &b, &l);
-	assert_float_equal(l.others, LOAD_OTHERS_MAX, 1e-9);
-	assert_false(l.under);
-	span(&a, &b, 101 + (unsigned long long)(LOAD_OTHERS_MAX * 100), 1.0, 0);
-	load_between(&a, &b, &l);
-	assert_true(l.under);
-}
-
-static void test_steal(void **state)
-{
-	struct load_sample a, b;
-	struct load l;
-
-	(void)state;
-	/* 10 of 200 ticks stolen: 5 %, loaded */
-	span(&a, &b, 50, 0.5, 10);
-	load_between(&a, &b, &l);
-	assert_float_equal(l.steal, 0.05, 1e-9);
-	assert_true(l.under);
-	/* one tick (2.5 % of a 40-tick span) is the sampling's grain */
-	span(&a, &b, 10, 0.1, 1);
-	b.total = a.total + 40;
-	load_between(&a, &b, &l);
-	assert_true(l.steal > LOAD_STEAL_MAX);
-	assert_false(l.under);
-	/* LOAD_STEAL_MIN_TICKS of them are load */
-	span(&a, &b, 10, 0.1, LOAD_STEAL_MIN_TICKS);
-	b.total = a.total + 40;
-	load_between(&a, &b, &l);
-	assert_true(l.under);
-	/* many ticks, but a small share: not load */
-	span(&a, &b, 50, 0.5, 3);
-	b.total = a.total + 1000;
-	load_between(&a, &b, &l);
-	assert_false(l.under);
+		b.busy += spans[i].busy;
+		b.steal += spans[i].steal;
+		b.total += spans[i].total;
+		b.self_s += spans[i].self_s;
+		b.wall_s += 1.0;
+		load_between(&a, &b, &l);
+		if (fabs(l.others - spans[i].others) > 1e-9 ||
+		    fabs(l.steal - spans[i].steal_share) > 1e-9 ||
+		    l.under != spans[i].under) {
+			fprintf(stderr, "%s: others %g, steal %g, under %d\n",
+				spans[i].what, l.others, l.steal, l.under);
+			fail();
+		}
+	}
 }
 
 static void test_text(void **state)
@@ -136,8 +118,7 @@ static void test_sample(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_others),
-		cmocka_unit_test(test_steal),
+		cmocka_unit_test(test_between),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_sample),
 	};

@@ -234,10 +234,11 @@ static int sim_oracle_words_domain(struct sim_oracle *o, unsigned int smmu,
 /*
  * The domain a stream's STE translates through (as the SMMU sees it;
  * @translate: for a translation request, which may find it evicted).
- * Without @translate, a stream whose cached STE has not changed since the
- * last time gives the domain found then (the memo of its generation,
- * sim_smmu_ste_gen()): the same lookup would change nothing.  A
- * translation's lookup always runs: its eviction is drawn each time.
+ * A stream whose cached STE has not changed since the last time gives the
+ * domain found then (the memo of its generation, sim_smmu_ste_gen()): the
+ * same STE gives the same domain.  Without @translate the lookup itself is
+ * not made, as it would change nothing; a translation's lookup always runs
+ * (its eviction is drawn each time), and only its decoding is remembered.
  */
 static int sim_oracle_ste_domain(struct sim_oracle *o, u32 sid, bool ats,
 				 bool translate)
@@ -253,15 +254,17 @@ static int sim_oracle_ste_domain(struct sim_oracle *o, u32 sid, bool ats,
 	hw = o->smmu[smmu].hw;
 	if (!hw)
 		return -1;
-	if (translate) {
-		sim_smmu_ste_translate(hw, sid, ste);
-		return sim_oracle_words_domain(o, smmu, ste, ats);
-	}
 	memo = __atomic_load_n(&o->ste_memo[sid], __ATOMIC_RELAXED);
-	if (ats && memo &&
-	    memo >> SIM_ORACLE_MEMO_SHIFT == sim_smmu_ste_gen(hw, sid))
+	if (translate) {
+		gen = sim_smmu_ste_translate(hw, sid, ste);
+	} else {
+		if (ats && memo &&
+		    memo >> SIM_ORACLE_MEMO_SHIFT == sim_smmu_ste_gen(hw, sid))
+			return (int)(memo & SIM_ORACLE_MEMO_DOMAIN) - 1;
+		gen = sim_smmu_ste(hw, sid, ste);
+	}
+	if (ats && gen && memo >> SIM_ORACLE_MEMO_SHIFT == gen)
 		return (int)(memo & SIM_ORACLE_MEMO_DOMAIN) - 1;
-	gen = sim_smmu_ste(hw, sid, ste);
 	domain = sim_oracle_words_domain(o, smmu, ste, ats);
 	if (ats && gen)
 		__atomic_store_n(&o->ste_memo[sid],
@@ -328,24 +331,23 @@ static u64 sim_oracle_walk(struct sim_oracle *o, unsigned int domain,
 
 /*
  * The SMMU serves a translation request: STE, then TLB or page table, as
- * one step against a TLBI (under the TLB's lock).  0 with the translation
- * in *@val (0: not mapped), or -EPERM when the STE does not translate.
+ * one step against a TLBI (the caller holds @tlb's lock, if there is a
+ * TLB).  0 with the translation in *@val (0: not mapped), or -EPERM when
+ * the STE does not translate.
  */
-static int sim_oracle_serve(struct sim_oracle *o, u32 sid, bool ats,
-			    unsigned int page, u64 *val)
+static int sim_oracle_serve_locked(struct sim_oracle *o, struct sim_tlb *tlb,
+				   u32 sid, bool ats, unsigned int page,
+				   u64 *val)
 {
-	struct sim_tlb *tlb = sim_oracle_sid_tlb(o, sid);
 	struct sim_tlb_tag tag;
 	int domain;
 
-	if (tlb)
-		sim_tlb_lock(tlb);
 	domain = sim_oracle_ste_domain(o, sid, ats, true);
 	if (domain < 0)
-		goto out;
+		return -EPERM;
 	if (!tlb) {
 		*val = sim_oracle_walk(o, domain, page);
-		goto out;
+		return 0;
 	}
 	tag = sim_oracle_tag(o, domain);
 	*val = sim_tlb_lookup(tlb, &tag, page);
@@ -354,32 +356,72 @@ static int sim_oracle_serve(struct sim_oracle *o, u32 sid, bool ats,
 		if (*val)
 			sim_tlb_fill(tlb, &tag, page, *val);
 	}
-out:
-	if (tlb)
-		sim_tlb_unlock(tlb);
-	return domain < 0 ? -EPERM : 0;
+	return 0;
 }
 
-int sim_oracle_translate(struct sim_oracle *o, struct sim_dev *dev,
-			 unsigned int page)
+static int sim_oracle_serve(struct sim_oracle *o, u32 sid, bool ats,
+			    unsigned int page, u64 *val)
 {
+	struct sim_tlb *tlb = sim_oracle_sid_tlb(o, sid);
 	int ret;
+
+	if (tlb)
+		sim_tlb_lock(tlb);
+	ret = sim_oracle_serve_locked(o, tlb, sid, ats, page, val);
+	if (tlb)
+		sim_tlb_unlock(tlb);
+	return ret;
+}
+
+/*
+ * @dev's translation requests for the @num pages of @pages, one after
+ * another under one hold of its ATC's lock and the TLB's: each as
+ * sim_oracle_translate() makes it (its return value when @num is 1)
+ */
+static int sim_oracle_translate_pages(struct sim_oracle *o, struct sim_dev *dev,
+				      const unsigned int *pages,
+				      unsigned int num)
+{
+	struct sim_tlb *tlb;
+	unsigned int i;
+	int ret = 0;
 	u64 v;
 
-	if (!dev->atc || page >= dev->atc_pages || page >= o->pages)
+	if (!dev->atc)
 		return -EINVAL;
+	tlb = sim_oracle_sid_tlb(o, dev->sid);
 	spin_lock(&dev->atc_lock);
 	if (__atomic_load_n(&dev->quiesced, __ATOMIC_RELAXED)) {
 		spin_unlock(&dev->atc_lock);
 		return -EAGAIN;
 	}
-	ret = sim_oracle_serve(o, dev->sid, true, page, &v);
-	if (!ret && !v)
-		ret = -ENOENT;
-	if (!ret)
-		__atomic_store_n(&dev->atc[page], v, __ATOMIC_RELAXED);
+	if (tlb)
+		sim_tlb_lock(tlb);
+	for (i = 0; i < num; i++) {
+		if (pages[i] >= dev->atc_pages || pages[i] >= o->pages) {
+			ret = -EINVAL;
+			continue;
+		}
+		ret = sim_oracle_serve_locked(o, tlb, dev->sid, true, pages[i],
+					      &v);
+		if (!ret && !v)
+			ret = -ENOENT;
+		if (!ret)
+			__atomic_store_n(&dev->atc[pages[i]], v,
+					 __ATOMIC_RELAXED);
+	}
+	if (tlb)
+		sim_tlb_unlock(tlb);
 	spin_unlock(&dev->atc_lock);
 	return ret;
+}
+
+int sim_oracle_translate(struct sim_oracle *o, struct sim_dev *dev,
+			 unsigned int page)
+{
+	if (!dev->atc || page >= dev->atc_pages || page >= o->pages)
+		return -EINVAL;
+	return sim_oracle_translate_pages(o, dev, &page, 1);
 }
 
 int sim_oracle_dma(struct sim_oracle *o, u32 sid, unsigned int page)
@@ -393,9 +435,10 @@ int sim_oracle_dma(struct sim_oracle *o, u32 sid, unsigned int page)
 	return ret ? ret : v ? 0 : -ENOENT;
 }
 
-void sim_oracle_refetch(void *arg, struct sim_dev *dev, unsigned int page)
+void sim_oracle_refetch(void *arg, struct sim_dev *dev,
+			const unsigned int *pages, unsigned int num)
 {
-	sim_oracle_translate(arg, dev, page);
+	sim_oracle_translate_pages(arg, dev, pages, num);
 }
 
 /* What the invalidation that a stale entry outlived was */

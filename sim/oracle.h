@@ -118,10 +118,11 @@ int sim_oracle_translate(struct sim_oracle *o, struct sim_dev *dev,
  */
 int sim_oracle_dma(struct sim_oracle *o, u32 sid, unsigned int page);
 /*
- * A device asks again for @page after an ATC invalidation (a
- * sim_smmu_refetch_fn; @arg is the oracle)
+ * A device asks again for the @num pages of @pages after an ATC
+ * invalidation, in their order (a sim_smmu_refetch_fn; @arg is the oracle)
  */
-void sim_oracle_refetch(void *arg, struct sim_dev *dev, unsigned int page);
+void sim_oracle_refetch(void *arg, struct sim_dev *dev,
+			const unsigned int *pages, unsigned int num);
 /* Whether the STE of @sid allows translated requests */
 bool sim_oracle_ats_allowed(struct sim_oracle *o, u32 sid);
 

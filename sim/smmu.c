@@ -165,7 +165,7 @@ static void sim_smmu_atc_drop(struct sim_smmu *smmu, struct sim_dev *dev,
 	u64 pages = size >= ATC_INV_SIZE_ALL ? U64_MAX : 1ULL << size;
 	u64 first = (cmd[1] & CMDQ_ATC_1_ADDR_MASK) >> 12, done;
 	u32 ssid = __atomic_load_n(&dev->ssid, __ATOMIC_RELAXED);
-	unsigned int held[SIM_SMMU_DROP_BATCH], nheld, k;
+	unsigned int held[SIM_SMMU_DROP_BATCH], nheld;
 
 	if ((cmd[0] & CMDQ_0_SSV) &&
 	    (!ssid || FIELD_GET(CMDQ_ATC_0_SSID, cmd[0]) != ssid))
@@ -178,8 +178,8 @@ static void sim_smmu_atc_drop(struct sim_smmu *smmu, struct sim_dev *dev,
 	while (pages) {
 		done = sim_dev_atc_drop_range(dev, first, pages, held,
 					      ARRAY_SIZE(held), &nheld);
-		for (k = 0; smmu->refetch && k < nheld; k++)
-			smmu->refetch(smmu->refetch_arg, dev, held[k]);
+		if (smmu->refetch && nheld)
+			smmu->refetch(smmu->refetch_arg, dev, held, nheld);
 		if (!done)
 			break;
 		first += done;
@@ -1158,12 +1158,12 @@ u64 sim_smmu_ste_gen(struct sim_smmu *smmu, u32 sid)
 	return smmu->stec ? sim_stec_gen(smmu->stec, sid) : 0;
 }
 
-void sim_smmu_ste_translate(struct sim_smmu *smmu, u32 sid, u64 *ste)
+u64 sim_smmu_ste_translate(struct sim_smmu *smmu, u32 sid, u64 *ste)
 {
 	if (smmu->stec)
-		sim_stec_translate(smmu->stec, sid, ste);
-	else
-		memset(ste, 0, STRTAB_STE_DWORDS * sizeof(*ste));
+		return sim_stec_translate(smmu->stec, sid, ste);
+	memset(ste, 0, STRTAB_STE_DWORDS * sizeof(*ste));
+	return 0;
 }
 
 void sim_smmu_set_ste_judge(struct sim_smmu *smmu, sim_stec_judge_fn fn,

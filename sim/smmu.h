@@ -160,8 +160,11 @@ u64 sim_smmu_ste(struct sim_smmu *smmu, u32 sid, u64 *ste);
  * STE and change nothing
  */
 u64 sim_smmu_ste_gen(struct sim_smmu *smmu, u32 sid);
-/* The same for a translation request: the SMMU may evict and refetch it */
-void sim_smmu_ste_translate(struct sim_smmu *smmu, u32 sid, u64 *ste);
+/*
+ * The same for a translation request: the SMMU may evict and refetch it
+ * (its generation returned the same way)
+ */
+u64 sim_smmu_ste_translate(struct sim_smmu *smmu, u32 sid, u64 *ste);
 struct sim_stec_torn;
 typedef bool (*sim_stec_judge_fn)(void *arg, u32 sid, const u64 *ste);
 /* Judge the STEs its cache could fetch with @fn too (sim_stec_set_judge()) */
@@ -171,11 +174,13 @@ void sim_smmu_set_ste_judge(struct sim_smmu *smmu, sim_stec_judge_fn fn,
 bool sim_smmu_torn_ste(struct sim_smmu *smmu, struct sim_stec_torn *first);
 /*
  * A device whose ATC_INV was answered asks again for each translation it
- * lost (a device still using those pages): @fn is its translation request,
- * called with the SMMU's lock held (NULL: devices ask for nothing)
+ * lost (a device still using those pages): @fn makes its translation
+ * requests for the @num pages of @pages, in their order, called with the
+ * SMMU's lock held (NULL: devices ask for nothing)
  */
 typedef void (*sim_smmu_refetch_fn)(void *arg, struct sim_dev *dev,
-				    unsigned int page);
+				    const unsigned int *pages,
+				    unsigned int num);
 void sim_smmu_set_refetch(struct sim_smmu *smmu, sim_smmu_refetch_fn fn,
 			  void *arg);
 /* Let @plan decide ATC_INV answers and device states (NULL: none) */

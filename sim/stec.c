@@ -180,9 +180,9 @@ u64 sim_stec_get(struct sim_stec *c, u32 sid, u64 *ste)
 	return sim_stec_lookup(c, sid, ste, false);
 }
 
-void sim_stec_translate(struct sim_stec *c, u32 sid, u64 *ste)
+u64 sim_stec_translate(struct sim_stec *c, u32 sid, u64 *ste)
 {
-	sim_stec_lookup(c, sid, ste, true);
+	return sim_stec_lookup(c, sid, ste, true);
 }
 
 u64 sim_stec_gen(struct sim_stec *c, u32 sid)

@@ -95,8 +95,11 @@ u64 sim_stec_get(struct sim_stec *c, u32 sid, u64 *ste);
  * change nothing.  Generations are unique across caches.
  */
 u64 sim_stec_gen(struct sim_stec *c, u32 sid);
-/* The same for a translation: the SMMU may first have evicted it */
-void sim_stec_translate(struct sim_stec *c, u32 sid, u64 *ste);
+/*
+ * The same for a translation: the SMMU may first have evicted it.  Returns
+ * the generation as sim_stec_get() does.
+ */
+u64 sim_stec_translate(struct sim_stec *c, u32 sid, u64 *ste);
 /* Whether @opcode invalidates STEs (CFGI_STE, CFGI_STE_RANGE / ALL) */
 bool sim_stec_is_cfgi(u8 opcode);
 /* The SMMU executes the CFGI @cmd: checks its step, pending a sync */

@@ -240,8 +240,8 @@ static int sim_oracle_words_domain(struct sim_oracle *o, unsigned int smmu,
  * not made, as it would change nothing; a translation's lookup always runs
  * (its eviction is drawn each time), and only its decoding is remembered.
  */
-static int sim_oracle_ste_domain(struct sim_oracle *o, u32 sid, bool ats,
-				 bool translate)
+static __always_inline int sim_oracle_ste_domain(struct sim_oracle *o, u32 sid,
+						 bool ats, bool translate)
 {
 	u64 ste[STRTAB_STE_DWORDS], memo, gen;
 	struct sim_smmu *hw;
@@ -335,9 +335,10 @@ static u64 sim_oracle_walk(struct sim_oracle *o, unsigned int domain,
  * TLB).  0 with the translation in *@val (0: not mapped), or -EPERM when
  * the STE does not translate.
  */
-static int sim_oracle_serve_locked(struct sim_oracle *o, struct sim_tlb *tlb,
-				   u32 sid, bool ats, unsigned int page,
-				   u64 *val)
+static __always_inline int sim_oracle_serve_locked(struct sim_oracle *o,
+						   struct sim_tlb *tlb, u32 sid,
+						   bool ats, unsigned int page,
+						   u64 *val)
 {
 	struct sim_tlb_tag tag;
 	int domain;

@@ -106,15 +106,12 @@ static void sim_stec_read(struct sim_stec *c, u32 sid, u64 *ste)
 }
 
 /* The entry of @sid, made when first seen (NULL: none can be) */
-static struct sim_stec_ent *sim_stec_ent(struct sim_stec *c, u32 sid)
+/* The entry of @sid the first time it is looked up (under the lock) */
+static noinline struct sim_stec_ent *sim_stec_ent_new(struct sim_stec *c,
+						      u32 sid)
 {
 	struct sim_stec_ent *e;
 
-	if (sid >= c->num_sids)
-		return NULL;
-	e = c->ents[sid];
-	if (e)
-		return e;
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return NULL; /* an SMMU may cache nothing: a miss each time */
@@ -125,6 +122,16 @@ static struct sim_stec_ent *sim_stec_ent(struct sim_stec *c, u32 sid)
 	c->seen[c->num_seen++] = sid;
 	__atomic_store_n(&c->uncached, c->uncached + 1, __ATOMIC_RELAXED);
 	return e;
+}
+
+static inline struct sim_stec_ent *sim_stec_ent(struct sim_stec *c, u32 sid)
+{
+	struct sim_stec_ent *e;
+
+	if (sid >= c->num_sids)
+		return NULL;
+	e = c->ents[sid];
+	return e ? e : sim_stec_ent_new(c, sid);
 }
 
 /* @e's valid or cached changed (pairs with sim_stec_gen()'s acquire) */

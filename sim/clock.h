@@ -44,6 +44,7 @@
 #ifndef SIM_CLOCK_H
 #define SIM_CLOCK_H
 
+#include <linux/kernel.h>
 #include <linux/types.h>
 #include <khooks/vcpu.h>
 
@@ -160,8 +161,9 @@ static inline u64 sim_clock_poll(void)
 	u64 seen = __atomic_load_n(&sim_clock_kicks_seen, __ATOMIC_ACQUIRE);
 	u64 next = __atomic_load_n(&sim_clock_next_seen, __ATOMIC_RELAXED);
 
+	/* Nothing to come: no clock to read */
 	if (kicks == seen && !sim_clock_polling && !khooks_vcpu_timed() &&
-	    next > sim_clock_now_ns())
+	    (next == SIM_CLOCK_NEVER || next > sim_clock_now_ns()))
 		return next;
 	return sim_clock_poll_all();
 }

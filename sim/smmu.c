@@ -59,6 +59,9 @@ struct sim_smmu_queue {
 	u32 config; /* queue 0: unused (CR0.CMDQEN enables it) */
 
 	/* Consumer state, under the SMMU's lock */
+	__le64 *ring; /* BASE decoded when written: the slots, */
+	u32 mask; /* an index's bits and its wrap bit, */
+	u32 idx_mask; /* an index's bits */
 	u32 head; /* next command (index and wrap bit) */
 	bool stalled; /* an error waits for its acknowledgement */
 	u64 busy_until; /* the time it has executed up to */
@@ -446,11 +449,8 @@ static __le64 *sim_smmu_run_end(__le64 *p, __le64 *lim, u8 opcode)
 static u64 __sim_smmu_advance(struct sim_smmu *smmu, struct sim_smmu_queue *q,
 			      u32 prod, bool *raise)
 {
-	u64 base_reg = __atomic_load_n(&q->base, __ATOMIC_ACQUIRE);
-	u32 shift = FIELD_GET(Q_BASE_LOG2SIZE, base_reg);
-	u32 mask = (2U << shift) - 1; /* index and wrap bit */
-	u32 idx_mask = (1U << shift) - 1;
-	__le64 *base = (__le64 *)(uintptr_t)(base_reg & Q_BASE_ADDR_MASK);
+	u32 mask = q->mask, idx_mask = q->idx_mask;
+	__le64 *base = q->ring;
 	u32 head = q->head;
 	u64 now = sim_clock_now_ns(), t, next = SIM_DEV_NEVER;
 	bool one = smmu->trace || smmu->may_corrupt;
@@ -753,8 +753,12 @@ static void sim_smmu_kick(struct sim_smmu *smmu)
 	 * mappers' path)
 	 */
 	if (!smmu->cfg.threaded) {
-		sim_clock_kick();
-		sim_smmu_run(smmu);
+		/*
+		 * After the run, which publishes what it did: a run that
+		 * leaves nothing to do has no next event to make sooner
+		 */
+		if (sim_smmu_run(smmu) != SIM_DEV_NEVER)
+			sim_clock_kick();
 		return;
 	}
 	pthread_mutex_lock(&smmu->wait_lock);
@@ -916,6 +920,9 @@ static void sim_smmu_write(void *opaque, size_t offset, u64 val,
 		return;
 	case ARM_SMMU_CMDQ_BASE:
 		__atomic_store_n(&q->base, val, __ATOMIC_RELEASE);
+		q->ring = (__le64 *)(uintptr_t)(val & Q_BASE_ADDR_MASK);
+		q->idx_mask = (1U << FIELD_GET(Q_BASE_LOG2SIZE, val)) - 1;
+		q->mask = (q->idx_mask << 1) | 1;
 		break;
 	case ARM_SMMU_CMDQ_CONS:
 		q->head = (u32)val & ~CMDQ_CONS_ERR;

@@ -317,6 +317,24 @@ static u32 *sim_smmu_msi(struct sim_smmu *smmu, __le64 *base, u32 idx_mask,
 }
 
 /*
+ * The CMD_SYNC at @head found an ATC_INV before it unanswered by its
+ * deadline @t: the queue stops there with CERROR_ATC_INV (*@raise)
+ */
+static noinline u64 sim_smmu_sync_timeout(struct sim_smmu *smmu,
+					  struct sim_smmu_queue *q, u32 head,
+					  u64 t, bool *raise)
+{
+	q->batch_failed = false;
+	q->batch_done = q->batch_fail = 0;
+	q->busy_until = t;
+	q->head = head;
+	sim_smmu_stat_inc(&smmu->stats.atc_timeouts);
+	sim_smmu_stall(smmu, q, CMDQ_ERR_CERROR_ATC_INV_IDX);
+	*raise = true;
+	return SIM_DEV_NEVER;
+}
+
+/*
  * The illegal command at @head, decoded by @end: the queue stops there, and
  * retries it after (*@raise: signal the error)
  */
@@ -362,16 +380,14 @@ static bool sim_smmu_queue_enabled(struct sim_smmu *smmu,
  * does is take its time, and an ATC_INV to a SID without a device is
  * answered at once (the sync after it waits for nothing)
  */
-static void sim_smmu_exec(struct sim_smmu *smmu, struct sim_smmu_queue *q,
-			  enum sim_smmu_cmd_kind kind, __le64 *ent, u32 n,
-			  u64 t, u64 cost)
+static noinline void sim_smmu_exec_each(struct sim_smmu *smmu,
+					struct sim_smmu_queue *q,
+					enum sim_smmu_cmd_kind kind,
+					__le64 *ent, u32 n, u64 t, u64 cost)
 {
 	u64 cmd[CMDQ_ENT_DWORDS];
 	u32 sid;
 
-	if (kind == SIM_SMMU_CMD_PLAIN ||
-	    (kind == SIM_SMMU_CMD_ATC_INV && !smmu->has_devs))
-		return;
 	for (; n; n--, ent += CMDQ_ENT_DWORDS, t += cost) {
 		cmd[0] =
 			le64_to_cpu(__atomic_load_n(&ent[0], __ATOMIC_RELAXED));
@@ -396,6 +412,16 @@ static void sim_smmu_exec(struct sim_smmu *smmu, struct sim_smmu_queue *q,
 			break;
 		}
 	}
+}
+
+static inline void sim_smmu_exec(struct sim_smmu *smmu,
+				 struct sim_smmu_queue *q,
+				 enum sim_smmu_cmd_kind kind, __le64 *ent,
+				 u32 n, u64 t, u64 cost)
+{
+	if (kind != SIM_SMMU_CMD_PLAIN &&
+	    (kind != SIM_SMMU_CMD_ATC_INV || smmu->has_devs))
+		sim_smmu_exec_each(smmu, q, kind, ent, n, t, cost);
 }
 
 /*
@@ -488,20 +514,13 @@ static u64 __sim_smmu_advance(struct sim_smmu *smmu, struct sim_smmu_queue *q,
 		case SIM_SMMU_CMD_SYNC:
 			/* It waits for every ATC_INV before it */
 			t = max3(t, q->batch_done, q->batch_fail);
-			if (q->batch_failed) {
+			if (unlikely(q->batch_failed)) {
 				if (t > now) {
 					end = t;
 					goto out;
 				}
-				q->batch_failed = false;
-				q->batch_done = q->batch_fail = 0;
-				q->busy_until = t;
-				q->head = head;
-				sim_smmu_stat_inc(&smmu->stats.atc_timeouts);
-				sim_smmu_stall(smmu, q,
-					       CMDQ_ERR_CERROR_ATC_INV_IDX);
-				*raise = true;
-				return SIM_DEV_NEVER;
+				return sim_smmu_sync_timeout(smmu, q, head, t,
+							     raise);
 			}
 			end = t + cost;
 			if (end > now)
@@ -661,12 +680,17 @@ static noinline u64 sim_smmu_run_locked(struct sim_smmu *smmu)
 		next = SIM_DEV_NEVER;
 		if (!spin_trylock(&smmu->lock))
 			return sim_clock_now_ns(); /* another thread advances */
-		for (i = 0; i < smmu->num_queues; i++) {
-			q_raise = false;
-			next = min(next, sim_smmu_advance_queue(
-						 smmu, &smmu->q[i], &q_raise));
-			raise |= q_raise;
-		}
+		/* One queue, the common case, without the loop */
+		if (likely(smmu->num_queues == 1))
+			next = sim_smmu_advance_queue(smmu, smmu->q, &raise);
+		else
+			for (i = 0; i < smmu->num_queues; i++) {
+				q_raise = false;
+				next = min(next, sim_smmu_advance_queue(
+							 smmu, &smmu->q[i],
+							 &q_raise));
+				raise |= q_raise;
+			}
 		spin_unlock(&smmu->lock);
 		if (raise)
 			sim_irq_raise(smmu->irq);

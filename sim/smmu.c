@@ -374,12 +374,7 @@ static bool sim_smmu_queue_enabled(struct sim_smmu *smmu,
 	       (__atomic_load_n(&q->config, __ATOMIC_ACQUIRE) & MQ_CONFIG_EN);
 }
 
-/*
- * The effects of @n commands of kind @kind from @ent on, in slots that do not
- * wrap, the first starting at @t and each taking @cost: what a PLAIN command
- * does is take its time, and an ATC_INV to a SID without a device is
- * answered at once (the sync after it waits for nothing)
- */
+/* sim_smmu_exec()'s loop, out of line: for a kind whose commands do more */
 static noinline void sim_smmu_exec_each(struct sim_smmu *smmu,
 					struct sim_smmu_queue *q,
 					enum sim_smmu_cmd_kind kind,
@@ -414,6 +409,12 @@ static noinline void sim_smmu_exec_each(struct sim_smmu *smmu,
 	}
 }
 
+/*
+ * The effects of @n commands of kind @kind from @ent on, in slots that do not
+ * wrap, the first starting at @t and each taking @cost: what a PLAIN command
+ * does is take its time, and an ATC_INV to a SID without a device is
+ * answered at once (the sync after it waits for nothing)
+ */
 static inline void sim_smmu_exec(struct sim_smmu *smmu,
 				 struct sim_smmu_queue *q,
 				 enum sim_smmu_cmd_kind kind, __le64 *ent,

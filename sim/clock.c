@@ -219,13 +219,10 @@ void sim_clock_kick(void)
 
 u64 sim_clock_poll_all(void)
 {
+	bool timed = khooks_vcpu_timed(), held = false;
 	u64 next = SIM_CLOCK_NEVER, kicks;
 	unsigned int i, n;
 
-	bool timed = khooks_vcpu_timed(), held = false;
-
-	if (sim_clock_polling)
-		return SIM_CLOCK_NEVER;
 	kicks = __atomic_load_n(&sim_clock_kicks, __ATOMIC_ACQUIRE);
 	sim_clock_polling = true;
 	/*

@@ -130,7 +130,7 @@ int sim_clock_solo(bool on);
 typedef u64 (*sim_clock_poll_fn)(void *arg);
 int sim_clock_add_poller(sim_clock_poll_fn fn, void *arg);
 void sim_clock_del_poller(sim_clock_poll_fn fn, void *arg);
-/* Run the pollers now; their earliest next event */
+/* Run the pollers now, outside a poll; their earliest next event */
 u64 sim_clock_poll_all(void);
 
 /*
@@ -161,8 +161,11 @@ static inline u64 sim_clock_poll(void)
 	u64 seen = __atomic_load_n(&sim_clock_kicks_seen, __ATOMIC_ACQUIRE);
 	u64 next = __atomic_load_n(&sim_clock_next_seen, __ATOMIC_RELAXED);
 
+	/* Inside a poller: no poll again */
+	if (sim_clock_polling)
+		return SIM_CLOCK_NEVER;
 	/* Nothing to come: no clock to read */
-	if (kicks == seen && !sim_clock_polling && !khooks_vcpu_timed() &&
+	if (kicks == seen && !khooks_vcpu_timed() &&
 	    (next == SIM_CLOCK_NEVER || next > sim_clock_now_ns()))
 		return next;
 	return sim_clock_poll_all();

@@ -377,7 +377,8 @@ static int sim_oracle_serve(struct sim_oracle *o, u32 sid, bool ats,
 /*
  * @dev's translation requests for the @num pages of @pages, one after
  * another under one hold of its ATC's lock and the TLB's: each as
- * sim_oracle_translate() makes it (its return value when @num is 1)
+ * sim_oracle_translate() makes it (a page outside its ATC, none of which a
+ * device without one has, is -EINVAL); the last one's return value
  */
 static int sim_oracle_translate_pages(struct sim_oracle *o, struct sim_dev *dev,
 				      const unsigned int *pages,
@@ -388,8 +389,6 @@ static int sim_oracle_translate_pages(struct sim_oracle *o, struct sim_dev *dev,
 	int ret = 0;
 	u64 v;
 
-	if (!dev->atc)
-		return -EINVAL;
 	tlb = sim_oracle_sid_tlb(o, dev->sid);
 	spin_lock(&dev->atc_lock);
 	if (__atomic_load_n(&dev->quiesced, __ATOMIC_RELAXED)) {
@@ -420,7 +419,8 @@ static int sim_oracle_translate_pages(struct sim_oracle *o, struct sim_dev *dev,
 int sim_oracle_translate(struct sim_oracle *o, struct sim_dev *dev,
 			 unsigned int page)
 {
-	if (!dev->atc || page >= dev->atc_pages || page >= o->pages)
+	/* A page outside the ATC is -EINVAL, quiesced device or not */
+	if (page >= dev->atc_pages || page >= o->pages)
 		return -EINVAL;
 	return sim_oracle_translate_pages(o, dev, &page, 1);
 }

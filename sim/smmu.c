@@ -773,15 +773,12 @@ static u64 sim_smmu_poll(void *arg)
 static void sim_smmu_kick(struct sim_smmu *smmu)
 {
 	/*
-	 * A poller's next event may come sooner now; a thread of its own
-	 * polls nothing (and the kick's shared counter stays off the
-	 * mappers' path)
+	 * Inline, the clock's pollers are kicked after the run (which
+	 * publishes what it did), and only when it leaves something to do:
+	 * its next event may then come sooner.  A thread of its own polls
+	 * nothing (and the kick's shared counter stays off the mappers' path).
 	 */
 	if (!smmu->cfg.threaded) {
-		/*
-		 * After the run, which publishes what it did: a run that
-		 * leaves nothing to do has no next event to make sooner
-		 */
 		if (sim_smmu_run(smmu) != SIM_DEV_NEVER)
 			sim_clock_kick();
 		return;

@@ -105,7 +105,6 @@ static void sim_stec_read(struct sim_stec *c, u32 sid, u64 *ste)
 						     __ATOMIC_ACQUIRE));
 }
 
-/* The entry of @sid, made when first seen (NULL: none can be) */
 /* The entry of @sid the first time it is looked up (under the lock) */
 static noinline struct sim_stec_ent *sim_stec_ent_new(struct sim_stec *c,
 						      u32 sid)
@@ -124,6 +123,7 @@ static noinline struct sim_stec_ent *sim_stec_ent_new(struct sim_stec *c,
 	return e;
 }
 
+/* The entry of @sid, made when first seen (NULL: none can be) */
 static inline struct sim_stec_ent *sim_stec_ent(struct sim_stec *c, u32 sid)
 {
 	struct sim_stec_ent *e;

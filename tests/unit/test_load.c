@@ -15,7 +15,6 @@
 /*
  * A span of 1 s at 100 ticks a second: the busy ticks, our CPU time, the
  * stolen ticks and all ticks in it (200: 2 CPUs), and what it must give
- * (a steal of -1: not checked)
  */
 static const struct {
 	const char *what;
@@ -112,6 +111,10 @@ static void test_sample(void **state)
 		    b.steal >= a.steal);
 	assert_true(b.wall_s >= a.wall_s && b.self_s >= a.self_s);
 	load_between(&a, &b, &l);
+	assert_true(l.others >= 0 && l.steal >= 0 && l.steal <= 1);
+	/* The span from @a to now, as every run's load is taken */
+	l.steal = -1;
+	assert_int_equal(load_since(&a, &l), 0);
 	assert_true(l.others >= 0 && l.steal >= 0 && l.steal <= 1);
 }
 

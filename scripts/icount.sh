@@ -8,7 +8,10 @@
 # usage: scripts/icount.sh [--iterations N] [--jobs J] [--filter RE]
 #                          [--keep DIR] ATCBENCH OUT.tsv
 #   ATCBENCH  an atcbench binary (a release build)
-#   OUT.tsv   benchmark, iterations, instructions, instructions_per_op
+#   OUT.tsv   benchmark, iterations, instructions, instructions_per_op,
+#             sim_per_op (those of the simulation: functions and inlined
+#             code of sim/'s files; the rest is the kernel-form code, its
+#             shims and the benchmark's loop)
 #   --keep    keep each benchmark's callgrind dump in DIR (NAME.cg, the
 #             name with '/' as '_'), for callgrind_annotate
 #
@@ -86,8 +89,21 @@ while (($(jobs -rp | wc -l))); do
 done
 ((!failed)) || exit 1
 
+# The instructions of code in sim/'s files, by the file callgrind gives each
+# (an inlined line is its file's): a file whose directory is sim, whatever
+# the path to the tree
+sim_ir() { # DUMP
+	callgrind_annotate --inclusive=no --auto=no --threshold=100 "$1" | awk '
+		match($0, /^ *[0-9,]+ \( *[0-9.]+%\)  /) {
+			ir = $1; gsub(",", "", ir)
+			file = substr($0, RLENGTH + 1); sub(/:.*/, "", file)
+			if (file ~ /(^|\/)sim\/[^\/]+$/) sim += ir
+		}
+		END { printf "%d\n", sim }'
+}
+
 {
-	printf 'benchmark\titerations\tinstructions\tinstructions_per_op\n'
+	printf 'benchmark\titerations\tinstructions\tinstructions_per_op\tsim_per_op\n'
 	i=0
 	while read -r name; do
 		# One dump per benchmark: <file>.1, described by the name
@@ -97,9 +113,10 @@ done
 			exit 1
 		}
 		ir=$(sed -n 's/^totals: *//p' "$f")
+		sim=$(sim_ir "$f")
 		[[ -z $keep ]] || cp "$f" "$keep/${name//\//_}.cg"
-		awk -v n="$name" -v it="$iterations" -v ir="$ir" \
-			'BEGIN { printf "%s\t%d\t%d\t%.1f\n", n, it, ir, ir / it }'
+		awk -v n="$name" -v it="$iterations" -v ir="$ir" -v sim="$sim" \
+			'BEGIN { printf "%s\t%d\t%d\t%.1f\t%.1f\n", n, it, ir, ir / it, sim / it }'
 		i=$((i + 1))
 	done <<<"$names"
 } >"$tmp/out.tsv"

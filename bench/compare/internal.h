@@ -15,6 +15,8 @@
 
 #define EXIT_USAGE 2
 #define COMPARE_MAX_BENCHMARKS 512 /* micro benchmarks, icount rows */
+/* An icount row's twin without the simulation's instructions: its suffix */
+#define COMPARE_ICOUNT_NO_SIM "outside sim/"
 #define COMPARE_MAX_RUNS 100 /* runs of one micro benchmark */
 #define COMPARE_NAME_COLS 28 /* longer names get a line of their own */
 #define COMPARE_WHAT_MAX 48 /* what a count counts */

@@ -8,8 +8,9 @@
 # error).
 #   base vs base (two builds): no regression, exit 0; the instruction-count
 #     and virtual-time evidence all "same"
-#   base vs slow: exit 1, the walker's instruction counts REGRESSED (the
-#     wall-clock rows are reported, not asserted: time on a shared VM)
+#   base vs slow: exit 1, the walker's instruction counts REGRESSED, in all
+#     and outside sim/ (the wall-clock rows are reported, not asserted: time
+#     on a shared VM)
 #   base vs broken: exit 2, "does not build"; a bad ref: exit 2
 #   ATCBENCH (the argument): atcbench compare --gate on the slow folder
 # usage: tests/compare/run.sh ATCBENCH
@@ -42,6 +43,37 @@ got=$(jq -r '.rows[] | "\(.name):\(.verdict):\(.change_pct != null)"' \
 want="gone:gone:false in-band:same:true new:new:false over:REGRESSED:true under:improved:true "
 [[ $rc == 1 && $got == "$want" ]] || {
 	echo "FAIL: verdict rules: exit $rc, $got"
+	exit 1
+}
+# With the simulation's column (icount.sh's sim_per_op), each benchmark has a
+# twin without those instructions: a change in sim/ alone leaves it the same,
+# and one side without the column (an older icount.tsv) makes none
+mkdir -p "$tmp/sim/base" "$tmp/sim/head" "$tmp/sim/old"
+icount5() { # DIR ROWS...
+	local dir=$1
+	shift
+	{
+		printf 'benchmark\titerations\tinstructions\tinstructions_per_op\tsim_per_op\n'
+		printf '%s\n' "$@"
+	} >"$dir/icount.tsv"
+}
+icount5 "$tmp/sim/base" "simfaster	1	0	1000.0	200.0" "kernelslower	1	0	1000.0	200.0"
+icount5 "$tmp/sim/head" "simfaster	1	0	900.0	100.0" "kernelslower	1	0	1100.0	200.0"
+rc=0
+"$atcbench" compare "$tmp/sim/base" "$tmp/sim/head" >/dev/null || rc=$?
+got=$(jq -r '.rows[] | "\(.name):\(.verdict):\(.base):\(.head)"' \
+	"$tmp/sim/compare.json" | tr '\n' ' ')
+want="simfaster:improved:1000:900 simfaster outside sim/:same:800:800 kernelslower:REGRESSED:1000:1100 kernelslower outside sim/:REGRESSED:800:900 "
+[[ $rc == 1 && $got == "$want" ]] || {
+	echo "FAIL: the rows outside sim/: exit $rc, $got"
+	exit 1
+}
+icount "$tmp/sim/old" "simfaster	1	0	1000.0" "kernelslower	1	0	1000.0"
+"$atcbench" compare "$tmp/sim/old" "$tmp/sim/head" >/dev/null || true
+got=$(jq -r '[.rows[] | select(.name | endswith("outside sim/"))] | length' \
+	"$tmp/sim/compare.json")
+[[ $got == 0 ]] || {
+	echo "FAIL: rows outside sim/ from a side without the column: $got"
 	exit 1
 }
 # Wall clock +20 % (p = 0.001) on "in-band" (instructions same) and "over"
@@ -84,7 +116,7 @@ rc=0
 	echo "FAIL: --gate time: exit $rc"
 	exit 1
 }
-echo "ok: verdict rules, noise?, the default gate"
+echo "ok: verdict rules, noise?, the default gate, the rows outside sim/"
 
 # Counts are facts: hand-edited kernel runs, ATC_INV/op 1 -> 0 (a lost
 # invalidation) exits 1 under --gate kernel, "fewer", never "improved"
@@ -235,7 +267,7 @@ awk 'length > 72 { print; bad = 1 } END { exit bad }' "$tmp/same/report.txt" || 
 }
 
 compare 1 slow --evidence time,instr --filter 'walker/rcu/entries:(64|512)' base slow
-for b in walker/rcu/entries:64 walker/rcu/entries:512; do
+for b in walker/rcu/entries:{64,512}{,' outside sim/'}; do
 	verdicts "$tmp/slow" instr | grep -qx "$b REGRESSED" || {
 		echo "FAIL: slow walker: $b not REGRESSED by instruction count"
 		verdicts "$tmp/slow" instr

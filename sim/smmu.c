@@ -664,34 +664,42 @@ static inline u64 sim_smmu_advance_queue(struct sim_smmu *smmu,
 	return wake;
 }
 
+/* Every queue of several advanced, under the lock: the earliest next event */
+static noinline u64 sim_smmu_advance_queues(struct sim_smmu *smmu, bool *raise)
+{
+	u64 next = SIM_DEV_NEVER;
+	bool q_raise;
+	unsigned int i;
+
+	for (i = 0; i < smmu->num_queues; i++) {
+		q_raise = false;
+		next = min(next,
+			   sim_smmu_advance_queue(smmu, &smmu->q[i], &q_raise));
+		*raise |= q_raise;
+	}
+	return next;
+}
+
 /*
  * One consumer at a time; the interrupt runs with the lock dropped.  Every
  * queue is advanced; returns the earliest next event.
  */
 static noinline u64 sim_smmu_run_locked(struct sim_smmu *smmu)
 {
-	bool raise, q_raise;
-	unsigned int i;
+	bool raise;
 	u64 next;
 
 	if (sim_smmu_all_idle(smmu))
 		return SIM_DEV_NEVER;
 	do {
 		raise = false;
-		next = SIM_DEV_NEVER;
 		if (!spin_trylock(&smmu->lock))
 			return sim_clock_now_ns(); /* another thread advances */
 		/* One queue, the common case, without the loop */
 		if (likely(smmu->num_queues == 1))
 			next = sim_smmu_advance_queue(smmu, smmu->q, &raise);
 		else
-			for (i = 0; i < smmu->num_queues; i++) {
-				q_raise = false;
-				next = min(next, sim_smmu_advance_queue(
-							 smmu, &smmu->q[i],
-							 &q_raise));
-				raise |= q_raise;
-			}
+			next = sim_smmu_advance_queues(smmu, &raise);
 		spin_unlock(&smmu->lock);
 		if (raise)
 			sim_irq_raise(smmu->irq);
@@ -779,7 +787,8 @@ static void sim_smmu_kick(struct sim_smmu *smmu)
 	 * nothing (and the kick's shared counter stays off the mappers' path).
 	 */
 	if (!smmu->cfg.threaded) {
-		if (sim_smmu_run(smmu) != SIM_DEV_NEVER)
+		/* PROD moved: no last event to go by (sim_smmu_run()) */
+		if (sim_smmu_run_locked(smmu) != SIM_DEV_NEVER)
 			sim_clock_kick();
 		return;
 	}
@@ -902,16 +911,13 @@ static u64 sim_smmu_read(void *opaque, size_t offset, unsigned int width)
 	}
 }
 
-static void sim_smmu_write(void *opaque, size_t offset, u64 val,
-			   unsigned int width)
+/* Every register but the SMMU's own PROD (sim_smmu_write()'s hot one) */
+static noinline void sim_smmu_write_reg(struct sim_smmu *smmu, size_t offset,
+					u64 val)
 {
-	struct sim_smmu *smmu = opaque;
-	struct sim_smmu_queue *q = smmu->q;
+	struct sim_smmu_queue *q = sim_smmu_reg_queue(smmu, &offset);
 	unsigned long flags;
 
-	/* The hot one first: the SMMU's PROD */
-	if (offset != ARM_SMMU_CMDQ_PROD)
-		q = sim_smmu_reg_queue(smmu, &offset);
 	if (q && offset == ARM_SMMU_CMDQ_PROD) {
 		__atomic_store_n(&q->prod, (u32)val, __ATOMIC_RELEASE);
 		sim_smmu_kick(smmu);
@@ -957,6 +963,19 @@ static void sim_smmu_write(void *opaque, size_t offset, u64 val,
 		break;
 	}
 	spin_unlock_irqrestore(&smmu->lock, flags);
+}
+
+static void sim_smmu_write(void *opaque, size_t offset, u64 val,
+			   unsigned int width)
+{
+	struct sim_smmu *smmu = opaque;
+
+	if (offset != ARM_SMMU_CMDQ_PROD) {
+		sim_smmu_write_reg(smmu, offset, val);
+		return;
+	}
+	__atomic_store_n(&smmu->q->prod, (u32)val, __ATOMIC_RELEASE);
+	sim_smmu_kick(smmu);
 }
 
 static const struct sim_mmio_ops sim_smmu_mmio_ops = {

@@ -501,10 +501,24 @@ static bool sim_oracle_stale(struct sim_oracle *o, u64 e, int only_domain,
 	return true;
 }
 
-static unsigned int sim_oracle_check_pages(struct sim_oracle *o,
-					   struct sim_dev *dev, int only_domain,
-					   unsigned int page, unsigned int num,
-					   unsigned int after)
+/* @dev's ATC holds @v's stale entry (out of line: the rare path) */
+static noinline void sim_oracle_stale_atc(struct sim_oracle *o,
+					  const struct sim_dev *dev,
+					  struct sim_oracle_violation *v,
+					  unsigned int after)
+{
+	v->t_ns = 0;
+	v->sid = dev->sid;
+	v->what = "stale translation in a device's ATC";
+	v->after = sim_oracle_after[after];
+	sim_oracle_violation(o, v);
+}
+
+/* Inline in sim_oracle_check()'s loop over the devices: one a device */
+static __always_inline unsigned int
+sim_oracle_check_pages(struct sim_oracle *o, struct sim_dev *dev,
+		       int only_domain, unsigned int page, unsigned int num,
+		       unsigned int after)
 {
 	unsigned int i, end = min3(page + num, dev->atc_pages, o->pages);
 	unsigned int found = 0;
@@ -518,11 +532,7 @@ static unsigned int sim_oracle_check_pages(struct sim_oracle *o,
 		/* An empty entry holds nothing stale: the common case */
 		if (!e || !sim_oracle_stale(o, e, only_domain, i, &v))
 			continue;
-		v.t_ns = 0;
-		v.sid = dev->sid;
-		v.what = "stale translation in a device's ATC";
-		v.after = sim_oracle_after[after];
-		sim_oracle_violation(o, &v);
+		sim_oracle_stale_atc(o, dev, &v, after);
 		found++;
 	}
 	return found;

@@ -217,11 +217,23 @@ void sim_clock_kick(void)
 	__atomic_fetch_add(&sim_clock_kicks, 1, __ATOMIC_RELEASE);
 }
 
+/* The @n pollers of several, each once: their earliest next event */
+static noinline u64 sim_clock_poll_each(unsigned int n)
+{
+	u64 next = SIM_CLOCK_NEVER;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		next = min(next,
+			   sim_clock_pollers[i].fn(sim_clock_pollers[i].arg));
+	return next;
+}
+
 u64 sim_clock_poll_all(void)
 {
 	bool timed = khooks_vcpu_timed(), held = false;
 	u64 next = SIM_CLOCK_NEVER, kicks;
-	unsigned int i, n;
+	unsigned int n;
 
 	kicks = __atomic_load_n(&sim_clock_kicks, __ATOMIC_ACQUIRE);
 	sim_clock_polling = true;
@@ -232,15 +244,31 @@ u64 sim_clock_poll_all(void)
 	if (timed)
 		held = khooks_vcpu_hold(true);
 	n = __atomic_load_n(&sim_clock_num_pollers, __ATOMIC_ACQUIRE);
-	for (i = 0; i < n; i++)
-		next = min(next,
-			   sim_clock_pollers[i].fn(sim_clock_pollers[i].arg));
+	/* One SMMU, the common case, without the loop */
+	if (likely(n == 1))
+		next = sim_clock_pollers[0].fn(sim_clock_pollers[0].arg);
+	else if (n)
+		next = sim_clock_poll_each(n);
 	if (timed)
 		khooks_vcpu_hold(held);
 	sim_clock_polling = false;
 	__atomic_store_n(&sim_clock_next_seen, next, __ATOMIC_RELAXED);
 	__atomic_store_n(&sim_clock_kicks_seen, kicks, __ATOMIC_RELEASE);
 	return next;
+}
+
+/* sim_clock_poll() in the shared virtual time, outside a poller */
+static inline u64 sim_clock_poll_shared(void)
+{
+	u64 kicks = __atomic_load_n(&sim_clock_kicks, __ATOMIC_ACQUIRE);
+	u64 seen = __atomic_load_n(&sim_clock_kicks_seen, __ATOMIC_ACQUIRE);
+	u64 next = __atomic_load_n(&sim_clock_next_seen, __ATOMIC_RELAXED);
+
+	if (kicks == seen &&
+	    (next == SIM_CLOCK_NEVER ||
+	     next > __atomic_load_n(&sim_clock_virtual_ns, __ATOMIC_ACQUIRE)))
+		return next;
+	return sim_clock_poll_all();
 }
 
 /*
@@ -277,10 +305,15 @@ static bool sim_clock_wait_until_event(u64 ns)
 		/* a back-off that grew while others ran is not one wait */
 		ns = min(ns, (u64)SIM_CLOCK_EVTSTRM_NS);
 	}
-	next = sim_clock_poll();
-	now = sim_clock_now_ns();
-	sim_clock_advance_to(min(next, now + ns));
-	sim_clock_poll();
+	/*
+	 * From here the time is the shared virtual one, outside a poller and
+	 * off a time-ordered CPU: sim_clock_poll(), sim_clock_now_ns() and
+	 * sim_clock_advance_to() without their tests of the mode
+	 */
+	next = sim_clock_poll_shared();
+	now = __atomic_load_n(&sim_clock_virtual_ns, __ATOMIC_ACQUIRE);
+	sim_clock_raise(min(next, now + ns));
+	sim_clock_poll_shared();
 	return true;
 }
 

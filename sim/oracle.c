@@ -481,8 +481,9 @@ static void sim_oracle_violation(struct sim_oracle *o,
  * than the page's completed invalidation; fills in @v if so.  With
  * @only_domain >= 0, an entry of another domain is not looked at.
  */
-static bool sim_oracle_stale(struct sim_oracle *o, u64 e, int only_domain,
-			     unsigned int page, struct sim_oracle_violation *v)
+static __always_inline bool sim_oracle_stale(struct sim_oracle *o, u64 e,
+					     int only_domain, unsigned int page,
+					     struct sim_oracle_violation *v)
 {
 	unsigned int domain = (e >> SIM_ORACLE_GEN_BITS) - 1;
 	u64 held = e & ((1ULL << SIM_ORACLE_GEN_BITS) - 1), done;

@@ -257,20 +257,6 @@ u64 sim_clock_poll_all(void)
 	return next;
 }
 
-/* sim_clock_poll() in the shared virtual time, outside a poller */
-static inline u64 sim_clock_poll_shared(void)
-{
-	u64 kicks = __atomic_load_n(&sim_clock_kicks, __ATOMIC_ACQUIRE);
-	u64 seen = __atomic_load_n(&sim_clock_kicks_seen, __ATOMIC_ACQUIRE);
-	u64 next = __atomic_load_n(&sim_clock_next_seen, __ATOMIC_RELAXED);
-
-	if (kicks == seen &&
-	    (next == SIM_CLOCK_NEVER ||
-	     next > __atomic_load_n(&sim_clock_virtual_ns, __ATOMIC_ACQUIRE)))
-		return next;
-	return sim_clock_poll_all();
-}
-
 /*
  * Virtual time, a kernel wait of at most @ns: time moves on to the next
  * event or to the deadline, whichever comes first.  False in the real
@@ -310,10 +296,10 @@ static bool sim_clock_wait_until_event(u64 ns)
 	 * off a time-ordered CPU: sim_clock_poll(), sim_clock_now_ns() and
 	 * sim_clock_advance_to() without their tests of the mode
 	 */
-	next = sim_clock_poll_shared();
+	next = __sim_clock_poll(true);
 	now = __atomic_load_n(&sim_clock_virtual_ns, __ATOMIC_ACQUIRE);
 	sim_clock_raise(min(next, now + ns));
-	sim_clock_poll_shared();
+	__sim_clock_poll(true);
 	return true;
 }
 

@@ -152,9 +152,11 @@ extern __thread bool sim_clock_polling;
  * next poll sees the kick and runs them; two polls storing out of order can
  * only leave an earlier next event than the truth (a poll then runs for
  * nothing).  A time-ordered virtual CPU always runs them: its scheduler
- * reads the next event.
+ * reads the next event.  __sim_clock_poll(true) is the same for a caller
+ * that knows the time is the shared virtual one, outside a poller and off a
+ * time-ordered CPU: without the tests of the mode.
  */
-static inline u64 sim_clock_poll(void)
+static __always_inline u64 __sim_clock_poll(bool shared)
 {
 	u64 kicks = __atomic_load_n(&sim_clock_kicks, __ATOMIC_ACQUIRE);
 	/* the count first: the next event read is its poll's or later */
@@ -162,13 +164,21 @@ static inline u64 sim_clock_poll(void)
 	u64 next = __atomic_load_n(&sim_clock_next_seen, __ATOMIC_RELAXED);
 
 	/* Inside a poller: no poll again */
-	if (sim_clock_polling)
+	if (!shared && sim_clock_polling)
 		return SIM_CLOCK_NEVER;
 	/* Nothing to come: no clock to read */
-	if (kicks == seen && !khooks_vcpu_timed() &&
-	    (next == SIM_CLOCK_NEVER || next > sim_clock_now_ns()))
+	if (kicks == seen && (shared || !khooks_vcpu_timed()) &&
+	    (next == SIM_CLOCK_NEVER ||
+	     next > (shared ? __atomic_load_n(&sim_clock_virtual_ns,
+					      __ATOMIC_ACQUIRE) :
+			      sim_clock_now_ns())))
 		return next;
 	return sim_clock_poll_all();
+}
+
+static inline u64 sim_clock_poll(void)
+{
+	return __sim_clock_poll(false);
 }
 /*
  * A poller's state changed so that its next event may come sooner than it

@@ -787,7 +787,7 @@ static void sim_smmu_kick(struct sim_smmu *smmu)
 	 * nothing (and the kick's shared counter stays off the mappers' path).
 	 */
 	if (!smmu->cfg.threaded) {
-		/* PROD moved: no last event to go by (sim_smmu_run()) */
+		/* PROD moved: sim_smmu_run()'s test of the last event fails */
 		if (sim_smmu_run_locked(smmu) != SIM_DEV_NEVER)
 			sim_clock_kick();
 		return;

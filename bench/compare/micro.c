@@ -298,7 +298,8 @@ int compare_icount(struct compare *c)
 			/*
 			 * And without the simulation's: what the kernel-form
 			 * code (with its shims and the loop) executes, which a
-			 * change in sim/ alone leaves the same
+			 * change in sim/ alone moves only by what the
+			 * simulator runs outside its files (a few instructions)
 			 */
 			if (k || j < 0 || isnan(v[0][i].sim_per_op) ||
 			    isnan(v[1][j].sim_per_op))

@@ -227,19 +227,23 @@ static void report_comparison_reproduce(const char *dir, FILE *f)
 
 /*
  * Wall-clock rows were compared (the machine's load is evidence): how many,
- * and how many of them were measured under load (*@loaded)
+ * how many of them carry each side's measured load (*@measured) and how
+ * many were measured under load (*@loaded)
  */
 static unsigned int report_comparison_timed(const struct json *cj,
+					    unsigned int *measured,
 					    unsigned int *loaded)
 {
-	const struct json *row = json_get(cj, "rows");
+	const struct json *row = json_get(cj, "rows"), *others;
 	unsigned int n = 0;
 
-	*loaded = 0;
+	*measured = *loaded = 0;
 	for (row = row ? row->child : NULL; row; row = row->next) {
 		if (strcmp(json_str(row, "evidence", ""), "time"))
 			continue;
 		n++;
+		others = json_get(row, "head_load_others_cpus");
+		*measured += others && others->type == JSON_NUMBER;
 		*loaded += json_num(row, "under_load", 0) > 0;
 	}
 	return n;
@@ -262,7 +266,7 @@ int report_comparison(const char *dir, FILE *f)
 	char path[RESULTS_PATH_MAX], err[160];
 	struct json *cj, *env = NULL;
 	const struct json *topo;
-	unsigned int n, total, timed, loaded;
+	unsigned int n, total, timed, measured, loaded;
 	int ret;
 
 	snprintf(path, sizeof(path), "%s/compare.json", dir);
@@ -288,9 +292,9 @@ int report_comparison(const char *dir, FILE *f)
 		json_str(env, "hostname", "?"), json_str(env, "cpu_model", "?"),
 		json_num(topo, "pus", 0), json_num(topo, "numa_nodes", 0),
 		json_str(env, "kernel", "?"), json_str(env, "compiler", "?"));
-	timed = report_comparison_timed(cj, &loaded);
+	timed = report_comparison_timed(cj, &measured, &loaded);
 	if (timed)
-		report_tuning(env, f);
+		report_tuning(env, measured, f);
 	if (loaded)
 		fprintf(f,
 			"WARNING: %u of %u wall-clock rows measured under load "

@@ -21,7 +21,11 @@
 
 /*
  * env.json's tuning in a line, and a warning line for each thing that
- * makes the figures less trustworthy: a loaded machine, frequency scaling
+ * makes the figures less trustworthy: a loaded machine, frequency scaling.
+ * The load is the 1-minute average when the results began, which lags by a
+ * minute and counts our own threads (after a build it is high while every
+ * run finds the machine idle): it warns only when no run measured what else
+ * the machine did (!@runs_measured: results from before bench/lib/load.h).
  */
 void report_guest(const struct json *env, FILE *f)
 {
@@ -36,7 +40,7 @@ void report_guest(const struct json *env, FILE *f)
 		json_str(g, "topology", "?"), json_str(g, "dma_mode", "?"));
 }
 
-void report_tuning(const struct json *env, FILE *f)
+void report_tuning(const struct json *env, bool runs_measured, FILE *f)
 {
 	const struct json *t = json_get(env, "tuning");
 	const struct json *load = json_get(t, "load_avg");
@@ -56,7 +60,7 @@ void report_tuning(const struct json *env, FILE *f)
 	if (load1 >= 0)
 		fprintf(f, ", load %.2f", load1);
 	fputc('\n', f);
-	if (load1 >= REPORT_LOADED_PER_CPU * cpus)
+	if (!runs_measured && load1 >= REPORT_LOADED_PER_CPU * cpus)
 		fprintf(f,
 			"WARNING: loaded machine: load %.2f on %.0f CPUs when "
 			"it began\n",
@@ -71,25 +75,54 @@ void report_tuning(const struct json *env, FILE *f)
 /*
  * Whether @dir holds wall-clock evidence (micro.json, a stress run in real
  * time), which a loaded machine would distort: exact counts (kernel runs,
- * virtual time) need no warning about the machine's load
+ * virtual time) need no warning about the machine's load.  *@measured: its
+ * runs that measured what else the machine did meanwhile (bench/lib/load.h:
+ * a micro run's load_under, a stress run's machine_load), *@loaded: those
+ * measured under load.
  */
-static bool report_timed(const char *dir)
+static bool report_timed(const char *dir, unsigned int *measured,
+			 unsigned int *loaded)
 {
 	char path[RESULTS_PATH_MAX], err[128], **names = NULL;
-	bool timed;
+	const struct json *b, *load;
+	bool timed = false;
+	struct json *j;
 	int n, i;
 
+	*measured = *loaded = 0;
 	snprintf(path, sizeof(path), "%s/micro.json", dir);
-	timed = !access(path, R_OK);
+	if (!access(path, R_OK)) {
+		timed = true;
+		/* Google Benchmark writes NaN (a deviation over a mean of 0) */
+		if (!json_parse_file_flags(path, JSON_NONFINITE, &j, err,
+					   sizeof(err))) {
+			b = json_get(j, "benchmarks");
+			for (b = b ? b->child : NULL; b; b = b->next) {
+				load = json_get(b, "load_under");
+				if (!load || load->type != JSON_NUMBER ||
+				    strcmp(json_str(b, "run_type", ""),
+					   "iteration"))
+					continue;
+				(*measured)++;
+				*loaded += load->num > 0;
+			}
+			json_free(j);
+		}
+	}
 	n = results_files(dir, "stress-", ".json", &names);
 	for (i = 0; i < n; i++) {
-		struct json *j;
-
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		free(names[i]);
-		if (timed || json_parse_file(path, &j, err, sizeof(err)))
+		if (json_parse_file(path, &j, err, sizeof(err)))
 			continue;
-		timed = strcmp(json_str(j, "clock", ""), "virtual");
+		if (strcmp(json_str(j, "clock", ""), "virtual")) {
+			timed = true;
+			load = json_get(j, "machine_load");
+			if (load) {
+				(*measured)++;
+				*loaded += json_num(load, "under_load", 0) > 0;
+			}
+		}
 		json_free(j);
 	}
 	free(names);
@@ -99,6 +132,7 @@ static bool report_timed(const char *dir)
 static void report_env(const char *dir, FILE *f)
 {
 	char path[RESULTS_PATH_MAX], err[128];
+	unsigned int measured, loaded;
 	const struct json *topo;
 	struct json *env;
 
@@ -117,8 +151,14 @@ static void report_env(const char *dir, FILE *f)
 	fprintf(f, "cpu: %.32s, %.0f PUs, %.0f node(s), %s\n",
 		json_str(env, "cpu_model", "?"), json_num(topo, "pus", 0),
 		json_num(topo, "numa_nodes", 0), json_str(topo, "mode", "?"));
-	if (report_timed(dir))
-		report_tuning(env, f);
+	if (report_timed(dir, &measured, &loaded))
+		report_tuning(env, measured, f);
+	if (loaded)
+		fprintf(f,
+			"WARNING: %u of %u wall-clock runs measured under "
+			"load (others' CPUs\n  or steal over bench/lib/load.h's "
+			"limits)\n",
+			loaded, measured);
 	report_guest(env, f);
 	json_free(env);
 }

@@ -23,7 +23,7 @@ void report_stress(const char *dir, FILE *f);
 /* env.json's guest (a real-kernel run), in a line (report.c) */
 void report_guest(const struct json *env, FILE *f);
 /* env.json's tuning in a line, and its WARNING lines (report.c) */
-void report_tuning(const struct json *env, FILE *f);
+void report_tuning(const struct json *env, bool runs_measured, FILE *f);
 /* The report of a comparison folder (it holds compare.json); -errno */
 int report_comparison(const char *dir, FILE *f);
 

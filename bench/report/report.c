@@ -156,7 +156,7 @@ static void report_env(const char *dir, FILE *f)
 	if (loaded)
 		fprintf(f,
 			"WARNING: %u of %u wall-clock runs measured under "
-			"load (others' CPUs\n  or steal over bench/lib/load.h's "
+			"load\n  (others' CPUs or steal over bench/lib/load.h's "
 			"limits)\n",
 			loaded, measured);
 	report_guest(env, f);

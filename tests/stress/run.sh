@@ -482,15 +482,32 @@ jq -e '.tuning | has("governor") and has("boost") and has("smt") and
 	has("isolated_cpus") and has("nohz_full") and has("aslr") and
 	(.load_avg | length == 3)' "$work/long/env.json" >/dev/null ||
 	bad "env.json: tuning incomplete: $(jq -c .tuning "$work/long/env.json")"
-tune() { # JQ-UPDATE: the report's WARNING lines for that tuning
-	jq ".online_cpus = 2 | .tuning = $1" "$work/long/env.json" >"$work/long/env.tmp" &&
-		mv "$work/long/env.tmp" "$work/long/env.json"
-	"$bin" report "$work/long" | grep -c "^WARNING: "
+# A folder of that env.json and one real-time run, whose own load is set,
+# not measured (this machine's is whatever the other tests make it): UNDER
+# 0 or 1, or none, as before the runs measured it
+mkdir -p "$work/tuned"
+tune() { # JQ-UPDATE [UNDER]: the report's WARNING lines for that tuning
+	jq ".online_cpus = 2 | .tuning = $1" "$work/long/env.json" >"$work/tuned/env.json"
+	if [ $# -ge 2 ]; then
+		jq ".machine_load.under_load = $2" "$work/stress-real-timeout-storm.json"
+	else
+		jq 'del(.machine_load)' "$work/stress-real-timeout-storm.json"
+	fi >"$work/tuned/stress-tuned.json"
+	"$bin" report "$work/tuned" | grep -c "^WARNING: "
 }
-[ "$(tune '{"governor": "powersave", "boost": true, "load_avg": [9, 9, 9]}')" = 2 ] ||
+loaded='{"governor": "powersave", "boost": true, "load_avg": [9, 9, 9]}'
+quiet='{"governor": "performance", "boost": false, "load_avg": [0.2, 0, 0]}'
+lagging='{"governor": "performance", "boost": false, "load_avg": [9, 9, 9]}'
+[ "$(tune "$loaded")" = 2 ] ||
 	bad "report: no warnings for a loaded, frequency-scaled machine"
-[ "$(tune '{"governor": "performance", "boost": false, "load_avg": [0.2, 0, 0]}')" = 0 ] ||
+[ "$(tune "$quiet" 0)" = 0 ] ||
 	bad "report: warnings for a quiet, fixed-frequency machine"
+# The load average lags: runs that measured the machine idle overrule it,
+# and a run measured under load warns whatever it says
+[ "$(tune "$lagging" 0)" = 0 ] ||
+	bad "report: a lagging load average warned over runs measured idle"
+[ "$(tune "$quiet" 1)" = 1 ] ||
+	bad "report: no warning for runs measured under load"
 
 # topo's option errors name what is wrong
 "$bin" topo --bogus 2>&1 | grep -q "unknown option '--bogus'" || bad "topo --bogus: not called unknown"

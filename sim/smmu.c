@@ -911,6 +911,14 @@ static u64 sim_smmu_read(void *opaque, size_t offset, unsigned int width)
 	}
 }
 
+/* @q's PROD written: the SMMU has work */
+static inline void sim_smmu_write_prod(struct sim_smmu *smmu,
+				       struct sim_smmu_queue *q, u32 val)
+{
+	__atomic_store_n(&q->prod, val, __ATOMIC_RELEASE);
+	sim_smmu_kick(smmu);
+}
+
 /* Every register but the SMMU's own PROD (sim_smmu_write()'s hot one) */
 static noinline void sim_smmu_write_reg(struct sim_smmu *smmu, size_t offset,
 					u64 val)
@@ -919,8 +927,7 @@ static noinline void sim_smmu_write_reg(struct sim_smmu *smmu, size_t offset,
 	unsigned long flags;
 
 	if (q && offset == ARM_SMMU_CMDQ_PROD) {
-		__atomic_store_n(&q->prod, (u32)val, __ATOMIC_RELEASE);
-		sim_smmu_kick(smmu);
+		sim_smmu_write_prod(smmu, q, val);
 		return;
 	}
 
@@ -970,12 +977,10 @@ static void sim_smmu_write(void *opaque, size_t offset, u64 val,
 {
 	struct sim_smmu *smmu = opaque;
 
-	if (offset != ARM_SMMU_CMDQ_PROD) {
+	if (offset == ARM_SMMU_CMDQ_PROD)
+		sim_smmu_write_prod(smmu, smmu->q, val);
+	else
 		sim_smmu_write_reg(smmu, offset, val);
-		return;
-	}
-	__atomic_store_n(&smmu->q->prod, (u32)val, __ATOMIC_RELEASE);
-	sim_smmu_kick(smmu);
 }
 
 static const struct sim_mmio_ops sim_smmu_mmio_ops = {

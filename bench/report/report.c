@@ -19,14 +19,7 @@
 /* the 1-minute load per CPU above which the report warns */
 #define REPORT_LOADED_PER_CPU 0.5
 
-/*
- * env.json's tuning in a line, and a warning line for each thing that
- * makes the figures less trustworthy: a loaded machine, frequency scaling.
- * The load is the 1-minute average when the results began, which lags by a
- * minute and counts our own threads (after a build it is high while every
- * run finds the machine idle): it warns only when no run measured what else
- * the machine did (!@runs_measured: results from before bench/lib/load.h).
- */
+/* env.json's guest (a real-kernel run) in a line */
 void report_guest(const struct json *env, FILE *f)
 {
 	const struct json *g = json_get(env, "guest");
@@ -40,6 +33,14 @@ void report_guest(const struct json *env, FILE *f)
 		json_str(g, "topology", "?"), json_str(g, "dma_mode", "?"));
 }
 
+/*
+ * env.json's tuning in a line, and a warning line for each thing that
+ * makes the figures less trustworthy: a loaded machine, frequency scaling.
+ * The load is the 1-minute average when the results began, which lags by a
+ * minute and counts our own threads (after a build it is high while every
+ * run finds the machine idle): it warns only when no run measured what else
+ * the machine did (!@runs_measured: results from before bench/lib/load.h).
+ */
 void report_tuning(const struct json *env, bool runs_measured, FILE *f)
 {
 	const struct json *t = json_get(env, "tuning");

@@ -24,9 +24,10 @@ struct sim_clock_tsc sim_clock_tsc;
 static struct sim_clock_poller sim_clock_pollers[SIM_CLOCK_MAX_POLLERS];
 static unsigned int sim_clock_num_pollers;
 __thread bool sim_clock_polling;
-u64 sim_clock_next_seen = SIM_CLOCK_NEVER; /* by the last poll */
+/* By the last poll that published them (see clock.h) */
+u64 sim_clock_next_seen = SIM_CLOCK_NEVER, sim_clock_kicks_seen = U64_MAX;
+u64 sim_clock_seen_seq;
 u64 sim_clock_kicks;
-u64 sim_clock_kicks_seen = U64_MAX;
 /* Solo mode: the virtual time of the one thread that uses the clock */
 bool sim_clock_is_solo;
 u64 sim_clock_solo_ns;
@@ -229,6 +230,24 @@ static noinline u64 sim_clock_poll_each(unsigned int n)
 	return next;
 }
 
+/*
+ * A poll's pair, published whole (see clock.h); left to a poll that
+ * publishes meanwhile
+ */
+static void sim_clock_publish(u64 next, u64 kicks)
+{
+	u64 seq = __atomic_load_n(&sim_clock_seen_seq, __ATOMIC_RELAXED);
+
+	if ((seq & 1) || !__atomic_compare_exchange_n(
+				 &sim_clock_seen_seq, &seq, seq + 1, false,
+				 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		return;
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	__atomic_store_n(&sim_clock_next_seen, next, __ATOMIC_RELAXED);
+	__atomic_store_n(&sim_clock_kicks_seen, kicks, __ATOMIC_RELAXED);
+	__atomic_store_n(&sim_clock_seen_seq, seq + 2, __ATOMIC_RELEASE);
+}
+
 u64 sim_clock_poll_all(void)
 {
 	bool timed = khooks_vcpu_timed(), held = false;
@@ -252,8 +271,7 @@ u64 sim_clock_poll_all(void)
 	if (timed)
 		khooks_vcpu_hold(held);
 	sim_clock_polling = false;
-	__atomic_store_n(&sim_clock_next_seen, next, __ATOMIC_RELAXED);
-	__atomic_store_n(&sim_clock_kicks_seen, kicks, __ATOMIC_RELEASE);
+	sim_clock_publish(next, kicks);
 	return next;
 }
 

@@ -135,39 +135,64 @@ u64 sim_clock_poll_all(void);
 
 /*
  * sim_clock_poll()'s shortcut, read without a lock: the next event as of
- * the last poll, sim_clock_kick()s so far and their number when that poll
- * began, and whether this thread is inside a poll
+ * the last poll and the number of sim_clock_kick()s when that poll began
+ * (a pair, published under the sequence count @sim_clock_seen_seq: odd
+ * while a poll writes it), the kicks so far, and whether this thread is
+ * inside a poll
  */
-extern u64 sim_clock_next_seen;
-extern u64 sim_clock_kicks, sim_clock_kicks_seen;
+extern u64 sim_clock_next_seen, sim_clock_kicks_seen, sim_clock_seen_seq;
+extern u64 sim_clock_kicks;
 extern __thread bool sim_clock_polling;
 
 /*
  * Run the pollers now (what ktime_get() does); their earliest next event.
  * Every poller's next event holds until then unless it is kicked: a poll
  * before the earliest of them, with no kick since the last poll began, has
- * nothing to do, and returns at once.  The pair is read without a lock: a
- * poll that began before a kick records the count it saw (acquire, pairing
- * with the kick's release after the kicker's own store, PROD say), so the
- * next poll sees the kick and runs them; two polls storing out of order can
- * only leave an earlier next event than the truth (a poll then runs for
- * nothing).  A time-ordered virtual CPU always runs them: its scheduler
- * reads the next event.  __sim_clock_poll(true) is the same for a caller
- * that knows the time is the shared virtual one, outside a poller and off a
- * time-ordered CPU: without the tests of the mode.
+ * nothing to do, and returns at once.
+ *
+ * The pair (next event, kicks when its poll began) is read without a lock.
+ * A poll that began before a kick records the count it saw (acquire,
+ * pairing with the kick's release after the kicker's own store, PROD say),
+ * so the next poll sees the kick and runs them.  Polls run concurrently
+ * (every waiting CPU polls), so the pair is published whole, under
+ * @sim_clock_seen_seq: halves of two polls would pair an older poll's next
+ * event with a newer one's count, the shortcut would then skip a kick for
+ * good (NEVER, from a poll that ran before PROD moved, beside the count of
+ * the kick that moved it), and every waiter would spin until some other
+ * kick.  A poll that finds another publishing leaves the pair to it: either
+ * pair is right for its own count, and a count behind the kicks only makes
+ * the next poll run them.  A reader that finds the count odd or moved runs
+ * them.
+ *
+ *   poll (writer)                       reader
+ *   kicks0 = kicks (acquire)            k = kicks (acquire)
+ *   ... pollers ...                     s = seq (acquire)
+ *   seq: even -> odd (CAS, or leave)    seen, next
+ *   fence (release)                     fence (acquire)
+ *   next, seen = kicks0                 shortcut iff k == seen, s even
+ *   seq = odd + 1 (release) ----------> and seq still s
+ *
+ * A time-ordered virtual CPU always runs them: its scheduler reads the next
+ * event.  __sim_clock_poll(true) is the same for a caller that knows the
+ * time is the shared virtual one, outside a poller and off a time-ordered
+ * CPU: without the tests of the mode.
  */
 static __always_inline u64 __sim_clock_poll(bool shared)
 {
 	u64 kicks = __atomic_load_n(&sim_clock_kicks, __ATOMIC_ACQUIRE);
-	/* the count first: the next event read is its poll's or later */
-	u64 seen = __atomic_load_n(&sim_clock_kicks_seen, __ATOMIC_ACQUIRE);
+	/* the count first: the pair read is its poll's or later */
+	u64 seq = __atomic_load_n(&sim_clock_seen_seq, __ATOMIC_ACQUIRE);
+	u64 seen = __atomic_load_n(&sim_clock_kicks_seen, __ATOMIC_RELAXED);
 	u64 next = __atomic_load_n(&sim_clock_next_seen, __ATOMIC_RELAXED);
 
 	/* Inside a poller: no poll again */
 	if (!shared && sim_clock_polling)
 		return SIM_CLOCK_NEVER;
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	/* Nothing to come: no clock to read */
-	if (kicks == seen && (shared || !khooks_vcpu_timed()) &&
+	if (kicks == seen && !(seq & 1) &&
+	    __atomic_load_n(&sim_clock_seen_seq, __ATOMIC_RELAXED) == seq &&
+	    (shared || !khooks_vcpu_timed()) &&
 	    (next == SIM_CLOCK_NEVER ||
 	     next > (shared ? __atomic_load_n(&sim_clock_virtual_ns,
 					      __ATOMIC_ACQUIRE) :

@@ -26,7 +26,6 @@ static unsigned int sim_clock_num_pollers;
 __thread bool sim_clock_polling;
 /* By the last poll that published them (see clock.h) */
 u64 sim_clock_next_seen = SIM_CLOCK_NEVER, sim_clock_kicks_seen = U64_MAX;
-u64 sim_clock_seen_seq;
 u64 sim_clock_kicks;
 /* Solo mode: the virtual time of the one thread that uses the clock */
 bool sim_clock_is_solo;
@@ -236,16 +235,16 @@ static noinline u64 sim_clock_poll_each(unsigned int n)
  */
 static void sim_clock_publish(u64 next, u64 kicks)
 {
-	u64 seq = __atomic_load_n(&sim_clock_seen_seq, __ATOMIC_RELAXED);
+	u64 seen = __atomic_load_n(&sim_clock_kicks_seen, __ATOMIC_RELAXED);
 
-	if ((seq & 1) || !__atomic_compare_exchange_n(
-				 &sim_clock_seen_seq, &seq, seq + 1, false,
-				 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+	if (seen == SIM_CLOCK_SEEN_BUSY ||
+	    !__atomic_compare_exchange_n(&sim_clock_kicks_seen, &seen,
+					 SIM_CLOCK_SEEN_BUSY, false,
+					 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
 		return;
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	__atomic_store_n(&sim_clock_next_seen, next, __ATOMIC_RELAXED);
-	__atomic_store_n(&sim_clock_kicks_seen, kicks, __ATOMIC_RELAXED);
-	__atomic_store_n(&sim_clock_seen_seq, seq + 2, __ATOMIC_RELEASE);
+	__atomic_store_n(&sim_clock_kicks_seen, kicks, __ATOMIC_RELEASE);
 }
 
 u64 sim_clock_poll_all(void)

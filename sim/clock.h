@@ -136,11 +136,11 @@ u64 sim_clock_poll_all(void);
 /*
  * sim_clock_poll()'s shortcut, read without a lock: the next event as of
  * the last poll and the number of sim_clock_kick()s when that poll began
- * (a pair, published under the sequence count @sim_clock_seen_seq: odd
- * while a poll writes it), the kicks so far, and whether this thread is
- * inside a poll
+ * (SIM_CLOCK_SEEN_BUSY while a poll writes the pair), the kicks so far, and
+ * whether this thread is inside a poll
  */
-extern u64 sim_clock_next_seen, sim_clock_kicks_seen, sim_clock_seen_seq;
+#define SIM_CLOCK_SEEN_BUSY (U64_MAX - 1) /* no count of kicks */
+extern u64 sim_clock_next_seen, sim_clock_kicks_seen;
 extern u64 sim_clock_kicks;
 extern __thread bool sim_clock_polling;
 
@@ -154,23 +154,24 @@ extern __thread bool sim_clock_polling;
  * A poll that began before a kick records the count it saw (acquire,
  * pairing with the kick's release after the kicker's own store, PROD say),
  * so the next poll sees the kick and runs them.  Polls run concurrently
- * (every waiting CPU polls), so the pair is published whole, under
- * @sim_clock_seen_seq: halves of two polls would pair an older poll's next
- * event with a newer one's count, the shortcut would then skip a kick for
- * good (NEVER, from a poll that ran before PROD moved, beside the count of
- * the kick that moved it), and every waiter would spin until some other
- * kick.  A poll that finds another publishing leaves the pair to it: either
- * pair is right for its own count, and a count behind the kicks only makes
- * the next poll run them.  A reader that finds the count odd or moved runs
- * them.
+ * (every waiting CPU polls), so the pair is published whole: halves of two
+ * polls would pair an older poll's next event with a newer one's count,
+ * and the shortcut would then skip a kick for good (NEVER, from a poll that
+ * ran before PROD moved, beside the count of the kick that moved it): every
+ * waiter would spin until some other kick.  A poll marks the count busy
+ * while it writes the pair (a seqcount whose count is the pair's own), and
+ * one that finds it busy leaves the pair to the other: either pair is right
+ * for its own count, and a count behind the kicks only makes the next poll
+ * run them.  A reader takes the shortcut only on a count equal to the
+ * kicks both before and after it read the next event.
  *
- *   poll (writer)                       reader
- *   kicks0 = kicks (acquire)            k = kicks (acquire)
- *   ... pollers ...                     s = seq (acquire)
- *   seq: even -> odd (CAS, or leave)    seen, next
- *   fence (release)                     fence (acquire)
- *   next, seen = kicks0                 shortcut iff k == seen, s even
- *   seq = odd + 1 (release) ----------> and seq still s
+ *   poll (writer)                         reader
+ *   kicks0 = kicks (acquire)              k = kicks (acquire)
+ *   ... pollers ...                       s = seen (acquire)
+ *   seen: s -> BUSY (CAS; BUSY: leave)    next
+ *   fence (release)                       fence (acquire)
+ *   next                                  shortcut iff s == k
+ *   seen = kicks0 (release) ------------> and seen still s
  *
  * A time-ordered virtual CPU always runs them: its scheduler reads the next
  * event.  __sim_clock_poll(true) is the same for a caller that knows the
@@ -181,8 +182,7 @@ static __always_inline u64 __sim_clock_poll(bool shared)
 {
 	u64 kicks = __atomic_load_n(&sim_clock_kicks, __ATOMIC_ACQUIRE);
 	/* the count first: the pair read is its poll's or later */
-	u64 seq = __atomic_load_n(&sim_clock_seen_seq, __ATOMIC_ACQUIRE);
-	u64 seen = __atomic_load_n(&sim_clock_kicks_seen, __ATOMIC_RELAXED);
+	u64 seen = __atomic_load_n(&sim_clock_kicks_seen, __ATOMIC_ACQUIRE);
 	u64 next = __atomic_load_n(&sim_clock_next_seen, __ATOMIC_RELAXED);
 
 	/* Inside a poller: no poll again */
@@ -190,8 +190,8 @@ static __always_inline u64 __sim_clock_poll(bool shared)
 		return SIM_CLOCK_NEVER;
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	/* Nothing to come: no clock to read */
-	if (kicks == seen && !(seq & 1) &&
-	    __atomic_load_n(&sim_clock_seen_seq, __ATOMIC_RELAXED) == seq &&
+	if (kicks == seen &&
+	    __atomic_load_n(&sim_clock_kicks_seen, __ATOMIC_RELAXED) == seen &&
 	    (shared || !khooks_vcpu_timed()) &&
 	    (next == SIM_CLOCK_NEVER ||
 	     next > (shared ? __atomic_load_n(&sim_clock_virtual_ns,

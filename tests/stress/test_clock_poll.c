@@ -10,20 +10,19 @@
  * it, and the schedule only decides whether a broken one is caught; the
  * threads are pinned to separate CPUs so that their polls overlap.
  */
-#include <stdlib.h>
 #include <sim/clock.h>
 #include "unit/khooks_test.h"
 
 #define TEST_THREADS 3
 #define TEST_ITERATIONS 200000
-#define TEST_WINDOW 32 /* pauses between the consumer's read of PROD and CONS */
+#define TEST_WINDOW 32 /* pauses between the consumer's PROD read and CONS store */
 
 /* A consumer that takes everything queued when it runs, one at a time */
 struct test_queue {
 	u64 prod;
 	u64 cons;
 	int lock;
-	u64 lost; /* polls that said NEVER with this thread's work queued */
+	u64 lost; /* polls that said NEVER with the poller's own work queued */
 };
 
 static u64 test_queue_poll(void *arg)

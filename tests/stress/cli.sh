@@ -7,7 +7,7 @@
 # scenario-file and fault-plan errors exit 2; Ctrl-C still writes the
 # results; the progress line and the report fit their columns.  The other
 # scenarios' tests: virtual.sh, worlds.sh, wmm.sh.
-# usage: run.sh ATCBENCH WORKDIR
+# usage: cli.sh ATCBENCH WORKDIR
 # shellcheck source=tests/stress/lib.sh
 . "$(dirname "$0")/lib.sh"
 
